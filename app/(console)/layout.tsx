@@ -1,0 +1,40 @@
+import { Nav } from '@/components/nav';
+import { ThemeToggle } from '@/components/theme-toggle';
+import { requirePrincipal } from '@/app/_lib/session';
+import { signOut } from '@/app/auth';
+
+export const dynamic = 'force-dynamic';
+
+export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
+  const principal = await requirePrincipal();
+  return (
+    <div className="flex min-h-screen flex-col md:flex-row">
+      <aside className="border-b border-slate-200 bg-white p-3 md:w-56 md:border-b-0 md:border-r dark:border-slate-800 dark:bg-slate-900">
+        <p className="mb-3 px-3 text-sm font-bold tracking-tight">ECS Console</p>
+        <Nav />
+      </aside>
+      <div className="flex-1">
+        <header className="flex items-center justify-end gap-3 border-b border-slate-200 px-6 py-3 text-sm dark:border-slate-800">
+          <span>
+            <span className="font-medium" data-testid="current-user">
+              {principal.name}
+            </span>{' '}
+            <span className="text-slate-500 dark:text-slate-400">({principal.role})</span>
+          </span>
+          <ThemeToggle />
+          <form
+            action={async () => {
+              'use server';
+              await signOut({ redirectTo: '/login' });
+            }}
+          >
+            <button type="submit" className="btn-secondary">
+              Sign out
+            </button>
+          </form>
+        </header>
+        <main className="p-6">{children}</main>
+      </div>
+    </div>
+  );
+}

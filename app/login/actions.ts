@@ -1,0 +1,34 @@
+'use server';
+
+import { AuthError } from 'next-auth';
+import { signIn } from '@/app/auth';
+
+export type LoginState = { error?: string; mfa?: boolean; username?: string };
+
+const messages: Record<string, string> = {
+  invalid: 'Invalid username or password.',
+  locked: 'This account is locked after repeated failures. Try again later or ask an administrator.',
+  rate_limited: 'Too many failed attempts from this address. Wait a few minutes and try again.',
+  mfa_required: 'Enter the 6-digit code from your authenticator app.',
+  bad_otp: 'That code is not valid. Try the current one, or a recovery code.',
+};
+
+export async function login(_prev: LoginState, form: FormData): Promise<LoginState> {
+  const username = String(form.get('username') ?? '');
+  const next = String(form.get('next') ?? '/');
+  try {
+    await signIn('credentials', {
+      username,
+      password: String(form.get('password') ?? ''),
+      otp: String(form.get('otp') ?? ''),
+      redirectTo: next.startsWith('/') && !next.startsWith('//') ? next : '/',
+    });
+    return {};
+  } catch (err) {
+    if (err instanceof AuthError) {
+      const code = (err as AuthError & { code?: string }).code ?? 'invalid';
+      return { error: messages[code] ?? messages.invalid, mfa: code === 'mfa_required' || code === 'bad_otp', username };
+    }
+    throw err; // the redirect after a successful sign-in
+  }
+}

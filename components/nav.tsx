@@ -1,0 +1,40 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+
+const items = [
+  { href: '/', label: 'Overview' },
+  { href: '/departments', label: 'Departments' },
+  { href: '/agents', label: 'Agents' },
+  { href: '/tasks', label: 'Tasks' },
+  { href: '/resources', label: 'Resources' },
+  { href: '/bus', label: 'Bus' },
+  { href: '/security', label: 'Security' },
+  { href: '/users', label: 'Users' },
+];
+
+export function Nav() {
+  const path = usePathname();
+  return (
+    <nav aria-label="Main" className="flex gap-1 overflow-x-auto md:flex-col">
+      {items.map((i) => {
+        const active = i.href === '/' ? path === '/' : path.startsWith(i.href);
+        return (
+          <Link
+            key={i.href}
+            href={i.href}
+            aria-current={active ? 'page' : undefined}
+            className={`whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium ${
+              active
+                ? 'bg-indigo-600 text-white'
+                : 'text-slate-700 hover:bg-slate-200 dark:text-slate-300 dark:hover:bg-slate-800'
+            }`}
+          >
+            {i.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}

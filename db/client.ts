@@ -1,0 +1,60 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as org from './schema/org';
+import * as auth from './schema/auth';
+import * as work from './schema/work';
+
+export const schema = { ...org, ...auth, ...work };
+export type Schema = typeof schema;
+/** A database or a transaction: every query module accepts either. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Engine = 'postgres' | 'pglite';
+
+export type DbHandle = { db: Db; engine: Engine; close: () => Promise<void> };
+
+export type OpenOptions = { url?: string; dataDir?: string; max?: number };
+
+/** postgres.js when a URL is given, otherwise PGlite persisted in dataDir (or in memory for `memory://`). */
+export async function openDb(opts: OpenOptions): Promise<DbHandle> {
+  if (opts.url) {
+    const { default: postgres } = await import('postgres');
+    const { drizzle } = await import('drizzle-orm/postgres-js');
+    const sql = postgres(opts.url, {
+      max: opts.max ?? 10,
+      onnotice: () => {},
+      connect_timeout: 5,
+      idle_timeout: 60,
+    });
+    const db = drizzle(sql, { schema }) as unknown as Db;
+    return { db, engine: 'postgres', close: () => sql.end({ timeout: 5 }) };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const dir = opts.dataDir ?? 'memory://';
+  const inMemory = dir.startsWith('memory://');
+  if (!inMemory) mkdirSync(/*turbopackIgnore: true*/ dir, { recursive: true });
+  const client = await PGlite.create(inMemory ? undefined : path.resolve(/*turbopackIgnore: true*/ dir));
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return { db, engine: 'pglite', close: () => client.close() };
+}
+
+type Holder = { handle?: DbHandle };
+const holder: Holder = ((globalThis as Record<string, unknown>).__ecsDb ??= {}) as Holder;
+
+/**
+ * The process's one database. Kept on globalThis because the custom server and Next's bundled
+ * route handlers load this module separately; two PGlite instances on one directory corrupt it.
+ */
+export function getDb(): Db {
+  if (!holder.handle) throw new Error('Database not initialised: call setDbHandle() at start-up');
+  return holder.handle.db;
+}
+
+export function getDbHandle(): DbHandle | undefined {
+  return holder.handle;
+}
+
+export function setDbHandle(handle: DbHandle | undefined): void {
+  holder.handle = handle;
+}

@@ -1,0 +1,53 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { departments, resourcePools } from '../schema/org';
+import { agents, alerts, tasks } from '../schema/work';
+
+export type DepartmentRow = typeof departments.$inferSelect;
+
+export async function listDepartmentRows(db: Db, ids: string[] | null): Promise<DepartmentRow[]> {
+  return db
+    .select()
+    .from(departments)
+    .where(ids ? sql`${departments.id} = any(${ids}::text[])` : undefined)
+    .orderBy(asc(departments.name));
+}
+
+export async function findDepartment(db: Db, id: string): Promise<DepartmentRow | undefined> {
+  const [row] = await db.select().from(departments).where(eq(departments.id, id)).limit(1);
+  return row;
+}
+
+export async function countDepartments(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(departments);
+  return row.n;
+}
+
+export async function agentCountsByStatus(db: Db, departmentId: string) {
+  return db
+    .select({ status: agents.status, n: sql<number>`count(*)::int` })
+    .from(agents)
+    .where(eq(agents.departmentId, departmentId))
+    .groupBy(agents.status);
+}
+
+export async function taskCountsByStatus(db: Db, departmentId: string) {
+  return db
+    .select({ status: tasks.status, n: sql<number>`count(*)::int` })
+    .from(tasks)
+    .where(eq(tasks.departmentId, departmentId))
+    .groupBy(tasks.status);
+}
+
+export async function poolsOf(db: Db, departmentId: string) {
+  return db.select().from(resourcePools).where(eq(resourcePools.departmentId, departmentId)).orderBy(asc(resourcePools.type));
+}
+
+export async function openAlertsOf(db: Db, departmentId: string) {
+  return db
+    .select()
+    .from(alerts)
+    .where(sql`${alerts.departmentId} = ${departmentId} and ${alerts.status} <> 'resolved'`)
+    .orderBy(sql`${alerts.createdAt} desc`)
+    .limit(50);
+}

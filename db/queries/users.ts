@@ -1,0 +1,80 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { apiTokens, users, type Role } from '../schema/auth';
+
+export type UserRow = typeof users.$inferSelect;
+
+export async function findUserByUsername(db: Db, username: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.username, username.toLowerCase())).limit(1);
+  return row;
+}
+
+export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return row;
+}
+
+export async function insertUser(
+  db: Db,
+  input: { username: string; passwordHash: string; role: Role; departmentIds: string[] },
+): Promise<UserRow> {
+  const [row] = await db
+    .insert(users)
+    .values({ ...input, username: input.username.toLowerCase() })
+    .onConflictDoNothing({ target: users.username })
+    .returning();
+  return row;
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(users);
+  return row.n;
+}
+
+/**
+ * One atomic statement, so concurrent failures each count and the lock lands on exactly the
+ * attempt that reaches the limit (no read-modify-write race).
+ */
+export async function recordFailedLogin(db: Db, id: string, maxAttempts: number, lockoutMs: number) {
+  const [row] = await db
+    .update(users)
+    .set({
+      failedAttempts: sql`${users.failedAttempts} + 1`,
+      lockedUntil: sql`case when ${users.failedAttempts} + 1 >= ${maxAttempts}
+        then now() + (${lockoutMs} * interval '1 millisecond') else ${users.lockedUntil} end`,
+    })
+    .where(eq(users.id, id))
+    .returning({ failedAttempts: users.failedAttempts, lockedUntil: users.lockedUntil });
+  return row;
+}
+
+export async function recordSuccessfulLogin(db: Db, id: string, ip: string | undefined) {
+  await db
+    .update(users)
+    .set({
+      failedAttempts: 0,
+      lockedUntil: null,
+      lastLoginAt: new Date(),
+      ...(ip ? { knownIps: sql`(select array(select distinct unnest(array_append(${users.knownIps}, ${ip}::text)) limit 20))` } : {}),
+    })
+    .where(eq(users.id, id));
+}
+
+export async function findActiveApiToken(db: Db, id: string) {
+  const [row] = await db
+    .select({ token: apiTokens, user: users })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.id, id), sql`${apiTokens.revokedAt} is null`))
+    .limit(1);
+  return row;
+}
+
+export async function touchApiToken(db: Db, id: string) {
+  // Coarse: at most one write a minute per token, not one per request.
+  await db
+    .update(apiTokens)
+    .set({ lastUsedAt: new Date() })
+    .where(and(eq(apiTokens.id, id), sql`coalesce(${apiTokens.lastUsedAt}, 'epoch') < now() - interval '1 minute'`));
+}
+

@@ -1,0 +1,11 @@
+import { expect, type Page } from '@playwright/test';
+
+export const admin = { username: 'admin', password: 'e2e-admin-password-1' };
+
+export async function login(page: Page, user = admin) {
+  await page.goto('/login');
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByTestId('current-user')).toHaveText(user.username);
+}

@@ -1,0 +1,20 @@
+/** The most common passwords of public breach lists (lower-cased), plus their 12+ character variants. */
+export const commonPasswords: ReadonlySet<string> = new Set([
+  '123456', 'password', '12345678', 'qwerty', '123456789', '12345', '1234', '111111', '1234567', 'dragon',
+  '123123', 'baseball', 'abc123', 'football', 'monkey', 'letmein', '696969', 'shadow', 'master', '666666',
+  'qwertyuiop', '123321', 'mustang', '1234567890', 'michael', '654321', 'superman', '1qaz2wsx', '7777777',
+  '121212', '000000', 'qazwsx', '123qwe', 'killer', 'trustno1', 'jordan', 'jennifer', 'zxcvbnm', 'asdfgh',
+  'hunter', 'buster', 'soccer', 'harley', 'batman', 'andrew', 'tigger', 'sunshine', 'iloveyou', '2000',
+  'charlie', 'robert', 'thomas', 'hockey', 'ranger', 'daniel', 'starwars', 'klaster', '112233', 'george',
+  'computer', 'michelle', 'jessica', 'pepper', '1111', 'zxcvbn', '555555', '11111111', '131313', 'freedom',
+  '777777', 'pass', 'maggie', '159753', 'aaaaaa', 'ginger', 'princess', 'joshua', 'cheese', 'amanda',
+  'summer', 'love', 'ashley', 'nicole', 'chelsea', 'biteme', 'matthew', 'access', 'yankees', '987654321',
+  'dallas', 'austin', 'thunder', 'taylor', 'matrix', 'welcome', 'admin', 'administrator', 'passw0rd',
+  'password1', 'password12', 'password123', 'password1234', 'password12345', 'passwordpassword',
+  'qwerty123456', 'qwertyuiop123', '123456789012', '1234567890123', 'qwertyqwerty', 'iloveyou1234',
+  'welcome12345', 'welcome123456', 'letmein12345', 'administrator1', 'admin1234567', 'changeme1234',
+  'changemechangeme', '111111111111', '000000000000', '123123123123', 'abcdefghijkl', 'abc123abc123',
+  'aaaaaaaaaaaa', 'qazwsxedcrfv', '1q2w3e4r5t6y', 'zaq12wsxcde3', 'p@ssw0rd1234', 'p@ssword1234',
+  'football1234', 'baseball1234', 'sunshine1234', 'princess1234', 'superman1234', 'trustno11234',
+  'monkey123456', 'dragon123456', 'master123456', 'letmeinletmein', 'iloveyouiloveyou', 'correcthorsebatterystaple',
+]);

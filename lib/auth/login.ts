@@ -1,0 +1,77 @@
+import type { Db } from '@/db/client';
+import { findUserByUsername, recordFailedLogin, recordSuccessfulLogin, type UserRow } from '@/db/queries/users';
+import { env } from '../env';
+import { locked, tooManyRequests, unauthorized } from '../errors';
+import { audit } from '../audit/log';
+import { burnVerifyTime, verifyPassword } from './password';
+import { RateLimiter } from './rate-limit';
+import { verifyMfaCode } from './mfa';
+import type { LoginInput } from './schemas';
+import { recordSecurityEvent } from '../security/events';
+
+// Failed logins per IP: 30 per 5 minutes, then 429 (credential stuffing comes from few IPs).
+const ipFailures = new RateLimiter(30, 5 * 60_000);
+
+export type LoginContext = { ip?: string; via: 'console' | 'api' };
+
+/**
+ * Checks a username, password and (when enrolled) a TOTP code. Unknown users and wrong
+ * passwords answer the same 401 and spend the same hashing time, so usernames can't be probed.
+ */
+export async function authenticate(db: Db, input: LoginInput, ctx: LoginContext): Promise<UserRow> {
+  const ipKey = ctx.ip ?? 'unknown';
+  const wait = ipFailures.retryAfter(ipKey);
+  if (wait > 0) {
+    await audit(db, { kind: 'anonymous', name: input.username, ip: ctx.ip }, { action: 'auth.login', outcome: 'denied', detail: { reason: 'rate-limited', via: ctx.via } });
+    throw tooManyRequests(wait);
+  }
+  const user = await findUserByUsername(db, input.username);
+  const actor = { kind: 'user' as const, id: user?.id ?? '', name: input.username, ip: ctx.ip };
+  if (!user) {
+    await burnVerifyTime(input.password);
+    await failed(db, actor, ipKey, 'unknown-user', ctx);
+    throw unauthorized('Invalid username or password');
+  }
+  if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
+    await burnVerifyTime(input.password);
+    const seconds = Math.ceil((user.lockedUntil.getTime() - Date.now()) / 1000);
+    await audit(db, actor, { action: 'auth.login', outcome: 'denied', targetType: 'user', targetId: user.id, detail: { reason: 'locked', via: ctx.via } });
+    throw locked(`Account locked for ${seconds} s after repeated failures`, { lockedForSeconds: seconds, retryAfter: seconds });
+  }
+  const passwordOk = await verifyPassword(user.passwordHash, input.password);
+  if (!passwordOk || user.disabled) {
+    const { failedAttempts, lockedUntil } = await recordFailedLogin(db, user.id, env().MAX_FAILED_ATTEMPTS, env().LOCKOUT_DURATION);
+    await failed(db, actor, ipKey, user.disabled ? 'disabled' : 'bad-password', ctx);
+    if (lockedUntil && lockedUntil.getTime() > Date.now() && failedAttempts >= env().MAX_FAILED_ATTEMPTS) {
+      if (failedAttempts === env().MAX_FAILED_ATTEMPTS) {
+        await audit(db, actor, { action: 'auth.lockout', outcome: 'success', targetType: 'user', targetId: user.id, detail: { failedAttempts } });
+        await recordSecurityEvent(db, { kind: 'account-lockout', severity: 'high', userId: user.id, username: user.username, ip: ctx.ip, detail: { failedAttempts } });
+      }
+      const seconds = Math.ceil((lockedUntil.getTime() - Date.now()) / 1000);
+      throw locked(`Account locked for ${seconds} s after repeated failures`, { lockedForSeconds: seconds, retryAfter: seconds });
+    }
+    throw unauthorized('Invalid username or password');
+  }
+  if (user.mfaEnabled) {
+    if (!input.otp) throw unauthorized('A one-time code is required', { mfaRequired: true });
+    if (!(await verifyMfaCode(db, user, input.otp))) {
+      await recordFailedLogin(db, user.id, env().MAX_FAILED_ATTEMPTS, env().LOCKOUT_DURATION);
+      await failed(db, actor, ipKey, 'bad-otp', ctx);
+      throw unauthorized('Invalid one-time code', { mfaRequired: true });
+    }
+  }
+  await recordSuccessfulLogin(db, user.id, ctx.ip);
+  await audit(db, actor, { action: 'auth.login', targetType: 'user', targetId: user.id, detail: { via: ctx.via } });
+  return user;
+}
+
+async function failed(db: Db, actor: { kind: 'user'; id: string; name: string; ip?: string }, ipKey: string, reason: string, ctx: LoginContext) {
+  ipFailures.hit(ipKey);
+  await audit(db, actor.id ? actor : { kind: 'anonymous', name: actor.name, ip: actor.ip }, {
+    action: 'auth.login',
+    outcome: 'failure',
+    targetType: 'user',
+    targetId: actor.id || undefined,
+    detail: { reason, via: ctx.via },
+  });
+}

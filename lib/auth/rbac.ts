@@ -1,0 +1,116 @@
+import type { Role } from '@/db/schema/auth';
+import { forbidden, notFound } from '../errors';
+
+export const roleLevels: Record<Role, number> = {
+  'super-admin': 10,
+  'department-admin': 7,
+  'department-coordinator': 6,
+  auditor: 5,
+  'agent-supervisor': 4,
+  agent: 2,
+  readonly: 1,
+};
+
+const readAll = ['department:read', 'agent:read', 'task:read', 'resource:read', 'metrics:read', 'alert:read', 'message:read'];
+
+/** The permission matrix (docs/security.md renders it). `*` matches any resource or action. */
+export const rolePermissions: Record<Role, string[]> = {
+  'super-admin': ['*'],
+  'department-admin': [
+    ...readAll,
+    'department:update',
+    'department:coordinators',
+    'agent:*',
+    'task:*',
+    'resource:*',
+    'allocation:*',
+    'message:send',
+    'collaboration:create',
+    'user:read',
+    'user:create',
+    'user:update',
+    'alert:*',
+    'audit:read',
+    'token:own',
+  ],
+  'department-coordinator': [
+    ...readAll,
+    'agent:create',
+    'agent:update',
+    'agent:retire',
+    'task:*',
+    'resource:check',
+    'allocation:create',
+    'allocation:release',
+    'message:send',
+    'collaboration:create',
+    'alert:acknowledge',
+    'token:own',
+  ],
+  auditor: [...readAll, 'user:read', 'audit:read', 'audit:verify', 'security:read', 'token:own'],
+  'agent-supervisor': [...readAll, 'agent:update', 'task:cancel', 'task:retry', 'alert:acknowledge', 'token:own'],
+  agent: ['task:read', 'task:progress', 'task:complete', 'task:fail', 'message:send', 'collaboration:create', 'resource:check'],
+  readonly: [...readAll],
+};
+
+/** Roles whose rights stop at their own departments. */
+export const scopedRoles: ReadonlySet<Role> = new Set(['department-admin', 'department-coordinator', 'agent-supervisor', 'agent']);
+
+export type Principal = {
+  kind: 'user' | 'agent' | 'api-token';
+  /** The user's id, or the agent's id for an agent. */
+  id: string;
+  name: string;
+  role: Role;
+  departmentIds: string[];
+  permissions: string[];
+  agentId?: string;
+  tokenId?: string;
+  ip?: string;
+};
+
+export function matches(granted: string, wanted: string): boolean {
+  if (granted === '*' || granted === wanted) return true;
+  const [gr, ga] = granted.split(':');
+  const [wr, wa] = wanted.split(':');
+  return (gr === '*' || gr === wr) && (ga === '*' || ga === wa);
+}
+
+export function hasPermission(principal: Pick<Principal, 'permissions'>, permission: string): boolean {
+  return principal.permissions.some((p) => matches(p, permission));
+}
+
+/** A token narrowed to `requested` keeps only what its owner has: it never gains rights. */
+export function narrowPermissions(owner: string[], requested: string[] | null | undefined): string[] {
+  if (!requested) return owner;
+  return requested.filter((r) => owner.some((o) => matches(o, r)));
+}
+
+export function isGlobal(principal: Principal): boolean {
+  return !scopedRoles.has(principal.role);
+}
+
+export function inScope(principal: Principal, departmentId: string | null | undefined): boolean {
+  if (isGlobal(principal)) return true;
+  return !!departmentId && principal.departmentIds.includes(departmentId);
+}
+
+/**
+ * The one check every door makes. Missing permission: 403. Outside the caller's departments: 404,
+ * so the caller learns nothing about ids it may not see.
+ */
+export function authorize(principal: Principal, permission: string, scope?: { departmentId?: string | null; what?: string }): void {
+  if (!hasPermission(principal, permission)) throw forbidden(`Your role (${principal.role}) lacks ${permission}`);
+  if (scope && 'departmentId' in scope && !inScope(principal, scope.departmentId)) throw notFound(scope.what ?? 'Resource');
+}
+
+/** null = every department; otherwise the departments a list may show. */
+export function departmentFilter(principal: Principal): string[] | null {
+  return isGlobal(principal) ? null : principal.departmentIds;
+}
+
+/** A user may hand out only roles below their own level; a super-admin may hand out any. */
+export function canGrantRole(granter: Principal, role: Role): boolean {
+  if (granter.role === 'super-admin') return true;
+  return roleLevels[role] < roleLevels[granter.role];
+}

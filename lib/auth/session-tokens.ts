@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { refreshTokens, users } from '@/db/schema/auth';
+import { findUserById, type UserRow } from '@/db/queries/users';
+import { env } from '../env';
+import { unauthorized } from '../errors';
+import { audit } from '../audit/log';
+import { recordSecurityEvent } from '../security/events';
+import { signToken } from './jwt';
+import { randomToken, sha256 } from './secret';
+
+const REFRESH_TTL_MS = 30 * 24 * 3600_000;
+
+export type TokenPair = {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: { id: string; username: string; role: string; departmentIds: string[] };
+};
+
+export async function issueTokens(db: Db, user: UserRow, familyId: string = randomUUID()): Promise<TokenPair> {
+  const expiresIn = Math.floor(env().TOKEN_EXPIRATION / 1000);
+  const accessToken = await signToken({ sub: user.id, typ: 'access', sv: user.sessionVersion }, expiresIn);
+  const refreshToken = randomToken(32);
+  await db.insert(refreshTokens).values({
+    userId: user.id,
+    familyId,
+    tokenHash: sha256(refreshToken),
+    expiresAt: new Date(Date.now() + REFRESH_TTL_MS),
+  });
+  return {
+    accessToken,
+    refreshToken,
+    expiresIn,
+    user: { id: user.id, username: user.username, role: user.role, departmentIds: user.departmentIds },
+  };
+}
+
+/**
+ * Rotation with reuse detection: each refresh token works once. A second use means it was
+ * stolen (or replayed), so the whole family is revoked and the event recorded.
+ */
+export async function rotateRefreshToken(db: Db, token: string, ip?: string): Promise<TokenPair> {
+  const hash = sha256(token);
+  const claimed = await db
+    .update(refreshTokens)
+    .set({ usedAt: new Date() })
+    .where(and(eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.usedAt), isNull(refreshTokens.revokedAt), sql`${refreshTokens.expiresAt} > now()`))
+    .returning();
+  if (claimed.length === 1) {
+    const row = claimed[0];
+    const user = await findUserById(db, row.userId);
+    if (!user || user.disabled) throw unauthorized('Invalid refresh token');
+    return issueTokens(db, user, row.familyId);
+  }
+  const [existing] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hash)).limit(1);
+  if (existing && existing.usedAt) {
+    await db.update(refreshTokens).set({ revokedAt: new Date() }).where(and(eq(refreshTokens.familyId, existing.familyId), isNull(refreshTokens.revokedAt)));
+    const user = await findUserById(db, existing.userId);
+    await audit(db, { kind: 'user', id: existing.userId, name: user?.username ?? '', ip }, {
+      action: 'auth.refresh-reuse',
+      outcome: 'denied',
+      targetType: 'refresh-family',
+      targetId: existing.familyId,
+    });
+    await recordSecurityEvent(db, {
+      kind: 'refresh-token-reuse',
+      severity: 'high',
+      userId: existing.userId,
+      username: user?.username,
+      ip,
+      detail: { familyId: existing.familyId },
+    });
+  }
+  throw unauthorized('Invalid refresh token');
+}
+
+export async function revokeRefreshToken(db: Db, token: string): Promise<void> {
+  await db.update(refreshTokens).set({ revokedAt: new Date() }).where(eq(refreshTokens.tokenHash, sha256(token)));
+}
+
+/** Ends every session and token of a user: access tokens carry the old sessionVersion. */
+export async function endAllSessions(db: Db, userId: string): Promise<void> {
+  await db.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
+  await db.update(refreshTokens).set({ revokedAt: new Date() }).where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+}

@@ -1,0 +1,137 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { departments, resourcePools } from '@/db/schema/org';
+import { agents, tasks } from '@/db/schema/work';
+import {
+  agentCountsByStatus,
+  countDepartments,
+  findDepartment,
+  listDepartmentRows,
+  openAlertsOf,
+  poolsOf,
+  taskCountsByStatus,
+  type DepartmentRow,
+} from '@/db/queries/departments';
+import { env } from '../env';
+import { conflict, notFound } from '../errors';
+import { authorize, departmentFilter, type Principal } from '../auth/rbac';
+import { audit } from '../audit/log';
+import type { CreateDepartmentInput, UpdateDepartmentInput } from './schemas';
+
+export type Department = Omit<DepartmentRow, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
+
+export function toDepartment(row: DepartmentRow): Department {
+  return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+}
+
+export async function listDepartments(db: Db, principal: Principal): Promise<Department[]> {
+  authorize(principal, 'department:read');
+  return (await listDepartmentRows(db, departmentFilter(principal))).map(toDepartment);
+}
+
+export async function getDepartment(db: Db, principal: Principal, id: string): Promise<Department> {
+  authorize(principal, 'department:read', { departmentId: id, what: 'Department' });
+  const row = await findDepartment(db, id);
+  if (!row) throw notFound('Department');
+  return toDepartment(row);
+}
+
+export async function createDepartment(db: Db, principal: Principal, input: CreateDepartmentInput): Promise<Department> {
+  authorize(principal, 'department:create');
+  const max = env().MAX_DEPARTMENTS;
+  const row = await db.transaction(async (tx) => {
+    // Serialise creations so two concurrent requests can't both pass the limit.
+    await tx.execute(sql`lock table ${departments} in share row exclusive mode`);
+    if ((await countDepartments(tx)) >= max) throw conflict(`The system is at its limit of ${max} departments (MAX_DEPARTMENTS)`);
+    const [created] = await tx
+      .insert(departments)
+      .values({
+        ...input,
+        maxAgents: input.maxAgents ?? env().MAX_AGENTS_PER_DEPARTMENT,
+        loadBalancingStrategy: input.loadBalancingStrategy ?? env().LOAD_BALANCING_STRATEGY,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!created) throw conflict(`A department with id '${input.id}' already exists`);
+    return created;
+  });
+  await audit(db, principal, { action: 'department.create', targetType: 'department', targetId: row.id, departmentId: row.id, detail: { name: row.name } });
+  return toDepartment(row);
+}
+
+export async function updateDepartment(db: Db, principal: Principal, id: string, input: UpdateDepartmentInput): Promise<Department> {
+  authorize(principal, 'department:update', { departmentId: id, what: 'Department' });
+  const [row] = await db
+    .update(departments)
+    .set({ ...input, updatedAt: new Date() })
+    .where(eq(departments.id, id))
+    .returning();
+  if (!row) throw notFound('Department');
+  await audit(db, principal, { action: 'department.update', targetType: 'department', targetId: id, departmentId: id, detail: { changed: Object.keys(input) } });
+  return toDepartment(row);
+}
+
+/** A department with agents or unfinished tasks can't be deleted: retire or move them first. */
+export async function deleteDepartment(db: Db, principal: Principal, id: string): Promise<void> {
+  authorize(principal, 'department:delete', { departmentId: id, what: 'Department' });
+  await db.transaction(async (tx) => {
+    const [dept] = await tx.select({ id: departments.id }).from(departments).where(eq(departments.id, id)).for('update');
+    if (!dept) throw notFound('Department');
+    const [{ n: liveAgents }] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(agents)
+      .where(sql`${agents.departmentId} = ${id} and ${agents.status} <> 'retired'`);
+    const [{ n: anyTasks }] = await tx.select({ n: sql<number>`count(*)::int` }).from(tasks).where(eq(tasks.departmentId, id));
+    const [{ n: anyAgents }] = await tx.select({ n: sql<number>`count(*)::int` }).from(agents).where(eq(agents.departmentId, id));
+    if (liveAgents > 0) throw conflict(`Department has ${liveAgents} active agents: retire them first`);
+    if (anyTasks > 0 || anyAgents > 0) throw conflict('Department has task or agent history: set its status to inactive instead');
+    await tx.delete(resourcePools).where(eq(resourcePools.departmentId, id));
+    await tx.delete(departments).where(eq(departments.id, id));
+  });
+  await audit(db, principal, { action: 'department.delete', targetType: 'department', targetId: id, departmentId: id });
+}
+
+export type DepartmentStatus = {
+  departmentId: string;
+  agents: { total: number; idle: number; busy: number; draining: number; offline: number };
+  tasks: { pending: number; active: number; completed: number; failed: number; dead: number; cancelled: number };
+  resources: { type: string; capacity: number; allocated: number; available: number; utilisation: number }[];
+  alerts: { id: string; kind: string; severity: string; message: string; createdAt: string }[];
+};
+
+export async function getDepartmentStatus(db: Db, principal: Principal, id: string): Promise<DepartmentStatus> {
+  authorize(principal, 'department:read', { departmentId: id, what: 'Department' });
+  if (!(await findDepartment(db, id))) throw notFound('Department');
+  const [agentRows, taskRows, pools, openAlerts] = await Promise.all([
+    agentCountsByStatus(db, id),
+    taskCountsByStatus(db, id),
+    poolsOf(db, id),
+    openAlertsOf(db, id),
+  ]);
+  const a = Object.fromEntries(agentRows.map((r) => [r.status, r.n])) as Record<string, number>;
+  const t = Object.fromEntries(taskRows.map((r) => [r.status, r.n])) as Record<string, number>;
+  const idle = a.idle ?? 0;
+  const busy = a.busy ?? 0;
+  const draining = a.draining ?? 0;
+  const offline = a.offline ?? 0;
+  return {
+    departmentId: id,
+    agents: { total: idle + busy + draining + offline, idle, busy, draining, offline },
+    tasks: {
+      pending: t.pending ?? 0,
+      active: (t.assigned ?? 0) + (t.running ?? 0),
+      completed: t.completed ?? 0,
+      failed: t.failed ?? 0,
+      dead: t.dead ?? 0,
+      cancelled: t.cancelled ?? 0,
+    },
+    resources: pools.map((p) => ({
+      type: p.type,
+      capacity: p.capacity,
+      allocated: p.allocated,
+      available: p.capacity - p.allocated,
+      utilisation: p.capacity ? p.allocated / p.capacity : 0,
+    })),
+    alerts: openAlerts.map((al) => ({ id: al.id, kind: al.kind, severity: al.severity, message: al.message, createdAt: al.createdAt.toISOString() })),
+  };
+}

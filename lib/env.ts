@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const ms = (d: number) => z.coerce.number().int().positive().default(d);
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+/** Every setting the system reads, with the design's defaults. Documented in README.md and .env.example. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOSTNAME: z.string().default('localhost'),
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
+  REDIS_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
+  DATA_DIR: z.string().default('./data'),
+  AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32).optional()),
+  ECS_ADMIN_USERNAME: z.preprocess(emptyAsUndefined, z.string().min(3).optional()),
+  ECS_ADMIN_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(8).optional()),
+  DEMO: z.preprocess(emptyAsUndefined, bool.optional()),
+  MAX_DEPARTMENTS: z.coerce.number().int().positive().default(20),
+  MAX_AGENTS_PER_DEPARTMENT: z.coerce.number().int().positive().default(50),
+  MAX_CONCURRENT_AGENTS: z.coerce.number().int().positive().default(1000),
+  HEARTBEAT_INTERVAL: ms(5000),
+  RESOURCE_CHECK_INTERVAL: ms(10000),
+  TOKEN_EXPIRATION: ms(3600000),
+  MAX_FAILED_ATTEMPTS: z.coerce.number().int().positive().default(5),
+  LOCKOUT_DURATION: ms(900000),
+  ENABLE_MFA: z.preprocess(emptyAsUndefined, bool.default(true)),
+  AUDIT_LOG_PATH: z.preprocess(emptyAsUndefined, z.string().optional()),
+  ALLOCATION_STRATEGY: z.enum(['priority-based', 'fair-share']).default('priority-based'),
+  AUTO_SCALING: z.preprocess(emptyAsUndefined, bool.default(true)),
+  REBALANCE_INTERVAL: ms(60000),
+  MAX_CONNECTIONS: z.coerce.number().int().positive().default(1000),
+  WORKER_THREADS: z.coerce.number().int().min(0).default(4),
+  MESSAGE_BUFFER_SIZE: z.coerce.number().int().positive().default(10000),
+  LOAD_BALANCING_STRATEGY: z
+    .enum(['round-robin', 'least-connections', 'weighted', 'capability-match'])
+    .default('round-robin'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).default(12),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+/** Parsed once; a bad setting stops start-up with a message naming it. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid settings:\n${lines}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests change settings between cases. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { AppError, badRequest } from '../errors';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Reads at most 1 MiB, whatever Content-Length claims, then parses JSON (400 when malformed). */
+export async function readJsonBody(req: Request): Promise<unknown> {
+  const declared = Number(req.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  if (!req.body) return undefined;
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest('Malformed JSON body');
+  }
+}
+
+const tooLarge = () => new AppError(413, 'Content Too Large', `Body over ${MAX_BODY_BYTES} bytes`);
+
+export function requestId(req: Request): string {
+  const given = req.headers.get('x-request-id');
+  return given && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+/** The custom server overwrites x-ecs-client-ip with the socket's address, so clients can't forge it. */
+export function clientIp(req: Request): string | undefined {
+  return req.headers.get('x-ecs-client-ip') ?? undefined;
+}
+
+export function queryObject(req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  new URL(req.url).searchParams.forEach((v, k) => {
+    out[k] = v;
+  });
+  return out;
+}

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { getToken } from 'next-auth/jwt';
+import { and, eq } from 'drizzle-orm';
+import type { z } from 'zod';
+import { getDb, type Db } from '@/db/client';
+import { idempotencyKeys } from '@/db/schema/auth';
+import { badRequest, notFound, unauthorized } from '../errors';
+import type { Principal } from '../auth/rbac';
+import { principalForSession, principalFromBearer } from '../auth/principal';
+import { authSecret } from '../auth/secret';
+import { problemResponse, zodProblems } from './problem';
+import { clientIp, queryObject, readJsonBody, requestId } from './request';
+
+type Schema = z.ZodType;
+type Out<S> = S extends Schema ? z.output<S> : undefined;
+
+export type RouteContext<B, Q, P> = {
+  req: Request;
+  db: Db;
+  principal: Principal;
+  body: B;
+  query: Q;
+  params: P;
+  ip?: string;
+  requestId: string;
+};
+
+type Options<B extends Schema | undefined, Q extends Schema | undefined, P extends Schema | undefined> = {
+  /** false for the few routes that take no credentials (login, refresh). */
+  auth?: boolean;
+  body?: B;
+  query?: Q;
+  params?: P;
+  status?: number;
+  /** Honour an Idempotency-Key header: the same key and body answer the stored result once more. */
+  idempotent?: boolean;
+};
+
+/**
+ * The one wrapper every /api/v1 handler goes through: authenticate, parse and validate, call
+ * lib/, answer JSON or problem+json. Authorisation itself happens in lib/, once.
+ */
+export function route<B extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, P extends Schema | undefined = undefined>(
+  opts: Options<B, Q, P>,
+  handler: (ctx: RouteContext<Out<B>, Out<Q>, Out<P>>) => Promise<unknown>,
+) {
+  return async (req: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+    const id = requestId(req);
+    try {
+      const db = getDb();
+      const ip = clientIp(req);
+      const principal = opts.auth === false ? anonymous(ip) : await authenticateRequest(db, req, ip);
+      // A path id of the wrong shape can't name anything: 404, like any unknown id.
+      const params = parseParams(opts.params, (await segment?.params) ?? {});
+      const query = parse(opts.query, queryObject(req), 'query');
+      const raw = opts.body ? await readJsonBody(req) : undefined;
+      const body = opts.body ? parse(opts.body, raw ?? {}, 'body') : undefined;
+      const key = opts.idempotent ? req.headers.get('idempotency-key') : null;
+      if (key) {
+        const replay = await findReplay(db, principal, key, raw);
+        if (replay) return json(replay.response, replay.status, id, { 'idempotent-replayed': 'true' });
+      }
+      const ctx = { req, db, principal, body, query, params, ip, requestId: id } as RouteContext<Out<B>, Out<Q>, Out<P>>;
+      const result = await handler(ctx);
+      if (result instanceof Response) return result;
+      const status = result === undefined ? 204 : (opts.status ?? 200);
+      if (key && status < 300) await storeReplay(db, principal, key, new URL(req.url).pathname, raw, status, result ?? null);
+      return status === 204 ? new Response(null, { status, headers: { 'x-request-id': id } }) : json(result, status, id);
+    } catch (err) {
+      return problemResponse(err, id);
+    }
+  };
+}
+
+export function json(data: unknown, status = 200, reqId?: string, extra: Record<string, string> = {}): Response {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store', ...extra };
+  if (reqId) headers['x-request-id'] = reqId;
+  return new Response(JSON.stringify(data), { status, headers });
+}
+
+function parse<S extends Schema | undefined>(schema: S, value: unknown, where: string): Out<S> {
+  if (!schema) return undefined as Out<S>;
+  const result = schema.safeParse(value);
+  if (!result.success) throw badRequest(`Invalid ${where}`, zodProblems(result.error));
+  return result.data as Out<S>;
+}
+
+function parseParams<S extends Schema | undefined>(schema: S, value: unknown): Out<S> {
+  if (!schema) return undefined as Out<S>;
+  const result = schema.safeParse(value);
+  if (!result.success) throw notFound();
+  return result.data as Out<S>;
+}
+
+const SESSION_COOKIES = ['__Secure-authjs.session-token', 'authjs.session-token'];
+
+export async function authenticateRequest(db: Db, req: Request, ip?: string): Promise<Principal> {
+  const header = req.headers.get('authorization');
+  if (header) {
+    const m = /^Bearer\s+(\S{10,4096})$/i.exec(header);
+    if (!m) throw unauthorized('Authorization must be "Bearer <token>"');
+    return principalFromBearer(db, m[1], ip);
+  }
+  const cookies = req.headers.get('cookie') ?? '';
+  const cookieName = SESSION_COOKIES.find((c) => cookies.includes(`${c}=`));
+  if (cookieName) {
+    const token = await getToken({ req, secret: authSecret(), cookieName, salt: cookieName, secureCookie: cookieName.startsWith('__Secure') });
+    if (token && typeof token.uid === 'string' && typeof token.sv === 'number') return principalForSession(db, token.uid, token.sv, ip);
+  }
+  throw unauthorized();
+}
+
+function anonymous(ip?: string): Principal {
+  return { kind: 'user', id: '', name: 'anonymous', role: 'readonly', departmentIds: [], permissions: [], ip };
+}
+
+const bodyHash = (raw: unknown) => createHash('sha256').update(JSON.stringify(raw ?? null)).digest('hex');
+
+async function findReplay(db: Db, principal: Principal, key: string, raw: unknown) {
+  if (key.length > 200) throw badRequest('Idempotency-Key is longer than 200 characters');
+  const [row] = await db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.principalId, principal.id), eq(idempotencyKeys.key, key)))
+    .limit(1);
+  if (!row) return undefined;
+  if (row.bodyHash !== bodyHash(raw)) throw badRequest('Idempotency-Key was already used with a different body');
+  return row;
+}
+
+async function storeReplay(db: Db, principal: Principal, key: string, path: string, raw: unknown, status: number, response: unknown) {
+  await db
+    .insert(idempotencyKeys)
+    .values({ principalId: principal.id, key, route: path, bodyHash: bodyHash(raw), status, response })
+    .onConflictDoNothing();
+}

@@ -1,0 +1,54 @@
+import { EventEmitter } from 'node:events';
+
+export type LiveEvent = {
+  type: 'metrics' | 'agent:update' | 'task:update' | 'resource:update' | 'alert';
+  /** The department the event belongs to; null = visible to every console user. */
+  scope: string | null;
+  data: unknown;
+};
+
+/** Domain signals the server's loops act on (dispatch, notifications). */
+export type DomainEvents = {
+  'task:ready': { departmentId: string; taskId: string };
+  'agent:free': { agentId: string; departmentId: string };
+  'task:assigned': { taskId: string; agentId: string };
+  'task:revoked': { taskId: string; agentId: string; reason: string };
+  'task:finished': { taskId: string; parentTaskId: string | null; status: string };
+  'agent:message': { agentIds: string[]; message: unknown };
+};
+
+type Hub = { live: EventEmitter; domain: EventEmitter };
+
+/**
+ * One hub per process, on globalThis: Next's bundled route handlers and the custom server load
+ * lib/ as separate module copies, and both must reach the same Socket.IO server.
+ */
+function hub(): Hub {
+  const g = globalThis as { __ecsHub?: Hub };
+  if (!g.__ecsHub) {
+    const live = new EventEmitter();
+    const domain = new EventEmitter();
+    live.setMaxListeners(100);
+    domain.setMaxListeners(100);
+    g.__ecsHub = { live, domain };
+  }
+  return g.__ecsHub;
+}
+
+export function publishLive(event: LiveEvent): void {
+  hub().live.emit('event', event);
+}
+
+export function onLive(listener: (e: LiveEvent) => void): () => void {
+  hub().live.on('event', listener);
+  return () => hub().live.off('event', listener);
+}
+
+export function emitDomain<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
+  hub().domain.emit(name, payload);
+}
+
+export function onDomain<K extends keyof DomainEvents>(name: K, listener: (p: DomainEvents[K]) => void): () => void {
+  hub().domain.on(name, listener);
+  return () => hub().domain.off(name, listener);
+}

@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { openDb, setDbHandle, type DbHandle } from '@/db/client';
+import { migrateDb } from '@/db/migrate';
+import { seed } from '@/db/seed';
+import { env } from '@/lib/env';
+import { ensureAuthSecret } from '@/lib/auth/secret';
+import { runtimeState } from '@/lib/health';
+
+/** Settings, secret, database, migrations and seed: everything the doors need before they open. */
+export async function bootCore(log: (msg: string) => void = console.log): Promise<DbHandle> {
+  const e = env();
+  ensureAuthSecret(e.DATA_DIR);
+  const handle = await openDb({ url: e.DATABASE_URL, dataDir: path.join(e.DATA_DIR, 'pglite') });
+  setDbHandle(handle);
+  log(`database: ${handle.engine}${handle.engine === 'pglite' ? ` in ${path.resolve(e.DATA_DIR, 'pglite')}` : ''}`);
+  await migrateDb(handle, e.DATABASE_URL);
+  const seeded = await seed(handle.db, { adminUsername: e.ECS_ADMIN_USERNAME, adminPassword: e.ECS_ADMIN_PASSWORD });
+  if (seeded.departments) log(`seeded ${seeded.departments} departments and ${seeded.pools} resource pools`);
+  if (seeded.admin?.generatedPassword) {
+    log(`\n  Bootstrap super-admin created (shown once):\n    username: ${seeded.admin.username}\n    password: ${seeded.admin.generatedPassword}\n`);
+  } else if (seeded.admin) {
+    log(`bootstrap super-admin '${seeded.admin.username}' created from ECS_ADMIN_USERNAME / ECS_ADMIN_PASSWORD`);
+  }
+  runtimeState().migrated = true;
+  return handle;
+}

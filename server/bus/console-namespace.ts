@@ -1,0 +1,28 @@
+import type { Namespace, Server } from 'socket.io';
+import { isGlobal } from '@/lib/auth/rbac';
+import { onLive } from '@/lib/live';
+import { runtimeState } from '@/lib/health';
+import { consoleHandshake, type SocketData } from './handshake';
+
+const ALL = 'console:all';
+const deptRoom = (id: string) => `console:dept:${id}`;
+
+/** Live pushes to console tabs, each scoped to what its user may see. */
+export function registerConsoleNamespace(io: Server): { nsp: Namespace; stop: () => void } {
+  const nsp = io.of('/console');
+  nsp.use(consoleHandshake);
+  nsp.on('connection', (socket) => {
+    const { principal } = socket.data as SocketData;
+    if (isGlobal(principal)) socket.join(ALL);
+    else for (const d of principal.departmentIds) socket.join(deptRoom(d));
+    runtimeState().bus.consolesConnected = nsp.sockets.size;
+    socket.on('disconnect', () => {
+      runtimeState().bus.consolesConnected = nsp.sockets.size;
+    });
+  });
+  const stop = onLive((e) => {
+    if (e.scope === null) nsp.emit(e.type, e.data);
+    else nsp.to([ALL, deptRoom(e.scope)]).emit(e.type, e.data);
+  });
+  return { nsp, stop };
+}

@@ -1,0 +1,5 @@
+export async function startDemoFleet(baseUrl: string, log: (m: string) => void): Promise<{ stop: () => Promise<void> } | undefined> {
+  void baseUrl;
+  void log;
+  return undefined;
+}

@@ -1,0 +1,65 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import next from 'next';
+import { Server } from 'socket.io';
+import { env } from '@/lib/env';
+import { runtimeState } from '@/lib/health';
+import { bootCore } from './boot';
+import { registerConsoleNamespace } from './bus/console-namespace';
+import { registerAgentsNamespace } from './bus/agents-namespace';
+import { startLoops } from './loops';
+import { startDemoFleet } from './demo';
+
+const log = (msg: string) => console.log(`[ecs] ${msg}`);
+
+async function main() {
+  const e = env();
+  const dev = e.NODE_ENV !== 'production';
+  const db = await bootCore(log);
+
+  const httpServer = createServer();
+  const app = next({ dev, hostname: e.HOSTNAME, port: e.PORT, httpServer });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    // The only trusted client address is the socket's; a header sent by the client is replaced.
+    req.headers['x-ecs-client-ip'] = req.socket.remoteAddress ?? 'unknown';
+    void handle(req, res);
+  });
+
+  const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 1024 * 1024, pingInterval: 10_000, pingTimeout: 10_000 });
+  const consoleNs = registerConsoleNamespace(io);
+  const agentsNs = registerAgentsNamespace(io);
+  const loops = startLoops(agentsNs);
+
+  await new Promise<void>((resolve) => httpServer.listen(e.PORT, e.HOSTNAME === 'localhost' ? undefined : e.HOSTNAME, resolve));
+  runtimeState().bus.listening = true;
+  log(`console at http://localhost:${e.PORT} (${dev ? 'development' : 'production'})`);
+  const demo = e.DEMO !== false && !e.DATABASE_URL ? await startDemoFleet(`http://localhost:${e.PORT}`, log) : undefined;
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: draining`);
+    runtimeState().bus.listening = false;
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    await demo?.stop();
+    loops.stop();
+    consoleNs.stop();
+    await agentsNs.drain();
+    // Closes the HTTP server too: no new connections, in-flight requests finish.
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await db.close();
+    log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error('[ecs] failed to start:', err);
+  process.exit(1);
+});

@@ -1,0 +1,10 @@
+import type { AgentsNamespace } from '../bus/agents-namespace';
+
+export type Loops = { stop: () => void };
+
+/** Background work that outlives requests; each loop stops on shutdown. */
+export function startLoops(agents: AgentsNamespace): Loops {
+  void agents;
+  const stops: (() => void)[] = [];
+  return { stop: () => stops.forEach((s) => s()) };
+}

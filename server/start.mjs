@@ -1,0 +1,33 @@
+// `npm start`: build the console when the sources are newer than the last build, then run the
+// production server (one process: pages, REST, Socket.IO, background loops).
+import { spawnSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const buildId = path.join(root, '.next', 'BUILD_ID');
+
+function newestMtime(p) {
+  const st = statSync(p);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = 0;
+  for (const name of readdirSync(p)) max = Math.max(max, newestMtime(path.join(p, name)));
+  return max;
+}
+
+const sources = ['app', 'components', 'lib', 'db', 'next.config.js', 'package.json', 'postcss.config.mjs'].map((s) => path.join(root, s));
+const stale = !existsSync(buildId) || Math.max(...sources.filter(existsSync).map(newestMtime)) > statSync(buildId).mtimeMs;
+
+if (stale) {
+  console.log('[ecs] building the console (first start, or sources changed)…');
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], { stdio: 'inherit', cwd: root, env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env } });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/index.ts')], {
+  stdio: 'inherit',
+  cwd: root,
+  env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env, NODE_ENV: 'production' },
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,15 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { alias: { '@': path.resolve(import.meta.dirname) } },
+  test: {
+    include: ['{lib,db,server,app}/**/*.test.ts'],
+    setupFiles: ['./db/testing/setup.ts'],
+    pool: 'forks',
+    // Integration tests each get their own database; two at a time suits 2 cores.
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
