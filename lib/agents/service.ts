@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, sql, type SQL, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { departments } from '@/db/schema/org';
 import { agents, tasks } from '@/db/schema/work';
@@ -113,7 +113,7 @@ export async function listAgents(db: Db, principal: Principal, q: ListAgentsQuer
   authorize(principal, 'agent:read');
   const where: SQL[] = [];
   const scope = departmentFilter(principal);
-  if (scope) where.push(sql`${agents.departmentId} = any(${scope}::text[])`);
+  if (scope) where.push(inArray(agents.departmentId, scope));
   if (q.departmentId) where.push(eq(agents.departmentId, q.departmentId));
   if (q.status) where.push(eq(agents.status, q.status));
   else where.push(sql`${agents.status} <> 'retired'`);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { taskEvents, tasks, priorities, type TaskRequirements } from '@/db/schema/work';
 import { findDepartment } from '@/db/queries/departments';
@@ -74,7 +74,7 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
     const found = await db
       .select({ id: tasks.id, departmentId: tasks.departmentId })
       .from(tasks)
-      .where(sql`${tasks.id} = any(${linked}::uuid[])`);
+      .where(inArray(tasks.id, linked));
     const visible = new Set(found.filter((t) => inScope(principal, t.departmentId) || principal.kind === 'agent').map((t) => t.id));
     const missing = linked.filter((id) => !visible.has(id));
     if (missing.length) throw unprocessable('Unknown dependency or parent task', { errors: missing.map((id) => ({ path: 'dependsOn', message: `No task ${id}` })) });
@@ -114,7 +114,7 @@ export async function listTasks(db: Db, principal: Principal, q: ListTasksQuery)
   const where: SQL[] = [];
   const scope = departmentFilter(principal);
   if (principal.kind === 'agent') where.push(eq(tasks.assignedAgentId, principal.id));
-  else if (scope) where.push(sql`${tasks.departmentId} = any(${scope}::text[])`);
+  else if (scope) where.push(inArray(tasks.departmentId, scope));
   if (q.departmentId) where.push(eq(tasks.departmentId, q.departmentId));
   if (q.status) where.push(eq(tasks.status, q.status));
   if (q.priority) where.push(eq(tasks.priority, q.priority));

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { sql, inArray, notInArray, and } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { agents } from '@/db/schema/work';
 import { env } from '@/lib/env';
@@ -34,8 +34,10 @@ export function startCoordinatorLoops(agentsNs: AgentsNamespace): (() => void)[]
         .update(agents)
         .set({ status: 'offline' })
         .where(
-          sql`${agents.status} in ('idle', 'busy', 'draining') and coalesce(${agents.lastHeartbeatAt}, ${agents.createdAt}) < now() - interval '2 minutes'
-            and not (${agents.id} = any(${here}::uuid[]))`,
+          and(
+            sql`${agents.status} in ('idle', 'busy', 'draining') and coalesce(${agents.lastHeartbeatAt}, ${agents.createdAt}) < now() - interval '2 minutes'`,
+            here.length ? notInArray(agents.id, here) : undefined,
+          ),
         );
     }),
   ];
