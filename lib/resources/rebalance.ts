@@ -35,7 +35,11 @@ export function decideRebalance(
     .filter((r) => r.need > 0);
   const donors = pools
     .filter((p) => !receivers.some((r) => r.p === p) && util(p) < lowWater)
-    .map((p) => ({ p, idle: p.capacity - Math.max(p.guaranteed, p.allocated + Math.ceil(wants.get(p.departmentId)?.amount ?? 0)) }))
+    // Like auto-scaling's give-back: keep the guarantee, what is held and queued, and headroom to the target.
+    .map((p) => ({
+      p,
+      idle: p.capacity - Math.max(p.guaranteed, p.allocated + Math.ceil(wants.get(p.departmentId)?.amount ?? 0), Math.ceil(p.allocated / defaultScaling.target)),
+    }))
     .filter((d) => d.idle > 0)
     .sort((a, b) => b.idle - a.idle);
 
