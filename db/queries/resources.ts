@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, sql, type Column } from 'drizzle-orm';
 import type { Db } from '../client';
 import { resourceChanges, resourceKinds, resourcePools } from '../schema/org';
-import { agents, allocations, tasks } from '../schema/work';
+import { agents, allocations, metricSamples, tasks } from '../schema/work';
 
 export type PoolRow = typeof resourcePools.$inferSelect;
 export type AllocationRow = typeof allocations.$inferSelect;
@@ -193,4 +193,24 @@ export async function pendingDemand(db: Db) {
 /** `col in ids`; drizzle expands a JS array into a parameter list, so `= any(${ids}::text[])` breaks on one id. */
 function inDepartments(col: Column, ids: string[]) {
   return ids.length ? inArray(col, ids) : sql`false`;
+}
+
+/** Mean utilisation per minute and kind over the scope, from the sampled `resource.utilisation.<kind>` rows. */
+export async function utilisationHistory(db: Db, ids: string[] | null, since: Date, departmentId?: string) {
+  return db
+    .select({
+      minute: sql<string>`to_char(date_trunc('minute', ${metricSamples.at}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI"Z"')`,
+      type: sql<string>`substr(${metricSamples.name}, length('resource.utilisation.') + 1)`,
+      value: sql<number>`avg(${metricSamples.value})::float8`,
+    })
+    .from(metricSamples)
+    .where(
+      and(
+        sql`${metricSamples.name} like 'resource.utilisation.%' and ${metricSamples.at} >= ${since.toISOString()}::timestamptz`,
+        ids ? inDepartments(metricSamples.departmentId, ids) : undefined,
+        departmentId ? eq(metricSamples.departmentId, departmentId) : undefined,
+      ),
+    )
+    .groupBy(sql`1`, sql`2`)
+    .orderBy(sql`1`);
 }

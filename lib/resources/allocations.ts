@@ -14,6 +14,7 @@ import { badRequest, conflict, notFound } from '../errors';
 import { emitDomain, publishLive } from '../live';
 import { raiseShortage } from './alerts';
 import { grantInTx, InsufficientResources, releaseAllocationInTx, releaseForAgentInTx, shortfallConflict, type Shortfall } from './grants';
+import { grantNow } from './fast-grant';
 import type { ListAllocationsQuery } from './schemas';
 import { signalFreed, waitForFreed } from './signals';
 
@@ -118,7 +119,7 @@ type Outcome = { row: AllocationRow; preempted: AllocationRow[] } | { shortfall:
 async function attempt(db: Db, req: Req): Promise<Outcome> {
   let shortfall: Shortfall;
   try {
-    return { row: await db.transaction((tx) => grantInTx(tx, req)), preempted: [] };
+    return { row: await grantNow(db, req), preempted: [] };
   } catch (err) {
     if (!(err instanceof InsufficientResources)) throw err;
     shortfall = err.shortfall;
