@@ -56,3 +56,21 @@ describe('utilisation history and alerts', () => {
     expect(await open('resource_shortage')).toEqual([]);
   });
 });
+
+describe('utilisation history', () => {
+  it('answers one point per minute with the mean per kind, scoped to the caller', async () => {
+    const { getUtilisationHistory } = await import('./history');
+    const { principalOf } = await import('@/db/testing/principals');
+    const now = new Date();
+    await t.db.insert(metricSamples).values([
+      { at: now, name: 'resource.utilisation.compute', departmentId: 'research', value: 0.2 },
+      { at: now, name: 'resource.utilisation.compute', departmentId: 'research', value: 0.4 },
+      { at: now, name: 'resource.utilisation.compute', departmentId: 'it', value: 1 },
+    ]);
+    const mine = await getUtilisationHistory(t.db, principalOf('department-admin', ['research']), { departmentId: 'research' });
+    expect(mine).toHaveLength(1);
+    expect(mine[0].compute).toBeCloseTo(0.3);
+    const other = await getUtilisationHistory(t.db, principalOf('department-admin', ['research'])).then((h) => h.at(-1)?.compute);
+    expect(other).toBeCloseTo(0.3);
+  });
+});

@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { startTransition, useActionState, useState } from 'react';
 import { updatePoolAction, type PoolFormState } from './actions';
 
 type PoolLimits = { departmentId: string; type: string; guaranteed: number; maximum: number };
@@ -12,7 +12,14 @@ export function PoolSettingsForm({ pools, departments, kinds }: { pools: PoolLim
   const [type, setType] = useState(kinds[0] ?? '');
   const current = pools.find((p) => p.departmentId === dept && p.type === type);
   return (
-    <form action={action} className="grid gap-3 sm:grid-cols-5 sm:items-end" aria-describedby="pool-form-status">
+    <form
+      // Submitted by hand: a form `action` resets its fields afterwards, which would jump the selects back to the first pool.
+      onSubmit={(e) => {
+        e.preventDefault();
+        const data = new FormData(e.currentTarget);
+        startTransition(() => action(data));
+      }}
+      className="grid gap-3 sm:grid-cols-5 sm:items-end" aria-describedby="pool-form-status">
       <div>
         <label htmlFor="pool-dept" className="mb-1 block text-sm font-medium">
           Department

@@ -1,0 +1,28 @@
+import { expect, test } from '@playwright/test';
+import { login } from './helpers';
+
+test('the admin sees the utilisation heat-map and changes a pool through the settings form', async ({ page }) => {
+  await login(page);
+  await page.getByRole('link', { name: 'Resources' }).first().click();
+  await expect(page.getByRole('heading', { name: 'Resources', exact: true })).toBeVisible();
+  const heatmap = page.getByTestId('utilisation-heatmap');
+  await expect(heatmap.getByRole('rowheader', { name: 'engineering' })).toBeVisible();
+  await expect(heatmap.getByRole('columnheader', { name: 'compute' })).toBeVisible();
+
+  await page.getByLabel('Department').selectOption('engineering');
+  await page.getByLabel('Kind').selectOption('compute');
+  await expect(page.getByLabel('Guaranteed')).toHaveValue('400');
+  await page.getByLabel('Guaranteed').fill('420');
+  await page.getByLabel('Maximum').fill('820');
+  await page.getByRole('button', { name: 'Save pool' }).click();
+  await expect(page.locator('#pool-form-status')).toContainText('engineering compute: guaranteed 420, maximum 820, capacity 420');
+  await expect(page.getByTestId('changes-table')).toContainText('guaranteed 400→420, maximum 800→820');
+
+  await expect(page.getByLabel('Department')).toHaveValue('engineering');
+  // An impossible value is refused with the reason, not an error page.
+  await page.getByLabel('Guaranteed').fill('900');
+  await page.getByLabel('Maximum').fill('800');
+  await page.getByRole('button', { name: 'Save pool' }).click();
+  await expect(page.locator('#pool-form-status')).toContainText('guaranteed (900) is above maximum (800)');
+  await page.screenshot({ path: 'test-results/resources.png', fullPage: true });
+});
