@@ -2,10 +2,12 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { principalOf } from '@/db/testing/principals';
-import { alerts, allocations } from '@/db/schema/work';
+import { alerts, allocations, taskEvents, tasks } from '@/db/schema/work';
+import { assignTask } from '../dispatch/assign';
+import { completeTask } from '../tasks/lifecycle';
 import { AppError } from '../errors';
 import { onDomain } from '../live';
-import { allocate, chooseVictims, listAllocations, releaseAgent, releaseAllocation } from './allocations';
+import { allocate, chooseVictims, listAllocations, preemptLowerPriority, releaseAgent, releaseAllocation } from './allocations';
 import { checkAvailability } from './service';
 import { getPool, makeAgent, makeTask, setPool } from './test-fixtures';
 
@@ -28,10 +30,11 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
 }
 
 describe('acceptance 2: priority preemption', () => {
-  it('a critical request preempts a low-priority holder of the same department and its task is revoked', async () => {
+  it('a critical request preempts a low-priority holder of the same department; its task returns to pending and is finished later', async () => {
     const low = await makeAgent(t.db, 'engineering');
-    const lowTask = await makeTask(t.db, 'engineering', { priority: 'low', status: 'running', agentId: low.id });
-    const held = await allocate(t.db, admin, { agentId: low.id, taskId: lowTask.id, resources: { compute: 8 }, priority: 'low' });
+    const lowTask = await makeTask(t.db, 'engineering', { priority: 'low', resources: { compute: 8 } });
+    expect(await assignTask(t.db, lowTask, low.id)).toMatchObject({ ok: true });
+    const [held] = await t.db.select().from(allocations).where(eq(allocations.taskId, lowTask.id));
     const revoked: unknown[] = [];
     const off = onDomain('task:revoked', (e) => revoked.push(e));
     const urgent = await makeAgent(t.db, 'engineering');
@@ -42,6 +45,29 @@ describe('acceptance 2: priority preemption', () => {
     const [old] = await t.db.select().from(allocations).where(eq(allocations.id, held.id));
     expect(old.status).toBe('preempted');
     expect((await getPool(t.db, 'engineering', 'compute')).allocated).toBe(6);
+    const [requeued] = await t.db.select().from(tasks).where(eq(tasks.id, lowTask.id));
+    expect(requeued).toMatchObject({ status: 'pending', assignedAgentId: null });
+    const events = await t.db.select().from(taskEvents).where(eq(taskEvents.taskId, lowTask.id));
+    expect(events.map((e) => [e.type, e.detail.reason ?? null])).toContainEqual(['requeued', 'preempted']);
+
+    // Once the critical work is done, the low task gets its units again and completes.
+    expect(await assignTask(t.db, requeued, low.id)).toMatchObject({ ok: false, reason: 'no-resources' });
+    await releaseAllocation(t.db, admin, got.id);
+    expect(await assignTask(t.db, requeued, low.id)).toMatchObject({ ok: true });
+    expect(await completeTask(t.db, low.id, lowTask.id, { done: true })).toMatchObject({ task: { status: 'completed' } });
+    expect((await getPool(t.db, 'engineering', 'compute')).allocated).toBe(0);
+  });
+
+  it('preemptLowerPriority frees room for a critical task in dispatch and never touches equal priority', async () => {
+    const a = await makeAgent(t.db, 'engineering');
+    const lowTask = await makeTask(t.db, 'engineering', { priority: 'low', resources: { compute: 6 } });
+    expect(await assignTask(t.db, lowTask, a.id)).toMatchObject({ ok: true });
+    expect(await preemptLowerPriority(t.db, 'engineering', { compute: 2 }, 'low')).toBe(false);
+    expect(await preemptLowerPriority(t.db, 'engineering', { compute: 2 }, 'medium')).toBe(false);
+    expect(await preemptLowerPriority(t.db, 'engineering', { compute: 2 }, 'critical')).toBe(true);
+    const [back] = await t.db.select().from(tasks).where(eq(tasks.id, lowTask.id));
+    expect(back.status).toBe('pending');
+    expect((await getPool(t.db, 'engineering', 'compute')).allocated).toBe(0);
   });
 
   it('never preempts equal priority: a high request against a high holder gets 409', async () => {

@@ -12,6 +12,7 @@ import { audit } from '../audit/log';
 import { authorize, departmentFilter, inScope, type Principal } from '../auth/rbac';
 import { badRequest, conflict, notFound } from '../errors';
 import { emitDomain, publishLive } from '../live';
+import { requeueTask } from '../tasks/lifecycle';
 import { raiseShortage } from './alerts';
 import { grantInTx, InsufficientResources, releaseAllocationInTx, releaseForAgentInTx, shortfallConflict, type Shortfall } from './grants';
 import { grantNow } from './fast-grant';
@@ -94,14 +95,7 @@ export async function allocate(db: Db, principal: Principal, input: AllocateArgs
   }
 
   const { row, preempted } = outcome;
-  for (const p of preempted) {
-    // The holder hears it over the bus; its task goes back to the queue through the dispatcher.
-    emitDomain('agent:message', {
-      agentIds: [p.agentId],
-      message: { type: 'allocation:preempted', data: { allocationId: p.id, taskId: p.taskId, byPriority: input.priority } },
-    });
-    if (p.taskId) emitDomain('task:revoked', { taskId: p.taskId, agentId: p.agentId, reason: 'preempted' });
-  }
+  await notifyPreempted(db, preempted, input.priority);
   await audit(db, principal, {
     action: 'allocation.create',
     targetType: 'allocation',
@@ -111,6 +105,39 @@ export async function allocate(db: Db, principal: Principal, input: AllocateArgs
   });
   publishLive({ type: 'resource:update', scope: row.departmentId, data: { departmentId: row.departmentId, types: Object.keys(resources) } });
   return { ...toAllocation(row), preempted: preempted.map((p) => p.id) };
+}
+
+/**
+ * Tells each preempted holder over the bus, and puts its task back in the queue: requeueTask
+ * makes it pending again and revokes it from the agent (task:revoked), so it is finished later.
+ */
+async function notifyPreempted(db: Db, preempted: AllocationRow[], byPriority: Priority): Promise<void> {
+  for (const p of preempted) {
+    emitDomain('agent:message', {
+      agentIds: [p.agentId],
+      message: { type: 'allocation:preempted', data: { allocationId: p.id, taskId: p.taskId, byPriority } },
+    });
+    if (p.taskId) await requeueTask(db, p.taskId, 'preempted');
+  }
+}
+
+/**
+ * For dispatch: frees room for a critical or high task whose grant fell short by preempting
+ * strictly lower-priority holders of the department (released, their tasks re-queued). Answers
+ * whether anything was preempted; the caller then retries its own grant.
+ */
+export async function preemptLowerPriority(db: Db, departmentId: string, shortfall: Shortfall, priority: Priority): Promise<boolean> {
+  if (rankOf(priority) > rankOf('high')) return false;
+  const victims = chooseVictims(await preemptionCandidates(db, departmentId, rankOf(priority)), shortfall);
+  if (!victims) return false;
+  const preempted = await db.transaction(async (tx) => {
+    const out: AllocationRow[] = [];
+    for (const v of [...victims].sort((a, b) => (a.id < b.id ? -1 : 1))) if (await releaseAllocationInTx(tx, v.id, 'preempted')) out.push(v);
+    return out;
+  });
+  await notifyPreempted(db, preempted, priority);
+  if (preempted.length) signalFreed(departmentId);
+  return preempted.length > 0;
 }
 
 type Req = { agentId: string; taskId: string | null; departmentId: string; resources: Record<string, number>; priority: Priority };

@@ -1,11 +1,11 @@
 import type { AgentsNamespace } from '../bus/agents-namespace';
+import { startCoordinatorLoops } from './coordinator';
 import { startResourceLoops } from './resources';
 
 export type Loops = { stop: () => void };
 
 /** Background work that outlives requests; each loop stops on shutdown. */
 export function startLoops(agents: AgentsNamespace): Loops {
-  void agents;
-  const stops: (() => void)[] = [startResourceLoops()];
+  const stops: (() => void)[] = [...startCoordinatorLoops(agents), startResourceLoops()];
   return { stop: () => stops.forEach((s) => s()) };
 }
