@@ -152,7 +152,18 @@ async function attempt(db: Db, req: Req): Promise<Outcome> {
     shortfall = err.shortfall;
   }
   if (rankOf(req.priority) > rankOf('high')) return { shortfall };
-  return (await preemptFor(db, req, shortfall)) ?? { shortfall };
+  try {
+    return (await preemptFor(db, req, shortfall)) ?? { shortfall };
+  } catch (err) {
+    // Two preemptions may still cross on pool rows; Postgres aborts one, which then counts as short.
+    if (isDeadlock(err)) return { shortfall };
+    throw err;
+  }
+}
+
+function isDeadlock(err: unknown): boolean {
+  const code = (e: unknown) => (e && typeof e === 'object' && 'code' in e ? (e as { code: unknown }).code : undefined);
+  return code(err) === '40P01' || code((err as { cause?: unknown })?.cause) === '40P01';
 }
 
 /**

@@ -70,6 +70,9 @@ describe('resources REST', () => {
     expect(list.items.map((a: { id: string }) => a.id)).toEqual([alloc.id]);
     const costs = await (await costsGET(request('GET', '/x?departmentId=hr', { token }))).json();
     expect(costs.agents).toEqual([expect.objectContaining({ agentId: agent.id, resources: { database: 5 }, cost: 50 })]);
+    const lower = await deptPATCH(request('PATCH', '/x', { token, body: { database: { guaranteed: 0, maximum: 4 } } }), params({ id: 'hr' }));
+    expect(lower.status).toBe(409);
+    expect((await lower.json()).detail).toMatch(/5 connections are allocated; maximum can't go below that/);
     expect((await allocDELETE(request('DELETE', '/x', { token }), params({ id: alloc.id }))).status).toBe(204);
     await allocPOST(request('POST', '/x', { token, body: { agentId: agent.id, resources: { database: 2 }, priority: 'low' } }));
     const released = await releasePOST(request('POST', '/x', { token }), params({ id: agent.id }));
