@@ -1,5 +1,6 @@
 import { getDb } from '@/db/client';
 import { env } from '@/lib/env';
+import { publishLive } from '@/lib/live';
 import { runAutoscale } from '@/lib/resources/autoscale';
 import { checkCapacityAlerts, sampleUtilisation } from '@/lib/resources/monitor';
 import { runRebalance } from '@/lib/resources/rebalance';
@@ -16,6 +17,8 @@ export function startResourceLoops(): () => void {
     if (e.AUTO_SCALING) await runAutoscale(db);
     await sampleUtilisation(db);
     await checkCapacityAlerts(db);
+    // Grants made by dispatch don't publish; one push per check keeps open Resources pages current.
+    publishLive({ type: 'resource:update', scope: null, data: { sampledAt: new Date().toISOString() } });
   });
   const rebalance = every(e.REBALANCE_INTERVAL, 'rebalance', () => runRebalance(getDb(), e.ALLOCATION_STRATEGY));
   return () => {

@@ -7,6 +7,7 @@ import { resourceTypes } from '@/lib/resources/kinds';
 import { getCosts, listPools } from '@/lib/resources/service';
 import { Badge } from '@/components/badge';
 import { EmptyState } from '@/components/empty-state';
+import { LiveRefresh } from '@/components/live-refresh';
 import { StatTile } from '@/components/stat-tile';
 import { HistoryChart } from './history-chart';
 import { PoolSettingsForm } from './pool-settings-form';
@@ -30,7 +31,10 @@ export default async function ResourcesPage() {
   const canEdit = hasPermission(principal, 'resource:update');
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Resources</h1>
+      <div className="flex items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold">Resources</h1>
+        <LiveRefresh events={['resource:update', 'alert']} />
+      </div>
       <section className="grid grid-cols-2 gap-4 lg:grid-cols-4" aria-label="Resource figures">
         <StatTile label="Pools" value={pools.length} testId="tile-pools" />
         <StatTile label="Active allocations" value={allocs.items.length === 50 ? '50+' : allocs.items.length} testId="tile-allocations" />
