@@ -8,6 +8,7 @@ import { badRequest, notFound, unauthorized } from '../errors';
 import type { Principal } from '../auth/rbac';
 import { principalForSession, principalFromBearer } from '../auth/principal';
 import { authSecret } from '../auth/secret';
+import { auditDenied } from '../audit/denied';
 import { problemResponse, zodProblems } from './problem';
 import { clientIp, queryObject, readJsonBody, requestId } from './request';
 
@@ -46,10 +47,11 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
 ) {
   return async (req: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     const id = requestId(req);
+    let principal: Principal | undefined;
     try {
       const db = getDb();
       const ip = clientIp(req);
-      const principal = opts.auth === false ? anonymous(ip) : await authenticateRequest(db, req, ip);
+      principal = opts.auth === false ? anonymous(ip) : await authenticateRequest(db, req, ip);
       // A path id of the wrong shape can't name anything: 404, like any unknown id.
       const params = parseParams(opts.params, (await segment?.params) ?? {});
       const query = parse(opts.query, queryObject(req), 'query');
@@ -67,6 +69,8 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
       if (key && status < 300) await storeReplay(db, principal, key, new URL(req.url).pathname, raw, status, result ?? null);
       return status === 204 ? new Response(null, { status, headers: { 'x-request-id': id } }) : json(result, status, id);
     } catch (err) {
+      // Every refused attempt is audited here, once, whatever lib/ function refused it.
+      if (principal) await auditDenied(getDb(), principal, err, { door: 'rest', method: req.method, path: new URL(req.url).pathname });
       return problemResponse(err, id);
     }
   };
