@@ -2,8 +2,9 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { resourcePools } from '../schema/org';
 import { agents, tasks } from '../schema/work';
+import { textArray } from './sql-array';
 
-const scoped = (col: unknown, ids: string[] | null) => (ids ? sql`${col} = any(${ids}::text[])` : sql`true`);
+const scoped = (col: unknown, ids: string[] | null) => (ids ? sql`${col} = any(${textArray(ids)})` : sql`true`);
 
 export async function agentCountsByDepartment(db: Db, ids: string[] | null) {
   return db

@@ -3,6 +3,7 @@ import type { Db } from '../client';
 import { departments } from '../schema/org';
 import { users, type Role } from '../schema/auth';
 import type { UserRow } from './users';
+import { textArray } from './sql-array';
 
 export type UserListFilter = { departmentIds: string[] | null; q?: string; role?: Role; departmentId?: string };
 
@@ -10,7 +11,7 @@ export type UserListFilter = { departmentIds: string[] | null; q?: string; role?
 export async function listUserRows(db: Db, f: UserListFilter, after: string | undefined, limit: number): Promise<UserRow[]> {
   const where: SQL[] = [];
   // A scoped admin sees the users who share at least one of its departments.
-  if (f.departmentIds) where.push(sql`${users.departmentIds} && ${f.departmentIds}::text[]`);
+  if (f.departmentIds) where.push(sql`${users.departmentIds} && ${textArray(f.departmentIds)}`);
   if (f.departmentId) where.push(sql`${f.departmentId} = any(${users.departmentIds})`);
   if (f.q) where.push(ilike(users.username, `%${f.q.replace(/[%_\\]/g, (c) => '\\' + c)}%`));
   if (f.role) where.push(eq(users.role, f.role));
