@@ -1,0 +1,149 @@
+import type { Db } from '@/db/client';
+import { roles, type Role } from '@/db/schema/auth';
+import { scopedRoles } from '@/lib/auth/rbac';
+
+/**
+ * Who may call each /api/v1 route: the documented allow/deny per role (acceptance 1).
+ * access-matrix.test.ts calls every entry as every role and fails when a route file exports a
+ * method that has no entry here, so a new route can't ship without a decision about who may call it.
+ *
+ * Scoped roles (department-admin, -coordinator, agent-supervisor, agent) are tested as members of
+ * `marketing`: `call` aims at an object of their department; `elsewhere` at engineering's, where
+ * every allowed scoped role must get 404 (ids outside the caller's departments don't leak).
+ * Allowed answers 2xx, denied answers 403.
+ */
+
+export type Caller = { role: Role; id: string; token: string; departmentIds: string[] };
+export type Fixtures = {
+  db: Db;
+  unique: (prefix: string) => string;
+  /** A fresh user of a role in some departments. */
+  user: (role: Role, departmentIds: string[]) => Promise<{ id: string }>;
+  /** A fresh, empty department (deletable). */
+  department: () => Promise<string>;
+  /** A fresh API token owned by a user. */
+  apiToken: (ownerId: string) => Promise<string>;
+};
+export type Call = { params?: Record<string, string>; body?: unknown; query?: string };
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type Entry = {
+  method: Method;
+  /** The route's folder under app/, e.g. /api/v1/users/[id]. */
+  path: string;
+  /** Takes no credentials (login, refresh): not role-tested. */
+  public?: true;
+  allow: readonly Role[];
+  call: (f: Fixtures, caller: Caller) => Call | Promise<Call>;
+  elsewhere?: (f: Fixtures, caller: Caller) => Call | Promise<Call>;
+};
+
+const ALL = roles;
+const PEOPLE = roles.filter((r) => r !== 'agent');
+const SA: Role[] = ['super-admin'];
+const ADMINS: Role[] = ['super-admin', 'department-admin'];
+const USER_READERS: Role[] = ['super-admin', 'department-admin', 'auditor'];
+const AUDIT_READERS: Role[] = ['super-admin', 'department-admin', 'auditor'];
+const SECURITY_READERS: Role[] = ['super-admin', 'auditor'];
+const DEPT_READERS: Role[] = ['super-admin', 'department-admin', 'department-coordinator', 'auditor', 'agent-supervisor', 'readonly'];
+const TOKEN_OWNERS: Role[] = ['super-admin', 'department-admin', 'department-coordinator', 'auditor', 'agent-supervisor'];
+
+// For callers that can't own the object in question (an agent owns no tokens).
+const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
+const dept = (id: string) => ({ params: { id } });
+const day = () => new Date().toISOString().slice(0, 10);
+
+export const accessMatrix: Entry[] = [
+  // auth
+  { method: 'POST', path: '/api/v1/auth/token', public: true, allow: ALL, call: () => ({}) },
+  { method: 'POST', path: '/api/v1/auth/refresh', public: true, allow: ALL, call: () => ({}) },
+  { method: 'POST', path: '/api/v1/auth/logout', allow: ALL, call: () => ({ body: {} }) },
+  { method: 'GET', path: '/api/v1/me', allow: ALL, call: () => ({}) },
+
+  // departments
+  { method: 'GET', path: '/api/v1/departments', allow: DEPT_READERS, call: () => ({}) },
+  { method: 'POST', path: '/api/v1/departments', allow: SA, call: (f) => ({ body: { id: f.unique('d'), name: 'Matrix' } }) },
+  { method: 'GET', path: '/api/v1/departments/[id]', allow: DEPT_READERS, call: () => dept('marketing'), elsewhere: () => dept('engineering') },
+  {
+    method: 'PATCH',
+    path: '/api/v1/departments/[id]',
+    allow: ADMINS,
+    call: () => ({ ...dept('marketing'), body: { description: 'Edited by the access matrix' } }),
+    elsewhere: () => ({ ...dept('engineering'), body: { description: 'x' } }),
+  },
+  { method: 'DELETE', path: '/api/v1/departments/[id]', allow: SA, call: async (f) => dept(await f.department()) },
+  { method: 'GET', path: '/api/v1/departments/[id]/status', allow: DEPT_READERS, call: () => dept('marketing'), elsewhere: () => dept('engineering') },
+  {
+    method: 'POST',
+    path: '/api/v1/departments/[id]/coordinators',
+    allow: ADMINS,
+    call: (f) => ({ ...dept('marketing'), body: { username: f.unique('coord'), password: 'matrix-password-123' } }),
+    elsewhere: (f) => ({ ...dept('engineering'), body: { username: f.unique('coord'), password: 'matrix-password-123' } }),
+  },
+
+  // users
+  { method: 'GET', path: '/api/v1/users', allow: USER_READERS, call: () => ({}) },
+  {
+    method: 'POST',
+    path: '/api/v1/users',
+    allow: ADMINS,
+    call: (f) => ({ body: { username: f.unique('u'), password: 'matrix-password-123', role: 'readonly', departmentIds: ['marketing'] } }),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/users/[id]',
+    allow: USER_READERS,
+    call: async (f) => ({ params: { id: (await f.user('readonly', ['marketing'])).id } }),
+    elsewhere: async (f) => ({ params: { id: (await f.user('readonly', ['engineering'])).id } }),
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/users/[id]',
+    allow: ADMINS,
+    call: async (f) => ({ params: { id: (await f.user('readonly', ['marketing'])).id }, body: { unlock: true } }),
+    elsewhere: async (f) => ({ params: { id: (await f.user('readonly', ['engineering'])).id }, body: { unlock: true } }),
+  },
+  {
+    method: 'DELETE',
+    path: '/api/v1/users/[id]',
+    allow: ADMINS,
+    call: async (f) => ({ params: { id: (await f.user('readonly', ['marketing'])).id } }),
+    elsewhere: async (f) => ({ params: { id: (await f.user('readonly', ['engineering'])).id } }),
+  },
+  // Every person enrols their own MFA; an agent has none.
+  { method: 'POST', path: '/api/v1/users/[id]/mfa', allow: PEOPLE, call: (_f, caller) => ({ params: { id: caller.id }, body: {} }) },
+
+  // API tokens
+  { method: 'GET', path: '/api/v1/tokens', allow: TOKEN_OWNERS, call: () => ({}) },
+  { method: 'POST', path: '/api/v1/tokens', allow: TOKEN_OWNERS, call: () => ({ body: { name: 'matrix' } }) },
+  { method: 'DELETE', path: '/api/v1/tokens/[id]', allow: TOKEN_OWNERS, call: async (f, caller) => ({ params: { id: caller.role === 'agent' ? NO_SUCH_ID : await f.apiToken(caller.id) } }) },
+
+  // audit and security
+  { method: 'GET', path: '/api/v1/audit', allow: AUDIT_READERS, call: () => ({}) },
+  { method: 'GET', path: '/api/v1/audit/verify', allow: SECURITY_READERS, call: () => ({}) },
+  { method: 'GET', path: '/api/v1/audit/export', allow: AUDIT_READERS, call: () => ({ query: 'action=user.*' }) },
+  { method: 'GET', path: '/api/v1/audit/report', allow: AUDIT_READERS, call: () => ({ query: `from=${day()}&to=${day()}` }) },
+  { method: 'GET', path: '/api/v1/security/events', allow: SECURITY_READERS, call: () => ({}) },
+  { method: 'GET', path: '/api/v1/security/mfa-policy', allow: USER_READERS, call: () => ({}) },
+  { method: 'PUT', path: '/api/v1/security/mfa-policy', allow: SA, call: () => ({ body: { requiredRoles: [] } }) },
+];
+
+const short: Record<Role, string> = {
+  'super-admin': 'SA',
+  'department-admin': 'DA',
+  'department-coordinator': 'DC',
+  auditor: 'AU',
+  'agent-supervisor': 'AS',
+  agent: 'AG',
+  readonly: 'RO',
+};
+
+/** The matrix as a Markdown table for docs/security.md (a test keeps the two equal). */
+export function renderAccessTable(entries: Entry[] = accessMatrix): string {
+  const head = `| Method | Route | ${roles.map((r) => short[r]).join(' | ')} |`;
+  const rule = `|---|---|${roles.map(() => ':-:').join('|')}|`;
+  const rows = [...entries]
+    .sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method))
+    .map((e) => `| ${e.method} | \`${e.path}\` | ${roles.map((r) => (e.public ? 'public' : e.allow.includes(r) ? (e.elsewhere && scopedRoles.has(r) ? 'own dept' : 'yes') : '—')).join(' | ')} |`);
+  return [head, rule, ...rows].join('\n');
+}
+
