@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { getDb, type Db } from '@/db/client';
 import { idempotencyKeys } from '@/db/schema/auth';
-import { badRequest, notFound, unauthorized } from '../errors';
+import { badRequest, forbidden, notFound, unauthorized } from '../errors';
 import type { Principal } from '../auth/rbac';
 import { principalForSession, principalFromBearer } from '../auth/principal';
 import { authSecret } from '../auth/secret';
@@ -108,10 +108,32 @@ export async function authenticateRequest(db: Db, req: Request, ip?: string): Pr
   const cookies = req.headers.get('cookie') ?? '';
   const cookieName = SESSION_COOKIES.find((c) => cookies.includes(`${c}=`));
   if (cookieName) {
+    assertSameOrigin(req);
     const token = await getToken({ req, secret: authSecret(), cookieName, salt: cookieName, secureCookie: cookieName.startsWith('__Secure') });
     if (token && typeof token.uid === 'string' && typeof token.sv === 'number') return principalForSession(db, token.uid, token.sv, ip);
   }
   throw unauthorized();
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CSRF defence in depth for cookie-authenticated writes (SameSite=Lax already keeps the cookie off
+ * cross-site POSTs): a browser always sends Origin on a cross-site write, so one naming another
+ * host is refused. Bearer tokens are never sent by a browser on its own, so they need no check.
+ */
+function assertSameOrigin(req: Request): void {
+  if (SAFE_METHODS.has(req.method)) return;
+  const origin = req.headers.get('origin');
+  if (!origin) return;
+  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host') ?? new URL(req.url).host;
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    originHost = '';
+  }
+  if (originHost !== host) throw forbidden('Cross-site request refused');
 }
 
 function anonymous(ip?: string): Principal {
