@@ -1,6 +1,7 @@
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { roles, type Role } from '@/db/schema/auth';
+import { roles, users, type Role } from '@/db/schema/auth';
 import { audit } from '../audit/log';
 import { authorize, type Principal } from '../auth/rbac';
 import { env } from '../env';
@@ -34,4 +35,11 @@ export async function setMfaPolicy(db: Db, principal: Principal, input: MfaPolic
   await writeSetting(db, KEY, requiredRoles, principal.id);
   await audit(db, principal, { action: 'settings.mfa-policy', targetType: 'setting', targetId: KEY, detail: { requiredRoles } });
   return { requiredRoles };
+}
+
+/** True while a user whose role must use MFA hasn't enrolled: the console shows only the enrolment page. */
+export async function mustEnrolMfa(db: Db, principal: Principal): Promise<boolean> {
+  if (principal.kind !== 'user' || !(await mfaRequiredFor(db, principal.role))) return false;
+  const [row] = await db.select({ mfaEnabled: users.mfaEnabled }).from(users).where(eq(users.id, principal.id)).limit(1);
+  return !!row && !row.mfaEnabled;
 }
