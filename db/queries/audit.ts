@@ -1,7 +1,6 @@
-import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lte, sql, type SQL, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
 import { auditLog } from '../schema/auth';
-import { textArray } from './sql-array';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 export type AuditInsert = Omit<typeof auditLog.$inferInsert, 'id'>;
@@ -31,7 +30,7 @@ export async function listAudit(db: Db, f: AuditFilter, beforeId: number | undef
   if (f.outcome) where.push(eq(auditLog.outcome, f.outcome));
   if (f.from) where.push(gte(auditLog.at, f.from));
   if (f.to) where.push(lte(auditLog.at, f.to));
-  if (f.departmentIds) where.push(sql`${auditLog.departmentId} = any(${textArray(f.departmentIds)})`);
+  if (f.departmentIds) where.push(inArray(auditLog.departmentId, f.departmentIds));
   if (beforeId !== undefined) where.push(sql`${auditLog.id} < ${beforeId}`);
   return db
     .select()

@@ -1,8 +1,7 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, sql, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
 import { departments, resourcePools } from '../schema/org';
 import { agents, alerts, tasks } from '../schema/work';
-import { textArray } from './sql-array';
 
 export type DepartmentRow = typeof departments.$inferSelect;
 
@@ -10,7 +9,7 @@ export async function listDepartmentRows(db: Db, ids: string[] | null): Promise<
   return db
     .select()
     .from(departments)
-    .where(ids ? sql`${departments.id} = any(${textArray(ids)})` : undefined)
+    .where(ids ? inArray(departments.id, ids) : undefined)
     .orderBy(asc(departments.name));
 }
 

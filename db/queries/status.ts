@@ -1,10 +1,10 @@
-import { sql } from 'drizzle-orm';
+import { sql, inArray } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../client';
 import { resourcePools } from '../schema/org';
 import { agents, tasks } from '../schema/work';
-import { textArray } from './sql-array';
 
-const scoped = (col: unknown, ids: string[] | null) => (ids ? sql`${col} = any(${textArray(ids)})` : sql`true`);
+const scoped = (col: AnyPgColumn, ids: string[] | null) => (ids ? inArray(col, ids) : sql`true`);
 
 export async function agentCountsByDepartment(db: Db, ids: string[] | null) {
   return db
