@@ -7,7 +7,7 @@ import { params, request } from '@/db/testing/http';
 import { makeUser } from '@/db/testing/users';
 import { roles, apiTokens, type Role } from '@/db/schema/auth';
 import { departments } from '@/db/schema/org';
-import { agents } from '@/db/schema/work';
+import { agents, tasks } from '@/db/schema/work';
 import { signToken } from '@/lib/auth/jwt';
 import { scopedRoles } from '@/lib/auth/rbac';
 import { sha256 } from '@/lib/auth/secret';
@@ -57,6 +57,30 @@ beforeAll(async () => {
       const id = `tmp-${randomBytes(4).toString('hex')}`;
       await t.db.insert(departments).values({ id, name: id, maxAgents: 5 });
       return id;
+    },
+    agent: async (departmentId) => {
+      const [a] = await t.db
+        .insert(agents)
+        .values({ departmentId, name: `agent-${randomBytes(3).toString('hex')}`, type: 'worker', specialization: 'general', secretHash: sha256(randomUUID()) })
+        .returning({ id: agents.id });
+      return a.id;
+    },
+    task: async (departmentId, status = 'pending', assignedTo) => {
+      const [row] = await t.db
+        .insert(tasks)
+        .values({
+          title: 'matrix fixture',
+          departmentId,
+          type: 'fixture',
+          priority: 'medium',
+          priorityRank: 2,
+          status,
+          assignedAgentId: assignedTo ?? null,
+          ...(status === 'running' ? { leaseExpiresAt: new Date(Date.now() + 600_000), assignedAt: new Date(), startedAt: new Date() } : {}),
+          ...(status === 'failed' ? { finishedAt: new Date(), error: 'fixture' } : {}),
+        })
+        .returning({ id: tasks.id });
+      return row.id;
     },
     apiToken: async (ownerId) => {
       const id = randomUUID();

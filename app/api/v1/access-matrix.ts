@@ -23,6 +23,10 @@ export type Fixtures = {
   department: () => Promise<string>;
   /** A fresh API token owned by a user. */
   apiToken: (ownerId: string) => Promise<string>;
+  /** A fresh agent in a department. */
+  agent: (departmentId: string) => Promise<string>;
+  /** A fresh task; `assignedTo` makes it that agent's (status assigned/running). */
+  task: (departmentId: string, status?: 'pending' | 'running' | 'failed', assignedTo?: string) => Promise<string>;
 };
 export type Call = { params?: Record<string, string>; body?: unknown; query?: string };
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -49,6 +53,12 @@ const TOKEN_OWNERS: Role[] = ['super-admin', 'department-admin', 'department-coo
 
 // For callers that can't own the object in question (an agent owns no tokens).
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
+/** A task the caller can see: an agent caller sees only tasks assigned to it. */
+const ownTask = (f: Fixtures, caller: Caller, status: 'pending' | 'running' | 'failed' = 'pending') =>
+  caller.role === 'agent' ? f.task('marketing', 'running', caller.id) : f.task('marketing', status);
+const id = async (p: Promise<string>) => ({ params: { id: await p } });
+const DEPT_WORKERS: Role[] = ['super-admin', 'department-admin', 'department-coordinator'];
+const AGENT_EDITORS: Role[] = ['super-admin', 'department-admin', 'department-coordinator', 'agent-supervisor'];
 const dept = (id: string) => ({ params: { id } });
 const day = () => new Date().toISOString().slice(0, 10);
 
@@ -116,6 +126,71 @@ export const accessMatrix: Entry[] = [
   { method: 'GET', path: '/api/v1/tokens', allow: TOKEN_OWNERS, call: () => ({}) },
   { method: 'POST', path: '/api/v1/tokens', allow: TOKEN_OWNERS, call: () => ({ body: { name: 'matrix' } }) },
   { method: 'DELETE', path: '/api/v1/tokens/[id]', allow: TOKEN_OWNERS, call: async (f, caller) => ({ params: { id: caller.role === 'agent' ? NO_SUCH_ID : await f.apiToken(caller.id) } }) },
+
+  // agents
+  { method: 'GET', path: '/api/v1/agents', allow: DEPT_READERS, call: () => ({}) },
+  {
+    method: 'POST',
+    path: '/api/v1/agents',
+    allow: DEPT_WORKERS,
+    call: () => ({ body: { departmentId: 'marketing', type: 'worker', specialization: 'campaigns' } }),
+    elsewhere: () => ({ body: { departmentId: 'engineering', type: 'worker', specialization: 'backend' } }),
+  },
+  { method: 'GET', path: '/api/v1/agents/[id]', allow: DEPT_READERS, call: (f) => id(f.agent('marketing')), elsewhere: (f) => id(f.agent('engineering')) },
+  {
+    method: 'PATCH',
+    path: '/api/v1/agents/[id]',
+    allow: AGENT_EDITORS,
+    call: async (f) => ({ ...(await id(f.agent('marketing'))), body: { name: 'renamed by the matrix' } }),
+    elsewhere: async (f) => ({ ...(await id(f.agent('engineering'))), body: { name: 'x' } }),
+  },
+  { method: 'DELETE', path: '/api/v1/agents/[id]', allow: DEPT_WORKERS, call: (f) => id(f.agent('marketing')), elsewhere: (f) => id(f.agent('engineering')) },
+  { method: 'POST', path: '/api/v1/agents/[id]/secret', allow: AGENT_EDITORS, call: (f) => id(f.agent('marketing')), elsewhere: (f) => id(f.agent('engineering')) },
+  { method: 'GET', path: '/api/v1/agents/[id]/status', allow: DEPT_READERS, call: (f) => id(f.agent('marketing')), elsewhere: (f) => id(f.agent('engineering')) },
+  // The agent's own secret is the credential.
+  { method: 'POST', path: '/api/v1/agents/[id]/token', public: true, allow: ALL, call: () => ({}) },
+
+  // tasks
+  { method: 'GET', path: '/api/v1/tasks', allow: ALL, call: () => ({}) },
+  {
+    method: 'POST',
+    path: '/api/v1/tasks',
+    allow: DEPT_WORKERS,
+    call: () => ({ body: { title: 'matrix task', departmentId: 'marketing', type: 'campaign' } }),
+    elsewhere: () => ({ body: { title: 'matrix task', departmentId: 'engineering', type: 'build' } }),
+  },
+  { method: 'GET', path: '/api/v1/tasks/[id]', allow: ALL, call: (f, c) => id(ownTask(f, c)), elsewhere: (f) => id(f.task('engineering')) },
+  { method: 'POST', path: '/api/v1/tasks/[id]/cancel', allow: AGENT_EDITORS, call: (f, c) => id(ownTask(f, c)), elsewhere: (f) => id(f.task('engineering')) },
+  { method: 'POST', path: '/api/v1/tasks/[id]/retry', allow: AGENT_EDITORS, call: (f, c) => id(ownTask(f, c, 'failed')), elsewhere: (f) => id(f.task('engineering', 'failed')) },
+  // Agent-side reports: only the assigned agent, whatever the caller's role.
+  {
+    method: 'POST',
+    path: '/api/v1/tasks/[id]/progress',
+    allow: ['agent'],
+    call: async (f, c) => ({ ...(await id(ownTask(f, c, 'running'))), body: { progress: 0.5 } }),
+    elsewhere: async (f) => ({ ...(await id(f.task('engineering', 'running', await f.agent('engineering')))), body: { progress: 0.5 } }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tasks/[id]/complete',
+    allow: ['agent'],
+    call: async (f, c) => ({ ...(await id(ownTask(f, c, 'running'))), body: { result: { ok: true } } }),
+    elsewhere: async (f) => ({ ...(await id(f.task('engineering', 'running', await f.agent('engineering')))), body: {} }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tasks/[id]/fail',
+    allow: ['agent'],
+    call: async (f, c) => ({ ...(await id(ownTask(f, c, 'running'))), body: { error: 'matrix failure', retryable: false } }),
+    elsewhere: async (f) => ({ ...(await id(f.task('engineering', 'running', await f.agent('engineering')))), body: { error: 'x' } }),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/collaborations',
+    allow: ['super-admin', 'department-admin', 'department-coordinator', 'agent'],
+    call: async (f, c) => ({ body: { taskId: await ownTask(f, c, 'running'), targetDepartmentId: 'marketing', request: { title: 'help', type: 'review' } } }),
+    elsewhere: async (f) => ({ body: { taskId: await f.task('engineering'), targetDepartmentId: 'engineering', request: { title: 'help', type: 'review' } } }),
+  },
 
   // audit and security
   { method: 'GET', path: '/api/v1/audit', allow: AUDIT_READERS, call: () => ({}) },
