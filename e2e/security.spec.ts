@@ -21,14 +21,33 @@ test('a Marketing coordinator sees only Marketing in the portal; Engineering is 
   const coordinator = { username: `mkt-coord-${run}`, password: PASSWORD };
   const made = await request.post('/api/v1/departments/marketing/coordinators', { data: coordinator, headers: { authorization: `Bearer ${token}` } });
   expect(made.status()).toBe(201);
+  const auth = { authorization: `Bearer ${token}` };
+  const agentIn = async (departmentId: string, name: string) => {
+    const res = await request.post('/api/v1/agents', { data: { departmentId, name, type: 'worker', specialization: 'general' }, headers: auth });
+    expect(res.status()).toBe(201);
+    return (await res.json()).agent.id as string;
+  };
+  const taskIn = async (departmentId: string, title: string) => {
+    const res = await request.post('/api/v1/tasks', { data: { departmentId, title, type: 'chore' }, headers: auth });
+    expect(res.status()).toBe(201);
+    return (await res.json()).id as string;
+  };
+  await agentIn('marketing', `mkt-agent-${run}`);
+  const engAgent = await agentIn('engineering', `eng-agent-${run}`);
+  await taskIn('marketing', `mkt-task-${run}`);
+  const engTask = await taskIn('engineering', `eng-task-${run}`);
 
   await login(page, coordinator);
   await page.getByRole('link', { name: 'Portal' }).click();
   await expect(page.getByRole('heading', { name: 'Coordinator portal' })).toBeVisible();
   await expect(page.getByTestId('portal-marketing')).toBeVisible();
   await expect(page.getByTestId('portal-marketing').getByRole('heading', { name: 'Resource pools' })).toBeVisible();
+  await expect(page.getByTestId('portal-agents-marketing')).toContainText(`mkt-agent-${run}`);
+  await expect(page.getByTestId('portal-tasks-marketing')).toContainText(`mkt-task-${run}`);
   await expect(page.getByTestId('portal-engineering')).toHaveCount(0);
   await expect(page.locator('main')).not.toContainText('Engineering');
+  await expect(page.locator('main')).not.toContainText(`eng-agent-${run}`);
+  await expect(page.locator('main')).not.toContainText(`eng-task-${run}`);
   await page.screenshot({ path: 'test-results/portal-marketing-coordinator.png', fullPage: true });
 
   // The department list is scoped too, and Engineering's page answers 404.
@@ -42,7 +61,17 @@ test('a Marketing coordinator sees only Marketing in the portal; Engineering is 
   // And through REST with the coordinator's own token.
   const ct = (await (await request.post('/api/v1/auth/token', { data: coordinator })).json()).accessToken;
   expect((await request.get('/api/v1/departments/engineering/status', { headers: { authorization: `Bearer ${ct}` } })).status()).toBe(404);
-  expect((await request.patch('/api/v1/departments/engineering', { data: { description: 'x' }, headers: { authorization: `Bearer ${ct}` } })).status()).toBe(403);
+  const as = { authorization: `Bearer ${ct}` };
+  expect((await request.patch('/api/v1/departments/engineering', { data: { description: 'x' }, headers: as })).status()).toBe(403);
+  expect((await request.get(`/api/v1/agents/${engAgent}`, { headers: as })).status()).toBe(404);
+  expect((await request.delete(`/api/v1/agents/${engAgent}`, { headers: as })).status()).toBe(404);
+  expect((await request.get(`/api/v1/tasks/${engTask}`, { headers: as })).status()).toBe(404);
+  expect((await request.post(`/api/v1/tasks/${engTask}/cancel`, { headers: as })).status()).toBe(404);
+  const listed = await (await request.get('/api/v1/tasks?limit=500', { headers: as })).json();
+  expect(listed.items.every((t: { departmentId: string }) => t.departmentId === 'marketing')).toBe(true);
+  // The console pages for those ids are 404 too.
+  expect((await page.goto(`/agents/${engAgent}`))?.status()).toBe(404);
+  expect((await page.goto(`/tasks/${engTask}`))?.status()).toBe(404);
 });
 
 test('an admin creates a user on the Users page and changes the role', async ({ page }) => {

@@ -1,6 +1,8 @@
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { getDepartmentStatus, listDepartments } from '@/lib/departments/service';
+import { listAgents } from '@/lib/agents/service';
+import { listTasks } from '@/lib/tasks/service';
 import { isGlobal } from '@/lib/auth/rbac';
 import { requirePrincipal } from '@/app/_lib/session';
 import { Badge } from '@/components/badge';
@@ -16,6 +18,11 @@ export default async function PortalPage() {
   const db = getDb();
   const departments = await listDepartments(db, principal);
   const statuses = await Promise.all(departments.map((d) => getDepartmentStatus(db, principal, d.id)));
+  // Same lib/ calls as GET /api/v1/agents and /tasks: authorize and the department scope apply.
+  const [agentLists, taskLists] = await Promise.all([
+    Promise.all(departments.map((d) => listAgents(db, principal, { departmentId: d.id, limit: 20 }))),
+    Promise.all(departments.map((d) => listTasks(db, principal, { departmentId: d.id, limit: 20 }))),
+  ]);
   return (
     <div className="space-y-6">
       <div>
@@ -64,6 +71,58 @@ export default async function PortalPage() {
                     ))}
                   </tbody>
                 </table>
+              </div>
+              <div className="card overflow-x-auto">
+                <h3 className="mb-2 font-semibold">Agents</h3>
+                {agentLists[i].items.length === 0 ? (
+                  <p className="text-sm text-slate-500">No agents yet.</p>
+                ) : (
+                  <table className="table" data-testid={`portal-agents-${d.id}`}>
+                    <thead>
+                      <tr>
+                        <th scope="col">Name</th>
+                        <th scope="col">Specialization</th>
+                        <th scope="col">State</th>
+                        <th scope="col">Active</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {agentLists[i].items.map((a) => (
+                        <tr key={a.id}>
+                          <td>{a.name}</td>
+                          <td>{a.specialization}</td>
+                          <td><Badge value={a.status} /></td>
+                          <td className="tabular-nums">{a.activeTasks}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
+              </div>
+              <div className="card overflow-x-auto">
+                <h3 className="mb-2 font-semibold">Latest tasks</h3>
+                {taskLists[i].items.length === 0 ? (
+                  <p className="text-sm text-slate-500">No tasks yet.</p>
+                ) : (
+                  <table className="table" data-testid={`portal-tasks-${d.id}`}>
+                    <thead>
+                      <tr>
+                        <th scope="col">Title</th>
+                        <th scope="col">Priority</th>
+                        <th scope="col">Status</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {taskLists[i].items.map((t) => (
+                        <tr key={t.id}>
+                          <td>{t.title}</td>
+                          <td><Badge value={t.priority} /></td>
+                          <td><Badge value={t.status} /></td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                )}
               </div>
               <div className="card">
                 <h3 className="mb-2 font-semibold">Open alerts</h3>
