@@ -22,8 +22,8 @@ test('a Marketing coordinator sees only Marketing in the portal; Engineering is 
   const made = await request.post('/api/v1/departments/marketing/coordinators', { data: coordinator, headers: { authorization: `Bearer ${token}` } });
   expect(made.status()).toBe(201);
   const auth = { authorization: `Bearer ${token}` };
-  const agentIn = async (departmentId: string, name: string) => {
-    const res = await request.post('/api/v1/agents', { data: { departmentId, name, type: 'worker', specialization: 'general' }, headers: auth });
+  const agentIn = async (departmentId: string, name: string, specialization: string) => {
+    const res = await request.post('/api/v1/agents', { data: { departmentId, name, type: 'worker', specialization }, headers: auth });
     expect(res.status()).toBe(201);
     return (await res.json()).agent.id as string;
   };
@@ -32,8 +32,8 @@ test('a Marketing coordinator sees only Marketing in the portal; Engineering is 
     expect(res.status()).toBe(201);
     return (await res.json()).id as string;
   };
-  await agentIn('marketing', `mkt-agent-${run}`);
-  const engAgent = await agentIn('engineering', `eng-agent-${run}`);
+  await agentIn('marketing', `mkt-agent-${run}`, 'campaigns');
+  const engAgent = await agentIn('engineering', `eng-agent-${run}`, 'backend');
   await taskIn('marketing', `mkt-task-${run}`);
   const engTask = await taskIn('engineering', `eng-task-${run}`);
 
