@@ -6,7 +6,13 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { makeUser } from '@/db/testing/users';
 import { publishLive } from '@/lib/live';
+import { roles } from '@/db/schema/auth';
+import { agents } from '@/db/schema/work';
+import { signToken } from '@/lib/auth/jwt';
+import { sha256 } from '@/lib/auth/secret';
+import { scopedRoles } from '@/lib/auth/rbac';
 import { registerConsoleNamespace } from './console-namespace';
+import { agentHandshake } from './handshake';
 
 let t: TestDb;
 let http: HttpServer;
@@ -20,6 +26,8 @@ beforeAll(async () => {
   http = createServer();
   ioServer = new Server(http);
   stop = registerConsoleNamespace(ioServer).stop;
+  // The /agents namespace admits through this same middleware (server/bus/agents-namespace.ts).
+  ioServer.of('/agents').use(agentHandshake);
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/console`;
 });
@@ -30,6 +38,18 @@ afterAll(async () => {
   await new Promise<void>((r) => ioServer.close(() => r()));
   await t.drop();
 });
+
+const base = () => url.replace(/\/console$/, '');
+
+/** Resolves to true when the namespace admits the token, false when the handshake refuses it. */
+function admits(namespace: string, token: string): Promise<boolean> {
+  const socket = connect(`${base()}${namespace}`, { auth: { token }, transports: ['websocket'], reconnection: false, timeout: 3000 });
+  clients.push(socket);
+  return new Promise((resolve) => {
+    socket.on('connect', () => resolve(true));
+    socket.on('connect_error', () => resolve(false));
+  });
+}
 
 /** A console client that records every `alert` it is sent. */
 async function client(token: string): Promise<{ socket: Socket; alerts: unknown[] }> {
@@ -59,5 +79,18 @@ describe('/console pushes are scoped to what the user may see', () => {
 
   it('refuses a handshake without a valid token', async () => {
     await expect(client('not-a-valid-token-at-all')).rejects.toThrow();
+  });
+
+  // Acceptance 1 for the socket doors: who may join which namespace, per role.
+  it.each([...roles])('handshakes as %s: /console for people, /agents for agents only', async (role) => {
+    let token: string;
+    if (role === 'agent') {
+      const [a] = await t.db.insert(agents).values({ departmentId: 'marketing', name: 'sock', type: 'worker', specialization: 'campaigns', secretHash: sha256('x') }).returning();
+      token = await signToken({ sub: a.id, typ: 'agent', dept: 'marketing' }, 600);
+    } else {
+      token = (await makeUser(t.db, role, scopedRoles.has(role) ? ['marketing'] : [])).token;
+    }
+    expect(await admits('/console', token)).toBe(role !== 'agent');
+    expect(await admits('/agents', token)).toBe(role === 'agent');
   });
 });
