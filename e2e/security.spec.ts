@@ -32,7 +32,7 @@ test('a Marketing coordinator sees only Marketing in the portal; Engineering is 
     expect(res.status()).toBe(201);
     return (await res.json()).id as string;
   };
-  await agentIn('marketing', `mkt-agent-${run}`, 'campaigns');
+  const mktAgent = await agentIn('marketing', `mkt-agent-${run}`, 'campaigns');
   const engAgent = await agentIn('engineering', `eng-agent-${run}`, 'backend');
   await taskIn('marketing', `mkt-task-${run}`);
   const engTask = await taskIn('engineering', `eng-task-${run}`);
@@ -72,6 +72,9 @@ test('a Marketing coordinator sees only Marketing in the portal; Engineering is 
   // The console pages for those ids are 404 too.
   expect((await page.goto(`/agents/${engAgent}`))?.status()).toBe(404);
   expect((await page.goto(`/tasks/${engTask}`))?.status()).toBe(404);
+
+  // Leave the shared e2e database as other specs expect it: no live agents.
+  for (const a of [mktAgent, engAgent]) expect((await request.delete(`/api/v1/agents/${a}`, { headers: auth })).status()).toBe(204);
 });
 
 test('an admin creates a user on the Users page and changes the role', async ({ page }) => {
