@@ -55,13 +55,13 @@ export async function listApiTokens(db: Db, principal: Principal, opts: { includ
  */
 export async function createApiToken(db: Db, principal: Principal, input: CreateTokenInput): Promise<PublicToken & { token: string }> {
   assertMayOwnTokens(principal);
+  // A token can't mint tokens: a leaked short-lived or narrowed token would otherwise make itself
+  // a lasting one. New tokens come from a signed-in session or an access token.
+  if (principal.kind === 'api-token') throw forbidden('API tokens cannot create API tokens; sign in to make one');
   const permissions = input.permissions ? [...new Set(input.permissions)] : null;
   if (permissions) {
     const exceeding = permissions.filter((p) => !principal.permissions.some((o) => matches(o, p)));
     if (exceeding.length) throw unprocessable('A token cannot have rights its owner lacks', { exceeding });
-  } else if (principal.kind === 'api-token') {
-    // A token minting a token passes on only its own (possibly narrowed) rights.
-    return createApiToken(db, principal, { ...input, permissions: principal.permissions });
   }
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
   if (expiresAt && expiresAt.getTime() <= Date.now()) throw unprocessable('expiresAt is in the past');

@@ -44,6 +44,8 @@ export async function updateUser(db: Db, principal: Principal, id: string, input
   const self = user.id === principal.id;
   const set: Parameters<typeof updateUserRow>[2] = {};
   if (input.role && input.role !== user.role) {
+    // Nobody changes their own role: it would let the last super-admin lock everyone out.
+    if (self) throw unprocessable('You cannot change your own role');
     assertCanGrant(principal, input.role);
     set.role = input.role;
   }

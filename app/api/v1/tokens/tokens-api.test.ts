@@ -44,9 +44,11 @@ describe('API tokens', () => {
     const wider = await create(owner.token, { name: 'wider', permissions: ['department:create'] });
     expect(wider.status).toBe(422);
     expect((await wider.json()).exceeding).toEqual(['department:create']);
-    // A narrowed token can't mint a token with its owner's full rights.
-    const minted = await create(readOnly.token, { name: 'minted' });
-    expect(minted.status).toBe(403);
+    // A narrowed token can't mint a token with its owner's full rights…
+    expect((await create(readOnly.token, { name: 'minted' })).status).toBe(403);
+    // …nor can a full-rights token mint a longer-lived one (a leaked token must not outlive its expiry).
+    const full = await (await create(owner.token, { name: 'full', expiresInDays: 1 })).json();
+    expect((await create(full.token, { name: 'forever' })).status).toBe(403);
   });
 
   it('stops working once revoked or expired; only the owner (or a super-admin) revokes', async () => {

@@ -73,6 +73,8 @@ describe('users REST', () => {
     expect((await patch(admin.token, peer.id, { role: 'department-coordinator' })).status).toBe(200);
     const readonlyUser = await makeUser(t.db, 'readonly', ['marketing']);
     expect((await patch(readonlyUser.token, peer.id, { disabled: true })).status).toBe(403);
+    expect((await patch(admin.token, admin.id, { role: 'readonly' })).status).toBe(422);
+    expect((await patch(admin.token, admin.id, { disabled: true })).status).toBe(422);
   });
 
   it('a password or role change ends the user’s other sessions', async () => {
