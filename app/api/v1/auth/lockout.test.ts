@@ -65,4 +65,14 @@ describe('account lockout (acceptance 2)', () => {
     expect(b.status).toBe(401);
     expect((await a.json()).detail).toBe((await b.json()).detail);
   });
+
+  it('failures from one IP beyond the limit answer 429 with Retry-After, even for a right password', async () => {
+    const user = await makeUser(t.db, 'readonly', [], 'ip-limited');
+    for (let i = 0; i < 30; i++) await login(`nobody-${i}`, 'wrong-password-123', '10.0.0.9');
+    const limited = await login(user.username, TEST_PASSWORD, '10.0.0.9');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another address is unaffected.
+    expect((await login(user.username, TEST_PASSWORD, '10.0.0.10')).status).toBe(200);
+  });
 });
