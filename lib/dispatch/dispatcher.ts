@@ -1,4 +1,6 @@
+import { inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { agents } from '@/db/schema/work';
 import { findDepartment } from '@/db/queries/departments';
 import { readyTasks, type TaskRow } from '@/db/queries/tasks';
 import { presence } from '../agents/presence';
@@ -39,11 +41,27 @@ export async function dispatchTask(db: Db, task: Dispatchable): Promise<string |
       return agent.id;
     }
     if (outcome.reason === 'taken' || outcome.reason === 'no-resources') return null;
-    // agent-full: another hand-out filled it meanwhile; our copy is stale.
-    const p = presence().get(agent.id);
-    if (p) p.activeTasks = p.maxConcurrentTasks;
+    // agent-full: our in-memory copy was stale. Re-read rather than guess: a guess can race with
+    // a completion and leave an idle agent looking full, with no event left to correct it.
+    await syncPresence(db, [agent.id]);
   }
   return null;
+}
+
+/** Reloads slot counts and states of connected agents from Postgres, the source of truth. */
+export async function syncPresence(db: Db, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  const rows = await db
+    .select({ id: agents.id, activeTasks: agents.activeTasks, status: agents.status, maxConcurrentTasks: agents.maxConcurrentTasks })
+    .from(agents)
+    .where(inArray(agents.id, ids));
+  for (const r of rows) {
+    const p = presence().get(r.id);
+    if (!p) continue;
+    p.activeTasks = r.activeTasks;
+    p.maxConcurrentTasks = r.maxConcurrentTasks;
+    p.draining = r.status === 'draining';
+  }
 }
 
 /** Fills free agents of a department from the head of its queue. Returns tasks handed out. */
