@@ -6,7 +6,10 @@ import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { params, request } from '@/db/testing/http';
 import { makeUser } from '@/db/testing/users';
 import { roles, apiTokens, type Role } from '@/db/schema/auth';
-import { departments } from '@/db/schema/org';
+import { departments, resourcePools } from '@/db/schema/org';
+import { and, eq } from 'drizzle-orm';
+import { allocate } from '@/lib/resources/allocations';
+import { principalOf } from '@/db/testing/principals';
 import { agents, tasks } from '@/db/schema/work';
 import { signToken } from '@/lib/auth/jwt';
 import { scopedRoles } from '@/lib/auth/rbac';
@@ -81,6 +84,15 @@ beforeAll(async () => {
         })
         .returning({ id: tasks.id });
       return row.id;
+    },
+    allocation: async (departmentId) => {
+      const agentId = await fixtures.agent(departmentId);
+      const made = await allocate(t.db, principalOf('super-admin'), { agentId, resources: { storage: 1 }, priority: 'medium' });
+      return made.id;
+    },
+    poolMaximum: async (departmentId, type) => {
+      const [pool] = await t.db.select().from(resourcePools).where(and(eq(resourcePools.departmentId, departmentId), eq(resourcePools.type, type)));
+      return pool.maximum;
     },
     apiToken: async (ownerId) => {
       const id = randomUUID();

@@ -25,6 +25,10 @@ export type Fixtures = {
   apiToken: (ownerId: string) => Promise<string>;
   /** A fresh agent in a department. */
   agent: (departmentId: string) => Promise<string>;
+  /** A fresh active allocation (1 storage unit) held by a fresh agent of the department. */
+  allocation: (departmentId: string) => Promise<string>;
+  /** The current maximum of a department's pool, for a no-op capacity PATCH. */
+  poolMaximum: (departmentId: string, type: string) => Promise<number>;
   /** A fresh task; `assignedTo` makes it that agent's (status assigned/running). */
   task: (departmentId: string, status?: 'pending' | 'running' | 'failed', assignedTo?: string) => Promise<string>;
 };
@@ -191,6 +195,35 @@ export const accessMatrix: Entry[] = [
     call: async (f, c) => ({ body: { taskId: await ownTask(f, c, 'running'), targetDepartmentId: 'marketing', request: { title: 'help', type: 'review' } } }),
     elsewhere: async (f) => ({ body: { taskId: await f.task('engineering'), targetDepartmentId: 'engineering', request: { title: 'help', type: 'review' } } }),
   },
+
+  // resources
+  { method: 'GET', path: '/api/v1/resources', allow: DEPT_READERS, call: () => ({}) },
+  { method: 'GET', path: '/api/v1/resources/costs', allow: DEPT_READERS, call: () => ({ query: 'departmentId=marketing' }), elsewhere: () => ({ query: 'departmentId=engineering' }) },
+  {
+    method: 'POST',
+    path: '/api/v1/resources/check',
+    allow: ['super-admin', 'department-admin', 'department-coordinator', 'agent'],
+    call: () => ({ body: { departmentId: 'marketing', resources: { storage: 1 } } }),
+    elsewhere: () => ({ body: { departmentId: 'engineering', resources: { storage: 1 } } }),
+  },
+  { method: 'GET', path: '/api/v1/departments/[id]/resources', allow: DEPT_READERS, call: () => dept('marketing'), elsewhere: () => dept('engineering') },
+  {
+    method: 'PATCH',
+    path: '/api/v1/departments/[id]/resources',
+    allow: ADMINS,
+    call: async (f) => ({ ...dept('marketing'), body: { storage: { maximum: await f.poolMaximum('marketing', 'storage') } } }),
+    elsewhere: async (f) => ({ ...dept('engineering'), body: { storage: { maximum: await f.poolMaximum('engineering', 'storage') } } }),
+  },
+  { method: 'GET', path: '/api/v1/allocations', allow: DEPT_READERS, call: () => ({}) },
+  {
+    method: 'POST',
+    path: '/api/v1/allocations',
+    allow: DEPT_WORKERS,
+    call: async (f) => ({ body: { agentId: await f.agent('marketing'), resources: { storage: 1 } } }),
+    elsewhere: async (f) => ({ body: { agentId: await f.agent('engineering'), resources: { storage: 1 } } }),
+  },
+  { method: 'DELETE', path: '/api/v1/allocations/[id]', allow: DEPT_WORKERS, call: (f) => id(f.allocation('marketing')), elsewhere: (f) => id(f.allocation('engineering')) },
+  { method: 'POST', path: '/api/v1/agents/[id]/release', allow: DEPT_WORKERS, call: (f) => id(f.agent('marketing')), elsewhere: (f) => id(f.agent('engineering')) },
 
   // audit and security
   { method: 'GET', path: '/api/v1/audit', allow: AUDIT_READERS, call: () => ({}) },
