@@ -13,6 +13,8 @@ import { DELETE as oneDELETE, GET as oneGET, PATCH as onePATCH } from './[id]/ro
 import { POST as mfaPOST } from './[id]/mfa/route';
 import { POST as coordPOST } from '../departments/[id]/coordinators/route';
 import { PUT as policyPUT } from '../security/mfa-policy/route';
+import { mustEnrolMfa } from '@/lib/security/mfa-policy';
+import { principalFromUser } from '@/lib/auth/principal';
 
 let t: TestDb;
 let admin: Awaited<ReturnType<typeof makeUser>>;
@@ -139,6 +141,9 @@ describe('MFA', () => {
     const res = await login(user.username, TEST_PASSWORD, '10.1.0.10');
     expect(res.status).toBe(401);
     expect((await res.json()).mfaEnrollmentRequired).toBe(true);
+    // The console sends such a user to /account/mfa until enrolled; other roles go on as before.
+    expect(await mustEnrolMfa(t.db, principalFromUser(user))).toBe(true);
+    expect(await mustEnrolMfa(t.db, principalFromUser(admin))).toBe(false);
     await policyPUT(request('PUT', '/x', { token: admin.token, body: { requiredRoles: [] } }));
     expect((await login(user.username, TEST_PASSWORD, '10.1.0.10')).status).toBe(200);
   });
