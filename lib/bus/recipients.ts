@@ -14,6 +14,8 @@ import type { Address } from './schemas';
  * locally when an agent connects or leaves, and ages out in a second otherwise (other processes).
  */
 const DEPT_TTL = 5_000;
+// An agent never changes department; a retired one is refused at the handshake anyway.
+const AGENT_TTL = 60_000;
 const MEMBERS_TTL = 1_000;
 type Cache = {
   depts: Map<string, { row: DepartmentRow | undefined; at: number }>;
@@ -42,9 +44,12 @@ async function department(db: Db, id: string): Promise<DepartmentRow | undefined
 }
 
 async function departmentOfAgent(db: Db, agentId: string): Promise<string | null> {
+  // Connected here: presence knows, no query (at thousands of messages a second this matters).
+  const local = presence().get(agentId);
+  if (local) return local.departmentId;
   const c = cache().agentDept;
   const hit = c.get(agentId);
-  if (hit && Date.now() - hit.at < DEPT_TTL) return hit.departmentId;
+  if (hit && Date.now() - hit.at < AGENT_TTL) return hit.departmentId;
   const [row] = await db.select({ departmentId: agents.departmentId, status: agents.status }).from(agents).where(eq(agents.id, agentId)).limit(1);
   const departmentId = row && row.status !== 'retired' ? row.departmentId : null;
   c.set(agentId, { departmentId, at: Date.now() });

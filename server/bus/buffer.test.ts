@@ -3,6 +3,7 @@ import { createClient } from 'redis';
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@/lib/bus/envelope';
 import { busStats, resetBusStats } from '@/lib/bus/stats';
+import type { Redis } from './redis';
 import { BUFFER_TTL_MS, MemoryBuffer, RedisBuffer, type MessageBuffer } from './buffer';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -10,13 +11,13 @@ const base = Date.now();
 const msg = (n: number, sentAt = base + n): Envelope => ({ id: `m${n}`, from: { system: true }, type: 't', data: { n }, sentAt });
 const ns = (xs: Envelope[]) => xs.map((e) => (e.data as { n: number }).n);
 
-let redis: ReturnType<typeof createClient> | undefined;
+let redis: Redis | undefined;
 const prefix = `ecs-test-${randomUUID().slice(0, 8)}:`;
 
 beforeAll(async () => {
   const c = createClient({ url: REDIS_URL, socket: { reconnectStrategy: false, connectTimeout: 1000 } });
   c.on('error', () => {});
-  redis = await c.connect().then(() => c, () => undefined);
+  redis = await c.connect().then(() => c as unknown as Redis, () => undefined);
 });
 
 afterAll(async () => {
@@ -28,7 +29,7 @@ afterAll(async () => {
 
 const kinds: [string, () => MessageBuffer | undefined][] = [
   ['memory', () => new MemoryBuffer(3)],
-  ['redis', () => (redis ? new RedisBuffer(redis as never, 3, `${prefix}${randomUUID().slice(0, 4)}:`) : undefined)],
+  ['redis', () => (redis ? new RedisBuffer(redis, 3, `${prefix}${randomUUID().slice(0, 4)}:`) : undefined)],
 ];
 
 describe.each(kinds)('%s offline buffer', (_name, make) => {

@@ -45,6 +45,27 @@ export function attachMessaging(nsp: Namespace): void {
     for (const a of replaying) state.replaying.get(a)!.push(e);
     const live = replaying.length ? agentIds.filter((a) => !state.replaying.has(a)) : agentIds;
     if (!live.length) return;
+    // One recipient with one socket on this process (the common case): emit on the socket itself,
+    // which skips the adapter's broadcast-with-ack bookkeeping (and, with Redis, a round trip).
+    if (live.length === 1) {
+      const room = nsp.adapter.rooms.get(`agent:${live[0]}`);
+      if (room?.size === 1) {
+        const socket = nsp.sockets.get(room.values().next().value!);
+        if (socket) {
+          socket.timeout(ACK_TIMEOUT_MS).emit('message', e, (err: Error | null) => {
+            if (!err) {
+              const now = Date.now();
+              count.acked(now - e.sentAt);
+              count.deliveries(1, now);
+            } else if (attempt < RETRIES) {
+              count.retry();
+              toAgents(e, live, attempt + 1);
+            } else stash(live[0], e);
+          });
+          return;
+        }
+      }
+    }
     nsp
       .to(live.map((a) => `agent:${a}`))
       .timeout(ACK_TIMEOUT_MS)
