@@ -1,7 +1,7 @@
-import { hashAuditRow, type AuditFields } from './chain';
+import { hashAuditRow, rowFields, type AuditFields } from './chain';
 
 export type AuditBatchRow = AuditFields & { id: number; prevHash: string; hash: string };
-/** A run of consecutive rows and what precedes them (the previous row's hash and id). */
+/** A run of consecutive chained rows and what precedes them (the previous row's hash and id). */
 export type AuditBatch = { prevHash: string; lastId: number; rows: AuditBatchRow[] };
 export type BatchResult = { ok: boolean; checked: number; firstBrokenId?: number; reason?: string };
 
@@ -22,8 +22,7 @@ export function verifyAuditBatch({ prevHash, lastId, rows }: AuditBatch): BatchR
         reason: deleted ? `rows ${lastId + 1}..${row.id - 1} are missing` : 'link to the previous row is broken',
       };
     }
-    const { id: _id, prevHash: _p, hash: _h, ...fields } = row;
-    if (hashAuditRow(row.prevHash, fields) !== row.hash) return { ok: false, checked, firstBrokenId: row.id, reason: 'row content does not match its hash' };
+    if (hashAuditRow(row.prevHash, rowFields(row)) !== row.hash) return { ok: false, checked, firstBrokenId: row.id, reason: 'row content does not match its hash' };
     prevHash = row.hash;
     lastId = row.id;
   }

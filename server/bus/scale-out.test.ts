@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createClient } from 'redis';
@@ -37,15 +38,15 @@ const inbox = new Map<string, Msg[]>();
 
 async function serve(): Promise<string> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../testing/serve-harness.ts')], {
-    env: { ...process.env, DATABASE_URL: t.url, REDIS_URL, BUS_PREFIX: prefix, HEARTBEAT_INTERVAL: '2000', NODE_ENV: 'test' },
+    env: { ...process.env, DATABASE_URL: t.url, REDIS_URL, BUS_PREFIX: prefix, HEARTBEAT_INTERVAL: '2000', NODE_ENV: 'test', DATA_DIR: path.join(os.tmpdir(), `ecs-scale-${prefix.slice(9, 17)}`), DEMO: 'false' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   procs.push(child);
   const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
+    createInterface({ input: child.stdout! }).on('line', (l) => l.startsWith('listening ') && resolve(l.slice('listening '.length)));
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
-  return JSON.parse(line).url;
+  return line;
 }
 
 async function agentOn(url: string, departmentId: string, specialization: string) {

@@ -17,7 +17,7 @@ export type Harness = { url: string; io: Server; http: HttpServer; close: () => 
  * namespaces and background loops, on an ephemeral port. For integration tests and benchmarks;
  * the e2e suite covers the full Next server.
  */
-export async function startHarness(opts: { loops?: boolean; redis?: { url: string; prefix: string } } = {}): Promise<Harness> {
+export async function startHarness(opts: { loops?: boolean; port?: number; redis?: { url: string; prefix: string } } = {}): Promise<Harness> {
   const table = routeTable();
   const modules = new Map<string, Record<string, Handler>>();
   const http = createServer(async (req, res) => {
@@ -44,7 +44,7 @@ export async function startHarness(opts: { loops?: boolean; redis?: { url: strin
   const consoleNs = registerConsoleNamespace(io);
   const agentsNs = registerAgentsNamespace(io);
   const loops = opts.loops === false ? { stop: () => {} } : startLoops(agentsNs);
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => http.listen(opts.port ?? 0, '127.0.0.1', r));
   runtimeState().bus.listening = true;
   const { port } = http.address() as AddressInfo;
   return {

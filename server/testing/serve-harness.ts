@@ -1,24 +1,20 @@
-/**
- * One harness server in its own process, for tests that need several server processes sharing
- * Postgres and Redis (scale-out). Prints `{"url": ...}` on stdout once listening; SIGTERM stops it.
- * Env: DATABASE_URL (already migrated), REDIS_URL, BUS_PREFIX, AUTH_SECRET.
- */
-import { openDb, setDbHandle } from '@/db/client';
-import { runtimeState } from '@/lib/health';
+// The API + Socket.IO server without Next's pages, as its own process: for benchmarks and fault
+// tests that need a real process to measure or kill. Prints "listening <url>" when ready.
+// With REDIS_URL, the Redis adapter joins it to other such processes (BUS_PREFIX keys them apart).
+import { bootCore } from '../boot';
 import { startHarness } from './harness';
 
-const url = process.env.DATABASE_URL;
+const handle = await bootCore(() => {});
 const redisUrl = process.env.REDIS_URL;
-if (!url || !redisUrl) throw new Error('DATABASE_URL and REDIS_URL are required');
-const handle = await openDb({ url });
-setDbHandle(handle);
-runtimeState().migrated = true;
-const h = await startHarness({ redis: { url: redisUrl, prefix: process.env.BUS_PREFIX ?? 'ecs:' } });
-process.stdout.write(JSON.stringify({ url: h.url }) + '\n');
-process.on('SIGTERM', () => {
-  void (async () => {
-    await h.close();
-    await handle.close();
-    process.exit(0);
-  })();
+const h = await startHarness({
+  port: Number(process.env.PORT ?? 0),
+  redis: redisUrl ? { url: redisUrl, prefix: process.env.BUS_PREFIX ?? 'ecs:' } : undefined,
 });
+console.log(`listening ${h.url}`);
+const stop = async () => {
+  await h.close();
+  await handle.close();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
