@@ -148,6 +148,7 @@ async function run(label: string, url: string, agents: Agent[], bare: boolean): 
   return out;
 }
 
+const loadAtStart = os.loadavg().map((x) => x.toFixed(1)).join(' ');
 const bus = await start('bus-server.ts', { BENCH_AGENTS: String(N) });
 const busAgents = bus.info.agents!;
 const busResults = await run('bus', bus.info.url, busAgents, false);
@@ -161,7 +162,7 @@ const rows = busResults.map((b, i) => {
   const r = bareResults[i];
   return `| ${b.scenario} | ${b.messagesPerSec} | ${b.deliveriesPerSec} | ${b.p50 ?? '–'} / ${b.p99 ?? '–'} | ${r.messagesPerSec} | ${r.deliveriesPerSec} | ${r.p50 ?? '–'} / ${r.p99 ?? '–'} | ${r.deliveriesPerSec ? (b.deliveriesPerSec / r.deliveriesPerSec).toFixed(2) : '–'} |`;
 });
-console.log(`\n${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}, ${N} agents, ${SECONDS} s per scenario, ${new Date().toISOString()}`);
+console.log(`\n${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}, ${N} agents, ${SECONDS} s per scenario, ${new Date().toISOString()}, load average at start ${loadAtStart}`);
 console.log('| scenario | bus msg/s | bus deliveries/s | bus p50 / p99 ms | bare msg/s | bare deliveries/s | bare p50 / p99 ms | bus ÷ bare |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
