@@ -17,6 +17,7 @@ type Counters = {
   bufferedDelivered: number;
   overflowDropped: number;
   expiredDropped: number;
+  lostDropped: number;
   restSends: number;
   socketSends: number;
   rejected: number;
@@ -57,6 +58,7 @@ function fresh(): State {
       bufferedDelivered: 0,
       overflowDropped: 0,
       expiredDropped: 0,
+      lostDropped: 0,
       restSends: 0,
       socketSends: 0,
       rejected: 0,
@@ -110,6 +112,8 @@ export const count = {
   bufferedDelivered: (n = 1) => void (state().c.bufferedDelivered += n),
   overflow: (n: number) => void (state().c.overflowDropped += n),
   expired: (n: number) => void (state().c.expiredDropped += n),
+  /** The buffer itself failed (Redis unreachable). */
+  lost: (n: number) => void (state().c.lostDropped += n),
   rejected: () => void state().c.rejected++,
 };
 
@@ -153,7 +157,7 @@ export function busStats(now = Date.now()) {
     },
     connections: s.live?.connections() ?? 0,
     bufferDepth: s.live?.bufferDepth() ?? 0,
-    drops: { overflow: s.c.overflowDropped, expired: s.c.expiredDropped },
+    drops: { overflow: s.c.overflowDropped, expired: s.c.expiredDropped, lost: s.c.lostDropped },
     topics: s.live?.topics() ?? [],
     redis: s.live?.redis() ?? 'off',
     series,

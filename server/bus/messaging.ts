@@ -36,7 +36,12 @@ export function attachMessaging(nsp: Namespace): void {
   state.nsp = nsp;
   state.buffer = buffer;
 
-  const stash = (agentId: string, e: Envelope) => void buffer.push(agentId, e).catch(logError);
+  // A buffer write that fails (Redis down) is a lost message: counted, never silent.
+  const stash = (agentId: string, e: Envelope) =>
+    void buffer.push(agentId, e).catch((err) => {
+      count.lost(1);
+      logError(err);
+    });
 
   const toAgents = (e: Envelope, agentIds: string[], attempt = 0) => {
     if (!agentIds.length) return;
@@ -168,16 +173,23 @@ async function replay(socket: Socket, agentId: string) {
         }),
     );
     // Messages that arrived for this agent while the buffer was read go after it.
-    state.replaying.delete(agentId);
-    if (queued.length) deliverLater(agentId, queued);
+    handOver(agentId, queued);
     await Promise.all(acks);
     if (unacked.length) {
       unacked.sort((a, b) => all.indexOf(a) - all.indexOf(b));
       await state.buffer.unshift(agentId, unacked);
     }
   } finally {
-    state.replaying.delete(agentId);
+    // Also when reading the buffer failed: what was held back still goes out.
+    handOver(agentId, queued);
   }
+}
+
+function handOver(agentId: string, queued: Envelope[]) {
+  const state = bus();
+  if (state.replaying.get(agentId) !== queued) return;
+  state.replaying.delete(agentId);
+  if (queued.length) deliverLater(agentId, queued);
 }
 
 /** Re-enters the normal path for messages held back during a replay (emitted after the replay's, so in order). */

@@ -38,7 +38,7 @@ export function BusLive({ initial }: { initial: BusStats }) {
     };
   }, []);
 
-  const drops = stats.drops.overflow + stats.drops.expired;
+  const drops = stats.drops.overflow + stats.drops.expired + stats.drops.lost;
   return (
     <div className="space-y-4">
       {error && (
@@ -52,7 +52,7 @@ export function BusLive({ initial }: { initial: BusStats }) {
         <StatTile label="Latency p50 / p99" value={stats.latencyMs.p50 === null ? '–' : `${stats.latencyMs.p50.toFixed(1)} / ${stats.latencyMs.p99!.toFixed(1)} ms`} hint="send → acknowledged" />
         <StatTile label="Connections" value={stats.connections} hint={`agents on this process · Redis ${stats.redis}`} testId="bus-connections" />
         <StatTile label="Buffered" value={stats.bufferDepth} hint="for briefly offline agents" />
-        <StatTile label="Dropped" value={drops} hint={`${stats.drops.overflow} overflow · ${stats.drops.expired} expired`} />
+        <StatTile label="Dropped" value={drops} hint={`${stats.drops.overflow} overflow · ${stats.drops.expired} expired · ${stats.drops.lost} lost`} />
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
         <div className="card">
