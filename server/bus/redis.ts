@@ -10,9 +10,10 @@ export type BusRedis = { client: Redis; prefix: string; close: () => Promise<voi
 /**
  * With REDIS_URL, Socket.IO rooms and broadcasts span every server process (the Redis adapter),
  * and the offline buffers live in Redis lists. Must run before the namespaces are created: a
- * namespace takes the adapter that is set when it is made.
+ * namespace takes the adapter that is set when it is made. BUS_PREFIX keys apart deployments that
+ * share one Redis (default `ecs:`).
  */
-export async function attachRedis(io: Server, url: string, prefix = 'ecs:'): Promise<BusRedis> {
+export async function attachRedis(io: Server, url: string, prefix = process.env.BUS_PREFIX || 'ecs:'): Promise<BusRedis> {
   const pub = makeClient(url);
   const sub = pub.duplicate();
   const health = runtimeState().bus;

@@ -7,7 +7,7 @@ import { StatTile } from '@/components/stat-tile';
 
 type Point = { t: number; p50: number | null; p99: number | null };
 const POLL_MS = 2000;
-const fmt = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(Math.round(n)));
+const fmt = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n > 0 && n < 10 ? n.toFixed(1) : String(Math.round(n)));
 const time = (t: number) => new Date(t).toLocaleTimeString([], { minute: '2-digit', second: '2-digit' });
 
 /** Polls GET /api/v1/bus/stats every 2 s: throughput per second from the server's series, latency kept here. */
@@ -62,7 +62,7 @@ export function BusLive({ initial }: { initial: BusStats }) {
               <LineChart data={stats.series}>
                 <CartesianGrid strokeDasharray="3 3" className="stroke-slate-200 dark:stroke-slate-700" />
                 <XAxis dataKey="t" tickFormatter={time} minTickGap={40} fontSize={12} />
-                <YAxis fontSize={12} tickFormatter={fmt} />
+                <YAxis fontSize={12} tickFormatter={fmt} allowDecimals={false} />
                 <Tooltip labelFormatter={(t) => time(Number(t))} />
                 <Legend />
                 <Line type="monotone" dataKey="messages" stroke="#6366f1" dot={false} isAnimationActive={false} />
