@@ -215,3 +215,31 @@ describe('coordination bus: offline buffer', () => {
     expect(busStats().bufferDepth).toBe(0);
   });
 });
+
+describe('coordination bus: acknowledgements', () => {
+  it('re-sends a message whose acknowledgement does not come, and counts the retry', async () => {
+    const created = await api.call('POST', '/api/v1/agents', { departmentId: 'sales', type: 'worker', specialization: 'lead-generation' });
+    const { agentId, secret } = created.body.credentials;
+    const token = (await (await fetch(`${h.url}/api/v1/agents/${agentId}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secret }) })).json()).accessToken;
+    const { io } = await import('socket.io-client');
+    const raw = io(`${h.url}/agents`, { transports: ['websocket'], auth: { token }, reconnection: false });
+    const seen: { id: string; at: number }[] = [];
+    raw.on('message', (m: { id: string; type: string }, ack: (r: unknown) => void) => {
+      if (m.type !== 'retry-me') return;
+      seen.push({ id: m.id, at: Date.now() });
+      // Drops the first acknowledgement, as a client whose ack was lost on the way would.
+      if (seen.length > 1) ack({ agentId });
+    });
+    await new Promise((r) => raw.once('ready', r));
+    const retriesBefore = busStats().totals.retries;
+    const sent = await post({ to: { agentId }, type: 'retry-me', data: null });
+    expect(sent.status).toBe(201);
+    await waitFor(() => seen.length >= 2, 15_000);
+    expect(seen[1].id).toBe(seen[0].id);
+    expect(seen[1].at - seen[0].at).toBeGreaterThanOrEqual(4000);
+    await sleep(200);
+    expect(seen).toHaveLength(2);
+    expect(busStats().totals.retries).toBe(retriesBefore + 1);
+    raw.disconnect();
+  }, 20_000);
+});
