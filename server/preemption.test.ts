@@ -75,22 +75,26 @@ describe('dispatch with resources', () => {
 
   it('never preempts a holder of equal priority', async () => {
     const gates: (() => void)[] = [];
-    clients.push(
-      await spawnAgent(h.url, api, { departmentId: 'research', specialization: 'data-science' }, async (_tk, ctx) => {
+    let holding = true;
+    // Both agents hold what they get until released, whichever of them round-robin picks.
+    const hold = async (_tk: unknown, ctx: { signal: AbortSignal }) => {
+      if (holding) {
         await new Promise<void>((r) => {
           gates.push(r);
           ctx.signal.addEventListener('abort', () => r());
         });
-        return null;
-      }),
-    );
-    clients.push(await spawnAgent(h.url, api, { departmentId: 'research', specialization: 'data-science' }, async () => null));
+      }
+      return null;
+    };
+    for (let i = 0; i < 2; i++) clients.push(await spawnAgent(h.url, api, { departmentId: 'research', specialization: 'data-science' }, hold));
     const need = { requirements: { specialization: 'data-science', resources: { compute: 8 } }, priority: 'critical' };
     const first = (await api.call('POST', '/api/v1/tasks', { title: 'c1', departmentId: 'research', type: 'x', ...need })).body;
     expect(first.status).toBe('assigned');
     const second = (await api.call('POST', '/api/v1/tasks', { title: 'c2', departmentId: 'research', type: 'x', ...need })).body;
     expect(second.status).toBe('pending');
     expect((await getTask(first.id)).status).not.toBe('pending');
+    holding = false;
+    await waitFor(() => gates.length > 0);
     gates.forEach((g) => g());
     await waitFor(async () => (await getTask(second.id)).status === 'completed', 10_000);
   });

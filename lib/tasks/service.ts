@@ -109,8 +109,11 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
   publishLive({ type: 'task:update', scope: row.departmentId, data: { id: row.id, status: row.status } });
   const ready = row.dependsOn.length === 0;
   const agentId = ready ? await dispatchTask(db, row) : null;
-  if (!agentId) emitDomain('task:ready', { departmentId: row.departmentId, taskId: row.id });
-  return toTask(agentId ? { ...row, status: 'assigned', assignedAgentId: agentId } : row);
+  if (agentId) return toTask({ ...row, status: 'assigned', assignedAgentId: agentId });
+  emitDomain('task:ready', { departmentId: row.departmentId, taskId: row.id });
+  // A concurrent dispatch pass may have handed it out meanwhile: answer what is true now.
+  const [now] = await db.select().from(tasks).where(eq(tasks.id, row.id)).limit(1);
+  return toTask(now ?? row);
 }
 
 export async function listTasks(db: Db, principal: Principal, q: ListTasksQuery) {
