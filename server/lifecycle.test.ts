@@ -77,7 +77,7 @@ describe('task lifecycle', () => {
     const first = await api.call('POST', '/api/v1/tasks', { title: 'extract', departmentId: 'analytics', type: 'etl' });
     const second = await api.call('POST', '/api/v1/tasks', { title: 'report', departmentId: 'analytics', type: 'etl', dependsOn: [first.body.id] });
     expect(second.body.status).toBe('pending');
-    await waitFor(async () => (await getTask(second.body.id)).status === 'completed', 10_000);
+    await waitFor(async () => (await getTask(second.body.id)).status === 'completed', 30_000);
     expect(order).toEqual(['extract', 'report']);
     const bad = await api.call('POST', '/api/v1/tasks', { title: 'x', departmentId: 'analytics', type: 'etl', dependsOn: ['00000000-0000-4000-8000-000000000000'] });
     expect(bad.status).toBe(422);
@@ -120,7 +120,7 @@ describe('task lifecycle', () => {
       async (tk, ctx) => {
         const res = (await ctx.collaborate({ targetDepartmentId: 'legal', request: { title: 'review licence', type: 'review' } })) as { task: { id: string } };
         childId = res.task.id;
-        await waitFor(() => messages.length > 0, 10_000);
+        await waitFor(() => messages.length > 0, 30_000);
         return { parent: tk.id };
       },
       { onMessage: (m) => messages.push(m as (typeof messages)[number]) },
@@ -128,7 +128,7 @@ describe('task lifecycle', () => {
     const reviewer = await spawnAgent(h.url, api, { departmentId: 'legal', specialization: 'ip' }, async () => ({ ok: true }));
     clients.push(requester, reviewer);
     const parent = await api.call('POST', '/api/v1/tasks', { title: 'ship feature', departmentId: 'engineering', type: 'build', requirements: { specialization: 'backend' } });
-    await waitFor(async () => (await getTask(parent.body.id)).status === 'completed', 10_000);
+    await waitFor(async () => (await getTask(parent.body.id)).status === 'completed', 30_000);
     expect(messages[0]).toMatchObject({ type: 'collaboration:finished', data: { parentTaskId: parent.body.id, status: 'completed' } });
     const detail = await getTask(parent.body.id);
     expect(detail.children).toEqual([expect.objectContaining({ id: childId, departmentId: 'legal', status: 'completed' })]);
