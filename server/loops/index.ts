@@ -1,4 +1,5 @@
 import type { AgentsNamespace } from '../bus/agents-namespace';
+import { startMonitoring } from './monitoring';
 
 export type Loops = { stop: () => void };
 
@@ -6,5 +7,6 @@ export type Loops = { stop: () => void };
 export function startLoops(agents: AgentsNamespace): Loops {
   void agents;
   const stops: (() => void)[] = [];
+  stops.push(startMonitoring());
   return { stop: () => stops.forEach((s) => s()) };
 }

@@ -1,0 +1,76 @@
+import { and, gte, lt, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { resourcePools } from '../schema/org';
+import { agents, metricSamples, tasks } from '../schema/work';
+
+/** Non-retired agents per department and state: one indexed group-by, run by a loop, not per request. */
+export async function agentStateCounts(db: Db) {
+  return db
+    .select({ departmentId: agents.departmentId, status: agents.status, n: sql<number>`count(*)::int` })
+    .from(agents)
+    .where(sql`${agents.status} <> 'retired'`)
+    .groupBy(agents.departmentId, agents.status);
+}
+
+/** Pending tasks per department (served by the partial queue index). */
+export async function pendingTaskCounts(db: Db) {
+  return db
+    .select({ departmentId: tasks.departmentId, n: sql<number>`count(*)::int` })
+    .from(tasks)
+    .where(sql`${tasks.status} = 'pending'`)
+    .groupBy(tasks.departmentId);
+}
+
+export async function poolRows(db: Db) {
+  return db
+    .select({ departmentId: resourcePools.departmentId, type: resourcePools.type, capacity: resourcePools.capacity, allocated: resourcePools.allocated })
+    .from(resourcePools);
+}
+
+export type SampleInput = { at: Date; name: string; departmentId: string | null; value: number };
+
+export async function insertSamples(db: Db, rows: SampleInput[]) {
+  if (rows.length === 0) return;
+  await db.insert(metricSamples).values(rows);
+}
+
+export async function pruneSamples(db: Db, before: Date): Promise<number> {
+  const gone = await db.delete(metricSamples).where(lt(metricSamples.at, before)).returning({ id: metricSamples.id });
+  return gone.length;
+}
+
+export async function hasSamplesAt(db: Db, at: Date): Promise<boolean> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(metricSamples)
+    .where(and(gte(metricSamples.at, at), lt(metricSamples.at, new Date(at.getTime() + 1))));
+  return (row?.n ?? 0) > 0;
+}
+
+/**
+ * Samples of some series bucketed by `bucketSec`, combined across the given departments
+ * (null = the system-wide rows). Counts and levels sum across departments per minute, then
+ * counts sum per bucket (the caller turns them into rates) and levels average; ratios average.
+ */
+export async function bucketedSamples(
+  db: Db,
+  opts: { names: string[]; from: Date; bucketSec: number; departmentIds: string[] | null; sumNames: string[] },
+) {
+  const deptWhere = opts.departmentIds ? sql`department_id = any(${opts.departmentIds}::text[])` : sql`department_id is null`;
+  const rows = await db.execute(sql`
+    with per_minute as (
+      select name, at,
+        case when name = any(${opts.sumNames}::text[]) then sum(value) else avg(value) end as v
+      from metric_samples
+      where name = any(${opts.names}::text[]) and at >= ${opts.from.toISOString()}::timestamptz and ${deptWhere}
+      group by name, at
+    )
+    select name,
+      (floor(extract(epoch from at) / ${opts.bucketSec}) * ${opts.bucketSec})::float8 as t,
+      sum(v)::float8 as total, avg(v)::float8 as mean, count(*)::int as n
+    from per_minute
+    group by name, t
+    order by name, t`);
+  const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as { name: string; t: number; total: number; mean: number; n: number }[];
+  return list.map((r) => ({ name: r.name, t: Number(r.t), total: Number(r.total), mean: Number(r.mean), n: Number(r.n) }));
+}
