@@ -59,13 +59,11 @@ export async function offlineAgentCounts(db: Db) {
 
 export async function departmentCapacities(db: Db) {
   return db
-    .select({
-      id: departments.id,
-      maxAgents: departments.maxAgents,
-      agents: sql<number>`(select count(*)::int from agents a where a.department_id = ${departments.id} and a.status <> 'retired')`,
-    })
+    .select({ id: departments.id, maxAgents: departments.maxAgents, agents: sql<number>`count(${agents.id})::int` })
     .from(departments)
-    .where(eq(departments.status, 'active'));
+    .leftJoin(agents, and(eq(agents.departmentId, departments.id), sql`${agents.status} <> 'retired'`))
+    .where(eq(departments.status, 'active'))
+    .groupBy(departments.id, departments.maxAgents);
 }
 
 export async function recentSecurityEvents(db: Db, since: Date) {

@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { departments, resourcePools } from '../schema/org';
 import { agents, alerts, tasks } from '../schema/work';
@@ -9,7 +9,7 @@ export async function listDepartmentRows(db: Db, ids: string[] | null): Promise<
   return db
     .select()
     .from(departments)
-    .where(ids ? sql`${departments.id} = any(${ids}::text[])` : undefined)
+    .where(ids ? inArray(departments.id, ids) : undefined)
     .orderBy(asc(departments.name));
 }
 

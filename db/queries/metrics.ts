@@ -1,4 +1,4 @@
-import { and, gte, lt, sql } from 'drizzle-orm';
+import { and, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { resourcePools } from '../schema/org';
 import { agents, metricSamples, tasks } from '../schema/work';
@@ -54,15 +54,17 @@ export async function hasSamplesAt(db: Db, at: Date): Promise<boolean> {
  */
 export async function bucketedSamples(
   db: Db,
-  opts: { names: string[]; from: Date; bucketSec: number; departmentIds: string[] | null; sumNames: string[] },
+  opts: { names: string[]; from: Date; to: Date; bucketSec: number; departmentIds: string[] | null; sumNames: string[] },
 ) {
-  const deptWhere = opts.departmentIds ? sql`department_id = any(${opts.departmentIds}::text[])` : sql`department_id is null`;
+  // inArray, not `= any(${arr})`: drizzle expands an interpolated array into a row of parameters.
+  const deptWhere = opts.departmentIds ? inArray(metricSamples.departmentId, opts.departmentIds) : isNull(metricSamples.departmentId);
+  const summed = opts.sumNames.length ? inArray(metricSamples.name, opts.sumNames) : sql`false`;
   const rows = await db.execute(sql`
     with per_minute as (
       select name, at,
-        case when name = any(${opts.sumNames}::text[]) then sum(value) else avg(value) end as v
+        case when ${summed} then sum(value) else avg(value) end as v
       from metric_samples
-      where name = any(${opts.names}::text[]) and at >= ${opts.from.toISOString()}::timestamptz and ${deptWhere}
+      where ${inArray(metricSamples.name, opts.names)} and at >= ${opts.from.toISOString()}::timestamptz and at <= ${opts.to.toISOString()}::timestamptz and ${deptWhere}
       group by name, at
     )
     select name,

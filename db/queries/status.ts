@@ -1,9 +1,11 @@
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../client';
 import { resourcePools } from '../schema/org';
 import { agents, tasks } from '../schema/work';
 
-const scoped = (col: unknown, ids: string[] | null) => (ids ? sql`${col} = any(${ids}::text[])` : sql`true`);
+// inArray: drizzle expands an interpolated JS array into `($1, $2)`, which `= any(...::text[])` can't cast.
+const scoped = (col: AnyPgColumn, ids: string[] | null) => (ids ? inArray(col, ids) : sql`true`);
 
 export async function agentCountsByDepartment(db: Db, ids: string[] | null) {
   return db

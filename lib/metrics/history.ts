@@ -37,7 +37,7 @@ export async function getHistory(db: Db, principal: Principal, q: HistoryQuery, 
   if (departmentIds && departmentIds.length === 0) throw badRequest('No departments in scope');
   const r = ranges[q.range];
   const sumNames = q.name.filter((n) => seriesKinds[n] !== 'ratio');
-  const rows = await bucketedSamples(db, { names: q.name, from: new Date(now - r.ms), bucketSec: r.bucketSec, departmentIds, sumNames });
+  const rows = await bucketedSamples(db, { names: q.name, from: new Date(now - r.ms), to: new Date(now), bucketSec: r.bucketSec, departmentIds, sumNames });
   const series: Record<string, HistoryPoint[]> = Object.fromEntries(q.name.map((n) => [n, []]));
   for (const row of rows) {
     const kind = seriesKinds[row.name as SeriesName];
