@@ -2,11 +2,14 @@ import { Nav } from '@/components/nav';
 import { ThemeToggle } from '@/components/theme-toggle';
 import { requirePrincipal } from '@/app/_lib/session';
 import { signOut } from '@/app/auth';
+import { StatusBar } from '@/components/status-bar';
+import { checkHealth } from '@/lib/health';
 
 export const dynamic = 'force-dynamic';
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const principal = await requirePrincipal();
+  const health = await checkHealth();
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
       <aside className="border-b border-slate-200 bg-white p-3 md:w-56 md:border-b-0 md:border-r dark:border-slate-800 dark:bg-slate-900">
@@ -14,6 +17,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         <Nav />
       </aside>
       <div className="flex-1">
+        <StatusBar initial={health} />
         <header className="flex items-center justify-end gap-3 border-b border-slate-200 px-6 py-3 text-sm dark:border-slate-800">
           <span>
             <span className="font-medium" data-testid="current-user">

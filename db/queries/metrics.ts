@@ -1,4 +1,4 @@
-import { and, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { resourcePools } from '../schema/org';
 import { agents, metricSamples, tasks } from '../schema/work';
@@ -54,25 +54,33 @@ export async function hasSamplesAt(db: Db, at: Date): Promise<boolean> {
  */
 export async function bucketedSamples(
   db: Db,
-  opts: { names: string[]; from: Date; to: Date; bucketSec: number; departmentIds: string[] | null; sumNames: string[] },
+  opts: { names: string[]; from: Date; to: Date; bucketSec: number; departmentIds: string[] | null; sumNames: string[]; byDepartment?: boolean },
 ) {
   // inArray, not `= any(${arr})`: drizzle expands an interpolated array into a row of parameters.
-  const deptWhere = opts.departmentIds ? inArray(metricSamples.departmentId, opts.departmentIds) : isNull(metricSamples.departmentId);
+  const deptWhere = opts.byDepartment
+    ? opts.departmentIds
+      ? inArray(metricSamples.departmentId, opts.departmentIds)
+      : isNotNull(metricSamples.departmentId)
+    : opts.departmentIds
+      ? inArray(metricSamples.departmentId, opts.departmentIds)
+      : isNull(metricSamples.departmentId);
+  // Per department: keep department_id as a group; otherwise fold departments together per minute.
+  const dept = opts.byDepartment ? sql`department_id` : sql`null::text`;
   const summed = opts.sumNames.length ? inArray(metricSamples.name, opts.sumNames) : sql`false`;
   const rows = await db.execute(sql`
     with per_minute as (
-      select name, at,
+      select name, ${dept} as dept, at,
         case when ${summed} then sum(value) else avg(value) end as v
       from metric_samples
       where ${inArray(metricSamples.name, opts.names)} and at >= ${opts.from.toISOString()}::timestamptz and at <= ${opts.to.toISOString()}::timestamptz and ${deptWhere}
-      group by name, at
+      group by name, dept, at
     )
-    select name,
+    select name, dept,
       (floor(extract(epoch from at) / ${opts.bucketSec}) * ${opts.bucketSec})::float8 as t,
       sum(v)::float8 as total, avg(v)::float8 as mean, count(*)::int as n
     from per_minute
-    group by name, t
-    order by name, t`);
-  const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as { name: string; t: number; total: number; mean: number; n: number }[];
-  return list.map((r) => ({ name: r.name, t: Number(r.t), total: Number(r.total), mean: Number(r.mean), n: Number(r.n) }));
+    group by name, dept, t
+    order by name, dept, t`);
+  const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as { name: string; dept: string | null; t: number; total: number; mean: number; n: number }[];
+  return list.map((r) => ({ name: r.name, dept: r.dept, t: Number(r.t), total: Number(r.total), mean: Number(r.mean), n: Number(r.n) }));
 }

@@ -42,8 +42,15 @@ describe('per-minute roll-up and history', () => {
     expect(h.series.bus_messages[0].v).toBe(1);
     expect(h.series.resource_capacity[0].v).toBeGreaterThan(0);
 
+    // Minute-resolution ranges end with the minute in progress, from memory.
+    recordTaskCreated('engineering', now);
+    recordTaskCreated('engineering', now);
     const eng = await getHistory(t.db, admin, q('1h', 'tasks_created,assign_latency_p99', 'engineering'), now);
-    expect(eng.series.tasks_created).toEqual([{ t: m0, v: 30 }]);
+    const current = Math.floor(now / MINUTE) * MINUTE;
+    expect(eng.series.tasks_created).toEqual([
+      { t: m0, v: 30 },
+      { t: current, v: 2 },
+    ]);
     expect(eng.series.assign_latency_p99).toEqual([{ t: m0, v: 99 }]);
   });
 
@@ -56,6 +63,20 @@ describe('per-minute roll-up and history', () => {
     const h = await getHistory(t.db, admin, q('7d', 'tasks_completed,queue_depth', 'hr'), now);
     expect(h.series.tasks_completed).toEqual([{ t: base, v: 25 }]);
     expect(h.series.queue_depth).toEqual([{ t: base, v: 5 }]);
+  });
+
+  it('answers one series per department with by=department, within the caller scope', async () => {
+    const base = Date.UTC(2026, 0, 6, 0, 0, 0);
+    await t.db.insert(metricSamples).values([
+      { at: new Date(base), name: 'resource_use', departmentId: 'it', value: 0.5 },
+      { at: new Date(base), name: 'resource_use', departmentId: 'legal', value: 0.25 },
+      { at: new Date(base), name: 'resource_use', departmentId: null, value: 0.4 },
+    ]);
+    const all = await getHistory(t.db, admin, historyQuerySchema.parse({ range: '24h', name: 'resource_use', by: 'department' }), base + 60_000);
+    expect(all.series).toEqual({ 'resource_use:it': [{ t: base, v: 0.5 }], 'resource_use:legal': [{ t: base, v: 0.25 }] });
+    const coord = principalOf('department-coordinator', ['legal']);
+    const own = await getHistory(t.db, coord, historyQuerySchema.parse({ range: '24h', name: 'resource_use', by: 'department' }), base + 60_000);
+    expect(Object.keys(own.series)).toEqual(['resource_use:legal']);
   });
 
   it('confines department users to their departments and rejects bad input', async () => {
