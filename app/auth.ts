@@ -31,6 +31,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: process.env.AUTH_SECRET,
   session: { strategy: 'jwt', maxAge: Math.floor(env().TOKEN_EXPIRATION / 1000) },
   pages: { signIn: '/login' },
+  // A refused login is expected (and audited in lib/); only real faults belong in the error log.
+  logger: {
+    error(err) {
+      if ((err as { type?: string }).type !== 'CredentialsSignin') console.error('[auth]', err);
+    },
+  },
   providers: [
     Credentials({
       credentials: { username: {}, password: {}, otp: {} },

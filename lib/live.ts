@@ -11,7 +11,9 @@ export type LiveEvent = {
 export type DomainEvents = {
   'task:ready': { departmentId: string; taskId: string };
   'agent:free': { agentId: string; departmentId: string };
-  'task:assigned': { taskId: string; agentId: string };
+  'task:assigned': { taskId: string; agentId: string; task: unknown };
+  'task:cancelled': { taskId: string; agentId: string };
+  'agent:retired': { agentId: string };
   'task:revoked': { taskId: string; agentId: string; reason: string };
   'task:finished': { taskId: string; parentTaskId: string | null; status: string };
   'agent:message': { agentIds: string[]; message: unknown };

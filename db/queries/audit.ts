@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, lte, sql, type SQL, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
 import { auditLog } from '../schema/auth';
 
@@ -29,7 +29,7 @@ export async function listAudit(db: Db, f: AuditFilter, beforeId: number | undef
   if (f.action) where.push(f.action.endsWith('*') ? sql`${auditLog.action} like ${f.action.slice(0, -1) + '%'}` : eq(auditLog.action, f.action));
   if (f.from) where.push(gte(auditLog.at, f.from));
   if (f.to) where.push(lte(auditLog.at, f.to));
-  if (f.departmentIds) where.push(sql`${auditLog.departmentId} = any(${f.departmentIds}::text[])`);
+  if (f.departmentIds) where.push(inArray(auditLog.departmentId, f.departmentIds));
   if (beforeId !== undefined) where.push(sql`${auditLog.id} < ${beforeId}`);
   return db
     .select()

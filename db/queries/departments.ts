@@ -1,4 +1,4 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { asc, eq, sql, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
 import { departments, resourcePools } from '../schema/org';
 import { agents, alerts, tasks } from '../schema/work';

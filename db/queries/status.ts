@@ -1,10 +1,9 @@
-import { inArray, sql } from 'drizzle-orm';
+import { sql, inArray } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../client';
 import { resourcePools } from '../schema/org';
 import { agents, tasks } from '../schema/work';
 
-// inArray: drizzle expands an interpolated JS array into `($1, $2)`, which `= any(...::text[])` can't cast.
 const scoped = (col: AnyPgColumn, ids: string[] | null) => (ids ? inArray(col, ids) : sql`true`);
 
 export async function agentCountsByDepartment(db: Db, ids: string[] | null) {

@@ -1,25 +1,119 @@
 import type { Namespace, Server } from 'socket.io';
+import { z } from 'zod';
+import { and, eq, sql } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { tasks } from '@/db/schema/work';
+import { env } from '@/lib/env';
 import { runtimeState } from '@/lib/health';
+import { onDomain } from '@/lib/live';
+import { presence } from '@/lib/agents/presence';
+import { heartbeatSchema } from '@/lib/agents/schemas';
+import { dispatchDepartment } from '@/lib/dispatch/dispatcher';
+import { agentComplete, agentFail, agentProgress } from '@/lib/tasks/agent-actions';
+import { createCollaboration } from '@/lib/tasks/collaboration';
+import { collaborationSchema, completeSchema, failSchema, progressSchema } from '@/lib/tasks/schemas';
+import { toTask } from '@/lib/tasks/service';
+import { agentBeat, agentLost, agentOnline } from './agent-presence';
 import { agentHandshake, type SocketData } from './handshake';
+import { handle } from './socket-handler';
 
-export type AgentsNamespace = { nsp: Namespace; drain: () => Promise<void> };
+export type AgentsNamespace = { nsp: Namespace; drain: () => Promise<void>; lose: (agentId: string, reason: string) => Promise<void> };
+
+const taskRef = z.object({ taskId: z.uuid() });
 
 export function registerAgentsNamespace(io: Server): AgentsNamespace {
   const nsp = io.of('/agents');
+  const graceTimers = new Map<string, NodeJS.Timeout>();
+  // A dropped connection keeps its tasks this long, so a brief reconnect doesn't lose them.
+  const graceMs = () => env().HEARTBEAT_INTERVAL * 3;
+  let draining = false;
   nsp.use(agentHandshake);
+
   nsp.on('connection', (socket) => {
     const { principal } = socket.data as SocketData;
-    socket.join([`agent:${principal.id}`, `dept:${principal.departmentIds[0]}`]);
-    runtimeState().bus.agentsConnected = nsp.sockets.size;
+    const agentId = principal.id;
+    const departmentId = principal.departmentIds[0];
+    const db = getDb();
+    socket.join([`agent:${agentId}`, `dept:${departmentId}`]);
+    clearTimeout(graceTimers.get(agentId));
+    graceTimers.delete(agentId);
+
+    handle(socket, 'heartbeat', heartbeatSchema.optional(), async (p) => {
+      await agentBeat(db, agentId, p?.load);
+      return { serverTime: Date.now() };
+    });
+    handle(socket, 'task:progress', progressSchema.extend(taskRef.shape), (p) => agentProgress(db, principal, p.taskId, p.progress));
+    handle(socket, 'task:complete', completeSchema.extend(taskRef.shape), (p) => agentComplete(db, principal, p.taskId, p.result));
+    handle(socket, 'task:fail', failSchema.extend(taskRef.shape), (p) => agentFail(db, principal, p.taskId, p.error, p.retryable));
+    handle(socket, 'collaborate', collaborationSchema, (p) => createCollaboration(db, principal, p));
+
     socket.on('disconnect', () => {
       runtimeState().bus.agentsConnected = nsp.sockets.size;
+      if (!presence().disconnect(agentId) || draining) return;
+      graceTimers.set(
+        agentId,
+        setTimeout(() => {
+          graceTimers.delete(agentId);
+          if (!presence().has(agentId)) void agentLost(db, agentId, 'agent disconnected').catch(logError);
+        }, graceMs()),
+      );
     });
+
+    void (async () => {
+      const row = await agentOnline(db, agentId);
+      if (!row) return void socket.disconnect(true);
+      runtimeState().bus.agentsConnected = nsp.sockets.size;
+      // After a reconnect, hand back what the agent still holds (it may have missed the first send).
+      const held = await db.select().from(tasks).where(and(eq(tasks.assignedAgentId, agentId), sql`${tasks.status} in ('assigned', 'running')`));
+      for (const t of held) socket.emit('task:assigned', { task: toTask(t), redelivery: true });
+      socket.emit('ready', { agentId, departmentId, heartbeatInterval: env().HEARTBEAT_INTERVAL });
+      await dispatchDepartment(db, departmentId);
+    })().catch(logError);
   });
+
+  const unsubscribe = [
+    onDomain('task:assigned', ({ agentId, task }) => {
+      nsp.to(`agent:${agentId}`).emit('task:assigned', { task: toTask(task as Parameters<typeof toTask>[0]) });
+    }),
+    onDomain('task:revoked', ({ agentId, taskId, reason }) => nsp.to(`agent:${agentId}`).emit('task:revoked', { taskId, reason })),
+    onDomain('task:cancelled', ({ agentId, taskId }) => nsp.to(`agent:${agentId}`).emit('task:cancelled', { taskId })),
+    onDomain('agent:free', ({ departmentId }) => void dispatchDepartment(getDb(), departmentId).catch(logError)),
+    onDomain('task:ready', ({ departmentId }) => void dispatchDepartment(getDb(), departmentId).catch(logError)),
+    onDomain('agent:retired', ({ agentId }) => nsp.in(`agent:${agentId}`).disconnectSockets(true)),
+    onDomain('agent:message', ({ agentIds, message }) => {
+      if (agentIds.length) nsp.to(agentIds.map((a) => `agent:${a}`)).emit('message', message);
+    }),
+    onDomain('task:finished', ({ taskId, parentTaskId, status }) => {
+      if (parentTaskId) void notifyRequester(taskId, parentTaskId, status).catch(logError);
+    }),
+  ];
+
+  async function notifyRequester(taskId: string, parentTaskId: string, status: string) {
+    const [parent] = await getDb().select({ agentId: tasks.assignedAgentId }).from(tasks).where(eq(tasks.id, parentTaskId)).limit(1);
+    if (parent?.agentId) {
+      nsp.to(`agent:${parent.agentId}`).emit('message', { id: taskId, from: { system: true }, type: 'collaboration:finished', data: { taskId, parentTaskId, status } });
+    }
+  }
+
   return {
     nsp,
+    lose: async (agentId, reason) => {
+      nsp.in(`agent:${agentId}`).disconnectSockets(true);
+      clearTimeout(graceTimers.get(agentId));
+      graceTimers.delete(agentId);
+      await agentLost(getDb(), agentId, reason);
+    },
     drain: async () => {
+      draining = true;
+      unsubscribe.forEach((u) => u());
+      for (const t of graceTimers.values()) clearTimeout(t);
+      // Agents reconnect (to this process after a restart, or to another one); their tasks stay leased.
       nsp.emit('server:draining', { reconnectInMs: 1000 });
       nsp.disconnectSockets(true);
     },
   };
+}
+
+function logError(err: unknown) {
+  console.error('[ecs] agents namespace:', err);
 }

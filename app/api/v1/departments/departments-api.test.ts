@@ -68,7 +68,11 @@ describe('departments REST', () => {
     const dup = await createPOST(request('POST', '/api/v1/departments', { token, body }));
     expect(dup.status).toBe(409);
     const patched = await onePATCH(request('PATCH', '/api/v1/departments/support', { token, body: { maxAgents: 12 } }), params({ id: 'support' }));
-    expect((await patched.json()).maxAgents).toBe(12);
+    const after = await patched.json();
+    expect(after.maxAgents).toBe(12);
+    // Regression: a PATCH of one field once reset the others to their create-time defaults.
+    expect(after.specializations).toEqual(['tier-1']);
+    expect(after.resourceTypes).toEqual(['communication']);
     const status = await statusGET(request('GET', '/x', { token }), params({ id: 'engineering' }));
     expect(await status.json()).toMatchObject({ departmentId: 'engineering', agents: { total: 0 }, tasks: { pending: 0 } });
   });

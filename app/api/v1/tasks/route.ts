@@ -1,0 +1,7 @@
+import { route } from '@/lib/http/route';
+import { createTaskSchema, listTasksQuery } from '@/lib/tasks/schemas';
+import { createTask, listTasks } from '@/lib/tasks/service';
+
+export const GET = route({ query: listTasksQuery }, ({ db, principal, query }) => listTasks(db, principal, query));
+
+export const POST = route({ body: createTaskSchema, status: 201, idempotent: true }, ({ db, principal, body }) => createTask(db, principal, body));

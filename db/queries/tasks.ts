@@ -1,0 +1,31 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { tasks } from '../schema/work';
+
+export type TaskRow = typeof tasks.$inferSelect;
+
+/** Dependencies all completed (or none). */
+export const dependenciesMet = sql`(cardinality(${tasks.dependsOn}) = 0 or not exists (
+  select 1 from tasks d where d.id = any(${tasks.dependsOn}) and d.status <> 'completed'))`;
+
+/** The head of a department's queue: ready now, by priority then age. */
+export async function readyTasks(db: Db, departmentId: string, limit: number, agentId?: string): Promise<TaskRow[]> {
+  return db
+    .select()
+    .from(tasks)
+    .where(
+      sql`${tasks.status} = 'pending' and ${tasks.departmentId} = ${departmentId} and ${tasks.availableAt} <= now()
+        and ${agentId ? sql`(${tasks.targetAgentId} is null or ${tasks.targetAgentId} = ${agentId})` : sql`true`}
+        and ${dependenciesMet}`,
+    )
+    .orderBy(tasks.priorityRank, tasks.createdAt)
+    .limit(limit);
+}
+
+export async function departmentsWithReadyTasks(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ departmentId: tasks.departmentId })
+    .from(tasks)
+    .where(sql`${tasks.status} = 'pending' and ${tasks.availableAt} <= now()`);
+  return rows.map((r) => r.departmentId);
+}

@@ -1,0 +1,192 @@
+import { io, type Socket } from 'socket.io-client';
+
+export type AssignedTask = {
+  id: string;
+  title: string;
+  departmentId: string;
+  type: string;
+  priority: string;
+  payload: unknown;
+  requirements: Record<string, unknown>;
+  parentTaskId: string | null;
+  attempts: number;
+};
+
+export type TaskContext = {
+  /** Reports progress (0..1) and extends the task's lease. */
+  progress: (fraction: number) => Promise<void>;
+  /** Aborted when the server takes the task back (cancelled, preempted, reassigned). */
+  signal: AbortSignal;
+  collaborate: (req: CollaborationRequest) => Promise<unknown>;
+};
+
+export type CollaborationRequest = {
+  targetDepartmentId?: string;
+  targetAgentId?: string;
+  request: { title: string; type?: string; priority?: string; payload?: unknown };
+};
+
+/** Throw this from a handler to fail a task without retries. */
+export class PermanentTaskError extends Error {}
+
+export type AgentClientOptions = {
+  baseUrl: string;
+  agentId: string;
+  secret: string;
+  handler: (task: AssignedTask, ctx: TaskContext) => Promise<unknown>;
+  onMessage?: (msg: { id: string; from: unknown; type: string; data: unknown }) => void;
+  /** Defaults to what the server announces on connect. */
+  heartbeatMs?: number;
+  reconnect?: boolean;
+};
+
+type Ack = { ok: boolean; data?: unknown; error?: { status: number; detail?: string } };
+
+/**
+ * A typed agent: exchanges its secret for a token, connects to /agents, heart-beats, runs the
+ * handler for each assigned task and reports the outcome; reconnects with back-off.
+ */
+export class AgentClient {
+  readonly socket: Socket;
+  private token?: string;
+  private running = new Map<string, AbortController>();
+  private beat?: NodeJS.Timeout;
+  private heartbeatMs: number;
+  completed = 0;
+  failed = 0;
+
+  constructor(private readonly opts: AgentClientOptions) {
+    this.heartbeatMs = opts.heartbeatMs ?? 5000;
+    this.socket = io(`${opts.baseUrl}/agents`, {
+      autoConnect: false,
+      transports: ['websocket'],
+      reconnection: opts.reconnect ?? true,
+      reconnectionDelay: 200,
+      reconnectionDelayMax: 5000,
+      // A fresh token for every (re)connect, so an expired one never locks the agent out.
+      auth: (cb) => {
+        this.fetchToken().then(
+          (token) => cb({ token }),
+          () => cb({ token: '' }),
+        );
+      },
+    });
+    this.socket.on('ready', (info: { heartbeatInterval: number }) => {
+      if (!opts.heartbeatMs) this.heartbeatMs = info.heartbeatInterval;
+      this.startHeartbeat();
+    });
+    this.socket.on('task:assigned', ({ task }: { task: AssignedTask }) => void this.run(task));
+    this.socket.on('task:revoked', ({ taskId }: { taskId: string }) => this.abort(taskId));
+    this.socket.on('task:cancelled', ({ taskId }: { taskId: string }) => this.abort(taskId));
+    this.socket.on('message', (m) => opts.onMessage?.(m));
+    this.socket.on('disconnect', () => clearInterval(this.beat));
+  }
+
+  get agentId() {
+    return this.opts.agentId;
+  }
+
+  get activeTasks() {
+    return this.running.size;
+  }
+
+  async start(): Promise<void> {
+    await this.fetchToken();
+    await new Promise<void>((resolve, reject) => {
+      const onReady = () => {
+        this.socket.off('connect_error', onError);
+        resolve();
+      };
+      const onError = (err: Error) => {
+        if (!this.opts.reconnect) {
+          this.socket.off('ready', onReady);
+          reject(err);
+        }
+      };
+      this.socket.once('ready', onReady);
+      this.socket.on('connect_error', onError);
+      this.socket.connect();
+    });
+  }
+
+  stop(): void {
+    clearInterval(this.beat);
+    for (const c of this.running.values()) c.abort();
+    this.socket.disconnect();
+  }
+
+  async emit(event: string, payload: unknown): Promise<Ack> {
+    return (await this.socket.timeout(10_000).emitWithAck(event, payload)) as Ack;
+  }
+
+  send(to: unknown, type: string, data: unknown) {
+    return this.emit('send', { to, type, data });
+  }
+
+  private async fetchToken(): Promise<string> {
+    const res = await fetch(`${this.opts.baseUrl}/api/v1/agents/${this.opts.agentId}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ secret: this.opts.secret }),
+    });
+    if (!res.ok) throw new Error(`Agent token refused: ${res.status}`);
+    this.token = ((await res.json()) as { accessToken: string }).accessToken;
+    return this.token;
+  }
+
+  private startHeartbeat() {
+    clearInterval(this.beat);
+    this.beat = setInterval(() => this.socket.emit('heartbeat', { load: this.running.size }), this.heartbeatMs);
+    this.beat.unref?.();
+  }
+
+  private abort(taskId: string) {
+    this.running.get(taskId)?.abort();
+    this.running.delete(taskId);
+  }
+
+  private async run(task: AssignedTask) {
+    if (this.running.has(task.id)) return; // a redelivery of work already in hand
+    const controller = new AbortController();
+    this.running.set(task.id, controller);
+    const ctx: TaskContext = {
+      signal: controller.signal,
+      progress: async (fraction) => {
+        await this.emit('task:progress', { taskId: task.id, progress: Math.max(0, Math.min(1, fraction)) });
+      },
+      collaborate: async (req) => {
+        const ack = await this.emit('collaborate', { taskId: task.id, fromAgentId: this.opts.agentId, ...req });
+        if (!ack.ok) throw new Error(ack.error?.detail ?? 'collaboration refused');
+        return ack.data;
+      },
+    };
+    try {
+      // Acknowledge before working, so "started" is recorded ahead of the outcome.
+      await this.emit('task:progress', { taskId: task.id }).catch(() => undefined);
+      const result = await this.opts.handler(task, ctx);
+      if (controller.signal.aborted) return;
+      const ack = await this.emitWithRetry('task:complete', { taskId: task.id, result: result ?? null });
+      if (ack?.ok) this.completed++;
+    } catch (err) {
+      if (controller.signal.aborted) return;
+      this.failed++;
+      await this.emitWithRetry('task:fail', { taskId: task.id, error: (err as Error).message || 'failed', retryable: !(err instanceof PermanentTaskError) });
+    } finally {
+      this.running.delete(task.id);
+    }
+  }
+
+  /** Outcomes matter: retried across a reconnect until acknowledged (the server dedupes). */
+  private async emitWithRetry(event: string, payload: unknown): Promise<Ack | undefined> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      if (!this.socket.connected && !this.socket.active) return undefined;
+      try {
+        if (this.socket.connected) return await this.emit(event, payload);
+      } catch {
+        // timed out: try again
+      }
+      await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+    }
+    return undefined;
+  }
+}

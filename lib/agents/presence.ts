@@ -1,0 +1,101 @@
+import type { Candidate } from '../dispatch/strategies';
+
+export type PresenceEntry = Candidate & {
+  draining: boolean;
+  lastBeat: number;
+  load?: number;
+  connections: number;
+  lastLeaseRenewal: number;
+};
+
+/**
+ * Which agents are connected to this process, with what they can do and how loaded they are.
+ * Heartbeats only touch this memory (a row write per beat is what saturates peers' databases);
+ * Postgres hears about state changes. Kept on globalThis so REST handlers see the same map.
+ */
+export class PresenceRegistry {
+  private agents = new Map<string, PresenceEntry>();
+  private byDept = new Map<string, Set<string>>();
+
+  connect(profile: Candidate, now = Date.now()): PresenceEntry {
+    const existing = this.agents.get(profile.id);
+    if (existing) {
+      Object.assign(existing, profile, { lastBeat: now });
+      existing.connections++;
+      return existing;
+    }
+    const entry: PresenceEntry = { ...profile, draining: false, lastBeat: now, connections: 1, lastLeaseRenewal: now };
+    this.agents.set(profile.id, entry);
+    let set = this.byDept.get(profile.departmentId);
+    if (!set) this.byDept.set(profile.departmentId, (set = new Set()));
+    set.add(profile.id);
+    return entry;
+  }
+
+  /** Returns true when the agent's last connection went away. */
+  disconnect(agentId: string): boolean {
+    const e = this.agents.get(agentId);
+    if (!e) return false;
+    e.connections--;
+    if (e.connections > 0) return false;
+    this.remove(agentId);
+    return true;
+  }
+
+  remove(agentId: string): void {
+    const e = this.agents.get(agentId);
+    if (!e) return;
+    this.agents.delete(agentId);
+    this.byDept.get(e.departmentId)?.delete(agentId);
+  }
+
+  beat(agentId: string, load?: number, now = Date.now()): PresenceEntry | undefined {
+    const e = this.agents.get(agentId);
+    if (e) {
+      e.lastBeat = now;
+      if (load !== undefined) e.load = load;
+    }
+    return e;
+  }
+
+  get(agentId: string): PresenceEntry | undefined {
+    return this.agents.get(agentId);
+  }
+
+  has(agentId: string): boolean {
+    return this.agents.has(agentId);
+  }
+
+  /** Connected, not draining, with a free slot. */
+  available(departmentId: string): PresenceEntry[] {
+    const ids = this.byDept.get(departmentId);
+    if (!ids) return [];
+    const out: PresenceEntry[] = [];
+    for (const id of ids) {
+      const e = this.agents.get(id)!;
+      if (!e.draining && e.activeTasks < e.maxConcurrentTasks) out.push(e);
+    }
+    return out;
+  }
+
+  departmentsWithFreeAgents(): string[] {
+    return [...this.byDept.keys()].filter((d) => this.available(d).length > 0);
+  }
+
+  silentSince(cutoff: number): PresenceEntry[] {
+    return [...this.agents.values()].filter((e) => e.lastBeat < cutoff);
+  }
+
+  all(): PresenceEntry[] {
+    return [...this.agents.values()];
+  }
+
+  get size(): number {
+    return this.agents.size;
+  }
+}
+
+export function presence(): PresenceRegistry {
+  const g = globalThis as { __ecsPresence?: PresenceRegistry };
+  return (g.__ecsPresence ??= new PresenceRegistry());
+}

@@ -1,0 +1,221 @@
+import { timingSafeEqual } from 'node:crypto';
+import { and, desc, eq, sql, type SQL, inArray } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { departments } from '@/db/schema/org';
+import { agents, tasks } from '@/db/schema/work';
+import { env } from '../env';
+import { conflict, notFound, unauthorized, unprocessable } from '../errors';
+import { authorize, departmentFilter, inScope, type Principal } from '../auth/rbac';
+import { audit } from '../audit/log';
+import { signToken } from '../auth/jwt';
+import { randomToken, sha256 } from '../auth/secret';
+import { decodeCursor, page } from '../http/cursor';
+import { emitDomain, publishLive } from '../live';
+import { grantInTx, InsufficientResources, releaseForAgentInTx, shortfallConflict } from '../resources/grants';
+import { normaliseCapabilities } from '../dispatch/fit';
+import { requeueTask, tasksHeldBy } from '../tasks/lifecycle';
+import { toTask } from '../tasks/service';
+import { presence } from './presence';
+import type { CreateAgentInput, ListAgentsQuery, UpdateAgentInput } from './schemas';
+
+type AgentRow = typeof agents.$inferSelect;
+
+export function toAgent(row: AgentRow) {
+  const live = presence().get(row.id);
+  return {
+    id: row.id,
+    departmentId: row.departmentId,
+    name: row.name,
+    type: row.type,
+    specialization: row.specialization,
+    capabilities: row.capabilities,
+    resources: row.resources,
+    maxConcurrentTasks: row.maxConcurrentTasks,
+    weight: row.weight,
+    status: row.status,
+    connected: !!live,
+    activeTasks: row.activeTasks,
+    lastHeartbeatAt: live ? new Date(live.lastBeat).toISOString() : (row.lastHeartbeatAt?.toISOString() ?? null),
+    metrics: agentMetrics(row),
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export function agentMetrics(row: Pick<AgentRow, 'completedCount' | 'failedCount' | 'totalDurationMs' | 'recentDurationsMs'>) {
+  const finished = row.completedCount + row.failedCount;
+  const sorted = [...row.recentDurationsMs].sort((a, b) => a - b);
+  return {
+    completed: row.completedCount,
+    failed: row.failedCount,
+    successRate: finished ? row.completedCount / finished : null,
+    meanDurationMs: row.completedCount ? Math.round(row.totalDurationMs / row.completedCount) : null,
+    p95DurationMs: sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)] : null,
+  };
+}
+
+// Serialises agent creation system-wide, so the department and system limits hold under concurrency.
+const AGENT_LIMIT_LOCK = 727_003;
+
+export async function createAgent(db: Db, principal: Principal, input: CreateAgentInput, opts: { createdBy?: string } = {}) {
+  authorize(principal, 'agent:create', { departmentId: input.departmentId, what: 'Department' });
+  const secret = randomToken(32);
+  const row = await db
+    .transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${AGENT_LIMIT_LOCK})`);
+      const [dept] = await tx.select().from(departments).where(eq(departments.id, input.departmentId));
+      if (!dept) throw notFound('Department');
+      if (dept.status !== 'active') throw conflict(`Department ${dept.id} is inactive`);
+      if (!dept.specializations.includes(input.specialization)) {
+        throw unprocessable(`Department ${dept.id} has no specialization '${input.specialization}'`, {
+          errors: [{ path: 'specialization', message: `One of: ${dept.specializations.join(', ')}` }],
+        });
+      }
+      const [{ inDept, inSystem }] = await tx
+        .select({
+          inDept: sql<number>`count(*) filter (where ${agents.departmentId} = ${dept.id})::int`,
+          inSystem: sql<number>`count(*)::int`,
+        })
+        .from(agents)
+        .where(sql`${agents.status} <> 'retired'`);
+      if (inDept >= dept.maxAgents) throw conflict(`Department ${dept.id} is at its limit of ${dept.maxAgents} agents`, { limit: 'department' });
+      const max = env().MAX_CONCURRENT_AGENTS;
+      if (inSystem >= max) throw conflict(`The system is at its limit of ${max} agents (MAX_CONCURRENT_AGENTS)`, { limit: 'system' });
+      const [created] = await tx
+        .insert(agents)
+        .values({
+          departmentId: dept.id,
+          name: input.name ?? `${dept.id}-${input.specialization}-${randomToken(3)}`,
+          type: input.type,
+          specialization: input.specialization,
+          capabilities: normaliseCapabilities(input.capabilities),
+          resources: input.resources as Record<string, number>,
+          maxConcurrentTasks: input.maxConcurrentTasks,
+          weight: input.weight,
+          secretHash: sha256(secret),
+          createdBy: opts.createdBy ?? (principal.id || null),
+        })
+        .returning();
+      if (Object.keys(input.resources).length) {
+        await grantInTx(tx, { agentId: created.id, departmentId: dept.id, resources: input.resources as Record<string, number>, priority: 'medium' });
+      }
+      return created;
+    })
+    .catch((err) => {
+      if (err instanceof InsufficientResources) throw shortfallConflict(err);
+      throw err;
+    });
+  await audit(db, principal, { action: 'agent.create', targetType: 'agent', targetId: row.id, departmentId: row.departmentId, detail: { name: row.name, specialization: row.specialization } });
+  publishLive({ type: 'agent:update', scope: row.departmentId, data: { id: row.id, status: row.status } });
+  return { agent: toAgent(row), credentials: { agentId: row.id, secret } };
+}
+
+export async function listAgents(db: Db, principal: Principal, q: ListAgentsQuery) {
+  authorize(principal, 'agent:read');
+  const where: SQL[] = [];
+  const scope = departmentFilter(principal);
+  if (scope) where.push(inArray(agents.departmentId, scope));
+  if (q.departmentId) where.push(eq(agents.departmentId, q.departmentId));
+  if (q.status) where.push(eq(agents.status, q.status));
+  else where.push(sql`${agents.status} <> 'retired'`);
+  if (q.specialization) where.push(eq(agents.specialization, q.specialization));
+  if (q.q) where.push(sql`${agents.name} ilike ${'%' + q.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
+  const cursor = decodeCursor(q.cursor);
+  if (cursor) where.push(sql`(${agents.createdAt}, ${agents.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id}::uuid)`);
+  const rows = await db
+    .select()
+    .from(agents)
+    .where(and(...where))
+    .orderBy(desc(agents.createdAt), desc(agents.id))
+    .limit(q.limit + 1);
+  const p = page(rows, q.limit, (r) => r.createdAt);
+  return { items: p.items.map(toAgent), nextCursor: p.nextCursor };
+}
+
+async function findVisibleAgent(db: Db, principal: Principal, id: string): Promise<AgentRow> {
+  authorize(principal, 'agent:read');
+  const [row] = await db.select().from(agents).where(eq(agents.id, id)).limit(1);
+  if (!row || !inScope(principal, row.departmentId) || (principal.kind === 'agent' && principal.id !== id)) throw notFound('Agent');
+  return row;
+}
+
+export async function getAgent(db: Db, principal: Principal, id: string) {
+  return toAgent(await findVisibleAgent(db, principal, id));
+}
+
+export async function getAgentStatus(db: Db, principal: Principal, id: string) {
+  const row = await findVisibleAgent(db, principal, id);
+  const current = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.assignedAgentId, id), sql`${tasks.status} in ('assigned', 'running')`))
+    .orderBy(desc(tasks.assignedAt))
+    .limit(200);
+  const agent = toAgent(row);
+  return { id, state: agent.status, connected: agent.connected, currentTasks: current.map(toTask), metrics: agent.metrics, lastHeartbeatAt: agent.lastHeartbeatAt };
+}
+
+export async function updateAgent(db: Db, principal: Principal, id: string, input: UpdateAgentInput) {
+  const cur = await findVisibleAgent(db, principal, id);
+  authorize(principal, 'agent:update', { departmentId: cur.departmentId, what: 'Agent' });
+  if (cur.status === 'retired') throw conflict('Agent is retired');
+  const { draining, capabilities, ...fields } = input;
+  const [row] = await db
+    .update(agents)
+    .set({
+      ...fields,
+      ...(capabilities ? { capabilities: normaliseCapabilities(capabilities) } : {}),
+      ...(draining === true ? { status: 'draining' as const } : {}),
+      ...(draining === false && cur.status === 'draining' ? { status: sql`case when ${agents.activeTasks} > 0 then 'busy' else 'idle' end` } : {}),
+    })
+    .where(eq(agents.id, id))
+    .returning();
+  const live = presence().get(id);
+  if (live) {
+    if (fields.maxConcurrentTasks) live.maxConcurrentTasks = fields.maxConcurrentTasks;
+    if (fields.weight) live.weight = fields.weight;
+    if (capabilities) live.capabilities = row.capabilities;
+    if (draining !== undefined) live.draining = draining;
+    if (!live.draining) emitDomain('agent:free', { agentId: id, departmentId: row.departmentId });
+  }
+  await audit(db, principal, { action: 'agent.update', targetType: 'agent', targetId: id, departmentId: row.departmentId, detail: { changed: Object.keys(input) } });
+  publishLive({ type: 'agent:update', scope: row.departmentId, data: { id, status: row.status } });
+  return toAgent(row);
+}
+
+/** Retires an agent: its tasks return to the queue, its resources to the pool, its socket closes. */
+export async function retireAgent(db: Db, principal: Principal, id: string) {
+  const cur = await findVisibleAgent(db, principal, id);
+  authorize(principal, 'agent:retire', { departmentId: cur.departmentId, what: 'Agent' });
+  if (cur.status === 'retired') return;
+  await db.update(agents).set({ status: 'retired', retiredAt: new Date() }).where(eq(agents.id, id));
+  presence().remove(id);
+  for (const taskId of await tasksHeldBy(db, id)) await requeueTask(db, taskId, 'agent retired');
+  await db.transaction((tx) => releaseForAgentInTx(tx, id));
+  emitDomain('agent:retired', { agentId: id });
+  await audit(db, principal, { action: 'agent.retire', targetType: 'agent', targetId: id, departmentId: cur.departmentId });
+  publishLive({ type: 'agent:update', scope: cur.departmentId, data: { id, status: 'retired' } });
+}
+
+/** Exchanges an agent's secret for a short-lived agent token (the secret itself never travels again). */
+export async function issueAgentToken(db: Db, id: string, secret: string, ip?: string) {
+  const [row] = await db.select().from(agents).where(eq(agents.id, id)).limit(1);
+  const ok = !!row && row.status !== 'retired' && timingSafeEqual(Buffer.from(sha256(secret)), Buffer.from(row.secretHash));
+  if (!ok) {
+    await audit(db, { kind: 'agent', id, name: row?.name ?? 'unknown', ip }, { action: 'agent.token', outcome: 'failure', targetType: 'agent', targetId: id });
+    throw unauthorized('Unknown agent or wrong secret');
+  }
+  const expiresIn = Math.floor(env().TOKEN_EXPIRATION / 1000);
+  const accessToken = await signToken({ sub: row.id, typ: 'agent', dept: row.departmentId }, expiresIn);
+  return { accessToken, expiresIn };
+}
+
+/** A new secret for an agent (the old one stops working); shown once. */
+export async function rotateAgentSecret(db: Db, principal: Principal, id: string) {
+  const cur = await findVisibleAgent(db, principal, id);
+  authorize(principal, 'agent:update', { departmentId: cur.departmentId, what: 'Agent' });
+  if (cur.status === 'retired') throw conflict('Agent is retired');
+  const secret = randomToken(32);
+  await db.update(agents).set({ secretHash: sha256(secret) }).where(eq(agents.id, id));
+  await audit(db, principal, { action: 'agent.rotate-secret', targetType: 'agent', targetId: id, departmentId: cur.departmentId });
+  return { agentId: id, secret };
+}

@@ -1,0 +1,71 @@
+import { surplus, type AgentProfile } from './fit';
+import type { TaskRequirements } from '@/db/schema/work';
+
+export type Strategy = 'round-robin' | 'least-connections' | 'weighted' | 'capability-match';
+
+export type Candidate = AgentProfile & {
+  activeTasks: number;
+  maxConcurrentTasks: number;
+  weight: number;
+  /** 0..1, from the agent's success rate; 1 for an agent with no history yet. */
+  score: number;
+};
+
+/** Per-department state the strategies keep between picks (round-robin cursor, weighted credits). */
+export class StrategyState {
+  private cursors = new Map<string, string>();
+  private credits = new Map<string, number>();
+
+  /** Orders candidates best-first for the department's strategy; the caller tries them in order. */
+  rank(strategy: Strategy, departmentId: string, candidates: Candidate[], req: TaskRequirements = {}): Candidate[] {
+    if (candidates.length <= 1) return candidates;
+    switch (strategy) {
+      case 'least-connections':
+        return this.rotate(departmentId, candidates).sort((a, b) => a.activeTasks / a.maxConcurrentTasks - b.activeTasks / b.maxConcurrentTasks);
+      case 'weighted':
+        return this.weighted(candidates);
+      case 'capability-match':
+        return this.rotate(departmentId, candidates).sort((a, b) => surplus(a, req) - surplus(b, req) || a.activeTasks - b.activeTasks);
+      default:
+        return this.rotate(departmentId, candidates);
+    }
+  }
+
+  /** Records the pick so round-robin moves past it. */
+  picked(departmentId: string, agentId: string): void {
+    this.cursors.set(departmentId, agentId);
+  }
+
+  /** Candidates in id order, starting just after the last one picked in this department. */
+  private rotate(departmentId: string, candidates: Candidate[]): Candidate[] {
+    const sorted = [...candidates].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const last = this.cursors.get(departmentId);
+    if (!last) return sorted;
+    const idx = sorted.findIndex((c) => c.id > last);
+    return idx <= 0 ? sorted : [...sorted.slice(idx), ...sorted.slice(0, idx)];
+  }
+
+  /**
+   * Smooth weighted round-robin (as nginx does) over weight × performance score: picks follow the
+   * weights closely without bursts to one agent.
+   */
+  private weighted(candidates: Candidate[]): Candidate[] {
+    const eff = (c: Candidate) => Math.max(0.01, c.weight * c.score);
+    const total = candidates.reduce((s, c) => s + eff(c), 0);
+    for (const c of candidates) this.credits.set(c.id, (this.credits.get(c.id) ?? 0) + eff(c));
+    const ordered = [...candidates].sort((a, b) => (this.credits.get(b.id) ?? 0) - (this.credits.get(a.id) ?? 0));
+    this.credits.set(ordered[0].id, (this.credits.get(ordered[0].id) ?? 0) - total);
+    if (this.credits.size > 20_000) this.credits.clear();
+    return ordered;
+  }
+}
+
+/** Success rate smoothed toward 1 for agents with little history (Laplace-style prior of 5 wins). */
+export function performanceScore(completed: number, failed: number): number {
+  return (completed + 5) / (completed + failed + 5);
+}
+
+export function strategyState(): StrategyState {
+  const g = globalThis as { __ecsStrategies?: StrategyState };
+  return (g.__ecsStrategies ??= new StrategyState());
+}

@@ -1,0 +1,47 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { taskEvents, tasks } from '@/db/schema/work';
+import { authorize, type Principal } from '../auth/rbac';
+import { conflict, forbidden, notFound } from '../errors';
+import { completeTask, failTask, reportProgress } from './lifecycle';
+import { toTask } from './service';
+
+/** Agent-side calls (socket or REST) act only on tasks assigned to the calling agent. */
+function agentOf(principal: Principal, permission: string): string {
+  authorize(principal, permission);
+  if (principal.kind !== 'agent') throw forbidden('Only the assigned agent may report on a task');
+  return principal.id;
+}
+
+/** Why a call on a task failed: it was never ours (404), or it moved on without us (409). */
+async function refusal(db: Db, agentId: string, taskId: string): Promise<Error> {
+  const [held] = await db
+    .select({ status: tasks.status })
+    .from(tasks)
+    .innerJoin(taskEvents, and(eq(taskEvents.taskId, tasks.id), eq(taskEvents.agentId, agentId)))
+    .where(eq(tasks.id, taskId))
+    .limit(1);
+  if (!held) return notFound('Task');
+  return conflict(`Task is no longer assigned to this agent (now ${held.status})`);
+}
+
+export async function agentProgress(db: Db, principal: Principal, taskId: string, progress?: number) {
+  const agentId = agentOf(principal, 'task:progress');
+  const row = await reportProgress(db, agentId, taskId, progress);
+  if (!row) throw await refusal(db, agentId, taskId);
+  return { id: row.id, status: row.status, progress: row.progress };
+}
+
+export async function agentComplete(db: Db, principal: Principal, taskId: string, result: unknown) {
+  const agentId = agentOf(principal, 'task:complete');
+  const out = await completeTask(db, agentId, taskId, result);
+  if (!out) throw await refusal(db, agentId, taskId);
+  return { ...toTask(out.task), duplicate: out.duplicate };
+}
+
+export async function agentFail(db: Db, principal: Principal, taskId: string, error: string, retryable?: boolean) {
+  const agentId = agentOf(principal, 'task:fail');
+  const row = await failTask(db, agentId, taskId, error, retryable ?? true);
+  if (!row) throw await refusal(db, agentId, taskId);
+  return toTask(row);
+}

@@ -1,0 +1,198 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { agents, taskEvents, tasks } from '@/db/schema/work';
+import type { TaskRow } from '@/db/queries/tasks';
+import { releaseForTaskInTx } from '../resources/grants';
+import { presence } from '../agents/presence';
+import { emitDomain, publishLive } from '../live';
+import { leaseMsOf } from '../dispatch/assign';
+
+const ACTIVE = sql`${tasks.status} in ('assigned', 'running')`;
+
+/** Exponential backoff between attempts: 1 s, 2 s, 4 s … capped at 5 minutes. */
+export function backoffMs(attempts: number): number {
+  return Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
+}
+
+/** Frees the agent's slot (and counts the outcome) in the same transaction as the task change. */
+async function freeAgentSlot(tx: Db, agentId: string, outcome?: { completed?: boolean; failed?: boolean; durationMs?: number }) {
+  const [row] = await tx
+    .update(agents)
+    .set({
+      activeTasks: sql`greatest(0, ${agents.activeTasks} - 1)`,
+      status: sql`case when ${agents.status} = 'busy' and ${agents.activeTasks} <= 1 then 'idle' else ${agents.status} end`,
+      ...(outcome?.completed
+        ? {
+            completedCount: sql`${agents.completedCount} + 1`,
+            totalDurationMs: sql`${agents.totalDurationMs} + ${outcome.durationMs ?? 0}`,
+            recentDurationsMs: sql`(${agents.recentDurationsMs} || ${outcome.durationMs ?? 0}::int)[greatest(1, cardinality(${agents.recentDurationsMs}) - 98):]`,
+          }
+        : {}),
+      ...(outcome?.failed ? { failedCount: sql`${agents.failedCount} + 1` } : {}),
+    })
+    .where(eq(agents.id, agentId))
+    .returning({ activeTasks: agents.activeTasks, completedCount: agents.completedCount, failedCount: agents.failedCount, departmentId: agents.departmentId });
+  return row;
+}
+
+function afterFree(agentId: string, row: { activeTasks: number; completedCount: number; failedCount: number } | undefined) {
+  const p = presence().get(agentId);
+  if (p && row) {
+    p.activeTasks = row.activeTasks;
+    p.score = (row.completedCount + 5) / (row.completedCount + row.failedCount + 5);
+  }
+  if (p) emitDomain('agent:free', { agentId, departmentId: p.departmentId });
+}
+
+function changed(task: TaskRow) {
+  publishLive({ type: 'task:update', scope: task.departmentId, data: { id: task.id, status: task.status, assignedAgentId: task.assignedAgentId, progress: task.progress } });
+}
+
+export type CompleteResult = { task: TaskRow; duplicate: boolean };
+
+/**
+ * Idempotent: the first completion from the assigned agent wins; a repeat from the same agent
+ * answers the stored result without counting twice; anyone else gets null (caller answers 409/404).
+ */
+export async function completeTask(db: Db, agentId: string, taskId: string, result: unknown): Promise<CompleteResult | null> {
+  const out = await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(tasks)
+      .set({ status: 'completed', result: result ?? null, progress: 1, finishedAt: sql`clock_timestamp()`, leaseExpiresAt: null, updatedAt: new Date() })
+      .where(and(eq(tasks.id, taskId), eq(tasks.assignedAgentId, agentId), ACTIVE))
+      .returning();
+    if (!row) return null;
+    const durationMs = Math.max(0, Math.round(Date.now() - (row.startedAt ?? row.assignedAt ?? row.createdAt).getTime()));
+    await tx.insert(taskEvents).values({ taskId, type: 'completed', agentId, detail: { durationMs } });
+    await releaseForTaskInTx(tx, taskId);
+    const agent = await freeAgentSlot(tx, agentId, { completed: true, durationMs });
+    return { row, agent };
+  });
+  if (!out) {
+    const [existing] = await db.select().from(tasks).where(eq(tasks.id, taskId)).limit(1);
+    if (existing && existing.status === 'completed' && existing.assignedAgentId === agentId) return { task: existing, duplicate: true };
+    return null;
+  }
+  afterFree(agentId, out.agent);
+  changed(out.row);
+  emitDomain('task:finished', { taskId, parentTaskId: out.row.parentTaskId, status: 'completed' });
+  return { task: out.row, duplicate: false };
+}
+
+/**
+ * A failure with attempts left goes back to pending after a backoff; out of attempts it is
+ * dead-lettered; a failure the agent marks non-retryable ends as failed.
+ */
+export async function failTask(db: Db, agentId: string, taskId: string, error: string, retryable = true): Promise<TaskRow | null> {
+  const out = await db.transaction(async (tx) => {
+    const [cur] = await tx
+      .select()
+      .from(tasks)
+      .where(and(eq(tasks.id, taskId), eq(tasks.assignedAgentId, agentId), ACTIVE))
+      .for('update');
+    if (!cur) return null;
+    const retry = retryable && cur.attempts < cur.maxAttempts;
+    const status = retry ? 'pending' : retryable ? 'dead' : 'failed';
+    const [row] = await tx
+      .update(tasks)
+      .set({
+        status,
+        error,
+        assignedAgentId: retry ? null : cur.assignedAgentId,
+        leaseExpiresAt: null,
+        availableAt: retry ? new Date(Date.now() + backoffMs(cur.attempts)) : cur.availableAt,
+        finishedAt: retry ? null : sql`clock_timestamp()`,
+        updatedAt: new Date(),
+      })
+      .where(eq(tasks.id, taskId))
+      .returning();
+    await tx.insert(taskEvents).values({ taskId, type: retry ? 'retry-scheduled' : status, agentId, detail: { error, attempt: cur.attempts, retryInMs: retry ? backoffMs(cur.attempts) : undefined } });
+    await releaseForTaskInTx(tx, taskId);
+    const agent = await freeAgentSlot(tx, agentId, { failed: true });
+    return { row, agent };
+  });
+  if (!out) return null;
+  afterFree(agentId, out.agent);
+  changed(out.row);
+  if (out.row.status !== 'pending') emitDomain('task:finished', { taskId, parentTaskId: out.row.parentTaskId, status: out.row.status });
+  return out.row;
+}
+
+/** The agent acknowledged the hand-out or reported progress: running, and the lease extended. */
+export async function reportProgress(db: Db, agentId: string, taskId: string, progress?: number): Promise<TaskRow | null> {
+  const [cur] = await db
+    .select({ timeoutMs: tasks.timeoutMs, status: tasks.status })
+    .from(tasks)
+    .where(and(eq(tasks.id, taskId), eq(tasks.assignedAgentId, agentId), ACTIVE))
+    .limit(1);
+  if (!cur) return null;
+  const [row] = await db
+    .update(tasks)
+    .set({
+      status: 'running',
+      ...(progress !== undefined ? { progress } : {}),
+      startedAt: sql`coalesce(${tasks.startedAt}, clock_timestamp())`,
+      leaseExpiresAt: sql`clock_timestamp() + (${leaseMsOf(cur)} * interval '1 millisecond')`,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(tasks.id, taskId), eq(tasks.assignedAgentId, agentId), ACTIVE))
+    .returning();
+  if (row && cur.status === 'assigned') {
+    await db.insert(taskEvents).values({ taskId, type: 'started', agentId });
+    changed(row);
+  }
+  return row ?? null;
+}
+
+/** Extends the leases of everything an agent holds (heart-beats call this coarsely, not per beat). */
+export async function renewLeases(db: Db, agentId: string): Promise<number> {
+  const rows = await db
+    .update(tasks)
+    .set({ leaseExpiresAt: sql`clock_timestamp() + (coalesce(${tasks.timeoutMs}, 60000) * interval '1 millisecond')` })
+    .where(and(eq(tasks.assignedAgentId, agentId), ACTIVE))
+    .returning({ id: tasks.id });
+  return rows.length;
+}
+
+/**
+ * Takes a task back from its agent (agent lost, lease expired, preempted, agent retired): it
+ * returns to pending for another agent. At-least-once: the old agent may still finish it, and
+ * its late completion is refused because the task is no longer assigned to it.
+ */
+export async function requeueTask(db: Db, taskId: string, reason: string): Promise<TaskRow | null> {
+  const out = await db.transaction(async (tx) => {
+    const [cur] = await tx.select().from(tasks).where(and(eq(tasks.id, taskId), ACTIVE)).for('update');
+    if (!cur) return null;
+    const [row] = await tx
+      .update(tasks)
+      .set({ status: 'pending', assignedAgentId: null, leaseExpiresAt: null, progress: 0, availableAt: new Date(), updatedAt: new Date() })
+      .where(eq(tasks.id, taskId))
+      .returning();
+    await tx.insert(taskEvents).values({ taskId, type: 'requeued', agentId: cur.assignedAgentId, detail: { reason } });
+    await releaseForTaskInTx(tx, taskId);
+    const agent = cur.assignedAgentId ? await freeAgentSlot(tx, cur.assignedAgentId) : undefined;
+    return { row, agent, agentId: cur.assignedAgentId };
+  });
+  if (!out) return null;
+  if (out.agentId) {
+    emitDomain('task:revoked', { taskId, agentId: out.agentId, reason });
+    afterFree(out.agentId, out.agent);
+  }
+  changed(out.row);
+  emitDomain('task:ready', { departmentId: out.row.departmentId, taskId });
+  return out.row;
+}
+
+export async function tasksHeldBy(db: Db, agentId: string): Promise<string[]> {
+  const rows = await db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.assignedAgentId, agentId), ACTIVE));
+  return rows.map((r) => r.id);
+}
+
+export async function expiredLeases(db: Db, limit = 500): Promise<string[]> {
+  const rows = await db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(sql`${ACTIVE} and ${tasks.leaseExpiresAt} < now()`)
+    .limit(limit);
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,195 @@
+import { and, asc, desc, eq, sql, type SQL, inArray } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { taskEvents, tasks, priorities, type TaskRequirements } from '@/db/schema/work';
+import { findDepartment } from '@/db/queries/departments';
+import type { TaskRow } from '@/db/queries/tasks';
+import { authorize, departmentFilter, inScope, type Principal } from '../auth/rbac';
+import { audit } from '../audit/log';
+import { conflict, notFound, unprocessable } from '../errors';
+import { emitDomain, publishLive } from '../live';
+import { decodeCursor, page } from '../http/cursor';
+import { normaliseCapabilities } from '../dispatch/fit';
+import { dispatchTask } from '../dispatch/dispatcher';
+import { requeueTask } from './lifecycle';
+import type { CreateTaskInput, ListTasksQuery } from './schemas';
+
+export type Task = ReturnType<typeof toTask>;
+
+export function toTask(row: TaskRow) {
+  return {
+    id: row.id,
+    title: row.title,
+    departmentId: row.departmentId,
+    type: row.type,
+    priority: row.priority,
+    status: row.status,
+    requirements: row.requirements,
+    payload: row.payload,
+    result: row.result,
+    error: row.error,
+    progress: row.progress,
+    assignedAgentId: row.assignedAgentId,
+    targetAgentId: row.targetAgentId,
+    attempts: row.attempts,
+    maxAttempts: row.maxAttempts,
+    timeout: row.timeoutMs,
+    estimatedDuration: row.estimatedDurationMs,
+    dependsOn: row.dependsOn,
+    parentTaskId: row.parentTaskId,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+    assignedAt: row.assignedAt?.toISOString() ?? null,
+    startedAt: row.startedAt?.toISOString() ?? null,
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+    availableAt: row.availableAt.toISOString(),
+    leaseExpiresAt: row.leaseExpiresAt?.toISOString() ?? null,
+  };
+}
+
+const rank = (p: (typeof priorities)[number]) => priorities.indexOf(p);
+
+/** Creates a pending task and offers it to a fitting connected agent at once. */
+export async function createTask(db: Db, principal: Principal, input: CreateTaskInput, opts: { audit?: boolean } = {}) {
+  authorize(principal, 'task:create', { departmentId: input.departmentId, what: 'Department' });
+  const dept = await findDepartment(db, input.departmentId);
+  if (!dept) throw notFound('Department');
+  if (dept.status !== 'active') throw conflict(`Department ${dept.id} is inactive and takes no tasks`);
+  const requirements: TaskRequirements = {
+    ...(input.requirements?.specialization ? { specialization: input.requirements.specialization } : {}),
+    ...(input.requirements?.capabilities ? { capabilities: normaliseCapabilities(input.requirements.capabilities) } : {}),
+    ...(input.requirements?.resources ? { resources: input.requirements.resources as Record<string, number> } : {}),
+  };
+  if (requirements.specialization && !dept.specializations.includes(requirements.specialization)) {
+    throw unprocessable(`Department ${dept.id} has no specialization '${requirements.specialization}'`, {
+      errors: [{ path: 'requirements.specialization', message: `One of: ${dept.specializations.join(', ')}` }],
+    });
+  }
+  for (const type of Object.keys(requirements.resources ?? {})) {
+    if (!dept.resourceTypes.includes(type)) {
+      throw unprocessable(`Department ${dept.id} has no ${type} pool`, { errors: [{ path: `requirements.resources.${type}`, message: 'Not a resource kind of this department' }] });
+    }
+  }
+  const linked = [...input.dependsOn, ...(input.parentTaskId ? [input.parentTaskId] : [])];
+  if (linked.length) {
+    const found = await db
+      .select({ id: tasks.id, departmentId: tasks.departmentId })
+      .from(tasks)
+      .where(inArray(tasks.id, linked));
+    const visible = new Set(found.filter((t) => inScope(principal, t.departmentId) || principal.kind === 'agent').map((t) => t.id));
+    const missing = linked.filter((id) => !visible.has(id));
+    if (missing.length) throw unprocessable('Unknown dependency or parent task', { errors: missing.map((id) => ({ path: 'dependsOn', message: `No task ${id}` })) });
+  }
+  const [row] = await db
+    .insert(tasks)
+    .values({
+      title: input.title,
+      departmentId: input.departmentId,
+      type: input.type,
+      priority: input.priority,
+      priorityRank: rank(input.priority),
+      requirements,
+      payload: input.payload ?? null,
+      maxAttempts: input.maxAttempts,
+      timeoutMs: input.timeout ?? null,
+      estimatedDurationMs: input.estimatedDuration ?? null,
+      dependsOn: input.dependsOn,
+      parentTaskId: input.parentTaskId ?? null,
+      targetAgentId: input.targetAgentId ?? null,
+      createdBy: principal.id || null,
+    })
+    .returning();
+  await db.insert(taskEvents).values({ taskId: row.id, type: 'created', detail: { by: principal.name } });
+  if (opts.audit !== false) {
+    await audit(db, principal, { action: 'task.create', targetType: 'task', targetId: row.id, departmentId: row.departmentId, detail: { priority: row.priority, type: row.type } });
+  }
+  publishLive({ type: 'task:update', scope: row.departmentId, data: { id: row.id, status: row.status } });
+  const ready = row.dependsOn.length === 0;
+  const agentId = ready ? await dispatchTask(db, row) : null;
+  if (!agentId) emitDomain('task:ready', { departmentId: row.departmentId, taskId: row.id });
+  return toTask(agentId ? { ...row, status: 'assigned', assignedAgentId: agentId } : row);
+}
+
+export async function listTasks(db: Db, principal: Principal, q: ListTasksQuery) {
+  authorize(principal, 'task:read');
+  const where: SQL[] = [];
+  const scope = departmentFilter(principal);
+  if (principal.kind === 'agent') where.push(eq(tasks.assignedAgentId, principal.id));
+  else if (scope) where.push(inArray(tasks.departmentId, scope));
+  if (q.departmentId) where.push(eq(tasks.departmentId, q.departmentId));
+  if (q.status) where.push(eq(tasks.status, q.status));
+  if (q.priority) where.push(eq(tasks.priority, q.priority));
+  if (q.agentId) where.push(eq(tasks.assignedAgentId, q.agentId));
+  if (q.parentTaskId) where.push(eq(tasks.parentTaskId, q.parentTaskId));
+  if (q.q) where.push(sql`${tasks.title} ilike ${'%' + q.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
+  const cursor = decodeCursor(q.cursor);
+  if (cursor) where.push(sql`(${tasks.createdAt}, ${tasks.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id}::uuid)`);
+  const rows = await db
+    .select()
+    .from(tasks)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(tasks.createdAt), desc(tasks.id))
+    .limit(q.limit + 1);
+  const p = page(rows, q.limit, (r) => r.createdAt);
+  return { items: p.items.map(toTask), nextCursor: p.nextCursor };
+}
+
+/** Loads a task the principal may see, or 404 (also for one outside its departments). */
+export async function findVisibleTask(db: Db, principal: Principal, id: string): Promise<TaskRow> {
+  authorize(principal, 'task:read');
+  const [row] = await db.select().from(tasks).where(eq(tasks.id, id)).limit(1);
+  if (!row) throw notFound('Task');
+  if (principal.kind === 'agent') {
+    if (row.assignedAgentId !== principal.id && row.targetAgentId !== principal.id) throw notFound('Task');
+  } else if (!inScope(principal, row.departmentId)) throw notFound('Task');
+  return row;
+}
+
+export async function getTask(db: Db, principal: Principal, id: string) {
+  const row = await findVisibleTask(db, principal, id);
+  const [events, children] = await Promise.all([
+    db.select().from(taskEvents).where(eq(taskEvents.taskId, id)).orderBy(asc(taskEvents.id)).limit(1000),
+    db.select().from(tasks).where(eq(tasks.parentTaskId, id)).orderBy(asc(tasks.createdAt)).limit(200),
+  ]);
+  return {
+    ...toTask(row),
+    events: events.map((e) => ({ id: e.id, at: e.at.toISOString(), type: e.type, agentId: e.agentId, detail: e.detail })),
+    children: children.map((c) => ({ id: c.id, title: c.title, departmentId: c.departmentId, status: c.status, assignedAgentId: c.assignedAgentId })),
+  };
+}
+
+export async function cancelTask(db: Db, principal: Principal, id: string) {
+  const cur = await findVisibleTask(db, principal, id);
+  authorize(principal, 'task:cancel', { departmentId: cur.departmentId, what: 'Task' });
+  if (!['pending', 'assigned', 'running'].includes(cur.status)) throw conflict(`Task is ${cur.status}; only pending, assigned or running tasks can be cancelled`);
+  if (cur.status !== 'pending') {
+    // Take it back from the agent first (frees its slot and resources), then cancel.
+    await requeueTask(db, id, 'cancelled');
+    if (cur.assignedAgentId) emitDomain('task:cancelled', { taskId: id, agentId: cur.assignedAgentId });
+  }
+  const [row] = await db
+    .update(tasks)
+    .set({ status: 'cancelled', finishedAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(tasks.id, id), eq(tasks.status, 'pending')))
+    .returning();
+  if (!row) throw conflict('Task changed state while cancelling; read it again');
+  await db.insert(taskEvents).values({ taskId: id, type: 'cancelled', detail: { by: principal.name } });
+  await audit(db, principal, { action: 'task.cancel', targetType: 'task', targetId: id, departmentId: row.departmentId });
+  publishLive({ type: 'task:update', scope: row.departmentId, data: { id, status: 'cancelled' } });
+  emitDomain('task:finished', { taskId: id, parentTaskId: row.parentTaskId, status: 'cancelled' });
+  return toTask(row);
+}
+
+export async function retryTask(db: Db, principal: Principal, id: string) {
+  const cur = await findVisibleTask(db, principal, id);
+  authorize(principal, 'task:retry', { departmentId: cur.departmentId, what: 'Task' });
+  const [row] = await db
+    .update(tasks)
+    .set({ status: 'pending', attempts: 0, error: null, assignedAgentId: null, availableAt: new Date(), finishedAt: null, progress: 0, updatedAt: new Date() })
+    .where(and(eq(tasks.id, id), sql`${tasks.status} in ('failed', 'dead', 'cancelled')`))
+    .returning();
+  if (!row) throw conflict(`Task is ${cur.status}; only failed, dead or cancelled tasks can be retried`);
+  await db.insert(taskEvents).values({ taskId: id, type: 'retried', detail: { by: principal.name } });
+  await audit(db, principal, { action: 'task.retry', targetType: 'task', targetId: id, departmentId: row.departmentId });
+  const agentId = await dispatchTask(db, row);
+  return toTask(agentId ? { ...row, status: 'assigned', assignedAgentId: agentId } : row);
+}

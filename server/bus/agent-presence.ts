@@ -1,0 +1,58 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { agents } from '@/db/schema/work';
+import { presence } from '@/lib/agents/presence';
+import { performanceScore } from '@/lib/dispatch/strategies';
+import { renewLeases, requeueTask, tasksHeldBy } from '@/lib/tasks/lifecycle';
+import { publishLive } from '@/lib/live';
+
+const LEASE_RENEW_EVERY_MS = 20_000;
+
+/** A connection arrived: the agent is present here, and Postgres hears it came online. */
+export async function agentOnline(db: Db, agentId: string) {
+  const [row] = await db
+    .update(agents)
+    .set({
+      status: sql`case when ${agents.status} in ('offline') then (case when ${agents.activeTasks} > 0 then 'busy' else 'idle' end) else ${agents.status} end`,
+      lastHeartbeatAt: new Date(),
+    })
+    .where(eq(agents.id, agentId))
+    .returning();
+  if (!row || row.status === 'retired') return undefined;
+  const entry = presence().connect({
+    id: row.id,
+    departmentId: row.departmentId,
+    specialization: row.specialization,
+    capabilities: row.capabilities,
+    activeTasks: row.activeTasks,
+    maxConcurrentTasks: row.maxConcurrentTasks,
+    weight: row.weight,
+    score: performanceScore(row.completedCount, row.failedCount),
+  });
+  entry.draining = row.status === 'draining';
+  publishLive({ type: 'agent:update', scope: row.departmentId, data: { id: row.id, status: row.status, connected: true } });
+  return row;
+}
+
+/** Heartbeats stay in memory; leases and lastHeartbeatAt are written at most every 20 s. */
+export async function agentBeat(db: Db, agentId: string, load?: number) {
+  const entry = presence().beat(agentId, load);
+  if (!entry) return;
+  const now = Date.now();
+  if (now - entry.lastLeaseRenewal < LEASE_RENEW_EVERY_MS) return;
+  entry.lastLeaseRenewal = now;
+  await renewLeases(db, agentId);
+  await db.update(agents).set({ lastHeartbeatAt: new Date(now) }).where(eq(agents.id, agentId));
+}
+
+/** The agent is gone for good (grace over or heart-beats stopped): its tasks go to other agents. */
+export async function agentLost(db: Db, agentId: string, reason: string) {
+  presence().remove(agentId);
+  for (const taskId of await tasksHeldBy(db, agentId)) await requeueTask(db, taskId, reason);
+  const [row] = await db
+    .update(agents)
+    .set({ status: 'offline' })
+    .where(sql`${agents.id} = ${agentId} and ${agents.status} <> 'retired'`)
+    .returning({ departmentId: agents.departmentId });
+  if (row) publishLive({ type: 'agent:update', scope: row.departmentId, data: { id: agentId, status: 'offline', connected: false } });
+}

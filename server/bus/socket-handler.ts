@@ -1,0 +1,29 @@
+import type { Socket } from 'socket.io';
+import type { z } from 'zod';
+import { toProblem, zodProblems } from '@/lib/http/problem';
+
+export type Ack = (reply: unknown) => void;
+
+/**
+ * Registers an agent → server event: the payload is parsed with its zod schema, the answer goes
+ * back through the acknowledgement as {ok: true, data} or {ok: false, error: problem}. A bad
+ * payload never throws past here, so the socket stays up.
+ */
+export function handle<S extends z.ZodType>(socket: Socket, event: string, schema: S, fn: (payload: z.output<S>) => Promise<unknown>) {
+  socket.on(event, async (payload: unknown, ack?: unknown) => {
+    const reply = typeof ack === 'function' ? (ack as Ack) : typeof payload === 'function' ? (payload as Ack) : undefined;
+    const parsed = schema.safeParse(typeof payload === 'function' ? undefined : payload);
+    if (!parsed.success) {
+      reply?.({ ok: false, error: { type: 'about:blank', title: 'Bad Request', status: 400, detail: `Invalid ${event} payload`, errors: zodProblems(parsed.error) } });
+      return;
+    }
+    try {
+      const data = await fn(parsed.data);
+      reply?.({ ok: true, data: data ?? null });
+    } catch (err) {
+      const problem = toProblem(err);
+      if (problem.status >= 500 && problem.status !== 503) console.error(`[ecs] socket ${event} failed`, err);
+      reply?.({ ok: false, error: problem });
+    }
+  });
+}

@@ -1,0 +1,44 @@
+import { sql, inArray, notInArray, and } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { agents } from '@/db/schema/work';
+import { env } from '@/lib/env';
+import { presence } from '@/lib/agents/presence';
+import { dispatchDepartment } from '@/lib/dispatch/dispatcher';
+import { departmentsWithReadyTasks } from '@/db/queries/tasks';
+import { expiredLeases, requeueTask } from '@/lib/tasks/lifecycle';
+import type { AgentsNamespace } from '../bus/agents-namespace';
+import { every } from './every';
+
+/** Heart-beat watcher, lease reaper, dispatch sweep and stale-status sweep. */
+export function startCoordinatorLoops(agentsNs: AgentsNamespace): (() => void)[] {
+  const hb = env().HEARTBEAT_INTERVAL;
+  return [
+    // An agent silent for 3 heart-beats is gone, connected or not: its tasks move on.
+    every('heartbeat-watch', hb, async () => {
+      for (const silent of presence().silentSince(Date.now() - hb * 3)) await agentsNs.lose(silent.id, 'heartbeats stopped');
+    }),
+    // The safety net across processes and crashes: a lease nobody renewed returns its task.
+    every('lease-reaper', 1000, async () => {
+      for (const id of await expiredLeases(getDb())) await requeueTask(getDb(), id, 'lease expired');
+    }),
+    // Backoffs end and dependencies complete without a signal: look for ready work each second.
+    every('dispatch-sweep', 1000, async () => {
+      const free = new Set(presence().departmentsWithFreeAgents());
+      if (!free.size) return;
+      for (const d of await departmentsWithReadyTasks(getDb())) if (free.has(d)) await dispatchDepartment(getDb(), d);
+    }),
+    // Agents left "idle" by a crashed process, with no heart-beat written for 2 minutes, are offline.
+    every('stale-agents', 30_000, async () => {
+      const here = presence().all().map((a) => a.id);
+      await getDb()
+        .update(agents)
+        .set({ status: 'offline' })
+        .where(
+          and(
+            sql`${agents.status} in ('idle', 'busy', 'draining') and coalesce(${agents.lastHeartbeatAt}, ${agents.createdAt}) < now() - interval '2 minutes'`,
+            here.length ? notInArray(agents.id, here) : undefined,
+          ),
+        );
+    }),
+  ];
+}

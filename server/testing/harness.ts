@@ -1,0 +1,68 @@
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { runtimeState } from '@/lib/health';
+import { registerAgentsNamespace } from '../bus/agents-namespace';
+import { registerConsoleNamespace } from '../bus/console-namespace';
+import { startLoops } from '../loops';
+import { routeTable } from './route-table';
+
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+export type Harness = { url: string; io: Server; http: HttpServer; close: () => Promise<void> };
+
+/**
+ * The server without Next's page renderer: the same route handlers (app/api/**), Socket.IO
+ * namespaces and background loops, on an ephemeral port. For integration tests and benchmarks;
+ * the e2e suite covers the full Next server.
+ */
+export async function startHarness(opts: { loops?: boolean } = {}): Promise<Harness> {
+  const table = routeTable();
+  const modules = new Map<string, Record<string, Handler>>();
+  const http = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const entry = table.find((r) => r.pattern.test(url.pathname));
+      if (!entry) return void res.writeHead(404).end();
+      let mod = modules.get(entry.file);
+      if (!mod) modules.set(entry.file, (mod = (await import(entry.file)) as Record<string, Handler>));
+      const handler = mod[req.method ?? 'GET'];
+      if (!handler) return void res.writeHead(405).end();
+      const m = entry.pattern.exec(url.pathname)!;
+      const params = Object.fromEntries(entry.params.map((p, i) => [p, decodeURIComponent(m[i + 1])]));
+      const response = await handler(await toRequest(req, url), { params: Promise.resolve(params) });
+      res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
+      res.end(Buffer.from(await response.arrayBuffer()));
+    } catch (err) {
+      res.writeHead(500).end(String(err));
+    }
+  });
+  const io = new Server(http, { serveClient: false, maxHttpBufferSize: 1024 * 1024 });
+  const consoleNs = registerConsoleNamespace(io);
+  const agentsNs = registerAgentsNamespace(io);
+  const loops = opts.loops === false ? { stop: () => {} } : startLoops(agentsNs);
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  runtimeState().bus.listening = true;
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    io,
+    http,
+    close: async () => {
+      loops.stop();
+      consoleNs.stop();
+      await agentsNs.drain();
+      await new Promise<void>((r) => io.close(() => r()));
+    },
+  };
+}
+
+async function toRequest(req: IncomingMessage, url: URL): Promise<Request> {
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+  headers.set('x-ecs-client-ip', req.socket.remoteAddress ?? 'unknown');
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const chunks: Buffer[] = [];
+  if (hasBody) for await (const c of req) chunks.push(c as Buffer);
+  return new Request(url, { method: req.method, headers, body: hasBody ? Buffer.concat(chunks) : undefined });
+}
