@@ -60,6 +60,11 @@ export function recordTaskFinished(dept: string, status: 'completed' | 'failed' 
   if (opts.requeued) nudgeQueue(dept, 1);
 }
 
+/** A task taken back from its agent (lost, lease expired, retired) returns to the queue. */
+export function recordTaskRequeued(dept: string): void {
+  nudgeQueue(dept, 1);
+}
+
 /** A message accepted by the bus (direct, department, topic, broadcast) and how many sockets got it. */
 export function recordBusMessage(kind: string, deliveries: number, at = Date.now()): void {
   const m = metrics();

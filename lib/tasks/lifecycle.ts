@@ -5,6 +5,7 @@ import type { TaskRow } from '@/db/queries/tasks';
 import { releaseForTaskInTx } from '../resources/grants';
 import { presence } from '../agents/presence';
 import { emitDomain, publishLive } from '../live';
+import { recordTaskFinished, recordTaskRequeued } from '../metrics/record';
 import { leaseMsOf } from '../dispatch/assign';
 
 const ACTIVE = sql`${tasks.status} in ('assigned', 'running')`;
@@ -66,7 +67,7 @@ export async function completeTask(db: Db, agentId: string, taskId: string, resu
     await tx.insert(taskEvents).values({ taskId, type: 'completed', agentId, detail: { durationMs } });
     await releaseForTaskInTx(tx, taskId);
     const agent = await freeAgentSlot(tx, agentId, { completed: true, durationMs });
-    return { row, agent };
+    return { row, agent, durationMs };
   });
   if (!out) {
     const [existing] = await db.select().from(tasks).where(eq(tasks.id, taskId)).limit(1);
@@ -75,6 +76,7 @@ export async function completeTask(db: Db, agentId: string, taskId: string, resu
   }
   afterFree(agentId, out.agent);
   changed(out.row);
+  recordTaskFinished(out.row.departmentId, 'completed', out.durationMs);
   emitDomain('task:finished', { taskId, parentTaskId: out.row.parentTaskId, status: 'completed' });
   return { task: out.row, duplicate: false };
 }
@@ -109,11 +111,13 @@ export async function failTask(db: Db, agentId: string, taskId: string, error: s
     await tx.insert(taskEvents).values({ taskId, type: retry ? 'retry-scheduled' : status, agentId, detail: { error, attempt: cur.attempts, retryInMs: retry ? backoffMs(cur.attempts) : undefined } });
     await releaseForTaskInTx(tx, taskId);
     const agent = await freeAgentSlot(tx, agentId, { failed: true });
-    return { row, agent };
+    const runMs = Date.now() - (cur.startedAt ?? cur.assignedAt ?? cur.createdAt).getTime();
+    return { row, agent, runMs };
   });
   if (!out) return null;
   afterFree(agentId, out.agent);
   changed(out.row);
+  recordTaskFinished(out.row.departmentId, out.row.status === 'dead' ? 'dead' : 'failed', out.runMs, { requeued: out.row.status === 'pending' });
   if (out.row.status !== 'pending') emitDomain('task:finished', { taskId, parentTaskId: out.row.parentTaskId, status: out.row.status });
   return out.row;
 }
@@ -179,6 +183,7 @@ export async function requeueTask(db: Db, taskId: string, reason: string): Promi
     afterFree(out.agentId, out.agent);
   }
   changed(out.row);
+  recordTaskRequeued(out.row.departmentId);
   emitDomain('task:ready', { departmentId: out.row.departmentId, taskId });
   return out.row;
 }

@@ -7,6 +7,7 @@ import { authorize, departmentFilter, inScope, type Principal } from '../auth/rb
 import { audit } from '../audit/log';
 import { conflict, notFound, unprocessable } from '../errors';
 import { emitDomain, publishLive } from '../live';
+import { recordTaskCreated } from '../metrics/record';
 import { decodeCursor, page } from '../http/cursor';
 import { normaliseCapabilities } from '../dispatch/fit';
 import { dispatchTask } from '../dispatch/dispatcher';
@@ -103,6 +104,7 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
     await audit(db, principal, { action: 'task.create', targetType: 'task', targetId: row.id, departmentId: row.departmentId, detail: { priority: row.priority, type: row.type } });
   }
   publishLive({ type: 'task:update', scope: row.departmentId, data: { id: row.id, status: row.status } });
+  recordTaskCreated(row.departmentId);
   const ready = row.dependsOn.length === 0;
   const agentId = ready ? await dispatchTask(db, row) : null;
   if (!agentId) emitDomain('task:ready', { departmentId: row.departmentId, taskId: row.id });
