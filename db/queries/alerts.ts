@@ -35,7 +35,8 @@ export type AlertFilter = { status?: string; departmentIds: string[] | null; dep
 
 export async function listAlertRows(db: Db, f: AlertFilter): Promise<AlertRow[]> {
   const where: SQL[] = [];
-  if (f.status) where.push(eq(alerts.status, f.status as AlertRow['status']));
+  if (f.status === 'active') where.push(inArray(alerts.status, ['open', 'acknowledged']));
+  else if (f.status) where.push(eq(alerts.status, f.status as AlertRow['status']));
   if (f.departmentId) where.push(eq(alerts.departmentId, f.departmentId));
   // Confined callers see their departments' alerts and system-wide ones (security, capacity).
   if (f.departmentIds) where.push(or(isNull(alerts.departmentId), inArray(alerts.departmentId, f.departmentIds.length ? f.departmentIds : ['']))!);

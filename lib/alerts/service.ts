@@ -11,7 +11,8 @@ import { alertView, announce, type AlertView } from './engine';
 
 export const alertIdParams = z.object({ id: z.uuid() });
 export const listAlertsQuery = z.object({
-  status: z.enum(['open', 'acknowledged', 'resolved']).optional(),
+  /** active = open or acknowledged: what still needs attention. */
+  status: z.enum(['open', 'acknowledged', 'resolved', 'active']).optional(),
   departmentId: departmentIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),

@@ -8,6 +8,7 @@ import { EmptyState } from '@/components/empty-state';
 import { AlertButtons, LiveAlertRefresh } from './alert-actions';
 
 const tabs = [
+  { id: 'active', label: 'Active' },
   { id: 'open', label: 'Open' },
   { id: 'acknowledged', label: 'Acknowledged' },
   { id: 'resolved', label: 'Resolved' },
@@ -17,10 +18,10 @@ const tabs = [
 export default async function AlertsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
   const sp = await searchParams;
-  const tab = tabs.find((t) => t.id === sp.status)?.id ?? 'open';
+  const tab = tabs.find((t) => t.id === sp.status)?.id ?? 'active';
   const cursor = typeof sp.cursor === 'string' ? sp.cursor : undefined;
   const q = listAlertsQuery.safeParse({ status: tab === 'all' ? undefined : tab, cursor, limit: 50 });
-  const page = await listAlerts(getDb(), principal, q.success ? q.data : { limit: 50, status: 'open' });
+  const page = await listAlerts(getDb(), principal, q.success ? q.data : { limit: 50, status: 'active' });
   const canAct = (dept: string | null) => dept !== null || isGlobal(principal);
   return (
     <div className="space-y-4">

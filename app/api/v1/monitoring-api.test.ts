@@ -76,6 +76,8 @@ describe('alerts REST', () => {
     const hr = await (await alertsGET(request('GET', '/api/v1/alerts', { token: coordHr }))).json();
     expect(hr.items.map((a: { id: string }) => a.id)).not.toContain(financeAlert);
     expect((await alertsGET(request('GET', '/api/v1/alerts?departmentId=finance', { token: coordHr }))).status).toBe(404);
+    const active = await (await alertsGET(request('GET', '/api/v1/alerts?status=active', { token: admin }))).json();
+    expect(active.items).toHaveLength(3);
     expect((await alertsGET(request('GET', '/api/v1/alerts?status=bogus', { token: admin }))).status).toBe(400);
     expect((await alertsGET(request('GET', '/api/v1/alerts?cursor=garbage', { token: admin }))).status).toBe(400);
   });
