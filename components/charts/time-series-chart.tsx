@@ -5,6 +5,9 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 export type Point = { t: number; v: number };
 export type SeriesSpec = { key: string; label: string; color: string; points: Point[] };
 
+/** Colours that mean something: good is green, bad is red, whatever the series order. */
+export const tone = { good: '#10b981', bad: '#ef4444', worse: '#7f1d1d', neutral: '#6366f1', warn: '#f59e0b' };
+
 const palette = ['#6366f1', '#10b981', '#ef4444', '#f59e0b', '#0ea5e9', '#a855f7', '#14b8a6', '#f43f5e', '#84cc16', '#64748b'];
 export const colorAt = (i: number) => palette[i % palette.length];
 

@@ -5,7 +5,7 @@ import { authorize, departmentFilter, type Principal } from '../auth/rbac';
 import { departmentIdSchema } from '../departments/schemas';
 import { badRequest } from '../errors';
 import { MINUTE } from './rollup';
-import { liveMinuteValue } from './live-minute';
+import { knownDepartments, liveMinuteValue } from './live-minute';
 import { seriesKinds, seriesNames, type SeriesName } from './names';
 
 export const ranges = { '15m': { ms: 15 * MINUTE, bucketSec: 60 }, '1h': { ms: 60 * MINUTE, bucketSec: 60 }, '24h': { ms: 24 * 60 * MINUTE, bucketSec: 15 * 60 }, '7d': { ms: 7 * 24 * 60 * MINUTE, bucketSec: 2 * 3600 } } as const;
@@ -50,13 +50,16 @@ export async function getHistory(db: Db, principal: Principal, q: HistoryQuery, 
     const key = q.by === 'department' ? `${row.name}:${row.dept}` : row.name;
     (series[key] ??= []).push({ t: row.t * 1000, v: Math.round(v * 1000) / 1000 });
   }
-  if (r.bucketSec === 60 && q.by !== 'department') {
+  if (r.bucketSec === 60) {
     const start = Math.floor(now / MINUTE) * MINUTE;
-    for (const n of q.name) {
-      const v = liveMinuteValue(n, departmentIds, now);
-      const pts = series[n];
-      if (v !== null && (pts.length === 0 || pts[pts.length - 1].t < start)) pts.push({ t: start, v: Math.round(v * 1000) / 1000 });
-    }
+    const scopes: [string, string[] | null][] =
+      q.by === 'department' ? knownDepartments().filter((d) => !departmentIds || departmentIds.includes(d)).map((d) => [`:${d}`, [d]]) : [['', departmentIds]];
+    for (const n of q.name)
+      for (const [suffix, ids] of scopes) {
+        const v = liveMinuteValue(n, ids, now);
+        const pts = (series[n + suffix] ??= []);
+        if (v !== null && (pts.length === 0 || pts[pts.length - 1].t < start)) pts.push({ t: start, v: Math.round(v * 1000) / 1000 });
+      }
   }
   return { range: q.range, bucketSeconds: r.bucketSec, departmentId: q.departmentId ?? null, series };
 }

@@ -32,7 +32,8 @@ export async function departmentLeaderboard(db: Db, principal: Principal, depart
         completed: r.completed,
         failed: r.failed,
         successRate: finished ? r.completed / finished : null,
-        meanMs: finished ? Math.round(r.totalDurationMs / finished) : null,
+        // total_duration_ms sums completed runs only (lib/tasks/lifecycle.ts).
+        meanMs: r.completed ? Math.round(r.totalDurationMs / r.completed) : null,
         p95Ms: recent.length ? quantileOf(recent, 0.95) : null,
       };
     })

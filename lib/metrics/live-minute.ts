@@ -3,6 +3,15 @@ import { quantileOf } from './rolling';
 import type { SeriesName } from './names';
 import { MINUTE } from './rollup';
 
+/** Departments memory knows of (pools, agents, queues, windows). */
+export function knownDepartments(): string[] {
+  const m = metrics();
+  const ids = new Set<string>([...m.windows.keys()].filter(Boolean));
+  for (const p of m.gauges.pools) ids.add(p.departmentId);
+  for (const d of m.gauges.agents.keys()) ids.add(d);
+  return [...ids].sort();
+}
+
 /**
  * The minute in progress, not yet rolled up, from memory: short ranges end with it so their
  * charts move between roll-ups. null when memory holds nothing for that series.

@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useState } from 'react';
-import { colorAt, TimeSeriesChart, type Point, type SeriesSpec } from '@/components/charts/time-series-chart';
+import { colorAt, tone, TimeSeriesChart, type Point, type SeriesSpec } from '@/components/charts/time-series-chart';
 
 const ranges = [
   { id: '15m', label: '15 min' },
@@ -22,8 +22,8 @@ async function fetchHistory(range: Range, names: string[], departmentId: string 
   return res.json();
 }
 
-const spec = (h: History | undefined, defs: [string, string][], scale = 1): SeriesSpec[] =>
-  defs.map(([key, label], i) => ({ key, label, color: colorAt(i), points: (h?.series[key] ?? []).map((p) => ({ t: p.t, v: Math.round(p.v * scale * 100) / 100 })) }));
+const spec = (h: History | undefined, defs: ([string, string] | [string, string, string])[], scale = 1): SeriesSpec[] =>
+  defs.map(([key, label, color], i) => ({ key, label, color: color ?? colorAt(i), points: (h?.series[key] ?? []).map((p) => ({ t: p.t, v: Math.round(p.v * scale * 100) / 100 })) }));
 
 /**
  * Charts over a selectable range, all from stored per-minute history (the minute in progress
@@ -82,9 +82,9 @@ export function ChartsPanel({ departmentId, departments }: { departmentId: strin
         </div>
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
-        <TimeSeriesChart testId="chart-throughput" title="Throughput" unit="tasks per minute" series={spec(main, [['tasks_created', 'created'], ['tasks_completed', 'completed']])} />
-        <TimeSeriesChart testId="chart-latency" title="Assignment latency" unit="ms" series={spec(main, [['assign_latency_p50', 'p50'], ['assign_latency_p95', 'p95'], ['assign_latency_p99', 'p99']])} />
-        <TimeSeriesChart testId="chart-outcomes" title="Completions vs failures" unit="per minute" series={spec(main, [['tasks_completed', 'completed'], ['tasks_failed', 'failed'], ['tasks_dead', 'dead']])} />
+        <TimeSeriesChart testId="chart-throughput" title="Throughput" unit="tasks per minute" series={spec(main, [['tasks_created', 'created', tone.neutral], ['tasks_completed', 'completed', tone.good]])} />
+        <TimeSeriesChart testId="chart-latency" title="Assignment latency" unit="ms" series={spec(main, [['assign_latency_p50', 'p50', tone.good], ['assign_latency_p95', 'p95', tone.warn], ['assign_latency_p99', 'p99', tone.bad]])} />
+        <TimeSeriesChart testId="chart-outcomes" title="Completions vs failures" unit="per minute" series={spec(main, [['tasks_completed', 'completed', tone.good], ['tasks_failed', 'failed', tone.bad], ['tasks_dead', 'dead', tone.worse]])} />
         <TimeSeriesChart testId="chart-queue" title="Queue and agents" series={spec(main, [['queue_depth', 'queue'], ['agents_busy', 'busy agents'], ['agents_idle', 'idle agents']])} />
         <TimeSeriesChart testId="chart-resources" wide title={departmentId ? 'Resource use' : 'Resource use per department'} unit="% of capacity" series={resourceSeries} />
       </div>

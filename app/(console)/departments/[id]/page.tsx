@@ -30,10 +30,10 @@ export default async function DepartmentPage({ params }: { params: Promise<{ id:
       <p className="text-slate-600 dark:text-slate-400">{dept.description}</p>
       <LiveTiles departmentId={dept.id} initial={snapshot(dept.id)} />
       <section className="grid grid-cols-2 gap-4 lg:grid-cols-4" aria-label="Totals">
-        <StatTile label="Agents" value={`${status.agents.total} / ${dept.maxAgents}`} hint={`${status.agents.idle} idle · ${status.agents.busy} busy · ${status.agents.offline} offline`} />
-        <StatTile label="Pending tasks" value={status.tasks.pending} />
-        <StatTile label="Active tasks" value={status.tasks.active} />
-        <StatTile label="Completed" value={status.tasks.completed} hint={`${status.tasks.failed + status.tasks.dead} failed or dead`} />
+        <StatTile label="Agent limit" value={`${status.agents.total} / ${dept.maxAgents}`} hint="registered / maximum" />
+        <StatTile label="Active tasks" value={status.tasks.active} hint="when the page loaded" />
+        <StatTile label="Completed, all time" value={status.tasks.completed} />
+        <StatTile label="Failed or dead, all time" value={status.tasks.failed + status.tasks.dead} hint={`${status.tasks.cancelled} cancelled`} />
       </section>
       {status.alerts.length > 0 && (
         <section className="card border-amber-300 dark:border-amber-700" aria-label="Open alerts">
@@ -61,7 +61,7 @@ export default async function DepartmentPage({ params }: { params: Promise<{ id:
                 <th scope="col">Success rate</th>
                 <th scope="col">Completed</th>
                 <th scope="col">Failed</th>
-                <th scope="col">Mean run</th>
+                <th scope="col">Mean run (completed)</th>
                 <th scope="col">p95 run (last 100)</th>
               </tr>
             </thead>
