@@ -4,7 +4,7 @@ import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { resetEnvCache } from '@/lib/env';
 import type { AgentClient } from '@/lib/agent-sdk/client';
 import { startHarness, type Harness } from './testing/harness';
-import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from './testing/fleet';
+import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from './sim/fleet';
 
 let t: TestDb;
 let h: Harness;

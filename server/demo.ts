@@ -1,5 +1,37 @@
-export async function startDemoFleet(baseUrl: string, log: (m: string) => void): Promise<{ stop: () => Promise<void> } | undefined> {
-  void baseUrl;
-  void log;
-  return undefined;
+import { and, asc, eq, like, ne } from 'drizzle-orm';
+import { getDb } from '@/db/client';
+import { users } from '@/db/schema/auth';
+import { agents } from '@/db/schema/work';
+import { signToken } from '@/lib/auth/jwt';
+import { principalFromUser } from '@/lib/auth/principal';
+import { retireAgent } from '@/lib/agents/service';
+import { bearerClient } from './sim/fleet';
+import { startSimulation } from './sim/engine';
+
+const PREFIX = 'demo-';
+
+/**
+ * `npm start`'s living system: a small simulated fleet acting through the public API as the
+ * bootstrap admin. Last run's demo agents are retired first, so restarts don't pile them up.
+ */
+export async function startDemoFleet(baseUrl: string, log: (m: string) => void) {
+  const db = getDb();
+  const [admin] = await db.select().from(users).where(and(eq(users.role, 'super-admin'), eq(users.disabled, false))).orderBy(asc(users.createdAt)).limit(1);
+  if (!admin) return undefined;
+  const system = { ...principalFromUser(admin), name: 'demo' };
+  const old = await db.select({ id: agents.id }).from(agents).where(and(like(agents.name, `${PREFIX}%`), ne(agents.status, 'retired')));
+  for (const a of old) await retireAgent(db, system, a.id);
+  const token = await signToken({ sub: admin.id, typ: 'access', sv: admin.sessionVersion }, 7 * 24 * 3600);
+  const sim = await startSimulation({
+    url: baseUrl,
+    api: bearerClient(baseUrl, token),
+    agents: 24,
+    tasksPerSecond: 2,
+    meanTaskMs: 2500,
+    namePrefix: PREFIX,
+    failureRate: 0.06,
+    collaborationRate: 0.08,
+  });
+  log(`demo fleet: ${sim.stats.agents} simulated agents working (DEMO=0 turns it off)`);
+  return { stop: () => sim.stop() };
 }

@@ -37,7 +37,9 @@ async function main() {
   await new Promise<void>((resolve) => httpServer.listen(e.PORT, e.HOSTNAME === 'localhost' ? undefined : e.HOSTNAME, resolve));
   runtimeState().bus.listening = true;
   log(`console at http://localhost:${e.PORT} (${dev ? 'development' : 'production'})`);
-  const demo = e.DEMO !== false && !e.DATABASE_URL ? await startDemoFleet(`http://localhost:${e.PORT}`, log) : undefined;
+  const demo = (e.DEMO ?? !e.DATABASE_URL)
+    ? await startDemoFleet(`http://localhost:${e.PORT}`, log).catch((err) => log(`demo fleet not started: ${err.message}`))
+    : undefined;
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -47,7 +49,7 @@ async function main() {
     runtimeState().bus.listening = false;
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
-    await demo?.stop();
+    if (demo) await demo.stop();
     loops.stop();
     consoleNs.stop();
     await agentsNs.drain();

@@ -3,7 +3,7 @@ import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { resetEnvCache } from '@/lib/env';
 import { PermanentTaskError, type AgentClient } from '@/lib/agent-sdk/client';
 import { startHarness, type Harness } from './testing/harness';
-import { apiAs, bearerClient, sleep, spawnAgent, waitFor, type ApiClient } from './testing/fleet';
+import { apiAs, bearerClient, sleep, spawnAgent, waitFor, type ApiClient } from './sim/fleet';
 
 let t: TestDb;
 let h: Harness;

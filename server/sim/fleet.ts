@@ -28,7 +28,7 @@ export function bearerClient(url: string, token: string): ApiClient {
   };
 }
 
-export type AgentSpec = { departmentId: string; type?: string; specialization: string; capabilities?: Record<string, unknown> | string[]; maxConcurrentTasks?: number; weight?: number; resources?: Record<string, number> };
+export type AgentSpec = { name?: string; departmentId: string; type?: string; specialization: string; capabilities?: Record<string, unknown> | string[]; maxConcurrentTasks?: number; weight?: number; resources?: Record<string, number> };
 
 /** Allocates an agent over REST and connects it with the SDK. */
 export async function spawnAgent(url: string, api: ApiClient, spec: AgentSpec, handler: AgentClientOptions['handler'], extra: Partial<AgentClientOptions> = {}) {

@@ -1,0 +1,96 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getDb } from '@/db/client';
+import { getAgent, getAgentStatus } from '@/lib/agents/service';
+import { hasPermission } from '@/lib/auth/rbac';
+import { AppError } from '@/lib/errors';
+import { requirePrincipal } from '@/app/_lib/session';
+import { ActionButton } from '@/components/action-button';
+import { Badge } from '@/components/badge';
+import { LiveRefresh } from '@/components/live-refresh';
+import { StatTile } from '@/components/stat-tile';
+import { retireAgentAction, setDrainingAction } from '../actions';
+
+export default async function AgentPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const principal = await requirePrincipal();
+  const db = getDb();
+  const [agent, status] = await Promise.all([getAgent(db, principal, id), getAgentStatus(db, principal, id)]).catch((err) => {
+    if (err instanceof AppError && (err.status === 404 || err.status === 400)) notFound();
+    throw err;
+  });
+  const m = status.metrics;
+  const canManage = hasPermission(principal, 'agent:update') && agent.status !== 'retired';
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold">{agent.name}</h1>
+        <Badge value={agent.status} />
+        <span className="text-sm text-slate-500">{agent.connected ? 'connected' : 'not connected'}</span>
+        <LiveRefresh events={['agent:update', 'task:update']} />
+      </div>
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        <Link href={`/departments/${agent.departmentId}`} className="underline">
+          {agent.departmentId}
+        </Link>{' '}
+        · {agent.type} · {agent.specialization} · weight {agent.weight} · up to {agent.maxConcurrentTasks} tasks at once
+      </p>
+      {canManage && (
+        <div className="flex flex-wrap gap-3">
+          <ActionButton label={agent.status === 'draining' ? 'Resume' : 'Drain'} action={setDrainingAction.bind(null, id, agent.status !== 'draining')} />
+          <ActionButton label="Retire" confirm="Retire this agent? Its tasks return to the queue." action={retireAgentAction.bind(null, id)} />
+        </div>
+      )}
+      <section className="grid grid-cols-2 gap-4 lg:grid-cols-5">
+        <StatTile label="Completed" value={m.completed} />
+        <StatTile label="Failed" value={m.failed} />
+        <StatTile label="Success rate" value={m.successRate === null ? '—' : `${(m.successRate * 100).toFixed(1)}%`} />
+        <StatTile label="Mean duration" value={m.meanDurationMs === null ? '—' : `${m.meanDurationMs} ms`} />
+        <StatTile label="p95 duration" value={m.p95DurationMs === null ? '—' : `${m.p95DurationMs} ms`} />
+      </section>
+      <section className="card overflow-x-auto">
+        <h2 className="mb-2 font-semibold">Current tasks</h2>
+        {status.currentTasks.length === 0 ? (
+          <p className="text-sm text-slate-500">None right now.</p>
+        ) : (
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Task</th>
+                <th scope="col">Priority</th>
+                <th scope="col">Status</th>
+                <th scope="col">Progress</th>
+                <th scope="col">Lease until</th>
+              </tr>
+            </thead>
+            <tbody>
+              {status.currentTasks.map((t) => (
+                <tr key={t.id}>
+                  <td>
+                    <Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/tasks/${t.id}`}>
+                      {t.title}
+                    </Link>
+                  </td>
+                  <td>
+                    <Badge value={t.priority} />
+                  </td>
+                  <td>
+                    <Badge value={t.status} />
+                  </td>
+                  <td className="tabular-nums">{Math.round(t.progress * 100)}%</td>
+                  <td className="tabular-nums">{t.leaseExpiresAt ? new Date(t.leaseExpiresAt).toLocaleTimeString() : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="card">
+        <h2 className="mb-2 font-semibold">Capabilities</h2>
+        <pre className="overflow-x-auto text-xs">{JSON.stringify(agent.capabilities, null, 2)}</pre>
+        <h2 className="mb-2 mt-4 font-semibold">Standing resources</h2>
+        <pre className="overflow-x-auto text-xs">{JSON.stringify(agent.resources, null, 2)}</pre>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getDb } from '@/db/client';
+import { getTask } from '@/lib/tasks/service';
+import { hasPermission } from '@/lib/auth/rbac';
+import { AppError } from '@/lib/errors';
+import { requirePrincipal } from '@/app/_lib/session';
+import { ActionButton } from '@/components/action-button';
+import { Badge } from '@/components/badge';
+import { LiveRefresh } from '@/components/live-refresh';
+import { cancelTaskAction, retryTaskAction } from '../actions';
+
+export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
+  const principal = await requirePrincipal();
+  const task = await getTask(getDb(), principal, id).catch((err) => {
+    if (err instanceof AppError && err.status === 404) notFound();
+    throw err;
+  });
+  const cancellable = ['pending', 'assigned', 'running'].includes(task.status) && hasPermission(principal, 'task:cancel');
+  const retriable = ['failed', 'dead', 'cancelled'].includes(task.status) && hasPermission(principal, 'task:retry');
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold">{task.title}</h1>
+        <Badge value={task.status} />
+        <Badge value={task.priority} />
+        <LiveRefresh events={['task:update']} />
+      </div>
+      <div className="flex gap-3">
+        {cancellable && <ActionButton label="Cancel" confirm="Cancel this task?" action={cancelTaskAction.bind(null, id)} />}
+        {retriable && <ActionButton label="Retry" variant="primary" action={retryTaskAction.bind(null, id)} />}
+      </div>
+      <section className="card grid gap-2 text-sm sm:grid-cols-2">
+        <p>
+          <span className="text-slate-500">Department:</span>{' '}
+          <Link className="underline" href={`/departments/${task.departmentId}`}>
+            {task.departmentId}
+          </Link>
+        </p>
+        <p>
+          <span className="text-slate-500">Type:</span> {task.type}
+        </p>
+        <p>
+          <span className="text-slate-500">Agent:</span>{' '}
+          {task.assignedAgentId ? (
+            <Link className="underline" href={`/agents/${task.assignedAgentId}`}>
+              {task.assignedAgentId}
+            </Link>
+          ) : (
+            '—'
+          )}
+        </p>
+        <p>
+          <span className="text-slate-500">Attempts:</span> {task.attempts} / {task.maxAttempts}
+        </p>
+        <p>
+          <span className="text-slate-500">Progress:</span> {Math.round(task.progress * 100)}%
+        </p>
+        {task.parentTaskId && (
+          <p>
+            <span className="text-slate-500">Parent:</span>{' '}
+            <Link className="underline" href={`/tasks/${task.parentTaskId}`}>
+              {task.parentTaskId}
+            </Link>
+          </p>
+        )}
+        {task.error && <p className="text-red-600 sm:col-span-2">Error: {task.error}</p>}
+      </section>
+      {task.children.length > 0 && (
+        <section className="card overflow-x-auto">
+          <h2 className="mb-2 font-semibold">Collaboration requests (child tasks)</h2>
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Task</th>
+                <th scope="col">Department</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {task.children.map((c) => (
+                <tr key={c.id}>
+                  <td>
+                    <Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/tasks/${c.id}`}>
+                      {c.title}
+                    </Link>
+                  </td>
+                  <td>{c.departmentId}</td>
+                  <td>
+                    <Badge value={c.status} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+      <section className="card">
+        <h2 className="mb-3 font-semibold">Timeline</h2>
+        <ol className="space-y-2 border-l-2 border-slate-200 pl-4 dark:border-slate-700" data-testid="task-timeline">
+          {task.events.map((e) => (
+            <li key={e.id} className="text-sm">
+              <span className="font-medium">{e.type}</span>{' '}
+              <span className="tabular-nums text-slate-500">{new Date(e.at).toLocaleTimeString()}</span>
+              {e.agentId && <span className="text-slate-500"> · agent {e.agentId.slice(0, 8)}</span>}
+              {Object.keys(e.detail).length > 0 && <span className="text-slate-500"> · {JSON.stringify(e.detail)}</span>}
+            </li>
+          ))}
+        </ol>
+      </section>
+      {task.result !== null && task.result !== undefined && (
+        <section className="card">
+          <h2 className="mb-2 font-semibold">Result</h2>
+          <pre className="overflow-x-auto text-xs">{JSON.stringify(task.result, null, 2)}</pre>
+        </section>
+      )}
+    </div>
+  );
+}

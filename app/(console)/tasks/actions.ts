@@ -1,0 +1,68 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
+import { cancelTask, createTask, retryTask } from '@/lib/tasks/service';
+import { createTaskSchema } from '@/lib/tasks/schemas';
+import { badRequest } from '@/lib/errors';
+import { zodProblems } from '@/lib/http/problem';
+import { requirePrincipal } from '@/app/_lib/session';
+import { actionError, type ActionState } from '@/app/_lib/action-state';
+
+const id = z.uuid();
+
+export async function cancelTaskAction(taskId: string): Promise<ActionState> {
+  try {
+    await cancelTask(getDb(), await requirePrincipal(), id.parse(taskId));
+    revalidatePath(`/tasks/${taskId}`);
+    return { ok: true };
+  } catch (err) {
+    return actionError(err);
+  }
+}
+
+export async function retryTaskAction(taskId: string): Promise<ActionState> {
+  try {
+    await retryTask(getDb(), await requirePrincipal(), id.parse(taskId));
+    revalidatePath(`/tasks/${taskId}`);
+    return { ok: true };
+  } catch (err) {
+    return actionError(err);
+  }
+}
+
+/** The console's create form: the same schema and lib/ call as POST /api/v1/tasks. */
+export async function createTaskAction(_prev: ActionState, form: FormData): Promise<ActionState> {
+  try {
+    const text = (k: string) => {
+      const v = String(form.get(k) ?? '').trim();
+      return v === '' ? undefined : v;
+    };
+    const capabilities = text('capabilities')?.split(',').map((s) => s.trim()).filter(Boolean);
+    let payload: unknown;
+    const rawPayload = text('payload');
+    if (rawPayload) {
+      try {
+        payload = JSON.parse(rawPayload);
+      } catch {
+        throw badRequest('Invalid input', [{ path: 'payload', message: 'Not valid JSON' }]);
+      }
+    }
+    const parsed = createTaskSchema.safeParse({
+      title: text('title'),
+      departmentId: text('departmentId'),
+      type: text('type'),
+      priority: text('priority'),
+      payload,
+      maxAttempts: text('maxAttempts') ? Number(text('maxAttempts')) : undefined,
+      requirements: text('specialization') || capabilities?.length ? { specialization: text('specialization'), capabilities } : undefined,
+    });
+    if (!parsed.success) throw badRequest('Invalid input', zodProblems(parsed.error));
+    const task = await createTask(getDb(), await requirePrincipal(), parsed.data);
+    revalidatePath('/tasks');
+    return { ok: true, id: task.id };
+  } catch (err) {
+    return actionError(err);
+  }
+}

@@ -1,0 +1,97 @@
+import Link from 'next/link';
+import { getDb } from '@/db/client';
+import { priorities, taskStatuses } from '@/db/schema/work';
+import { listTasks } from '@/lib/tasks/service';
+import { listTasksQuery } from '@/lib/tasks/schemas';
+import { listDepartments } from '@/lib/departments/service';
+import { hasPermission } from '@/lib/auth/rbac';
+import { requirePrincipal } from '@/app/_lib/session';
+import { single } from '@/app/_lib/search-params';
+import { Badge } from '@/components/badge';
+import { EmptyState } from '@/components/empty-state';
+import { FilterBar } from '@/components/filter-bar';
+import { LiveRefresh } from '@/components/live-refresh';
+import { Pager } from '@/components/pager';
+
+export default async function TasksPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const principal = await requirePrincipal();
+  const sp = single(await searchParams);
+  const parsed = listTasksQuery.safeParse(sp);
+  const db = getDb();
+  const [depts, result] = await Promise.all([listDepartments(db, principal), listTasks(db, principal, parsed.success ? parsed.data : listTasksQuery.parse({}))]);
+  const deadView = sp.status === 'dead';
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold">{deadView ? 'Dead letters' : 'Tasks'}</h1>
+        <div className="flex items-center gap-3">
+          <LiveRefresh events={['task:update']} />
+          <Link href={deadView ? '/tasks' : '/tasks?status=dead'} className="btn-secondary">
+            {deadView ? 'All tasks' : 'Dead letters'}
+          </Link>
+          {hasPermission(principal, 'task:create') && (
+            <Link href="/tasks/new" className="btn">
+              New task
+            </Link>
+          )}
+        </div>
+      </div>
+      <FilterBar
+        action="/tasks"
+        values={sp}
+        fields={[
+          { name: 'departmentId', label: 'Department', options: depts.map((d) => ({ value: d.id, label: d.name })) },
+          { name: 'status', label: 'Status', options: taskStatuses.map((s) => ({ value: s, label: s })) },
+          { name: 'priority', label: 'Priority', options: priorities.map((s) => ({ value: s, label: s })) },
+          { name: 'q', label: 'Title', placeholder: 'search' },
+        ]}
+      />
+      {!parsed.success && <p role="alert" className="text-sm text-red-600">Some filters were not valid and were ignored.</p>}
+      {result.items.length === 0 ? (
+        <EmptyState title={deadView ? 'No dead letters' : 'No tasks match'}>
+          {deadView ? 'Tasks that run out of attempts land here, ready to retry.' : <>Create one with the New task button or <code>POST /api/v1/tasks</code>.</>}
+        </EmptyState>
+      ) : (
+        <div className="card overflow-x-auto">
+          <table className="table" data-testid="tasks-table">
+            <thead>
+              <tr>
+                <th scope="col">Title</th>
+                <th scope="col">Department</th>
+                <th scope="col">Priority</th>
+                <th scope="col">Status</th>
+                <th scope="col">Attempts</th>
+                <th scope="col">Agent</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.items.map((t) => (
+                <tr key={t.id}>
+                  <td>
+                    <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/tasks/${t.id}`}>
+                      {t.title}
+                    </Link>
+                  </td>
+                  <td>{t.departmentId}</td>
+                  <td>
+                    <Badge value={t.priority} />
+                  </td>
+                  <td>
+                    <Badge value={t.status} />
+                  </td>
+                  <td className="tabular-nums">
+                    {t.attempts} / {t.maxAttempts}
+                  </td>
+                  <td>{t.assignedAgentId ? <Link className="underline" href={`/agents/${t.assignedAgentId}`}>{t.assignedAgentId.slice(0, 8)}</Link> : '—'}</td>
+                  <td className="tabular-nums">{new Date(t.createdAt).toLocaleString()}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager basePath="/tasks" params={sp} nextCursor={result.nextCursor} />
+        </div>
+      )}
+    </div>
+  );
+}
