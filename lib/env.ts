@@ -45,7 +45,6 @@ export const envSchema = z.object({
   ALERT_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.25),
   ALERT_LATENCY_P95_MS: z.coerce.number().int().positive().default(2000),
   ALERT_SUSTAIN_MINUTES: z.coerce.number().min(0).max(1440).default(3),
-  ALERT_RESOURCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.9),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -19,7 +19,7 @@ beforeEach(() => {
 });
 
 const MIN = 60_000;
-const cfg: AlertConfig = { failureRate: 0.25, latencyP95Ms: 500, sustainMs: 2 * MIN, resourceThreshold: 0.9, windowMs: MIN, minVolume: 5, maxConcurrentAgents: 1000 };
+const cfg: AlertConfig = { failureRate: 0.25, latencyP95Ms: 500, sustainMs: 2 * MIN, windowMs: MIN, minVolume: 5, maxConcurrentAgents: 1000 };
 const admin = principalOf('super-admin');
 
 /** Drives `n` finished tasks in a department at fake time `at`, `failed` of them failing. */

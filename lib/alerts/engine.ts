@@ -3,7 +3,7 @@ import { activeAlerts, insertAlert, updateAlert, type AlertRow } from '@/db/quer
 import { env } from '../env';
 import { publishLive } from '../live';
 import { metrics } from '../metrics/registry';
-import { performanceFirings, resourceFirings, stateFirings, type AlertConfig, type Firing } from './rules';
+import { performanceFirings, stateFirings, type AlertConfig, type Firing } from './rules';
 import { sendAlertWebhook } from './webhook';
 
 export function alertConfig(): AlertConfig {
@@ -12,7 +12,6 @@ export function alertConfig(): AlertConfig {
     failureRate: e.ALERT_FAILURE_RATE,
     latencyP95Ms: e.ALERT_LATENCY_P95_MS,
     sustainMs: e.ALERT_SUSTAIN_MINUTES * 60_000,
-    resourceThreshold: e.ALERT_RESOURCE_THRESHOLD,
     windowMs: 60_000,
     minVolume: 5,
     maxConcurrentAgents: e.MAX_CONCURRENT_AGENTS,
@@ -72,7 +71,7 @@ export function announce(event: 'raised' | 'acknowledged' | 'resolved', a: Alert
  * only remembers since when a condition has held.
  */
 export async function evaluateAlerts(db: Db, cfg: AlertConfig = alertConfig(), now = Date.now()): Promise<{ raised: AlertRow[]; resolved: AlertRow[] }> {
-  const firings: Firing[] = [...performanceFirings(cfg, now), ...resourceFirings(cfg), ...(await stateFirings(db, cfg, now))];
+  const firings: Firing[] = [...performanceFirings(cfg, now), ...(await stateFirings(db, cfg, now))];
   const pending = pendingSince();
   const holding = new Set(firings.map((f) => f.key));
   for (const key of [...pending.keys()]) if (!holding.has(key)) pending.delete(key);

@@ -8,7 +8,6 @@ export type AlertConfig = {
   latencyP95Ms: number;
   /** How long a performance condition must hold before it raises (the "N minutes"). */
   sustainMs: number;
-  resourceThreshold: number;
   windowMs: number;
   /** Fewer finished tasks than this in the window say nothing about a rate. */
   minVolume: number;
@@ -18,7 +17,7 @@ export type AlertConfig = {
 /** A condition that holds now. `key` identifies it across evaluations for de-duplication. */
 export type Firing = {
   key: string;
-  kind: 'performance' | 'agents-offline' | 'capacity' | 'resource-shortage' | 'security';
+  kind: 'performance' | 'agents_offline' | 'agent_capacity' | 'security';
   severity: 'info' | 'warning' | 'critical';
   departmentId: string | null;
   message: string;
@@ -69,25 +68,11 @@ export function performanceFirings(cfg: AlertConfig, now: number): Firing[] {
   return out;
 }
 
-/** Resource pools at or above the threshold, from the gauges the loops keep fresh. */
-export function resourceFirings(cfg: AlertConfig): Firing[] {
-  return metrics()
-    .gauges.pools.filter((p) => p.capacity > 0 && p.allocated / p.capacity >= cfg.resourceThreshold)
-    .map((p) => {
-      const use = p.allocated / p.capacity;
-      return {
-        key: `resource:${p.departmentId}:${p.type}`,
-        kind: 'resource-shortage' as const,
-        severity: use >= 1 ? ('critical' as const) : ('warning' as const),
-        departmentId: p.departmentId,
-        message: `${p.type} in ${p.departmentId} at ${pct(use)} of capacity (${p.allocated}/${p.capacity})`,
-        detail: { type: p.type, allocated: p.allocated, capacity: p.capacity, use },
-        sustainMs: 0,
-      };
-    });
-}
-
-/** Offline agents, department and system capacity, security events: small grouped queries. */
+/**
+ * Offline agents, department and system agent limits, security events: small grouped queries.
+ * Resource pools have their own rules in lib/resources/monitor.ts (`capacity_limit` above 90%,
+ * `resource_shortage` for refused or waiting requests), raised and resolved there.
+ */
 export async function stateFirings(db: Db, cfg: AlertConfig, now: number): Promise<Firing[]> {
   const [offline, caps, security] = await Promise.all([offlineAgentCounts(db), departmentCapacities(db), recentSecurityEvents(db, new Date(now - 15 * 60_000))]);
   const out: Firing[] = [];
@@ -95,7 +80,7 @@ export async function stateFirings(db: Db, cfg: AlertConfig, now: number): Promi
     if (o.n > 0)
       out.push({
         key: `offline:${o.departmentId}`,
-        kind: 'agents-offline',
+        kind: 'agents_offline',
         severity: 'warning',
         departmentId: o.departmentId,
         message: `${o.n} agent${o.n === 1 ? '' : 's'} offline in ${o.departmentId}`,
@@ -108,7 +93,7 @@ export async function stateFirings(db: Db, cfg: AlertConfig, now: number): Promi
     if (c.maxAgents > 0 && c.agents >= c.maxAgents)
       out.push({
         key: `capacity:${c.id}`,
-        kind: 'capacity',
+        kind: 'agent_capacity',
         severity: 'warning',
         departmentId: c.id,
         message: `${c.id} is at its agent limit (${c.agents}/${c.maxAgents})`,
@@ -119,7 +104,7 @@ export async function stateFirings(db: Db, cfg: AlertConfig, now: number): Promi
   if (total >= cfg.maxConcurrentAgents * 0.9)
     out.push({
       key: 'capacity:system',
-      kind: 'capacity',
+      kind: 'agent_capacity',
       severity: total >= cfg.maxConcurrentAgents ? 'critical' : 'warning',
       departmentId: null,
       message: `${total} agents registered, limit ${cfg.maxConcurrentAgents}`,

@@ -38,7 +38,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
       </nav>
       <section className="card overflow-x-auto">
         {page.items.length === 0 ? (
-          <EmptyState title={`No ${tab === 'all' ? '' : tab} alerts`}>Rules run every 15 seconds: performance, offline agents, capacity, resources and security.</EmptyState>
+          <EmptyState title={`No ${tab === 'all' ? '' : tab} alerts`}>Rules run every 15 seconds: performance, offline agents, agent limits and security; resource pools raise capacity and shortage alerts.</EmptyState>
         ) : (
           <table className="table" data-testid="alerts-table">
             <thead>

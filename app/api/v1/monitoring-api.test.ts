@@ -32,8 +32,8 @@ beforeAll(async () => {
   readonlyHr = await tokenFor('ro-hr', 'readonly', ['hr']);
   const mk = async (departmentId: string | null, kind: string) =>
     (await insertAlert(t.db, { kind, severity: 'warning', departmentId, message: `${kind} in ${departmentId ?? 'system'}`, detail: { ruleKey: `${kind}:${departmentId}` } })).id;
-  hrAlert = await mk('hr', 'resource-shortage');
-  financeAlert = await mk('finance', 'agents-offline');
+  hrAlert = await mk('hr', 'capacity_limit');
+  financeAlert = await mk('finance', 'agents_offline');
   systemAlert = await mk(null, 'security');
 });
 afterAll(() => t.drop());
