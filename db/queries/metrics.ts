@@ -1,4 +1,4 @@
-import { and, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { resourcePools } from '../schema/org';
 import { agents, metricSamples, tasks } from '../schema/work';
@@ -37,14 +37,6 @@ export async function insertSamples(db: Db, rows: SampleInput[]) {
 export async function pruneSamples(db: Db, before: Date): Promise<number> {
   const gone = await db.delete(metricSamples).where(lt(metricSamples.at, before)).returning({ id: metricSamples.id });
   return gone.length;
-}
-
-export async function hasSamplesAt(db: Db, at: Date): Promise<boolean> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(metricSamples)
-    .where(and(gte(metricSamples.at, at), lt(metricSamples.at, new Date(at.getTime() + 1))));
-  return (row?.n ?? 0) > 0;
 }
 
 /**
