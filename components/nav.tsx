@@ -13,6 +13,8 @@ const items = [
   { href: '/alerts', label: 'Alerts' },
   { href: '/security', label: 'Security' },
   { href: '/users', label: 'Users' },
+  { href: '/tokens', label: 'API tokens' },
+  { href: '/portal', label: 'Portal' },
 ];
 
 export function Nav() {

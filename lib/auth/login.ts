@@ -8,6 +8,8 @@ import { RateLimiter } from './rate-limit';
 import { verifyMfaCode } from './mfa';
 import type { LoginInput } from './schemas';
 import { recordSecurityEvent } from '../security/events';
+import { detectLoginFailure, detectNewIpLogin } from '../security/detect';
+import { mfaRequiredFor } from '../security/mfa-policy';
 import { recordLockout, recordLogin } from '../metrics/record';
 
 // Failed logins per IP: 30 per 5 minutes, then 429 (credential stuffing comes from few IPs).
@@ -39,6 +41,7 @@ export async function authenticate(db: Db, input: LoginInput, ctx: LoginContext)
     const seconds = Math.ceil((user.lockedUntil.getTime() - Date.now()) / 1000);
     recordLogin('locked');
     await audit(db, actor, { action: 'auth.login', outcome: 'denied', targetType: 'user', targetId: user.id, detail: { reason: 'locked', via: ctx.via } });
+    await detectLoginFailure(db, { userId: user.id, username: user.username, ip: ctx.ip }).catch(logDetectError);
     throw locked(`Account locked for ${seconds} s after repeated failures`, { lockedForSeconds: seconds, retryAfter: seconds });
   }
   const passwordOk = await verifyPassword(user.passwordHash, input.password);
@@ -67,6 +70,13 @@ export async function authenticate(db: Db, input: LoginInput, ctx: LoginContext)
       throw unauthorized('Invalid one-time code', { mfaRequired: true });
     }
   }
+  // A role that must use MFA can't get API tokens before enrolling; the console lets the user in
+  // only as far as the enrolment page (app/(console)/layout.tsx).
+  if (!user.mfaEnabled && ctx.via === 'api' && (await mfaRequiredFor(db, user.role))) {
+    await audit(db, actor, { action: 'auth.login', outcome: 'denied', targetType: 'user', targetId: user.id, detail: { reason: 'mfa-enrolment-required', via: ctx.via } });
+    throw unauthorized('Your role must use MFA: enrol at /account/mfa in the console first', { mfaEnrollmentRequired: true });
+  }
+  await detectNewIpLogin(db, user, ctx.ip).catch(logDetectError);
   await recordSuccessfulLogin(db, user.id, ctx.ip);
   recordLogin('success');
   await audit(db, actor, { action: 'auth.login', targetType: 'user', targetId: user.id, detail: { via: ctx.via } });
@@ -83,4 +93,8 @@ async function failed(db: Db, actor: { kind: 'user'; id: string; name: string; i
     targetId: actor.id || undefined,
     detail: { reason, via: ctx.via },
   });
+  await detectLoginFailure(db, { userId: actor.id || undefined, username: actor.name, ip: actor.ip }).catch(logDetectError);
 }
+
+// Detection must never turn a login answer into a 500.
+const logDetectError = (err: unknown) => console.error('[ecs] threat detection failed', err);

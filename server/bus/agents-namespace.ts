@@ -16,6 +16,7 @@ import { toTask } from '@/lib/tasks/service';
 import { agentBeat, agentLost, agentOnline } from './agent-presence';
 import { agentHandshake, type SocketData } from './handshake';
 import { handle } from './socket-handler';
+import { attachMessaging, registerMessaging } from './messaging';
 
 export type AgentsNamespace = { nsp: Namespace; drain: () => Promise<void>; lose: (agentId: string, reason: string) => Promise<void> };
 
@@ -28,6 +29,7 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
   const graceMs = () => env().HEARTBEAT_INTERVAL * 3;
   let draining = false;
   nsp.use(agentHandshake);
+  attachMessaging(nsp);
 
   nsp.on('connection', (socket) => {
     const { principal } = socket.data as SocketData;
@@ -46,6 +48,7 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
     handle(socket, 'task:complete', completeSchema.extend(taskRef.shape), (p) => agentComplete(db, principal, p.taskId, p.result));
     handle(socket, 'task:fail', failSchema.extend(taskRef.shape), (p) => agentFail(db, principal, p.taskId, p.error, p.retryable));
     handle(socket, 'collaborate', collaborationSchema, (p) => createCollaboration(db, principal, p));
+    registerMessaging(socket, principal);
 
     socket.on('disconnect', () => {
       runtimeState().bus.agentsConnected = nsp.sockets.size;
