@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { principalOf } from '@/db/testing/principals';
 import { metricSamples } from '@/db/schema/work';
-import { recordAssignment, recordBusMessage, recordTaskCreated, recordTaskFinished } from './record';
+import { count, resetBusStats } from '@/lib/bus/stats';
+import { recordAssignment, recordTaskCreated, recordTaskFinished } from './record';
 import { resetMetrics } from './registry';
 import { MINUTE, pruneHistory, rollUpMinute } from './rollup';
 import { getHistory, historyQuerySchema } from './history';
@@ -25,7 +26,8 @@ describe('per-minute roll-up and history', () => {
     for (let i = 0; i < 10; i++) recordTaskCreated('sales', m0 + 2_000 + i);
     for (let i = 1; i <= 100; i++) recordAssignment('engineering', i, i, m0 + 3_000 + i);
     for (let i = 0; i < 20; i++) recordTaskFinished('engineering', i < 5 ? 'failed' : 'completed', 100, { at: m0 + 10_000 + i });
-    recordBusMessage('direct', 2, m0 + 59_999);
+    resetBusStats();
+    count.message('direct', 'socket');
     // Outside the minute: must not be counted in it.
     recordTaskCreated('engineering', m0 + MINUTE);
     recordTaskCreated('engineering', m0 - 1);

@@ -1,3 +1,4 @@
+import { busStats } from '../bus/stats';
 import { metrics, windowOf } from './registry';
 import { quantileOf } from './rolling';
 import type { SeriesName } from './names';
@@ -35,7 +36,7 @@ export function liveMinuteValue(name: SeriesName, departmentIds: string[] | null
     case 'tasks_dead':
       return sum((c) => c.dead);
     case 'bus_messages':
-      return departmentIds ? null : sum((c) => c.busMessages);
+      return departmentIds ? null : busStats(now).series.filter((s) => s.t >= start).reduce((a, s) => a + s.messages, 0);
     case 'assign_latency_p50':
     case 'assign_latency_p95':
     case 'assign_latency_p99': {

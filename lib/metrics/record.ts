@@ -65,27 +65,6 @@ export function recordTaskRequeued(dept: string): void {
   nudgeQueue(dept, 1);
 }
 
-/** A message accepted by the bus (direct, department, topic, broadcast) and how many sockets got it. */
-export function recordBusMessage(kind: string, deliveries: number, at = Date.now()): void {
-  const m = metrics();
-  m.busMessages.inc({ kind });
-  if (deliveries > 0) m.busDeliveries.inc({ kind }, deliveries);
-  windowOf('').add('busMessages', 1, at);
-  windowOf('').add('busDeliveries', deliveries, at);
-}
-
-export function recordBusLatency(kind: string, ms: number): void {
-  metrics().busLatency.observe({ kind }, ms / 1000);
-}
-
-export function recordBusDropped(reason: 'buffer-full' | 'expired' | 'no-recipient'): void {
-  metrics().busDropped.inc({ reason });
-}
-
-export function setBusBufferDepth(n: number): void {
-  metrics().busBuffer.set(n);
-}
-
 export function setSocketConnections(namespace: string, n: number): void {
   metrics().sockets.set({ namespace }, n);
 }

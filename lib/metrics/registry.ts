@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { RollingWindow } from './rolling';
+import { registerBusCollectors } from './bus-collector';
 
 const latencyBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const runBuckets = [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
@@ -9,6 +10,8 @@ function build() {
   const reg = { registers: [registry] };
   const dept = ['department'];
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
+  // ecs_bus_*: read from the bus's own counters at scrape time.
+  registerBusCollectors(registry);
   return {
     registry,
     tasksCreated: new Counter({ name: 'ecs_tasks_created_total', help: 'Tasks created', labelNames: dept, ...reg }),
@@ -21,11 +24,6 @@ function build() {
     assignLatency: new Histogram({ name: 'ecs_assignment_latency_seconds', help: 'Dispatch decision time: task ready to agent notified', labelNames: dept, buckets: latencyBuckets, ...reg }),
     queueDepth: new Gauge({ name: 'ecs_task_queue_depth', help: 'Pending tasks', labelNames: dept, ...reg }),
     agents: new Gauge({ name: 'ecs_agents', help: 'Agents by state', labelNames: ['state', 'department'], ...reg }),
-    busMessages: new Counter({ name: 'ecs_bus_messages_total', help: 'Messages accepted by the bus', labelNames: ['kind'], ...reg }),
-    busDeliveries: new Counter({ name: 'ecs_bus_deliveries_total', help: 'Message deliveries to sockets', labelNames: ['kind'], ...reg }),
-    busLatency: new Histogram({ name: 'ecs_bus_latency_seconds', help: 'Send to acknowledged delivery', labelNames: ['kind'], buckets: latencyBuckets, ...reg }),
-    busBuffer: new Gauge({ name: 'ecs_bus_buffer_depth', help: 'Messages buffered for offline agents', ...reg }),
-    busDropped: new Counter({ name: 'ecs_bus_dropped_total', help: 'Messages dropped (buffer full or expired)', labelNames: ['reason'], ...reg }),
     sockets: new Gauge({ name: 'ecs_socket_connections', help: 'Open Socket.IO connections', labelNames: ['namespace'], ...reg }),
     resAllocated: new Gauge({ name: 'ecs_resource_allocated', help: 'Allocated units per pool', labelNames: ['department', 'type'], ...reg }),
     resCapacity: new Gauge({ name: 'ecs_resource_capacity', help: 'Capacity units per pool', labelNames: ['department', 'type'], ...reg }),
@@ -40,6 +38,8 @@ function build() {
       agents: new Map<string, Record<string, number>>(),
       pools: [] as { departmentId: string; type: string; capacity: number; allocated: number }[],
       refreshedAt: 0,
+      /** The bus's message total at the last roll-up (undefined before the first). */
+      busTotalAtRollup: undefined as number | undefined,
     },
   };
 }

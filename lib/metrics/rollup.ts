@@ -1,6 +1,7 @@
 import type { Db } from '@/db/client';
 import { insertSamples, pruneSamples, type SampleInput } from '@/db/queries/metrics';
 import { refreshGauges } from './gauges';
+import { busStats } from '../bus/stats';
 import { metrics, windowOf } from './registry';
 import { quantileOf } from './rolling';
 import type { SeriesName } from './names';
@@ -33,7 +34,6 @@ export async function rollUpMinute(db: Db, minuteStart: number): Promise<number>
     put('tasks_completed', dept, c.completed);
     put('tasks_failed', dept, c.failed);
     put('tasks_dead', dept, c.dead);
-    if (dept === null) put('bus_messages', null, c.busMessages);
     const lat = w.latenciesBetween(minuteStart - 1, minuteStart + MINUTE - 1);
     if (lat.length) {
       put('assign_latency_p50', dept, quantileOf(lat, 0.5));
@@ -76,6 +76,11 @@ export async function rollUpMinute(db: Db, minuteStart: number): Promise<number>
   put('resource_allocated', null, used);
   put('resource_capacity', null, cap);
   put('resource_use', null, cap ? used / cap : 0);
+
+  // The bus counts for itself (lib/bus/stats.ts): store what it accepted since the last roll-up.
+  const busTotal = busStats().totals.messagesTotal;
+  put('bus_messages', null, Math.max(0, busTotal - (m.gauges.busTotalAtRollup ?? 0)));
+  m.gauges.busTotalAtRollup = busTotal;
 
   await insertSamples(db, rows);
   return rows.length;

@@ -1,3 +1,4 @@
+import { busStats } from '../bus/stats';
 import { metrics, windowOf } from './registry';
 
 /** The compact figures a live tile shows; pushed every 2 s, computed from memory only. */
@@ -12,7 +13,8 @@ export type MetricsSnapshot = {
   /** completed / (completed + failed) over the last 5 minutes; null before anything finished. */
   completionRate: number | null;
   p95AssignmentMs: number | null;
-  busMsgPerSec: number;
+  /** System-wide only (the bus doesn't count per department); null in department snapshots. */
+  busMsgPerSec: number | null;
   resourceUse: number;
 };
 
@@ -38,7 +40,6 @@ export function snapshot(departmentId: string | null, now = Date.now()): Metrics
     cap += p.capacity;
     used += p.allocated;
   }
-  const busLast10s = w.sum(10_000, now).busMessages;
   return {
     departmentId,
     at: now,
@@ -49,7 +50,7 @@ export function snapshot(departmentId: string | null, now = Date.now()): Metrics
     failedPerMin: last.failed,
     completionRate: finished ? five.completed / finished : null,
     p95AssignmentMs: w.quantile(0.95, 5 * MIN, now),
-    busMsgPerSec: busLast10s / 10,
+    busMsgPerSec: departmentId ? null : Math.round(busStats(now).rates.messagesPerSecond * 10) / 10,
     resourceUse: cap ? used / cap : 0,
   };
 }
@@ -59,7 +60,7 @@ export function snapshot(departmentId: string | null, now = Date.now()): Metrics
  * the completion rate re-weights by volume, and p95 takes the worst (a sum of p95s means nothing).
  */
 export function combineSnapshots(parts: MetricsSnapshot[], departmentId: string | null, now = Date.now()): MetricsSnapshot {
-  const out: MetricsSnapshot = { departmentId, at: now, agents: {}, queueDepth: 0, tasksPerMin: 0, completedPerMin: 0, failedPerMin: 0, completionRate: null, p95AssignmentMs: null, busMsgPerSec: 0, resourceUse: 0 };
+  const out: MetricsSnapshot = { departmentId, at: now, agents: {}, queueDepth: 0, tasksPerMin: 0, completedPerMin: 0, failedPerMin: 0, completionRate: null, p95AssignmentMs: null, busMsgPerSec: null, resourceUse: 0 };
   let done = 0;
   let fin = 0;
   for (const p of parts) {
@@ -68,7 +69,7 @@ export function combineSnapshots(parts: MetricsSnapshot[], departmentId: string 
     out.tasksPerMin += p.tasksPerMin;
     out.completedPerMin += p.completedPerMin;
     out.failedPerMin += p.failedPerMin;
-    out.busMsgPerSec += p.busMsgPerSec;
+    if (p.busMsgPerSec !== null) out.busMsgPerSec = (out.busMsgPerSec ?? 0) + p.busMsgPerSec;
     if (p.completionRate !== null) {
       const f = p.completedPerMin + p.failedPerMin || 1;
       done += p.completionRate * f;

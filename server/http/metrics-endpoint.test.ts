@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePrometheusText } from '@/lib/metrics/testing/prom-text';
-import { recordAssignment, recordBusMessage, recordLockout, recordLogin, recordTaskCreated, recordTaskFinished } from '@/lib/metrics/record';
+import { count, resetBusStats } from '@/lib/bus/stats';
+import { recordAssignment, recordLockout, recordLogin, recordTaskCreated, recordTaskFinished } from '@/lib/metrics/record';
 import { resetMetrics } from '@/lib/metrics/registry';
 import { handleMetricsRequest } from './metrics-endpoint';
 
@@ -24,7 +25,10 @@ describe('GET /metrics', () => {
     recordAssignment('engineering', 12, 30);
     recordTaskFinished('engineering', 'completed', 250);
     recordTaskFinished('sales', 'dead', 90);
-    recordBusMessage('direct', 1);
+    resetBusStats();
+    count.message('direct', 'rest');
+    count.deliveries(3);
+    count.acked(12);
     recordLogin('failure');
     recordLockout();
     const res = await fetch(`${base}/metrics`);
@@ -65,6 +69,11 @@ describe('GET /metrics', () => {
     expect(value('ecs_assignment_latency_seconds', 'ecs_assignment_latency_seconds_bucket', { department: 'engineering', le: '0.01' })).toBe(0);
     expect(value('ecs_logins_total', 'ecs_logins_total', { outcome: 'failure' })).toBe(1);
     expect(value('ecs_lockouts_total', 'ecs_lockouts_total', {})).toBe(1);
+    expect(value('ecs_bus_messages_total', 'ecs_bus_messages_total', { kind: 'direct' })).toBe(1);
+    expect(value('ecs_bus_deliveries_total', 'ecs_bus_deliveries_total', {})).toBe(3);
+    expect(value('ecs_bus_latency_seconds', 'ecs_bus_latency_seconds_bucket', { le: '0.02' })).toBe(1);
+    expect(value('ecs_bus_latency_seconds', 'ecs_bus_latency_seconds_bucket', { le: '0.01' })).toBe(0);
+    expect(value('ecs_bus_latency_seconds', 'ecs_bus_latency_seconds_count', {})).toBe(1);
   });
 
   it('leaves other paths to Next and refuses other methods', async () => {

@@ -19,7 +19,7 @@ export function LiveTiles({ departmentId, initial }: { departmentId: string | nu
       <StatTile label="Tasks / min" value={s.tasksPerMin} hint={`${s.completedPerMin} done · ${s.failedPerMin} failed in the last minute`} testId="tile-throughput" />
       <StatTile label="Completion rate" value={fmtPct(s.completionRate)} hint="last 5 minutes" testId="tile-completion" />
       <StatTile label="p95 assignment" value={fmtMs(s.p95AssignmentMs)} hint="last 5 minutes" testId="tile-latency" />
-      <StatTile label="Bus msg/s" value={s.busMsgPerSec.toFixed(1)} hint={`resources ${fmtPct(s.resourceUse)} used`} testId="tile-bus" />
+      <StatTile label="Bus msg/s" value={s.busMsgPerSec === null ? '—' : s.busMsgPerSec.toFixed(1)} hint={`resources ${fmtPct(s.resourceUse)} used`} testId="tile-bus" />
     </section>
   );
 }
