@@ -12,8 +12,8 @@ export function renderPermissionMatrix(): string {
 }
 
 export const DOC_BLOCKS = {
-  permissions: ['<!-- permissions:start (generated: npx tsx scripts/security-doc.ts) -->', '<!-- permissions:end -->'],
-  routes: ['<!-- routes:start (generated: npx tsx scripts/security-doc.ts) -->', '<!-- routes:end -->'],
+  permissions: ['<!-- permissions:start (generated: npm run docs:security) -->', '<!-- permissions:end -->'],
+  routes: ['<!-- routes:start (generated: npm run docs:security) -->', '<!-- routes:end -->'],
 } as const;
 
 /** The text between a block's markers. */

@@ -6,7 +6,7 @@ import { blockOf, DOC_BLOCKS, renderPermissionMatrix } from './permission-doc';
 
 const doc = readFileSync(path.resolve(import.meta.dirname, '../../docs/security.md'), 'utf8');
 
-// If one of these fails, run `npx tsx scripts/security-doc.ts` and review the diff of docs/security.md.
+// If one of these fails, run `npm run docs:security` and review the diff of docs/security.md.
 describe('docs/security.md stays in step with the code', () => {
   it('shows the permission matrix exactly as rolePermissions defines it', () => {
     expect(blockOf(doc, DOC_BLOCKS.permissions)).toBe(renderPermissionMatrix());

@@ -1,3 +1,4 @@
+import { authorize, type Principal } from '../auth/rbac';
 /**
  * Bus counters, in memory and on globalThis (Next's bundle and the custom server load lib/ twice).
  * The metrics layer reads busStats(); nothing here depends on prom-client.
@@ -168,4 +169,10 @@ export function busStats(now = Date.now()) {
 export function resetBusStats(): void {
   const live = state().live;
   (globalThis as { __ecsBusStats?: State }).__ecsBusStats = { ...fresh(), live };
+}
+
+/** The bus figures for the console and scripts (anyone who may read metrics). */
+export function readBusStats(principal: Principal) {
+  authorize(principal, 'metrics:read');
+  return busStats();
 }

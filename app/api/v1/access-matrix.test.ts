@@ -15,6 +15,7 @@ import { signToken } from '@/lib/auth/jwt';
 import { scopedRoles } from '@/lib/auth/rbac';
 import { sha256 } from '@/lib/auth/secret';
 import { accessMatrix, type Caller, type Entry, type Fixtures } from './access-matrix';
+import { startHarness, type Harness } from '@/server/testing/harness';
 
 type Handler = (req: Request, seg: { params: Promise<Record<string, string>> }) => Promise<Response>;
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -35,9 +36,13 @@ let t: TestDb;
 const callers = new Map<Role, Caller>();
 let fixtures: Fixtures;
 
+let harness: Harness;
+
 beforeAll(async () => {
   for (const file of routeFiles()) modules.set(urlOf(file), await import(file));
   t = await createTestDb();
+  // The Socket.IO namespaces, so routes that deliver over the bus (messages) have one to use.
+  harness = await startHarness({ loops: false });
   for (const role of roles) {
     if (role === 'agent') {
       // The agent role is held by agents, who call with an agent token.
@@ -101,7 +106,10 @@ beforeAll(async () => {
     },
   };
 });
-afterAll(() => t.drop());
+afterAll(async () => {
+  await harness.close();
+  await t.drop();
+});
 
 async function invoke(e: Entry, token: string | undefined, call: Awaited<ReturnType<Entry['call']>>): Promise<Response> {
   const handler = modules.get(e.path)?.[e.method] as Handler;

@@ -196,6 +196,16 @@ export const accessMatrix: Entry[] = [
     elsewhere: async (f) => ({ body: { taskId: await f.task('engineering'), targetDepartmentId: 'engineering', request: { title: 'help', type: 'review' } } }),
   },
 
+  // messages and the bus
+  {
+    method: 'POST',
+    path: '/api/v1/messages',
+    allow: ['super-admin', 'department-admin', 'department-coordinator', 'agent'],
+    // Agents may also reach departments that accept collaboration, so no "elsewhere" probe here.
+    call: () => ({ body: { to: { departmentId: 'marketing' }, type: 'matrix.note', data: { hello: true } } }),
+  },
+  { method: 'GET', path: '/api/v1/bus/stats', allow: DEPT_READERS, call: () => ({}) },
+
   // resources
   { method: 'GET', path: '/api/v1/resources', allow: DEPT_READERS, call: () => ({}) },
   { method: 'GET', path: '/api/v1/resources/costs', allow: DEPT_READERS, call: () => ({ query: 'departmentId=marketing' }), elsewhere: () => ({ query: 'departmentId=engineering' }) },
