@@ -10,6 +10,7 @@ const items = [
   { href: '/tasks', label: 'Tasks' },
   { href: '/resources', label: 'Resources' },
   { href: '/bus', label: 'Bus' },
+  { href: '/alerts', label: 'Alerts' },
   { href: '/security', label: 'Security' },
   { href: '/users', label: 'Users' },
   { href: '/tokens', label: 'API tokens' },

@@ -40,6 +40,12 @@ export const envSchema = z.object({
     .default('round-robin'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).default(12),
+  METRICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  DASHBOARD_PUSH: z.preprocess(emptyAsUndefined, bool.default(true)),
+  ALERT_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
+  ALERT_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.25),
+  ALERT_LATENCY_P95_MS: z.coerce.number().int().positive().default(2000),
+  ALERT_SUSTAIN_MINUTES: z.coerce.number().min(0).max(1440).default(3),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -8,6 +8,7 @@ import { registerConsoleNamespace } from './bus/console-namespace';
 import { registerAgentsNamespace } from './bus/agents-namespace';
 import { startLoops } from './loops';
 import { startDemoFleet } from './demo';
+import { handleMetricsRequest } from './http/metrics-endpoint';
 import { attachRedis } from './bus/redis';
 
 const log = (msg: string) => console.log(`[ecs] ${msg}`);
@@ -25,6 +26,7 @@ async function main() {
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     // The only trusted client address is the socket's; a header sent by the client is replaced.
     req.headers['x-ecs-client-ip'] = req.socket.remoteAddress ?? 'unknown';
+    if (handleMetricsRequest(req, res)) return;
     void handle(req, res);
   });
 

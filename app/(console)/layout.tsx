@@ -5,6 +5,8 @@ import { signOut } from '@/app/auth';
 import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { mustEnrolMfa } from '@/lib/security/mfa-policy';
+import { StatusBar } from '@/components/status-bar';
+import { checkHealth } from '@/lib/health';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,6 +14,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const principal = await requirePrincipal();
   // An admin made MFA mandatory for this role: nothing else until the user enrols.
   if (await mustEnrolMfa(getDb(), principal)) redirect('/account/mfa?required=1');
+  const health = await checkHealth();
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
       <aside className="border-b border-slate-200 bg-white p-3 md:w-56 md:border-b-0 md:border-r dark:border-slate-800 dark:bg-slate-900">
@@ -19,6 +22,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         <Nav />
       </aside>
       <div className="flex-1">
+        <StatusBar initial={health} />
         <header className="flex items-center justify-end gap-3 border-b border-slate-200 px-6 py-3 text-sm dark:border-slate-800">
           <span>
             <span className="font-medium" data-testid="current-user">

@@ -1,25 +1,33 @@
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { getSystemStatus } from '@/lib/status/system';
+import { isGlobal } from '@/lib/auth/rbac';
+import { snapshot } from '@/lib/metrics/snapshot';
 import { requirePrincipal } from '@/app/_lib/session';
-import { StatTile } from '@/components/stat-tile';
 import { EmptyState } from '@/components/empty-state';
+import { Badge } from '@/components/badge';
+import { LiveTiles } from './_monitoring/live-tiles';
+import { ChartsPanel } from './_monitoring/charts-panel';
 
 export default async function OverviewPage() {
   const principal = await requirePrincipal();
   const s = await getSystemStatus(getDb(), principal);
   const sum = (c: Record<string, number>, ...keys: string[]) => keys.reduce((a, k) => a + (c[k] ?? 0), 0);
+  // Live pushes are scoped: global roles get the system snapshot, others their (first) department's.
+  const liveScope = isGlobal(principal) ? null : (principal.departmentIds[0] ?? null);
   return (
     <div className="space-y-6">
-      <h1 className="text-2xl font-semibold">Overview</h1>
-      <section className="grid grid-cols-2 gap-4 lg:grid-cols-6" aria-label="Live figures">
-        <StatTile label="Departments" value={s.departments.length} testId="tile-departments" />
-        <StatTile label="Agents" value={s.totalAgents} hint={`${sum(s.agents, 'idle')} idle · ${sum(s.agents, 'busy')} busy`} testId="tile-agents" />
-        <StatTile label="Offline agents" value={sum(s.agents, 'offline')} testId="tile-offline" />
-        <StatTile label="Queue depth" value={sum(s.tasks, 'pending')} testId="tile-queue" />
-        <StatTile label="Active tasks" value={sum(s.tasks, 'assigned', 'running')} testId="tile-active" />
-        <StatTile label="Completed" value={sum(s.tasks, 'completed')} hint={`${sum(s.tasks, 'failed', 'dead')} failed or dead`} testId="tile-completed" />
-      </section>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold">Overview</h1>
+        {liveScope && <span className="text-sm text-slate-500 dark:text-slate-400">live figures for {liveScope}</span>}
+        {s.alerts.open > 0 && (
+          <Link href="/alerts" className="ml-auto text-sm font-medium text-red-600 hover:underline dark:text-red-400" data-testid="open-alerts">
+            {s.alerts.open} open alert{s.alerts.open === 1 ? '' : 's'}
+          </Link>
+        )}
+      </div>
+      <LiveTiles departmentId={liveScope} initial={snapshot(liveScope)} />
+      <ChartsPanel departmentId={null} departments={s.departments.map((d) => ({ id: d.id, name: d.name }))} />
       <section className="card overflow-x-auto">
         <h2 className="mb-3 font-semibold">Departments</h2>
         {s.departments.length === 0 ? (
@@ -31,10 +39,12 @@ export default async function OverviewPage() {
             <thead>
               <tr>
                 <th scope="col">Department</th>
+                <th scope="col">Status</th>
                 <th scope="col">Agents</th>
                 <th scope="col">Pending</th>
                 <th scope="col">Active</th>
                 <th scope="col">Completed</th>
+                <th scope="col">Failed or dead</th>
                 <th scope="col">Resource use</th>
               </tr>
             </thead>
@@ -46,12 +56,16 @@ export default async function OverviewPage() {
                       {d.name}
                     </Link>
                   </td>
+                  <td>
+                    <Badge value={d.status} />
+                  </td>
                   <td className="tabular-nums">
                     {sum(d.agents, 'idle', 'busy', 'draining', 'offline')} / {d.maxAgents}
                   </td>
                   <td className="tabular-nums">{sum(d.tasks, 'pending')}</td>
                   <td className="tabular-nums">{sum(d.tasks, 'assigned', 'running')}</td>
                   <td className="tabular-nums">{sum(d.tasks, 'completed')}</td>
+                  <td className="tabular-nums">{sum(d.tasks, 'failed', 'dead')}</td>
                   <td className="tabular-nums">{(d.resourceUtilisation * 100).toFixed(1)}%</td>
                 </tr>
               ))}

@@ -10,6 +10,7 @@ import type { LoginInput } from './schemas';
 import { recordSecurityEvent } from '../security/events';
 import { detectLoginFailure, detectNewIpLogin } from '../security/detect';
 import { mfaRequiredFor } from '../security/mfa-policy';
+import { recordLockout, recordLogin } from '../metrics/record';
 
 // Failed logins per IP: 30 per 5 minutes, then 429 (credential stuffing comes from few IPs).
 const ipFailures = new RateLimiter(30, 5 * 60_000);
@@ -24,6 +25,7 @@ export async function authenticate(db: Db, input: LoginInput, ctx: LoginContext)
   const ipKey = ctx.ip ?? 'unknown';
   const wait = ipFailures.retryAfter(ipKey);
   if (wait > 0) {
+    recordLogin('rate-limited');
     await audit(db, { kind: 'anonymous', name: input.username, ip: ctx.ip }, { action: 'auth.login', outcome: 'denied', detail: { reason: 'rate-limited', via: ctx.via } });
     throw tooManyRequests(wait);
   }
@@ -37,6 +39,7 @@ export async function authenticate(db: Db, input: LoginInput, ctx: LoginContext)
   if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
     await burnVerifyTime(input.password);
     const seconds = Math.ceil((user.lockedUntil.getTime() - Date.now()) / 1000);
+    recordLogin('locked');
     await audit(db, actor, { action: 'auth.login', outcome: 'denied', targetType: 'user', targetId: user.id, detail: { reason: 'locked', via: ctx.via } });
     await detectLoginFailure(db, { userId: user.id, username: user.username, ip: ctx.ip }).catch(logDetectError);
     throw locked(`Account locked for ${seconds} s after repeated failures`, { lockedForSeconds: seconds, retryAfter: seconds });
@@ -47,6 +50,7 @@ export async function authenticate(db: Db, input: LoginInput, ctx: LoginContext)
     await failed(db, actor, ipKey, user.disabled ? 'disabled' : 'bad-password', ctx);
     if (lockedUntil && lockedUntil.getTime() > Date.now() && failedAttempts >= env().MAX_FAILED_ATTEMPTS) {
       if (failedAttempts === env().MAX_FAILED_ATTEMPTS) {
+        recordLockout();
         await audit(db, actor, { action: 'auth.lockout', outcome: 'success', targetType: 'user', targetId: user.id, detail: { failedAttempts } });
         await recordSecurityEvent(db, { kind: 'account-lockout', severity: 'high', userId: user.id, username: user.username, ip: ctx.ip, detail: { failedAttempts } });
       }
@@ -56,7 +60,10 @@ export async function authenticate(db: Db, input: LoginInput, ctx: LoginContext)
     throw unauthorized('Invalid username or password');
   }
   if (user.mfaEnabled) {
-    if (!input.otp) throw unauthorized('A one-time code is required', { mfaRequired: true });
+    if (!input.otp) {
+      recordLogin('mfa-required');
+      throw unauthorized('A one-time code is required', { mfaRequired: true });
+    }
     if (!(await verifyMfaCode(db, user, input.otp))) {
       await recordFailedLogin(db, user.id, env().MAX_FAILED_ATTEMPTS, env().LOCKOUT_DURATION);
       await failed(db, actor, ipKey, 'bad-otp', ctx);
@@ -71,12 +78,14 @@ export async function authenticate(db: Db, input: LoginInput, ctx: LoginContext)
   }
   await detectNewIpLogin(db, user, ctx.ip).catch(logDetectError);
   await recordSuccessfulLogin(db, user.id, ctx.ip);
+  recordLogin('success');
   await audit(db, actor, { action: 'auth.login', targetType: 'user', targetId: user.id, detail: { via: ctx.via } });
   return user;
 }
 
 async function failed(db: Db, actor: { kind: 'user'; id: string; name: string; ip?: string }, ipKey: string, reason: string, ctx: LoginContext) {
   ipFailures.hit(ipKey);
+  recordLogin('failure');
   await audit(db, actor.id ? actor : { kind: 'anonymous', name: actor.name, ip: actor.ip }, {
     action: 'auth.login',
     outcome: 'failure',

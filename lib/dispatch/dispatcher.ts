@@ -5,6 +5,7 @@ import { findDepartment } from '@/db/queries/departments';
 import { readyTasks, type TaskRow } from '@/db/queries/tasks';
 import { presence } from '../agents/presence';
 import { emitDomain, publishLive } from '../live';
+import { recordAssignment } from '../metrics/record';
 import { agentFits } from './fit';
 import { assignTask } from './assign';
 import { preemptLowerPriority } from '../resources/allocations';
@@ -148,4 +149,8 @@ function delivered(task: TaskRow, agentActive: number): void {
   if (p) p.activeTasks = agentActive;
   emitDomain('task:assigned', { taskId: task.id, agentId: task.assignedAgentId!, task });
   publishLive({ type: 'task:update', scope: task.departmentId, data: { id: task.id, status: task.status, assignedAgentId: task.assignedAgentId } });
+  // Latency from the moment the task could run (created, or its retry backoff ended) to the agent notified.
+  const now = Date.now();
+  const readyAt = Math.max(task.createdAt.getTime(), task.availableAt.getTime());
+  recordAssignment(task.departmentId, Math.max(0, now - readyAt), Math.max(0, now - task.createdAt.getTime()), now);
 }

@@ -1,7 +1,11 @@
 import type { Db } from '@/db/client';
 import { listDepartmentRows } from '@/db/queries/departments';
 import { agentCountsByDepartment, poolTotalsByDepartment, taskCountsByDepartment } from '@/db/queries/status';
+import { listAlertRows } from '@/db/queries/alerts';
 import { authorize, departmentFilter, type Principal } from '../auth/rbac';
+import { checkHealth, type Health } from '../health';
+import { alertView, type AlertView } from '../alerts/engine';
+import { combineSnapshots, snapshot, type MetricsSnapshot } from '../metrics/snapshot';
 
 export type Counts = Record<string, number>;
 export type DepartmentSummary = {
@@ -18,6 +22,11 @@ export type SystemStatus = {
   agents: Counts;
   tasks: Counts;
   departments: DepartmentSummary[];
+  /** Live figures from the in-memory windows (no aggregate over tasks). */
+  taskMetrics: Omit<MetricsSnapshot, 'agents' | 'departmentId' | 'at'>;
+  resources: { allocated: number; capacity: number; utilisation: number };
+  alerts: { open: number; bySeverity: Record<string, number>; recent: AlertView[] };
+  health: { status: Health['status']; database: { engine: Health['db']; reachable: boolean }; bus: { listening: boolean; agentsConnected: number; consolesConnected: number }; redis: Health['bus']['redis'] };
   generatedAt: string;
 };
 
@@ -25,11 +34,13 @@ export type SystemStatus = {
 export async function getSystemStatus(db: Db, principal: Principal): Promise<SystemStatus> {
   authorize(principal, 'department:read');
   const ids = departmentFilter(principal);
-  const [depts, agentRows, taskRows, pools] = await Promise.all([
+  const [depts, agentRows, taskRows, pools, openAlerts, health] = await Promise.all([
     listDepartmentRows(db, ids),
     agentCountsByDepartment(db, ids),
     taskCountsByDepartment(db, ids),
     poolTotalsByDepartment(db, ids),
+    listAlertRows(db, { status: 'open', departmentIds: ids, limit: 200 }),
+    checkHealth(),
   ]);
   const agents: Counts = {};
   const tasks: Counts = {};
@@ -49,6 +60,12 @@ export async function getSystemStatus(db: Db, principal: Principal): Promise<Sys
     slot(r.departmentId).tasks[r.status] = r.n;
   }
   const util = new Map(pools.map((p) => [p.departmentId, p.capacity ? p.allocated / p.capacity : 0]));
+  const capacity = pools.reduce((a, p) => a + p.capacity, 0);
+  const allocated = pools.reduce((a, p) => a + p.allocated, 0);
+  const live = ids ? combineSnapshots(ids.map((d) => snapshot(d)), null) : snapshot(null);
+  const { agents: _a, departmentId: _d, at: _t, ...taskMetrics } = live;
+  const bySeverity: Record<string, number> = {};
+  for (const a of openAlerts) bySeverity[a.severity] = (bySeverity[a.severity] ?? 0) + 1;
   return {
     totalAgents: Object.values(agents).reduce((a, b) => a + b, 0),
     agents,
@@ -62,6 +79,15 @@ export async function getSystemStatus(db: Db, principal: Principal): Promise<Sys
       tasks: byDept.get(d.id)?.tasks ?? {},
       resourceUtilisation: util.get(d.id) ?? 0,
     })),
+    taskMetrics,
+    resources: { allocated, capacity, utilisation: capacity ? allocated / capacity : 0 },
+    alerts: { open: openAlerts.length, bySeverity, recent: openAlerts.slice(0, 10).map(alertView) },
+    health: {
+      status: health.status,
+      database: { engine: health.db, reachable: health.dbReachable },
+      bus: { listening: health.bus.listening, agentsConnected: health.bus.agentsConnected, consolesConnected: health.bus.consolesConnected },
+      redis: health.bus.redis,
+    },
     generatedAt: new Date().toISOString(),
   };
 }

@@ -6,6 +6,7 @@ import type { TaskRow } from '@/db/queries/tasks';
 import { releaseForTaskInTx } from '../resources/grants';
 import { presence } from '../agents/presence';
 import { emitDomain, publishLive } from '../live';
+import { recordTaskFinished, recordTaskRequeued } from '../metrics/record';
 import { leaseMsOf } from '../dispatch/assign';
 
 const ACTIVE = sql`${tasks.status} in ('assigned', 'running')`;
@@ -68,7 +69,7 @@ export async function completeTask(db: Db, agentId: string, taskId: string, resu
     // Lock order everywhere: task, then agent, then pools (assignTask takes them the same way).
     const agent = await freeAgentSlot(tx, agentId, { completed: true, durationMs });
     await releaseForTaskInTx(tx, taskId);
-    return { row, agent };
+    return { row, agent, durationMs };
   }));
   if (!out) {
     const [existing] = await db.select().from(tasks).where(eq(tasks.id, taskId)).limit(1);
@@ -77,6 +78,7 @@ export async function completeTask(db: Db, agentId: string, taskId: string, resu
   }
   afterFree(agentId, out.agent);
   changed(out.row);
+  recordTaskFinished(out.row.departmentId, 'completed', out.durationMs);
   emitDomain('task:finished', { taskId, parentTaskId: out.row.parentTaskId, status: 'completed' });
   return { task: out.row, duplicate: false };
 }
@@ -111,11 +113,13 @@ export async function failTask(db: Db, agentId: string, taskId: string, error: s
     await tx.insert(taskEvents).values({ taskId, type: retry ? 'retry-scheduled' : status, agentId, detail: { error, attempt: cur.attempts, retryInMs: retry ? backoffMs(cur.attempts) : undefined } });
     const agent = await freeAgentSlot(tx, agentId, { failed: true });
     await releaseForTaskInTx(tx, taskId);
-    return { row, agent };
+    const runMs = Date.now() - (cur.startedAt ?? cur.assignedAt ?? cur.createdAt).getTime();
+    return { row, agent, runMs };
   }));
   if (!out) return null;
   afterFree(agentId, out.agent);
   changed(out.row);
+  recordTaskFinished(out.row.departmentId, out.row.status === 'dead' ? 'dead' : 'failed', out.runMs, { requeued: out.row.status === 'pending' });
   if (out.row.status !== 'pending') emitDomain('task:finished', { taskId, parentTaskId: out.row.parentTaskId, status: out.row.status });
   return out.row;
 }
@@ -181,6 +185,7 @@ export async function requeueTask(db: Db, taskId: string, reason: string): Promi
     afterFree(out.agentId, out.agent);
   }
   changed(out.row);
+  recordTaskRequeued(out.row.departmentId);
   emitDomain('task:ready', { departmentId: out.row.departmentId, taskId });
   return out.row;
 }

@@ -7,6 +7,7 @@ import { authorize, departmentFilter, inScope, OutOfScope, type Principal } from
 import { audit } from '../audit/log';
 import { conflict, notFound, unprocessable } from '../errors';
 import { emitDomain, publishLive } from '../live';
+import { recordTaskCreated } from '../metrics/record';
 import { decodeCursor, page } from '../http/cursor';
 import { normaliseCapabilities } from '../dispatch/fit';
 import { dispatchTask } from '../dispatch/dispatcher';
@@ -116,6 +117,7 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
     throw err;
   });
   publishLive({ type: 'task:update', scope: row.departmentId, data: { id: row.id, status: row.status } });
+  recordTaskCreated(row.departmentId);
   const ready = row.dependsOn.length === 0;
   const agentId = ready ? await dispatchTask(db, row) : null;
   if (agentId) return toTask({ ...row, status: 'assigned', assignedAgentId: agentId });

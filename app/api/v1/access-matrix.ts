@@ -1,6 +1,7 @@
 import type { Db } from '@/db/client';
 import { roles, type Role } from '@/db/schema/auth';
 import { scopedRoles } from '@/lib/auth/rbac';
+import { insertAlert } from '@/db/queries/alerts';
 
 /**
  * Who may call each /api/v1 route: the documented allow/deny per role (acceptance 1).
@@ -65,6 +66,9 @@ const DEPT_WORKERS: Role[] = ['super-admin', 'department-admin', 'department-coo
 const AGENT_EDITORS: Role[] = ['super-admin', 'department-admin', 'department-coordinator', 'agent-supervisor'];
 const dept = (id: string) => ({ params: { id } });
 const day = () => new Date().toISOString().slice(0, 10);
+/** A fresh open alert in a department. */
+const matrixAlert = async (f: Fixtures, departmentId: string) =>
+  (await insertAlert(f.db, { kind: 'matrix', severity: 'info', departmentId, message: 'access matrix probe', detail: {} })).id;
 
 export const accessMatrix: Entry[] = [
   // auth
@@ -234,6 +238,25 @@ export const accessMatrix: Entry[] = [
   },
   { method: 'DELETE', path: '/api/v1/allocations/[id]', allow: DEPT_WORKERS, call: (f) => id(f.allocation('marketing')), elsewhere: (f) => id(f.allocation('engineering')) },
   { method: 'POST', path: '/api/v1/agents/[id]/release', allow: DEPT_WORKERS, call: (f) => id(f.agent('marketing')), elsewhere: (f) => id(f.agent('engineering')) },
+
+  // monitoring
+  { method: 'GET', path: '/api/v1/status', allow: DEPT_READERS, call: () => ({}) },
+  {
+    method: 'GET',
+    path: '/api/v1/metrics/history',
+    allow: DEPT_READERS,
+    call: () => ({ query: 'range=1h&name=tasks_created&departmentId=marketing' }),
+    elsewhere: () => ({ query: 'range=1h&name=tasks_created&departmentId=engineering' }),
+  },
+  { method: 'GET', path: '/api/v1/alerts', allow: DEPT_READERS, call: () => ({ query: 'departmentId=marketing' }), elsewhere: () => ({ query: 'departmentId=engineering' }) },
+  {
+    method: 'POST',
+    path: '/api/v1/alerts/[id]/acknowledge',
+    allow: ['super-admin', 'department-admin', 'department-coordinator', 'agent-supervisor'],
+    call: (f) => id(matrixAlert(f, 'marketing')),
+    elsewhere: (f) => id(matrixAlert(f, 'engineering')),
+  },
+  { method: 'POST', path: '/api/v1/alerts/[id]/resolve', allow: ADMINS, call: (f) => id(matrixAlert(f, 'marketing')), elsewhere: (f) => id(matrixAlert(f, 'engineering')) },
 
   // audit and security
   { method: 'GET', path: '/api/v1/audit', allow: AUDIT_READERS, call: () => ({}) },

@@ -5,16 +5,22 @@ import { AppError } from '@/lib/errors';
 import { requirePrincipal } from '@/app/_lib/session';
 import { StatTile } from '@/components/stat-tile';
 import { Badge } from '@/components/badge';
+import { EmptyState } from '@/components/empty-state';
+import { departmentLeaderboard } from '@/lib/metrics/leaderboard';
+import { snapshot } from '@/lib/metrics/snapshot';
+import { LiveTiles } from '../../_monitoring/live-tiles';
+import { ChartsPanel } from '../../_monitoring/charts-panel';
 
 export default async function DepartmentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const principal = await requirePrincipal();
   const db = getDb();
-  const loaded = await Promise.all([getDepartment(db, principal, id), getDepartmentStatus(db, principal, id)]).catch((err) => {
+  const loaded = await Promise.all([getDepartment(db, principal, id), getDepartmentStatus(db, principal, id), departmentLeaderboard(db, principal, id)]).catch((err) => {
     if (err instanceof AppError && err.status === 404) notFound();
     throw err;
   });
-  const [dept, status] = loaded;
+  const [dept, status, leaders] = loaded;
+  const ms = (x: number | null) => (x === null ? '—' : x < 1000 ? `${x} ms` : `${(x / 1000).toFixed(1)} s`);
   return (
     <div className="space-y-6">
       <div className="flex items-center gap-3">
@@ -22,11 +28,60 @@ export default async function DepartmentPage({ params }: { params: Promise<{ id:
         <Badge value={dept.status} />
       </div>
       <p className="text-slate-600 dark:text-slate-400">{dept.description}</p>
-      <section className="grid grid-cols-2 gap-4 lg:grid-cols-4">
-        <StatTile label="Agents" value={`${status.agents.total} / ${dept.maxAgents}`} hint={`${status.agents.idle} idle · ${status.agents.busy} busy · ${status.agents.offline} offline`} />
-        <StatTile label="Pending tasks" value={status.tasks.pending} />
-        <StatTile label="Active tasks" value={status.tasks.active} />
-        <StatTile label="Completed" value={status.tasks.completed} hint={`${status.tasks.failed + status.tasks.dead} failed or dead`} />
+      <LiveTiles departmentId={dept.id} initial={snapshot(dept.id)} />
+      <section className="grid grid-cols-2 gap-4 lg:grid-cols-4" aria-label="Totals">
+        <StatTile label="Agent limit" value={`${status.agents.total} / ${dept.maxAgents}`} hint="registered / maximum" />
+        <StatTile label="Active tasks" value={status.tasks.active} hint="when the page loaded" />
+        <StatTile label="Completed, all time" value={status.tasks.completed} />
+        <StatTile label="Failed or dead, all time" value={status.tasks.failed + status.tasks.dead} hint={`${status.tasks.cancelled} cancelled`} />
+      </section>
+      {status.alerts.length > 0 && (
+        <section className="card border-amber-300 dark:border-amber-700" aria-label="Open alerts">
+          <h2 className="mb-2 font-semibold">Open alerts</h2>
+          <ul className="space-y-1 text-sm">
+            {status.alerts.map((a) => (
+              <li key={a.id} className="flex items-center gap-2">
+                <Badge value={a.severity} /> {a.message}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <ChartsPanel departmentId={dept.id} departments={[{ id: dept.id, name: dept.name }]} />
+      <section className="card overflow-x-auto" aria-label="Agents leaderboard">
+        <h2 className="mb-2 font-semibold">Agents leaderboard</h2>
+        {leaders.length === 0 ? (
+          <EmptyState title="No agents yet">Register one with <code>POST /api/v1/agents</code>.</EmptyState>
+        ) : (
+          <table className="table" data-testid="leaderboard">
+            <thead>
+              <tr>
+                <th scope="col">Agent</th>
+                <th scope="col">State</th>
+                <th scope="col">Success rate</th>
+                <th scope="col">Completed</th>
+                <th scope="col">Failed</th>
+                <th scope="col">Mean run (completed)</th>
+                <th scope="col">p95 run (last 100)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {leaders.map((a) => (
+                <tr key={a.id}>
+                  <td className="font-medium">{a.name}</td>
+                  <td>
+                    <Badge value={a.status} />
+                  </td>
+                  <td className="tabular-nums">{a.successRate === null ? '—' : `${(a.successRate * 100).toFixed(1)}%`}</td>
+                  <td className="tabular-nums">{a.completed}</td>
+                  <td className="tabular-nums">{a.failed}</td>
+                  <td className="tabular-nums">{ms(a.meanMs)}</td>
+                  <td className="tabular-nums">{ms(a.p95Ms)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
       </section>
       <section className="grid gap-4 lg:grid-cols-2">
         <div className="card">

@@ -1,0 +1,92 @@
+import Link from 'next/link';
+import { getDb } from '@/db/client';
+import { listAlerts, listAlertsQuery } from '@/lib/alerts/service';
+import { hasPermission, isGlobal } from '@/lib/auth/rbac';
+import { requirePrincipal } from '@/app/_lib/session';
+import { Badge } from '@/components/badge';
+import { EmptyState } from '@/components/empty-state';
+import { AlertButtons, LiveAlertRefresh } from './alert-actions';
+
+const tabs = [
+  { id: 'active', label: 'Active' },
+  { id: 'open', label: 'Open' },
+  { id: 'acknowledged', label: 'Acknowledged' },
+  { id: 'resolved', label: 'Resolved' },
+  { id: 'all', label: 'All' },
+] as const;
+
+export default async function AlertsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const principal = await requirePrincipal();
+  const sp = await searchParams;
+  const tab = tabs.find((t) => t.id === sp.status)?.id ?? 'active';
+  const cursor = typeof sp.cursor === 'string' ? sp.cursor : undefined;
+  const q = listAlertsQuery.safeParse({ status: tab === 'all' ? undefined : tab, cursor, limit: 50 });
+  const page = await listAlerts(getDb(), principal, q.success ? q.data : { limit: 50, status: 'active' });
+  const canAct = (dept: string | null) => dept !== null || isGlobal(principal);
+  return (
+    <div className="space-y-4">
+      <div className="flex items-center gap-3">
+        <h1 className="text-2xl font-semibold">Alerts</h1>
+        <LiveAlertRefresh />
+      </div>
+      <nav aria-label="Alert status" className="flex gap-2">
+        {tabs.map((t) => (
+          <Link key={t.id} href={`/alerts?status=${t.id}`} aria-current={t.id === tab ? 'page' : undefined} className={t.id === tab ? 'btn' : 'btn-secondary'}>
+            {t.label}
+          </Link>
+        ))}
+      </nav>
+      <section className="card overflow-x-auto">
+        {page.items.length === 0 ? (
+          <EmptyState title={`No ${tab === 'all' ? '' : tab} alerts`}>Rules run every 15 seconds: performance, offline agents, agent limits and security; resource pools raise capacity and shortage alerts.</EmptyState>
+        ) : (
+          <table className="table" data-testid="alerts-table">
+            <thead>
+              <tr>
+                <th scope="col">Raised</th>
+                <th scope="col">Severity</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Department</th>
+                <th scope="col">Message</th>
+                <th scope="col">Status</th>
+                <th scope="col">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((a) => (
+                <tr key={a.id}>
+                  <td className="whitespace-nowrap tabular-nums">{new Date(a.createdAt).toLocaleString()}</td>
+                  <td>
+                    <Badge value={a.severity} />
+                  </td>
+                  <td>{a.kind}</td>
+                  <td>{a.departmentId ?? 'system'}</td>
+                  <td>{a.message}</td>
+                  <td>
+                    {a.status}
+                    {a.acknowledgedBy && <span className="block text-xs text-slate-500">by {a.acknowledgedBy}</span>}
+                  </td>
+                  <td>
+                    <AlertButtons
+                      id={a.id}
+                      status={a.status}
+                      canAck={canAct(a.departmentId) && hasPermission(principal, 'alert:acknowledge')}
+                      canResolve={canAct(a.departmentId) && hasPermission(principal, 'alert:resolve')}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {page.nextCursor && (
+          <Link className="btn-secondary mt-3" href={`/alerts?status=${tab}&cursor=${page.nextCursor}`}>
+            Older
+          </Link>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+'use client';
+
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+
+export type Point = { t: number; v: number };
+export type SeriesSpec = { key: string; label: string; color: string; points: Point[] };
+
+/** Colours that mean something: good is green, bad is red, whatever the series order. */
+export const tone = { good: '#10b981', bad: '#ef4444', worse: '#7f1d1d', neutral: '#6366f1', warn: '#f59e0b' };
+
+const palette = ['#6366f1', '#10b981', '#ef4444', '#f59e0b', '#0ea5e9', '#a855f7', '#14b8a6', '#f43f5e', '#84cc16', '#64748b'];
+export const colorAt = (i: number) => palette[i % palette.length];
+
+/** Merges series on their timestamps into Recharts rows: { t, [key]: v }. */
+function rows(series: SeriesSpec[]) {
+  const byT = new Map<number, Record<string, number>>();
+  for (const s of series) for (const p of s.points) byT.set(p.t, { ...(byT.get(p.t) ?? { t: p.t }), [s.key]: p.v });
+  return [...byT.values()].sort((a, b) => a.t - b.t);
+}
+
+export function TimeSeriesChart({ title, series, unit, testId, wide }: { title: string; series: SeriesSpec[]; unit?: string; testId: string; wide?: boolean }) {
+  const data = rows(series);
+  const span = data.length > 1 ? data[data.length - 1].t - data[0].t : 0;
+  const fmt = (t: number) =>
+    new Date(t).toLocaleString(undefined, span > 36 * 3600_000 ? { month: 'short', day: 'numeric', hour: '2-digit' } : { hour: '2-digit', minute: '2-digit' });
+  return (
+    <figure className={`card ${wide ? 'lg:col-span-2' : ''}`} data-testid={testId} data-points={data.length}>
+      <figcaption className="mb-2 text-sm font-semibold">
+        {title}
+        {unit && <span className="ml-1 font-normal text-slate-500 dark:text-slate-400">({unit})</span>}
+      </figcaption>
+      {data.length === 0 ? (
+        <p className="flex h-48 items-center justify-center text-sm text-slate-500 dark:text-slate-400">No samples in this range yet: history is written once a minute.</p>
+      ) : (
+        <div className="h-48">
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
+              <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.1} />
+              <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={fmt} tick={{ fontSize: 11 }} />
+              <YAxis tick={{ fontSize: 11 }} allowDecimals />
+              <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} />
+              {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
+              {series.map((s) => (
+                <Line key={s.key} dataKey={s.key} name={s.label} stroke={s.color} dot={data.length <= 90 ? { r: 2 } : false} strokeWidth={2} isAnimationActive={false} connectNulls />
+              ))}
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+    </figure>
+  );
+}

@@ -1,0 +1,76 @@
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../client';
+import { securityEvents } from '../schema/auth';
+import { departments } from '../schema/org';
+import { agents, alerts } from '../schema/work';
+
+export type AlertRow = typeof alerts.$inferSelect;
+export type NewAlert = typeof alerts.$inferInsert;
+
+/** Open or acknowledged alerts: the ones a rule may still resolve. */
+export async function activeAlerts(db: Db): Promise<AlertRow[]> {
+  return db.select().from(alerts).where(inArray(alerts.status, ['open', 'acknowledged']));
+}
+
+export async function insertAlert(db: Db, a: NewAlert): Promise<AlertRow> {
+  const [row] = await db.insert(alerts).values(a).returning();
+  return row;
+}
+
+export async function findAlert(db: Db, id: string): Promise<AlertRow | undefined> {
+  const [row] = await db.select().from(alerts).where(eq(alerts.id, id));
+  return row;
+}
+
+export async function updateAlert(db: Db, id: string, patch: Partial<NewAlert>, onlyIf?: SQL): Promise<AlertRow | undefined> {
+  const [row] = await db
+    .update(alerts)
+    .set(patch)
+    .where(onlyIf ? and(eq(alerts.id, id), onlyIf) : eq(alerts.id, id))
+    .returning();
+  return row;
+}
+
+export type AlertFilter = { status?: string; departmentIds: string[] | null; departmentId?: string; cursor?: { createdAt: Date; id: string }; limit: number };
+
+export async function listAlertRows(db: Db, f: AlertFilter): Promise<AlertRow[]> {
+  const where: SQL[] = [];
+  if (f.status === 'active') where.push(inArray(alerts.status, ['open', 'acknowledged']));
+  else if (f.status) where.push(eq(alerts.status, f.status as AlertRow['status']));
+  if (f.departmentId) where.push(eq(alerts.departmentId, f.departmentId));
+  // Confined callers see their departments' alerts and system-wide ones (security, capacity).
+  if (f.departmentIds) where.push(or(isNull(alerts.departmentId), inArray(alerts.departmentId, f.departmentIds.length ? f.departmentIds : ['']))!);
+  if (f.cursor) where.push(or(lt(alerts.createdAt, f.cursor.createdAt), and(eq(alerts.createdAt, f.cursor.createdAt), lt(alerts.id, f.cursor.id)))!);
+  return db
+    .select()
+    .from(alerts)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(alerts.createdAt), desc(alerts.id))
+    .limit(f.limit);
+}
+
+/** Agents per department that were once online (they have a heartbeat) and are now offline. */
+export async function offlineAgentCounts(db: Db) {
+  return db
+    .select({ departmentId: agents.departmentId, n: sql<number>`count(*)::int` })
+    .from(agents)
+    .where(and(eq(agents.status, 'offline'), sql`${agents.lastHeartbeatAt} is not null`))
+    .groupBy(agents.departmentId);
+}
+
+export async function departmentCapacities(db: Db) {
+  return db
+    .select({ id: departments.id, maxAgents: departments.maxAgents, agents: sql<number>`count(${agents.id})::int` })
+    .from(departments)
+    .leftJoin(agents, and(eq(agents.departmentId, departments.id), sql`${agents.status} <> 'retired'`))
+    .where(eq(departments.status, 'active'))
+    .groupBy(departments.id, departments.maxAgents);
+}
+
+export async function recentSecurityEvents(db: Db, since: Date) {
+  return db
+    .select({ kind: securityEvents.kind, n: sql<number>`count(*)::int`, last: sql<string>`max(${securityEvents.at})::text` })
+    .from(securityEvents)
+    .where(and(sql`${securityEvents.at} >= ${since.toISOString()}::timestamptz`, inArray(securityEvents.severity, ['high', 'critical'])))
+    .groupBy(securityEvents.kind);
+}

@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { inArray } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { findAlert, listAlertRows, updateAlert } from '@/db/queries/alerts';
+import { alerts } from '@/db/schema/work';
+import { audit } from '../audit/log';
+import { authorize, departmentFilter, isGlobal, type Principal } from '../auth/rbac';
+import { departmentIdSchema } from '../departments/schemas';
+import { badRequest, conflict, forbidden, notFound } from '../errors';
+import { alertView, announce, type AlertView } from './engine';
+
+export const alertIdParams = z.object({ id: z.uuid() });
+export const listAlertsQuery = z.object({
+  /** active = open or acknowledged: what still needs attention. */
+  status: z.enum(['open', 'acknowledged', 'resolved', 'active']).optional(),
+  departmentId: departmentIdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+function decodeCursor(c: string): { createdAt: Date; id: string } {
+  const [ms, id] = Buffer.from(c, 'base64url').toString().split('|');
+  const createdAt = new Date(Number(ms));
+  if (!id || Number.isNaN(createdAt.getTime()) || !z.uuid().safeParse(id).success) throw badRequest('Invalid cursor');
+  return { createdAt, id };
+}
+
+export async function listAlerts(db: Db, principal: Principal, q: z.output<typeof listAlertsQuery>): Promise<{ items: AlertView[]; nextCursor: string | null }> {
+  if (q.departmentId) authorize(principal, 'alert:read', { departmentId: q.departmentId, what: 'Department' });
+  else authorize(principal, 'alert:read');
+  const rows = await listAlertRows(db, {
+    status: q.status,
+    departmentId: q.departmentId,
+    departmentIds: departmentFilter(principal),
+    cursor: q.cursor ? decodeCursor(q.cursor) : undefined,
+    limit: q.limit + 1,
+  });
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  const nextCursor = rows.length > q.limit && last ? Buffer.from(`${last.createdAt.getTime()}|${last.id}`).toString('base64url') : null;
+  return { items: page.map(alertView), nextCursor };
+}
+
+/** Loads an alert the caller may act on; system-wide alerts need a global role. */
+async function loadFor(db: Db, principal: Principal, id: string, permission: string) {
+  const a = await findAlert(db, id);
+  if (!a) throw notFound('Alert');
+  if (a.departmentId) authorize(principal, permission, { departmentId: a.departmentId, what: 'Alert' });
+  else {
+    authorize(principal, permission);
+    // Department roles see system-wide alerts (security, capacity) but may not close them.
+    if (!isGlobal(principal)) throw forbidden('System-wide alerts are handled by global roles');
+  }
+  return a;
+}
+
+export async function acknowledgeAlert(db: Db, principal: Principal, id: string): Promise<AlertView> {
+  const a = await loadFor(db, principal, id, 'alert:acknowledge');
+  if (a.status !== 'open') throw conflict(`Alert is ${a.status}`);
+  const row = await updateAlert(db, id, { status: 'acknowledged', acknowledgedAt: new Date(), acknowledgedBy: principal.name }, inArray(alerts.status, ['open']));
+  if (!row) throw conflict('Alert changed meanwhile');
+  await audit(db, principal, { action: 'alert.acknowledge', targetType: 'alert', targetId: id, departmentId: a.departmentId ?? undefined });
+  announce('acknowledged', row);
+  return alertView(row);
+}
+
+/** Manual resolution; a rule whose condition still holds raises a fresh alert on its next run. */
+export async function resolveAlert(db: Db, principal: Principal, id: string): Promise<AlertView> {
+  const a = await loadFor(db, principal, id, 'alert:resolve');
+  if (a.status === 'resolved') throw conflict('Alert is already resolved');
+  const row = await updateAlert(
+    db,
+    id,
+    { status: 'resolved', resolvedAt: new Date(), detail: { ...a.detail, resolvedBy: principal.name } },
+    inArray(alerts.status, ['open', 'acknowledged']),
+  );
+  if (!row) throw conflict('Alert changed meanwhile');
+  await audit(db, principal, { action: 'alert.resolve', targetType: 'alert', targetId: id, departmentId: a.departmentId ?? undefined });
+  announce('resolved', row);
+  return alertView(row);
+}

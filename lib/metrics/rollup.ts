@@ -1,0 +1,92 @@
+import type { Db } from '@/db/client';
+import { insertSamples, pruneSamples, type SampleInput } from '@/db/queries/metrics';
+import { refreshGauges } from './gauges';
+import { busStats } from '../bus/stats';
+import { metrics, windowOf } from './registry';
+import { quantileOf } from './rolling';
+import type { SeriesName } from './names';
+
+export const MINUTE = 60_000;
+
+/**
+ * Writes one row per series for the minute starting at `minuteStart` (system-wide and per
+ * department): event counts and latency percentiles from the in-memory windows, levels (queue,
+ * agents, pools) from a fresh read of the database.
+ */
+export async function rollUpMinute(db: Db, minuteStart: number): Promise<number> {
+  const pools = await refreshGauges(db);
+  const m = metrics();
+  const at = new Date(minuteStart);
+  const rows: SampleInput[] = [];
+  const put = (name: SeriesName, departmentId: string | null, value: number) => rows.push({ at, name, departmentId, value });
+
+  const depts = new Set<string>([...m.windows.keys()].filter(Boolean));
+  for (const d of m.gauges.agents.keys()) depts.add(d);
+  for (const d of m.gauges.queue.keys()) depts.add(d);
+  for (const p of pools) depts.add(p.departmentId);
+
+  for (const dept of [null, ...depts]) {
+    const w = windowOf(dept ?? '');
+    // (minuteStart - 1, minuteStart + 59 999]: exactly the sixty one-second slots of the minute.
+    const c = w.sumBetween(minuteStart - 1, minuteStart + MINUTE - 1);
+    put('tasks_created', dept, c.created);
+    put('tasks_assigned', dept, c.assigned);
+    put('tasks_completed', dept, c.completed);
+    put('tasks_failed', dept, c.failed);
+    put('tasks_dead', dept, c.dead);
+    const lat = w.latenciesBetween(minuteStart - 1, minuteStart + MINUTE - 1);
+    if (lat.length) {
+      put('assign_latency_p50', dept, quantileOf(lat, 0.5));
+      put('assign_latency_p95', dept, quantileOf(lat, 0.95));
+      put('assign_latency_p99', dept, quantileOf(lat, 0.99));
+    }
+  }
+
+  const agentTotals: Record<string, number> = {};
+  let queueTotal = 0;
+  for (const dept of depts) {
+    const byState = m.gauges.agents.get(dept) ?? {};
+    for (const s of ['idle', 'busy', 'draining', 'offline'] as const) {
+      put(`agents_${s}`, dept, byState[s] ?? 0);
+      agentTotals[s] = (agentTotals[s] ?? 0) + (byState[s] ?? 0);
+    }
+    const q = m.gauges.queue.get(dept) ?? 0;
+    put('queue_depth', dept, q);
+    queueTotal += q;
+  }
+  for (const s of ['idle', 'busy', 'draining', 'offline'] as const) put(`agents_${s}`, null, agentTotals[s] ?? 0);
+  put('queue_depth', null, queueTotal);
+
+  const byDept = new Map<string, { cap: number; used: number }>();
+  for (const p of pools) {
+    const t = byDept.get(p.departmentId) ?? { cap: 0, used: 0 };
+    t.cap += p.capacity;
+    t.used += p.allocated;
+    byDept.set(p.departmentId, t);
+  }
+  let cap = 0;
+  let used = 0;
+  for (const [dept, t] of byDept) {
+    put('resource_allocated', dept, t.used);
+    put('resource_capacity', dept, t.cap);
+    put('resource_use', dept, t.cap ? t.used / t.cap : 0);
+    cap += t.cap;
+    used += t.used;
+  }
+  put('resource_allocated', null, used);
+  put('resource_capacity', null, cap);
+  put('resource_use', null, cap ? used / cap : 0);
+
+  // The bus counts for itself (lib/bus/stats.ts): store what it accepted since the last roll-up.
+  const busTotal = busStats().totals.messagesTotal;
+  put('bus_messages', null, Math.max(0, busTotal - (m.gauges.busTotalAtRollup ?? 0)));
+  m.gauges.busTotalAtRollup = busTotal;
+
+  await insertSamples(db, rows);
+  return rows.length;
+}
+
+/** Drops samples older than the retention; the history table stays bounded. */
+export async function pruneHistory(db: Db, retentionDays: number, now = Date.now()): Promise<number> {
+  return pruneSamples(db, new Date(now - retentionDays * 24 * 3_600_000));
+}

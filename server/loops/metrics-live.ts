@@ -1,0 +1,57 @@
+import { getDb } from '@/db/client';
+import { runtimeState } from '@/lib/health';
+import { publishLive } from '@/lib/live';
+import { refreshGauges } from '@/lib/metrics/gauges';
+import { metrics } from '@/lib/metrics/registry';
+import { setSocketConnections } from '@/lib/metrics/record';
+import { snapshot } from '@/lib/metrics/snapshot';
+
+
+/**
+ * Room that only global console users are in: the console namespace routes a scope `s` to
+ * `console:all` plus `console:dept:s`, and `*` is no department id (ids are slugs), so the
+ * system-wide snapshot reaches global users only.
+ */
+export const GLOBAL_ONLY_SCOPE = '*';
+
+export type LiveOptions = { pushMs?: number; gaugeMs?: number; enabled?: boolean };
+
+/**
+ * Every 2 s, one compact snapshot system-wide and one per department, computed from memory only;
+ * the gauges behind them (agents, queue, pools) are re-read from the database every 10 s, once
+ * per process, however many tabs are open.
+ */
+export function startMetricsLive(opts: LiveOptions = {}, log: (m: string) => void = () => {}): () => void {
+  const pushMs = opts.pushMs ?? 2_000;
+  const gaugeMs = opts.gaugeMs ?? 10_000;
+  let refreshing = false;
+  const refresh = () => {
+    if (refreshing) return;
+    refreshing = true;
+    refreshGauges(getDb())
+      .catch((err) => log(`metrics gauges: ${(err as Error).message}`))
+      .finally(() => (refreshing = false));
+  };
+  refresh();
+  const gaugeTimer = setInterval(refresh, gaugeMs);
+  const pushTimer = opts.enabled === false ? undefined : setInterval(() => pushSnapshots(), pushMs);
+  return () => {
+    clearInterval(gaugeTimer);
+    clearInterval(pushTimer);
+  };
+}
+
+export function pushSnapshots(now = Date.now()): number {
+  const bus = runtimeState().bus;
+  setSocketConnections('/agents', bus.agentsConnected);
+  setSocketConnections('/console', bus.consolesConnected);
+  // Nobody watching: nothing to compute.
+  if (bus.consolesConnected === 0) return 0;
+  const m = metrics();
+  const depts = new Set<string>([...m.windows.keys()].filter(Boolean));
+  for (const d of m.gauges.agents.keys()) depts.add(d);
+  for (const d of m.gauges.queue.keys()) depts.add(d);
+  publishLive({ type: 'metrics', scope: GLOBAL_ONLY_SCOPE, data: snapshot(null, now) });
+  for (const d of depts) publishLive({ type: 'metrics', scope: d, data: snapshot(d, now) });
+  return depts.size + 1;
+}

@@ -1,0 +1,13 @@
+import { env } from '@/lib/env';
+import { startAlertLoop } from './alerts';
+import { startMetricsLive } from './metrics-live';
+import { startMetricsRollup } from './metrics-rollup';
+
+const log = (m: string) => console.log(`[ecs] ${m}`);
+
+/** Live dashboard pushes, the per-minute roll-up into metric_samples, and alert evaluation. */
+export function startMonitoring(): () => void {
+  // DASHBOARD_PUSH=false lets bench/dashboard.ts measure the server with pushes off against on.
+  const stops = [startMetricsLive({ enabled: env().DASHBOARD_PUSH }, log), startMetricsRollup(log), startAlertLoop(log)];
+  return () => stops.forEach((s) => s());
+}
