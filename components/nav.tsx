@@ -12,6 +12,7 @@ const items = [
   { href: '/bus', label: 'Bus' },
   { href: '/security', label: 'Security' },
   { href: '/users', label: 'Users' },
+  { href: '/docs/api', label: 'API' },
 ];
 
 export function Nav() {

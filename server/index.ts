@@ -8,8 +8,9 @@ import { registerConsoleNamespace } from './bus/console-namespace';
 import { registerAgentsNamespace } from './bus/agents-namespace';
 import { startLoops } from './loops';
 import { startDemoFleet } from './demo';
+import { log as logger } from '@/lib/log';
 
-const log = (msg: string) => console.log(`[ecs] ${msg}`);
+const log = (msg: string) => logger().info(msg);
 
 async function main() {
   const e = env();
@@ -62,6 +63,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error('[ecs] failed to start:', err);
+  logger().fatal({ err }, 'failed to start');
   process.exit(1);
 });
