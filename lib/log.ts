@@ -37,7 +37,7 @@ function level(): string {
 }
 
 function build(destination?: DestinationStream, lvl = level()): Logger {
-  const dest = destination ?? (process.env.NODE_ENV === 'development' ? pretty({ colorize: true, sync: true }) : pino.destination({ sync: false }));
+  const dest = destination ?? (process.env.NODE_ENV === 'development' ? pretty({ colorize: true, sync: true }) : pino.destination({ sync: true }));
   return pino(
     {
       level: lvl,
