@@ -5,16 +5,45 @@ import { auditLog } from '../schema/auth';
 export type AuditRow = typeof auditLog.$inferSelect;
 export type AuditInsert = Omit<typeof auditLog.$inferInsert, 'id'>;
 
-// Serialises appends so each row's prevHash is the hash of the row just before it.
+export async function insertAuditRow(db: Db, row: AuditInsert): Promise<AuditRow> {
+  const [inserted] = await db.insert(auditLog).values(row).returning();
+  return inserted;
+}
+
+// One chainer at a time, across processes: each row's prev_hash must be the hash just before it.
 const AUDIT_CHAIN_LOCK = 727_002;
 
-export async function appendAuditRow(db: Db, build: (prevHash: string | undefined) => AuditInsert): Promise<AuditRow> {
+/**
+ * Runs `fn` with the newest chained row and the unchained rows after it (oldest first), inside a
+ * transaction holding the chain lock; `fn` returns the links to write.
+ */
+export async function withUnchained(
+  db: Db,
+  limit: number,
+  fn: (last: { id: number; hash: string } | undefined, rows: AuditRow[]) => { id: number; prev: string; hash: string }[],
+): Promise<{ id: number; prev: string; hash: string }[]> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
-    const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
-    const [row] = await tx.insert(auditLog).values(build(last?.hash)).returning();
-    return row;
+    const [last] = await tx
+      .select({ id: auditLog.id, hash: auditLog.hash })
+      .from(auditLog)
+      .where(sql`${auditLog.hash} is not null`)
+      .orderBy(desc(auditLog.id))
+      .limit(1);
+    const rows = await tx.select().from(auditLog).where(sql`${auditLog.hash} is null`).orderBy(asc(auditLog.id)).limit(limit);
+    if (!rows.length) return [];
+    const links = fn(last ? { id: last.id, hash: last.hash! } : undefined, rows);
+    if (links.length) {
+      await tx.execute(sql`update audit_log a set prev_hash = v.prev, hash = v.hash
+        from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as v(id bigint, prev text, hash text) where a.id = v.id`);
+    }
+    return links;
   });
+}
+
+export async function countUnchained(db: Db): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(auditLog).where(sql`${auditLog.hash} is null`);
+  return row.n;
 }
 
 export async function auditPage(db: Db, afterId: number, limit: number): Promise<AuditRow[]> {

@@ -74,7 +74,11 @@ export const refreshTokens = pgTable(
   (t) => [uniqueIndex('refresh_tokens_hash').on(t.tokenHash), index('refresh_tokens_family').on(t.familyId)],
 );
 
-/** Append-only; each row carries the hash of the previous one, so an edit or deletion breaks the chain. */
+/**
+ * Append-only; each row carries the hash of the previous one, so an edit or deletion breaks the
+ * chain. Rows are inserted with the write they record (no lock, one commit) and chained in id
+ * order moments later by one chainer (lib/audit/chain-writer.ts): until then prev_hash/hash are null.
+ */
 export const auditLog = pgTable(
   'audit_log',
   {
@@ -90,10 +94,15 @@ export const auditLog = pgTable(
     ip: text('ip'),
     outcome: text('outcome', { enum: ['success', 'denied', 'failure'] }).notNull(),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
-    prevHash: text('prev_hash').notNull(),
-    hash: text('hash').notNull(),
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
-  (t) => [index('audit_at').on(t.at), index('audit_actor').on(t.actorId, t.at), index('audit_action').on(t.action, t.at)],
+  (t) => [
+    index('audit_at').on(t.at),
+    index('audit_actor').on(t.actorId, t.at),
+    index('audit_action').on(t.action, t.at),
+    index('audit_unchained').on(t.id).where(sql`hash is null`),
+  ],
 );
 
 export const securityEvents = pgTable(

@@ -30,3 +30,19 @@ export function hashAuditRow(prevHash: string, row: AuditFields): string {
   const body = canonicalJson({ ...row, at: row.at.toISOString() });
   return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
 }
+
+export function rowFields(row: AuditFields & Record<string, unknown>): AuditFields {
+  return {
+    at: row.at,
+    actorType: row.actorType,
+    actorId: row.actorId,
+    actorName: row.actorName,
+    action: row.action,
+    targetType: row.targetType,
+    targetId: row.targetId,
+    departmentId: row.departmentId,
+    ip: row.ip,
+    outcome: row.outcome,
+    detail: row.detail,
+  };
+}

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { setDbHandle } from '@/db/client';
 import { audit, verifyAuditChain } from './log';
+import { chainPending } from './chain-writer';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -14,7 +16,7 @@ const actor = { kind: 'system' as const, name: 'test' };
 describe('hash-chained audit log', () => {
   it('verifies an intact chain, including concurrent appends', async () => {
     await Promise.all(Array.from({ length: 20 }, (_, i) => audit(t.db, actor, { action: 'test.write', detail: { i, nested: { b: 1, a: [1, 'x'] } } })));
-    expect(await verifyAuditChain(t.db)).toEqual({ ok: true, checked: 20 });
+    expect(await verifyAuditChain(t.db)).toEqual({ ok: true, checked: 20, pending: 0 });
   });
 
   it('names the row edited directly in the database', async () => {
@@ -40,3 +42,30 @@ describe('hash-chained audit log', () => {
 function rowsOf<T>(r: unknown): T[] {
   return Array.isArray(r) ? (r as T[]) : ((r as { rows: T[] }).rows ?? []);
 }
+
+describe('chaining after the write', () => {
+  it('chains rows written inside a transaction that commits, and never those of one that rolls back', async () => {
+    const fresh = await createTestDb({ seed: false });
+    try {
+      await fresh.db.transaction(async (tx) => {
+        await audit(tx, actor, { action: 'kept' });
+      });
+      await fresh.db
+        .transaction(async (tx) => {
+          await audit(tx, actor, { action: 'rolled-back' });
+          throw new Error('abort');
+        })
+        .catch(() => {});
+      await audit(fresh.db, actor, { action: 'after' });
+      // The rolled-back write left a gap in the ids: the chainer waits for it, then passes it by.
+      expect(await verifyAuditChain(fresh.db)).toMatchObject({ ok: true, checked: 1, pending: 1 });
+      await chainPending(fresh.db, Date.now() + 10_000);
+      const result = await verifyAuditChain(fresh.db);
+      expect(result).toMatchObject({ ok: true, pending: 0 });
+      expect(result.checked).toBe(2);
+    } finally {
+      await fresh.drop();
+      setDbHandle(t);
+    }
+  });
+});

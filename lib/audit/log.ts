@@ -1,8 +1,8 @@
-import { appendFile } from 'node:fs/promises';
-import type { Db } from '@/db/client';
-import { appendAuditRow, auditPage, type AuditRow } from '@/db/queries/audit';
+import { getDbHandle, type Db } from '@/db/client';
+import { auditPage, insertAuditRow, type AuditRow } from '@/db/queries/audit';
 import type { Principal } from '../auth/rbac';
-import { GENESIS_HASH, hashAuditRow, type AuditFields } from './chain';
+import { GENESIS_HASH, hashAuditRow, rowFields, type AuditFields } from './chain';
+import { chainPending, scheduleChain } from './chain-writer';
 
 export type AuditEntry = {
   action: string;
@@ -15,13 +15,15 @@ export type AuditEntry = {
 
 export type Actor = Pick<Principal, 'kind' | 'id' | 'name' | 'ip'> | { kind: 'system' | 'anonymous'; id?: string; name?: string; ip?: string };
 
-/** Appends one hash-chained row, and a JSON line to AUDIT_LOG_PATH when set (for a SIEM). */
+/**
+ * Records one audited action. Pass the caller's transaction to make the record part of the write
+ * it describes; the row joins the hash chain a moment later (chain-writer.ts).
+ */
 export async function audit(db: Db, actor: Actor, entry: AuditEntry): Promise<AuditRow> {
-  const at = new Date();
-  const fields: AuditFields = {
-    at,
+  const row = await insertAuditRow(db, {
+    at: new Date(),
     actorType: actor.kind,
-    actorId: actor.id ?? null,
+    actorId: actor.id || null,
     actorName: actor.name ?? null,
     action: entry.action,
     targetType: entry.targetType ?? null,
@@ -30,27 +32,34 @@ export async function audit(db: Db, actor: Actor, entry: AuditEntry): Promise<Au
     ip: actor.ip ?? null,
     outcome: entry.outcome ?? 'success',
     detail: JSON.parse(JSON.stringify(entry.detail ?? {})),
-  };
-  const row = await appendAuditRow(db, (prev) => {
-    const prevHash = prev ?? GENESIS_HASH;
-    return { ...fields, prevHash, hash: hashAuditRow(prevHash, fields) };
   });
-  const file = process.env.AUDIT_LOG_PATH;
-  if (file) await appendFile(file, JSON.stringify(row) + '\n').catch(() => {});
+  // Chain on the process's database, not a transaction that is about to end.
+  scheduleChain(getDbHandle()?.db ?? db);
   return row;
 }
 
-export type VerifyResult = { ok: boolean; checked: number; firstBrokenId?: number; reason?: string };
+export type VerifyResult = { ok: boolean; checked: number; pending: number; firstBrokenId?: number; reason?: string };
 
-/** Walks the whole chain; an edited row fails its own hash, a deleted one breaks the next row's link. */
+/**
+ * Chains what is pending, then walks the whole chain: an edited row fails its own hash, a deleted
+ * one breaks the next row's link, and an unchained row before chained ones was tampered with.
+ */
 export async function verifyAuditChain(db: Db): Promise<VerifyResult> {
+  await chainPending(db);
   let prevHash = GENESIS_HASH;
   let lastId = 0;
   let checked = 0;
+  let pending = 0;
   for (;;) {
     const page = await auditPage(db, lastId, 1000);
-    if (!page.length) return { ok: true, checked };
+    if (!page.length) return { ok: true, checked, pending };
     for (const row of page) {
+      if (row.hash === null || row.prevHash === null) {
+        pending++;
+        lastId = row.id;
+        continue;
+      }
+      if (pending > 0) return { ok: false, checked, pending, firstBrokenId: lastId - pending + 1, reason: 'an unchained row sits before chained ones' };
       checked++;
       if (row.prevHash !== prevHash) {
         // A gap in the ids with a broken link means the rows in the gap were deleted: name the first.
@@ -58,29 +67,14 @@ export async function verifyAuditChain(db: Db): Promise<VerifyResult> {
         return {
           ok: false,
           checked,
+          pending,
           firstBrokenId: deleted ? lastId + 1 : row.id,
           reason: deleted ? `rows ${lastId + 1}..${row.id - 1} are missing` : 'link to the previous row is broken',
         };
       }
-      if (hashAuditRow(row.prevHash, fieldsOf(row)) !== row.hash) return { ok: false, checked, firstBrokenId: row.id, reason: 'row content does not match its hash' };
+      if (hashAuditRow(row.prevHash, rowFields(row)) !== row.hash) return { ok: false, checked, pending, firstBrokenId: row.id, reason: 'row content does not match its hash' };
       prevHash = row.hash;
       lastId = row.id;
     }
   }
-}
-
-function fieldsOf(row: AuditRow): AuditFields {
-  return {
-    at: row.at,
-    actorType: row.actorType,
-    actorId: row.actorId,
-    actorName: row.actorName,
-    action: row.action,
-    targetType: row.targetType,
-    targetId: row.targetId,
-    departmentId: row.departmentId,
-    ip: row.ip,
-    outcome: row.outcome,
-    detail: row.detail,
-  };
 }

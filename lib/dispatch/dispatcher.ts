@@ -1,10 +1,14 @@
+import { inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { agents } from '@/db/schema/work';
 import { findDepartment } from '@/db/queries/departments';
 import { readyTasks, type TaskRow } from '@/db/queries/tasks';
 import { presence } from '../agents/presence';
 import { emitDomain, publishLive } from '../live';
 import { agentFits } from './fit';
 import { assignTask } from './assign';
+import { preemptLowerPriority } from '../resources/allocations';
+import { raiseShortage } from '../resources/alerts';
 import { strategyState, type Strategy } from './strategies';
 
 /** Department strategies change rarely; a short cache keeps a query off every hand-out. */
@@ -25,25 +29,62 @@ type Dispatchable = Pick<TaskRow, 'id' | 'departmentId' | 'requirements' | 'prio
  * strategy. Returns the agent that took it, or null (it stays pending for the next free agent).
  */
 export async function dispatchTask(db: Db, task: Dispatchable): Promise<string | null> {
+  const outcome = await tryDispatch(db, task);
+  return outcome.agentId ?? null;
+}
+
+type DispatchOutcome = { agentId?: string; short?: boolean };
+
+async function tryDispatch(db: Db, task: Dispatchable): Promise<DispatchOutcome> {
   const fitting = presence()
     .available(task.departmentId)
     .filter((a) => agentFits(a, task.requirements, task.targetAgentId));
-  if (!fitting.length) return null;
+  if (!fitting.length) return {};
   const state = strategyState();
   const ranked = state.rank(await strategyOf(db, task.departmentId), task.departmentId, fitting, task.requirements);
-  for (const agent of ranked) {
+  let preempted = false;
+  for (let i = 0; i < ranked.length; i++) {
+    const agent = ranked[i];
     const outcome = await assignTask(db, task, agent.id);
     if (outcome.ok) {
       state.picked(task.departmentId, agent.id);
       delivered(outcome.task, outcome.agentActive);
-      return agent.id;
+      return { agentId: agent.id };
     }
-    if (outcome.reason === 'taken' || outcome.reason === 'no-resources') return null;
-    // agent-full: another hand-out filled it meanwhile; our copy is stale.
-    const p = presence().get(agent.id);
-    if (p) p.activeTasks = p.maxConcurrentTasks;
+    if (outcome.reason === 'taken') return {};
+    if (outcome.reason === 'no-resources') {
+      raiseShortage(db, task.departmentId, outcome.shortfall ?? {}, false).catch(() => {});
+      // Critical and high work may take resources from lower-priority holders, once, then retry.
+      if (!preempted && (task.priority === 'critical' || task.priority === 'high')) {
+        preempted = true;
+        if (await preemptLowerPriority(db, task.departmentId, outcome.shortfall ?? {}, task.priority)) {
+          i--;
+          continue;
+        }
+      }
+      return { short: true };
+    }
+    // agent-full: our in-memory copy was stale. Re-read rather than guess: a guess can race with
+    // a completion and leave an idle agent looking full, with no event left to correct it.
+    await syncPresence(db, [agent.id]);
   }
-  return null;
+  return {};
+}
+
+/** Reloads slot counts and states of connected agents from Postgres, the source of truth. */
+export async function syncPresence(db: Db, ids: string[]): Promise<void> {
+  if (!ids.length) return;
+  const rows = await db
+    .select({ id: agents.id, activeTasks: agents.activeTasks, status: agents.status, maxConcurrentTasks: agents.maxConcurrentTasks })
+    .from(agents)
+    .where(inArray(agents.id, ids));
+  for (const r of rows) {
+    const p = presence().get(r.id);
+    if (!p) continue;
+    p.activeTasks = r.activeTasks;
+    p.maxConcurrentTasks = r.maxConcurrentTasks;
+    p.draining = r.status === 'draining';
+  }
 }
 
 /** Fills free agents of a department from the head of its queue. Returns tasks handed out. */
@@ -57,7 +98,16 @@ async function fillDepartment(db: Db, departmentId: string): Promise<number> {
     const want = Math.min(200, slots * 2);
     const queue = await readyTasks(db, departmentId, want);
     let progressed = 0;
-    for (const task of queue) if (await dispatchTask(db, task)) progressed++;
+    // Once a task waits for a kind of resource, lower-priority tasks needing that kind wait too:
+    // otherwise units freed mid-pass would go to them first (priority inversion).
+    const blocked = new Set<string>();
+    for (const task of queue) {
+      const kinds = Object.keys(task.requirements.resources ?? {});
+      if (kinds.some((k) => blocked.has(k))) continue;
+      const outcome = await tryDispatch(db, task);
+      if (outcome.agentId) progressed++;
+      else if (outcome.short) kinds.forEach((k) => blocked.add(k));
+    }
     handed += progressed;
     if (progressed === 0 || queue.length < want) break;
   }

@@ -79,34 +79,41 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
     const missing = linked.filter((id) => !visible.has(id));
     if (missing.length) throw unprocessable('Unknown dependency or parent task', { errors: missing.map((id) => ({ path: 'dependsOn', message: `No task ${id}` })) });
   }
-  const [row] = await db
-    .insert(tasks)
-    .values({
-      title: input.title,
-      departmentId: input.departmentId,
-      type: input.type,
-      priority: input.priority,
-      priorityRank: rank(input.priority),
-      requirements,
-      payload: input.payload ?? null,
-      maxAttempts: input.maxAttempts,
-      timeoutMs: input.timeout ?? null,
-      estimatedDurationMs: input.estimatedDuration ?? null,
-      dependsOn: input.dependsOn,
-      parentTaskId: input.parentTaskId ?? null,
-      targetAgentId: input.targetAgentId ?? null,
-      createdBy: principal.id || null,
-    })
-    .returning();
-  await db.insert(taskEvents).values({ taskId: row.id, type: 'created', detail: { by: principal.name } });
-  if (opts.audit !== false) {
-    await audit(db, principal, { action: 'task.create', targetType: 'task', targetId: row.id, departmentId: row.departmentId, detail: { priority: row.priority, type: row.type } });
-  }
+  // Task, its first event and its audit record commit together: one round of fsync, not three.
+  const row = await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(tasks)
+      .values({
+        title: input.title,
+        departmentId: input.departmentId,
+        type: input.type,
+        priority: input.priority,
+        priorityRank: rank(input.priority),
+        requirements,
+        payload: input.payload ?? null,
+        maxAttempts: input.maxAttempts,
+        timeoutMs: input.timeout ?? null,
+        estimatedDurationMs: input.estimatedDuration ?? null,
+        dependsOn: input.dependsOn,
+        parentTaskId: input.parentTaskId ?? null,
+        targetAgentId: input.targetAgentId ?? null,
+        createdBy: principal.id || null,
+      })
+      .returning();
+    await tx.insert(taskEvents).values({ taskId: created.id, type: 'created', detail: { by: principal.name } });
+    if (opts.audit !== false) {
+      await audit(tx, principal, { action: 'task.create', targetType: 'task', targetId: created.id, departmentId: created.departmentId, detail: { priority: created.priority, type: created.type } });
+    }
+    return created;
+  });
   publishLive({ type: 'task:update', scope: row.departmentId, data: { id: row.id, status: row.status } });
   const ready = row.dependsOn.length === 0;
   const agentId = ready ? await dispatchTask(db, row) : null;
-  if (!agentId) emitDomain('task:ready', { departmentId: row.departmentId, taskId: row.id });
-  return toTask(agentId ? { ...row, status: 'assigned', assignedAgentId: agentId } : row);
+  if (agentId) return toTask({ ...row, status: 'assigned', assignedAgentId: agentId });
+  emitDomain('task:ready', { departmentId: row.departmentId, taskId: row.id });
+  // A concurrent dispatch pass may have handed it out meanwhile: answer what is true now.
+  const [now] = await db.select().from(tasks).where(eq(tasks.id, row.id)).limit(1);
+  return toTask(now ?? row);
 }
 
 export async function listTasks(db: Db, principal: Principal, q: ListTasksQuery) {

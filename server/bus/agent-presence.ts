@@ -42,7 +42,14 @@ export async function agentBeat(db: Db, agentId: string, load?: number) {
   if (now - entry.lastLeaseRenewal < LEASE_RENEW_EVERY_MS) return;
   entry.lastLeaseRenewal = now;
   await renewLeases(db, agentId);
-  await db.update(agents).set({ lastHeartbeatAt: new Date(now) }).where(eq(agents.id, agentId));
+  // Also repairs a row marked offline by a lost-agent sweep that raced with this connection.
+  await db
+    .update(agents)
+    .set({
+      lastHeartbeatAt: new Date(now),
+      status: sql`case when ${agents.status} = 'offline' then (case when ${agents.activeTasks} > 0 then 'busy' else 'idle' end) else ${agents.status} end`,
+    })
+    .where(eq(agents.id, agentId));
 }
 
 /** The agent is gone for good (grace over or heart-beats stopped): its tasks go to other agents. */

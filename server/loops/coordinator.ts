@@ -3,7 +3,7 @@ import { getDb } from '@/db/client';
 import { agents } from '@/db/schema/work';
 import { env } from '@/lib/env';
 import { presence } from '@/lib/agents/presence';
-import { dispatchDepartment } from '@/lib/dispatch/dispatcher';
+import { dispatchDepartment, syncPresence } from '@/lib/dispatch/dispatcher';
 import { departmentsWithReadyTasks } from '@/db/queries/tasks';
 import { expiredLeases, requeueTask } from '@/lib/tasks/lifecycle';
 import type { AgentsNamespace } from '../bus/agents-namespace';
@@ -12,6 +12,7 @@ import { every } from './every';
 /** Heart-beat watcher, lease reaper, dispatch sweep and stale-status sweep. */
 export function startCoordinatorLoops(agentsNs: AgentsNamespace): (() => void)[] {
   const hb = env().HEARTBEAT_INTERVAL;
+  let sweeps = 0;
   return [
     // An agent silent for 3 heart-beats is gone, connected or not: its tasks move on.
     every('heartbeat-watch', hb, async () => {
@@ -22,7 +23,9 @@ export function startCoordinatorLoops(agentsNs: AgentsNamespace): (() => void)[]
       for (const id of await expiredLeases(getDb())) await requeueTask(getDb(), id, 'lease expired');
     }),
     // Backoffs end and dependencies complete without a signal: look for ready work each second.
+    // Every fifth pass also re-reads slot counts, so a drifted in-memory copy heals itself.
     every('dispatch-sweep', 1000, async () => {
+      if (++sweeps % 5 === 0) await syncPresence(getDb(), presence().all().map((a) => a.id));
       const free = new Set(presence().departmentsWithFreeAgents());
       if (!free.size) return;
       for (const d of await departmentsWithReadyTasks(getDb())) if (free.has(d)) await dispatchDepartment(getDb(), d);

@@ -1,10 +1,12 @@
 import type { AgentsNamespace } from '../bus/agents-namespace';
 import { startCoordinatorLoops } from './coordinator';
+import { startAuditChainLoop } from './audit-chain';
+import { startResourceLoops } from './resources';
 
 export type Loops = { stop: () => void };
 
 /** Background work that outlives requests; each loop stops on shutdown. */
 export function startLoops(agents: AgentsNamespace): Loops {
-  const stops: (() => void)[] = [...startCoordinatorLoops(agents)];
+  const stops: (() => void)[] = [...startCoordinatorLoops(agents), startAuditChainLoop(), startResourceLoops()];
   return { stop: () => stops.forEach((s) => s()) };
 }

@@ -16,7 +16,7 @@ export type Harness = { url: string; io: Server; http: HttpServer; close: () => 
  * namespaces and background loops, on an ephemeral port. For integration tests and benchmarks;
  * the e2e suite covers the full Next server.
  */
-export async function startHarness(opts: { loops?: boolean } = {}): Promise<Harness> {
+export async function startHarness(opts: { loops?: boolean; port?: number } = {}): Promise<Harness> {
   const table = routeTable();
   const modules = new Map<string, Record<string, Handler>>();
   const http = createServer(async (req, res) => {
@@ -41,7 +41,7 @@ export async function startHarness(opts: { loops?: boolean } = {}): Promise<Harn
   const consoleNs = registerConsoleNamespace(io);
   const agentsNs = registerAgentsNamespace(io);
   const loops = opts.loops === false ? { stop: () => {} } : startLoops(agentsNs);
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => http.listen(opts.port ?? 0, '127.0.0.1', r));
   runtimeState().bus.listening = true;
   const { port } = http.address() as AddressInfo;
   return {

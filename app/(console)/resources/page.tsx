@@ -1,0 +1,132 @@
+import { getDb } from '@/db/client';
+import { requirePrincipal } from '@/app/_lib/session';
+import { hasPermission } from '@/lib/auth/rbac';
+import { listAllocations } from '@/lib/resources/allocations';
+import { getUtilisationHistory, listCapacityChanges } from '@/lib/resources/history';
+import { resourceTypes } from '@/lib/resources/kinds';
+import { getCosts, listPools } from '@/lib/resources/service';
+import { Badge } from '@/components/badge';
+import { EmptyState } from '@/components/empty-state';
+import { LiveRefresh } from '@/components/live-refresh';
+import { StatTile } from '@/components/stat-tile';
+import { HistoryChart } from './history-chart';
+import { PoolSettingsForm } from './pool-settings-form';
+import { UtilisationHeatmap } from './utilisation-heatmap';
+
+export default async function ResourcesPage() {
+  const principal = await requirePrincipal();
+  const db = getDb();
+  const [pools, allocs, history, changes, costs] = await Promise.all([
+    listPools(db, principal),
+    listAllocations(db, principal, { status: 'active', limit: 50 }),
+    getUtilisationHistory(db, principal, { minutes: 60 }),
+    listCapacityChanges(db, principal, 20),
+    getCosts(db, principal),
+  ]);
+  const departments = [...new Set(pools.map((p) => p.departmentId))].sort();
+  const kinds = resourceTypes.filter((k) => pools.some((p) => p.type === k));
+  const hot = pools.filter((p) => p.utilisation > 0.9).length;
+  const borrowed = pools.reduce((s, p) => s + (p.borrowed ? 1 : 0), 0);
+  const totalCost = costs.departments.reduce((s, d) => s + d.cost, 0);
+  const canEdit = hasPermission(principal, 'resource:update');
+  return (
+    <div className="space-y-6">
+      <div className="flex items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold">Resources</h1>
+        <LiveRefresh events={['resource:update', 'alert']} />
+      </div>
+      <section className="grid grid-cols-2 gap-4 lg:grid-cols-4" aria-label="Resource figures">
+        <StatTile label="Pools" value={pools.length} testId="tile-pools" />
+        <StatTile label="Active allocations" value={allocs.items.length === 50 ? '50+' : allocs.items.length} testId="tile-allocations" />
+        <StatTile label="Pools above 90%" value={hot} testId="tile-hot" />
+        <StatTile label="Held cost / month" value={`$${totalCost.toLocaleString('en-US', { maximumFractionDigits: 0 })}`} hint={`${borrowed} pools borrowing from the reserve`} />
+      </section>
+      <section className="card overflow-x-auto">
+        <h2 className="mb-3 font-semibold">Utilisation by department and kind</h2>
+        {pools.length ? <UtilisationHeatmap pools={pools} departments={departments} kinds={kinds} /> : <EmptyState title="No pools you can see">Your departments have no resource pools.</EmptyState>}
+      </section>
+      <section className="card">
+        <h2 className="mb-3 font-semibold">History (last hour, mean per kind)</h2>
+        {history.length ? (
+          <HistoryChart points={history} kinds={kinds} />
+        ) : (
+          <EmptyState title="No samples yet">The server samples every pool each RESOURCE_CHECK_INTERVAL.</EmptyState>
+        )}
+      </section>
+      {canEdit && (
+        <section className="card">
+          <h2 className="mb-3 font-semibold">Pool settings</h2>
+          <PoolSettingsForm
+            pools={pools.map(({ departmentId, type, guaranteed, maximum }) => ({ departmentId, type, guaranteed, maximum }))}
+            departments={departments}
+            kinds={[...resourceTypes]}
+          />
+        </section>
+      )}
+      <section className="card overflow-x-auto">
+        <h2 className="mb-3 font-semibold">Active allocations</h2>
+        {allocs.items.length === 0 ? (
+          <EmptyState title="Nothing allocated">Agents get units through dispatch or <code>POST /api/v1/allocations</code>.</EmptyState>
+        ) : (
+          <table className="table" data-testid="allocations-table">
+            <thead>
+              <tr>
+                <th scope="col">Agent</th>
+                <th scope="col">Department</th>
+                <th scope="col">Resources</th>
+                <th scope="col">Priority</th>
+                <th scope="col">Task</th>
+                <th scope="col">Since</th>
+              </tr>
+            </thead>
+            <tbody>
+              {allocs.items.map((a) => (
+                <tr key={a.id}>
+                  <td>{a.agentName ?? a.agentId.slice(0, 8)}</td>
+                  <td>{a.departmentId}</td>
+                  <td className="tabular-nums">{Object.entries(a.resources).map(([k, n]) => `${k} ${n}`).join(', ')}</td>
+                  <td>
+                    <Badge value={a.priority} />
+                  </td>
+                  <td className="font-mono text-xs">{a.taskId?.slice(0, 8) ?? '—'}</td>
+                  <td className="tabular-nums">{a.createdAt.slice(11, 19)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="card overflow-x-auto">
+        <h2 className="mb-3 font-semibold">Capacity changes</h2>
+        {changes.length === 0 ? (
+          <EmptyState title="No changes yet">Auto-scaling, rebalancing and admins record every change here.</EmptyState>
+        ) : (
+          <table className="table" data-testid="changes-table">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Pool</th>
+                <th scope="col">Capacity</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {changes.map((c) => (
+                <tr key={c.id}>
+                  <td className="tabular-nums">{c.at.slice(0, 19).replace('T', ' ')}</td>
+                  <td>
+                    {c.departmentId} · {c.type}
+                  </td>
+                  <td className="tabular-nums">
+                    {c.capacityBefore} → {c.capacityAfter}
+                  </td>
+                  <td>{c.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}

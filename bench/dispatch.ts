@@ -1,0 +1,118 @@
+// npm run bench:dispatch — create→assigned latency at a fixed offered load and assignments/s at
+// saturation, with 500 connected agents, against real Postgres (DATABASE_URL or the local server).
+import { io, type Socket } from 'socket.io-client';
+import postgres from 'postgres';
+import { apiAs } from '@/server/sim/fleet';
+import { machineLine, percentile } from './support/machine';
+import { writeSection } from './support/report';
+import { startBenchServer } from './support/server';
+
+const AGENTS = Number(process.env.BENCH_AGENTS ?? 500);
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SATURATION_TASKS = Number(process.env.BENCH_SAT_TASKS ?? 20_000);
+let lastProgress = 0;
+const progress = (s: string) => {
+  if (Date.now() - lastProgress < 500) return;
+  lastProgress = Date.now();
+  process.stdout.write(`\r\x1b[2K[bench:dispatch] ${s}`);
+};
+
+const server = await startBenchServer();
+try {
+  const api = await apiAs(server.url, 'admin', 'bench-admin-password');
+  const depts = (await api.call('GET', '/api/v1/departments')).body.items as { id: string; specializations: string[] }[];
+  for (const d of depts) await api.call('PATCH', `/api/v1/departments/${d.id}`, { maxAgents: AGENTS });
+
+  const sentAt = new Map<number, number>();
+  const latencies: number[] = [];
+  let received = 0;
+  const sockets: Socket[] = [];
+  for (let i = 0; i < AGENTS; i += 25) {
+    await Promise.all(
+      Array.from({ length: Math.min(25, AGENTS - i) }, async (_, j) => {
+        const d = depts[(i + j) % depts.length];
+        const a = await api.call('POST', '/api/v1/agents', { departmentId: d.id, type: 'bench', specialization: d.specializations[0], maxConcurrentTasks: 4 });
+        const tok = await fetch(`${server.url}/api/v1/agents/${a.body.credentials.agentId}/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ secret: a.body.credentials.secret }),
+        }).then((r) => r.json());
+        const s = io(`${server.url}/agents`, { transports: ['websocket'], auth: { token: tok.accessToken } });
+        s.on('task:assigned', ({ task }: { task: { id: string; payload: { seq?: number } | null } }) => {
+          const seq = task.payload?.seq;
+          if (seq !== undefined && sentAt.has(seq)) latencies.push(performance.now() - sentAt.get(seq)!);
+          received++;
+          s.emit('task:complete', { taskId: task.id, result: null });
+        });
+        await new Promise<void>((r) => s.once('ready', () => r()));
+        // Heart-beat like a real agent, or the watcher rightly takes its tasks away.
+        setInterval(() => s.emit('heartbeat', {}), 2000).unref();
+        sockets.push(s);
+      }),
+    );
+    progress(`agents connected ${sockets.length}/${AGENTS}`);
+  }
+
+  // Phase 1: fixed offered load through the public API.
+  const total = RATE * SECONDS;
+  let seq = 0;
+  let createErrors = 0;
+  const started = performance.now();
+  const inflight: Promise<unknown>[] = [];
+  while (seq < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * RATE));
+    while (seq < due) {
+      const n = seq++;
+      const d = depts[n % depts.length];
+      sentAt.set(n, performance.now());
+      inflight.push(api.call('POST', '/api/v1/tasks', { title: `bench ${n}`, departmentId: d.id, type: 'bench', payload: { seq: n } }).then((r) => r.status !== 201 && createErrors++));
+    }
+    progress(`offered ${seq}/${total} tasks, ${latencies.length} assigned`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  await Promise.all(inflight);
+  const offeredSecs = (performance.now() - started) / 1000;
+  const deadline = Date.now() + 30_000;
+  while (latencies.length < total - createErrors && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  latencies.sort((a, b) => a - b);
+  const lat = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] };
+
+  // Phase 2: saturation. A backlog appears at once; agents complete instantly; count hand-outs/s.
+  progress(`saturation: inserting ${SATURATION_TASKS} tasks`);
+  const sql = postgres(server.databaseUrl, { max: 2, onnotice: () => {} });
+  const per = Math.ceil(SATURATION_TASKS / depts.length);
+  const satStart = new Date();
+  for (const d of depts) {
+    await sql`insert into tasks (title, department_id, type, priority, priority_rank)
+      select 'sat ' || g, ${d.id}, 'saturation', 'medium', 2 from generate_series(1, ${per}) g`;
+  }
+  for (;;) {
+    const [{ left }] = await sql`select count(*)::int as left from tasks where type = 'saturation' and status <> 'completed'`;
+    progress(`saturation: ${per * depts.length - left}/${per * depts.length} completed`);
+    if (left === 0) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const [span] = await sql`select extract(epoch from max(assigned_at) - min(assigned_at))::float8 as secs, count(*)::int as n,
+    extract(epoch from min(assigned_at) - ${satStart})::float8 as first_after from tasks where type = 'saturation'`;
+  await sql.end();
+  const perSecond = span.n / span.secs;
+  sockets.forEach((s) => s.disconnect());
+
+  const body = `Machine: ${machineLine()}. Server: the API + Socket.IO process (no page renderer) on Postgres 15 at 127.0.0.1; clients in a second process.
+
+| measure | result | target |
+|---|---|---|
+| connected agents | ${sockets.length} | 500 |
+| offered load | ${RATE} tasks/s for ${SECONDS} s via \`POST /api/v1/tasks\` (${(total / offeredSecs).toFixed(0)}/s achieved, ${createErrors} errors) | 500/s |
+| create→assigned latency p50 | ${lat.p50.toFixed(1)} ms | |
+| create→assigned latency p99 | ${lat.p99.toFixed(1)} ms (max ${lat.max.toFixed(1)} ms) | < 25 ms |
+| assignments at saturation | ${perSecond.toFixed(0)}/s (${span.n} tasks in ${span.secs.toFixed(2)} s, agents completing at once, 4 slots each) | ≥ 2,000/s |
+
+Latency is measured from just before the client sends the create request to the agent's socket receiving \`task:assigned\`
+(one clock, the client process). Saturation counts hand-outs from the first to the last \`assigned_at\` of a backlog inserted at once.`;
+  writeSection('Dispatch (bench/dispatch.ts)', body);
+  process.stdout.write('\n' + body + '\n');
+} finally {
+  await server.stop();
+}

@@ -1,0 +1,25 @@
+import type { Db } from '@/db/client';
+import { recentChanges, utilisationHistory } from '@/db/queries/resources';
+import { authorize, departmentFilter, type Principal } from '../auth/rbac';
+
+export type HistoryPoint = { minute: string } & Record<string, number | string>;
+
+/** One point per minute, one field per kind (mean utilisation 0..1), for the console's history chart. */
+export async function getUtilisationHistory(db: Db, principal: Principal, opts: { minutes?: number; departmentId?: string } = {}): Promise<HistoryPoint[]> {
+  authorize(principal, 'resource:read', opts.departmentId ? { departmentId: opts.departmentId, what: 'Department' } : undefined);
+  const since = new Date(Date.now() - (opts.minutes ?? 60) * 60_000);
+  const rows = await utilisationHistory(db, departmentFilter(principal), since, opts.departmentId);
+  const byMinute = new Map<string, HistoryPoint>();
+  for (const r of rows) {
+    const p = byMinute.get(r.minute) ?? { minute: r.minute };
+    p[r.type] = Math.round(Number(r.value) * 1000) / 1000;
+    byMinute.set(r.minute, p);
+  }
+  return [...byMinute.values()];
+}
+
+/** The latest capacity changes with their reasons (admin, auto-scaling, rebalancing). */
+export async function listCapacityChanges(db: Db, principal: Principal, limit = 30) {
+  authorize(principal, 'resource:read');
+  return (await recentChanges(db, departmentFilter(principal), limit)).map((c) => ({ ...c, at: c.at.toISOString() }));
+}

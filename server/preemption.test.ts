@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { resetEnvCache } from '@/lib/env';
+import type { AgentClient } from '@/lib/agent-sdk/client';
+import { startHarness, type Harness } from './testing/harness';
+import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from './sim/fleet';
+
+let t: TestDb;
+let h: Harness;
+let api: ApiClient;
+const clients: AgentClient[] = [];
+
+beforeAll(async () => {
+  process.env.HEARTBEAT_INTERVAL = '200';
+  resetEnvCache();
+  t = await createTestDb({ adminPassword: 'preempt-admin-pw-1' });
+  h = await startHarness();
+  api = await apiAs(h.url, 'admin', 'preempt-admin-pw-1');
+  // A small pool, so two tasks can't both hold it.
+  await t.db.execute(sql`update resource_pools set capacity = 10, guaranteed = 10, maximum = 10 where department_id = 'research' and type = 'compute'`);
+});
+
+afterAll(async () => {
+  clients.forEach((c) => c.stop());
+  await h.close();
+  await t.drop();
+  delete process.env.HEARTBEAT_INTERVAL;
+  resetEnvCache();
+});
+
+const getTask = async (id: string) => (await api.call('GET', `/api/v1/tasks/${id}`)).body;
+
+describe('dispatch with resources', () => {
+  it('hands out a task only with its resources, and a critical task preempts a low one', async () => {
+    const seen: string[] = [];
+    const gates = new Map<string, () => void>();
+    const handler = async (tk: { id: string; title: string }, ctx: { signal: AbortSignal }) => {
+      seen.push(tk.title);
+      await new Promise<void>((resolve) => {
+        gates.set(tk.title, resolve);
+        ctx.signal.addEventListener('abort', () => resolve());
+      });
+      return tk.title;
+    };
+    for (let i = 0; i < 2; i++) clients.push(await spawnAgent(h.url, api, { departmentId: 'research', specialization: 'ml' }, handler));
+    const need = { requirements: { resources: { compute: 8 } } };
+    const low = (await api.call('POST', '/api/v1/tasks', { title: 'low', departmentId: 'research', type: 'train', priority: 'low', ...need })).body;
+    expect(low.status).toBe('assigned');
+    const [pool] = rows<{ allocated: number }>(await t.db.execute(sql`select allocated from resource_pools where department_id = 'research' and type = 'compute'`));
+    expect(pool.allocated).toBe(8);
+
+    const medium = (await api.call('POST', '/api/v1/tasks', { title: 'medium', departmentId: 'research', type: 'train', priority: 'medium', ...need })).body;
+    expect(medium.status).toBe('pending'); // no resources, and medium never preempts
+
+    const critical = (await api.call('POST', '/api/v1/tasks', { title: 'critical', departmentId: 'research', type: 'train', priority: 'critical', ...need })).body;
+    expect(critical.status).toBe('assigned');
+    const lowNow = await getTask(low.id);
+    expect(lowNow.events.map((e: { type: string; detail: { reason?: string } }) => `${e.type}${e.detail.reason ? ':' + e.detail.reason : ''}`)).toContain('requeued:preempted');
+
+    // Critical finishes; the queue continues in priority order (medium before low) and the low one finishes later.
+    await waitFor(() => gates.has('critical'));
+    gates.get('critical')!();
+    await waitFor(async () => (await getTask(critical.id)).status === 'completed', 5000);
+    await waitFor(async () => (await getTask(medium.id)).status !== 'pending', 5000);
+    await waitFor(() => gates.has('medium'));
+    gates.get('medium')!();
+    await waitFor(async () => gates.has('low') && seen.filter((s) => s === 'low').length === 2, 10_000);
+    gates.get('low')!();
+    await waitFor(async () => (await getTask(low.id)).status === 'completed', 10_000);
+    const [after] = rows<{ allocated: number }>(await t.db.execute(sql`select allocated from resource_pools where department_id = 'research' and type = 'compute'`));
+    expect(after.allocated).toBe(0);
+    await sleep(10);
+  });
+
+  it('never preempts a holder of equal priority', async () => {
+    const gates: (() => void)[] = [];
+    let holding = true;
+    // Both agents hold what they get until released, whichever of them round-robin picks.
+    const hold = async (_tk: unknown, ctx: { signal: AbortSignal }) => {
+      if (holding) {
+        await new Promise<void>((r) => {
+          gates.push(r);
+          ctx.signal.addEventListener('abort', () => r());
+        });
+      }
+      return null;
+    };
+    for (let i = 0; i < 2; i++) clients.push(await spawnAgent(h.url, api, { departmentId: 'research', specialization: 'data-science' }, hold));
+    const need = { requirements: { specialization: 'data-science', resources: { compute: 8 } }, priority: 'critical' };
+    const first = (await api.call('POST', '/api/v1/tasks', { title: 'c1', departmentId: 'research', type: 'x', ...need })).body;
+    expect(first.status).toBe('assigned');
+    const second = (await api.call('POST', '/api/v1/tasks', { title: 'c2', departmentId: 'research', type: 'x', ...need })).body;
+    expect(second.status).toBe('pending');
+    expect((await getTask(first.id)).status).not.toBe('pending');
+    holding = false;
+    await waitFor(() => gates.length > 0);
+    gates.forEach((g) => g());
+    await waitFor(async () => (await getTask(second.id)).status === 'completed', 10_000);
+  });
+});
+
+function rows<T>(r: unknown): T[] {
+  return Array.isArray(r) ? (r as T[]) : ((r as { rows: T[] }).rows ?? []);
+}

@@ -1,0 +1,15 @@
+// The API + Socket.IO server without Next's pages, as its own process: for benchmarks and fault
+// tests that need a real process to measure or kill. Prints "listening <url>" when ready.
+import { bootCore } from '../boot';
+import { startHarness } from './harness';
+
+const handle = await bootCore(() => {});
+const h = await startHarness({ port: Number(process.env.PORT ?? 0) });
+console.log(`listening ${h.url}`);
+const stop = async () => {
+  await h.close();
+  await handle.close();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
