@@ -38,6 +38,24 @@ describe('typed REST client', () => {
     expect(await ecs.hasPermission('task:create', 'engineering')).toBe(true);
   });
 
+  it('checks, allocates and releases resources by the design\'s names', async () => {
+    const ecs = new EcsClient({ baseUrl: h.url });
+    await ecs.login('admin', PASSWORD);
+    const before = await ecs.getDepartmentResources('engineering');
+    const compute = before.pools.find((p) => p.type === 'compute')!;
+    expect(compute).toBeDefined();
+    expect(await ecs.checkResourceAvailability('engineering', { compute: 1 })).toMatchObject({ available: true });
+    expect((await ecs.checkResourceAvailability('engineering', { compute: 1_000_000 })).available).toBe(false);
+    const { agent } = await ecs.allocateAgentToDepartment('engineering', { type: 'worker', specialization: 'backend' });
+    const grant = await ecs.allocateResources(agent.id, { compute: 1 }, { priority: 'high' });
+    expect(grant.id).toEqual(expect.any(String));
+    const during = (await ecs.getDepartmentResources('engineering')).pools.find((p) => p.type === 'compute')!;
+    expect(during.allocated).toBe(compute.allocated + 1);
+    await ecs.releaseResources(grant.id);
+    const after = (await ecs.getDepartmentResources('engineering')).pools.find((p) => p.type === 'compute')!;
+    expect(after.allocated).toBe(compute.allocated);
+  });
+
   it('follows cursors through every page', async () => {
     const ecs = new EcsClient({ baseUrl: h.url });
     await ecs.login('admin', PASSWORD);

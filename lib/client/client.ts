@@ -7,6 +7,9 @@ import type { Department, DepartmentStatus } from '@/lib/departments/service';
 import type { Task } from '@/lib/tasks/service';
 import type { toAgent } from '@/lib/agents/service';
 import type { Role } from '@/db/schema/auth';
+import type { AllocateInput } from '@/lib/resources/schemas';
+import type { AllocationResult } from '@/lib/resources/allocations';
+import type { Availability, DepartmentResources } from '@/lib/resources/service';
 import { EcsApiError, readResponse, withQuery, type Query } from './http';
 
 // Inputs are what a caller sends (before server defaults), so z.input; outputs are the lib/ types.
@@ -18,7 +21,7 @@ export type ListAgentsQuery = Partial<z.input<typeof listAgentsQuery>>;
 export type CreateDepartmentInput = z.input<typeof createDepartmentSchema>;
 export type UpdateDepartmentInput = z.input<typeof updateDepartmentSchema>;
 export type Agent = ReturnType<typeof toAgent>;
-export type { Department, DepartmentStatus, Task };
+export type { Department, DepartmentStatus, Task, AllocateInput, AllocationResult, Availability, DepartmentResources };
 export type Page<T> = { items: T[]; nextCursor: string | null };
 export type TokenPair = { accessToken: string; refreshToken: string; expiresIn: number; user: { id: string; username: string; role: Role; departmentIds: string[] } };
 export type Me = { id: string; kind: string; username: string; role: Role; departmentIds: string[]; permissions: string[] };
@@ -122,7 +125,7 @@ export class EcsClient {
     update: (id: string, input: UpdateDepartmentInput) => this.request<Department>('PATCH', `/api/v1/departments/${enc(id)}`, { body: input }),
     delete: (id: string) => this.request<void>('DELETE', `/api/v1/departments/${enc(id)}`),
     status: (id: string) => this.get<DepartmentStatus>(`/api/v1/departments/${enc(id)}/status`),
-    resources: (id: string) => this.get<unknown>(`/api/v1/departments/${enc(id)}/resources`),
+    resources: (id: string) => this.get<DepartmentResources>(`/api/v1/departments/${enc(id)}/resources`),
     addCoordinator: (id: string, body: { username: string; password: string }) => this.post<unknown>(`/api/v1/departments/${enc(id)}/coordinators`, body),
   };
 
@@ -149,10 +152,8 @@ export class EcsClient {
 
   readonly resources = {
     list: () => this.get<unknown>('/api/v1/resources'),
-    check: (departmentId: string, resources: ResourceAmounts) =>
-      this.post<{ available: boolean; shortfall: ResourceAmounts }>('/api/v1/resources/check', { departmentId, resources }),
-    allocate: (body: { agentId: string; taskId?: string; resources: ResourceAmounts; priority?: string }, idempotencyKey?: string) =>
-      this.post<{ id: string } & Record<string, unknown>>('/api/v1/allocations', body, idempotencyKey),
+    check: (departmentId: string, resources: ResourceAmounts) => this.post<Availability>('/api/v1/resources/check', { departmentId, resources }),
+    allocate: (body: AllocateInput, idempotencyKey?: string) => this.post<AllocationResult>('/api/v1/allocations', body, idempotencyKey),
     release: (allocationId: string) => this.request<unknown>('DELETE', `/api/v1/allocations/${enc(allocationId)}`),
   };
 
@@ -184,7 +185,7 @@ export class EcsClient {
   getDepartmentStatus = (id: string) => this.departments.status(id);
   getSystemStatus = () => this.get<Record<string, unknown>>('/api/v1/status');
   checkResourceAvailability = (departmentId: string, resources: ResourceAmounts) => this.resources.check(departmentId, resources);
-  allocateResources = (agentId: string, resources: ResourceAmounts, opts: { taskId?: string; priority?: string } = {}) => this.resources.allocate({ agentId, resources, ...opts });
+  allocateResources = (agentId: string, resources: AllocateInput['resources'], opts: Omit<AllocateInput, 'agentId' | 'resources'> = {}) => this.resources.allocate({ agentId, resources, ...opts });
   releaseResources = (allocationId: string) => this.resources.release(allocationId);
   getDepartmentResources = (departmentId: string) => this.departments.resources(departmentId);
   sendToAgent = (agentId: string, type: string, data: unknown) => this.send({ agentId }, type, data);
