@@ -32,8 +32,15 @@ test('every console page has no serious or critical axe violations, in light and
   // Something to show on the detail pages: an agent and a task.
   const token = (await (await request.post('/api/v1/auth/token', { data: { username: 'admin', password: 'e2e-admin-password-1' } })).json()).accessToken;
   const headers = { authorization: `Bearer ${token}` };
-  await request.post('/api/v1/agents', { headers, data: { departmentId: 'engineering', type: 'worker', specialization: 'backend' } });
+  const agent = await (await request.post('/api/v1/agents', { headers, data: { departmentId: 'engineering', type: 'worker', specialization: 'backend' } })).json();
   const task = await (await request.post('/api/v1/tasks', { headers, data: { title: 'axe task', departmentId: 'engineering', type: 'build' } })).json();
+  // Leave the shared e2e database as other specs expect it (e.g. "no agents yet").
+  test.info().annotations.push({ type: 'cleanup', description: 'retires its agent, cancels its task' });
+  const cleanup = async () => {
+    await request.post(`/api/v1/tasks/${task.id}/cancel`, { headers });
+    await request.delete(`/api/v1/agents/${agent.agent.id}`, { headers });
+  };
+  try {
 
   const pages = [...(await consolePages(page)), `/tasks/${task.id}`];
   expect(pages.length).toBeGreaterThanOrEqual(5);
@@ -54,6 +61,9 @@ test('every console page has no serious or critical axe violations, in light and
   }
   expect(checked).toBeGreaterThanOrEqual(10);
   expect(report).toEqual({});
+  } finally {
+    await cleanup();
+  }
 });
 
 test('keyboard: the first Tab reaches "Skip to content", which moves focus to the main content', async ({ page }) => {

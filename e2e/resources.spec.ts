@@ -10,7 +10,7 @@ test('the admin sees the utilisation heat-map and changes a pool through the set
   await expect(heatmap.getByRole('columnheader', { name: 'compute' })).toBeVisible();
 
   await page.getByLabel('Department').selectOption('engineering');
-  await page.getByLabel('Kind').selectOption('compute');
+  await page.getByLabel('Kind', { exact: true }).selectOption('compute');
   await expect(page.getByLabel('Guaranteed')).toHaveValue('400');
   await page.getByLabel('Guaranteed').fill('420');
   await page.getByLabel('Maximum').fill('820');
