@@ -28,10 +28,11 @@ afterAll(async () => {
   resetEnvCache();
 });
 
-const TASKS = 1000;
+// The full 1000 on Postgres (CI); the embedded single-connection PGlite runs a smaller round.
+const TASKS = process.env.DATABASE_URL ? 1000 : 200;
 
 describe('agents killed at random', () => {
-  it('loses no task and completes none twice over 1000 tasks', { timeout: 180_000 }, async () => {
+  it(`loses no task and completes none twice over ${TASKS} tasks`, { timeout: 180_000 }, async () => {
     const runs = new Map<string, number>();
     const handler = async (task: { id: string }) => {
       runs.set(task.id, (runs.get(task.id) ?? 0) + 1);

@@ -10,6 +10,7 @@ import {
   smallint,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
 import { departments } from './org';
@@ -88,6 +89,9 @@ export const tasks = pgTable(
     dependsOn: uuid('depends_on').array().notNull().default(sql`'{}'::uuid[]`),
     parentTaskId: uuid('parent_task_id'),
     createdBy: text('created_by'),
+    // The client's Idempotency-Key, unique per creator: a create retried after a crash or a lost
+    // answer finds the task it already made, in the same commit that made it.
+    idempotencyKey: text('idempotency_key'),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 6 }).notNull().defaultNow(),
     assignedAt: timestamp('assigned_at', { withTimezone: true, precision: 6 }),
     startedAt: timestamp('started_at', { withTimezone: true, precision: 6 }),
@@ -101,6 +105,7 @@ export const tasks = pgTable(
     index('tasks_lease').on(t.leaseExpiresAt).where(sql`status in ('assigned','running')`),
     index('tasks_parent').on(t.parentTaskId),
     index('tasks_department_created').on(t.departmentId, t.createdAt),
+    uniqueIndex('tasks_idempotency').on(t.createdBy, t.idempotencyKey).where(sql`idempotency_key is not null`),
   ],
 );
 

@@ -24,6 +24,8 @@ export type RouteContext<B, Q, P> = {
   params: P;
   ip?: string;
   requestId: string;
+  /** The Idempotency-Key header, for creates that record it with the row they make. */
+  idempotencyKey?: string;
 };
 
 type Options<B extends Schema | undefined, Q extends Schema | undefined, P extends Schema | undefined> = {
@@ -81,7 +83,7 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
         const replay = await findReplay(db, principal, key, raw);
         if (replay) return done(json(replay.response, replay.status, id, { 'idempotent-replayed': 'true' }));
       }
-      const ctx = { req, db, principal, body, query, params, ip, requestId: id } as RouteContext<Out<B>, Out<Q>, Out<P>>;
+      const ctx = { req, db, principal, body, query, params, ip, requestId: id, idempotencyKey: key ?? undefined } as RouteContext<Out<B>, Out<Q>, Out<P>>;
       const result = await handler(ctx);
       if (result instanceof Response) return done(result);
       const status = result === undefined ? 204 : (opts.status ?? 200);

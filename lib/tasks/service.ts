@@ -49,7 +49,7 @@ export function toTask(row: TaskRow) {
 const rank = (p: (typeof priorities)[number]) => priorities.indexOf(p);
 
 /** Creates a pending task and offers it to a fitting connected agent at once. */
-export async function createTask(db: Db, principal: Principal, input: CreateTaskInput, opts: { audit?: boolean } = {}) {
+export async function createTask(db: Db, principal: Principal, input: CreateTaskInput, opts: { audit?: boolean; idempotencyKey?: string } = {}) {
   authorize(principal, 'task:create', { departmentId: input.departmentId, what: 'Department' });
   const dept = await findDepartment(db, input.departmentId);
   if (!dept) throw notFound('Department');
@@ -79,6 +79,9 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
     const missing = linked.filter((id) => !visible.has(id));
     if (missing.length) throw unprocessable('Unknown dependency or parent task', { errors: missing.map((id) => ({ path: 'dependsOn', message: `No task ${id}` })) });
   }
+  const key = opts.idempotencyKey && principal.id ? opts.idempotencyKey : undefined;
+  const existing = key ? await findByIdempotencyKey(db, principal.id, key) : undefined;
+  if (existing) return toTask(existing);
   // Task, its first event and its audit record commit together: one round of fsync, not three.
   const row = await db.transaction(async (tx) => {
     const [created] = await tx
@@ -98,6 +101,7 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
         parentTaskId: input.parentTaskId ?? null,
         targetAgentId: input.targetAgentId ?? null,
         createdBy: principal.id || null,
+        idempotencyKey: key ?? null,
       })
       .returning();
     await tx.insert(taskEvents).values({ taskId: created.id, type: 'created', detail: { by: principal.name } });
@@ -105,6 +109,11 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
       await audit(tx, principal, { action: 'task.create', targetType: 'task', targetId: created.id, departmentId: created.departmentId, detail: { priority: created.priority, type: created.type } });
     }
     return created;
+  }).catch(async (err) => {
+    // Two requests with one key raced: the loser answers the winner's task.
+    const again = key && isUniqueViolation(err) ? await findByIdempotencyKey(db, principal.id, key) : undefined;
+    if (again) return again;
+    throw err;
   });
   publishLive({ type: 'task:update', scope: row.departmentId, data: { id: row.id, status: row.status } });
   const ready = row.dependsOn.length === 0;
@@ -199,4 +208,18 @@ export async function retryTask(db: Db, principal: Principal, id: string) {
   await audit(db, principal, { action: 'task.retry', targetType: 'task', targetId: id, departmentId: row.departmentId });
   const agentId = await dispatchTask(db, row);
   return toTask(agentId ? { ...row, status: 'assigned', assignedAgentId: agentId } : row);
+}
+
+async function findByIdempotencyKey(db: Db, createdBy: string, key: string): Promise<TaskRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.createdBy, createdBy), eq(tasks.idempotencyKey, key)))
+    .limit(1);
+  return row;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return e?.code === '23505' || e?.cause?.code === '23505';
 }

@@ -4,4 +4,6 @@ import { createTask, listTasks } from '@/lib/tasks/service';
 
 export const GET = route({ query: listTasksQuery }, ({ db, principal, query }) => listTasks(db, principal, query));
 
-export const POST = route({ body: createTaskSchema, status: 201, idempotent: true }, ({ db, principal, body }) => createTask(db, principal, body));
+export const POST = route({ body: createTaskSchema, status: 201, idempotent: true }, ({ db, principal, body, idempotencyKey }) =>
+  createTask(db, principal, body, { idempotencyKey }),
+);

@@ -1,0 +1,2 @@
+ALTER TABLE "tasks" ADD COLUMN "idempotency_key" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "tasks_idempotency" ON "tasks" USING btree ("created_by","idempotency_key") WHERE idempotency_key is not null;
