@@ -86,7 +86,7 @@ function operation(method: string, path: string, meta: RouteMeta): Operation {
   const segments = path.split('/').filter(Boolean);
   const op: Operation = {
     operationId: operationId(method, path),
-    summary: meta.summary ?? `${method} ${openApiPath(path)}`,
+    summary: meta.summary ?? defaultSummary(method, path),
     tags: [segments[2] ?? segments[1] ?? 'api'],
     ...(params.length ? { parameters: params } : {}),
     ...(meta.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(meta.body) } } } } : {}),
@@ -98,6 +98,30 @@ function operation(method: string, path: string, meta: RouteMeta): Operation {
   };
   return op;
 }
+
+/**
+ * A readable name when the route gives none: `GET /tasks` → "List tasks", `POST /tasks/[id]/cancel`
+ * → "Cancel task", `GET /departments/[id]/status` → "Get department status".
+ */
+export function defaultSummary(method: string, path: string): string {
+  const segs = path.replace(/^\/api\/v1\//, '').split('/');
+  const isParam = (x: string) => x.startsWith('[');
+  const words = (x: string) => x.replace(/-/g, ' ');
+  const singular = (x: string) => words(x.replace(/ies$/, 'y').replace(/(?<!s)s$/, ''));
+  const verb: Record<string, string> = { GET: 'Get', POST: 'Post', PATCH: 'Update', PUT: 'Replace', DELETE: 'Delete' };
+  const last = segs[segs.length - 1];
+  if (segs.length === 1) {
+    if (method === 'POST') return `Create ${singular(last)}`;
+    return `${method === 'GET' && last.endsWith('s') ? 'List' : verb[method] ?? method} ${words(last)}`;
+  }
+  if (isParam(last)) return `${verb[method] ?? method} ${singular(segs[segs.length - 2])}`;
+  if (method === 'POST' && isParam(segs[segs.length - 2]) && ACTIONS.has(last)) return `${last[0].toUpperCase()}${last.slice(1)} ${singular(segs[segs.length - 3])}`;
+  // A segment followed by an id names one thing: departments/[id]/status → "department status".
+  const parts = segs.flatMap((x, i) => (isParam(x) ? [] : [isParam(segs[i + 1] ?? '') ? singular(x) : words(x)]));
+  return `${verb[method] ?? method} ${parts.join(' ')}`;
+}
+
+const ACTIONS = new Set(['cancel', 'retry', 'complete', 'fail', 'progress', 'release', 'acknowledge', 'resolve']);
 
 /** `POST /api/v1/tasks/[id]/cancel` → `postTasksIdCancel`: stable, unique per path and method. */
 export function operationId(method: string, path: string): string {
