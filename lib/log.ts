@@ -43,7 +43,7 @@ function build(destination?: DestinationStream, lvl = level()): Logger {
       level: lvl,
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { log: (obj) => scrub(obj) as Record<string, unknown> },
+      formatters: { level: (label) => ({ level: label }), log: (obj) => scrub(obj) as Record<string, unknown> },
       // The current request's id (and socket event) joins every line logged under it, whoever logs.
       mixin: () => g.__ecsLog?.als.getStore() ?? {},
     },
