@@ -12,6 +12,8 @@ const items = [
   { href: '/bus', label: 'Bus' },
   { href: '/security', label: 'Security' },
   { href: '/users', label: 'Users' },
+  { href: '/tokens', label: 'API tokens' },
+  { href: '/portal', label: 'Portal' },
   { href: '/docs/api', label: 'API' },
 ];
 

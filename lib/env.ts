@@ -32,7 +32,8 @@ export const envSchema = z.object({
   AUTO_SCALING: z.preprocess(emptyAsUndefined, bool.default(true)),
   REBALANCE_INTERVAL: ms(60000),
   MAX_CONNECTIONS: z.coerce.number().int().positive().default(1000),
-  WORKER_THREADS: z.coerce.number().int().min(0).default(4),
+  // Unset: cores − 1 (at least 1), decided where the pool is made.
+  WORKER_THREADS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).optional()),
   MESSAGE_BUFFER_SIZE: z.coerce.number().int().positive().default(10000),
   LOAD_BALANCING_STRATEGY: z
     .enum(['round-robin', 'least-connections', 'weighted', 'capability-match'])

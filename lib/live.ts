@@ -4,6 +4,8 @@ export type LiveEvent = {
   type: 'metrics' | 'agent:update' | 'task:update' | 'resource:update' | 'alert';
   /** The department the event belongs to; null = visible to every console user. */
   scope: string | null;
+  /** When set, only console users holding this permission receive the event (e.g. security alerts). */
+  permission?: string;
   data: unknown;
 };
 

@@ -9,6 +9,7 @@ import { registerAgentsNamespace } from './bus/agents-namespace';
 import { startLoops } from './loops';
 import { startDemoFleet } from './demo';
 import { log as logger } from '@/lib/log';
+import { attachRedis } from './bus/redis';
 
 const log = (msg: string) => logger().info(msg);
 
@@ -29,6 +30,8 @@ async function main() {
   });
 
   const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 1024 * 1024, pingInterval: 10_000, pingTimeout: 10_000 });
+  // Several processes share rooms and broadcasts through Redis; set before the namespaces exist.
+  const redis = e.REDIS_URL ? await attachRedis(io, e.REDIS_URL) : undefined;
   const consoleNs = registerConsoleNamespace(io);
   const agentsNs = registerAgentsNamespace(io);
   const loops = startLoops(agentsNs);
@@ -54,6 +57,7 @@ async function main() {
     await agentsNs.drain();
     // Closes the HTTP server too: no new connections, in-flight requests finish.
     await new Promise<void>((resolve) => io.close(() => resolve()));
+    await redis?.close();
     await db.close();
     log('stopped');
     process.exit(0);

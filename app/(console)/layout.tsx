@@ -2,11 +2,16 @@ import { Nav } from '@/components/nav';
 import { ThemeToggle } from '@/components/theme-toggle';
 import { requirePrincipal } from '@/app/_lib/session';
 import { signOut } from '@/app/auth';
+import { redirect } from 'next/navigation';
+import { getDb } from '@/db/client';
+import { mustEnrolMfa } from '@/lib/security/mfa-policy';
 
 export const dynamic = 'force-dynamic';
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
   const principal = await requirePrincipal();
+  // An admin made MFA mandatory for this role: nothing else until the user enrols.
+  if (await mustEnrolMfa(getDb(), principal)) redirect('/account/mfa?required=1');
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
       {/* First tab stop: keyboard and screen-reader users jump past the navigation. */}

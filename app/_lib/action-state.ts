@@ -1,10 +1,23 @@
 import { toProblem } from '@/lib/http/problem';
 import type { FieldProblem } from '@/lib/errors';
+import { getDb } from '@/db/client';
+import { auditDenied, isDenial } from '@/lib/audit/denied';
+import { requirePrincipal } from './session';
 
 export type ActionState = { ok?: boolean; error?: string; errors?: FieldProblem[]; id?: string };
 
-/** The same problem lib/ raises for REST, shaped for a form: a message and field errors. */
-export function actionError(err: unknown): ActionState {
+/**
+ * The same problem lib/ raises for REST, shaped for a form: a message and field errors.
+ * A refusal (403, or an id outside the user's departments) is audited like a REST one.
+ */
+export async function actionError(err: unknown): Promise<ActionState> {
+  if (isDenial(err)) {
+    try {
+      await auditDenied(getDb(), await requirePrincipal(), err, { door: 'action' });
+    } catch {
+      // Auditing must never change the answer the form shows.
+    }
+  }
   const p = toProblem(err);
   if (p.status >= 500 && p.status !== 503) console.error('[ecs] server action failed', err);
   return { ok: false, error: p.status >= 500 ? 'Something went wrong; try again.' : (p.detail ?? p.title), errors: p.errors };

@@ -50,12 +50,13 @@ export async function auditPage(db: Db, afterId: number, limit: number): Promise
   return db.select().from(auditLog).where(gt(auditLog.id, afterId)).orderBy(asc(auditLog.id)).limit(limit);
 }
 
-export type AuditFilter = { actor?: string; action?: string; from?: Date; to?: Date; departmentIds?: string[] | null };
+export type AuditFilter = { actor?: string; action?: string; outcome?: AuditRow['outcome']; from?: Date; to?: Date; departmentIds?: string[] | null };
 
 export async function listAudit(db: Db, f: AuditFilter, beforeId: number | undefined, limit: number): Promise<AuditRow[]> {
   const where: SQL[] = [];
   if (f.actor) where.push(sql`(${auditLog.actorId} = ${f.actor} or ${auditLog.actorName} = ${f.actor})`);
   if (f.action) where.push(f.action.endsWith('*') ? sql`${auditLog.action} like ${f.action.slice(0, -1) + '%'}` : eq(auditLog.action, f.action));
+  if (f.outcome) where.push(eq(auditLog.outcome, f.outcome));
   if (f.from) where.push(gte(auditLog.at, f.from));
   if (f.to) where.push(lte(auditLog.at, f.to));
   if (f.departmentIds) where.push(inArray(auditLog.departmentId, f.departmentIds));

@@ -51,6 +51,7 @@ export class AgentClient {
   private token?: string;
   private running = new Map<string, AbortController>();
   private beat?: NodeJS.Timeout;
+  private seen = new Set<string>();
   private heartbeatMs: number;
   completed = 0;
   failed = 0;
@@ -78,7 +79,15 @@ export class AgentClient {
     this.socket.on('task:assigned', ({ task }: { task: AssignedTask }) => void this.run(task));
     this.socket.on('task:revoked', ({ taskId }: { taskId: string }) => this.abort(taskId));
     this.socket.on('task:cancelled', ({ taskId }: { taskId: string }) => this.abort(taskId));
-    this.socket.on('message', (m) => opts.onMessage?.(m));
+    // The ack names this agent so a department-wide send knows who got it; a re-sent message (its
+    // ack was lost) is acknowledged again but handed to onMessage once.
+    this.socket.on('message', (m: { id: string; from: unknown; type: string; data: unknown }, ack?: (r: unknown) => void) => {
+      ack?.({ agentId: this.opts.agentId });
+      if (this.seen.has(m.id)) return;
+      this.seen.add(m.id);
+      if (this.seen.size > 10_000) this.seen.delete(this.seen.values().next().value!);
+      opts.onMessage?.(m);
+    });
     this.socket.on('disconnect', () => clearInterval(this.beat));
   }
 
@@ -121,6 +130,18 @@ export class AgentClient {
 
   send(to: unknown, type: string, data: unknown) {
     return this.emit('send', { to, type, data });
+  }
+
+  subscribe(topic: string) {
+    return this.emit('subscribe', { topic });
+  }
+
+  unsubscribe(topic: string) {
+    return this.emit('unsubscribe', { topic });
+  }
+
+  publish(topic: string, data: unknown, type = 'publish') {
+    return this.emit('publish', { topic, type, data });
   }
 
   private async fetchToken(): Promise<string> {

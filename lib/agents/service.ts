@@ -5,7 +5,7 @@ import { departments } from '@/db/schema/org';
 import { agents, tasks } from '@/db/schema/work';
 import { env } from '../env';
 import { conflict, notFound, unauthorized, unprocessable } from '../errors';
-import { authorize, departmentFilter, inScope, type Principal } from '../auth/rbac';
+import { authorize, departmentFilter, inScope, OutOfScope, type Principal } from '../auth/rbac';
 import { audit } from '../audit/log';
 import { signToken } from '../auth/jwt';
 import { randomToken, sha256 } from '../auth/secret';
@@ -134,7 +134,9 @@ export async function listAgents(db: Db, principal: Principal, q: ListAgentsQuer
 async function findVisibleAgent(db: Db, principal: Principal, id: string): Promise<AgentRow> {
   authorize(principal, 'agent:read');
   const [row] = await db.select().from(agents).where(eq(agents.id, id)).limit(1);
-  if (!row || !inScope(principal, row.departmentId) || (principal.kind === 'agent' && principal.id !== id)) throw notFound('Agent');
+  if (!row) throw notFound('Agent');
+  // Same 404 as an unknown id, marked so the probe is audited as a denied attempt.
+  if (!inScope(principal, row.departmentId) || (principal.kind === 'agent' && principal.id !== id)) throw new OutOfScope('Agent');
   return row;
 }
 

@@ -8,6 +8,9 @@ import { RateLimiter } from './rate-limit';
 import { verifyMfaCode } from './mfa';
 import type { LoginInput } from './schemas';
 import { recordSecurityEvent } from '../security/events';
+import { detectLoginFailure, detectNewIpLogin } from '../security/detect';
+import { mfaRequiredFor } from '../security/mfa-policy';
+import { log } from '../log';
 
 // Failed logins per IP: 30 per 5 minutes, then 429 (credential stuffing comes from few IPs).
 const ipFailures = new RateLimiter(30, 5 * 60_000);
@@ -36,6 +39,7 @@ export async function authenticate(db: Db, input: LoginInput, ctx: LoginContext)
     await burnVerifyTime(input.password);
     const seconds = Math.ceil((user.lockedUntil.getTime() - Date.now()) / 1000);
     await audit(db, actor, { action: 'auth.login', outcome: 'denied', targetType: 'user', targetId: user.id, detail: { reason: 'locked', via: ctx.via } });
+    await detectLoginFailure(db, { userId: user.id, username: user.username, ip: ctx.ip }).catch(logDetectError);
     throw locked(`Account locked for ${seconds} s after repeated failures`, { lockedForSeconds: seconds, retryAfter: seconds });
   }
   const passwordOk = await verifyPassword(user.passwordHash, input.password);
@@ -60,6 +64,13 @@ export async function authenticate(db: Db, input: LoginInput, ctx: LoginContext)
       throw unauthorized('Invalid one-time code', { mfaRequired: true });
     }
   }
+  // A role that must use MFA can't get API tokens before enrolling; the console lets the user in
+  // only as far as the enrolment page (app/(console)/layout.tsx).
+  if (!user.mfaEnabled && ctx.via === 'api' && (await mfaRequiredFor(db, user.role))) {
+    await audit(db, actor, { action: 'auth.login', outcome: 'denied', targetType: 'user', targetId: user.id, detail: { reason: 'mfa-enrolment-required', via: ctx.via } });
+    throw unauthorized('Your role must use MFA: enrol at /account/mfa in the console first', { mfaEnrollmentRequired: true });
+  }
+  await detectNewIpLogin(db, user, ctx.ip).catch(logDetectError);
   await recordSuccessfulLogin(db, user.id, ctx.ip);
   await audit(db, actor, { action: 'auth.login', targetType: 'user', targetId: user.id, detail: { via: ctx.via } });
   return user;
@@ -74,4 +85,8 @@ async function failed(db: Db, actor: { kind: 'user'; id: string; name: string; i
     targetId: actor.id || undefined,
     detail: { reason, via: ctx.via },
   });
+  await detectLoginFailure(db, { userId: actor.id || undefined, username: actor.name, ip: actor.ip }).catch(logDetectError);
 }
+
+// Detection must never turn a login answer into a 500.
+const logDetectError = (err: unknown) => log().error({ err }, 'threat detection failed');

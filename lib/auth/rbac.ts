@@ -1,5 +1,5 @@
 import type { Role } from '@/db/schema/auth';
-import { forbidden, notFound } from '../errors';
+import { AppError, forbidden } from '../errors';
 
 export const roleLevels: Record<Role, number> = {
   'super-admin': 10,
@@ -29,6 +29,7 @@ export const rolePermissions: Record<Role, string[]> = {
     'user:read',
     'user:create',
     'user:update',
+    'user:delete',
     'alert:*',
     'audit:read',
     'token:own',
@@ -96,12 +97,22 @@ export function inScope(principal: Principal, departmentId: string | null | unde
 }
 
 /**
+ * Answered exactly like an unknown id (404), but marked so the route wrapper can audit it as a
+ * denied attempt: probing another department's ids is what an attacker inside the system does.
+ */
+export class OutOfScope extends AppError {
+  constructor(what = 'Resource') {
+    super(404, 'Not Found', `${what} not found`);
+  }
+}
+
+/**
  * The one check every door makes. Missing permission: 403. Outside the caller's departments: 404,
  * so the caller learns nothing about ids it may not see.
  */
 export function authorize(principal: Principal, permission: string, scope?: { departmentId?: string | null; what?: string }): void {
   if (!hasPermission(principal, permission)) throw forbidden(`Your role (${principal.role}) lacks ${permission}`);
-  if (scope && 'departmentId' in scope && !inScope(principal, scope.departmentId)) throw notFound(scope.what ?? 'Resource');
+  if (scope && 'departmentId' in scope && !inScope(principal, scope.departmentId)) throw new OutOfScope(scope.what ?? 'Resource');
 }
 
 /** null = every department; otherwise the departments a list may show. */

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { retryTx } from '@/db/retry';
 import { agents, taskEvents, tasks } from '@/db/schema/work';
 import type { TaskRow } from '@/db/queries/tasks';
 import { grantInTx, InsufficientResources } from '../resources/grants';
@@ -24,7 +25,7 @@ class Rollback extends Error {
  */
 export async function assignTask(db: Db, task: Pick<TaskRow, 'id' | 'departmentId' | 'requirements' | 'priority' | 'timeoutMs'>, agentId: string): Promise<AssignOutcome> {
   try {
-    return await db.transaction(async (tx) => {
+    return await retryTx(() => db.transaction(async (tx) => {
       const claimed = await tx.execute(sql`select id from tasks where id = ${task.id} and status = 'pending' for update skip locked`);
       if (rowCount(claimed) === 0) throw new Rollback({ ok: false, reason: 'taken' });
       const [agent] = await tx
@@ -61,7 +62,7 @@ export async function assignTask(db: Db, task: Pick<TaskRow, 'id' | 'departmentI
         .returning();
       await tx.insert(taskEvents).values({ taskId: task.id, type: 'assigned', agentId, detail: { attempt: row.attempts } });
       return { ok: true as const, task: row, agentActive: agent.activeTasks };
-    });
+    }));
   } catch (err) {
     if (err instanceof Rollback) return err.outcome;
     throw err;

@@ -26,7 +26,7 @@ export function toProblem(err: unknown): Problem {
     return { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'Invalid input', errors: zodProblems(err) };
   }
   if (isDbUnavailable(err)) {
-    return { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'Database unavailable' };
+    return { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'Database busy or unavailable; retry shortly' };
   }
   return { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'Unexpected error' };
 }
@@ -43,5 +43,6 @@ export function problemResponse(err: unknown, requestId?: string): Response {
 
 function isDbUnavailable(err: unknown): boolean {
   const code = (err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
-  return code === 'ECONNREFUSED' || code === 'CONNECTION_CLOSED' || code === 'CONNECT_TIMEOUT' || code === '57P01';
+  // Connection trouble, shutdown, too many clients, or a deadlock that outlived its retries: transient.
+  return ['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', '57P01', '57P03', '53300', '08006', '08001', '40P01', '40001'].includes(code ?? '');
 }

@@ -4,10 +4,11 @@ import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { getDb, type Db } from '@/db/client';
 import { idempotencyKeys } from '@/db/schema/auth';
-import { badRequest, notFound, unauthorized } from '../errors';
+import { badRequest, forbidden, notFound, unauthorized } from '../errors';
 import type { Principal } from '../auth/rbac';
 import { principalForSession, principalFromBearer } from '../auth/principal';
 import { authSecret } from '../auth/secret';
+import { auditDenied } from '../audit/denied';
 import { problemResponse, zodProblems } from './problem';
 import { clientIp, queryObject, readJsonBody, requestId } from './request';
 import { log, withLogContext } from '../log';
@@ -67,10 +68,11 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
       log().info({ method: req.method, path: new URL(req.url).pathname, status: res.status, ms: Math.round(performance.now() - started) }, 'request');
       return res;
     };
+    let principal: Principal | undefined;
     try {
       const db = getDb();
       const ip = clientIp(req);
-      const principal = opts.auth === false ? anonymous(ip) : await authenticateRequest(db, req, ip);
+      principal = opts.auth === false ? anonymous(ip) : await authenticateRequest(db, req, ip);
       // A path id of the wrong shape can't name anything: 404, like any unknown id.
       const params = parseParams(opts.params, (await segment?.params) ?? {});
       const query = parse(opts.query, queryObject(req), 'query');
@@ -90,6 +92,8 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
       if (key && status < 300) await storeReplay(db, principal, key, new URL(req.url).pathname, raw, status, result ?? null);
       return done(status === 204 ? new Response(null, { status, headers: { 'x-request-id': id } }) : json(result, status, id));
     } catch (err) {
+      // Every refused attempt is audited here, once, whatever lib/ function refused it.
+      if (principal) await auditDenied(getDb(), principal, err, { door: 'rest', method: req.method, path: new URL(req.url).pathname });
       return done(problemResponse(err, id));
     }
   };
@@ -130,10 +134,32 @@ export async function authenticateRequest(db: Db, req: Request, ip?: string): Pr
   const cookies = req.headers.get('cookie') ?? '';
   const cookieName = SESSION_COOKIES.find((c) => cookies.includes(`${c}=`));
   if (cookieName) {
+    assertSameOrigin(req);
     const token = await getToken({ req, secret: authSecret(), cookieName, salt: cookieName, secureCookie: cookieName.startsWith('__Secure') });
     if (token && typeof token.uid === 'string' && typeof token.sv === 'number') return principalForSession(db, token.uid, token.sv, ip);
   }
   throw unauthorized();
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CSRF defence in depth for cookie-authenticated writes (SameSite=Lax already keeps the cookie off
+ * cross-site POSTs): a browser always sends Origin on a cross-site write, so one naming another
+ * host is refused. Bearer tokens are never sent by a browser on its own, so they need no check.
+ */
+function assertSameOrigin(req: Request): void {
+  if (SAFE_METHODS.has(req.method)) return;
+  const origin = req.headers.get('origin');
+  if (!origin) return;
+  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host') ?? new URL(req.url).host;
+  let originHost: string;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    originHost = '';
+  }
+  if (originHost !== host) throw forbidden('Cross-site request refused');
 }
 
 function anonymous(ip?: string): Principal {

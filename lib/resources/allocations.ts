@@ -9,7 +9,7 @@ import {
 } from '@/db/queries/resources';
 import { priorities, type Priority } from '@/db/schema/work';
 import { audit } from '../audit/log';
-import { authorize, departmentFilter, inScope, type Principal } from '../auth/rbac';
+import { authorize, departmentFilter, inScope, OutOfScope, type Principal } from '../auth/rbac';
 import { badRequest, conflict, notFound } from '../errors';
 import { emitDomain, publishLive } from '../live';
 import { requeueTask } from '../tasks/lifecycle';
@@ -70,11 +70,13 @@ const RETRY_MS = 200;
 export async function allocate(db: Db, principal: Principal, input: AllocateArgs): Promise<AllocationResult> {
   authorize(principal, 'allocation:create');
   const agent = await findAgentBrief(db, input.agentId);
-  if (!agent || !inScope(principal, agent.departmentId)) throw notFound('Agent');
+  if (!agent) throw notFound('Agent');
+  if (!inScope(principal, agent.departmentId)) throw new OutOfScope('Agent');
   if (agent.status === 'retired') throw conflict('Agent is retired');
   if (input.taskId) {
     const task = await findTaskBrief(db, input.taskId);
-    if (!task || !inScope(principal, task.departmentId)) throw notFound('Task');
+    if (!task) throw notFound('Task');
+    if (!inScope(principal, task.departmentId)) throw new OutOfScope('Task');
   }
   const resources = Object.fromEntries(Object.entries(input.resources).filter(([, n]) => (n ?? 0) > 0)) as Record<string, number>;
   if (!Object.keys(resources).length) throw badRequest('Ask for at least one resource kind');
@@ -207,7 +209,8 @@ export function chooseVictims<T extends { resources: Record<string, number> }>(c
 export async function releaseAllocation(db: Db, principal: Principal, id: string): Promise<void> {
   authorize(principal, 'allocation:release');
   const row = await findAllocation(db, id);
-  if (!row || !inScope(principal, row.departmentId)) throw notFound('Allocation');
+  if (!row) throw notFound('Allocation');
+  if (!inScope(principal, row.departmentId)) throw new OutOfScope('Allocation');
   const n = await db.transaction((tx) => releaseAllocationInTx(tx, id));
   if (!n) return;
   signalFreed(row.departmentId);
@@ -219,7 +222,8 @@ export async function releaseAllocation(db: Db, principal: Principal, id: string
 export async function releaseAgent(db: Db, principal: Principal, agentId: string): Promise<{ agentId: string; released: number }> {
   authorize(principal, 'allocation:release');
   const agent = await findAgentBrief(db, agentId);
-  if (!agent || !inScope(principal, agent.departmentId)) throw notFound('Agent');
+  if (!agent) throw notFound('Agent');
+  if (!inScope(principal, agent.departmentId)) throw new OutOfScope('Agent');
   const released = await db.transaction((tx) => releaseForAgentInTx(tx, agentId));
   if (released) {
     signalFreed(agent.departmentId);

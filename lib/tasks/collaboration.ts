@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { departments } from '@/db/schema/org';
 import { agents, tasks } from '@/db/schema/work';
-import { authorize, inScope, type Principal } from '../auth/rbac';
+import { authorize, inScope, OutOfScope, type Principal } from '../auth/rbac';
 import { forbidden, notFound, unprocessable } from '../errors';
 import { audit } from '../audit/log';
 import { createTask } from './service';
@@ -18,8 +18,8 @@ export async function createCollaboration(db: Db, principal: Principal, input: C
   if (!parent) throw notFound('Task');
   if (principal.kind === 'agent') {
     if (input.fromAgentId && input.fromAgentId !== principal.id) throw forbidden('An agent collaborates only as itself');
-    if (parent.assignedAgentId !== principal.id) throw notFound('Task');
-  } else if (!inScope(principal, parent.departmentId)) throw notFound('Task');
+    if (parent.assignedAgentId !== principal.id) throw new OutOfScope('Task');
+  } else if (!inScope(principal, parent.departmentId)) throw new OutOfScope('Task');
   let targetDepartmentId = input.targetDepartmentId;
   if (input.targetAgentId) {
     const [target] = await db.select({ departmentId: agents.departmentId, status: agents.status }).from(agents).where(eq(agents.id, input.targetAgentId)).limit(1);

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { retryTx } from '@/db/retry';
 import { agents, taskEvents, tasks } from '@/db/schema/work';
 import type { TaskRow } from '@/db/queries/tasks';
 import { releaseForTaskInTx } from '../resources/grants';
@@ -55,7 +56,7 @@ export type CompleteResult = { task: TaskRow; duplicate: boolean };
  * answers the stored result without counting twice; anyone else gets null (caller answers 409/404).
  */
 export async function completeTask(db: Db, agentId: string, taskId: string, result: unknown): Promise<CompleteResult | null> {
-  const out = await db.transaction(async (tx) => {
+  const out = await retryTx(() => db.transaction(async (tx) => {
     const [row] = await tx
       .update(tasks)
       .set({ status: 'completed', result: result ?? null, progress: 1, finishedAt: sql`clock_timestamp()`, leaseExpiresAt: null, updatedAt: new Date() })
@@ -64,10 +65,11 @@ export async function completeTask(db: Db, agentId: string, taskId: string, resu
     if (!row) return null;
     const durationMs = Math.max(0, Math.round(Date.now() - (row.startedAt ?? row.assignedAt ?? row.createdAt).getTime()));
     await tx.insert(taskEvents).values({ taskId, type: 'completed', agentId, detail: { durationMs } });
-    await releaseForTaskInTx(tx, taskId);
+    // Lock order everywhere: task, then agent, then pools (assignTask takes them the same way).
     const agent = await freeAgentSlot(tx, agentId, { completed: true, durationMs });
+    await releaseForTaskInTx(tx, taskId);
     return { row, agent };
-  });
+  }));
   if (!out) {
     const [existing] = await db.select().from(tasks).where(eq(tasks.id, taskId)).limit(1);
     if (existing && existing.status === 'completed' && existing.assignedAgentId === agentId) return { task: existing, duplicate: true };
@@ -84,7 +86,7 @@ export async function completeTask(db: Db, agentId: string, taskId: string, resu
  * dead-lettered; a failure the agent marks non-retryable ends as failed.
  */
 export async function failTask(db: Db, agentId: string, taskId: string, error: string, retryable = true): Promise<TaskRow | null> {
-  const out = await db.transaction(async (tx) => {
+  const out = await retryTx(() => db.transaction(async (tx) => {
     const [cur] = await tx
       .select()
       .from(tasks)
@@ -107,10 +109,10 @@ export async function failTask(db: Db, agentId: string, taskId: string, error: s
       .where(eq(tasks.id, taskId))
       .returning();
     await tx.insert(taskEvents).values({ taskId, type: retry ? 'retry-scheduled' : status, agentId, detail: { error, attempt: cur.attempts, retryInMs: retry ? backoffMs(cur.attempts) : undefined } });
-    await releaseForTaskInTx(tx, taskId);
     const agent = await freeAgentSlot(tx, agentId, { failed: true });
+    await releaseForTaskInTx(tx, taskId);
     return { row, agent };
-  });
+  }));
   if (!out) return null;
   afterFree(agentId, out.agent);
   changed(out.row);
@@ -160,7 +162,7 @@ export async function renewLeases(db: Db, agentId: string): Promise<number> {
  * its late completion is refused because the task is no longer assigned to it.
  */
 export async function requeueTask(db: Db, taskId: string, reason: string): Promise<TaskRow | null> {
-  const out = await db.transaction(async (tx) => {
+  const out = await retryTx(() => db.transaction(async (tx) => {
     const [cur] = await tx.select().from(tasks).where(and(eq(tasks.id, taskId), ACTIVE)).for('update');
     if (!cur) return null;
     const [row] = await tx
@@ -169,10 +171,10 @@ export async function requeueTask(db: Db, taskId: string, reason: string): Promi
       .where(eq(tasks.id, taskId))
       .returning();
     await tx.insert(taskEvents).values({ taskId, type: 'requeued', agentId: cur.assignedAgentId, detail: { reason } });
-    await releaseForTaskInTx(tx, taskId);
     const agent = cur.assignedAgentId ? await freeAgentSlot(tx, cur.assignedAgentId) : undefined;
+    await releaseForTaskInTx(tx, taskId);
     return { row, agent, agentId: cur.assignedAgentId };
-  });
+  }));
   if (!out) return null;
   if (out.agentId) {
     emitDomain('task:revoked', { taskId, agentId: out.agentId, reason });

@@ -3,7 +3,7 @@ import type { Db } from '@/db/client';
 import { taskEvents, tasks, priorities, type TaskRequirements } from '@/db/schema/work';
 import { findDepartment } from '@/db/queries/departments';
 import type { TaskRow } from '@/db/queries/tasks';
-import { authorize, departmentFilter, inScope, type Principal } from '../auth/rbac';
+import { authorize, departmentFilter, inScope, OutOfScope, type Principal } from '../auth/rbac';
 import { audit } from '../audit/log';
 import { conflict, notFound, unprocessable } from '../errors';
 import { emitDomain, publishLive } from '../live';
@@ -155,8 +155,8 @@ export async function findVisibleTask(db: Db, principal: Principal, id: string):
   const [row] = await db.select().from(tasks).where(eq(tasks.id, id)).limit(1);
   if (!row) throw notFound('Task');
   if (principal.kind === 'agent') {
-    if (row.assignedAgentId !== principal.id && row.targetAgentId !== principal.id) throw notFound('Task');
-  } else if (!inScope(principal, row.departmentId)) throw notFound('Task');
+    if (row.assignedAgentId !== principal.id && row.targetAgentId !== principal.id) throw new OutOfScope('Task');
+  } else if (!inScope(principal, row.departmentId)) throw new OutOfScope('Task');
   return row;
 }
 

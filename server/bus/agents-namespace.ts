@@ -17,6 +17,7 @@ import { agentBeat, agentLost, agentOnline } from './agent-presence';
 import { agentHandshake, type SocketData } from './handshake';
 import { handle } from './socket-handler';
 import { log } from '@/lib/log';
+import { attachMessaging, registerMessaging } from './messaging';
 
 export type AgentsNamespace = { nsp: Namespace; drain: () => Promise<void>; lose: (agentId: string, reason: string) => Promise<void> };
 
@@ -29,6 +30,7 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
   const graceMs = () => env().HEARTBEAT_INTERVAL * 3;
   let draining = false;
   nsp.use(agentHandshake);
+  attachMessaging(nsp);
 
   nsp.on('connection', (socket) => {
     const { principal } = socket.data as SocketData;
@@ -47,6 +49,7 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
     handle(socket, 'task:complete', completeSchema.extend(taskRef.shape), (p) => agentComplete(db, principal, p.taskId, p.result));
     handle(socket, 'task:fail', failSchema.extend(taskRef.shape), (p) => agentFail(db, principal, p.taskId, p.error, p.retryable));
     handle(socket, 'collaborate', collaborationSchema, (p) => createCollaboration(db, principal, p));
+    registerMessaging(socket, principal);
 
     socket.on('disconnect', () => {
       runtimeState().bus.agentsConnected = nsp.sockets.size;

@@ -1,11 +1,14 @@
 import type { Namespace, Server } from 'socket.io';
-import { isGlobal } from '@/lib/auth/rbac';
+import { hasPermission, isGlobal } from '@/lib/auth/rbac';
 import { onLive } from '@/lib/live';
 import { runtimeState } from '@/lib/health';
 import { consoleHandshake, type SocketData } from './handshake';
 
 const ALL = 'console:all';
 const deptRoom = (id: string) => `console:dept:${id}`;
+// Events restricted to holders of a permission (security alerts name users and IPs).
+const AUDIENCE_PERMISSIONS = ['security:read'];
+const permRoom = (p: string) => `console:perm:${p}`;
 
 /** Live pushes to console tabs, each scoped to what its user may see. */
 export function registerConsoleNamespace(io: Server): { nsp: Namespace; stop: () => void } {
@@ -15,13 +18,15 @@ export function registerConsoleNamespace(io: Server): { nsp: Namespace; stop: ()
     const { principal } = socket.data as SocketData;
     if (isGlobal(principal)) socket.join(ALL);
     else for (const d of principal.departmentIds) socket.join(deptRoom(d));
+    for (const p of AUDIENCE_PERMISSIONS) if (hasPermission(principal, p)) socket.join(permRoom(p));
     runtimeState().bus.consolesConnected = nsp.sockets.size;
     socket.on('disconnect', () => {
       runtimeState().bus.consolesConnected = nsp.sockets.size;
     });
   });
   const stop = onLive((e) => {
-    if (e.scope === null) nsp.emit(e.type, e.data);
+    if (e.permission) nsp.to(permRoom(e.permission)).emit(e.type, e.data);
+    else if (e.scope === null) nsp.emit(e.type, e.data);
     else nsp.to([ALL, deptRoom(e.scope)]).emit(e.type, e.data);
   });
   return { nsp, stop };

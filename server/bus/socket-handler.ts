@@ -3,6 +3,9 @@ import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import { toProblem, zodProblems } from '@/lib/http/problem';
 import { log, withLogContext } from '@/lib/log';
+import { getDb } from '@/db/client';
+import { auditDenied } from '@/lib/audit/denied';
+import type { SocketData } from './handshake';
 
 export type Ack = (reply: unknown) => void;
 
@@ -27,6 +30,8 @@ export function handle<S extends z.ZodType>(socket: Socket, event: string, schem
       const data = await fn(parsed.data);
       reply?.({ ok: true, data: data ?? null });
     } catch (err) {
+      // Refusals on the socket are audited like REST ones (auditDenied ignores anything else).
+      await auditDenied(getDb(), (socket.data as Partial<SocketData>).principal, err, { door: 'socket', path: event });
       const problem = toProblem(err);
       if (problem.status >= 500 && problem.status !== 503) log().error({ err, event }, 'socket event failed');
       reply?.({ ok: false, error: problem });

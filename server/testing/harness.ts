@@ -5,6 +5,7 @@ import { runtimeState } from '@/lib/health';
 import { registerAgentsNamespace } from '../bus/agents-namespace';
 import { registerConsoleNamespace } from '../bus/console-namespace';
 import { startLoops } from '../loops';
+import { attachRedis, type BusRedis } from '../bus/redis';
 import { routeTable } from './route-table';
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -16,7 +17,7 @@ export type Harness = { url: string; io: Server; http: HttpServer; close: () => 
  * namespaces and background loops, on an ephemeral port. For integration tests and benchmarks;
  * the e2e suite covers the full Next server.
  */
-export async function startHarness(opts: { loops?: boolean; port?: number } = {}): Promise<Harness> {
+export async function startHarness(opts: { loops?: boolean; port?: number; redis?: { url: string; prefix: string } } = {}): Promise<Harness> {
   const table = routeTable();
   const modules = new Map<string, Record<string, Handler>>();
   const http = createServer(async (req, res) => {
@@ -38,6 +39,8 @@ export async function startHarness(opts: { loops?: boolean; port?: number } = {}
     }
   });
   const io = new Server(http, { serveClient: false, maxHttpBufferSize: 1024 * 1024 });
+  // Opt-in scale-out: the Redis adapter must be set before the namespaces exist.
+  const redis: BusRedis | undefined = opts.redis ? await attachRedis(io, opts.redis.url, opts.redis.prefix) : undefined;
   const consoleNs = registerConsoleNamespace(io);
   const agentsNs = registerAgentsNamespace(io);
   const loops = opts.loops === false ? { stop: () => {} } : startLoops(agentsNs);
@@ -53,6 +56,7 @@ export async function startHarness(opts: { loops?: boolean; port?: number } = {}
       consoleNs.stop();
       await agentsNs.drain();
       await new Promise<void>((r) => io.close(() => r()));
+      await redis?.close();
     },
   };
 }

@@ -1,10 +1,15 @@
 // The API + Socket.IO server without Next's pages, as its own process: for benchmarks and fault
 // tests that need a real process to measure or kill. Prints "listening <url>" when ready.
+// With REDIS_URL, the Redis adapter joins it to other such processes (BUS_PREFIX keys them apart).
 import { bootCore } from '../boot';
 import { startHarness } from './harness';
 
 const handle = await bootCore(() => {});
-const h = await startHarness({ port: Number(process.env.PORT ?? 0) });
+const redisUrl = process.env.REDIS_URL;
+const h = await startHarness({
+  port: Number(process.env.PORT ?? 0),
+  redis: redisUrl ? { url: redisUrl, prefix: process.env.BUS_PREFIX ?? 'ecs:' } : undefined,
+});
 console.log(`listening ${h.url}`);
 const stop = async () => {
   await h.close();

@@ -1,0 +1,18 @@
+import { requirePrincipal } from '@/app/_lib/session';
+import { hasPermission } from '@/lib/auth/rbac';
+import { busStats } from '@/lib/bus/stats';
+import { EmptyState } from '@/components/empty-state';
+import { BusLive } from './bus-live';
+
+export default async function BusPage() {
+  const principal = await requirePrincipal();
+  if (!hasPermission(principal, 'metrics:read')) {
+    return <EmptyState title="Not available">Your role ({principal.role}) lacks metrics:read.</EmptyState>;
+  }
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">Coordination bus</h1>
+      <BusLive initial={busStats()} />
+    </div>
+  );
+}

@@ -1,0 +1,171 @@
+import Link from 'next/link';
+import { getDb } from '@/db/client';
+import { auditQuery, reportQuery } from '@/lib/audit/schemas';
+import { listAuditEntries } from '@/lib/audit/service';
+import { complianceReport } from '@/lib/audit/report';
+import { hasPermission } from '@/lib/auth/rbac';
+import { AppError } from '@/lib/errors';
+import { requirePrincipal } from '@/app/_lib/session';
+import { Badge } from '@/components/badge';
+import { EmptyState } from '@/components/empty-state';
+import { StatTile } from '@/components/stat-tile';
+import { VerifyButton } from './verify-button';
+
+type SP = Record<string, string | undefined>;
+const FILTERS = ['actor', 'action', 'outcome', 'from', 'to'] as const;
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<SP> }) {
+  const principal = await requirePrincipal();
+  if (!hasPermission(principal, 'audit:read')) {
+    return <EmptyState title="The audit log is for auditors and administrators">Your role ({principal.role}) can&apos;t read it.</EmptyState>;
+  }
+  const sp = await searchParams;
+  const filters = Object.fromEntries(FILTERS.filter((k) => sp[k]).map((k) => [k, sp[k]!]));
+  const parsed = auditQuery.safeParse({ ...filters, cursor: sp.cursor, limit: 100 });
+  const db = getDb();
+  const page = parsed.success ? await listAuditEntries(db, principal, parsed.data).catch(badInput) : undefined;
+  const today = new Date().toISOString().slice(0, 10);
+  const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
+  const rq = reportQuery.safeParse({ from: sp.reportFrom ?? monthAgo, to: sp.reportTo ?? today });
+  const report = rq.success ? await complianceReport(db, principal, rq.data).catch(badInput) : undefined;
+  const qs = new URLSearchParams(filters).toString();
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold">Audit log</h1>
+        <div className="flex items-center gap-3">
+          {hasPermission(principal, 'audit:verify') && <VerifyButton />}
+          <a className="btn-secondary" href={`/api/v1/audit/export${qs ? `?${qs}` : ''}`} download data-testid="csv-export">
+            Export CSV
+          </a>
+        </div>
+      </div>
+      <form className="card grid gap-3 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter the audit log">
+        <Field name="actor" label="Actor (name or id)" value={sp.actor} />
+        <Field name="action" label="Action (e.g. user.*)" value={sp.action} />
+        <div>
+          <label htmlFor="f-outcome" className="mb-1 block text-sm font-medium">Outcome</label>
+          <select id="f-outcome" name="outcome" defaultValue={sp.outcome ?? ''} className="input">
+            <option value="">any</option>
+            <option>success</option>
+            <option>denied</option>
+            <option>failure</option>
+          </select>
+        </div>
+        <Field name="from" label="From" value={sp.from} type="date" />
+        <Field name="to" label="To" value={sp.to} type="date" />
+        <div className="flex items-end">
+          <button className="btn">Filter</button>
+        </div>
+      </form>
+      {!parsed.success || !page ? (
+        <p role="alert" className="text-sm text-red-600">Those filters aren&apos;t valid: {parsed.success ? 'check the dates' : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}</p>
+      ) : (
+        <section className="card overflow-x-auto">
+          {page.items.length === 0 ? (
+            <EmptyState title="No matching entries">Widen the filters.</EmptyState>
+          ) : (
+            <table className="table" data-testid="audit-table">
+              <thead>
+                <tr>
+                  <th scope="col">#</th>
+                  <th scope="col">When (UTC)</th>
+                  <th scope="col">Actor</th>
+                  <th scope="col">Action</th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col">Target</th>
+                  <th scope="col">Dept</th>
+                  <th scope="col">IP</th>
+                  <th scope="col">Detail</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map((r) => (
+                  <tr key={r.id}>
+                    <td className="tabular-nums">{r.id}</td>
+                    <td className="whitespace-nowrap tabular-nums">{r.at.slice(0, 19).replace('T', ' ')}</td>
+                    <td>{r.actorName ?? r.actorType}</td>
+                    <td className="font-medium">{r.action}</td>
+                    <td><Badge value={r.outcome === 'success' ? 'ok' : r.outcome === 'denied' ? 'high' : 'failed'} /> <span className="text-xs">{r.outcome}</span></td>
+                    <td className="text-xs">{r.targetType ? `${r.targetType}:${r.targetId ?? ''}` : '—'}</td>
+                    <td>{r.departmentId ?? '—'}</td>
+                    <td className="tabular-nums">{r.ip ?? '—'}</td>
+                    <td className="max-w-xs truncate text-xs" title={JSON.stringify(r.detail)}>{JSON.stringify(r.detail)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {page.nextCursor && (
+            <Link className="btn-secondary mt-3" href={`/security/audit?${new URLSearchParams({ ...filters, cursor: page.nextCursor })}`}>
+              Older
+            </Link>
+          )}
+        </section>
+      )}
+      <section className="space-y-3" aria-label="Compliance report">
+        <form className="card flex flex-wrap items-end gap-3">
+          <h2 className="mr-auto font-semibold">Compliance report</h2>
+          <Field name="reportFrom" label="From" value={rq.success ? rq.data.from : monthAgo} type="date" />
+          <Field name="reportTo" label="To" value={rq.success ? rq.data.to : today} type="date" />
+          <button className="btn">Report</button>
+        </form>
+        {report ? (
+          <>
+            <div className="grid grid-cols-2 gap-4 lg:grid-cols-6" data-testid="compliance-report">
+              <StatTile label="Logins" value={report.logins.succeeded} hint={`${report.logins.failed} failed · ${report.logins.refused} refused`} />
+              <StatTile label="Lockouts" value={report.lockouts} />
+              <StatTile label="Role changes" value={report.roleChanges.length} />
+              <StatTile label="Denied actions" value={report.deniedActions} />
+              <StatTile label="Password resets" value={report.passwordResets} />
+              <StatTile label="Token reuse" value={report.tokenReuse} />
+            </div>
+            {report.roleChanges.length > 0 && (
+              <div className="card overflow-x-auto">
+                <table className="table">
+                  <thead>
+                    <tr>
+                      <th scope="col">When</th>
+                      <th scope="col">By</th>
+                      <th scope="col">User</th>
+                      <th scope="col">From</th>
+                      <th scope="col">To</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {report.roleChanges.map((c, i) => (
+                      <tr key={i}>
+                        <td className="tabular-nums">{c.at.slice(0, 19).replace('T', ' ')}</td>
+                        <td>{c.actor}</td>
+                        <td>{String(c.username)}</td>
+                        <td>{String(c.from)}</td>
+                        <td>{String(c.to)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </>
+        ) : (
+          <p role="alert" className="text-sm text-red-600">Choose a period of at most a year, from before to.</p>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function Field({ name, label, value, type = 'text' }: { name: string; label: string; value?: string; type?: string }) {
+  return (
+    <div>
+      <label htmlFor={`f-${name}`} className="mb-1 block text-sm font-medium">{label}</label>
+      <input id={`f-${name}`} name={name} type={type} defaultValue={value} className="input" />
+    </div>
+  );
+}
+
+/** A bad date range is the user's input, shown as a message, not an error page. */
+function badInput(err: unknown): undefined {
+  if (err instanceof AppError && err.status === 400) return undefined;
+  throw err;
+}

@@ -1,0 +1,104 @@
+import Link from 'next/link';
+import { getDb } from '@/db/client';
+import { listSecurityEvents, severities, type Severity } from '@/lib/security/events';
+import { hasPermission } from '@/lib/auth/rbac';
+import { requirePrincipal } from '@/app/_lib/session';
+import { Badge } from '@/components/badge';
+import { EmptyState } from '@/components/empty-state';
+import { LiveSecurityAlerts } from './live-alerts';
+
+const kinds = ['account-lockout', 'brute-force', 'credential-stuffing', 'refresh-token-reuse', 'denied-burst', 'new-ip-login'];
+
+export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ kind?: string; severity?: string; cursor?: string }> }) {
+  const principal = await requirePrincipal();
+  const sp = await searchParams;
+  const canAudit = hasPermission(principal, 'audit:read');
+  const auditLink = canAudit && (
+    <Link href="/security/audit" className="btn-secondary">
+      Audit log
+    </Link>
+  );
+  if (!hasPermission(principal, 'security:read')) {
+    return (
+      <div className="space-y-6">
+        <div className="flex items-center justify-between">
+          <h1 className="text-2xl font-semibold">Security</h1>
+          {auditLink}
+        </div>
+        <EmptyState title="Security events are for super-admins and auditors">
+          {canAudit ? 'You can read the audit log of your departments.' : `Your role (${principal.role}) can't see them.`}
+        </EmptyState>
+      </div>
+    );
+  }
+  const kind = kinds.includes(sp.kind ?? '') ? sp.kind : undefined;
+  const severity = (severities as readonly string[]).includes(sp.severity ?? '') ? (sp.severity as Severity) : undefined;
+  const { items, nextCursor } = await listSecurityEvents(getDb(), principal, { kind, severity, limit: 100, cursor: sp.cursor?.slice(0, 200) || undefined }).catch(() =>
+    listSecurityEvents(getDb(), principal, { kind, severity, limit: 100 }),
+  );
+  return (
+    <div className="space-y-6">
+      <div className="flex items-center justify-between">
+        <h1 className="text-2xl font-semibold">Security</h1>
+        {auditLink}
+      </div>
+      <LiveSecurityAlerts />
+      <form className="card flex flex-wrap items-end gap-3" aria-label="Filter security events">
+        <div>
+          <label htmlFor="sec-kind" className="mb-1 block text-sm font-medium">Kind</label>
+          <select id="sec-kind" name="kind" defaultValue={kind ?? ''} className="input">
+            <option value="">any</option>
+            {kinds.map((k) => (
+              <option key={k}>{k}</option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="sec-sev" className="mb-1 block text-sm font-medium">Severity</label>
+          <select id="sec-sev" name="severity" defaultValue={severity ?? ''} className="input">
+            <option value="">any</option>
+            {severities.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
+          </select>
+        </div>
+        <button className="btn">Filter</button>
+      </form>
+      <section className="card overflow-x-auto">
+        {items.length === 0 ? (
+          <EmptyState title="No security events">Lockouts, brute force, credential stuffing, token reuse and denied-request bursts appear here.</EmptyState>
+        ) : (
+          <table className="table" data-testid="security-events">
+            <thead>
+              <tr>
+                <th scope="col">When (UTC)</th>
+                <th scope="col">Event</th>
+                <th scope="col">Severity</th>
+                <th scope="col">User</th>
+                <th scope="col">IP</th>
+                <th scope="col">Detail</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((e) => (
+                <tr key={e.id}>
+                  <td className="whitespace-nowrap tabular-nums">{e.at.slice(0, 19).replace('T', ' ')}</td>
+                  <td className="font-medium">{e.kind}</td>
+                  <td><Badge value={e.severity} /></td>
+                  <td>{e.username ?? '—'}</td>
+                  <td className="tabular-nums">{e.ip ?? '—'}</td>
+                  <td className="text-xs">{JSON.stringify(e.detail)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {nextCursor && (
+          <Link className="btn-secondary mt-3" href={`/security?${new URLSearchParams({ ...(kind ? { kind } : {}), ...(severity ? { severity } : {}), cursor: nextCursor })}`}>
+            Older
+          </Link>
+        )}
+      </section>
+    </div>
+  );
+}

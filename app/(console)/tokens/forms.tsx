@@ -1,0 +1,50 @@
+'use client';
+
+import { useActionState } from 'react';
+import type { ActionState } from '@/app/_lib/action';
+import { createTokenAction, revokeTokenAction } from './actions';
+
+export function CreateTokenForm() {
+  const [state, action, pending] = useActionState<ActionState, FormData>(createTokenAction, {});
+  const token = (state.data as { token?: string } | undefined)?.token;
+  return (
+    <form action={action} className="card space-y-3" aria-label="Create API token">
+      <h2 className="font-semibold">New API token</h2>
+      <div className="grid gap-3 sm:grid-cols-3">
+        <div>
+          <label htmlFor="token-name" className="mb-1 block text-sm font-medium">Name</label>
+          <input id="token-name" name="name" required maxLength={100} className="input" />
+        </div>
+        <div>
+          <label htmlFor="token-days" className="mb-1 block text-sm font-medium">Expires in (days, empty = never)</label>
+          <input id="token-days" name="expiresInDays" type="number" min={1} max={3650} className="input" />
+        </div>
+        <div>
+          <label htmlFor="token-perms" className="mb-1 block text-sm font-medium">Only these permissions (optional)</label>
+          <input id="token-perms" name="permissions" placeholder="task:read, agent:read" className="input" />
+        </div>
+      </div>
+      <div className="flex items-center gap-3">
+        <button className="btn" disabled={pending}>{pending ? 'Creating…' : 'Create token'}</button>
+        {state.error && <p role="alert" className="text-sm text-red-600">{state.error}</p>}
+      </div>
+      {token && (
+        <div role="status" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm dark:bg-amber-950">
+          <p className="mb-1 font-medium">Copy it now: it won&apos;t be shown again.</p>
+          <code className="block break-all" data-testid="new-token">{token}</code>
+        </div>
+      )}
+    </form>
+  );
+}
+
+export function RevokeButton({ id, name }: { id: string; name: string }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(revokeTokenAction, {});
+  return (
+    <form action={action} className="flex items-center gap-2">
+      <input type="hidden" name="id" value={id} />
+      <button className="btn-secondary" disabled={pending} aria-label={`Revoke ${name}`}>Revoke</button>
+      {state.error && <span className="text-sm text-red-600">{state.error}</span>}
+    </form>
+  );
+}

@@ -1,0 +1,82 @@
+import { getDb } from '@/db/client';
+import { roles } from '@/db/schema/auth';
+import { listUsers } from '@/lib/users/service';
+import { listDepartments } from '@/lib/departments/service';
+import { mfaRequiredRoles } from '@/lib/security/mfa-policy';
+import { canGrantRole, hasPermission } from '@/lib/auth/rbac';
+import { env } from '@/lib/env';
+import { requirePrincipal } from '@/app/_lib/session';
+import { Badge } from '@/components/badge';
+import { EmptyState } from '@/components/empty-state';
+import { CreateUserForm, EditUserForm, MfaPolicyForm } from './forms';
+
+export default async function UsersPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+  const principal = await requirePrincipal();
+  if (!hasPermission(principal, 'user:read')) {
+    return (
+      <EmptyState title="Users are managed by administrators">Your role ({principal.role}) can&apos;t see the user list.</EmptyState>
+    );
+  }
+  const db = getDb();
+  const { q } = await searchParams;
+  const [{ items }, departments, required] = await Promise.all([
+    listUsers(db, principal, { limit: 500, q: q?.slice(0, 64) || undefined }),
+    listDepartments(db, principal),
+    mfaRequiredRoles(db),
+  ]);
+  const grantable = roles.filter((r) => canGrantRole(principal, r));
+  const depts = departments.map((d) => ({ id: d.id, name: d.name }));
+  const canEdit = hasPermission(principal, 'user:update');
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold">Users</h1>
+        <form className="flex gap-2" role="search">
+          <label htmlFor="user-q" className="sr-only">Search users</label>
+          <input id="user-q" name="q" defaultValue={q} placeholder="Search username" className="input w-56" />
+          <button className="btn-secondary">Search</button>
+        </form>
+      </div>
+      {hasPermission(principal, 'user:create') && <CreateUserForm roles={grantable} departments={depts} />}
+      {hasPermission(principal, 'settings:update') && env().ENABLE_MFA && <MfaPolicyForm roles={[...roles]} required={required} />}
+      <section className="card overflow-x-auto">
+        <table className="table" data-testid="user-table">
+          <thead>
+            <tr>
+              <th scope="col">Username</th>
+              <th scope="col">Role</th>
+              <th scope="col">Departments</th>
+              <th scope="col">State</th>
+              <th scope="col">Last login</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((u) => (
+              <tr key={u.id} data-username={u.username}>
+                <td className="align-top">
+                  {canEdit && u.id !== principal.id ? (
+                    <details>
+                      <summary className="cursor-pointer font-medium text-indigo-600 dark:text-indigo-400">{u.username}</summary>
+                      <EditUserForm user={u} roles={grantable} departments={depts} />
+                    </details>
+                  ) : (
+                    <span className="font-medium">{u.username}</span>
+                  )}
+                </td>
+                <td className="align-top">{u.role}</td>
+                <td className="align-top">{u.departmentIds.join(', ') || '—'}</td>
+                <td className="space-x-1 align-top">
+                  {u.disabled ? <Badge value="disabled" /> : <Badge value="active" />}
+                  {u.lockedUntil && <Badge value="locked" />}
+                  {u.mfaEnabled && <Badge value="mfa" />}
+                  {required.includes(u.role) && !u.mfaEnabled && <Badge value="mfa missing" />}
+                </td>
+                <td className="align-top tabular-nums">{u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString('en-GB', { timeZone: 'UTC' }) : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,30 @@
+import { getDb, type Db } from '@/db/client';
+import { auditDenied } from '@/lib/audit/denied';
+import type { Principal } from '@/lib/auth/rbac';
+import { AppError } from '@/lib/errors';
+import { requirePrincipal } from './session';
+
+export type ActionState = { ok?: string; error?: string; fields?: Record<string, string>; data?: unknown };
+
+/**
+ * The server-action twin of the REST route wrapper: the signed-in principal, the same lib/ call,
+ * AppErrors shown on the form, refusals audited once through the same helper as REST.
+ * (Next.js itself refuses a server action whose Origin doesn't match the Host: CSRF.)
+ */
+export async function runAction(name: string, fn: (db: Db, principal: Principal) => Promise<ActionState | void>): Promise<ActionState> {
+  const principal = await requirePrincipal();
+  const db = getDb();
+  try {
+    return (await fn(db, principal)) ?? { ok: 'Done' };
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    await auditDenied(db, principal, err, { door: 'action', path: name });
+    const fields = Object.fromEntries(((err.extra.errors as { path: string; message: string }[] | undefined) ?? []).map((e) => [e.path, e.message]));
+    return { error: err.detail ?? err.title, fields };
+  }
+}
+
+export const formString = (form: FormData, key: string) => {
+  const v = form.get(key);
+  return typeof v === 'string' ? v : '';
+};

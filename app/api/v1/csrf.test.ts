@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encode } from 'next-auth/jwt';
+import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { params, request } from '@/db/testing/http';
+import { makeUser } from '@/db/testing/users';
+import { authSecret } from '@/lib/auth/secret';
+import { PATCH as deptPATCH } from './departments/[id]/route';
+import { GET as meGET } from './me/route';
+
+let t: TestDb;
+let cookie: string;
+beforeAll(async () => {
+  t = await createTestDb();
+  const admin = await makeUser(t.db, 'super-admin');
+  const name = 'authjs.session-token';
+  cookie = `${name}=${await encode({ token: { uid: admin.id, sv: admin.sessionVersion }, secret: authSecret(), salt: name })}`;
+});
+afterAll(() => t.drop());
+
+describe('CSRF on cookie-authenticated REST writes', () => {
+  const patch = (headers: Record<string, string>) =>
+    deptPATCH(request('PATCH', '/api/v1/departments/marketing', { body: { description: 'csrf test' }, headers: { cookie, host: 'localhost', ...headers } }), params({ id: 'marketing' }));
+
+  it('the console session cookie works for reads and same-origin writes', async () => {
+    expect((await meGET(request('GET', '/api/v1/me', { headers: { cookie } }))).status).toBe(200);
+    expect((await patch({ origin: 'http://localhost' })).status).toBe(200);
+  });
+
+  it('refuses a write whose Origin names another site (cross-site request forgery)', async () => {
+    expect((await patch({ origin: 'https://evil.example' })).status).toBe(403);
+    expect((await patch({ origin: 'null' })).status).toBe(403);
+  });
+});

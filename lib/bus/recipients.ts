@@ -1,0 +1,144 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { findDepartment, type DepartmentRow } from '@/db/queries/departments';
+import { agents } from '@/db/schema/work';
+import { presence } from '../agents/presence';
+import { authorize, isGlobal, type Principal } from '../auth/rbac';
+import { forbidden, notFound, unprocessable } from '../errors';
+import { StrategyState, type Candidate, type Strategy } from '../dispatch/strategies';
+import type { Address } from './schemas';
+
+/**
+ * Short caches: at thousands of messages a second a query per message would be the bottleneck.
+ * Department settings and agent → department never change quickly; membership is invalidated
+ * locally when an agent connects or leaves, and ages out in a second otherwise (other processes).
+ */
+const DEPT_TTL = 5_000;
+// An agent never changes department; a retired one is refused at the handshake anyway.
+const AGENT_TTL = 60_000;
+const MEMBERS_TTL = 1_000;
+type Cache = {
+  depts: Map<string, { row: DepartmentRow | undefined; at: number }>;
+  agentDept: Map<string, { departmentId: string | null; at: number }>;
+  members: Map<string, { rows: Candidate[]; at: number }>;
+  strategies: StrategyState;
+};
+function cache(): Cache {
+  const g = globalThis as { __ecsBusCache?: Cache };
+  // Its own StrategyState: picking message recipients must not move the task dispatcher's cursors.
+  return (g.__ecsBusCache ??= { depts: new Map(), agentDept: new Map(), members: new Map(), strategies: new StrategyState() });
+}
+
+export function invalidateMembers(departmentId?: string): void {
+  if (departmentId) cache().members.delete(departmentId);
+  else cache().members.clear();
+}
+
+async function department(db: Db, id: string): Promise<DepartmentRow | undefined> {
+  const c = cache().depts;
+  const hit = c.get(id);
+  if (hit && Date.now() - hit.at < DEPT_TTL) return hit.row;
+  const row = await findDepartment(db, id);
+  c.set(id, { row, at: Date.now() });
+  return row;
+}
+
+async function departmentOfAgent(db: Db, agentId: string): Promise<string | null> {
+  // Connected here: presence knows, no query (at thousands of messages a second this matters).
+  const local = presence().get(agentId);
+  if (local) return local.departmentId;
+  const c = cache().agentDept;
+  const hit = c.get(agentId);
+  if (hit && Date.now() - hit.at < AGENT_TTL) return hit.departmentId;
+  const [row] = await db.select({ departmentId: agents.departmentId, status: agents.status }).from(agents).where(eq(agents.id, agentId)).limit(1);
+  const departmentId = row && row.status !== 'retired' ? row.departmentId : null;
+  c.set(agentId, { departmentId, at: Date.now() });
+  return departmentId;
+}
+
+/** Agents that are online somewhere (any process): the database knows, presence is per process. */
+async function members(db: Db, departmentId: string): Promise<Candidate[]> {
+  const c = cache().members;
+  const hit = c.get(departmentId);
+  if (hit && Date.now() - hit.at < MEMBERS_TTL) return hit.rows;
+  const rows = await db
+    .select({
+      id: agents.id,
+      departmentId: agents.departmentId,
+      specialization: agents.specialization,
+      capabilities: agents.capabilities,
+      activeTasks: agents.activeTasks,
+      maxConcurrentTasks: agents.maxConcurrentTasks,
+      weight: agents.weight,
+    })
+    .from(agents)
+    .where(and(eq(agents.departmentId, departmentId), inArray(agents.status, ['idle', 'busy', 'draining'])));
+  const out = rows.map((r) => ({ ...r, score: 1 })) as Candidate[];
+  c.set(departmentId, { rows: out, at: Date.now() });
+  return out;
+}
+
+export type Resolved =
+  | { kind: 'direct'; departmentId: string; agentIds: string[] }
+  | { kind: 'department'; departmentId: string; agentIds: string[] }
+  | { kind: 'topic'; room: string }
+  | { kind: 'broadcast'; room: null };
+
+/**
+ * Who may be messaged: an agent messages its own department freely, another department only where
+ * that department's collaboratesWith names the sender's (the same rule as collaboration requests).
+ * Users need message:send and the target inside their departments (else 404, ids don't leak).
+ */
+function authorizeDepartment(principal: Principal, dept: DepartmentRow | undefined, departmentId: string, what: string): DepartmentRow {
+  authorize(principal, 'message:send');
+  if (principal.kind === 'agent') {
+    if (!dept) throw unprocessable(`Unknown ${what.toLowerCase()}`, { errors: [{ path: 'to', message: `No such ${what.toLowerCase()}` }] });
+    const own = principal.departmentIds[0];
+    if (dept.id !== own && !dept.collaboratesWith.includes(own)) throw forbidden(`${dept.name} does not accept messages from ${own}`);
+    return dept;
+  }
+  authorize(principal, 'message:send', { departmentId, what });
+  if (!dept) throw notFound(what);
+  return dept;
+}
+
+export async function resolveRecipients(db: Db, principal: Principal, to: Address): Promise<Resolved> {
+  if ('agentId' in to) {
+    authorize(principal, 'message:send');
+    const departmentId = await departmentOfAgent(db, to.agentId);
+    if (!departmentId) {
+      if (principal.kind === 'agent') throw unprocessable('Unknown agent', { errors: [{ path: 'to.agentId', message: 'No such agent' }] });
+      throw notFound('Agent');
+    }
+    authorizeDepartment(principal, await department(db, departmentId), departmentId, 'Agent');
+    return { kind: 'direct', departmentId, agentIds: [to.agentId] };
+  }
+  if ('departmentId' in to) {
+    const dept = authorizeDepartment(principal, await department(db, to.departmentId), to.departmentId, 'Department');
+    const all = await members(db, dept.id);
+    if (to.mode === 'all') return { kind: 'department', departmentId: dept.id, agentIds: all.map((a) => a.id) };
+    return { kind: 'department', departmentId: dept.id, agentIds: pickOne(dept, all) };
+  }
+  if ('topic' in to) {
+    // Topics are opt-in: only subscribers receive, so any sender allowed to message may publish.
+    authorize(principal, 'message:send');
+    return { kind: 'topic', room: `topic:${to.topic}` };
+  }
+  authorize(principal, 'message:send');
+  // Everyone means every department: only principals that see every department may do it.
+  if (!isGlobal(principal)) throw forbidden('Only organisation-wide roles may broadcast to every agent');
+  return { kind: 'broadcast', room: null };
+}
+
+/** mode: one — by the department's strategy, preferring agents connected to this process (live load). */
+function pickOne(dept: DepartmentRow, online: Candidate[]): string[] {
+  const local = presence()
+    .all()
+    .filter((a) => a.departmentId === dept.id && !a.draining);
+  const pool = local.length ? local : online;
+  if (!pool.length) throw unprocessable(`No agent of ${dept.name} is online`, { errors: [{ path: 'to.departmentId', message: 'No online agent' }] });
+  const s = cache().strategies;
+  const [first] = s.rank((dept.loadBalancingStrategy ?? 'round-robin') as Strategy, dept.id, pool);
+  s.picked(dept.id, first.id);
+  return [first.id];
+}

@@ -1,0 +1,45 @@
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '@/db/client';
+import { roles, users, type Role } from '@/db/schema/auth';
+import { audit } from '../audit/log';
+import { authorize, type Principal } from '../auth/rbac';
+import { env } from '../env';
+import { readSetting, writeSetting } from '../settings/store';
+
+const KEY = 'security.mfaRequiredRoles';
+
+export const mfaPolicySchema = z.object({ requiredRoles: z.array(z.enum(roles)).max(roles.length) }).strict();
+export type MfaPolicy = z.infer<typeof mfaPolicySchema>;
+
+/** The roles that must use MFA (empty when MFA is switched off with ENABLE_MFA=false). */
+export async function mfaRequiredRoles(db: Db): Promise<Role[]> {
+  if (!env().ENABLE_MFA) return [];
+  const value = await readSetting<unknown>(db, KEY, []);
+  const parsed = z.array(z.enum(roles)).safeParse(value);
+  return parsed.success ? parsed.data : [];
+}
+
+export async function mfaRequiredFor(db: Db, role: Role): Promise<boolean> {
+  return (await mfaRequiredRoles(db)).includes(role);
+}
+
+export async function getMfaPolicy(db: Db, principal: Principal): Promise<MfaPolicy & { mfaAvailable: boolean }> {
+  authorize(principal, 'user:read');
+  return { requiredRoles: await mfaRequiredRoles(db), mfaAvailable: env().ENABLE_MFA };
+}
+
+export async function setMfaPolicy(db: Db, principal: Principal, input: MfaPolicy): Promise<MfaPolicy> {
+  authorize(principal, 'settings:update');
+  const requiredRoles = [...new Set(input.requiredRoles)];
+  await writeSetting(db, KEY, requiredRoles, principal.id);
+  await audit(db, principal, { action: 'settings.mfa-policy', targetType: 'setting', targetId: KEY, detail: { requiredRoles } });
+  return { requiredRoles };
+}
+
+/** True while a user whose role must use MFA hasn't enrolled: the console shows only the enrolment page. */
+export async function mustEnrolMfa(db: Db, principal: Principal): Promise<boolean> {
+  if (principal.kind !== 'user' || !(await mfaRequiredFor(db, principal.role))) return false;
+  const [row] = await db.select({ mfaEnabled: users.mfaEnabled }).from(users).where(eq(users.id, principal.id)).limit(1);
+  return !!row && !row.mfaEnabled;
+}

@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { apiTokens } from '@/db/schema/auth';
+import { audit } from '../audit/log';
+import { API_TOKEN_PREFIX } from '../auth/principal';
+import { authorize, matches, type Principal } from '../auth/rbac';
+import { randomToken, sha256 } from '../auth/secret';
+import { forbidden, notFound, unprocessable } from '../errors';
+import type { CreateTokenInput } from './schemas';
+
+type TokenRow = typeof apiTokens.$inferSelect;
+
+export type PublicToken = {
+  id: string;
+  name: string;
+  permissions: string[] | null;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+  createdAt: string;
+};
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+export const toPublicToken = (r: TokenRow): PublicToken => ({
+  id: r.id,
+  name: r.name,
+  permissions: r.permissions,
+  expiresAt: iso(r.expiresAt),
+  lastUsedAt: iso(r.lastUsedAt),
+  revokedAt: iso(r.revokedAt),
+  createdAt: r.createdAt.toISOString(),
+});
+
+/** Tokens belong to users: an agent (or a token narrowed without token:own) can't mint more. */
+function assertMayOwnTokens(principal: Principal): void {
+  if (principal.kind === 'agent') throw forbidden('Agents cannot own API tokens');
+  authorize(principal, 'token:own');
+}
+
+export async function listApiTokens(db: Db, principal: Principal, opts: { includeRevoked?: boolean } = {}): Promise<{ items: PublicToken[]; nextCursor: null }> {
+  assertMayOwnTokens(principal);
+  const rows = await db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.userId, principal.id), opts.includeRevoked ? undefined : isNull(apiTokens.revokedAt)))
+    .orderBy(desc(apiTokens.createdAt))
+    .limit(500);
+  return { items: rows.map(toPublicToken), nextCursor: null };
+}
+
+/**
+ * The secret is returned here once and stored only as a sha256 hash. A token may be narrowed to
+ * some of the creator's permissions, never widened: asking for more is refused, not trimmed.
+ */
+export async function createApiToken(db: Db, principal: Principal, input: CreateTokenInput): Promise<PublicToken & { token: string }> {
+  assertMayOwnTokens(principal);
+  // A token can't mint tokens: a leaked short-lived or narrowed token would otherwise make itself
+  // a lasting one. New tokens come from a signed-in session or an access token.
+  if (principal.kind === 'api-token') throw forbidden('API tokens cannot create API tokens; sign in to make one');
+  const permissions = input.permissions ? [...new Set(input.permissions)] : null;
+  if (permissions) {
+    const exceeding = permissions.filter((p) => !principal.permissions.some((o) => matches(o, p)));
+    if (exceeding.length) throw unprocessable('A token cannot have rights its owner lacks', { exceeding });
+  }
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
+  if (expiresAt && expiresAt.getTime() <= Date.now()) throw unprocessable('expiresAt is in the past');
+  const id = randomUUID();
+  const secret = randomToken(32);
+  const [row] = await db
+    .insert(apiTokens)
+    .values({ id, userId: principal.id, name: input.name, secretHash: sha256(secret), permissions, expiresAt })
+    .returning();
+  await audit(db, principal, { action: 'token.create', targetType: 'api-token', targetId: id, detail: { name: input.name, permissions, expiresAt: iso(expiresAt) } });
+  return { ...toPublicToken(row), token: `${API_TOKEN_PREFIX}${id}_${secret}` };
+}
+
+/** Owners revoke their own tokens; a super-admin may revoke anyone's. */
+export async function revokeApiToken(db: Db, principal: Principal, id: string): Promise<void> {
+  assertMayOwnTokens(principal);
+  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.id, id)).limit(1);
+  if (!row || (row.userId !== principal.id && principal.role !== 'super-admin')) throw notFound('Token');
+  if (!row.revokedAt) await db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, id));
+  await audit(db, principal, { action: 'token.revoke', targetType: 'api-token', targetId: id, detail: { name: row.name, owner: row.userId } });
+}

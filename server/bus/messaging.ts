@@ -1,0 +1,221 @@
+import type { Namespace, Socket } from 'socket.io';
+import { getDb } from '@/db/client';
+import type { Principal } from '@/lib/auth/rbac';
+import type { Envelope } from '@/lib/bus/envelope';
+import { invalidateMembers } from '@/lib/bus/recipients';
+import { publishSchema, sendSchema, topicSchema } from '@/lib/bus/schemas';
+import { sendMessage } from '@/lib/bus/send';
+import { count, setLiveGauges } from '@/lib/bus/stats';
+import { busTransport, setBusTransport } from '@/lib/bus/transport';
+import { env } from '@/lib/env';
+import { conflict } from '@/lib/errors';
+import { runtimeState } from '@/lib/health';
+import { MemoryBuffer, RedisBuffer, type MessageBuffer } from './buffer';
+import { busRedis } from './redis';
+import { handle } from './socket-handler';
+import { log } from '@/lib/log';
+
+/** How long a recipient has to acknowledge, and how often an unacknowledged message is re-sent. */
+export const ACK_TIMEOUT_MS = 5_000;
+export const RETRIES = 2;
+const MAX_TOPICS_PER_SOCKET = 100;
+
+type Ack = { agentId?: string } | undefined;
+
+/**
+ * Delivery over Socket.IO rooms: `agent:<id>` and `dept:<id>` (joined by the agents namespace) and
+ * `topic:<name>`. Addressed messages (direct, department) are acknowledged: what is not acked is
+ * re-sent, and an agent connected nowhere gets the message from its buffer on reconnect.
+ * Topic and broadcast messages go to the room's current members only (subscriptions end with the
+ * connection), without acknowledgements: that fan-out is what the bus is fast at.
+ */
+export function attachMessaging(nsp: Namespace): void {
+  const redis = busRedis();
+  const size = env().MESSAGE_BUFFER_SIZE;
+  const buffer: MessageBuffer = redis ? new RedisBuffer(redis.client, size, redis.prefix) : new MemoryBuffer(size);
+  const state = bus();
+  state.nsp = nsp;
+  state.buffer = buffer;
+
+  // A buffer write that fails (Redis down) is a lost message: counted, never silent.
+  const stash = (agentId: string, e: Envelope) =>
+    void buffer.push(agentId, e).catch((err) => {
+      count.lost(1);
+      logError(err);
+    });
+
+  const toAgents = (e: Envelope, agentIds: string[], attempt = 0) => {
+    if (!agentIds.length) return;
+    // Agents whose buffer is being replayed on this process queue behind it, to keep order.
+    const replaying = agentIds.filter((a) => state.replaying.has(a));
+    for (const a of replaying) state.replaying.get(a)!.push(e);
+    const live = replaying.length ? agentIds.filter((a) => !state.replaying.has(a)) : agentIds;
+    if (!live.length) return;
+    // One recipient with one socket on this process (the common case): emit on the socket itself,
+    // which skips the adapter's broadcast-with-ack bookkeeping (and, with Redis, a round trip).
+    if (live.length === 1) {
+      const room = nsp.adapter.rooms.get(`agent:${live[0]}`);
+      if (room?.size === 1) {
+        const socket = nsp.sockets.get(room.values().next().value!);
+        if (socket) {
+          socket.timeout(ACK_TIMEOUT_MS).emit('message', e, (err: Error | null) => {
+            if (!err) {
+              const now = Date.now();
+              count.acked(now - e.sentAt);
+              count.deliveries(1, now);
+            } else if (attempt < RETRIES) {
+              count.retry();
+              toAgents(e, live, attempt + 1);
+            } else stash(live[0], e);
+          });
+          return;
+        }
+      }
+    }
+    nsp
+      .to(live.map((a) => `agent:${a}`))
+      .timeout(ACK_TIMEOUT_MS)
+      .emit('message', e, (err: Error | null, responses: Ack[]) => {
+        const now = Date.now();
+        const acked = new Set<string>();
+        for (const r of responses ?? []) if (r && typeof r.agentId === 'string') acked.add(r.agentId);
+        // A single recipient that answered at all is delivered, whatever it put in its ack.
+        if (live.length === 1 && (responses?.length ?? 0) > 0) acked.add(live[0]);
+        for (let i = 0; i < acked.size; i++) count.acked(now - e.sentAt);
+        count.deliveries(acked.size, now);
+        const missing = live.filter((a) => !acked.has(a));
+        if (!missing.length) return;
+        if (!err) {
+          // Every connected socket answered: the rest are connected nowhere. Keep it for them.
+          for (const a of missing) stash(a, e);
+        } else if (attempt < RETRIES) {
+          count.retry();
+          toAgents(e, missing, attempt + 1);
+        } else {
+          for (const a of missing) stash(a, e);
+        }
+      });
+  };
+
+  setBusTransport({
+    toAgents: (e, agentIds) => toAgents(e, agentIds),
+    toRoom: (e, room, exceptAgentId) => {
+      const target = room === '*' ? nsp : nsp.to(room);
+      const op = exceptAgentId ? target.except(`agent:${exceptAgentId}`) : target;
+      op.emit('message', e);
+      // This process's share; other processes' members are reached by the adapter, uncounted here.
+      const members = room === '*' ? nsp.sockets.size : (nsp.adapter.rooms.get(room)?.size ?? 0);
+      const reached = Math.max(0, members - senderSocketsIn(nsp, room, exceptAgentId));
+      count.deliveries(reached);
+      return reached;
+    },
+  });
+
+  setLiveGauges({
+    connections: () => nsp.sockets.size,
+    bufferDepth: () => buffer.depth(),
+    redis: () => runtimeState().bus.redis,
+    topics: () =>
+      [...nsp.adapter.rooms.entries()]
+        .filter(([name]) => name.startsWith('topic:'))
+        .map(([name, ids]) => ({ name: name.slice(6), subscribers: ids.size }))
+        .sort((a, b) => b.subscribers - a.subscribers),
+  });
+}
+
+/**
+ * Called once per agent connection by the agents namespace: the messaging events, and the replay
+ * of what was buffered while the agent was away, in order, before anything newer.
+ */
+export function registerMessaging(socket: Socket, principal: Principal): void {
+  const db = getDb();
+  const agentId = principal.id;
+  invalidateMembers(principal.departmentIds[0]);
+  socket.on('disconnect', () => invalidateMembers(principal.departmentIds[0]));
+
+  handle(socket, 'send', sendSchema, (p) => sendMessage(db, principal, p, 'socket'));
+  handle(socket, 'publish', publishSchema, (p) => sendMessage(db, principal, { to: { topic: p.topic }, type: p.type, data: p.data }, 'socket'));
+  handle(socket, 'subscribe', topicSchema, async ({ topic }) => {
+    const joined = [...socket.rooms].filter((r) => r.startsWith('topic:')).length;
+    if (joined >= MAX_TOPICS_PER_SOCKET && !socket.rooms.has(`topic:${topic}`)) {
+      throw conflict(`At most ${MAX_TOPICS_PER_SOCKET} topics per connection`);
+    }
+    await socket.join(`topic:${topic}`);
+    return { topic, subscribed: true };
+  });
+  handle(socket, 'unsubscribe', topicSchema, async ({ topic }) => {
+    await socket.leave(`topic:${topic}`);
+    return { topic, subscribed: false };
+  });
+
+  void replay(socket, agentId).catch(logError);
+}
+
+async function replay(socket: Socket, agentId: string) {
+  const state = bus();
+  if (!state.buffer || state.replaying.has(agentId)) return;
+  const queued: Envelope[] = [];
+  state.replaying.set(agentId, queued);
+  try {
+    const all = await state.buffer.drain(agentId);
+    const unacked: Envelope[] = [];
+    const acks = all.map(
+      (e) =>
+        new Promise<void>((resolve) => {
+          socket.timeout(ACK_TIMEOUT_MS).emit('message', e, (err: Error | null) => {
+            if (err) unacked.push(e);
+            else {
+              count.acked(Date.now() - e.sentAt);
+              count.deliveries(1);
+              count.bufferedDelivered();
+            }
+            resolve();
+          });
+        }),
+    );
+    // Messages that arrived for this agent while the buffer was read go after it.
+    handOver(agentId, queued);
+    await Promise.all(acks);
+    if (unacked.length) {
+      unacked.sort((a, b) => all.indexOf(a) - all.indexOf(b));
+      await state.buffer.unshift(agentId, unacked);
+    }
+  } finally {
+    // Also when reading the buffer failed: what was held back still goes out.
+    handOver(agentId, queued);
+  }
+}
+
+function handOver(agentId: string, queued: Envelope[]) {
+  const state = bus();
+  if (state.replaying.get(agentId) !== queued) return;
+  state.replaying.delete(agentId);
+  if (queued.length) deliverLater(agentId, queued);
+}
+
+/** Re-enters the normal path for messages held back during a replay (emitted after the replay's, so in order). */
+function deliverLater(agentId: string, envs: Envelope[]) {
+  const t = busTransport();
+  for (const e of envs) t?.toAgents(e, [agentId]);
+}
+
+function senderSocketsIn(nsp: Namespace, room: string, agentId?: string): number {
+  if (!agentId) return 0;
+  const mine = nsp.adapter.rooms.get(`agent:${agentId}`);
+  if (room === '*') return mine?.size ?? 0;
+  const members = nsp.adapter.rooms.get(room);
+  if (!members || !mine) return 0;
+  let n = 0;
+  for (const id of mine) if (members.has(id)) n++;
+  return n;
+}
+
+type BusState = { nsp?: Namespace; buffer?: MessageBuffer; replaying: Map<string, Envelope[]> };
+function bus(): BusState {
+  const g = globalThis as { __ecsBusState?: BusState };
+  return (g.__ecsBusState ??= { replaying: new Map() });
+}
+
+function logError(err: unknown) {
+  log().error({ err }, 'bus error');
+}
