@@ -33,6 +33,12 @@ describe('typed REST client', () => {
     expect(task).toMatchObject({ title: 'ship it', priority: 'high' });
     expect((await ecs.tasks.get(task.id)).id).toBe(task.id);
 
+    await ecs.registerDepartmentCoordinator('engineering', { username: 'eng-lead', password: 'Corr3ct-Horse-Battery-Staple!' }, ['code-review']);
+    expect((await ecs.departments.get('engineering')).capabilities).toContain('code-review');
+    const lead = new EcsClient({ baseUrl: h.url });
+    expect((await lead.login('eng-lead', 'Corr3ct-Horse-Battery-Staple!')).user).toMatchObject({ role: 'department-coordinator', departmentIds: ['engineering'] });
+    expect(await ecs.audit.exportCsv({ action: 'task.*' })).toMatch(/^.*action/);
+
     const status = await ecs.getDepartmentStatus('engineering');
     expect(status.agents.total).toBeGreaterThanOrEqual(1);
     expect(await ecs.hasPermission('task:create', 'engineering')).toBe(true);
