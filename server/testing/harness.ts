@@ -24,13 +24,18 @@ export async function startHarness(opts: { loops?: boolean; port?: number; redis
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const entry = table.find((r) => r.pattern.test(url.pathname));
-      if (!entry) return void res.writeHead(404).end();
+      if (!entry) return void problem(res, 404, 'Not Found', 'No such route');
       let mod = modules.get(entry.file);
       if (!mod) modules.set(entry.file, (mod = (await import(entry.file)) as Record<string, Handler>));
       const handler = mod[req.method ?? 'GET'];
-      if (!handler) return void res.writeHead(405).end();
+      if (!handler) return void problem(res, 405, 'Method Not Allowed', `${req.method} is not served here`);
       const m = entry.pattern.exec(url.pathname)!;
-      const params = Object.fromEntries(entry.params.map((p, i) => [p, decodeURIComponent(m[i + 1])]));
+      let params: Record<string, string>;
+      try {
+        params = Object.fromEntries(entry.params.map((p, i) => [p, decodeURIComponent(m[i + 1])]));
+      } catch {
+        return void problem(res, 400, 'Bad Request', 'Malformed URL escape');
+      }
       const response = await handler(await toRequest(req, url), { params: Promise.resolve(params) });
       res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
       res.end(Buffer.from(await response.arrayBuffer()));
@@ -69,4 +74,8 @@ async function toRequest(req: IncomingMessage, url: URL): Promise<Request> {
   const chunks: Buffer[] = [];
   if (hasBody) for await (const c of req) chunks.push(c as Buffer);
   return new Request(url, { method: req.method, headers, body: hasBody ? Buffer.concat(chunks) : undefined });
+}
+
+function problem(res: import('node:http').ServerResponse, status: number, title: string, detail: string) {
+  res.writeHead(status, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'about:blank', title, status, detail }));
 }
