@@ -15,6 +15,7 @@ const items = [
   { href: '/users', label: 'Users' },
   { href: '/tokens', label: 'API tokens' },
   { href: '/portal', label: 'Portal' },
+  { href: '/docs/api', label: 'API' },
 ];
 
 export function Nav() {

@@ -5,9 +5,10 @@ import { seed } from '@/db/seed';
 import { env } from '@/lib/env';
 import { ensureAuthSecret } from '@/lib/auth/secret';
 import { runtimeState } from '@/lib/health';
+import { log as logger } from '@/lib/log';
 
 /** Settings, secret, database, migrations and seed: everything the doors need before they open. */
-export async function bootCore(log: (msg: string) => void = console.log): Promise<DbHandle> {
+export async function bootCore(log: (msg: string) => void = (msg) => logger().info(msg)): Promise<DbHandle> {
   const e = env();
   ensureAuthSecret(e.DATA_DIR);
   const handle = await openDb({ url: e.DATABASE_URL, dataDir: path.join(e.DATA_DIR, 'pglite') });

@@ -9,8 +9,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
+import { log as logger } from '@/lib/log';
 
-const log = (m: string) => console.log(`[ecs cluster] ${m}`);
+const log = (m: string) => logger().info({ cluster: true }, m);
 const argv = process.argv.slice(2);
 const flag = argv.indexOf('--workers');
 const workers = Number(flag >= 0 ? argv[flag + 1] : (process.env.CLUSTER_WORKERS ?? 2));

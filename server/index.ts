@@ -9,9 +9,10 @@ import { registerAgentsNamespace } from './bus/agents-namespace';
 import { startLoops } from './loops';
 import { startDemoFleet } from './demo';
 import { handleMetricsRequest } from './http/metrics-endpoint';
+import { log as logger } from '@/lib/log';
 import { attachRedis } from './bus/redis';
 
-const log = (msg: string) => console.log(`[ecs] ${msg}`);
+const log = (msg: string) => logger().info(msg);
 
 async function main() {
   const e = env();
@@ -68,6 +69,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error('[ecs] failed to start:', err);
+  logger().fatal({ err }, 'failed to start');
   process.exit(1);
 });

@@ -17,6 +17,10 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const health = await checkHealth();
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
+      {/* First tab stop: keyboard and screen-reader users jump past the navigation. */}
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
       <aside className="border-b border-slate-200 bg-white p-3 md:w-56 md:border-b-0 md:border-r dark:border-slate-800 dark:bg-slate-900">
         <p className="mb-3 px-3 text-sm font-bold tracking-tight">ECS Console</p>
         <Nav />
@@ -42,7 +46,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             </button>
           </form>
         </header>
-        <main className="p-6">{children}</main>
+        <main id="main" tabIndex={-1} className="p-6 focus:outline-none">
+          {children}
+        </main>
       </div>
     </div>
   );

@@ -3,6 +3,7 @@ import { AppError } from '../errors';
 import { OutOfScope, type Principal } from '../auth/rbac';
 import { detectDeniedBurst } from '../security/detect';
 import { audit } from './log';
+import { log } from '../log';
 
 /** A refusal worth recording: a missing permission (403) or an id outside the caller's departments. */
 export function isDenial(err: unknown): err is AppError {
@@ -31,6 +32,6 @@ export async function auditDenied(db: Db, principal: Principal | undefined, err:
     });
     await detectDeniedBurst(db, principal);
   } catch (e) {
-    console.error('[ecs] could not audit a denied attempt', e);
+    log().error({ err: e }, 'could not audit a denied attempt');
   }
 }

@@ -11,6 +11,7 @@ import { recordSecurityEvent } from '../security/events';
 import { detectLoginFailure, detectNewIpLogin } from '../security/detect';
 import { mfaRequiredFor } from '../security/mfa-policy';
 import { recordLockout, recordLogin } from '../metrics/record';
+import { log } from '../log';
 
 // Failed logins per IP: 30 per 5 minutes, then 429 (credential stuffing comes from few IPs).
 const ipFailures = new RateLimiter(30, 5 * 60_000);
@@ -97,4 +98,4 @@ async function failed(db: Db, actor: { kind: 'user'; id: string; name: string; i
 }
 
 // Detection must never turn a login answer into a 500.
-const logDetectError = (err: unknown) => console.error('[ecs] threat detection failed', err);
+const logDetectError = (err: unknown) => log().error({ err }, 'threat detection failed');

@@ -1,5 +1,6 @@
 import { ZodError } from 'zod';
 import { AppError, type FieldProblem } from '../errors';
+import { log } from '../log';
 
 export type Problem = {
   type: string;
@@ -32,7 +33,7 @@ export function toProblem(err: unknown): Problem {
 
 export function problemResponse(err: unknown, requestId?: string): Response {
   const problem = toProblem(err);
-  if (problem.status >= 500 && problem.status !== 503) console.error('[ecs] unhandled error', requestId, err);
+  if (problem.status >= 500 && problem.status !== 503) log().error({ err, requestId }, 'unhandled error');
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
   if (requestId) headers['x-request-id'] = requestId;
   if (err instanceof AppError && typeof err.extra.retryAfter === 'number') headers['retry-after'] = String(err.extra.retryAfter);

@@ -11,6 +11,7 @@ import { authSecret } from '../auth/secret';
 import { auditDenied } from '../audit/denied';
 import { problemResponse, zodProblems } from './problem';
 import { clientIp, queryObject, readJsonBody, requestId } from './request';
+import { log, withLogContext } from '../log';
 
 type Schema = z.ZodType;
 type Out<S> = S extends Schema ? z.output<S> : undefined;
@@ -37,6 +38,16 @@ type Options<B extends Schema | undefined, Q extends Schema | undefined, P exten
   status?: number;
   /** Honour an Idempotency-Key header: the same key and body answer the stored result once more. */
   idempotent?: boolean;
+  /** For the OpenAPI document (lib/http/openapi.ts); the path and method name it otherwise. */
+  summary?: string;
+  /** Documents the success body; not enforced at run time. */
+  response?: Schema;
+};
+
+/** What the OpenAPI generator reads off each exported handler, so the document can't drift from validation. */
+export type RouteMeta = Options<Schema | undefined, Schema | undefined, Schema | undefined>;
+export type RouteHandler = ((req: Request, segment?: { params?: Promise<Record<string, string | string[]>> }) => Promise<Response>) & {
+  readonly meta: RouteMeta;
 };
 
 /**
@@ -47,8 +58,16 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
   opts: Options<B, Q, P>,
   handler: (ctx: RouteContext<Out<B>, Out<Q>, Out<P>>) => Promise<unknown>,
 ) {
-  return async (req: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+  const handle = async (req: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     const id = requestId(req);
+    return withLogContext({ requestId: id }, () => run(req, segment, id));
+  };
+  const run = async (req: Request, segment: { params?: Promise<Record<string, string | string[]>> } | undefined, id: string): Promise<Response> => {
+    const started = performance.now();
+    const done = (res: Response) => {
+      log().info({ method: req.method, path: new URL(req.url).pathname, status: res.status, ms: Math.round(performance.now() - started) }, 'request');
+      return res;
+    };
     let principal: Principal | undefined;
     try {
       const db = getDb();
@@ -58,24 +77,29 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
       const params = parseParams(opts.params, (await segment?.params) ?? {});
       const query = parse(opts.query, queryObject(req), 'query');
       const raw = opts.body ? await readJsonBody(req) : undefined;
+      // Debug only, and scrubbed of credentials by lib/log.ts like every other line.
+      log().debug({ query, body: raw }, 'request input');
       const body = opts.body ? parse(opts.body, raw ?? {}, 'body') : undefined;
       const key = opts.idempotent ? req.headers.get('idempotency-key') : null;
       if (key) {
         const replay = await findReplay(db, principal, key, raw);
-        if (replay) return json(replay.response, replay.status, id, { 'idempotent-replayed': 'true' });
+        if (replay) return done(json(replay.response, replay.status, id, { 'idempotent-replayed': 'true' }));
       }
       const ctx = { req, db, principal, body, query, params, ip, requestId: id, idempotencyKey: key ?? undefined } as RouteContext<Out<B>, Out<Q>, Out<P>>;
       const result = await handler(ctx);
-      if (result instanceof Response) return result;
+      if (result instanceof Response) return done(result);
       const status = result === undefined ? 204 : (opts.status ?? 200);
       if (key && status < 300) await storeReplay(db, principal, key, new URL(req.url).pathname, raw, status, result ?? null);
-      return status === 204 ? new Response(null, { status, headers: { 'x-request-id': id } }) : json(result, status, id);
+      return done(status === 204 ? new Response(null, { status, headers: { 'x-request-id': id } }) : json(result, status, id));
     } catch (err) {
       // Every refused attempt is audited here, once, whatever lib/ function refused it.
       if (principal) await auditDenied(getDb(), principal, err, { door: 'rest', method: req.method, path: new URL(req.url).pathname });
-      return problemResponse(err, id);
+      return done(problemResponse(err, id));
     }
   };
+  // Non-enumerable, so Next's export checks and spreading handlers see a plain function.
+  Object.defineProperty(handle, 'meta', { value: Object.freeze({ ...opts }), enumerable: false });
+  return handle as RouteHandler;
 }
 
 export function json(data: unknown, status = 200, reqId?: string, extra: Record<string, string> = {}): Response {

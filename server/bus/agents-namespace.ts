@@ -16,6 +16,7 @@ import { toTask } from '@/lib/tasks/service';
 import { agentBeat, agentLost, agentOnline } from './agent-presence';
 import { agentHandshake, type SocketData } from './handshake';
 import { handle } from './socket-handler';
+import { log } from '@/lib/log';
 import { attachMessaging, registerMessaging } from './messaging';
 
 export type AgentsNamespace = { nsp: Namespace; drain: () => Promise<void>; lose: (agentId: string, reason: string) => Promise<void> };
@@ -118,5 +119,5 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
 }
 
 function logError(err: unknown) {
-  console.error('[ecs] agents namespace:', err);
+  log().error({ err }, 'agents namespace error');
 }

@@ -2,6 +2,7 @@ import type { Envelope } from '@/lib/bus/envelope';
 import { count } from '@/lib/bus/stats';
 
 import type { Redis } from './redis';
+import { log } from '@/lib/log';
 
 /** Messages older than this are not delivered on reconnect: they are counted as expired instead. */
 export const BUFFER_TTL_MS = 10 * 60_000;
@@ -128,5 +129,5 @@ function warnOverflow(agentId: string) {
   const last = warned.get(agentId) ?? 0;
   if (Date.now() - last < 60_000) return;
   warned.set(agentId, Date.now());
-  console.warn(`[ecs] bus: buffer full for agent ${agentId}; oldest messages dropped (counted in bus stats)`);
+  log().warn({ agentId }, 'bus buffer full; oldest messages dropped (counted in bus stats)');
 }

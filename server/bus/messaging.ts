@@ -13,6 +13,7 @@ import { runtimeState } from '@/lib/health';
 import { MemoryBuffer, RedisBuffer, type MessageBuffer } from './buffer';
 import { busRedis } from './redis';
 import { handle } from './socket-handler';
+import { log } from '@/lib/log';
 
 /** How long a recipient has to acknowledge, and how often an unacknowledged message is re-sent. */
 export const ACK_TIMEOUT_MS = 5_000;
@@ -216,5 +217,5 @@ function bus(): BusState {
 }
 
 function logError(err: unknown) {
-  console.error('[ecs] bus:', err);
+  log().error({ err }, 'bus error');
 }

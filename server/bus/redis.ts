@@ -2,6 +2,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import type { Server } from 'socket.io';
 import { runtimeState } from '@/lib/health';
+import { log } from '@/lib/log';
 
 const makeClient = (url: string) => createClient({ url });
 export type Redis = ReturnType<typeof makeClient>;
@@ -19,7 +20,7 @@ export async function attachRedis(io: Server, url: string, prefix = process.env.
   const health = runtimeState().bus;
   for (const c of [pub, sub]) {
     c.on('error', (err: Error) => {
-      if (health.redis !== 'down') console.error('[ecs] redis:', err.message);
+      if (health.redis !== 'down') log().error({ err: err.message }, 'redis error');
       health.redis = 'down';
     });
     c.on('ready', () => (health.redis = pub.isReady && sub.isReady ? 'up' : health.redis));

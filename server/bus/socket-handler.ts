@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import { toProblem, zodProblems } from '@/lib/http/problem';
+import { log, withLogContext } from '@/lib/log';
 import { getDb } from '@/db/client';
 import { auditDenied } from '@/lib/audit/denied';
 import type { SocketData } from './handshake';
@@ -13,7 +15,11 @@ export type Ack = (reply: unknown) => void;
  * payload never throws past here, so the socket stays up.
  */
 export function handle<S extends z.ZodType>(socket: Socket, event: string, schema: S, fn: (payload: z.output<S>) => Promise<unknown>) {
-  socket.on(event, async (payload: unknown, ack?: unknown) => {
+  // Each event gets its own request id, carried into lib/ so its log lines can be followed like an HTTP request's.
+  socket.on(event, (payload: unknown, ack?: unknown) =>
+    withLogContext({ requestId: randomUUID(), event, socketId: socket.id }, () => onEvent(payload, ack)),
+  );
+  const onEvent = async (payload: unknown, ack?: unknown) => {
     const reply = typeof ack === 'function' ? (ack as Ack) : typeof payload === 'function' ? (payload as Ack) : undefined;
     const parsed = schema.safeParse(typeof payload === 'function' ? undefined : payload);
     if (!parsed.success) {
@@ -27,8 +33,8 @@ export function handle<S extends z.ZodType>(socket: Socket, event: string, schem
       // Refusals on the socket are audited like REST ones (auditDenied ignores anything else).
       await auditDenied(getDb(), (socket.data as Partial<SocketData>).principal, err, { door: 'socket', path: event });
       const problem = toProblem(err);
-      if (problem.status >= 500 && problem.status !== 503) console.error(`[ecs] socket ${event} failed`, err);
+      if (problem.status >= 500 && problem.status !== 503) log().error({ err, event }, 'socket event failed');
       reply?.({ ok: false, error: problem });
     }
-  });
+  };
 }

@@ -1,3 +1,5 @@
+import { log } from '@/lib/log';
+
 /**
  * Runs `fn` every `ms`, never overlapping itself; a failure is logged and the next run backs off
  * (up to 30 s) so a database outage doesn't flood the log.
@@ -13,7 +15,7 @@ export function every(name: string, ms: number, fn: () => Promise<unknown>): () 
       failures = 0;
     } catch (err) {
       failures++;
-      if (failures === 1 || failures % 10 === 0) console.error(`[ecs] loop ${name} failed (${failures}x):`, (err as Error).message);
+      if (failures === 1 || failures % 10 === 0) log().error({ loop: name, failures, err: (err as Error).message }, 'loop failed');
     }
     if (!stopped) timer = setTimeout(tick, failures ? Math.min(30_000, ms * 2 ** failures) : ms);
   };

@@ -4,6 +4,7 @@ import { publishLive } from '@/lib/live';
 import { runAutoscale } from '@/lib/resources/autoscale';
 import { checkCapacityAlerts, sampleUtilisation } from '@/lib/resources/monitor';
 import { runRebalance } from '@/lib/resources/rebalance';
+import { log } from '@/lib/log';
 
 /**
  * Every RESOURCE_CHECK_INTERVAL: auto-scale (when AUTO_SCALING), sample utilisation, raise and
@@ -33,7 +34,7 @@ function every(ms: number, name: string, fn: () => Promise<unknown>): () => void
     if (running) return;
     running = true;
     fn()
-      .catch((err) => console.error(`[resources] ${name} failed:`, err instanceof Error ? err.message : err))
+      .catch((err) => log().error({ loop: `resources.${name}`, err: err instanceof Error ? err.message : err }, 'loop failed'))
       .finally(() => {
         running = false;
       });

@@ -27,11 +27,11 @@ export default async function DepartmentsPage() {
               </div>
               <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{d.description}</p>
               <dl className="mt-3 grid grid-cols-2 gap-1 text-xs">
-                <dt className="text-slate-500">Agent limit</dt>
+                <dt className="text-slate-500 dark:text-slate-400">Agent limit</dt>
                 <dd className="tabular-nums">{d.maxAgents}</dd>
-                <dt className="text-slate-500">Strategy</dt>
+                <dt className="text-slate-500 dark:text-slate-400">Strategy</dt>
                 <dd>{d.loadBalancingStrategy}</dd>
-                <dt className="text-slate-500">Resources</dt>
+                <dt className="text-slate-500 dark:text-slate-400">Resources</dt>
                 <dd>{d.resourceTypes.join(', ') || '—'}</dd>
               </dl>
             </li>

@@ -75,7 +75,7 @@ export default async function PortalPage() {
               <div className="card overflow-x-auto">
                 <h3 className="mb-2 font-semibold">Agents</h3>
                 {agentLists[i].items.length === 0 ? (
-                  <p className="text-sm text-slate-500">No agents yet.</p>
+                  <p className="text-sm text-slate-500 dark:text-slate-400">No agents yet.</p>
                 ) : (
                   <table className="table" data-testid={`portal-agents-${d.id}`}>
                     <thead>
@@ -102,7 +102,7 @@ export default async function PortalPage() {
               <div className="card overflow-x-auto">
                 <h3 className="mb-2 font-semibold">Latest tasks</h3>
                 {taskLists[i].items.length === 0 ? (
-                  <p className="text-sm text-slate-500">No tasks yet.</p>
+                  <p className="text-sm text-slate-500 dark:text-slate-400">No tasks yet.</p>
                 ) : (
                   <table className="table" data-testid={`portal-tasks-${d.id}`}>
                     <thead>
@@ -127,7 +127,7 @@ export default async function PortalPage() {
               <div className="card">
                 <h3 className="mb-2 font-semibold">Open alerts</h3>
                 {s.alerts.length === 0 ? (
-                  <p className="text-sm text-slate-500">None.</p>
+                  <p className="text-sm text-slate-500 dark:text-slate-400">None.</p>
                 ) : (
                   <ul className="space-y-1 text-sm">
                     {s.alerts.map((a) => (

@@ -23,10 +23,11 @@ export function LiveSecurityAlerts() {
   return (
     <section className="card" aria-live="polite" data-testid="live-alerts">
       <h2 className="mb-2 font-semibold">
-        Live <span className={`ml-1 inline-block h-2 w-2 rounded-full ${connected ? 'bg-emerald-500' : 'bg-slate-400'}`} aria-label={connected ? 'connected' : 'disconnected'} />
+        Live <span className={`ml-1 inline-block h-2 w-2 rounded-full ${connected ? 'bg-emerald-500' : 'bg-slate-400'}`} aria-hidden="true" />
+        <span className="sr-only">{connected ? 'connected' : 'disconnected'}</span>
       </h2>
       {alerts.length === 0 ? (
-        <p className="text-sm text-slate-500">New security events appear here as they happen.</p>
+        <p className="text-sm text-slate-500 dark:text-slate-400">New security events appear here as they happen.</p>
       ) : (
         <ul className="space-y-1 text-sm">
           {alerts.map((a) => (

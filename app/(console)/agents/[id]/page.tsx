@@ -26,7 +26,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{agent.name}</h1>
         <Badge value={agent.status} />
-        <span className="text-sm text-slate-500">{agent.connected ? 'connected' : 'not connected'}</span>
+        <span className="text-sm text-slate-500 dark:text-slate-400">{agent.connected ? 'connected' : 'not connected'}</span>
         <LiveRefresh events={['agent:update', 'task:update']} />
       </div>
       <p className="text-sm text-slate-600 dark:text-slate-400">
@@ -51,7 +51,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
       <section className="card overflow-x-auto">
         <h2 className="mb-2 font-semibold">Current tasks</h2>
         {status.currentTasks.length === 0 ? (
-          <p className="text-sm text-slate-500">None right now.</p>
+          <p className="text-sm text-slate-500 dark:text-slate-400">None right now.</p>
         ) : (
           <table className="table">
             <thead>

@@ -34,16 +34,16 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
       </div>
       <section className="card grid gap-2 text-sm sm:grid-cols-2">
         <p>
-          <span className="text-slate-500">Department:</span>{' '}
+          <span className="text-slate-500 dark:text-slate-400">Department:</span>{' '}
           <Link className="underline" href={`/departments/${task.departmentId}`}>
             {task.departmentId}
           </Link>
         </p>
         <p>
-          <span className="text-slate-500">Type:</span> {task.type}
+          <span className="text-slate-500 dark:text-slate-400">Type:</span> {task.type}
         </p>
         <p>
-          <span className="text-slate-500">Agent:</span>{' '}
+          <span className="text-slate-500 dark:text-slate-400">Agent:</span>{' '}
           {task.assignedAgentId ? (
             <Link className="underline" href={`/agents/${task.assignedAgentId}`}>
               {task.assignedAgentId}
@@ -53,14 +53,14 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           )}
         </p>
         <p>
-          <span className="text-slate-500">Attempts:</span> {task.attempts} / {task.maxAttempts}
+          <span className="text-slate-500 dark:text-slate-400">Attempts:</span> {task.attempts} / {task.maxAttempts}
         </p>
         <p>
-          <span className="text-slate-500">Progress:</span> {Math.round(task.progress * 100)}%
+          <span className="text-slate-500 dark:text-slate-400">Progress:</span> {Math.round(task.progress * 100)}%
         </p>
         {task.parentTaskId && (
           <p>
-            <span className="text-slate-500">Parent:</span>{' '}
+            <span className="text-slate-500 dark:text-slate-400">Parent:</span>{' '}
             <Link className="underline" href={`/tasks/${task.parentTaskId}`}>
               {task.parentTaskId}
             </Link>
@@ -103,9 +103,9 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           {task.events.map((e) => (
             <li key={e.id} className="text-sm">
               <span className="font-medium">{e.type}</span>{' '}
-              <span className="tabular-nums text-slate-500">{new Date(e.at).toLocaleTimeString()}</span>
-              {e.agentId && <span className="text-slate-500"> · agent {e.agentId.slice(0, 8)}</span>}
-              {Object.keys(e.detail).length > 0 && <span className="text-slate-500"> · {JSON.stringify(e.detail)}</span>}
+              <span className="tabular-nums text-slate-500 dark:text-slate-400">{new Date(e.at).toLocaleTimeString()}</span>
+              {e.agentId && <span className="text-slate-500 dark:text-slate-400"> · agent {e.agentId.slice(0, 8)}</span>}
+              {Object.keys(e.detail).length > 0 && <span className="text-slate-500 dark:text-slate-400"> · {JSON.stringify(e.detail)}</span>}
             </li>
           ))}
         </ol>

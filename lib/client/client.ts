@@ -1,0 +1,197 @@
+import type { z } from 'zod';
+import { hasPermission as grants, scopedRoles } from '@/lib/auth/rbac';
+import type { createAgentSchema, listAgentsQuery, updateAgentSchema } from '@/lib/agents/schemas';
+import type { createTaskSchema, listTasksQuery } from '@/lib/tasks/schemas';
+import type { createDepartmentSchema, updateDepartmentSchema } from '@/lib/departments/schemas';
+import type { Department, DepartmentStatus } from '@/lib/departments/service';
+import type { Task } from '@/lib/tasks/service';
+import type { toAgent } from '@/lib/agents/service';
+import type { Role } from '@/db/schema/auth';
+import type { AllocateInput } from '@/lib/resources/schemas';
+import type { AllocationResult } from '@/lib/resources/allocations';
+import type { Availability, DepartmentResources } from '@/lib/resources/service';
+import { EcsApiError, readResponse, withQuery, type Query } from './http';
+
+// Inputs are what a caller sends (before server defaults), so z.input; outputs are the lib/ types.
+export type CreateTaskInput = z.input<typeof createTaskSchema>;
+export type ListTasksQuery = Partial<z.input<typeof listTasksQuery>>;
+export type CreateAgentInput = z.input<typeof createAgentSchema>;
+export type UpdateAgentInput = z.input<typeof updateAgentSchema>;
+export type ListAgentsQuery = Partial<z.input<typeof listAgentsQuery>>;
+export type CreateDepartmentInput = z.input<typeof createDepartmentSchema>;
+export type UpdateDepartmentInput = z.input<typeof updateDepartmentSchema>;
+export type Agent = ReturnType<typeof toAgent>;
+export type { Department, DepartmentStatus, Task, AllocateInput, AllocationResult, Availability, DepartmentResources };
+export type Page<T> = { items: T[]; nextCursor: string | null };
+export type TokenPair = { accessToken: string; refreshToken: string; expiresIn: number; user: { id: string; username: string; role: Role; departmentIds: string[] } };
+export type Me = { id: string; kind: string; username: string; role: Role; departmentIds: string[]; permissions: string[] };
+export type ResourceAmounts = Partial<Record<string, number>>;
+export type MessageTarget = { agentId: string } | { departmentId: string; mode?: 'all' | 'one' } | { topic: string } | { broadcast: true };
+
+export type EcsClientOptions = {
+  baseUrl: string;
+  /** An access token or API token; or call login(). */
+  token?: string;
+  refreshToken?: string;
+  /** Called after a refresh, so a caller (the CLI) can store the new pair. */
+  onTokens?: (t: { accessToken: string; refreshToken?: string }) => void;
+  fetch?: typeof fetch;
+};
+
+export type RequestOptions = { query?: Query; body?: unknown; headers?: Record<string, string>; idempotencyKey?: string };
+
+/**
+ * Typed REST client for /api/v1. Resource methods (`tasks.create`, `agents.list`, …) plus the
+ * design's programmatic names (`assignTask`, `allocateAgentToDepartment`, …) over the same calls.
+ */
+export class EcsClient {
+  readonly baseUrl: string;
+  token?: string;
+  private refresh?: string;
+  private me?: Me;
+  private readonly fetchFn: typeof fetch;
+
+  constructor(private readonly opts: EcsClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.token = opts.token;
+    this.refresh = opts.refreshToken;
+    this.fetchFn = opts.fetch ?? fetch;
+  }
+
+  /** Any call; throws EcsApiError on a non-2xx answer. A 401 with a refresh token refreshes once and retries. */
+  async request<T = unknown>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
+    const send = () => {
+      const headers: Record<string, string> = { accept: 'application/json', ...o.headers };
+      if (this.token) headers.authorization = `Bearer ${this.token}`;
+      if (o.body !== undefined) headers['content-type'] = 'application/json';
+      if (o.idempotencyKey) headers['idempotency-key'] = o.idempotencyKey;
+      return this.fetchFn(this.baseUrl + withQuery(path, o.query), { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
+    };
+    let res = await send();
+    if (res.status === 401 && this.refresh && !path.startsWith('/api/v1/auth/')) {
+      await this.refreshToken();
+      res = await send();
+    }
+    return readResponse<T>(res);
+  }
+
+  private get = <T>(path: string, query?: Query) => this.request<T>('GET', path, { query });
+  private post = <T>(path: string, body?: unknown, idempotencyKey?: string) => this.request<T>('POST', path, { body: body ?? {}, idempotencyKey });
+
+  /** Follows nextCursor through every page of a list. */
+  async *paginate<T>(path: string, query: Query = {}): AsyncGenerator<T> {
+    let cursor: string | null | undefined;
+    do {
+      const page = await this.get<Page<T>>(path, { ...query, cursor: cursor ?? undefined });
+      yield* page.items;
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+
+  // ── auth ────────────────────────────────────────────────────────────────
+  async login(username: string, password: string, otp?: string): Promise<TokenPair> {
+    const pair = await this.post<TokenPair>('/api/v1/auth/token', { username, password, ...(otp ? { otp } : {}) });
+    this.token = pair.accessToken;
+    this.refresh = pair.refreshToken;
+    this.me = undefined;
+    return pair;
+  }
+
+  /** Rotates the refresh token (the old one stops working) and keeps the new pair. */
+  async refreshToken(refreshToken = this.refresh): Promise<TokenPair> {
+    if (!refreshToken) throw new EcsApiError(401, { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'No refresh token: log in again' });
+    const pair = await this.post<TokenPair>('/api/v1/auth/refresh', { refreshToken });
+    this.token = pair.accessToken;
+    this.refresh = pair.refreshToken;
+    this.opts.onTokens?.({ accessToken: pair.accessToken, refreshToken: pair.refreshToken });
+    return pair;
+  }
+
+  logout = (everywhere = false) => this.post<void>('/api/v1/auth/logout', { ...(this.refresh ? { refreshToken: this.refresh } : {}), everywhere });
+  whoami = async () => (this.me = await this.get<Me>('/api/v1/me'));
+
+  /** Whether the signed-in caller holds `permission` (wildcards honoured), optionally inside a department. */
+  async hasPermission(permission: string, departmentId?: string): Promise<boolean> {
+    const me = this.me ?? (await this.whoami());
+    if (!grants(me, permission)) return false;
+    return !departmentId || !scopedRoles.has(me.role) || me.departmentIds.includes(departmentId);
+  }
+
+  // ── resources of the API ────────────────────────────────────────────────
+  readonly departments = {
+    list: () => this.get<Page<Department>>('/api/v1/departments'),
+    get: (id: string) => this.get<Department>(`/api/v1/departments/${enc(id)}`),
+    create: (input: CreateDepartmentInput, idempotencyKey?: string) => this.post<Department>('/api/v1/departments', input, idempotencyKey),
+    update: (id: string, input: UpdateDepartmentInput) => this.request<Department>('PATCH', `/api/v1/departments/${enc(id)}`, { body: input }),
+    delete: (id: string) => this.request<void>('DELETE', `/api/v1/departments/${enc(id)}`),
+    status: (id: string) => this.get<DepartmentStatus>(`/api/v1/departments/${enc(id)}/status`),
+    resources: (id: string) => this.get<DepartmentResources>(`/api/v1/departments/${enc(id)}/resources`),
+    addCoordinator: (id: string, body: { username: string; password: string }) => this.post<unknown>(`/api/v1/departments/${enc(id)}/coordinators`, body),
+  };
+
+  readonly agents = {
+    list: (q: ListAgentsQuery = {}) => this.get<Page<Agent>>('/api/v1/agents', q as Query),
+    all: (q: ListAgentsQuery = {}) => this.paginate<Agent>('/api/v1/agents', q as Query),
+    get: (id: string) => this.get<Agent>(`/api/v1/agents/${enc(id)}`),
+    create: (input: CreateAgentInput, idempotencyKey?: string) =>
+      this.post<{ agent: Agent; credentials: { agentId: string; secret: string } }>('/api/v1/agents', input, idempotencyKey),
+    update: (id: string, input: UpdateAgentInput) => this.request<Agent>('PATCH', `/api/v1/agents/${enc(id)}`, { body: input }),
+    retire: (id: string) => this.request<unknown>('DELETE', `/api/v1/agents/${enc(id)}`),
+    status: (id: string) => this.get<unknown>(`/api/v1/agents/${enc(id)}/status`),
+    release: (id: string) => this.post<unknown>(`/api/v1/agents/${enc(id)}/release`),
+  };
+
+  readonly tasks = {
+    list: (q: ListTasksQuery = {}) => this.get<Page<Task>>('/api/v1/tasks', q as Query),
+    all: (q: ListTasksQuery = {}) => this.paginate<Task>('/api/v1/tasks', q as Query),
+    get: (id: string) => this.get<Task & { events: unknown[] }>(`/api/v1/tasks/${enc(id)}`),
+    create: (input: CreateTaskInput, idempotencyKey?: string) => this.post<Task>('/api/v1/tasks', input, idempotencyKey),
+    cancel: (id: string) => this.post<Task>(`/api/v1/tasks/${enc(id)}/cancel`),
+    retry: (id: string) => this.post<Task>(`/api/v1/tasks/${enc(id)}/retry`),
+  };
+
+  readonly resources = {
+    list: () => this.get<unknown>('/api/v1/resources'),
+    check: (departmentId: string, resources: ResourceAmounts) => this.post<Availability>('/api/v1/resources/check', { departmentId, resources }),
+    allocate: (body: AllocateInput, idempotencyKey?: string) => this.post<AllocationResult>('/api/v1/allocations', body, idempotencyKey),
+    release: (allocationId: string) => this.request<unknown>('DELETE', `/api/v1/allocations/${enc(allocationId)}`),
+  };
+
+  readonly audit = {
+    list: (q: Query = {}) => this.get<Page<Record<string, unknown>>>('/api/v1/audit', q),
+    exportCsv: (q: Query = {}) => this.get<string>('/api/v1/audit/export', q),
+  };
+
+  readonly metrics = {
+    history: (q: Query) => this.get<unknown>('/api/v1/metrics/history', q),
+  };
+
+  send = (to: MessageTarget, type: string, data: unknown) => this.post<{ id: string; recipients: number }>('/api/v1/messages', { to, type, data });
+
+  // ── the design's programmatic API, by its own names ──────────────────────
+  /** Registers a user with the department-coordinator role on that department. */
+  async registerDepartmentCoordinator(departmentId: string, credentials: { username: string; password: string }, capabilities: string[] = []) {
+    const coordinator = await this.departments.addCoordinator(departmentId, credentials);
+    // Capabilities belong to the department in this system; new ones are added to it.
+    if (capabilities.length) {
+      const dept = await this.departments.get(departmentId);
+      const merged = [...new Set([...dept.capabilities, ...capabilities])];
+      if (merged.length !== dept.capabilities.length) await this.departments.update(departmentId, { capabilities: merged });
+    }
+    return coordinator;
+  }
+  allocateAgentToDepartment = (departmentId: string, agentSpec: Omit<CreateAgentInput, 'departmentId'>) => this.agents.create({ ...agentSpec, departmentId });
+  assignTask = (taskSpec: CreateTaskInput) => this.tasks.create(taskSpec);
+  getDepartmentStatus = (id: string) => this.departments.status(id);
+  getSystemStatus = () => this.get<Record<string, unknown>>('/api/v1/status');
+  checkResourceAvailability = (departmentId: string, resources: ResourceAmounts) => this.resources.check(departmentId, resources);
+  allocateResources = (agentId: string, resources: AllocateInput['resources'], opts: Omit<AllocateInput, 'agentId' | 'resources'> = {}) => this.resources.allocate({ agentId, resources, ...opts });
+  releaseResources = (allocationId: string) => this.resources.release(allocationId);
+  getDepartmentResources = (departmentId: string) => this.departments.resources(departmentId);
+  sendToAgent = (agentId: string, type: string, data: unknown) => this.send({ agentId }, type, data);
+  sendToDepartment = (departmentId: string, type: string, data: unknown, mode: 'all' | 'one' = 'all') => this.send({ departmentId, mode }, type, data);
+  broadcast = (type: string, data: unknown) => this.send({ broadcast: true }, type, data);
+  publish = (topic: string, data: unknown, type = 'event') => this.send({ topic }, type, data);
+}
+
+const enc = encodeURIComponent;
