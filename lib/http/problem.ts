@@ -25,6 +25,8 @@ export function toProblem(err: unknown): Problem {
   if (err instanceof ZodError) {
     return { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'Invalid input', errors: zodProblems(err) };
   }
+  const rejected = dbRejection(err);
+  if (rejected) return rejected;
   if (isDbUnavailable(err)) {
     return { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'Database busy or unavailable; retry shortly' };
   }
@@ -41,8 +43,29 @@ export function problemResponse(err: unknown, requestId?: string): Response {
   return new Response(JSON.stringify(problem), { status: problem.status, headers });
 }
 
+function dbCode(err: unknown): string | undefined {
+  const e = err as { code?: unknown; cause?: { code?: unknown } };
+  const code = typeof e?.cause?.code === 'string' ? e.cause.code : e?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * The safety net behind zod: a value Postgres refuses (a NUL byte, a lone surrogate in JSON, a
+ * number out of range: SQLSTATE class 22) or a constraint it enforces (class 23) came from the
+ * client, so it is a 4xx, never a 500.
+ */
+function dbRejection(err: unknown): Problem | undefined {
+  const code = dbCode(err);
+  if (!code) return undefined;
+  if (code.startsWith('22')) return { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'A value was refused by the database (for example a NUL character or a number out of range)' };
+  if (code === '23505') return { type: 'about:blank', title: 'Conflict', status: 409, detail: 'That already exists' };
+  if (code === '23503') return { type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: 'It refers to something that does not exist' };
+  if (code.startsWith('23')) return { type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: 'A database constraint refused the change' };
+  return undefined;
+}
+
 function isDbUnavailable(err: unknown): boolean {
-  const code = (err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
+  const code = dbCode(err);
   // Connection trouble, shutdown, too many clients, or a deadlock that outlived its retries: transient.
   return ['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', '57P01', '57P03', '53300', '08006', '08001', '40P01', '40001'].includes(code ?? '');
 }

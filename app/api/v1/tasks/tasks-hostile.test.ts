@@ -1,0 +1,28 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { request } from '@/db/testing/http';
+import { makeUser } from '@/db/testing/users';
+import { POST } from './route';
+
+let t: TestDb;
+let token: string;
+beforeAll(async () => {
+  t = await createTestDb();
+  token = (await makeUser(t.db, 'super-admin')).token;
+});
+afterAll(() => t.drop());
+
+describe('POST /api/v1/tasks with values Postgres refuses', () => {
+  // Regression: the fuzz suite found these answered 500 (SQLSTATE 22021 / 22P05 from Postgres).
+  it.each([
+    ['a NUL byte in the title', { title: 'a\u0000b' }],
+    ['a NUL byte inside the JSON payload', { payload: { note: 'x\u0000y' } }],
+    ['a lone surrogate inside the JSON payload', { payload: { note: '\ud800' } }],
+  ])('answers 400 problem+json for %s, and creates nothing', async (_name, extra) => {
+    const res = await POST(request('POST', '/api/v1/tasks', { token, body: { title: 'ok', departmentId: 'sales', type: 'hostile', ...extra } }));
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const list = await t.db.query.tasks.findMany({ where: (tk, { eq }) => eq(tk.type, 'hostile') });
+    expect(list).toHaveLength(0);
+  });
+});
