@@ -1,31 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { resetEnvCache } from '@/lib/env';
-import type { AgentClient } from '@/lib/agent-sdk/client';
-import { startHarness, type Harness } from './testing/harness';
-import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from './sim/fleet';
+import { fleetSuite } from './testing/suite';
+import { rowsOf } from '@/db/testing/rows';
+import { sleep, spawnAgent, waitFor } from './sim/fleet';
 
-let t: TestDb;
-let h: Harness;
-let api: ApiClient;
-const fleet: AgentClient[] = [];
+const s = fleetSuite('chaos-admin-pw-1');
 
 beforeAll(async () => {
-  process.env.HEARTBEAT_INTERVAL = '200';
-  resetEnvCache();
-  t = await createTestDb({ adminPassword: 'chaos-admin-pw-1' });
-  h = await startHarness();
-  api = await apiAs(h.url, 'admin', 'chaos-admin-pw-1');
-  await api.call('PATCH', '/api/v1/departments/engineering', { maxAgents: 1000 });
-});
-
-afterAll(async () => {
-  fleet.forEach((c) => c.stop());
-  await h.close();
-  await t.drop();
-  delete process.env.HEARTBEAT_INTERVAL;
-  resetEnvCache();
+  await s.api.call('PATCH', '/api/v1/departments/engineering', { maxAgents: 1000 });
 });
 
 // The full 1000 on Postgres (CI); the embedded single-connection PGlite runs a smaller round.
@@ -40,8 +22,8 @@ describe('agents killed at random', () => {
       return { by: 'fleet' };
     };
     const spawn = async () => {
-      const c = await spawnAgent(h.url, api, { departmentId: 'engineering', specialization: 'backend', maxConcurrentTasks: 5 }, handler);
-      fleet.push(c);
+      const c = await spawnAgent(s.h.url, s.api, { departmentId: 'engineering', specialization: 'backend', maxConcurrentTasks: 5 }, handler);
+      s.clients.push(c);
       return c;
     };
     for (let i = 0; i < 6; i++) await spawn();
@@ -52,7 +34,7 @@ describe('agents killed at random', () => {
     const chaos = (async () => {
       while (!stop) {
         await sleep(150);
-        const live = fleet.filter((c) => c.socket.connected);
+        const live = s.clients.filter((c) => c.socket.connected);
         const victim = live[Math.floor(Math.random() * live.length)];
         if (!victim) continue;
         if (Math.random() < 0.5) {
@@ -69,26 +51,26 @@ describe('agents killed at random', () => {
     for (let i = 0; i < TASKS; i += 50) {
       await Promise.all(
         Array.from({ length: 50 }, (_, j) =>
-          api.call('POST', '/api/v1/tasks', { title: `chaos ${i + j}`, departmentId: 'engineering', type: 'chaos', requirements: { specialization: 'backend' }, maxAttempts: 100 }),
+          s.api.call('POST', '/api/v1/tasks', { title: `chaos ${i + j}`, departmentId: 'engineering', type: 'chaos', requirements: { specialization: 'backend' }, maxAttempts: 100 }),
         ),
       );
     }
     const count = async (status: string) =>
-      rows<{ n: number }>(await t.db.execute(sql`select count(*)::int as n from tasks where type = 'chaos' and status = ${status}`))[0].n;
+      rowsOf<{ n: number }>(await s.t.db.execute(sql`select count(*)::int as n from tasks where type = 'chaos' and status = ${status}`))[0].n;
     await waitFor(async () => (await count('completed')) === TASKS, 150_000, 250);
     stop = true;
     await chaos;
 
     expect(kills + drops).toBeGreaterThan(5);
-    const [events] = rows<{ completions: number; tasks: number; twice: number }>(
-      await t.db.execute(sql`select count(*)::int as completions, count(distinct task_id)::int as tasks,
+    const [events] = rowsOf<{ completions: number; tasks: number; twice: number }>(
+      await s.t.db.execute(sql`select count(*)::int as completions, count(distinct task_id)::int as tasks,
         (select count(*)::int from (select task_id from task_events e join tasks t2 on t2.id = e.task_id
           where t2.type = 'chaos' and e.type = 'completed' group by task_id having count(*) > 1) x) as twice
         from task_events e join tasks t on t.id = e.task_id where t.type = 'chaos' and e.type = 'completed'`),
     );
     expect(events).toEqual({ completions: TASKS, tasks: TASKS, twice: 0 });
-    const [agentSum] = rows<{ n: number; active: number }>(
-      await t.db.execute(sql`select sum(completed_count)::int as n, sum(active_tasks)::int as active from agents where department_id = 'engineering'`),
+    const [agentSum] = rowsOf<{ n: number; active: number }>(
+      await s.t.db.execute(sql`select sum(completed_count)::int as n, sum(active_tasks)::int as active from agents where department_id = 'engineering'`),
     );
     expect(agentSum.n).toBe(TASKS);
     expect(await count('pending')).toBe(0);
@@ -96,6 +78,3 @@ describe('agents killed at random', () => {
   });
 });
 
-function rows<T>(r: unknown): T[] {
-  return Array.isArray(r) ? (r as T[]) : ((r as { rows: T[] }).rows ?? []);
-}

@@ -1,35 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { resetEnvCache } from '@/lib/env';
-import type { AgentClient } from '@/lib/agent-sdk/client';
-import { startHarness, type Harness } from './testing/harness';
-import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from './sim/fleet';
+import { fleetSuite } from './testing/suite';
+import { rowsOf } from '@/db/testing/rows';
+import { sleep, spawnAgent, waitFor } from './sim/fleet';
 
-let t: TestDb;
-let h: Harness;
-let api: ApiClient;
-const clients: AgentClient[] = [];
+const s = fleetSuite('preempt-admin-pw-1');
 
 beforeAll(async () => {
-  process.env.HEARTBEAT_INTERVAL = '200';
-  resetEnvCache();
-  t = await createTestDb({ adminPassword: 'preempt-admin-pw-1' });
-  h = await startHarness();
-  api = await apiAs(h.url, 'admin', 'preempt-admin-pw-1');
   // A small pool, so two tasks can't both hold it.
-  await t.db.execute(sql`update resource_pools set capacity = 10, guaranteed = 10, maximum = 10 where department_id = 'research' and type = 'compute'`);
+  await s.t.db.execute(sql`update resource_pools set capacity = 10, guaranteed = 10, maximum = 10 where department_id = 'research' and type = 'compute'`);
 });
 
-afterAll(async () => {
-  clients.forEach((c) => c.stop());
-  await h.close();
-  await t.drop();
-  delete process.env.HEARTBEAT_INTERVAL;
-  resetEnvCache();
-});
-
-const getTask = async (id: string) => (await api.call('GET', `/api/v1/tasks/${id}`)).body;
+const getTask = async (id: string) => (await s.api.call('GET', `/api/v1/tasks/${id}`)).body;
 const held = (id: string) => waitFor(async () => ['assigned', 'running'].includes((await getTask(id)).status), 30_000);
 
 describe('dispatch with resources', () => {
@@ -44,17 +26,17 @@ describe('dispatch with resources', () => {
       });
       return tk.title;
     };
-    for (let i = 0; i < 2; i++) clients.push(await spawnAgent(h.url, api, { departmentId: 'research', specialization: 'ml' }, handler));
+    for (let i = 0; i < 2; i++) s.clients.push(await spawnAgent(s.h.url, s.api, { departmentId: 'research', specialization: 'ml' }, handler));
     const need = { requirements: { resources: { compute: 8 } } };
-    const low = (await api.call('POST', '/api/v1/tasks', { title: 'low', departmentId: 'research', type: 'train', priority: 'low', ...need })).body;
+    const low = (await s.api.call('POST', '/api/v1/tasks', { title: 'low', departmentId: 'research', type: 'train', priority: 'low', ...need })).body;
     await held(low.id);
-    const [pool] = rows<{ allocated: number }>(await t.db.execute(sql`select allocated from resource_pools where department_id = 'research' and type = 'compute'`));
+    const [pool] = rowsOf<{ allocated: number }>(await s.t.db.execute(sql`select allocated from resource_pools where department_id = 'research' and type = 'compute'`));
     expect(pool.allocated).toBe(8);
 
-    const medium = (await api.call('POST', '/api/v1/tasks', { title: 'medium', departmentId: 'research', type: 'train', priority: 'medium', ...need })).body;
+    const medium = (await s.api.call('POST', '/api/v1/tasks', { title: 'medium', departmentId: 'research', type: 'train', priority: 'medium', ...need })).body;
     expect(medium.status).toBe('pending'); // no resources, and medium never preempts
 
-    const critical = (await api.call('POST', '/api/v1/tasks', { title: 'critical', departmentId: 'research', type: 'train', priority: 'critical', ...need })).body;
+    const critical = (await s.api.call('POST', '/api/v1/tasks', { title: 'critical', departmentId: 'research', type: 'train', priority: 'critical', ...need })).body;
     // The hand-out may finish in a concurrent dispatch pass just after the create answers.
     await held(critical.id);
     const lowNow = await getTask(low.id);
@@ -70,7 +52,7 @@ describe('dispatch with resources', () => {
     await waitFor(async () => gates.has('low') && seen.filter((s) => s === 'low').length === 2, 30_000);
     gates.get('low')!();
     await waitFor(async () => (await getTask(low.id)).status === 'completed', 30_000);
-    const [after] = rows<{ allocated: number }>(await t.db.execute(sql`select allocated from resource_pools where department_id = 'research' and type = 'compute'`));
+    const [after] = rowsOf<{ allocated: number }>(await s.t.db.execute(sql`select allocated from resource_pools where department_id = 'research' and type = 'compute'`));
     expect(after.allocated).toBe(0);
     await sleep(10);
   });
@@ -88,11 +70,11 @@ describe('dispatch with resources', () => {
       }
       return null;
     };
-    for (let i = 0; i < 2; i++) clients.push(await spawnAgent(h.url, api, { departmentId: 'research', specialization: 'data-science' }, hold));
+    for (let i = 0; i < 2; i++) s.clients.push(await spawnAgent(s.h.url, s.api, { departmentId: 'research', specialization: 'data-science' }, hold));
     const need = { requirements: { specialization: 'data-science', resources: { compute: 8 } }, priority: 'critical' };
-    const first = (await api.call('POST', '/api/v1/tasks', { title: 'c1', departmentId: 'research', type: 'x', ...need })).body;
+    const first = (await s.api.call('POST', '/api/v1/tasks', { title: 'c1', departmentId: 'research', type: 'x', ...need })).body;
     await held(first.id);
-    const second = (await api.call('POST', '/api/v1/tasks', { title: 'c2', departmentId: 'research', type: 'x', ...need })).body;
+    const second = (await s.api.call('POST', '/api/v1/tasks', { title: 'c2', departmentId: 'research', type: 'x', ...need })).body;
     await sleep(300);
     expect((await getTask(second.id)).status).toBe('pending');
     expect(['assigned', 'running']).toContain((await getTask(first.id)).status);
@@ -103,6 +85,3 @@ describe('dispatch with resources', () => {
   });
 });
 
-function rows<T>(r: unknown): T[] {
-  return Array.isArray(r) ? (r as T[]) : ((r as { rows: T[] }).rows ?? []);
-}

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '@/db/testing/rows';
 import { sql } from 'drizzle-orm';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { setDbHandle } from '@/db/client';
@@ -38,10 +39,6 @@ describe('hash-chained audit log', () => {
   });
 });
 
-// postgres.js returns an array, PGlite an object with rows.
-function rowsOf<T>(r: unknown): T[] {
-  return Array.isArray(r) ? (r as T[]) : ((r as { rows: T[] }).rows ?? []);
-}
 
 describe('chaining after the write', () => {
   it('chains rows written inside a transaction that commits, and never those of one that rolls back', async () => {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { rowsOf } from '@/db/testing/rows';
 import { sql } from 'drizzle-orm';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { verifyAuditChain } from '@/lib/audit/log';
@@ -128,7 +129,7 @@ describe('crash safety', () => {
     await creator;
     expect(created).toBe(TASKS);
 
-    const one = async <T>(q: ReturnType<typeof sql>) => rows<T>(await t.db.execute(q))[0];
+    const one = async <T>(q: ReturnType<typeof sql>) => rowsOf<T>(await t.db.execute(q))[0];
     await waitFor(async () => (await one<{ n: number }>(sql`select count(*)::int as n from tasks where type = 'crash' and status = 'completed'`)).n === TASKS, 200_000, 500);
 
     const counts = await one<{ tasks: number; distinct_titles: number; completions: number; twice: number }>(sql`
@@ -151,6 +152,3 @@ describe('crash safety', () => {
   });
 });
 
-function rows<T>(r: unknown): T[] {
-  return Array.isArray(r) ? (r as T[]) : ((r as { rows: T[] }).rows ?? []);
-}
