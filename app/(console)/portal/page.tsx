@@ -8,6 +8,7 @@ import { requirePrincipal } from '@/app/_lib/session';
 import { Badge } from '@/components/badge';
 import { EmptyState } from '@/components/empty-state';
 import { StatTile } from '@/components/stat-tile';
+import { PoolTable } from '@/components/pool-table';
 
 /**
  * The coordinator portal: only the caller's departments, through the same lib/ calls (and so the
@@ -51,26 +52,7 @@ export default async function PortalPage() {
             <div className="grid gap-4 lg:grid-cols-2">
               <div className="card overflow-x-auto">
                 <h3 className="mb-2 font-semibold">Resource pools</h3>
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">Kind</th>
-                      <th scope="col">Allocated</th>
-                      <th scope="col">Capacity</th>
-                      <th scope="col">Available</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {s.resources.map((r) => (
-                      <tr key={r.type}>
-                        <td>{r.type}</td>
-                        <td className="tabular-nums">{r.allocated}</td>
-                        <td className="tabular-nums">{r.capacity}</td>
-                        <td className="tabular-nums">{r.available}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <PoolTable pools={s.resources} />
               </div>
               <div className="card overflow-x-auto">
                 <h3 className="mb-2 font-semibold">Agents</h3>

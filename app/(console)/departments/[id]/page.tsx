@@ -10,6 +10,7 @@ import { departmentLeaderboard } from '@/lib/metrics/leaderboard';
 import { snapshot } from '@/lib/metrics/snapshot';
 import { LiveTiles } from '../../_monitoring/live-tiles';
 import { ChartsPanel } from '../../_monitoring/charts-panel';
+import { PoolTable } from '@/components/pool-table';
 
 export default async function DepartmentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -94,26 +95,7 @@ export default async function DepartmentPage({ params }: { params: Promise<{ id:
         </div>
         <div className="card overflow-x-auto">
           <h2 className="mb-2 font-semibold">Resource pools</h2>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Kind</th>
-                <th scope="col">Allocated</th>
-                <th scope="col">Capacity</th>
-                <th scope="col">Use</th>
-              </tr>
-            </thead>
-            <tbody>
-              {status.resources.map((r) => (
-                <tr key={r.type}>
-                  <td>{r.type}</td>
-                  <td className="tabular-nums">{r.allocated}</td>
-                  <td className="tabular-nums">{r.capacity}</td>
-                  <td className="tabular-nums">{(r.utilisation * 100).toFixed(1)}%</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <PoolTable pools={status.resources} />
         </div>
       </section>
     </div>
