@@ -23,8 +23,15 @@ export async function openDb(opts: OpenOptions): Promise<DbHandle> {
     const sql = postgres(opts.url, {
       max: opts.max ?? 10,
       onnotice: () => {},
-      connect_timeout: 5,
+      // Seconds a new connection may take before its queries fail (CONNECT_TIMEOUT → 503): a
+      // dead or blackholed database must turn into a quick 503, not a hung request.
+      connect_timeout: Number(process.env.DB_CONNECT_TIMEOUT) || 3,
       idle_timeout: 60,
+      // postgres.js waits out its reconnect backoff before even dialling, with no timer on the
+      // queued query: its default grows to 10–20 s after a few failed connects, so a request
+      // during an outage hung that long. Capped at 1 s, a request fails (503) within
+      // connect_timeout + 1 s, and recovery is noticed within a second.
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     });
     const db = drizzle(sql, { schema }) as unknown as Db;
     return { db, engine: 'postgres', close: () => sql.end({ timeout: 5 }) };
