@@ -53,6 +53,10 @@ export class AgentClient {
   private beat?: NodeJS.Timeout;
   private seen = new Set<string>();
   private heartbeatMs: number;
+  /** Set by `server:draining`: the coming server-side disconnect is a restart, not a dismissal. */
+  private rejoinInMs?: number;
+  private rejoinTimer?: NodeJS.Timeout;
+  private stopped = false;
   completed = 0;
   failed = 0;
 
@@ -88,7 +92,22 @@ export class AgentClient {
       if (this.seen.size > 10_000) this.seen.delete(this.seen.values().next().value!);
       opts.onMessage?.(m);
     });
-    this.socket.on('disconnect', () => clearInterval(this.beat));
+    // A server that shuts down gracefully says so before closing the connection. Socket.IO never
+    // reconnects after a server-side disconnect on its own, so the agent does: to the same URL,
+    // where a restarted process (or, behind a balancer, another one) takes it back with its tasks.
+    this.socket.on('server:draining', (info: { reconnectInMs?: number } | undefined) => {
+      this.rejoinInMs = Math.max(0, Math.min(Number(info?.reconnectInMs) || 1000, 30_000));
+    });
+    this.socket.on('disconnect', (reason) => {
+      clearInterval(this.beat);
+      if (reason !== 'io server disconnect' || this.rejoinInMs === undefined || this.stopped) return;
+      const delay = this.rejoinInMs * (0.5 + Math.random());
+      this.rejoinInMs = undefined;
+      this.rejoinTimer = setTimeout(() => {
+        this.rejoinTimer = undefined;
+        if (!this.stopped) this.socket.connect();
+      }, delay);
+    });
   }
 
   get agentId() {
@@ -119,6 +138,8 @@ export class AgentClient {
   }
 
   stop(): void {
+    this.stopped = true;
+    clearTimeout(this.rejoinTimer);
     clearInterval(this.beat);
     for (const c of this.running.values()) c.abort();
     this.socket.disconnect();
@@ -200,7 +221,7 @@ export class AgentClient {
   /** Outcomes matter: retried across a reconnect until acknowledged (the server dedupes). */
   private async emitWithRetry(event: string, payload: unknown): Promise<Ack | undefined> {
     for (let attempt = 0; attempt < 20; attempt++) {
-      if (!this.socket.connected && !this.socket.active) return undefined;
+      if (!this.socket.connected && !this.socket.active && !this.rejoinTimer) return undefined;
       try {
         if (this.socket.connected) return await this.emit(event, payload);
       } catch {
