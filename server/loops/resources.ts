@@ -4,16 +4,17 @@ import { publishLive } from '@/lib/live';
 import { runAutoscale } from '@/lib/resources/autoscale';
 import { checkCapacityAlerts, sampleUtilisation } from '@/lib/resources/monitor';
 import { runRebalance } from '@/lib/resources/rebalance';
-import { log } from '@/lib/log';
+import { every } from './every';
 
 /**
  * Every RESOURCE_CHECK_INTERVAL: auto-scale (when AUTO_SCALING), sample utilisation, raise and
  * clear capacity alerts. Every REBALANCE_INTERVAL: move idle capacity toward queued demand.
- * A pass never overlaps the previous one; a failing pass is logged and the next one tries again.
+ * A pass never overlaps the previous one; failing passes are logged and back off (./every.ts), so a
+ * database outage doesn't flood the log.
  */
 export function startResourceLoops(): () => void {
   const e = env();
-  const check = every(e.RESOURCE_CHECK_INTERVAL, 'resource check', async () => {
+  const check = every('resources.resource check', e.RESOURCE_CHECK_INTERVAL, async () => {
     const db = getDb();
     if (e.AUTO_SCALING) await runAutoscale(db);
     await sampleUtilisation(db);
@@ -21,24 +22,9 @@ export function startResourceLoops(): () => void {
     // Grants made by dispatch don't publish; one push per check keeps open Resources pages current.
     publishLive({ type: 'resource:update', scope: null, data: { sampledAt: new Date().toISOString() } });
   });
-  const rebalance = every(e.REBALANCE_INTERVAL, 'rebalance', () => runRebalance(getDb(), e.ALLOCATION_STRATEGY));
+  const rebalance = every('resources.rebalance', e.REBALANCE_INTERVAL, () => runRebalance(getDb(), e.ALLOCATION_STRATEGY));
   return () => {
     check();
     rebalance();
   };
-}
-
-function every(ms: number, name: string, fn: () => Promise<unknown>): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    fn()
-      .catch((err) => log().error({ loop: `resources.${name}`, err: err instanceof Error ? err.message : err }, 'loop failed'))
-      .finally(() => {
-        running = false;
-      });
-  }, ms);
-  timer.unref();
-  return () => clearInterval(timer);
 }
