@@ -38,6 +38,7 @@ export const envSchema = z.object({
   LOAD_BALANCING_STRATEGY: z
     .enum(['round-robin', 'least-connections', 'weighted', 'capability-match'])
     .default('round-robin'),
+  LOG_FORMAT: z.preprocess(emptyAsUndefined, z.enum(['json', 'pretty']).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).default(12),
   METRICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),

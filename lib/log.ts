@@ -41,7 +41,9 @@ function build(destination?: DestinationStream, lvl = level()): Logger {
   // server's CPU under load (measured in bench/dispatch.ts). pino flushes the buffer on exit.
   const dest =
     destination ??
-    (process.env.NODE_ENV === 'development' ? pretty({ colorize: true, sync: true }) : pino.destination({ sync: false, minLength: 4096 }));
+    (process.env.NODE_ENV === 'development' || process.env.LOG_FORMAT === 'pretty'
+      ? pretty({ colorize: true, sync: true })
+      : pino.destination({ sync: false, minLength: 4096 }));
   return pino(
     {
       level: lvl,

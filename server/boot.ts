@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { openDb, setDbHandle, type DbHandle } from '@/db/client';
+import { lockDataDir } from './data-dir-lock';
 import { migrateDb } from '@/db/migrate';
 import { seed } from '@/db/seed';
 import { env } from '@/lib/env';
@@ -11,14 +12,16 @@ import { log as logger } from '@/lib/log';
 export async function bootCore(log: (msg: string) => void = (msg) => logger().info(msg)): Promise<DbHandle> {
   const e = env();
   ensureAuthSecret(e.DATA_DIR);
-  const handle = await openDb({ url: e.DATABASE_URL, dataDir: path.join(e.DATA_DIR, 'pglite') });
+  const unlock = e.DATABASE_URL ? () => {} : lockDataDir(e.DATA_DIR);
+  const opened = await openDb({ url: e.DATABASE_URL, dataDir: path.join(e.DATA_DIR, 'pglite') });
+  const handle = { ...opened, close: async () => (await opened.close(), unlock()) };
   setDbHandle(handle);
   log(`database: ${handle.engine}${handle.engine === 'pglite' ? ` in ${path.resolve(e.DATA_DIR, 'pglite')}` : ''}`);
   await migrateDb(handle, e.DATABASE_URL);
   const seeded = await seed(handle.db, { adminUsername: e.ECS_ADMIN_USERNAME, adminPassword: e.ECS_ADMIN_PASSWORD });
   if (seeded.departments) log(`seeded ${seeded.departments} departments and ${seeded.pools} resource pools`);
   if (seeded.admin?.generatedPassword) {
-    log(`\n  Bootstrap super-admin created (shown once):\n    username: ${seeded.admin.username}\n    password: ${seeded.admin.generatedPassword}\n`);
+    log(`bootstrap super-admin created (shown once): username ${seeded.admin.username}, password ${seeded.admin.generatedPassword}`);
   } else if (seeded.admin) {
     log(`bootstrap super-admin '${seeded.admin.username}' created from ECS_ADMIN_USERNAME / ECS_ADMIN_PASSWORD`);
   }

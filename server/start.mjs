@@ -30,7 +30,8 @@ if (stale) {
 const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/index.ts')], {
   stdio: 'inherit',
   cwd: root,
-  env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env, NODE_ENV: 'production' },
+  // A person at a terminal reads pretty lines; a supervisor or a pipe gets JSON.
+  env: { NEXT_TELEMETRY_DISABLED: '1', ...(process.stdout.isTTY ? { LOG_FORMAT: 'pretty' } : {}), ...process.env, NODE_ENV: 'production' },
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

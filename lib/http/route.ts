@@ -65,7 +65,7 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
   const run = async (req: Request, segment: { params?: Promise<Record<string, string | string[]>> } | undefined, id: string): Promise<Response> => {
     const started = performance.now();
     const done = (res: Response) => {
-      log().info({ method: req.method, path: new URL(req.url).pathname, status: res.status, ms: Math.round(performance.now() - started) }, 'request');
+      log().debug({ method: req.method, path: new URL(req.url).pathname, status: res.status, ms: Math.round(performance.now() - started) }, 'request');
       return res;
     };
     let principal: Principal | undefined;
