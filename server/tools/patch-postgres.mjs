@@ -1,9 +1,15 @@
-// Run on `npm install` (postinstall). postgres.js (3.4.x) can crash the whole process when a
-// connection closes while a small write is queued: `nextWrite` runs from a setImmediate after
-// `closed()` nulled the socket and throws "Cannot read properties of null (reading 'write')"
-// where nothing can catch it (upstream porsager/postgres#1154, #1208; fix proposed, not released).
-// server/faults/postgres-outage.test.ts hit it when Postgres went away. The guard settles the
-// queued work with CONNECTION_CLOSED (→ 503) instead, like the proposed upstream fix.
+// Run on `npm install` (postinstall). Two ways postgres.js (3.4.x) ends the whole process when
+// connections to Postgres die, each a throw or rejection nothing can catch:
+// 1. `nextWrite` runs from a setImmediate after `closed()` nulled the socket: "Cannot read
+//    properties of null (reading 'write')" (upstream porsager/postgres#1154, #1208; fix proposed,
+//    not released). server/faults/postgres-outage.test.ts hit it. The guard fails the queries whose
+//    bytes were lost with CONNECTION_CLOSED (→ 503). It leaves `initial` alone: a reconnecting
+//    connection needs it to reach the pool's open queue, and failing it (as upstream's proposal
+//    does through error()) left pooled queries waiting forever (server/faults/postgres-flap.test.ts).
+// 2. Every new connection first fetches the array types in an async function whose promise is
+//    dropped: a connection cut during that query is an unhandled rejection (read ECONNRESET).
+//    Found with the connection cut every 20–100 ms. The failure is ignored there: the connection's
+//    close path already fails its queries, and the next connection fetches the types again.
 // Idempotent; writes through a rename so a hard-linked node_modules copy is not changed in place.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,21 +21,38 @@ const guarded =
   '    if (!socket) { // patched by server/tools/patch-postgres.mjs\n' +
   '      nextWriteTimer !== null && clearImmediate(nextWriteTimer)\n' +
   '      chunk = nextWriteTimer = null\n' +
-  "      error(Errors.connection('CONNECTION_CLOSED', options))\n" +
+  "      const err = Errors.connection('CONNECTION_CLOSED', options)\n" +
+  '      query && (queryError(query, err), query = null)\n' +
+  '      while (sent.length) queryError(sent.shift(), err)\n' +
   '      return false\n' +
   '    }\n' +
   '    const x = socket.write(chunk, fn)';
 
+const patches = [
+  { name: 'nextWrite guard', original, patched: guarded },
+  {
+    name: 'array types fetch',
+    original: '        return fetchArrayTypes()\n',
+    patched: '        return fetchArrayTypes().catch(() => {}) // patched by server/tools/patch-postgres.mjs\n',
+  },
+];
+
 for (const dir of ['src', 'cjs/src', 'cf/src']) {
   const file = path.join(root, dir, 'connection.js');
   if (!existsSync(file)) continue;
-  const text = readFileSync(file, 'utf8');
-  if (text.includes(guarded)) continue;
-  if (!text.includes(original)) {
-    console.warn(`patch-postgres: ${file} has changed upstream; check whether the nextWrite guard is still needed`);
-    continue;
+  let text = readFileSync(file, 'utf8');
+  const applied = [];
+  for (const p of patches) {
+    if (text.includes(p.patched)) continue;
+    if (!text.includes(p.original)) {
+      console.warn(`patch-postgres: ${file} has changed upstream; check whether the ${p.name} is still needed`);
+      continue;
+    }
+    text = text.replace(p.original, p.patched);
+    applied.push(p.name);
   }
-  writeFileSync(`${file}.tmp`, text.replace(original, guarded));
+  if (!applied.length) continue;
+  writeFileSync(`${file}.tmp`, text);
   renameSync(`${file}.tmp`, file);
-  console.log(`patch-postgres: guarded nextWrite in ${path.relative(process.cwd(), file)}`);
+  console.log(`patch-postgres: ${applied.join(', ')} in ${path.relative(process.cwd(), file)}`);
 }
