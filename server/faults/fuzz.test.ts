@@ -21,6 +21,8 @@ let api: ApiClient;
 const tokens: (string | undefined)[] = [];
 const known: string[] = [];
 let agentToken = '';
+// Made before the REST round and never named to it, so that round can't retire or limit it.
+let socketAgentToken = '';
 
 beforeAll(async () => {
   t = await createTestDb({ adminPassword: 'fuzz-admin-password-1' });
@@ -30,6 +32,8 @@ beforeAll(async () => {
   const auditor = await makeUser(t.db, 'auditor');
   const agent = (await api.call('POST', '/api/v1/agents', { departmentId: 'marketing', type: 'fuzz', specialization: 'content' })).body;
   agentToken = (await (await fetch(`${h.url}/api/v1/agents/${agent.credentials.agentId}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secret: agent.credentials.secret }) })).json()).accessToken;
+  const spare = (await api.call('POST', '/api/v1/agents', { departmentId: 'sales', type: 'fuzz', specialization: 'sales-ops' })).body;
+  socketAgentToken = (await (await fetch(`${h.url}/api/v1/agents/${spare.credentials.agentId}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secret: spare.credentials.secret }) })).json()).accessToken;
   const task = (await api.call('POST', '/api/v1/tasks', { title: 'fuzz target', departmentId: 'marketing', type: 'fuzz' })).body;
   known.push(agent.credentials.agentId, task.id, 'marketing', 'engineering', coord.id, auditor.id);
   tokens.push(api.token, api.token, api.token, coord.token, auditor.token, agentToken, undefined, 'garbage-token-value-123');
@@ -81,8 +85,11 @@ describe('hostile input', () => {
 
   it('answers 1,000 malformed agent socket events with error acks and keeps the socket up', { timeout: 400_000 }, async () => {
     const r = rng(SEED + 1);
-    const socket = io(`${h.url}/agents`, { transports: ['websocket'], auth: { token: agentToken } });
-    await new Promise<void>((resolve) => socket.once('ready', () => resolve()));
+    const socket = io(`${h.url}/agents`, { transports: ['websocket'], auth: { token: socketAgentToken } });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('ready', () => resolve());
+      setTimeout(() => reject(new Error('the agent socket never became ready')), 15_000);
+    });
     const events = ['heartbeat', 'task:progress', 'task:complete', 'task:fail', 'collaborate', 'send', 'subscribe', 'unsubscribe', 'publish'];
     const bad: string[] = [];
     let last = '';
