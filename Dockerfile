@@ -5,6 +5,8 @@
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci's postinstall patches postgres.js (see the script)
+COPY server/tools/patch-postgres.mjs ./server/tools/
 RUN npm ci --no-audit --no-fund
 
 FROM deps AS build
@@ -17,6 +19,8 @@ RUN npm run build
 FROM node:20-bookworm-slim AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci's postinstall patches postgres.js (see the script)
+COPY server/tools/patch-postgres.mjs ./server/tools/
 # tsx is a runtime dependency: the custom server runs its TypeScript through it.
 RUN npm ci --omit=dev --no-audit --no-fund
 
