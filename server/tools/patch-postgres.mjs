@@ -13,8 +13,9 @@
 // Idempotent; writes through a rename so a hard-linked node_modules copy is not changed in place.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(import.meta.dirname, '../../node_modules/postgres');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node_modules/postgres')  // import.meta.dirname needs Node 20.11; engines say 20.9;
 const original = '  function nextWrite(fn) {\n    const x = socket.write(chunk, fn)';
 const guarded =
   '  function nextWrite(fn) {\n' +
