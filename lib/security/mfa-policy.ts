@@ -1,3 +1,4 @@
+import { findUserById } from '@/db/queries/users';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
@@ -42,4 +43,10 @@ export async function mustEnrolMfa(db: Db, principal: Principal): Promise<boolea
   if (principal.kind !== 'user' || !(await mfaRequiredFor(db, principal.role))) return false;
   const [row] = await db.select({ mfaEnabled: users.mfaEnabled }).from(users).where(eq(users.id, principal.id)).limit(1);
   return !!row && !row.mfaEnabled;
+}
+
+/** The caller's own MFA state, for the enrolment page: enrolled yet, and whether their role must be. */
+export async function myMfaStatus(db: Db, principal: Principal): Promise<{ enrolled: boolean; required: boolean }> {
+  const user = principal.kind === 'agent' ? undefined : await findUserById(db, principal.id);
+  return { enrolled: !!user?.mfaEnabled, required: user ? await mfaRequiredFor(db, user.role) : false };
 }

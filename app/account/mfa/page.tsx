@@ -1,7 +1,6 @@
 import Link from 'next/link';
 import { getDb } from '@/db/client';
-import { findUserById } from '@/db/queries/users';
-import { mfaRequiredFor } from '@/lib/security/mfa-policy';
+import { myMfaStatus } from '@/lib/security/mfa-policy';
 import { env } from '@/lib/env';
 import { requirePrincipal } from '@/app/_lib/session';
 import { MfaEnrolment } from './enrol';
@@ -9,20 +8,19 @@ import { MfaEnrolment } from './enrol';
 export default async function MfaPage({ searchParams }: { searchParams: Promise<{ required?: string }> }) {
   const principal = await requirePrincipal();
   const db = getDb();
-  const user = await findUserById(db, principal.id);
-  const required = user ? await mfaRequiredFor(db, user.role) : false;
+  const { enrolled, required } = await myMfaStatus(db, principal);
   const { required: redirected } = await searchParams;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Two-factor sign-in</h1>
-      {redirected && required && !user?.mfaEnabled && (
+      {redirected && required && !enrolled && (
         <p role="alert" className="card border-amber-300 text-sm text-amber-800 dark:text-amber-300">
           Your role ({principal.role}) must use MFA. Set it up to continue to the console.
         </p>
       )}
       {!env().ENABLE_MFA ? (
         <p className="card text-sm">MFA is switched off on this server (ENABLE_MFA=false).</p>
-      ) : user?.mfaEnabled ? (
+      ) : enrolled ? (
         <p className="card text-sm">
           MFA is on for your account. Lost your device? Ask an administrator to reset it. <Link href="/" className="text-indigo-600 underline">Back to the console</Link>
         </p>
