@@ -20,11 +20,14 @@ const env = {
 };
 
 if (process.env.DATABASE_URL) {
-  const name = `ecs_e2e_${Date.now().toString(36)}`;
+  // One e2e database per base database, made fresh each run (so runs don't pile databases up);
+  // .ci/run drops it with its own at the end.
+  const url = new URL(process.env.DATABASE_URL);
+  const name = `${url.pathname.slice(1).replace(/[^a-z0-9_]/gi, '_') || 'ecs'}_e2e`;
   const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.unsafe(`create database ${name}`);
   await admin.end();
-  const url = new URL(process.env.DATABASE_URL);
   url.pathname = `/${name}`;
   env.DATABASE_URL = url.toString();
 }
