@@ -23,11 +23,14 @@ export async function readJsonBody(req: Request): Promise<unknown> {
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text.trim()) return undefined;
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     throw badRequest('Malformed JSON body');
   }
+  assertJsonDepth(parsed);
+  return parsed;
 }
 
 const tooLarge = () => new AppError(413, 'Content Too Large', `Body over ${MAX_BODY_BYTES} bytes`);
@@ -48,4 +51,20 @@ export function queryObject(req: Request): Record<string, string> {
     out[k] = v;
   });
   return out;
+}
+
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Refuses JSON nested deeper than any real request needs (400), before schemas walk it: a
+ * 2,000-level object once sent schema validation into a recursion that never answered.
+ */
+export function assertJsonDepth(value: unknown, max = MAX_JSON_DEPTH): void {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) throw badRequest(`JSON nested deeper than ${max} levels`);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import { toProblem, zodProblems } from '@/lib/http/problem';
+import { assertJsonDepth } from '@/lib/http/request';
 import { log, withLogContext } from '@/lib/log';
 import { getDb } from '@/db/client';
 import { auditDenied } from '@/lib/audit/denied';
@@ -21,7 +22,14 @@ export function handle<S extends z.ZodType>(socket: Socket, event: string, schem
   );
   const onEvent = async (payload: unknown, ack?: unknown) => {
     const reply = typeof ack === 'function' ? (ack as Ack) : typeof payload === 'function' ? (payload as Ack) : undefined;
-    const parsed = schema.safeParse(typeof payload === 'function' ? undefined : payload);
+    const input = typeof payload === 'function' ? undefined : payload;
+    try {
+      assertJsonDepth(input);
+    } catch (err) {
+      reply?.({ ok: false, error: toProblem(err) });
+      return;
+    }
+    const parsed = schema.safeParse(input);
     if (!parsed.success) {
       reply?.({ ok: false, error: { type: 'about:blank', title: 'Bad Request', status: 400, detail: `Invalid ${event} payload`, errors: zodProblems(parsed.error) } });
       return;
