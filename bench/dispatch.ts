@@ -85,7 +85,7 @@ try {
   const deadline = Date.now() + 30_000;
   while (latencies.length < total - createErrors && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   latencies.sort((a, b) => a - b);
-  const lat = { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] };
+  const lat = { p50: percentile(latencies, 50) ?? NaN, p99: percentile(latencies, 99) ?? NaN, max: latencies[latencies.length - 1] ?? NaN };
 
   // Phase 2: saturation. A backlog appears at once; agents complete instantly; count hand-outs/s.
   progress(`saturation: inserting ${SATURATION_TASKS} tasks`);

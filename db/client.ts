@@ -33,6 +33,7 @@ export async function openDb(opts: OpenOptions): Promise<DbHandle> {
       // connect_timeout + 1 s, and recovery is noticed within a second.
       backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     });
+    preparedByDefault(sql);
     const db = drizzle(sql, { schema }) as unknown as Db;
     return { db, engine: 'postgres', close: () => sql.end({ timeout: 5 }) };
   }
@@ -44,6 +45,30 @@ export async function openDb(opts: OpenOptions): Promise<DbHandle> {
   const client = await PGlite.create(inMemory ? undefined : path.resolve(/*turbopackIgnore: true*/ dir));
   const db = drizzle(client, { schema }) as unknown as Db;
   return { db, engine: 'pglite', close: () => client.close() };
+}
+
+type Unsafe = (query: string, args?: unknown[], options?: Record<string, unknown>) => unknown;
+type Client = { unsafe: Unsafe; begin: (...args: unknown[]) => unknown };
+
+/**
+ * drizzle sends every query unnamed (prepare: false). postgres.js then asks Postgres to describe
+ * each parameterised query before running it (a second round trip) and Postgres parses and plans
+ * it every time. As named statements, cached per connection, both happen once per connection.
+ * The hand-out rate roughly doubled with it (docs/benchmarks.md, dispatch).
+ */
+function preparedByDefault(client: unknown): void {
+  const c = client as Client;
+  const unsafe = c.unsafe;
+  c.unsafe = (query, args, options) => unsafe(query, args, { ...options, prepare: true });
+  const begin = c.begin;
+  // A transaction gets its own client object: prepare there too.
+  c.begin = (...args: unknown[]) => {
+    const fn = args.pop() as (tx: unknown) => unknown;
+    return begin(...args, (tx: unknown) => {
+      preparedByDefault(tx);
+      return fn(tx);
+    });
+  };
 }
 
 type Holder = { handle?: DbHandle };

@@ -15,7 +15,9 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
   u.pathname = `/${name}`;
   const databaseUrl = u.toString();
   const root = path.resolve(import.meta.dirname, '../..');
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/testing/serve-harness.ts'], {
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server alone.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/testing/serve-harness.ts'], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: databaseUrl, ECS_ADMIN_USERNAME: 'admin', ECS_ADMIN_PASSWORD: 'bench-admin-password', DEMO: '0', NODE_ENV: 'production', MAX_CONCURRENT_AGENTS: '100000', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -32,6 +32,16 @@ const guarded =
 const patches = [
   { name: 'nextWrite guard', original, patched: guarded },
   {
+    // 3. No TCP_NODELAY: a second query pipelined onto a connection waited for the server's delayed
+    //    ACK (Nagle), up to 40 ms, with client and Postgres both idle; hand-outs were capped near
+    //    350/s by it (bench/dispatch.ts). Every query here is a small write that should go at once.
+    name: 'TCP no-delay',
+    original: '      keep_alive && socket.setKeepAlive && socket.setKeepAlive(true, 1000 * keep_alive)\n',
+    patched:
+      '      keep_alive && socket.setKeepAlive && socket.setKeepAlive(true, 1000 * keep_alive)\n' +
+      '      socket.setNoDelay && socket.setNoDelay(true) // patched by server/tools/patch-postgres.mjs\n',
+  },
+  {
     name: 'array types fetch',
     original: '        return fetchArrayTypes()\n',
     patched: '        return fetchArrayTypes().catch(() => {}) // patched by server/tools/patch-postgres.mjs\n',
