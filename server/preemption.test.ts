@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { fleetSuite } from './testing/suite';
-import { rowsOf } from '@/db/testing/rows';
+import { rowsOf } from '@/db/rows';
 import { sleep, spawnAgent, waitFor } from './sim/fleet';
 
 const s = fleetSuite('preempt-admin-pw-1');

@@ -1,5 +1,6 @@
 import { getDbHandle, type Db } from '@/db/client';
 import { auditPage, insertAuditRow, type AuditRow } from '@/db/queries/audit';
+import { auditLog } from '@/db/schema/auth';
 import type { Principal } from '../auth/rbac';
 import { GENESIS_HASH, hashAuditRow, rowFields, type AuditFields } from './chain';
 import { chainPending, scheduleChain } from './chain-writer';
@@ -20,7 +21,26 @@ export type Actor = Pick<Principal, 'kind' | 'id' | 'name' | 'ip'> | { kind: 'sy
  * it describes; the row joins the hash chain a moment later (chain-writer.ts).
  */
 export async function audit(db: Db, actor: Actor, entry: AuditEntry): Promise<AuditRow> {
-  const row = await insertAuditRow(db, {
+  const row = await insertAuditRow(db, auditValues(actor, entry));
+  auditWritten(db);
+  return row;
+}
+
+/**
+ * The insert of an audit row, not run: for single-statement writes that embed it as a CTE so the
+ * record commits with the change it describes. Call auditWritten() once the statement ran.
+ */
+export function auditInsert(db: Db, actor: Actor, entry: AuditEntry) {
+  return db.insert(auditLog).values(auditValues(actor, entry));
+}
+
+/** Chain on the process's database, not a transaction that is about to end. */
+export function auditWritten(db: Db): void {
+  scheduleChain(getDbHandle()?.db ?? db);
+}
+
+function auditValues(actor: Actor, entry: AuditEntry) {
+  return {
     at: new Date(),
     actorType: actor.kind,
     actorId: actor.id || null,
@@ -31,11 +51,8 @@ export async function audit(db: Db, actor: Actor, entry: AuditEntry): Promise<Au
     departmentId: entry.departmentId ?? null,
     ip: actor.ip ?? null,
     outcome: entry.outcome ?? 'success',
-    detail: JSON.parse(JSON.stringify(entry.detail ?? {})),
-  });
-  // Chain on the process's database, not a transaction that is about to end.
-  scheduleChain(getDbHandle()?.db ?? db);
-  return row;
+    detail: JSON.parse(JSON.stringify(entry.detail ?? {})) as Record<string, unknown>,
+  };
 }
 
 export type VerifyResult = { ok: boolean; checked: number; pending: number; firstBrokenId?: number; reason?: string };

@@ -1,8 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { retryTx } from '@/db/retry';
-import { agents, taskEvents, tasks } from '@/db/schema/work';
+import { agents, allocations, taskEvents, tasks } from '@/db/schema/work';
 import type { TaskRow } from '@/db/queries/tasks';
+import { mapRow, rowsOf } from '@/db/rows';
+import { resourcePools } from '@/db/schema/org';
 import { releaseForTaskInTx } from '../resources/grants';
 import { presence } from '../agents/presence';
 import { emitDomain, publishLive } from '../live';
@@ -52,25 +54,59 @@ function changed(task: TaskRow) {
 
 export type CompleteResult = { task: TaskRow; duplicate: boolean };
 
+type FreedAgent = { activeTasks: number; completedCount: number; failedCount: number };
+
+/**
+ * The completion as one statement (one round trip, no transaction held across the event loop):
+ * the task row, its event, the agent's slot and counters, and any resources the task held go
+ * back to their pools. Lock order as everywhere: task, then agent, then pools. Pools are touched
+ * in (department, type) order; a deadlock with a grant is retried by the caller.
+ */
+async function completeInOneStatement(db: Db, agentId: string, taskId: string, result: unknown) {
+  const [row] = rowsOf<Record<string, unknown> & { duration_ms: number; agent_active: number | null; agent_completed: number; agent_failed: number }>(
+    await db.execute(sql`
+      with done as (
+        update ${tasks} set status = 'completed', result = ${result === undefined || result === null ? sql`null` : sql`${JSON.stringify(result)}::jsonb`}, progress = 1,
+          finished_at = clock_timestamp(), lease_expires_at = null, updated_at = now()
+        where id = ${taskId} and assigned_agent_id = ${agentId} and status in ('assigned', 'running')
+        returning *, greatest(0, round(extract(epoch from clock_timestamp() - coalesce(started_at, assigned_at, created_at)) * 1000))::int as duration_ms
+      ), slot as (
+        update ${agents} a set active_tasks = greatest(0, a.active_tasks - 1),
+          status = case when a.status = 'busy' and a.active_tasks <= 1 then 'idle' else a.status end,
+          completed_count = a.completed_count + 1,
+          total_duration_ms = a.total_duration_ms + done.duration_ms,
+          recent_durations_ms = (a.recent_durations_ms || done.duration_ms)[greatest(1, cardinality(a.recent_durations_ms) - 98):]
+        from done where a.id = ${agentId}
+        returning a.active_tasks, a.completed_count, a.failed_count
+      ), event as (
+        insert into ${taskEvents} (task_id, type, agent_id, detail)
+        select id, 'completed', ${agentId}, jsonb_build_object('durationMs', duration_ms) from done
+      ), released as (
+        update ${allocations} set status = 'released', released_at = now()
+        where status = 'active' and task_id in (select id from done)
+        returning department_id, resources
+      ), freed as (
+        select department_id, kind.key as type, sum(kind.value::int) as n
+        from released, jsonb_each_text(released.resources) as kind group by 1, 2 order by 1, 2
+      ), pools as (
+        update ${resourcePools} p set allocated = greatest(0, p.allocated - freed.n), updated_at = now()
+        from freed where p.department_id = freed.department_id and p.type = freed.type
+      )
+      select done.*, slot.active_tasks as agent_active, slot.completed_count as agent_completed, slot.failed_count as agent_failed
+      from done left join slot on true`),
+  );
+  if (!row) return null;
+  const agent: FreedAgent | undefined =
+    row.agent_active === null ? undefined : { activeTasks: Number(row.agent_active), completedCount: Number(row.agent_completed), failedCount: Number(row.agent_failed) };
+  return { row: mapRow(tasks, row), agent, durationMs: Number(row.duration_ms) };
+}
+
 /**
  * Idempotent: the first completion from the assigned agent wins; a repeat from the same agent
  * answers the stored result without counting twice; anyone else gets null (caller answers 409/404).
  */
 export async function completeTask(db: Db, agentId: string, taskId: string, result: unknown): Promise<CompleteResult | null> {
-  const out = await retryTx(() => db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(tasks)
-      .set({ status: 'completed', result: result ?? null, progress: 1, finishedAt: sql`clock_timestamp()`, leaseExpiresAt: null, updatedAt: new Date() })
-      .where(and(eq(tasks.id, taskId), eq(tasks.assignedAgentId, agentId), ACTIVE))
-      .returning();
-    if (!row) return null;
-    const durationMs = Math.max(0, Math.round(Date.now() - (row.startedAt ?? row.assignedAt ?? row.createdAt).getTime()));
-    await tx.insert(taskEvents).values({ taskId, type: 'completed', agentId, detail: { durationMs } });
-    // Lock order everywhere: task, then agent, then pools (assignTask takes them the same way).
-    const agent = await freeAgentSlot(tx, agentId, { completed: true, durationMs });
-    await releaseForTaskInTx(tx, taskId);
-    return { row, agent, durationMs };
-  }));
+  const out = await retryTx(() => completeInOneStatement(db, agentId, taskId, result));
   if (!out) {
     const [existing] = await db.select().from(tasks).where(eq(tasks.id, taskId)).limit(1);
     if (existing && existing.status === 'completed' && existing.assignedAgentId === agentId) return { task: existing, duplicate: true };

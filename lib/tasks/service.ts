@@ -1,10 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, sql, type SQL, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { taskEvents, tasks, priorities, type TaskRequirements } from '@/db/schema/work';
-import { findDepartment } from '@/db/queries/departments';
+import { findDepartmentCached } from '@/db/queries/departments';
 import type { TaskRow } from '@/db/queries/tasks';
+import { mapRow, rowsOf } from '@/db/rows';
 import { authorize, departmentFilter, inScope, OutOfScope, type Principal } from '../auth/rbac';
-import { audit } from '../audit/log';
+import { audit, auditInsert, auditWritten } from '../audit/log';
 import { conflict, notFound, unprocessable } from '../errors';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskCreated } from '../metrics/record';
@@ -52,7 +54,7 @@ const rank = (p: (typeof priorities)[number]) => priorities.indexOf(p);
 /** Creates a pending task and offers it to a fitting connected agent at once. */
 export async function createTask(db: Db, principal: Principal, input: CreateTaskInput, opts: { audit?: boolean; idempotencyKey?: string } = {}) {
   authorize(principal, 'task:create', { departmentId: input.departmentId, what: 'Department' });
-  const dept = await findDepartment(db, input.departmentId);
+  const dept = await findDepartmentCached(db, input.departmentId);
   if (!dept) throw notFound('Department');
   if (dept.status !== 'active') throw conflict(`Department ${dept.id} is inactive and takes no tasks`);
   const requirements: TaskRequirements = {
@@ -83,34 +85,31 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
   const key = opts.idempotencyKey && principal.id ? opts.idempotencyKey : undefined;
   const existing = key ? await findByIdempotencyKey(db, principal.id, key) : undefined;
   if (existing) return toTask(existing);
-  // Task, its first event and its audit record commit together: one round of fsync, not three.
-  const row = await db.transaction(async (tx) => {
-    const [created] = await tx
-      .insert(tasks)
-      .values({
-        title: input.title,
-        departmentId: input.departmentId,
-        type: input.type,
-        priority: input.priority,
-        priorityRank: rank(input.priority),
-        requirements,
-        payload: input.payload ?? null,
-        maxAttempts: input.maxAttempts,
-        timeoutMs: input.timeout ?? null,
-        estimatedDurationMs: input.estimatedDuration ?? null,
-        dependsOn: input.dependsOn,
-        parentTaskId: input.parentTaskId ?? null,
-        targetAgentId: input.targetAgentId ?? null,
-        createdBy: principal.id || null,
-        idempotencyKey: key ?? null,
-      })
-      .returning();
-    await tx.insert(taskEvents).values({ taskId: created.id, type: 'created', detail: { by: principal.name } });
-    if (opts.audit !== false) {
-      await audit(tx, principal, { action: 'task.create', targetType: 'task', targetId: created.id, departmentId: created.departmentId, detail: { priority: created.priority, type: created.type } });
-    }
-    return created;
-  }).catch(async (err) => {
+  // Task, its first event and its audit record commit together, in one statement: one round trip.
+  const id = randomUUID();
+  // Written out rather than built: drizzle's builder spends more CPU on a 29-column insert than
+  // Postgres spends running it, on the hottest write there is.
+  const insertTask = sql`(insert into ${tasks} (id, title, department_id, type, priority, priority_rank, requirements, payload,
+      max_attempts, timeout_ms, estimated_duration_ms, depends_on, parent_task_id, target_agent_id, created_by, idempotency_key)
+    values (${id}, ${input.title}, ${input.departmentId}, ${input.type}, ${input.priority}, ${rank(input.priority)},
+      ${JSON.stringify(requirements)}::jsonb, ${input.payload === undefined || input.payload === null ? null : JSON.stringify(input.payload)}::jsonb,
+      ${input.maxAttempts}, ${input.timeout ?? null}::int, ${input.estimatedDuration ?? null}::int,
+      string_to_array(${input.dependsOn.join(',')}, ',')::uuid[], ${input.parentTaskId ?? null}::uuid, ${input.targetAgentId ?? null}::uuid,
+      ${principal.id || null}, ${key ?? null})
+    returning *)`;
+  const insertEvent = db.insert(taskEvents).values({ taskId: id, type: 'created', detail: { by: principal.name } });
+  const audited = opts.audit !== false;
+  const insertAudit = audited
+    ? auditInsert(db, principal, { action: 'task.create', targetType: 'task', targetId: id, departmentId: input.departmentId, detail: { priority: input.priority, type: input.type } })
+    : undefined;
+  const row = await (async () => {
+    const [raw] = rowsOf<Record<string, unknown>>(
+      await db.execute(// An embedded query builder brings its own parentheses.
+      sql`with created as ${insertTask}, event as ${insertEvent}${insertAudit ? sql`, audited as ${insertAudit}` : sql``} select * from created`),
+    );
+    if (audited) auditWritten(db);
+    return mapRow(tasks, raw);
+  })().catch(async (err) => {
     // Two requests with one key raced: the loser answers the winner's task.
     const again = key && isUniqueViolation(err) ? await findByIdempotencyKey(db, principal.id, key) : undefined;
     if (again) return again;
