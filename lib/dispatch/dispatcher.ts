@@ -8,9 +8,10 @@ import { emitDomain, publishLive } from '../live';
 import { recordAssignment } from '../metrics/record';
 import { agentFits } from './fit';
 import { assignTask } from './assign';
+import { assignBatch, type BatchOutcome, type PlannedHandOut } from './assign-batch';
 import { preemptLowerPriority } from '../resources/allocations';
 import { raiseShortage } from '../resources/alerts';
-import { strategyState, type Strategy } from './strategies';
+import { strategyState, type Cursor, type Strategy } from './strategies';
 
 /** Department strategies change rarely; a short cache keeps a query off every hand-out. */
 const strategyCache = new Map<string, { strategy: Strategy; at: number }>();
@@ -88,7 +89,11 @@ export async function syncPresence(db: Db, ids: string[]): Promise<void> {
   }
 }
 
-/** Fills free agents of a department from the head of its queue. Returns tasks handed out. */
+/**
+ * Fills free agents of a department from the head of its queue. Returns tasks handed out.
+ * Tasks that need no resources are matched in memory and handed out in one statement per pass;
+ * tasks that need resources go one by one (grants may fall short and preempt), in queue order.
+ */
 async function fillDepartment(db: Db, departmentId: string): Promise<number> {
   let handed = 0;
   for (let round = 0; round < 50; round++) {
@@ -98,21 +103,69 @@ async function fillDepartment(db: Db, departmentId: string): Promise<number> {
     if (slots === 0) break;
     const want = Math.min(200, slots * 2);
     const queue = await readyTasks(db, departmentId, want);
+    const strategy = await strategyOf(db, departmentId);
     let progressed = 0;
+    let plan: PlannedHandOut[] = [];
+    const state = strategyState();
+    let before: Cursor = state.cursorOf(departmentId);
+    const flush = async () => {
+      if (plan.length) {
+        const planned = state.cursorOf(departmentId);
+        const landed = await handOut(db, plan);
+        progressed += landed.length;
+        // Round-robin moves past what was handed out, not past planned picks that fell through.
+        state.settle(departmentId, landed.at(-1)?.task.assignedAgentId ?? undefined, before, planned);
+      }
+      plan = [];
+    };
     // Once a task waits for a kind of resource, lower-priority tasks needing that kind wait too:
     // otherwise units freed mid-pass would go to them first (priority inversion).
     const blocked = new Set<string>();
     for (const task of queue) {
       const kinds = Object.keys(task.requirements.resources ?? {});
+      if (!kinds.length) {
+        if (!plan.length) before = state.cursorOf(departmentId);
+        const agent = planAgent(strategy, task);
+        if (agent) plan.push({ task, agentId: agent });
+        continue;
+      }
       if (kinds.some((k) => blocked.has(k))) continue;
+      await flush();
       const outcome = await tryDispatch(db, task);
       if (outcome.agentId) progressed++;
       else if (outcome.short) kinds.forEach((k) => blocked.add(k));
     }
+    await flush();
     handed += progressed;
     if (progressed === 0 || queue.length < want) break;
   }
   return handed;
+}
+
+/** Picks the best fitting agent with a free slot and books the slot in memory until the batch lands. */
+function planAgent(strategy: Strategy, task: Dispatchable): string | undefined {
+  const fitting = presence()
+    .available(task.departmentId)
+    .filter((a) => agentFits(a, task.requirements, task.targetAgentId));
+  if (!fitting.length) return undefined;
+  const state = strategyState();
+  const [best] = state.rank(strategy, task.departmentId, fitting, task.requirements);
+  state.picked(task.departmentId, best.id);
+  best.activeTasks++;
+  return best.id;
+}
+
+/** Runs a planned batch; answers what landed, in plan order. */
+async function handOut(db: Db, plan: PlannedHandOut[]): Promise<BatchOutcome['assigned']> {
+  const { assigned } = await assignBatch(db, plan);
+  for (const a of assigned) delivered(a.task, a.agentActive);
+  // Agents that got fewer than planned (a task taken elsewhere, a slot gone): re-read the truth.
+  const shortBy = new Map<string, number>();
+  for (const p of plan) shortBy.set(p.agentId, (shortBy.get(p.agentId) ?? 0) + 1);
+  for (const a of assigned) shortBy.set(a.task.assignedAgentId!, shortBy.get(a.task.assignedAgentId!)! - 1);
+  await syncPresence(db, [...shortBy].filter(([, n]) => n > 0).map(([id]) => id));
+  const order = new Map(plan.map((p, i) => [p.task.id, i]));
+  return assigned.sort((x, y) => order.get(x.task.id)! - order.get(y.task.id)!);
 }
 
 const running = new Map<string, { again: boolean; done: Promise<number> }>();

@@ -11,9 +11,12 @@ export type Candidate = AgentProfile & {
   score: number;
 };
 
+export type Cursor = { agentId: string | undefined; stamp: number };
+
 /** Per-department state the strategies keep between picks (round-robin cursor, weighted credits). */
 export class StrategyState {
   private cursors = new Map<string, string>();
+  private moves = 0;
   private credits = new Map<string, number>();
 
   /** Orders candidates best-first for the department's strategy; the caller tries them in order. */
@@ -34,6 +37,23 @@ export class StrategyState {
   /** Records the pick so round-robin moves past it. */
   picked(departmentId: string, agentId: string): void {
     this.cursors.set(departmentId, agentId);
+    this.moves++;
+  }
+
+  /** Round-robin's position in a department, with a stamp that changes on every pick. */
+  cursorOf(departmentId: string): Cursor {
+    return { agentId: this.cursors.get(departmentId), stamp: this.moves };
+  }
+
+  /**
+   * A batch planned picks that did not all land: the position moves to the last one that did, or
+   * back to where it was if none did and nobody else picked since `planned` was read.
+   */
+  settle(departmentId: string, lastLanded: string | undefined, before: Cursor, planned: Cursor): void {
+    if (lastLanded) return this.picked(departmentId, lastLanded);
+    if (this.moves !== planned.stamp) return;
+    if (before.agentId === undefined) this.cursors.delete(departmentId);
+    else this.cursors.set(departmentId, before.agentId);
   }
 
   /** Candidates in id order, starting just after the last one picked in this department. */

@@ -28,7 +28,9 @@ export function startCoordinatorLoops(agentsNs: AgentsNamespace): (() => void)[]
       if (++sweeps % 5 === 0) await syncPresence(getDb(), presence().all().map((a) => a.id));
       const free = new Set(presence().departmentsWithFreeAgents());
       if (!free.size) return;
-      for (const d of await departmentsWithReadyTasks(getDb())) if (free.has(d)) await dispatchDepartment(getDb(), d);
+      // Departments fill side by side: one at a time left nine idle while the first drained its backlog.
+      const ready = (await departmentsWithReadyTasks(getDb())).filter((d) => free.has(d));
+      await Promise.all(ready.map((d) => dispatchDepartment(getDb(), d)));
     }),
     // Agents left "idle" by a crashed process, with no heart-beat written for 2 minutes, are offline.
     every('stale-agents', 30_000, async () => {
