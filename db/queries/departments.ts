@@ -2,6 +2,7 @@ import { asc, eq, sql, inArray } from 'drizzle-orm';
 import type { Db } from '../client';
 import { departments, resourcePools } from '../schema/org';
 import { agents, alerts, tasks } from '../schema/work';
+import { recentRows } from './recent';
 
 export type DepartmentRow = typeof departments.$inferSelect;
 
@@ -17,6 +18,17 @@ export async function findDepartment(db: Db, id: string): Promise<DepartmentRow 
   const [row] = await db.select().from(departments).where(eq(departments.id, id)).limit(1);
   return row;
 }
+
+/**
+ * Task creation reads the department (status, specializations, resource kinds) every time; a
+ * one-second memory keeps that read off the hot path. Changes through this process call
+ * forgetDepartment and show at once; another process's within DEPARTMENT_CACHE_MS.
+ */
+const DEPARTMENT_CACHE_MS = 1_000;
+const recentDepartments = recentRows<DepartmentRow>(DEPARTMENT_CACHE_MS, 1_000);
+
+export const findDepartmentCached = (db: Db, id: string) => recentDepartments.get(id, () => findDepartment(db, id));
+export const forgetDepartment = (id: string) => recentDepartments.forget(id);
 
 export async function countDepartments(db: Db): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(departments);

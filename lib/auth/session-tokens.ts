@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { refreshTokens, users } from '@/db/schema/auth';
-import { findUserById, type UserRow } from '@/db/queries/users';
+import { findUserById, forgetUser, type UserRow } from '@/db/queries/users';
 import { env } from '../env';
 import { unauthorized } from '../errors';
 import { audit } from '../audit/log';
@@ -83,5 +83,6 @@ export async function revokeRefreshToken(db: Db, token: string): Promise<void> {
 /** Ends every session and token of a user: access tokens carry the old sessionVersion. */
 export async function endAllSessions(db: Db, userId: string): Promise<void> {
   await db.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
+  forgetUser(userId);
   await db.update(refreshTokens).set({ revokedAt: new Date() }).where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
 }

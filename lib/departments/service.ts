@@ -6,6 +6,7 @@ import {
   agentCountsByStatus,
   countDepartments,
   findDepartment,
+  forgetDepartment,
   listDepartmentRows,
   openAlertsOf,
   poolsOf,
@@ -66,6 +67,7 @@ export async function updateDepartment(db: Db, principal: Principal, id: string,
     .set({ ...input, updatedAt: new Date() })
     .where(eq(departments.id, id))
     .returning();
+  forgetDepartment(id);
   if (!row) throw notFound('Department');
   await audit(db, principal, { action: 'department.update', targetType: 'department', targetId: id, departmentId: id, detail: { changed: Object.keys(input) } });
   return toDepartment(row);
@@ -88,6 +90,7 @@ export async function deleteDepartment(db: Db, principal: Principal, id: string)
     await tx.delete(resourcePools).where(eq(resourcePools.departmentId, id));
     await tx.delete(departments).where(eq(departments.id, id));
   });
+  forgetDepartment(id);
   await audit(db, principal, { action: 'department.delete', targetType: 'department', targetId: id, departmentId: id });
 }
 
