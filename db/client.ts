@@ -54,7 +54,6 @@ type Client = { unsafe: Unsafe; begin: (...args: unknown[]) => unknown };
  * drizzle sends every query unnamed (prepare: false). postgres.js then asks Postgres to describe
  * each parameterised query before running it (a second round trip) and Postgres parses and plans
  * it every time. As named statements, cached per connection, both happen once per connection.
- * The hand-out rate roughly doubled with it (docs/benchmarks.md, dispatch).
  */
 function preparedByDefault(client: unknown): void {
   const c = client as Client;
