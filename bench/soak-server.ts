@@ -38,6 +38,8 @@ process.on('message', async (m: { type: string; gc?: boolean; reset?: boolean })
   } else if (m.type === 'stop') {
     stats.stop();
     await h.close();
+    // Socket events already being handled finish before the database is dropped under them.
+    await new Promise((r) => setTimeout(r, 1000));
     await t.drop();
     process.exit(0);
   }

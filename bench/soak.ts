@@ -153,6 +153,8 @@ const ok = total === created && open(account) === 0 && account.completed_twice =
 
 tab.close();
 agents.forEach((a) => a.stop());
+// Let the server see the disconnects before its database goes.
+await sleep(2000);
 child.send({ type: 'stop' });
 await new Promise((r) => child.once('exit', r));
 
