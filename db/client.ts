@@ -13,13 +13,22 @@ export type Engine = 'postgres' | 'pglite';
 
 export type DbHandle = { db: Db; engine: Engine; close: () => Promise<void> };
 
-export type OpenOptions = { url?: string; dataDir?: string; max?: number };
+export type OpenOptions = { url?: string; dataDir?: string; max?: number; statementTimeoutMs?: number };
+
+/**
+ * Milliseconds a statement, or a transaction sitting idle, may last before Postgres ends it
+ * (`DB_STATEMENT_TIMEOUT`, default 30 s). route() answers 503 a little after it (lib/http/route.ts).
+ */
+export function dbStatementTimeoutMs(): number {
+  return Number(process.env.DB_STATEMENT_TIMEOUT) || 30_000;
+}
 
 /** postgres.js when a URL is given, otherwise PGlite persisted in dataDir (or in memory for `memory://`). */
 export async function openDb(opts: OpenOptions): Promise<DbHandle> {
   if (opts.url) {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
+    const timeout = opts.statementTimeoutMs ?? dbStatementTimeoutMs();
     const sql = postgres(opts.url, {
       max: opts.max ?? 10,
       onnotice: () => {},
@@ -32,6 +41,11 @@ export async function openDb(opts: OpenOptions): Promise<DbHandle> {
       // during an outage hung that long. Capped at 1 s, a request fails (503) within
       // connect_timeout + 1 s, and recovery is noticed within a second.
       backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
+      // Server-side bounds, sent as connection parameters. A connection cut mid-transaction can
+      // leave postgres.js waiting forever on a session Postgres holds open "idle in transaction"
+      // (server/faults/postgres-flap.test.ts): Postgres ends that session, the client sees the
+      // close and fails the query. statement_timeout stops a runaway statement the same way.
+      connection: { statement_timeout: timeout, idle_in_transaction_session_timeout: timeout },
     });
     preparedByDefault(sql);
     const db = drizzle(sql, { schema }) as unknown as Db;

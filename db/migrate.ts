@@ -12,12 +12,15 @@ export async function migrateDb(handle: DbHandle, url?: string): Promise<void> {
     return;
   }
   const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
   const { default: postgres } = await import('postgres');
   // A session-level lock needs its own connection: the pool may hand each query to another one.
-  const lockConn = postgres(url, { max: 1, onnotice: () => {} });
+  // The migrations run on that connection too, without the pool's statement timeout: waiting for
+  // another process's migrations, or building an index on a big table, may take longer.
+  const lockConn = postgres(url, { max: 1, onnotice: () => {}, connection: { statement_timeout: 0, idle_in_transaction_session_timeout: 0 } });
   try {
     await lockConn`select pg_advisory_lock(${MIGRATION_LOCK})`;
-    await migrate(handle.db as never, { migrationsFolder });
+    await migrate(drizzle(lockConn), { migrationsFolder });
   } finally {
     await lockConn`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
     await lockConn.end({ timeout: 2 });

@@ -11,6 +11,7 @@ import { startDemoFleet } from './demo';
 import { handleMetricsRequest } from './http/metrics-endpoint';
 import { log as logger } from '@/lib/log';
 import { attachRedis } from './bus/redis';
+import { closeConnectionsOnShutdown } from './http/close-connections';
 
 const log = (msg: string) => logger().info(msg);
 
@@ -31,6 +32,7 @@ async function main() {
     void handle(req, res);
   });
 
+  const closeConnections = closeConnectionsOnShutdown(httpServer);
   const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 1024 * 1024, pingInterval: 10_000, pingTimeout: 10_000 });
   // Several processes share rooms and broadcasts through Redis; set before the namespaces exist.
   const redis = e.REDIS_URL ? await attachRedis(io, e.REDIS_URL) : undefined;
@@ -57,7 +59,9 @@ async function main() {
     loops.stop();
     consoleNs.stop();
     await agentsNs.drain();
-    // Closes the HTTP server too: no new connections, in-flight requests finish.
+    // Closes the HTTP server too: no new connections, in-flight requests finish, and keep-alive
+    // connections close after their current response instead of holding the process open.
+    closeConnections();
     await new Promise<void>((resolve) => io.close(() => resolve()));
     await redis?.close();
     await db.close();

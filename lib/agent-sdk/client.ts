@@ -31,6 +31,12 @@ export class PermanentTaskError extends Error {}
 
 export type AgentClientOptions = {
   baseUrl: string;
+  /**
+   * Other server processes of the same deployment, tried in turn after baseUrl: the agent moves to
+   * the next one when its server drains (SIGTERM) or can't be reached, and fetches its token from
+   * whichever answers.
+   */
+  failoverUrls?: string[];
   agentId: string;
   secret: string;
   handler: (task: AssignedTask, ctx: TaskContext) => Promise<unknown>;
@@ -57,11 +63,14 @@ export class AgentClient {
   private rejoinInMs?: number;
   private rejoinTimer?: NodeJS.Timeout;
   private stopped = false;
+  private readonly urls: string[];
+  private current = 0;
   completed = 0;
   failed = 0;
 
   constructor(private readonly opts: AgentClientOptions) {
     this.heartbeatMs = opts.heartbeatMs ?? 5000;
+    this.urls = [opts.baseUrl, ...(opts.failoverUrls ?? [])];
     this.socket = io(`${opts.baseUrl}/agents`, {
       autoConnect: false,
       transports: ['websocket'],
@@ -97,7 +106,10 @@ export class AgentClient {
     // where a restarted process (or, behind a balancer, another one) takes it back with its tasks.
     this.socket.on('server:draining', (info: { reconnectInMs?: number } | undefined) => {
       this.rejoinInMs = Math.max(0, Math.min(Number(info?.reconnectInMs) || 1000, 30_000));
+      this.failover();
     });
+    // Unreachable (or refused): the next attempt, Socket.IO's own back-off, goes to the next server.
+    this.socket.on('connect_error', () => this.failover());
     this.socket.on('disconnect', (reason) => {
       clearInterval(this.beat);
       if (reason !== 'io server disconnect' || this.rejoinInMs === undefined || this.stopped) return;
@@ -114,19 +126,26 @@ export class AgentClient {
     return this.opts.agentId;
   }
 
+  /** The server this agent connects (or will reconnect) to. */
+  get url() {
+    return this.urls[this.current];
+  }
+
   get activeTasks() {
     return this.running.size;
   }
 
   async start(): Promise<void> {
     await this.fetchToken();
+    let failures = 0;
     await new Promise<void>((resolve, reject) => {
       const onReady = () => {
         this.socket.off('connect_error', onError);
         resolve();
       };
+      // Without reconnect, start() fails once every server has refused.
       const onError = (err: Error) => {
-        if (!this.opts.reconnect) {
+        if (!this.opts.reconnect && ++failures >= this.urls.length) {
           this.socket.off('ready', onReady);
           reject(err);
         }
@@ -165,15 +184,34 @@ export class AgentClient {
     return this.emit('publish', { topic, type, data });
   }
 
+  /** From the current server, or the next that answers: every process signs with the same secret. */
   private async fetchToken(): Promise<string> {
-    const res = await fetch(`${this.opts.baseUrl}/api/v1/agents/${this.opts.agentId}/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ secret: this.opts.secret }),
-    });
-    if (!res.ok) throw new Error(`Agent token refused: ${res.status}`);
-    this.token = ((await res.json()) as { accessToken: string }).accessToken;
-    return this.token;
+    let unreachable: unknown;
+    for (let i = 0; i < this.urls.length; i++) {
+      let res: Response;
+      try {
+        res = await fetch(`${this.urls[(this.current + i) % this.urls.length]}/api/v1/agents/${this.opts.agentId}/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ secret: this.opts.secret }),
+        });
+      } catch (err) {
+        unreachable = err;
+        continue;
+      }
+      if (!res.ok) throw new Error(`Agent token refused: ${res.status}`);
+      this.token = ((await res.json()) as { accessToken: string }).accessToken;
+      return this.token;
+    }
+    throw unreachable;
+  }
+
+  /** Points the next (re)connect at the next server of the list. */
+  private failover() {
+    if (this.urls.length < 2) return;
+    this.current = (this.current + 1) % this.urls.length;
+    // Socket.IO's Manager opens every attempt on its `uri`, which has no public setter.
+    (this.socket.io as unknown as { uri: string }).uri = `${this.url}/agents`;
   }
 
   private startHeartbeat() {

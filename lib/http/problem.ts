@@ -66,6 +66,7 @@ function dbRejection(err: unknown): Problem | undefined {
 
 function isDbUnavailable(err: unknown): boolean {
   const code = dbCode(err);
-  // Connection trouble, shutdown, too many clients, or a deadlock that outlived its retries: transient.
-  return ['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', '57P01', '57P03', '53300', '08006', '08001', '40P01', '40001'].includes(code ?? '');
+  // Connection trouble, shutdown, too many clients, a deadlock that outlived its retries, or a
+  // statement or idle transaction ended by DB_STATEMENT_TIMEOUT (57014, 25P03): transient.
+  return ['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', '57P01', '57P03', '53300', '08006', '08001', '40P01', '40001', '57014', '25P03'].includes(code ?? '');
 }

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { getToken } from 'next-auth/jwt';
 import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
-import { getDb, type Db } from '@/db/client';
+import { dbStatementTimeoutMs, getDb, type Db } from '@/db/client';
 import { idempotencyKeys } from '@/db/schema/auth';
-import { badRequest, forbidden, notFound, unauthorized } from '../errors';
+import { badRequest, forbidden, notFound, unauthorized, unavailable } from '../errors';
 import type { Principal } from '../auth/rbac';
 import { principalForSession, principalFromBearer } from '../auth/principal';
 import { authSecret } from '../auth/secret';
@@ -60,7 +60,7 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
 ) {
   const handle = async (req: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
     const id = requestId(req);
-    return withLogContext({ requestId: id }, () => run(req, segment, id));
+    return withLogContext({ requestId: id }, () => withDeadline(run(req, segment, id), id));
   };
   const run = async (req: Request, segment: { params?: Promise<Record<string, string | string[]>> } | undefined, id: string): Promise<Response> => {
     const started = performance.now();
@@ -100,6 +100,29 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
   // Non-enumerable, so Next's export checks and spreading handlers see a plain function.
   Object.defineProperty(handle, 'meta', { value: Object.freeze({ ...opts }), enumerable: false });
   return handle as RouteHandler;
+}
+
+/**
+ * A request never waits forever. Postgres ends a statement or an idle transaction after
+ * DB_STATEMENT_TIMEOUT, but a connection lost in a way postgres.js never notices would leave the
+ * caller hanging: past twice that bound (at most 5 s more) the answer is a 503 with Retry-After.
+ * The work itself can't be recalled; a write that still lands is found by its Idempotency-Key.
+ */
+async function withDeadline(work: Promise<Response>, id: string): Promise<Response> {
+  const statement = dbStatementTimeoutMs();
+  const bound = statement + Math.min(statement, 5000);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<Response>((resolve) => {
+    timer = setTimeout(() => {
+      log().warn({ ms: bound }, 'request passed its deadline');
+      resolve(problemResponse(unavailable(`No answer within ${bound / 1000} s; retry shortly`), id));
+    }, bound);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function json(data: unknown, status = 200, reqId?: string, extra: Record<string, string> = {}): Response {

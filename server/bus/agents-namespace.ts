@@ -112,8 +112,10 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
       unsubscribe.forEach((u) => u());
       for (const t of graceTimers.values()) clearTimeout(t);
       // Agents reconnect (to this process after a restart, or to another one); their tasks stay leased.
-      nsp.emit('server:draining', { reconnectInMs: 1000 });
-      nsp.disconnectSockets(true);
+      // This process's agents only: through the Redis adapter a plain emit and disconnectSockets
+      // reach every process, and draining one process disconnected the whole fleet.
+      nsp.local.emit('server:draining', { reconnectInMs: 1000 });
+      nsp.local.disconnectSockets(true);
     },
   };
 }

@@ -8,23 +8,14 @@ import { createClient } from 'redis';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import type { AgentClient } from '@/lib/agent-sdk/client';
 import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from '../sim/fleet';
+import { redisReachable } from '../faults/redis-probe';
 
 /**
  * Acceptance 3: two real server processes joined by the Socket.IO Redis adapter, sharing one
  * Postgres. Needs DATABASE_URL (PGlite can't be shared between processes) and a Redis.
  */
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redisUp = await (async () => {
-  const c = createClient({ url: REDIS_URL, socket: { reconnectStrategy: false, connectTimeout: 1000 } });
-  c.on('error', () => {});
-  try {
-    await c.connect();
-    await c.quit();
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const redisUp = await redisReachable(REDIS_URL);
 
 type Msg = { id: string; type: string; from: Record<string, unknown>; data: unknown };
 const prefix = `ecs-test-${randomUUID().slice(0, 8)}:`;

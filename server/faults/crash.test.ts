@@ -6,7 +6,8 @@ import { sql } from 'drizzle-orm';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { verifyAuditChain } from '@/lib/audit/log';
 import type { AgentClient } from '@/lib/agent-sdk/client';
-import { sleep, spawnAgent, waitFor, type ApiClient } from '../sim/fleet';
+import { sleep, spawnAgent, waitFor } from '../sim/fleet';
+import { patientApi } from './patient-api';
 
 // Kills a real server process with SIGKILL while a fleet works, restarts it, and checks the
 // promise: no task lost, none completed twice, no leaked allocation, an intact audit chain.
@@ -35,34 +36,6 @@ function startServer(): Promise<void> {
   });
 }
 
-/** A REST caller that rides out the outages: retries until the server answers below 500. */
-function patientApi(token: () => string): ApiClient {
-  return {
-    get token() {
-      return token();
-    },
-    call: async (method, p, body, headers = {}) => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const res = await fetch(`${url}${p}`, {
-            method,
-            headers: { authorization: `Bearer ${token()}`, 'content-type': 'application/json', ...headers },
-            body: body === undefined ? undefined : JSON.stringify(body),
-            signal: AbortSignal.timeout(10_000),
-          });
-          if (res.status < 500) {
-            const text = await res.text();
-            return { status: res.status, body: text ? JSON.parse(text) : undefined };
-          }
-        } catch {
-          // connection refused or reset while the server is down
-        }
-        await sleep(Math.min(1000, 50 * 2 ** attempt));
-      }
-    },
-  };
-}
-
 async function teardown() {
   fleet.splice(0).forEach((c) => c.stop());
   if (proc && proc.exitCode === null) {
@@ -79,9 +52,9 @@ describe('crash safety', () => {
     t = await createTestDb({ adminPassword: 'crash-admin-pw-1' });
     await startServer();
     let accessToken = '';
-    const login = patientApi(() => '');
+    const login = patientApi([url], () => '');
     accessToken = (await login.call('POST', '/api/v1/auth/token', { username: 'admin', password: 'crash-admin-pw-1' })).body.accessToken;
-    const api = patientApi(() => accessToken);
+    const api = patientApi([url], () => accessToken);
     await api.call('PATCH', '/api/v1/departments/engineering', { maxAgents: 200 });
     for (let i = 0; i < 16; i++) {
       fleet.push(

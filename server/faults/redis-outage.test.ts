@@ -6,6 +6,7 @@ import type { AgentClient } from '@/lib/agent-sdk/client';
 import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from '../sim/fleet';
 import { spawnServer, type ServerProc } from './spawn-server';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
+import { redisReachable } from './redis-probe';
 
 /**
  * Acceptance 3 (Redis): two server processes joined by the Socket.IO Redis adapter lose Redis
@@ -14,17 +15,7 @@ import { startTcpProxy, type TcpProxy } from './tcp-proxy';
  * rejoin and cross-process delivery works again.
  */
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const redisUp = await (async () => {
-  const c = createClient({ url: REDIS_URL, socket: { reconnectStrategy: false, connectTimeout: 1000 } });
-  c.on('error', () => {});
-  try {
-    await c.connect();
-    await c.quit();
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const redisUp = await redisReachable(REDIS_URL);
 
 type Msg = { type: string; data: unknown };
 const prefix = `ecs-outage-${randomUUID().slice(0, 8)}:`;

@@ -7,6 +7,7 @@ import { registerConsoleNamespace } from '../bus/console-namespace';
 import { startLoops } from '../loops';
 import { attachRedis, type BusRedis } from '../bus/redis';
 import { routeTable } from './route-table';
+import { closeConnectionsOnShutdown } from '../http/close-connections';
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -43,6 +44,7 @@ export async function startHarness(opts: { loops?: boolean; port?: number; redis
       res.writeHead(500).end(String(err));
     }
   });
+  const closeConnections = closeConnectionsOnShutdown(http);
   const io = new Server(http, { serveClient: false, maxHttpBufferSize: 1024 * 1024 });
   // Opt-in scale-out: the Redis adapter must be set before the namespaces exist.
   const redis: BusRedis | undefined = opts.redis ? await attachRedis(io, opts.redis.url, opts.redis.prefix) : undefined;
@@ -60,6 +62,7 @@ export async function startHarness(opts: { loops?: boolean; port?: number; redis
       loops.stop();
       consoleNs.stop();
       await agentsNs.drain();
+      closeConnections();
       await new Promise<void>((r) => io.close(() => r()));
       await redis?.close();
     },
