@@ -3,7 +3,7 @@
  * agents, task throughput and create→assigned latency, server CPU and RSS; the same at 1,000 agents
  * on two server processes joined by Redis; and per-agent memory at 1,000 idle agents.
  *
- *   BENCH_LEVELS=100,250,500,1000,2000 BENCH_RATE=100 BENCH_SECONDS=5 BENCH_SAT_CONCURRENCY=32
+ *   BENCH_LEVELS=100,250,500,1000,2000 BENCH_RATE=50 BENCH_SECONDS=5 BENCH_SAT_CONCURRENCY=32
  *   BENCH_IDLE_AGENTS=1000 BENCH_SCALE_OUT_AGENTS=1000 (0 skips) BENCH_PER_FLEET=1000
  *   DATABASE_URL (admin database to make fresh ones from) REDIS_URL BENCH_SNAPSHOT=<dir> (heap snapshots)
  *
@@ -26,7 +26,7 @@ import { startBenchServer, type BenchServer } from './support/server';
 import { lineCharts } from './support/svg-lines';
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '100,250,500,1000,2000').split(',').map(Number).filter((n) => n > 0);
-const RATE = Number(process.env.BENCH_RATE ?? 100);
+const RATE = Number(process.env.BENCH_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const SAT_CONCURRENCY = Number(process.env.BENCH_SAT_CONCURRENCY ?? 32);
 const PER_FLEET = Number(process.env.BENCH_PER_FLEET ?? 1000);
@@ -279,16 +279,19 @@ async function idleMemory(): Promise<Idle> {
 }
 
 // ---- 2. the curve on one process; 3. two processes with Redis.
-type Level = { agents: number; servers: number; connectSecs: number; idle: Probe; base: Probe; offered: Phase; sat: Phase };
+type Level = { agents: number; servers: number; connectSecs: number; idleCpuPct: number; idle: Probe; base: Probe; offered: Phase; sat: Phase };
 
 async function measureLevel(servers: BenchServer[], apis: ApiClient[], depts: Dept[], fleets: Fleets, base: Probe, connectSecs: number): Promise<Level> {
-  await sleep(2000);
+  // At rest: what heartbeats and pings alone cost the server.
+  const cpu = cpuMeter(servers);
+  await sleep(3000);
+  const idleCpuPct = cpu();
   const idle = await probeAll(servers);
   const offered = await offeredPhase(servers, apis, depts, fleets, RATE);
   const sat = await saturationPhase(servers, apis, depts, fleets);
-  const l: Level = { agents: fleets.size, servers: servers.length, connectSecs, idle, base, offered, sat };
+  const l: Level = { agents: fleets.size, servers: servers.length, connectSecs, idleCpuPct, idle, base, offered, sat };
   say(
-    `${l.agents} agents × ${l.servers} server: offered ${RATE}/s → p50 ${offered.p50.toFixed(1)} p99 ${offered.p99.toFixed(1)} ms, CPU ${offered.cpuPct.toFixed(0)}%; saturated ${sat.completedPerSec.toFixed(0)} completed/s (${sat.createdPerSec.toFixed(0)} created/s) p99 ${sat.p99.toFixed(0)} ms CPU ${sat.cpuPct.toFixed(0)}%; RSS ${(idle.rss / MiB).toFixed(0)} MiB (load ${sat.load})`,
+    `${l.agents} agents × ${l.servers} server: idle CPU ${idleCpuPct.toFixed(1)}%; offered ${RATE}/s → p50 ${offered.p50.toFixed(1)} p99 ${offered.p99.toFixed(1)} ms, CPU ${offered.cpuPct.toFixed(0)}%; saturated ${sat.completedPerSec.toFixed(0)} completed/s (${sat.createdPerSec.toFixed(0)} created/s) p99 ${sat.p99.toFixed(0)} ms CPU ${sat.cpuPct.toFixed(0)}%; RSS ${(idle.rss / MiB).toFixed(0)} MiB (load ${sat.load})`,
   );
   return l;
 }
@@ -353,7 +356,7 @@ function report(idle: Idle, levels: Level[], out: Level | undefined) {
   const row = (l: Level) =>
     `| ${l.agents} | ${l.servers} | ${l.offered.createdPerSec.toFixed(0)} | ${ms(l.offered.p50)} / ${ms(l.offered.p99)} | ${l.offered.cpuPct.toFixed(0)} | ${l.sat.createdPerSec.toFixed(0)} | ${l.sat.completedPerSec.toFixed(0)}${l.sat.drained ? '' : ' (backlog left)'} | ${ms(l.sat.p50)} / ${ms(l.sat.p99)} | ${l.sat.cpuPct.toFixed(0)} | ${l.sat.load} |`;
   const mem = (l: Level) =>
-    `| ${l.agents} | ${l.servers} | ${l.connectSecs.toFixed(1)} | ${mib(l.idle.rss)} | ${mib(l.idle.heapUsed)} | ${kib((l.idle.rss - l.base.rss) / l.agents)} | ${kib((l.idle.heapUsed - l.base.heapUsed) / l.agents)} | ${mib(l.sat.rss)} | ${l.offered.load} |`;
+    `| ${l.agents} | ${l.servers} | ${l.connectSecs.toFixed(1)} | ${l.idleCpuPct.toFixed(1)} | ${mib(l.idle.rss)} | ${mib(l.idle.heapUsed)} | ${kib((l.idle.rss - l.base.rss) / l.agents)} | ${kib((l.idle.heapUsed - l.base.heapUsed) / l.agents)} | ${mib(l.sat.rss)} | ${l.offered.load} |`;
   const loadNow = os.loadavg().map((x) => x.toFixed(1)).join(' ');
   return `Machine: ${machineLine()}. Load average (1, 5, 15 min) at the end: ${loadNow}; each row says the 1-minute load when it was taken (the machine is shared: rows with load above ~2 are noisy).
 Servers: serve-harness processes (API + Socket.IO + background loops, no page renderer) on a fresh Postgres database at 127.0.0.1; agents: real SDK clients (token over REST, heartbeats every 5 s, \`task:progress\` then \`task:complete\` per task) in fleet processes of up to ${PER_FLEET}, spread over the ten departments; tasks created over REST by the bench process. Settings: ${RATE} tasks/s offered for ${SECONDS} s, saturation ${SAT_CONCURRENCY} concurrent creators for ${SECONDS} s.
@@ -379,13 +382,13 @@ ${all.map(row).join('\n')}
 
 ### Memory vs connected agents
 
-| agents | server processes | connect s | RSS MiB (idle, before tasks) | heap MiB after GC | RSS per agent KiB | heap per agent KiB | RSS after saturation MiB | load |
-|---|---|---|---|---|---|---|---|---|
+| agents | server processes | connect s | server CPU % at rest | RSS MiB (idle, before tasks) | heap MiB after GC | RSS per agent KiB | heap per agent KiB | RSS after saturation MiB | load |
+|---|---|---|---|---|---|---|---|---|---|
 ${all.map(mem).join('\n')}
 
 ![scale curve](bench/scale.svg)
 
-Latency runs from just before the REST create is sent to the agent's socket receiving \`task:assigned\` (wall clock, both processes on one machine). Saturated throughput counts the tasks agents completed inside the ${SECONDS} s window while ${SAT_CONCURRENCY} creators kept the server busy; its latency includes queueing behind the backlog. CPU is the server process's user + system time from /proc over the phase, in % of one core (two processes summed in the scale-out row). Per-agent figures on the curve are (value − value with no agents) ÷ agents on one long-lived process, so they include what earlier levels' tasks left behind; the idle table above is the clean figure.${out ? ` The scale-out row: two processes sharing Redis (${REDIS_URL.replace(/\/\/.*@/, '//')}) and Postgres, agents split half and half, creates alternating between the two.` : ''}`;
+Latency runs from just before the REST create is sent to the agent's socket receiving \`task:assigned\` (wall clock, both processes on one machine). Saturated throughput counts the tasks agents completed inside the ${SECONDS} s window while ${SAT_CONCURRENCY} creators kept the server busy; its latency includes queueing behind the backlog. CPU is the server process's user + system time from /proc over the phase, in % of one core (two processes summed in the scale-out row); "at rest" is 3 s with agents connected and heart-beating, no tasks. Per-agent figures on the curve are (value − value with no agents) ÷ agents on one long-lived process, so they include what earlier levels' tasks left behind; the idle table above is the clean figure.${out ? ` The scale-out row: two processes sharing Redis (${REDIS_URL.replace(/\/\/.*@/, '//')}) and Postgres, agents split half and half, creates alternating between the two.` : ''}`;
 }
 
 function chart(levels: Level[], out: Level | undefined): string {
@@ -421,6 +424,16 @@ function chart(levels: Level[], out: Level | undefined): string {
       series: [
         { name: 'RSS', points: pts((l) => (l.idle.rss - l.base.rss) / l.agents / KiB) },
         { name: 'heap after GC', points: pts((l) => (l.idle.heapUsed - l.base.heapUsed) / l.agents / KiB) },
+      ],
+    },
+    {
+      title: 'Server CPU',
+      xLabel: 'connected agents',
+      yLabel: '% of one core',
+      logX: true,
+      series: [
+        { name: 'at rest (heartbeats)', points: pts((l) => l.idleCpuPct) },
+        { name: `at ${RATE} tasks/s`, points: pts((l) => l.offered.cpuPct) },
       ],
     },
   ]);
