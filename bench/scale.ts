@@ -372,7 +372,7 @@ Servers: serve-harness processes (API + Socket.IO + background loops, no page re
 | external (buffers) | ${mib(idle.base.external)} MiB | ${mib(idle.loaded.external)} MiB | ${kib(d('external'))} KiB | |
 
 Heap growth per agent by V8 space: ${spaces.map(([s, v]) => `${s} ${kib(v)} KiB`).join(', ') || 'none above 0.05 KiB'}. Load ${idle.load}.
-Taken inside the server process (bench/support/probe.ts, \`--expose-gc\`) after two full collections: agents are created over REST first and the token route warmed, so the baseline differs only by the ${idle.agents} connected, heart-beating sockets.
+Taken inside the server process (bench/support/probe.ts, \`--expose-gc\`) after two full collections: agents are created over REST first and the token route warmed, so the baseline differs only by the ${idle.agents} connected, heart-beating sockets. RSS outside the V8 heap moves by ±20 MiB between such probes (malloc hands back, late, what the REST burst that created the agents used), so per-agent RSS is good to about ±20 KiB at ${idle.agents} agents; heap after GC is the stable figure.
 
 ### Throughput and latency vs connected agents
 
