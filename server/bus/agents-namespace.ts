@@ -22,6 +22,12 @@ import { attachMessaging, registerMessaging } from './messaging';
 export type AgentsNamespace = { nsp: Namespace; drain: () => Promise<void>; lose: (agentId: string, reason: string) => Promise<void> };
 
 const taskRef = z.object({ taskId: z.uuid() });
+// Built once, not per connection: a zod object schema is ~2 KiB of heap, more once its parser is
+// compiled on first use, and every connected agent would carry its own four (bench:scale).
+const beatPayload = heartbeatSchema.optional();
+const progressPayload = progressSchema.extend(taskRef.shape);
+const completePayload = completeSchema.extend(taskRef.shape);
+const failPayload = failSchema.extend(taskRef.shape);
 
 export function registerAgentsNamespace(io: Server): AgentsNamespace {
   const nsp = io.of('/agents');
@@ -41,13 +47,13 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
     clearTimeout(graceTimers.get(agentId));
     graceTimers.delete(agentId);
 
-    handle(socket, 'heartbeat', heartbeatSchema.optional(), async (p) => {
+    handle(socket, 'heartbeat', beatPayload, async (p) => {
       await agentBeat(db, agentId, p?.load);
       return { serverTime: Date.now() };
     });
-    handle(socket, 'task:progress', progressSchema.extend(taskRef.shape), (p) => agentProgress(db, principal, p.taskId, p.progress));
-    handle(socket, 'task:complete', completeSchema.extend(taskRef.shape), (p) => agentComplete(db, principal, p.taskId, p.result));
-    handle(socket, 'task:fail', failSchema.extend(taskRef.shape), (p) => agentFail(db, principal, p.taskId, p.error, p.retryable));
+    handle(socket, 'task:progress', progressPayload, (p) => agentProgress(db, principal, p.taskId, p.progress));
+    handle(socket, 'task:complete', completePayload, (p) => agentComplete(db, principal, p.taskId, p.result));
+    handle(socket, 'task:fail', failPayload, (p) => agentFail(db, principal, p.taskId, p.error, p.retryable));
     handle(socket, 'collaborate', collaborationSchema, (p) => createCollaboration(db, principal, p));
     registerMessaging(socket, principal);
 
