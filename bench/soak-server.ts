@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { createTestDb } from '@/db/testing/test-db';
-import { rowsOf } from '@/db/testing/rows';
+import { rowsOf } from '@/db/rows';
 import { startHarness } from '../server/testing/harness';
 import { startLoopStats } from '../server/testing/loop-stats';
 

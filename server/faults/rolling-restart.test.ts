@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { rowsOf } from '@/db/testing/rows';
+import { rowsOf } from '@/db/rows';
 import { AgentClient } from '@/lib/agent-sdk/client';
 import { sleep, waitFor } from '../sim/fleet';
 import { patientApi } from './patient-api';
