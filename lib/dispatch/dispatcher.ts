@@ -102,6 +102,7 @@ async function fillDepartment(db: Db, departmentId: string): Promise<number> {
       .reduce((s, a) => s + (a.maxConcurrentTasks - a.activeTasks), 0);
     if (slots === 0) break;
     const want = Math.min(200, slots * 2);
+    queued.delete(departmentId);
     const queue = await readyTasks(db, departmentId, want);
     const strategy = await strategyOf(db, departmentId);
     let progressed = 0;
@@ -137,6 +138,7 @@ async function fillDepartment(db: Db, departmentId: string): Promise<number> {
     }
     await flush();
     handed += progressed;
+    if (progressed < queue.length || queue.length === want) queued.add(departmentId);
     if (progressed === 0 || queue.length < want) break;
   }
   return handed;
@@ -171,11 +173,24 @@ async function handOut(db: Db, plan: PlannedHandOut[]): Promise<BatchOutcome['as
 const running = new Map<string, { again: boolean; done: Promise<number> }>();
 
 /**
- * Single-flight per department: a burst of "agent free" signals runs one fill, plus one more
- * pass if anything arrived while it ran, instead of one query per signal.
+ * Departments whose queue may hold ready tasks this process could not place: a fill pass clears
+ * the mark before it reads the queue and sets it again when it leaves tasks behind; every other
+ * trigger (new or requeued task, agent connected, the sweep finding ready work) sets it.
  */
-export function dispatchDepartment(db: Db, departmentId: string): Promise<number> {
+const queued = new Set<string>();
+
+/**
+ * Single-flight per department: a burst of "agent free" signals runs one fill, plus one more
+ * pass if anything arrived while it ran, instead of one query per signal. With `onlyIfQueued`
+ * (an agent freed a slot) it does nothing unless work may be waiting: a completion with an empty
+ * queue costs no query. Work that turns ready without a signal (a retry's backoff ending, a
+ * dependency completing, a task created by another process) is found by the 1 s sweep.
+ */
+export function dispatchDepartment(db: Db, departmentId: string, opts: { onlyIfQueued?: boolean } = {}): Promise<number> {
   const current = running.get(departmentId);
+  // While a pass runs, its own leftovers aren't marked yet: one more pass settles them.
+  if (opts.onlyIfQueued && !queued.has(departmentId) && !current) return Promise.resolve(0);
+  if (!opts.onlyIfQueued) queued.add(departmentId);
   if (current) {
     current.again = true;
     return current.done;

@@ -87,7 +87,7 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
     }),
     onDomain('task:revoked', ({ agentId, taskId, reason }) => nsp.to(`agent:${agentId}`).emit('task:revoked', { taskId, reason })),
     onDomain('task:cancelled', ({ agentId, taskId }) => nsp.to(`agent:${agentId}`).emit('task:cancelled', { taskId })),
-    onDomain('agent:free', ({ departmentId }) => void dispatchDepartment(getDb(), departmentId).catch(logError)),
+    onDomain('agent:free', ({ departmentId }) => void dispatchDepartment(getDb(), departmentId, { onlyIfQueued: true }).catch(logError)),
     onDomain('task:ready', ({ departmentId }) => void dispatchDepartment(getDb(), departmentId).catch(logError)),
     onDomain('agent:retired', ({ agentId }) => nsp.in(`agent:${agentId}`).disconnectSockets(true)),
     onDomain('agent:message', ({ agentIds, message }) => {
