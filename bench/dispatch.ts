@@ -1,6 +1,7 @@
 // npm run bench:dispatch — create→assigned latency at a fixed offered load and assignments/s at
 // saturation, with 500 connected agents, against real Postgres (DATABASE_URL or the local server).
 import { io, type Socket } from 'socket.io-client';
+import os from 'node:os';
 import postgres from 'postgres';
 import { apiAs } from '@/server/sim/fleet';
 import { machineLine, percentile } from './support/machine';
@@ -18,6 +19,7 @@ const progress = (s: string) => {
   process.stdout.write(`\r\x1b[2K[bench:dispatch] ${s}`);
 };
 
+const loadAtStart = os.loadavg()[0];
 const server = await startBenchServer();
 try {
   const api = await apiAs(server.url, 'admin', 'bench-admin-password');
@@ -108,18 +110,28 @@ try {
   const perSecond = span.n / span.secs;
   sockets.forEach((s) => s.disconnect());
 
-  const body = `Machine: ${machineLine()}. Server: the API + Socket.IO process (no page renderer) on Postgres 15 at 127.0.0.1; clients in a second process.
+  const verdict = (ok: boolean) => (ok ? '**met**' : '**missed**');
+  const rateOk = total / offeredSecs >= RATE * 0.95;
+  const body = `Machine: ${machineLine()}. Load average (1 min) at the start: ${loadAtStart.toFixed(1)}, at the end: ${os.loadavg()[0].toFixed(1)} (other work on the machine makes every figure a floor). Server: the API + Socket.IO process (no page renderer) on Postgres 15 at 127.0.0.1; clients in a second process.
 
 | measure | result | target |
 |---|---|---|
 | connected agents | ${sockets.length} | 500 |
 | offered load | ${RATE} tasks/s for ${SECONDS} s via \`POST /api/v1/tasks\` (${(total / offeredSecs).toFixed(0)}/s achieved, ${createErrors} errors) | 500/s |
 | create→assigned latency p50 | ${lat.p50.toFixed(1)} ms | |
-| create→assigned latency p99 | ${lat.p99.toFixed(1)} ms (max ${lat.max.toFixed(1)} ms) | < 25 ms |
-| assignments at saturation | ${perSecond.toFixed(0)}/s (${span.n} tasks in ${span.secs.toFixed(2)} s, agents completing at once, 4 slots each) | ≥ 2,000/s |
+| create→assigned latency p99 | ${lat.p99.toFixed(1)} ms (max ${lat.max.toFixed(1)} ms) | < 25 ms: ${verdict(rateOk && lat.p99 < 25)} |
+| assignments at saturation | ${perSecond.toFixed(0)}/s (${span.n} tasks in ${span.secs.toFixed(2)} s, agents completing at once, 4 slots each) | ≥ 2,000/s: ${verdict(perSecond >= 2000)} |
 
 Latency is measured from just before the client sends the create request to the agent's socket receiving \`task:assigned\`
-(one clock, the client process). Saturation counts hand-outs from the first to the last \`assigned_at\` of a backlog inserted at once.`;
+(one clock, the client process). Saturation counts hand-outs from the first to the last \`assigned_at\` of a backlog inserted at once.
+
+What the path costs: a create is one statement (task, its first event and its audit row, as data-modifying CTEs) and,
+when a fitting agent has a free slot, one more that hands it out (claim with \`SKIP LOCKED\`, the agent's slot, the task,
+its event); a completion is one statement (task, event, agent counters, resources back to their pools). A backlog is
+matched in memory by the department's strategy and handed out in one statement per pass (up to 200 tasks). Queries are
+named prepared statements on connections with TCP_NODELAY; the caller's user and the department are remembered for 1 s.
+Before these changes (same bench, 2026-11-26 11:41, a busier machine): 73 creates/s achieved of 500 offered, p99 8.2 s,
+141 hand-outs/s; on a quiet machine that code managed 146 creates/s and 306 hand-outs/s.`;
   writeSection('Dispatch (bench/dispatch.ts)', body);
   process.stdout.write('\n' + body + '\n');
 } finally {
