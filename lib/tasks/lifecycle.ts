@@ -9,7 +9,7 @@ import { releaseForTaskInTx } from '../resources/grants';
 import { presence } from '../agents/presence';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskFinished, recordTaskRequeued } from '../metrics/record';
-import { leaseMsOf } from '../dispatch/assign';
+import { DEFAULT_LEASE_MS, leaseMsOf } from '../dispatch/assign';
 
 const ACTIVE = sql`${tasks.status} in ('assigned', 'running')`;
 
@@ -186,14 +186,20 @@ export async function reportProgress(db: Db, agentId: string, taskId: string, pr
   return row ?? null;
 }
 
-/** Extends the leases of everything an agent holds (heart-beats call this coarsely, not per beat). */
-export async function renewLeases(db: Db, agentId: string): Promise<number> {
-  const rows = await db
-    .update(tasks)
-    .set({ leaseExpiresAt: sql`clock_timestamp() + (coalesce(${tasks.timeoutMs}, 60000) * interval '1 millisecond')` })
-    .where(and(eq(tasks.assignedAgentId, agentId), ACTIVE))
-    .returning({ id: tasks.id });
-  return rows.length;
+/**
+ * A heart-beat's write, coarse (not per beat): extends the leases of everything the agent holds
+ * and records the beat, in one statement. It also repairs a row marked offline by a lost-agent
+ * sweep that raced with this connection.
+ */
+export async function recordBeat(db: Db, agentId: string, at: Date): Promise<void> {
+  await db.execute(sql`
+    with leases as (
+      update ${tasks} set lease_expires_at = clock_timestamp() + (coalesce(timeout_ms, ${DEFAULT_LEASE_MS}) * interval '1 millisecond')
+      where assigned_agent_id = ${agentId} and status in ('assigned', 'running')
+    )
+    update ${agents} set last_heartbeat_at = ${at.toISOString()}::timestamptz,
+      status = case when status = 'offline' then (case when active_tasks > 0 then 'busy' else 'idle' end) else status end
+    where id = ${agentId}`);
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Db } from '@/db/client';
 import { agents } from '@/db/schema/work';
 import { presence } from '@/lib/agents/presence';
 import { performanceScore } from '@/lib/dispatch/strategies';
-import { renewLeases, requeueTask, tasksHeldBy } from '@/lib/tasks/lifecycle';
+import { recordBeat, requeueTask, tasksHeldBy } from '@/lib/tasks/lifecycle';
 import { publishLive } from '@/lib/live';
 
 const LEASE_RENEW_EVERY_MS = 20_000;
@@ -41,15 +41,7 @@ export async function agentBeat(db: Db, agentId: string, load?: number) {
   const now = Date.now();
   if (now - entry.lastLeaseRenewal < LEASE_RENEW_EVERY_MS) return;
   entry.lastLeaseRenewal = now;
-  await renewLeases(db, agentId);
-  // Also repairs a row marked offline by a lost-agent sweep that raced with this connection.
-  await db
-    .update(agents)
-    .set({
-      lastHeartbeatAt: new Date(now),
-      status: sql`case when ${agents.status} = 'offline' then (case when ${agents.activeTasks} > 0 then 'busy' else 'idle' end) else ${agents.status} end`,
-    })
-    .where(eq(agents.id, agentId));
+  await recordBeat(db, agentId, new Date(now));
 }
 
 /** The agent is gone for good (grace over or heart-beats stopped): its tasks go to other agents. */
