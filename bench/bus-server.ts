@@ -31,6 +31,9 @@ for (let i = 0; i < n; i++) {
 }
 const h = await startHarness({ loops: false });
 process.send!({ url: h.url, agents });
+process.on('message', (m) => {
+  if (m === 'cpu') process.send!({ cpu: process.cpuUsage() });
+});
 process.on('disconnect', () => {
   void h.close().then(() => t.drop()).finally(() => process.exit(0));
 });
