@@ -8,6 +8,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Server } from 'socket.io';
+import { answerProbes } from './support/server-probe';
 
 const http = createServer();
 const io = new Server(http, { serveClient: false });
@@ -44,7 +45,5 @@ nsp.on('connection', (socket) => {
   });
 });
 http.listen(0, '127.0.0.1', () => process.send!({ url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` }));
-process.on('message', (m) => {
-  if (m === 'cpu') process.send!({ cpu: process.cpuUsage() });
-});
+answerProbes();
 process.on('disconnect', () => process.exit(0));

@@ -5,7 +5,8 @@
  *
  *   npm run bench:bus            (raises the open-file limit: 1,000 sockets need it on both ends)
  *   BENCH_AGENTS=1000 BENCH_SECONDS=5 BENCH_RATE=10000 BENCH_CLIENT_PROCS=2 BENCH_PROF=dir (optional)
- *   BENCH_ONLY=bus,bare,coalesced (a subset, for profiling; the docs section is written only by a full run)
+ *   BENCH_ONLY=bus,bare,coalesced BENCH_SCENARIOS=topic,department,direct (subsets, for profiling;
+ *   the docs section is written only by a full run)
  *
  * Each server runs in its own process; the agents' sockets are split over BENCH_CLIENT_PROCS client
  * processes (bench/bus-clients.ts) so no single client event loop is what saturates. Scenarios:
@@ -23,6 +24,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Agent, Collected, Command } from './bus-clients';
 import { machineLine, percentile } from './support/machine';
+import type { Probe } from './support/server-probe';
 import { writeSection } from './support/report';
 
 const N = Number(process.env.BENCH_AGENTS ?? 1000);
@@ -35,7 +37,7 @@ const here = import.meta.dirname;
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Result = { messagesPerSec: number; deliveriesPerSec: number; p50: number | null; p99: number | null; serverCpu: number; clientCpu: number; failed: number };
+type Result = { messagesPerSec: number; deliveriesPerSec: number; p50: number | null; p99: number | null; serverCpu: number; serverLoopDelayP99: number; clientCpu: number; failed: number };
 
 function execArgv() {
   const dir = process.env.BENCH_PROF;
@@ -56,11 +58,11 @@ async function startServer(file: string, env: Record<string, string> = {}) {
     child.once('message', (m) => resolve(m as { url: string; agents?: Agent[] }));
     child.once('exit', (c) => reject(new Error(`${file} exited ${c}`)));
   });
-  const cpuMs = async () => {
-    const { cpu } = await ask<{ cpu: NodeJS.CpuUsage }>(child, 'cpu');
-    return (cpu.user + cpu.system) / 1000;
+  const probe = async () => {
+    const p = await ask<Probe>(child, 'cpu');
+    return { cpuMs: (p.cpu.user + p.cpu.system) / 1000, loopDelayP99Ms: p.loopDelayP99Ms };
   };
-  return { child, info, cpuMs };
+  return { child, info, probe };
 }
 type BenchServer = Awaited<ReturnType<typeof startServer>>;
 
@@ -108,13 +110,13 @@ class Clients {
 
 /** Runs one scenario on every client process and sums what they saw; CPU is per core (1.0 = one core busy). */
 async function measure(server: BenchServer, clients: Clients, run: () => Promise<unknown>, drainMs: number, windowSecs?: number): Promise<Result> {
-  const cpu0 = await server.cpuMs();
+  const cpu0 = (await server.probe()).cpuMs;
   const t0 = now();
   await run();
   await sleep(drainMs);
   const got = await clients.all<Collected>({ cmd: 'collect' });
   const secs = (now() - t0) / 1000;
-  const cpu1 = await server.cpuMs();
+  const { cpuMs: cpu1, loopDelayP99Ms } = await server.probe();
   const latencies = got.flatMap((g) => g.latencies).sort((a, b) => a - b);
   const per = windowSecs ?? secs;
   const round = (x: number) => Math.round(x * 100) / 100;
@@ -124,6 +126,7 @@ async function measure(server: BenchServer, clients: Clients, run: () => Promise
     p50: latencies.length ? round(percentile(latencies, 50)) : null,
     p99: latencies.length ? round(percentile(latencies, 99)) : null,
     serverCpu: round((cpu1 - cpu0) / 1000 / secs),
+    serverLoopDelayP99: round(loopDelayP99Ms),
     clientCpu: round(got.reduce((a, g) => a + g.cpuMs, 0) / 1000 / secs),
     failed: got.reduce((a, g) => a + g.failed, 0),
   };
@@ -147,7 +150,7 @@ async function run(label: string, server: BenchServer, agents: Agent[], bare: bo
   const publishers = agents.map((_, i) => i).filter((i) => i % 50 === 0);
   const departments = [...new Set(agents.map((a) => a.departmentId))];
   const out = new Map<string, Result>();
-  for (const s of scenarios) {
+  for (const s of scenarios.filter((x) => !process.env.BENCH_SCENARIOS || process.env.BENCH_SCENARIOS.split(',').includes(x.kind))) {
     const variants: [string, string][] = bare ? (s.bareAcked ? [['acked', s.bareAcked], ['plain', s.bare]] : [['plain', s.bare]]) : [[s.kind === 'topic' ? 'plain' : 'acked', s.bus!]];
     for (const [variant, event] of variants) {
       await sleep(1000); // what the previous scenario left in flight drains before this one starts
@@ -200,7 +203,7 @@ for (const s of scenarios) {
       const r = get(spec.label, s, v);
       if (!r) continue;
       const guarantee = s.kind === 'topic' ? 'none (live subscribers)' : v === 'acked' ? (spec.bare ? 'Socket.IO ack per recipient' : 'ack per recipient, retry, buffer') : 'none (plain room emit)';
-      resultRows.push(`| ${nameOf(s)} | ${spec.label} | ${guarantee} | ${fmt(r.deliveriesPerSec)} | ${fmt(r.messagesPerSec)} | ${fmt(r.p50)} / ${fmt(r.p99)} | ${fmt(r.serverCpu)} / ${fmt(r.clientCpu)} |`);
+      resultRows.push(`| ${nameOf(s)} | ${spec.label} | ${guarantee} | ${fmt(r.deliveriesPerSec)} | ${fmt(r.messagesPerSec)} | ${fmt(r.p50)} / ${fmt(r.p99)} | ${fmt(r.serverLoopDelayP99)} | ${fmt(r.serverCpu)} / ${fmt(r.clientCpu)} |`);
     }
   }
 }
@@ -233,10 +236,10 @@ Scenarios:
 - **department fan-out**: \`send {departmentId}\` to ${departmentsN} departments, same closed loop. The bus acknowledges every delivery (an ack back per recipient; retry and buffering when it does not come). The bare servers run it twice: with a Socket.IO ack per recipient (\`to(room).timeout().emit(…, cb)\`: the same socket-level guarantee without retry or buffer) and as a plain room emit (no guarantee).
 - **direct at ${OFFERED.toLocaleString('en')}/s offered**: open loop, each client process paces its share of ${OFFERED.toLocaleString('en')} \`send {agentId}\` a second from agent to agent whatever the server answers; the latency target is about this row.
 
-Latency runs from the sender's emit to the recipient's \`message\` handler. Sender and recipient are often in different client processes: both stamp with \`performance.timeOrigin + performance.now()\` (the wall clock at process start plus the machine's monotonic clock since), one time base on one machine; the offset measured between the processes was ≤ ${skew.toFixed(3)} ms. CPU is in cores (1.00 = one core busy for the whole scenario): server / all client processes together; the machine has ${os.cpus().length}.${failed ? ` ${failed} bus sends were refused (counted, not delivered).` : ''}
+Latency runs from the sender's emit to the recipient's \`message\` handler. Sender and recipient are often in different client processes: both stamp with \`performance.timeOrigin + performance.now()\` (the wall clock at process start plus the machine's monotonic clock since), one time base on one machine; the offset measured between the processes was ≤ ${skew.toFixed(3)} ms. The server's event-loop delay (perf_hooks, 5 ms resolution) says how late the server itself was; latency beyond it was spent in the network stack or the clients. CPU is in cores (1.00 = one core busy for the whole scenario): server / all client processes together; the machine has ${os.cpus().length}.${failed ? ` ${failed} bus sends were refused (counted, not delivered).` : ''}
 
-| scenario | server | delivery guarantee | deliveries/s | messages/s | p50 / p99 ms | CPU server / clients |
-|---|---|---|---|---|---|---|
+| scenario | server | delivery guarantee | deliveries/s | messages/s | latency p50 / p99 ms | server event-loop delay p99 ms | CPU server / clients |
+|---|---|---|---|---|---|---|---|
 ${resultRows.join('\n')}
 
 | scenario | bus ÷ bare, same guarantee | bus ÷ bare plain emit | bus ÷ bare + coalescing, same guarantee |
@@ -249,7 +252,7 @@ Targets (issue #6 acceptance 4, issue #10 acceptance 3):
 - ≥ 0.7 of bare Socket.IO's throughput, same guarantee, every scenario: **${verdict(worstRatio >= 0.7)}** (lowest ${Number.isFinite(worstRatio) ? worstRatio.toFixed(2) : '–'}).
 `;
 console.log('\n' + body);
-if (servers.length === 3 && !process.env.BENCH_NO_WRITE) writeSection('Coordination bus (`npm run bench:bus`)', body + readNotes());
+if (servers.length === 3 && !process.env.BENCH_SCENARIOS && !process.env.BENCH_NO_WRITE) writeSection('Coordination bus (`npm run bench:bus`)', body + readNotes());
 process.exit(0);
 
 /** Hand-written analysis kept under the generated figures (bench/bus-notes.md). */
