@@ -53,7 +53,9 @@ function ask<T>(child: ChildProcess, m: unknown): Promise<T> {
 }
 
 async function startServer(file: string, env: Record<string, string> = {}) {
-  const child = fork(path.join(here, file), [], { execArgv: execArgv(), env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_SERVER_FLAGS: extra node flags for every server alike (e.g. GC settings).
+  const flags = process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = fork(path.join(here, file), [], { execArgv: [...flags, ...execArgv()], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const info = await new Promise<{ url: string; agents?: Agent[] }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { url: string; agents?: Agent[] }));
     child.once('exit', (c) => reject(new Error(`${file} exited ${c}`)));
