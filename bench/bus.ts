@@ -30,6 +30,8 @@ import { writeSection } from './support/report';
 const N = Number(process.env.BENCH_AGENTS ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const OFFERED = Number(process.env.BENCH_RATE ?? 10_000);
+// A load no server here saturates at: what a message costs the server, free of queueing.
+const LIGHT = 2_000;
 const PROCS = Math.max(1, Number(process.env.BENCH_CLIENT_PROCS ?? 2));
 const WINDOW = 8;
 const TOPICS = 10;
@@ -134,11 +136,12 @@ async function measure(server: BenchServer, clients: Clients, run: () => Promise
   };
 }
 
-type Scenario = { name: string; bus?: string; bareAcked?: string; bare: string; kind: 'topic' | 'department' | 'direct' };
+type Scenario = { name: string; bus?: string; bareAcked?: string; bare: string; kind: 'topic' | 'department' | 'direct'; rate?: number };
 const scenarios: Scenario[] = [
   { name: `topic fan-out ×${N / TOPICS}`, kind: 'topic', bus: 'publish', bare: 'publish' },
   { name: 'department fan-out', kind: 'department', bus: 'send', bareAcked: 'send-acked', bare: 'send' },
-  { name: `direct at ${OFFERED.toLocaleString('en')}/s offered`, kind: 'direct', bus: 'send', bareAcked: 'send-acked', bare: 'send' },
+  { name: `direct at ${OFFERED.toLocaleString('en')}/s offered`, kind: 'direct', bus: 'send', bareAcked: 'send-acked', bare: 'send', rate: OFFERED },
+  { name: `direct at ${LIGHT.toLocaleString('en')}/s offered`, kind: 'direct', bus: 'send', bareAcked: 'send-acked', bare: 'send', rate: LIGHT },
 ];
 
 async function run(label: string, server: BenchServer, agents: Agent[], bare: boolean) {
@@ -158,7 +161,7 @@ async function run(label: string, server: BenchServer, agents: Agent[], bare: bo
       await sleep(1000); // what the previous scenario left in flight drains before this one starts
       let r: Result;
       if (s.kind === 'direct') {
-        r = await measure(server, clients, () => clients.all({ cmd: 'open', rate: OFFERED, seconds: SECONDS, event, total: agents.length, agentIds: agents.map((a) => a.id) }), 1000, SECONDS);
+        r = await measure(server, clients, () => clients.all({ cmd: 'open', rate: s.rate!, seconds: SECONDS, event, total: agents.length, agentIds: agents.map((a) => a.id) }), 1000, SECONDS);
       } else {
         const make = s.kind === 'topic' ? { event, kind: 'topic' as const, topics: TOPICS } : { event, kind: 'department' as const, departments };
         r = await measure(server, clients, () => clients.all((p) => ({ cmd: 'closed', publishers: publishers.filter((g) => g >= clients.ranges[p][0] && g < clients.ranges[p][1]), window: WINDOW, seconds: SECONDS, make })), 500);
@@ -205,7 +208,7 @@ for (const s of scenarios) {
       const r = get(spec.label, s, v);
       if (!r) continue;
       const guarantee = s.kind === 'topic' ? 'none (live subscribers)' : v === 'acked' ? (spec.bare ? 'Socket.IO ack per recipient' : 'ack per recipient, retry, buffer') : 'none (plain room emit)';
-      resultRows.push(`| ${nameOf(s)} | ${spec.label} | ${guarantee} | ${fmt(r.deliveriesPerSec)} | ${fmt(r.messagesPerSec)} | ${fmt(r.p50)} / ${fmt(r.p99)} | ${fmt(r.serverLoopDelayP99)} | ${fmt(r.serverCpu)} / ${fmt(r.clientCpu)} |`);
+      resultRows.push(`| ${nameOf(s)} | ${spec.label} | ${guarantee} | ${fmt(r.deliveriesPerSec)} | ${fmt(r.messagesPerSec)} | ${fmt(r.p50)} / ${fmt(r.p99)} | ${fmt(r.serverLoopDelayP99)} | ${fmt(r.serverCpu)} / ${fmt(r.clientCpu)} | ${r.messagesPerSec ? fmt(Math.round((r.serverCpu * 1e6) / r.messagesPerSec)) : '–'} |`);
     }
   }
 }
@@ -237,11 +240,12 @@ Scenarios:
 - **topic fan-out**: ${TOPICS} topics of ${N / TOPICS} subscribers; 20 publishers keep ${WINDOW} publishes in flight each (closed loop: throughput at saturation, so its latency is queueing by Little's law, not a latency figure). Unacknowledged everywhere.
 - **department fan-out**: \`send {departmentId}\` to ${departmentsN} departments, same closed loop. The bus acknowledges every delivery (an ack back per recipient; retry and buffering when it does not come). The bare servers run it twice: with a Socket.IO ack per recipient (\`to(room).timeout().emit(…, cb)\`: the same socket-level guarantee without retry or buffer) and as a plain room emit (no guarantee).
 - **direct at ${OFFERED.toLocaleString('en')}/s offered**: open loop, each client process paces its share of ${OFFERED.toLocaleString('en')} \`send {agentId}\` a second from agent to agent whatever the server answers; the latency target is about this row.
+- **direct at ${LIGHT.toLocaleString('en')}/s offered**: the same at a load none of the servers saturates at, so the server CPU per message compares what each server does for a message, free of queueing and of CPU taken by other processes.
 
 Latency runs from the sender's emit to the recipient's \`message\` handler. Sender and recipient are often in different client processes: both stamp with \`performance.timeOrigin + performance.now()\` (the wall clock at process start plus the machine's monotonic clock since), one time base on one machine; the offset measured between the processes was ≤ ${skew.toFixed(3)} ms. The server's event-loop delay (perf_hooks, 5 ms resolution) says how late the server itself was; latency beyond it was spent in the network stack or the clients. CPU is in cores (1.00 = one core busy for the whole scenario): server / all client processes together; the machine has ${os.cpus().length}.${failed ? ` ${failed} bus sends were refused (counted, not delivered).` : ''}
 
-| scenario | server | delivery guarantee | deliveries/s | messages/s | latency p50 / p99 ms | server event-loop delay p99 ms | CPU server / clients |
-|---|---|---|---|---|---|---|---|
+| scenario | server | delivery guarantee | deliveries/s | messages/s | latency p50 / p99 ms | server event-loop delay p99 ms | CPU server / clients | server CPU µs per message |
+|---|---|---|---|---|---|---|---|---|
 ${resultRows.join('\n')}
 
 | scenario | bus ÷ bare, same guarantee | bus ÷ bare plain emit | bus ÷ bare + coalescing, same guarantee |
