@@ -144,55 +144,63 @@ const scenarios: Scenario[] = [
   { name: `direct at ${LIGHT.toLocaleString('en')}/s offered`, kind: 'direct', bus: 'send', bareAcked: 'send-acked', bare: 'send', rate: LIGHT },
 ];
 
-async function run(label: string, server: BenchServer, agents: Agent[], bare: boolean) {
+type ServerSpec = { key: string; label: string; file: string; env: Record<string, string>; bare: boolean };
+type Fleet = { spec: ServerSpec; server: BenchServer; clients: Clients; skew: number; out: Map<string, Result> };
+
+/** A server and its own 1,000 connected agents, subscribed to the topics, ready for any scenario. */
+async function setUp(spec: ServerSpec, agents: Agent[], server: BenchServer): Promise<Fleet> {
   const clients = new Clients();
   const t0 = now();
-  await clients.connect(server.info.url, agents, bare);
+  await clients.connect(server.info.url, agents, spec.bare);
   const skew = await clients.clockSkewMs();
-  console.log(`[${label}] ${agents.length} agents connected in ${Math.round(now() - t0)} ms over ${PROCS} client processes (clock offset between processes ≤ ${skew.toFixed(3)} ms)`);
-  await sleep(1000);
+  console.log(`[${spec.label}] ${agents.length} agents connected in ${Math.round(now() - t0)} ms over ${PROCS} client processes (clock offset between processes ≤ ${skew.toFixed(3)} ms)`);
   await clients.all({ cmd: 'subscribe', topics: TOPICS });
+  return { spec, server, clients, skew, out: new Map() };
+}
+
+async function runScenario(f: Fleet, s: Scenario, agents: Agent[]) {
+  const { spec, server, clients } = f;
   const publishers = agents.map((_, i) => i).filter((i) => i % 50 === 0);
   const departments = [...new Set(agents.map((a) => a.departmentId))];
-  const out = new Map<string, Result>();
-  for (const s of scenarios.filter((x) => !process.env.BENCH_SCENARIOS || process.env.BENCH_SCENARIOS.split(',').includes(x.kind))) {
-    const variants: [string, string][] = bare ? (s.bareAcked ? [['acked', s.bareAcked], ['plain', s.bare]] : [['plain', s.bare]]) : [[s.kind === 'topic' ? 'plain' : 'acked', s.bus!]];
-    for (const [variant, event] of variants) {
-      await sleep(1000); // what the previous scenario left in flight drains before this one starts
-      let r: Result;
-      if (s.kind === 'direct') {
-        r = await measure(server, clients, () => clients.all({ cmd: 'open', rate: s.rate!, seconds: SECONDS, event, total: agents.length, agentIds: agents.map((a) => a.id) }), 1000, SECONDS);
-      } else {
-        const make = s.kind === 'topic' ? { event, kind: 'topic' as const, topics: TOPICS } : { event, kind: 'department' as const, departments };
-        r = await measure(server, clients, () => clients.all((p) => ({ cmd: 'closed', publishers: publishers.filter((g) => g >= clients.ranges[p][0] && g < clients.ranges[p][1]), window: WINDOW, seconds: SECONDS, make })), 500);
-      }
-      const key = `${s.name}|${variant}`;
-      out.set(key, r);
-      console.log(`[${label}] ${s.name} (${event})`, JSON.stringify(r));
+  const variants: [string, string][] = spec.bare ? (s.bareAcked ? [['acked', s.bareAcked], ['plain', s.bare]] : [['plain', s.bare]]) : [[s.kind === 'topic' ? 'plain' : 'acked', s.bus!]];
+  for (const [variant, event] of variants) {
+    await sleep(1000); // what the previous scenario left in flight drains before this one starts
+    let r: Result;
+    if (s.kind === 'direct') {
+      r = await measure(server, clients, () => clients.all({ cmd: 'open', rate: s.rate!, seconds: SECONDS, event, total: agents.length, agentIds: agents.map((a) => a.id) }), 1000, SECONDS);
+    } else {
+      const make = s.kind === 'topic' ? { event, kind: 'topic' as const, topics: TOPICS } : { event, kind: 'department' as const, departments };
+      r = await measure(server, clients, () => clients.all((p) => ({ cmd: 'closed', publishers: publishers.filter((g) => g >= clients.ranges[p][0] && g < clients.ranges[p][1]), window: WINDOW, seconds: SECONDS, make })), 500);
     }
+    f.out.set(`${s.name}|${variant}`, r);
+    console.log(`[${spec.label}] ${s.name} (${event})`, JSON.stringify(r));
   }
-  await clients.close();
-  return { out, skew, departments: departments.length };
 }
 
 const loadAtStart = os.loadavg().map((x) => x.toFixed(2)).join(' ');
-type ServerSpec = { key: string; label: string; file: string; env: Record<string, string>; bare: boolean };
 const all: ServerSpec[] = [
   { key: 'bus', label: 'bus', file: 'bus-server.ts', env: { BENCH_AGENTS: String(N) }, bare: false },
   { key: 'bare', label: 'bare Socket.IO', file: 'bare-server.ts', env: {}, bare: true },
   { key: 'coalesced', label: 'bare + write coalescing', file: 'bare-server.ts', env: { BARE_COALESCE: '1' }, bare: true },
 ];
 const servers = all.filter((x) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(x.key));
-let agents: Agent[] | undefined;
-const runs = new Map<string, Awaited<ReturnType<typeof run>>>();
-for (const spec of servers) {
-  const server = await startServer(spec.file, spec.env);
-  // The bus server creates the agents (and their tokens); the bare servers take the same ids.
-  agents ??= server.info.agents ?? Array.from({ length: N }, (_, i) => ({ id: crypto.randomUUID(), departmentId: `dept-${i % 10}` }));
-  runs.set(spec.label, await run(spec.label, server, agents, spec.bare));
-  server.child.disconnect();
-  await sleep(1000);
+// Every server is up with its own agents connected at once, and each scenario runs on one server
+// after the other: load from outside this run then weighs on all of them alike, not on whichever
+// happened to be measured during it.
+const started = await Promise.all(servers.map((spec) => startServer(spec.file, spec.env)));
+// The bus server creates the agents (and their tokens); the bare servers take the same ids.
+const agents: Agent[] = started.find((x) => x.info.agents)?.info.agents ?? Array.from({ length: N }, (_, i) => ({ id: crypto.randomUUID(), departmentId: `dept-${i % 10}` }));
+const fleets: Fleet[] = [];
+for (let i = 0; i < servers.length; i++) fleets.push(await setUp(servers[i], agents, started[i]));
+await sleep(1000);
+for (const s of scenarios.filter((x) => !process.env.BENCH_SCENARIOS || process.env.BENCH_SCENARIOS.split(',').includes(x.kind))) {
+  for (const f of fleets) await runScenario(f, s, agents);
 }
+for (const f of fleets) {
+  await f.clients.close();
+  f.server.child.disconnect();
+}
+const runs = new Map(fleets.map((f) => [f.spec.label, { out: f.out, skew: f.skew, departments: new Set(agents.map((a) => a.departmentId)).size }]));
 const loadAtEnd = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
 const fmt = (x: number | null | undefined) => (x == null ? '–' : x.toLocaleString('en', { maximumFractionDigits: 2 }));
@@ -231,7 +239,7 @@ const skew = Math.max(0, ...[...runs.values()].map((r) => r.skew));
 const body = `
 ${machineLine()} · load average at start ${loadAtStart}, at end ${loadAtEnd} · bus server data in ${process.env.DATABASE_URL ? 'Postgres' : 'in-memory PGlite'}
 
-${N.toLocaleString('en')} agents connected over WebSocket, split over ${PROCS} client processes (bench/bus-clients.ts); each server in its own process, measured one after the other in the same run with the same clients. ${SECONDS} s per scenario. The servers:
+${N.toLocaleString('en')} agents connected over WebSocket, split over ${PROCS} client processes (bench/bus-clients.ts); each server in its own process with its own ${N.toLocaleString('en')} connected agents (the same ids and client code), all connected at once; every scenario runs on each server in turn, so load from outside the run weighs on all servers alike. ${SECONDS} s per scenario. The servers:
 - **bus**: the coordination bus (the API harness: token handshake, zod validation, authorization, recipient resolution, stats; acknowledged delivery with retry and buffering for direct and department messages).
 - **bare Socket.IO** (bench/bare-server.ts): the same rooms and routing and nothing else — no token check, validation, authorization, retry, buffer or stats. The ceiling the target refers to. uWebSockets.js is not measured: it is not published on the npm registry (it installs from GitHub only), and this machine reaches the npm registry alone.
 - **bare + write coalescing**: the same bare server with the bus's one transport-level change (server/bus/coalesce-writes.ts: a connection's frames written in one event-loop turn leave in one system call), to tell the bus's own overhead from what that change buys.
