@@ -220,14 +220,16 @@ for (const s of scenarios) {
     }
   }
 }
-const ratioRows = scenarios.map((s) => {
+// Throughput ratios mean something only at saturation (closed loop); open-loop rows deliver what is offered.
+const saturated = scenarios.filter((s) => s.kind !== 'direct');
+const ratioRows = saturated.map((s) => {
   const b = get('bus', s, 'acked');
   return `| ${nameOf(s)} | ${ratio(b, get('bare Socket.IO', s, 'acked'))} | ${ratio(b, get('bare Socket.IO', s, 'plain'))} | ${ratio(b, get('bare + write coalescing', s, 'acked'))} |`;
 });
 const busAll = scenarios.map((s) => get('bus', s, 'acked')).filter((r): r is Result => !!r);
 const best = Math.max(0, ...busAll.map((r) => r.deliveriesPerSec));
 const direct = get('bus', scenarios[2], 'acked');
-const worstRatio = Math.min(...scenarios.map((s) => {
+const worstRatio = Math.min(...saturated.map((s) => {
   const b = get('bus', s, 'acked');
   const bare = get('bare Socket.IO', s, 'acked');
   return b && bare?.deliveriesPerSec ? b.deliveriesPerSec / bare.deliveriesPerSec : Infinity;
@@ -256,6 +258,8 @@ Latency runs from the sender's emit to the recipient's \`message\` handler. Send
 |---|---|---|---|---|---|---|---|---|
 ${resultRows.join('\n')}
 
+Throughput at saturation, deliveries/s (the direct rows are open loop: every server delivered what was offered, and compares by latency and CPU per message above):
+
 | scenario | bus ÷ bare, same guarantee | bus ÷ bare plain emit | bus ÷ bare + coalescing, same guarantee |
 |---|---|---|---|
 ${ratioRows.join('\n')}
@@ -263,7 +267,7 @@ ${ratioRows.join('\n')}
 Targets (issue #6 acceptance 4, issue #10 acceptance 3):
 - ≥ 50,000 deliveries/s with 1,000 agents: **${verdict(best >= 50_000)}** (best ${fmt(best)}/s).
 - p99 < 20 ms at ${OFFERED.toLocaleString('en')} messages/s offered: **${verdict(!!direct && direct.p99 !== null && direct.p99 < 20 && direct.messagesPerSec >= OFFERED * 0.98)}** (p99 ${fmt(direct?.p99)} ms, ${fmt(direct?.deliveriesPerSec)} delivered/s).
-- ≥ 0.7 of bare Socket.IO's throughput, same guarantee, every scenario: **${verdict(worstRatio >= 0.7)}** (lowest ${Number.isFinite(worstRatio) ? worstRatio.toFixed(2) : '–'}).
+- ≥ 0.7 of bare Socket.IO's throughput at saturation, same guarantee, each scenario: **${verdict(worstRatio >= 0.7)}** (lowest ${Number.isFinite(worstRatio) ? worstRatio.toFixed(2) : '–'}).
 `;
 console.log('\n' + body);
 if (servers.length === 3 && !process.env.BENCH_SCENARIOS && !process.env.BENCH_NO_WRITE) writeSection('Coordination bus (`npm run bench:bus`)', body + readNotes());
