@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { answerProbes } from './support/server-probe';
 
 process.env.AUTH_SECRET ??= randomBytes(48).toString('base64url');
 process.env.MAX_AGENTS_PER_DEPARTMENT = '1000';
@@ -31,6 +32,7 @@ for (let i = 0; i < n; i++) {
 }
 const h = await startHarness({ loops: false });
 process.send!({ url: h.url, agents });
+answerProbes();
 process.on('disconnect', () => {
   void h.close().then(() => t.drop()).finally(() => process.exit(0));
 });

@@ -67,7 +67,10 @@ export function log(): Logger {
 }
 
 export function withLogContext<T>(ctx: LogContext, fn: () => T): T {
-  return state().als.run({ ...state().als.getStore(), ...ctx }, fn);
+  const { als } = state();
+  const outer = als.getStore();
+  // Socket events call this per message: no copy when there is nothing to merge.
+  return als.run(outer ? { ...outer, ...ctx } : ctx, fn);
 }
 
 export function currentLogContext(): LogContext | undefined {

@@ -11,8 +11,10 @@ export function writeSection(title: string, body: string): void {
   const section = `${heading}\n\n${body.trim()}\n`;
   if (start === -1) doc = `${doc.trimEnd()}\n\n${section}`;
   else {
-    const next = doc.indexOf('\n## ', start + heading.length);
-    doc = doc.slice(0, start) + section + (next === -1 ? '' : doc.slice(next + 1));
+    // The section ends at the next heading or at a closing/opening <!-- marker --> line, which stays.
+    const ends = [doc.indexOf('\n## ', start + heading.length), doc.indexOf('\n<!-- ', start + heading.length)].filter((i) => i !== -1);
+    const next = ends.length ? Math.min(...ends) : -1;
+    doc = doc.slice(0, start) + section + (next === -1 ? '' : '\n' + doc.slice(next + 1));
   }
   writeFileSync(file, doc.endsWith('\n') ? doc : doc + '\n');
 }

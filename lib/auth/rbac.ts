@@ -77,8 +77,16 @@ export function matches(granted: string, wanted: string): boolean {
   return (gr === '*' || gr === wr) && (ga === '*' || ga === wa);
 }
 
+// Answers per permissions list: a connected agent's principal asks the same question for every
+// message it sends (thousands a second on the bus), and matches() splits strings each time.
+const answered = new WeakMap<readonly string[], Map<string, boolean>>();
+
 export function hasPermission(principal: Pick<Principal, 'permissions'>, permission: string): boolean {
-  return principal.permissions.some((p) => matches(p, permission));
+  let known = answered.get(principal.permissions);
+  if (!known) answered.set(principal.permissions, (known = new Map()));
+  let yes = known.get(permission);
+  if (yes === undefined) known.set(permission, (yes = principal.permissions.some((p) => matches(p, permission))));
+  return yes;
 }
 
 /** A token narrowed to `requested` keeps only what its owner has: it never gains rights. */

@@ -43,13 +43,20 @@ async function department(db: Db, id: string): Promise<DepartmentRow | undefined
   return row;
 }
 
-async function departmentOfAgent(db: Db, agentId: string): Promise<string | null> {
+/** What the caches already know about an agent's department (undefined: ask the database). */
+function knownDepartmentOfAgent(agentId: string): string | null | undefined {
   // Connected here: presence knows, no query (at thousands of messages a second this matters).
   const local = presence().get(agentId);
   if (local) return local.departmentId;
-  const c = cache().agentDept;
-  const hit = c.get(agentId);
+  const hit = cache().agentDept.get(agentId);
   if (hit && Date.now() - hit.at < AGENT_TTL) return hit.departmentId;
+  return undefined;
+}
+
+async function departmentOfAgent(db: Db, agentId: string): Promise<string | null> {
+  const known = knownDepartmentOfAgent(agentId);
+  if (known !== undefined) return known;
+  const c = cache().agentDept;
   const [row] = await db.select({ departmentId: agents.departmentId, status: agents.status }).from(agents).where(eq(agents.id, agentId)).limit(1);
   const departmentId = row && row.status !== 'retired' ? row.departmentId : null;
   c.set(agentId, { departmentId, at: Date.now() });
@@ -100,6 +107,26 @@ function authorizeDepartment(principal: Principal, dept: DepartmentRow | undefin
   authorize(principal, 'message:send', { departmentId, what });
   if (!dept) throw notFound(what);
   return dept;
+}
+
+/**
+ * The same answer as resolveRecipients for direct and topic messages when the caches hold all it
+ * needs, without a promise (the common case on a busy bus: per message, every await counts);
+ * undefined when the database must be asked.
+ */
+export function resolveRecipientsCached(principal: Principal, to: Address): Resolved | undefined {
+  if ('topic' in to) {
+    authorize(principal, 'message:send');
+    return { kind: 'topic', room: `topic:${to.topic}` };
+  }
+  if (!('agentId' in to)) return undefined;
+  authorize(principal, 'message:send');
+  const departmentId = knownDepartmentOfAgent(to.agentId);
+  if (!departmentId) return undefined;
+  const hit = cache().depts.get(departmentId);
+  if (!hit || Date.now() - hit.at >= DEPT_TTL) return undefined;
+  authorizeDepartment(principal, hit.row, departmentId, 'Agent');
+  return { kind: 'direct', departmentId, agentIds: [to.agentId] };
 }
 
 export async function resolveRecipients(db: Db, principal: Principal, to: Address): Promise<Resolved> {

@@ -3,7 +3,7 @@ import type { Principal } from '../auth/rbac';
 import { audit } from '../audit/log';
 import { unavailable } from '../errors';
 import { envelope } from './envelope';
-import { resolveRecipients } from './recipients';
+import { resolveRecipients, resolveRecipientsCached } from './recipients';
 import { assertMessageSize, type SendInput } from './schemas';
 import { count } from './stats';
 import { busTransport } from './transport';
@@ -18,7 +18,7 @@ export type SendResult = { id: string; recipients: number };
  */
 export async function sendMessage(db: Db, principal: Principal, input: SendInput, door: 'rest' | 'socket' = 'rest'): Promise<SendResult> {
   assertMessageSize(input.data);
-  const target = await resolveRecipients(db, principal, input.to);
+  const target = resolveRecipientsCached(principal, input.to) ?? (await resolveRecipients(db, principal, input.to));
   const transport = busTransport();
   if (!transport) throw unavailable('The message bus is not running in this process');
   const env = envelope(principal, input.type, input.data);

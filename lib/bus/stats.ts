@@ -101,8 +101,8 @@ export const count = {
   acked(latencyMs: number) {
     const s = state();
     s.c.acked++;
-    let i = LATENCY_BUCKETS_MS.findIndex((b) => latencyMs <= b);
-    if (i < 0) i = LATENCY_BUCKETS_MS.length;
+    let i = 0;
+    while (i < LATENCY_BUCKETS_MS.length && latencyMs > LATENCY_BUCKETS_MS[i]) i++;
     s.buckets[i]++;
     s.latencySum += latencyMs;
     s.latencyCount++;

@@ -60,11 +60,12 @@ export const MAX_JSON_DEPTH = 64;
  * 2,000-level object once sent schema validation into a recursion that never answered.
  */
 export function assertJsonDepth(value: unknown, max = MAX_JSON_DEPTH): void {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
+  // Recursion is bounded by `max` (it throws first), and allocates nothing: socket events run this per message.
+  const walk = (v: unknown, depth: number): void => {
+    if (v === null || typeof v !== 'object') return;
     if (depth >= max) throw badRequest(`JSON nested deeper than ${max} levels`);
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
-  }
+    if (Array.isArray(v)) for (const child of v) walk(child, depth + 1);
+    else for (const k in v) if (Object.hasOwn(v, k)) walk((v as Record<string, unknown>)[k], depth + 1);
+  };
+  walk(value, 0);
 }

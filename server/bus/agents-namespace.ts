@@ -18,6 +18,7 @@ import { agentHandshake, type SocketData } from './handshake';
 import { handle } from './socket-handler';
 import { log } from '@/lib/log';
 import { attachMessaging, registerMessaging } from './messaging';
+import { coalesceWrites } from './coalesce-writes';
 
 export type AgentsNamespace = { nsp: Namespace; drain: () => Promise<void>; lose: (agentId: string, reason: string) => Promise<void> };
 
@@ -37,6 +38,8 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
   let draining = false;
   nsp.use(agentHandshake);
   attachMessaging(nsp);
+  // Engine-wide (every namespace's connections): under fan-out, system calls are the cost that counts.
+  const uncoalesce = coalesceWrites(io);
 
   nsp.on('connection', (socket) => {
     const { principal } = socket.data as SocketData;
@@ -116,6 +119,7 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
     drain: async () => {
       draining = true;
       unsubscribe.forEach((u) => u());
+      uncoalesce();
       for (const t of graceTimers.values()) clearTimeout(t);
       // Agents reconnect (to this process after a restart, or to another one); their tasks stay leased.
       // This process's agents only: through the Redis adapter a plain emit and disconnectSockets

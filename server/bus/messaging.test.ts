@@ -6,6 +6,7 @@ import { auditLog } from '@/db/schema/auth';
 import { resetEnvCache } from '@/lib/env';
 import type { AgentClient } from '@/lib/agent-sdk/client';
 import { sendMessage } from '@/lib/bus/send';
+import { resolveRecipients, resolveRecipientsCached } from '@/lib/bus/recipients';
 import { MAX_MESSAGE_BYTES } from '@/lib/bus/schemas';
 import { busStats, resetBusStats } from '@/lib/bus/stats';
 import { startHarness, type Harness } from '../testing/harness';
@@ -145,6 +146,23 @@ describe('coordination bus: authorization and limits', () => {
     expect(broadcast).toMatchObject({ ok: false, error: { status: 403 } });
     await sleep(200);
     for (const a of ids()) expect(inbox.get(a)!.some((m) => m.type === 'nope')).toBe(false);
+  });
+
+  it('answers from its caches exactly as after asking the database, refusals included', async () => {
+    const coord = principalOf('department-coordinator', ['sales']);
+    const salesAgent = { agentId: ids('sales')[0] };
+    const hrAgent = { agentId: ids('hr')[0] };
+    // Asked once the long way (which fills the caches), then from the caches alone.
+    expect(resolveRecipientsCached(coord, salesAgent)).toEqual(await resolveRecipients(t.db, coord, salesAgent));
+    await expect(resolveRecipients(t.db, coord, hrAgent)).rejects.toMatchObject({ status: 404 });
+    expect(() => resolveRecipientsCached(coord, hrAgent)).toThrow(expect.objectContaining({ status: 404 }));
+    expect(resolveRecipientsCached(coord, { topic: 'bench.t1' })).toEqual(await resolveRecipients(t.db, coord, { topic: 'bench.t1' }));
+    expect(() => resolveRecipientsCached(principalOf('readonly', []), { topic: 'a' })).toThrow(expect.objectContaining({ status: 403 }));
+    // Nothing cached for an unknown agent, and department sends always ask: the caller goes the long way.
+    const unknown = { agentId: '00000000-0000-4000-8000-00000000dead' };
+    await expect(resolveRecipients(t.db, coord, unknown)).rejects.toMatchObject({ status: 404 });
+    expect(resolveRecipientsCached(coord, unknown)).toBeUndefined();
+    expect(resolveRecipientsCached(coord, { departmentId: 'sales', mode: 'all' })).toBeUndefined();
   });
 
   it('keeps a department-scoped user inside its departments (404 outside, no broadcast)', async () => {

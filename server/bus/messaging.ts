@@ -47,10 +47,16 @@ export function attachMessaging(nsp: Namespace): void {
   const toAgents = (e: Envelope, agentIds: string[], attempt = 0) => {
     if (!agentIds.length) return;
     // Agents whose buffer is being replayed on this process queue behind it, to keep order.
-    const replaying = agentIds.filter((a) => state.replaying.has(a));
-    for (const a of replaying) state.replaying.get(a)!.push(e);
-    const live = replaying.length ? agentIds.filter((a) => !state.replaying.has(a)) : agentIds;
-    if (!live.length) return;
+    let live = agentIds;
+    if (state.replaying.size) {
+      live = [];
+      for (const a of agentIds) {
+        const queued = state.replaying.get(a);
+        if (queued) queued.push(e);
+        else live.push(a);
+      }
+      if (!live.length) return;
+    }
     // One recipient with one socket on this process (the common case): emit on the socket itself,
     // which skips the adapter's broadcast-with-ack bookkeeping (and, with Redis, a round trip).
     if (live.length === 1) {
