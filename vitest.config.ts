@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { alias: { '@': path.resolve(import.meta.dirname) } },
   test: {
-    include: ['{lib,db,server,app}/**/*.test.ts'],
+    include: ['{lib,db,server,app,bench}/**/*.test.ts'],
     setupFiles: ['./db/testing/setup.ts'],
     pool: 'forks',
     // Integration tests each get their own database; two at a time suits 2 cores.

@@ -1,12 +1,12 @@
 // npm run bench:dispatch — create→assigned latency at a fixed offered load and assignments/s at
 // saturation, with 500 connected agents, against real Postgres (DATABASE_URL or the local server).
-import { io, type Socket } from 'socket.io-client';
 import os from 'node:os';
 import postgres from 'postgres';
 import { apiAs } from '@/server/sim/fleet';
 import { machineLine, percentile } from './support/machine';
 import { writeSection } from './support/report';
 import { startBenchServer } from './support/server';
+import { connectAgents, registerAgents } from './support/agents';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 500);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -28,33 +28,17 @@ try {
 
   const sentAt = new Map<number, number>();
   const latencies: number[] = [];
-  let received = 0;
-  const sockets: Socket[] = [];
-  for (let i = 0; i < AGENTS; i += 25) {
-    await Promise.all(
-      Array.from({ length: Math.min(25, AGENTS - i) }, async (_, j) => {
-        const d = depts[(i + j) % depts.length];
-        const a = await api.call('POST', '/api/v1/agents', { departmentId: d.id, type: 'bench', specialization: d.specializations[0], maxConcurrentTasks: 4 });
-        const tok = await fetch(`${server.url}/api/v1/agents/${a.body.credentials.agentId}/token`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ secret: a.body.credentials.secret }),
-        }).then((r) => r.json());
-        const s = io(`${server.url}/agents`, { transports: ['websocket'], auth: { token: tok.accessToken } });
-        s.on('task:assigned', ({ task }: { task: { id: string; payload: { seq?: number } | null } }) => {
-          const seq = task.payload?.seq;
-          if (seq !== undefined && sentAt.has(seq)) latencies.push(performance.now() - sentAt.get(seq)!);
-          received++;
-          s.emit('task:complete', { taskId: task.id, result: null });
-        });
-        await new Promise<void>((r) => s.once('ready', () => r()));
-        // Heart-beat like a real agent, or the watcher rightly takes its tasks away.
-        setInterval(() => s.emit('heartbeat', {}), 2000).unref();
-        sockets.push(s);
-      }),
-    );
-    progress(`agents connected ${sockets.length}/${AGENTS}`);
-  }
+  const creds = await registerAgents(server.url, api, depts, AGENTS, 4, (n) => progress(`agents registered ${n}/${AGENTS}`));
+  const fleet = await connectAgents(
+    server.url,
+    creds,
+    (task) => {
+      const seq = task.payload?.seq as number | undefined;
+      if (seq !== undefined && sentAt.has(seq)) latencies.push(performance.now() - sentAt.get(seq)!);
+    },
+    (n) => progress(`agents connected ${n}/${AGENTS}`),
+  );
+  const sockets = fleet.sockets;
 
   // Phase 1: fixed offered load through the public API.
   const total = RATE * SECONDS;
@@ -108,7 +92,7 @@ try {
     extract(epoch from min(assigned_at) - ${satStart})::float8 as first_after from tasks where type = 'saturation'`;
   await sql.end();
   const perSecond = span.n / span.secs;
-  sockets.forEach((s) => s.disconnect());
+  fleet.close();
 
   const verdict = (ok: boolean) => (ok ? '**met**' : '**missed**');
   const rateOk = total / offeredSecs >= RATE * 0.95;

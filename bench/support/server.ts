@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import postgres from 'postgres';
+import { freshDatabase } from './database';
 import type { Probe } from './probe';
 
 export type BenchServer = {
@@ -23,17 +23,8 @@ export type BenchServerOptions = {
 
 /** A fresh database and the API server in its own process, so client and server don't share a core. */
 export async function startBenchServer(env: Record<string, string> = {}, opts: BenchServerOptions = {}): Promise<BenchServer> {
-  const base = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
-  const name = `ecs_bench_${Date.now().toString(36)}`;
-  let databaseUrl = opts.databaseUrl;
-  if (!databaseUrl) {
-    const admin = postgres(base, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database ${name}`);
-    await admin.end();
-    const u = new URL(base);
-    u.pathname = `/${name}`;
-    databaseUrl = u.toString();
-  }
+  const fresh = opts.databaseUrl ? undefined : await freshDatabase();
+  const databaseUrl = opts.databaseUrl ?? fresh!.url;
   const root = path.resolve(import.meta.dirname, '../..');
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server alone.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -55,28 +46,31 @@ export async function startBenchServer(env: Record<string, string> = {}, opts: B
       proc.on('message', on);
       proc.send(msg);
     });
-  const url = await new Promise<string>((resolve, reject) => {
-    proc.stdout!.on('data', (b: Buffer) => {
-      const m = /listening (\S+)/.exec(b.toString());
-      if (m) resolve(m[1]);
+  const exited = new Promise((r) => proc.once('exit', r));
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+    await exited;
+    await fresh?.drop();
+  };
+  let url: string;
+  try {
+    url = await new Promise<string>((resolve, reject) => {
+      proc.stdout!.on('data', (b: Buffer) => {
+        const m = /listening (\S+)/.exec(b.toString());
+        if (m) resolve(m[1]);
+      });
+      proc.once('exit', (code) => reject(new Error(`server exited ${code}`)));
     });
-    proc.on('exit', (code) => reject(new Error(`server exited ${code}`)));
-  });
+  } catch (err) {
+    await stop(); // a server that never listened still leaves its database
+    throw err;
+  }
   return {
     url,
     databaseUrl,
     proc,
     probe: () => ask<Probe>({ probe: ++asked }, 'probe'),
     snapshot: (file) => ask<string>({ snapshot: file }, 'snapshot'),
-    stop: async () => {
-      if (proc.exitCode === null) {
-        proc.kill('SIGTERM');
-        await new Promise((r) => proc.once('exit', r));
-      }
-      if (opts.databaseUrl) return;
-      const a = postgres(base, { max: 1, onnotice: () => {} });
-      await a.unsafe(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
+    stop,
   };
 }

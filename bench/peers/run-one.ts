@@ -1,0 +1,23 @@
+// One system of the dispatch-vs-queues comparison, in a process of its own (so one library's
+// timers, pools and JIT state never touch the next one's numbers). bench/peers.ts runs this.
+//   tsx bench/peers/run-one.ts <system>   → progress on stderr, `RESULT {json}` on stdout
+import { systems } from './systems';
+import { runWorkload } from './workload';
+import { peerSettings } from './settings';
+
+const key = process.argv[2];
+const make = systems[key];
+if (!make) {
+  console.error(`unknown system "${key}"; one of: ${Object.keys(systems).join(', ')}`);
+  process.exit(2);
+}
+const s = peerSettings();
+let last = 0;
+const result = await runWorkload(make({ slots: s.slots }), s, (line) => {
+  if (Date.now() - last < 500) return;
+  last = Date.now();
+  process.stderr.write(`PROGRESS ${line}\n`);
+});
+process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+// Libraries keep timers (pool reapers, lock extenders) after close; the result is out, so leave.
+process.exit(0);

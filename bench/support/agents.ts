@@ -1,0 +1,73 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ApiClient } from '@/server/sim/fleet';
+
+export type BenchDepartment = { id: string; specializations: string[] };
+export type AssignedTask = { id: string; payload: Record<string, unknown> | null };
+export type AgentCredentials = { agentId: string; token: string; departmentId: string };
+
+/** Registers `count` agents over REST (round-robin over the departments) and trades each secret for a token. */
+export async function registerAgents(url: string, api: ApiClient, departments: BenchDepartment[], count: number, maxConcurrentTasks: number, onProgress?: (done: number) => void): Promise<AgentCredentials[]> {
+  const out: AgentCredentials[] = [];
+  for (let i = 0; i < count; i += 25) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(25, count - i) }, async (_, j) => {
+        const d = departments[(i + j) % departments.length];
+        const a = await api.call('POST', '/api/v1/agents', { departmentId: d.id, type: 'bench', specialization: d.specializations[0], maxConcurrentTasks });
+        if (a.status !== 201) throw new Error(`agent registration failed: ${a.status} ${JSON.stringify(a.body)}`);
+        const res = await fetch(`${url}/api/v1/agents/${a.body.credentials.agentId}/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ secret: a.body.credentials.secret }),
+        });
+        if (!res.ok) throw new Error(`agent token failed: ${res.status}`);
+        const tok = (await res.json()) as { accessToken: string };
+        return { agentId: a.body.credentials.agentId as string, token: tok.accessToken, departmentId: d.id };
+      }),
+    );
+    out.push(...batch);
+    onProgress?.(out.length);
+  }
+  return out;
+}
+
+export type BenchFleet = { sockets: Socket[]; close: () => void };
+
+/**
+ * Connects registered agents over Socket.IO, 25 at a time. Each heart-beats like a real agent (or the
+ * watcher rightly takes its tasks away), calls onAssigned for every hand-out and completes it at once.
+ */
+export async function connectAgents(url: string, creds: AgentCredentials[], onAssigned: (task: AssignedTask) => void, onProgress?: (connected: number) => void): Promise<BenchFleet> {
+  const sockets: Socket[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  const fleet = {
+    sockets,
+    close: () => {
+      timers.forEach(clearInterval);
+      sockets.forEach((s) => s.disconnect());
+    },
+  };
+  try {
+    for (let i = 0; i < creds.length; i += 25) {
+      await Promise.all(
+        creds.slice(i, i + 25).map(async (c) => {
+          const s = io(`${url}/agents`, { transports: ['websocket'], auth: { token: c.token } });
+          sockets.push(s);
+          s.on('task:assigned', ({ task }: { task: AssignedTask }) => {
+            onAssigned(task);
+            s.emit('task:complete', { taskId: task.id, result: null });
+          });
+          await new Promise<void>((resolve, reject) => {
+            s.once('ready', () => resolve());
+            s.once('connect_error', reject);
+          });
+          timers.push(setInterval(() => s.emit('heartbeat', {}), 2000).unref());
+        }),
+      );
+      onProgress?.(sockets.length);
+    }
+  } catch (err) {
+    fleet.close();
+    throw err;
+  }
+  return fleet;
+}
