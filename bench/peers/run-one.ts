@@ -13,7 +13,7 @@ if (!make) {
 }
 const s = peerSettings();
 let last = 0;
-const result = await runWorkload(make({ slots: s.slots }), s, (line) => {
+const result = await runWorkload(make({ slots: s.slots, rate: s.rate }), s, (line) => {
   if (Date.now() - last < 500) return;
   last = Date.now();
   process.stderr.write(`PROGRESS ${line}\n`);

@@ -6,6 +6,8 @@
 export type Settings = {
   /** Tasks in flight at once across all workers (the same number for every system). */
   slots: number;
+  /** Offered tasks per second in the latency phase (a polling system sizes its batch from it). */
+  rate: number;
 };
 
 export interface QueueSystem {
