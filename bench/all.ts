@@ -21,15 +21,15 @@ const scripts = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
 
 type Bench = { name: string; what: string; command: string[] };
 const all: Bench[] = [
-  { name: 'peers', what: 'dispatch vs pg-boss, graphile-worker, BullMQ', command: ['npm', 'run', '-s', 'bench:peers'] },
-  { name: 'dispatch', what: '500 agents: create→assigned latency, saturated hand-out', command: ['npm', 'run', '-s', 'bench:dispatch'] },
-  { name: 'bus', what: 'bus vs bare Socket.IO, 1,000 agents', command: ['npm', 'run', '-s', 'bench:bus'] },
-  { name: 'resources', what: 'resource grant latency', command: ['npm', 'run', '-s', 'bench:resources'] },
+  { name: 'peers', what: 'Dispatch vs pg-boss, graphile-worker, BullMQ', command: ['npm', 'run', '-s', 'bench:peers'] },
+  { name: 'dispatch', what: 'Dispatch with 500 agents: create→assigned latency, saturated hand-out', command: ['npm', 'run', '-s', 'bench:dispatch'] },
+  { name: 'bus', what: 'Bus vs bare Socket.IO, 1,000 agents', command: ['npm', 'run', '-s', 'bench:bus'] },
+  { name: 'resources', what: 'Resource grant latency', command: ['npm', 'run', '-s', 'bench:resources'] },
 ];
 // bench:scale is written separately; run it when it is there (as its script, or the file with the open-file limit raised).
-if (scripts['bench:scale']) all.push({ name: 'scale', what: 'agents 100 → 2,000: throughput, latency, CPU and RSS per agent', command: ['npm', 'run', '-s', 'bench:scale'] });
+if (scripts['bench:scale']) all.push({ name: 'scale', what: 'Scale curve, 100 → 2,000 agents: throughput, latency, CPU and RSS per agent', command: ['npm', 'run', '-s', 'bench:scale'] });
 else if (existsSync(path.join(root, 'bench/scale.ts')))
-  all.push({ name: 'scale', what: 'agents 100 → 2,000', command: ['bash', '-c', 'ulimit -n 65536 2>/dev/null || ulimit -n $(ulimit -Hn); exec npx tsx bench/scale.ts'] });
+  all.push({ name: 'scale', what: 'Scale curve, 100 → 2,000 agents', command: ['bash', '-c', 'ulimit -n 65536 2>/dev/null || ulimit -n $(ulimit -Hn); exec npx tsx bench/scale.ts'] });
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 if (only) for (const o of only) if (!all.some((b) => b.name === o)) throw new Error(`BENCH_ONLY: no bench "${o}"; there are ${all.map((b) => b.name).join(', ')}`);
@@ -79,7 +79,7 @@ for (const [i, b] of benches.entries()) {
   // A bench that prints its table but writes no section of its own gets one from its output.
   const docAfter = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
   if (ok && docAfter === docBefore && table.length)
-    writeSection(`${b.name} (\`npm run bench:${b.name}\`, output of the last \`npm run bench\`)`, `${machineLine()} · load average at start ${load.toFixed(2)}\n\n${run.output.split('\n').filter((l) => l.trim() && !/\r/.test(l) && !l.startsWith('[')).slice(-30).join('\n')}`);
+    writeSection(`${b.what} (\`npm run bench:${b.name}\`, as printed in the last \`npm run bench\`)`, `${machineLine()} · load average at start ${load.toFixed(2)}\n\n${run.output.split('\n').filter((l) => l.trim() && !/\r/.test(l) && !l.startsWith('[')).slice(-30).join('\n')}`);
 }
 
 const failed = outcomes.filter((o) => !o.ok);
@@ -94,7 +94,7 @@ const summary = `${machineLine()} · load average (1/5/15 min) at start ${loadSt
 ${outcomes.map((o) => `| \`npm run bench:${o.bench.name}\` | ${o.bench.what} | ${o.ok ? 'ok' : `**${o.why}**`} | ${clock(o.run.ms)} | ${o.load.toFixed(2)} |`).join('\n')}
 
 Each bench's numbers are in its own section below, from this run.`;
-writeSection('Last full run (`npm run bench`)', summary);
+writeSection('Last `npm run bench`', summary);
 say(`\n${summary}`);
 if (failed.length) {
   console.error(`\nnpm run bench FAILED: ${failed.map((o) => `${o.bench.name} ${o.why} (log ${path.join(logDir, `${o.bench.name}.log`)})`).join('; ')}`);

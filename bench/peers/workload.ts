@@ -18,7 +18,7 @@ export type PeerResult = {
   name: string;
   setup: string;
   /** Backlog created before any worker ran: how long creating it took. */
-  backlog: { tasks: number; seconds: number };
+  backlog: { tasks: number; seconds: number; cpuMsPerTask: CpuSnapshot };
   /** From starting the workers to the last backlog task starting. */
   saturation: { started: number; seconds: number; perSecond: number; cpuMsPerTask: CpuSnapshot };
   /** create→start at a fixed offered load: from just before the create call to the handler starting, one clock. */
@@ -70,12 +70,14 @@ export async function runWorkload(system: QueueSystem, s: WorkloadSettings, prog
         lastStart = now;
       } else latencies.push(now - sentAt[seq]);
     };
+    const cpuB = cpuSnapshot(system.serverPid?.());
     const b0 = performance.now();
     const seqs = Array.from({ length: s.tasks }, (_, i) => i);
     await system.backlog(seqs);
     const backlogSeconds = (performance.now() - b0) / 1000;
     progress(`backlog of ${s.tasks} created in ${backlogSeconds.toFixed(1)} s; workers starting`);
     const cpu0 = cpuSnapshot(system.serverPid?.());
+    const backlogCpu = perTask(cpuB, cpu0, s.tasks);
     const t0 = performance.now();
     await system.startWorkers(onStart);
     await until(() => satStarted >= s.tasks, s.timeoutMs, () => progress(`saturation ${satStarted}/${s.tasks} started`));
@@ -123,7 +125,7 @@ export async function runWorkload(system: QueueSystem, s: WorkloadSettings, prog
     return {
       name: system.name,
       setup: system.setup,
-      backlog: { tasks: s.tasks, seconds: backlogSeconds },
+      backlog: { tasks: s.tasks, seconds: backlogSeconds, cpuMsPerTask: backlogCpu },
       saturation: { started: satStarted, seconds: satSeconds, perSecond: satStarted / satSeconds, cpuMsPerTask: perTask(cpu0, cpu1, Math.max(1, satStarted)) },
       latency: {
         offered: s.rate,
