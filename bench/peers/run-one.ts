@@ -12,8 +12,19 @@ if (!make) {
   process.exit(2);
 }
 const s = peerSettings();
+const system = make({ slots: s.slots, rate: s.rate });
+// Stopped mid-run (Ctrl-C, the runner's timeout): drop the database / queue before leaving.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    const cap = setTimeout(() => process.exit(130), 4000);
+    void system.close().finally(() => {
+      clearTimeout(cap);
+      process.exit(130);
+    });
+  });
+}
 let last = 0;
-const result = await runWorkload(make({ slots: s.slots, rate: s.rate }), s, (line) => {
+const result = await runWorkload(system, s, (line) => {
   if (Date.now() - last < 500) return;
   last = Date.now();
   process.stderr.write(`PROGRESS ${line}\n`);

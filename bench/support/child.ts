@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 export type ChildRun = { code: number | null; signal: string | null; timedOut: boolean; output: string; ms: number };
 
 const groups = new Set<number>();
+let interrupted = false;
 
 /** Stops a child's whole process group (servers it started included): TERM, then KILL after 5 s. */
 async function stopGroup(pid: number): Promise<void> {
@@ -33,6 +34,7 @@ async function stopGroup(pid: number): Promise<void> {
 // Ctrl-C or a kill of the runner takes its children's groups with it: nothing is left running.
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
+    interrupted = true;
     void Promise.all([...groups].map(stopGroup)).finally(() => process.exit(130));
   });
 }
@@ -72,5 +74,7 @@ export async function runChild(command: string, args: string[], opts: { env?: Re
   clearTimeout(timer);
   await stopGroup(pid);
   groups.delete(pid);
+  // Interrupted: the signal handler exits once every group is stopped; report nothing meanwhile.
+  if (interrupted) await new Promise(() => {});
   return { code, signal, timedOut, output, ms: Date.now() - started };
 }

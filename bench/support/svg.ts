@@ -32,6 +32,7 @@ export function escapeXml(s: string): string {
 
 export function formatValue(v: number): string {
   if (!Number.isFinite(v)) return '–';
+  if (v === 0) return '0';
   if (Math.abs(v) >= 100) return Math.round(v).toLocaleString('en-US');
   if (Math.abs(v) >= 10) return v.toFixed(1);
   return v.toFixed(2);
