@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { runChild, type ChildRun } from './support/child';
+import { lastLines, runChild, type ChildRun } from './support/child';
 import { benchDatabases, dropLeftoverDatabases } from './support/leftovers';
 import { machineLine } from './support/machine';
 import { writeSection } from './support/report';
@@ -75,7 +75,7 @@ for (const [i, b] of benches.entries()) {
   // Its result table, as printed.
   const table = run.output.split('\n').filter((l) => l.startsWith('|'));
   if (ok && table.length) say(table.join('\n'));
-  if (!ok) say(`  last lines of ${path.join(logDir, `${b.name}.log`)}:\n${run.output.trim().split(/\r|\n/).filter(Boolean).slice(-20).map((l) => `    ${l}`).join('\n')}`);
+  if (!ok) say(`  last lines of ${path.join(logDir, `${b.name}.log`)}:\n${lastLines(run.output, 20).map((l) => `    ${l}`).join('\n')}`);
   // A bench that prints its table but writes no section of its own gets one from its output.
   const docAfter = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
   if (ok && docAfter === docBefore && table.length)

@@ -82,10 +82,21 @@ try {
     await sql`insert into tasks (title, department_id, type, priority, priority_rank)
       select 'sat ' || g, ${d.id}, 'saturation', 'medium', 2 from generate_series(1, ${per}) g`;
   }
+  // No progress for 30 s is a stall, not a slow run: say what is stuck and fail rather than wait for ever.
+  let lastLeft = -1;
+  let movedAt = Date.now();
   for (;;) {
     const [{ left }] = await sql`select count(*)::int as left from tasks where type = 'saturation' and status <> 'completed'`;
     progress(`saturation: ${per * depts.length - left}/${per * depts.length} completed`);
     if (left === 0) break;
+    if (left !== lastLeft) [lastLeft, movedAt] = [left, Date.now()];
+    else if (Date.now() - movedAt > 30_000) {
+      const stuck = await sql`select status, count(*)::int as n from tasks where type = 'saturation' and status <> 'completed' group by status`;
+      await sql.end();
+      throw new Error(
+        `saturation stalled: ${left} tasks not completed for 30 s (${stuck.map((r) => `${r.n} ${r.status}`).join(', ')}); agents received ${fleet.stats.assigned} hand-outs, ${fleet.stats.completed} completions acknowledged, ${fleet.stats.refused} refused`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 500));
   }
   const [span] = await sql`select extract(epoch from max(assigned_at) - min(assigned_at))::float8 as secs, count(*)::int as n,

@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { runChild } from './support/child';
+import { lastLines, runChild } from './support/child';
 import { benchDatabases, deleteRedisPrefix, dropLeftoverDatabases } from './support/leftovers';
 import { machineLine } from './support/machine';
 import { writeSection } from './support/report';
@@ -61,7 +61,7 @@ for (const [i, key] of keys.entries()) {
   if (run.code !== 0 || !result) {
     const why = run.timedOut ? 'timed out' : `exited ${run.code ?? run.signal}`;
     failures.push(`${key} ${why}`);
-    console.error(`\n[bench:peers] ${key} ${why}; its last output:\n${run.output.split('\n').filter((l) => !l.startsWith('PROGRESS')).slice(-25).join('\n')}`);
+    console.error(`\n[bench:peers] ${key} ${why}; its last output:\n${lastLines(run.output.split('\n').filter((l) => !l.startsWith('PROGRESS')).join('\n'), 25).join('\n')}`);
     continue;
   }
   results.push(result);

@@ -30,7 +30,12 @@ export async function registerAgents(url: string, api: ApiClient, departments: B
   return out;
 }
 
-export type BenchFleet = { sockets: Socket[]; close: () => void };
+export type BenchFleet = {
+  sockets: Socket[];
+  /** Hand-outs received, and completions the server refused or never acknowledged (a stuck task shows up here). */
+  stats: { assigned: number; completed: number; refused: number };
+  close: () => void;
+};
 
 /**
  * Connects registered agents over Socket.IO, 25 at a time. Each heart-beats like a real agent (or the
@@ -39,8 +44,10 @@ export type BenchFleet = { sockets: Socket[]; close: () => void };
 export async function connectAgents(url: string, creds: AgentCredentials[], onAssigned: (task: AssignedTask) => void, onProgress?: (connected: number) => void): Promise<BenchFleet> {
   const sockets: Socket[] = [];
   const timers: NodeJS.Timeout[] = [];
+  const stats = { assigned: 0, completed: 0, refused: 0 };
   const fleet = {
     sockets,
+    stats,
     close: () => {
       timers.forEach(clearInterval);
       sockets.forEach((s) => s.disconnect());
@@ -53,8 +60,13 @@ export async function connectAgents(url: string, creds: AgentCredentials[], onAs
           const s = io(`${url}/agents`, { transports: ['websocket'], auth: { token: c.token } });
           sockets.push(s);
           s.on('task:assigned', ({ task }: { task: AssignedTask }) => {
+            stats.assigned++;
             onAssigned(task);
-            s.emit('task:complete', { taskId: task.id, result: null });
+            s.timeout(30_000).emit('task:complete', { taskId: task.id, result: null }, (err: Error | null, res?: { ok: boolean; error?: { detail?: string; title?: string } }) => {
+              if (!err && res?.ok) return void stats.completed++;
+              // Say the first few: a refused completion leaves the task held by this agent for good.
+              if (stats.refused++ < 3) console.error(`\n[bench agents] task:complete for ${task.id} ${err ? 'not acknowledged in 30 s' : `refused: ${res?.error?.detail ?? res?.error?.title}`}`);
+            });
           });
           await new Promise<void>((resolve, reject) => {
             s.once('ready', () => resolve());

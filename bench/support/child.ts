@@ -39,6 +39,14 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+export const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+
+/** The last `n` distinct lines of some output (progress lines repeat), without terminal codes. */
+export function lastLines(output: string, n: number): string[] {
+  const lines = stripAnsi(output).split(/\r|\n/).map((l) => l.trimEnd()).filter(Boolean);
+  return lines.filter((l, i) => l !== lines[i + 1]).slice(-n);
+}
+
 /**
  * Runs a command in a process group of its own, passing each output line (stdout and stderr, split
  * on \n and \r so progress lines come through) to onLine. After it exits, or at the timeout, whatever
@@ -57,7 +65,7 @@ export async function runChild(command: string, args: string[], opts: { env?: Re
       output += s;
       const parts = (partial + s).split(/\r|\n/);
       partial = parts.pop() ?? '';
-      for (const p of parts) if (p.trim()) opts.onLine?.(p.replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''), stream);
+      for (const p of parts) if (p.trim()) opts.onLine?.(stripAnsi(p), stream);
     };
   };
   child.stdout!.on('data', feed('stdout'));
@@ -67,12 +75,16 @@ export async function runChild(command: string, args: string[], opts: { env?: Re
     timedOut = true;
     void stopGroup(pid);
   }, opts.timeoutMs);
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const [code, signal] = await new Promise<[number | null, string | null]>((resolve) => {
     child.once('error', () => resolve([null, 'spawn failed']));
-    child.once('close', (c, s) => resolve([c, s]));
+    child.once('exit', (c, s) => resolve([c, s]));
   });
   clearTimeout(timer);
+  // Anything still in its group is a leftover (a server whose stop hung) and may hold the output
+  // pipes open: stop it, then take what output is left, without waiting on it for ever.
   await stopGroup(pid);
+  await Promise.race([closed, new Promise((r) => setTimeout(r, 3000))]);
   groups.delete(pid);
   // Interrupted: the signal handler exits once every group is stopped; report nothing meanwhile.
   if (interrupted) await new Promise(() => {});
