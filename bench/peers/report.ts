@@ -61,7 +61,14 @@ export function explainLosses(results: PeerResult[]): string {
   if (slower.length) {
     const c = o.saturation.cpuMsPerTask;
     const total = totalCpu(o);
-    const best = slower.reduce((a, b) => (totalCpu(a) < totalCpu(b) ? a : b));
+    // Postgres against Postgres: BullMQ's near-zero there says nothing about statements per hand-out.
+    const onPostgres = slower.filter((p) => p.saturation.cpuMsPerTask.postgres > p.saturation.cpuMsPerTask.redis);
+    const best = (onPostgres.length ? onPostgres : slower).reduce((a, b) => (a.saturation.cpuMsPerTask.postgres < b.saturation.cpuMsPerTask.postgres ? a : b));
+    const ceiling = (cores * 1000) / total;
+    const elsewhere =
+      o.saturation.perSecond < 0.6 * ceiling
+        ? ` (ours reached ${f(o.saturation.perSecond)}/s: the rest of the machine’s time went to other work, load ${o.load[0].toFixed(1)} at the start)`
+        : '';
     const busy = (100 * c.machineBusy * o.saturation.started) / (o.saturation.seconds * 1000 * cores);
     const parts = [
       ['the ECS server process', c.server],
@@ -71,7 +78,7 @@ export function explainLosses(results: PeerResult[]): string {
     const [topName, topMs] = parts.reduce((a, b) => (b[1] > a[1] ? b : a));
     let why: string;
     if (busy >= 75) {
-      why = `The machine was ${busy.toFixed(0)}% busy during ours’ saturation phase, so the hand-out is CPU-bound: ours spent ${f(total)} CPU ms per task (server ${f(c.server)}, Postgres ${f(c.postgres)}, agents ${f(c.self)}) against ${slower.map((p) => `${f(totalCpu(p))} for ${p.name}`).join(', ')}; at ${f(total)} ms per task ${cores} cores allow about ${f((cores * 1000) / total)} tasks/s. What would close it is less CPU per hand-out, first in ${topName} (${f(topMs)} ms per task)${
+      why = `The machine was ${busy.toFixed(0)}% busy during ours’ saturation phase, so the hand-out is CPU-bound: ours spent ${f(total)} CPU ms per task (server ${f(c.server)}, Postgres ${f(c.postgres)}, agents ${f(c.self)}) against ${slower.map((p) => `${f(totalCpu(p))} for ${p.name}`).join(', ')}; at ${f(total)} ms per task ${cores} cores allow about ${f(ceiling)} tasks/s${elsewhere}. What would close it is less CPU per hand-out, first in ${topName} (${f(topMs)} ms per task)${
         topName === 'the ECS server process'
           ? ': fewer statements and less per-task work on the hand-out path (claiming and assigning a batch of tasks in one statement, as the peers’ single fetch query does, cuts the server’s and Postgres’ share together)'
           : topName === 'Postgres'
