@@ -22,9 +22,26 @@ export async function freshDatabase(tag = 'server'): Promise<FreshDatabase> {
     url: u.toString(),
     drop: async () => {
       const a = postgres(base, { max: 1, onnotice: () => {} });
+      // A library's pool may still be closing its connections: give it a moment, then force. A
+      // connection killed by the force ends in FATAL 57P01 on its client, which such a pool may
+      // throw as an unhandled 'error'; that one is expected here and swallowed.
+      const expected = (err: unknown) => (err as { code?: string })?.code === '57P01';
+      const swallow = (err: unknown) => {
+        if (expected(err)) return;
+        console.error(err);
+        process.exit(1);
+      };
+      process.on('uncaughtException', swallow);
       try {
+        for (let i = 0; i < 25; i++) {
+          const [{ n }] = await a`select count(*)::int as n from pg_stat_activity where datname = ${name}`;
+          if (n === 0) break;
+          await new Promise((r) => setTimeout(r, 200));
+        }
         await a.unsafe(`drop database if exists ${name} with (force)`);
+        await new Promise((r) => setTimeout(r, 100)); // let killed clients report before the guard goes
       } finally {
+        process.off('uncaughtException', swallow);
         await a.end();
       }
     },
