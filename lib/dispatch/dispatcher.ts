@@ -1,6 +1,6 @@
-import { inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { agents } from '@/db/schema/work';
+import { agents, tasks } from '@/db/schema/work';
 import { findDepartment } from '@/db/queries/departments';
 import { readyTasks, type TaskRow } from '@/db/queries/tasks';
 import { presence } from '../agents/presence';
@@ -47,7 +47,10 @@ async function tryDispatch(db: Db, task: Dispatchable): Promise<DispatchOutcome>
   let preempted = false;
   for (let i = 0; i < ranked.length; i++) {
     const agent = ranked[i];
-    const outcome = await assignTask(db, task, agent.id);
+    const outcome = await assignTask(db, task, agent.id).catch(async (err) => {
+      await deliverCommitted(db, [{ task, agentId: agent.id }]).catch(() => undefined);
+      throw err;
+    });
     if (outcome.ok) {
       state.picked(task.departmentId, agent.id);
       delivered(outcome.task, outcome.agentActive);
@@ -71,6 +74,13 @@ async function tryDispatch(db: Db, task: Dispatchable): Promise<DispatchOutcome>
     await syncPresence(db, [agent.id]);
   }
   return {};
+}
+
+/** After a failed hand-out: delivers the planned tasks that did get assigned to their planned agent. */
+async function deliverCommitted(db: Db, plan: PlannedHandOut[]): Promise<void> {
+  const planned = new Map(plan.map((p) => [p.task.id, p.agentId]));
+  const rows = await db.select().from(tasks).where(and(inArray(tasks.id, [...planned.keys()]), eq(tasks.status, 'assigned')));
+  for (const row of rows) if (row.assignedAgentId === planned.get(row.id)) delivered(row, presence().get(row.assignedAgentId!)?.activeTasks ?? 0);
 }
 
 /** Reloads slot counts and states of connected agents from Postgres, the source of truth. */
@@ -159,7 +169,13 @@ function planAgent(strategy: Strategy, task: Dispatchable): string | undefined {
 
 /** Runs a planned batch; answers what landed, in plan order. */
 async function handOut(db: Db, plan: PlannedHandOut[]): Promise<BatchOutcome['assigned']> {
-  const { assigned } = await assignBatch(db, plan);
+  const { assigned } = await assignBatch(db, plan).catch(async (err) => {
+    // The statement may have committed with its answer lost (a connection cut after the commit):
+    // an agent never told of its task would hold it for good, its lease renewed by heart-beats.
+    // Tell the agents of whatever is now theirs, then let the error surface as before.
+    await deliverCommitted(db, plan).catch(() => undefined);
+    throw err;
+  });
   for (const a of assigned) delivered(a.task, a.agentActive);
   // Agents that got fewer than planned (a task taken elsewhere, a slot gone): re-read the truth.
   const shortBy = new Map<string, number>();

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { agents, tasks } from '@/db/schema/work';
+import { makeAgent, makeTask } from '../resources/test-fixtures';
+import { presence } from '../agents/presence';
+import { onDomain } from '../live';
+import { dispatchDepartment } from './dispatcher';
+
+/** A database whose next raw statement commits but whose answer never arrives. */
+function losingNextAnswer(db: Db): Db {
+  let armed = true;
+  return new Proxy(db, {
+    get(target, key, receiver) {
+      if (key !== 'execute') return Reflect.get(target, key, receiver);
+      return async (query: Parameters<Db['execute']>[0]) => {
+        const result = await target.execute(query);
+        if (!armed) return result;
+        armed = false;
+        throw new Error('connection lost after commit');
+      };
+    },
+  });
+}
+
+describe('dispatcher', () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb();
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it('tells agents of tasks a batch assigned even when the statement answer was lost', async () => {
+    const agent = await makeAgent(t.db, 'legal');
+    await t.db.update(agents).set({ maxConcurrentTasks: 4, specialization: 'contracts' }).where(eq(agents.id, agent.id));
+    const queued = [await makeTask(t.db, 'legal'), await makeTask(t.db, 'legal')];
+    presence().connect({ id: agent.id, departmentId: 'legal', specialization: 'contracts', capabilities: {}, activeTasks: 0, maxConcurrentTasks: 4, weight: 1, score: 1 });
+    const told: string[] = [];
+    const off = onDomain('task:assigned', ({ taskId, agentId }) => agentId === agent.id && told.push(taskId));
+    try {
+      await expect(dispatchDepartment(losingNextAnswer(t.db), 'legal')).rejects.toThrow('connection lost after commit');
+      const rows = await t.db.select().from(tasks).where(eq(tasks.assignedAgentId, agent.id));
+      expect(rows.map((r) => r.status)).toEqual(['assigned', 'assigned']);
+      expect(told.sort()).toEqual(queued.map((q) => q.id).sort());
+    } finally {
+      off();
+      presence().remove(agent.id);
+    }
+  });
+});
