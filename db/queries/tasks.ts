@@ -8,10 +8,20 @@ export type TaskRow = typeof tasks.$inferSelect;
 export const dependenciesMet = sql`(cardinality(${tasks.dependsOn}) = 0 or not exists (
   select 1 from tasks d where d.id = any(${tasks.dependsOn}) and d.status <> 'completed'))`;
 
+/** What the dispatcher needs to match a task; the hand-out returns the whole row. */
+export type QueuedTask = Pick<TaskRow, 'id' | 'departmentId' | 'requirements' | 'priority' | 'timeoutMs' | 'targetAgentId'>;
+
 /** The head of a department's queue: ready now, by priority then age. */
-export async function readyTasks(db: Db, departmentId: string, limit: number, agentId?: string): Promise<TaskRow[]> {
+export async function readyTasks(db: Db, departmentId: string, limit: number, agentId?: string): Promise<QueuedTask[]> {
   return db
-    .select()
+    .select({
+      id: tasks.id,
+      departmentId: tasks.departmentId,
+      requirements: tasks.requirements,
+      priority: tasks.priority,
+      timeoutMs: tasks.timeoutMs,
+      targetAgentId: tasks.targetAgentId,
+    })
     .from(tasks)
     .where(
       sql`${tasks.status} = 'pending' and ${tasks.departmentId} = ${departmentId} and ${tasks.availableAt} <= now()

@@ -47,15 +47,20 @@ async function tryDispatch(db: Db, task: Dispatchable): Promise<DispatchOutcome>
   let preempted = false;
   for (let i = 0; i < ranked.length; i++) {
     const agent = ranked[i];
+    // Concurrent creates rank from the same memory: book the slot before the round trip so they
+    // spread over free agents instead of all racing for one, and give it back if it fell through.
+    if (agent.activeTasks >= agent.maxConcurrentTasks) continue;
+    agent.activeTasks++;
     const outcome = await assignTask(db, task, agent.id).catch(async (err) => {
       await deliverCommitted(db, [{ task, agentId: agent.id }]).catch(() => undefined);
       throw err;
     });
     if (outcome.ok) {
       state.picked(task.departmentId, agent.id);
-      delivered(outcome.task, outcome.agentActive);
+      delivered(outcome.task);
       return { agentId: agent.id };
     }
+    agent.activeTasks = Math.max(0, agent.activeTasks - 1);
     if (outcome.reason === 'taken') return {};
     if (outcome.reason === 'no-resources') {
       raiseShortage(db, task.departmentId, outcome.shortfall ?? {}, false).catch(() => {});
@@ -80,7 +85,8 @@ async function tryDispatch(db: Db, task: Dispatchable): Promise<DispatchOutcome>
 async function deliverCommitted(db: Db, plan: PlannedHandOut[]): Promise<void> {
   const planned = new Map(plan.map((p) => [p.task.id, p.agentId]));
   const rows = await db.select().from(tasks).where(and(inArray(tasks.id, [...planned.keys()]), eq(tasks.status, 'assigned')));
-  for (const row of rows) if (row.assignedAgentId === planned.get(row.id)) delivered(row, presence().get(row.assignedAgentId!)?.activeTasks ?? 0);
+  for (const row of rows) if (row.assignedAgentId === planned.get(row.id)) delivered(row);
+  await syncPresence(db, [...new Set(planned.values())]);
 }
 
 /** Reloads slot counts and states of connected agents from Postgres, the source of truth. */
@@ -176,7 +182,7 @@ async function handOut(db: Db, plan: PlannedHandOut[]): Promise<BatchOutcome['as
     await deliverCommitted(db, plan).catch(() => undefined);
     throw err;
   });
-  for (const a of assigned) delivered(a.task, a.agentActive);
+  for (const a of assigned) delivered(a.task);
   // Agents that got fewer than planned (a task taken elsewhere, a slot gone): re-read the truth.
   const shortBy = new Map<string, number>();
   for (const p of plan) shortBy.set(p.agentId, (shortBy.get(p.agentId) ?? 0) + 1);
@@ -228,9 +234,11 @@ export function dispatchDepartment(db: Db, departmentId: string, opts: { onlyIfQ
   return slot.done;
 }
 
-function delivered(task: TaskRow, agentActive: number): void {
-  const p = presence().get(task.assignedAgentId!);
-  if (p) p.activeTasks = agentActive;
+/**
+ * Tells the agent. Its slot was counted in memory when the hand-out was booked: as deltas, not
+ * from the statement's answer, because answers arrive in any order (see afterFree).
+ */
+function delivered(task: TaskRow): void {
   emitDomain('task:assigned', { taskId: task.id, agentId: task.assignedAgentId!, task });
   publishLive({ type: 'task:update', scope: task.departmentId, data: { id: task.id, status: task.status, assignedAgentId: task.assignedAgentId } });
   // Latency from the moment the task could run (created, or its retry backoff ended) to the agent notified.

@@ -42,7 +42,9 @@ async function freeAgentSlot(tx: Db, agentId: string, outcome?: { completed?: bo
 function afterFree(agentId: string, row: { activeTasks: number; completedCount: number; failedCount: number } | undefined) {
   const p = presence().get(agentId);
   if (p && row) {
-    p.activeTasks = row.activeTasks;
+    // A delta, not the row's count: answers of concurrent statements arrive in any order, and an
+    // older count applied last left an idle agent looking full until the next sync (5 s).
+    p.activeTasks = Math.max(0, p.activeTasks - 1);
     p.score = (row.completedCount + 5) / (row.completedCount + row.failedCount + 5);
   }
   if (p) emitDomain('agent:free', { agentId, departmentId: p.departmentId });
