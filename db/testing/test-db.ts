@@ -45,3 +45,11 @@ export async function createTestDb(opts: { seed?: boolean; adminPassword?: strin
     },
   };
 }
+
+/** Drops a database made beside the test's own (a restore target, an old-schema copy). */
+export async function dropDatabaseAt(url: string): Promise<void> {
+  const { default: postgres } = await import('postgres');
+  const admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${new URL(url).pathname.slice(1)} with (force)`);
+  await admin.end();
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, dropDatabaseAt, type TestDb } from '@/db/testing/test-db';
 import { AgentClient } from '@/lib/agent-sdk/client';
 import { apiAs, sleep, waitFor, type ApiClient } from '../sim/fleet';
 import { spawnServer, type ServerProc } from './spawn-server';
@@ -51,11 +51,7 @@ afterEach(async () => {
   fleet.splice(0).forEach((c) => c.stop());
   await Promise.all(servers.splice(0).map((s) => s.stop()));
   await t?.drop();
-  if (restoredUrl) {
-    const admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`drop database if exists ${new URL(restoredUrl).pathname.slice(1)} with (force)`);
-    await admin.end();
-  }
+  if (restoredUrl) await dropDatabaseAt(restoredUrl);
   if (dir) rmSync(dir, { recursive: true, force: true });
   t = restoredUrl = dir = undefined;
 });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '@/db/client';
 import { migrateDb } from '@/db/migrate';
 import { copyProjected, journal, migrationsUpTo, snapshotAt, tableDigest, tablesOf, writableColumns } from '@/db/testing/old-schema';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, dropDatabaseAt, type TestDb } from '@/db/testing/test-db';
 import { AgentClient, PermanentTaskError } from '@/lib/agent-sdk/client';
 import { verifyAuditChain } from '@/lib/audit/log';
 import { apiAs, sleep, waitFor } from '../sim/fleet';
@@ -38,11 +38,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.stop()));
   await old?.close();
   await t?.drop();
-  if (oldUrl) {
-    const admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`drop database if exists ${new URL(oldUrl).pathname.slice(1)} with (force)`);
-    await admin.end();
-  }
+  if (oldUrl) await dropDatabaseAt(oldUrl);
   if (dir) rmSync(dir, { recursive: true, force: true });
   t = old = oldUrl = dir = undefined;
 });
