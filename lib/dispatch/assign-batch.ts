@@ -7,7 +7,7 @@ import type { TaskRow } from '@/db/queries/tasks';
 import { leaseMsOf } from './assign';
 
 export type PlannedHandOut = { task: Pick<TaskRow, 'id' | 'timeoutMs'>; agentId: string };
-export type BatchOutcome = { assigned: { task: TaskRow; agentActive: number }[] };
+export type BatchOutcome = { assigned: { task: TaskRow }[] };
 
 /**
  * Hands out many pending tasks (none needing resources) in one statement, each to the agent the
@@ -19,7 +19,7 @@ export type BatchOutcome = { assigned: { task: TaskRow; agentActive: number }[] 
 export async function assignBatch(db: Db, plan: PlannedHandOut[]): Promise<BatchOutcome> {
   if (!plan.length) return { assigned: [] };
   const input = JSON.stringify(plan.map((p) => ({ task_id: p.task.id, agent_id: p.agentId, lease_ms: leaseMsOf(p.task) })));
-  const rows = rowsOf<Record<string, unknown> & { agent_active: number }>(
+  const rows = rowsOf<Record<string, unknown>>(
     await retryTx(() =>
       db.execute(sql`
         with plan as (
@@ -50,8 +50,8 @@ export async function assignBatch(db: Db, plan: PlannedHandOut[]): Promise<Batch
           insert into ${taskEvents} (task_id, type, agent_id, detail)
           select id, 'assigned', assigned_agent_id, jsonb_build_object('attempt', attempts) from assigned
         )
-        select assigned.*, slot.active_tasks as agent_active from assigned join slot on slot.id = assigned.assigned_agent_id`),
+        select assigned.* from assigned join slot on slot.id = assigned.assigned_agent_id`),
     ),
   );
-  return { assigned: rows.map((r) => ({ task: mapRow(tasks, r), agentActive: Number(r.agent_active) })) };
+  return { assigned: rows.map((r) => ({ task: mapRow(tasks, r) })) };
 }

@@ -10,7 +10,7 @@ export const DEFAULT_LEASE_MS = 60_000;
 export const leaseMsOf = (task: Pick<TaskRow, 'timeoutMs'>) => task.timeoutMs ?? DEFAULT_LEASE_MS;
 
 export type AssignOutcome =
-  | { ok: true; task: TaskRow; agentActive: number }
+  | { ok: true; task: TaskRow }
   | { ok: false; reason: 'taken' | 'agent-full' | 'no-resources'; shortfall?: Record<string, number> };
 
 class Rollback extends Error {
@@ -65,7 +65,7 @@ async function assignInOneStatement(db: Db, task: Assignable, agentId: string): 
   );
   if (!row || Number(row.claimed) === 0) return { ok: false, reason: 'taken' };
   if (row.agent_active === null || row.id === null) return { ok: false, reason: 'agent-full' };
-  return { ok: true, task: mapRow(tasks, row), agentActive: Number(row.agent_active) };
+  return { ok: true, task: mapRow(tasks, row) };
 }
 
 /** With resources: claim, slot, grant (which may fall short and roll everything back), hand-out. */
@@ -82,7 +82,7 @@ async function assignWithGrant(db: Db, task: Assignable, agentId: string, resour
           lastAssignedAt: sql`clock_timestamp()`,
         })
         .where(sql`${agents.id} = ${agentId} and ${agents.activeTasks} < ${agents.maxConcurrentTasks} and ${agents.status} in ('idle', 'busy')`)
-        .returning({ activeTasks: agents.activeTasks });
+        .returning({ id: agents.id });
       if (!agent) throw new Rollback({ ok: false, reason: 'agent-full' });
       try {
         await grantInTx(tx, { agentId, taskId: task.id, departmentId: task.departmentId, resources, priority: task.priority });
@@ -104,7 +104,7 @@ async function assignWithGrant(db: Db, task: Assignable, agentId: string, resour
         .where(eq(tasks.id, task.id))
         .returning();
       await tx.insert(taskEvents).values({ taskId: task.id, type: 'assigned', agentId, detail: { attempt: row.attempts } });
-      return { ok: true as const, task: row, agentActive: agent.activeTasks };
+      return { ok: true as const, task: row };
     }));
   } catch (err) {
     if (err instanceof Rollback) return err.outcome;

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { agents, tasks } from '@/db/schema/work';
-import { findDepartment } from '@/db/queries/departments';
+import { findDepartmentCached } from '@/db/queries/departments';
 import { readyTasks, type TaskRow } from '@/db/queries/tasks';
 import { presence } from '../agents/presence';
 import { emitDomain, publishLive } from '../live';
@@ -13,15 +13,9 @@ import { preemptLowerPriority } from '../resources/allocations';
 import { raiseShortage } from '../resources/alerts';
 import { strategyState, type Cursor, type Strategy } from './strategies';
 
-/** Department strategies change rarely; a short cache keeps a query off every hand-out. */
-const strategyCache = new Map<string, { strategy: Strategy; at: number }>();
 async function strategyOf(db: Db, departmentId: string): Promise<Strategy> {
-  const hit = strategyCache.get(departmentId);
-  if (hit && Date.now() - hit.at < 5_000) return hit.strategy;
-  const dept = await findDepartment(db, departmentId);
-  const strategy = (dept?.loadBalancingStrategy ?? 'round-robin') as Strategy;
-  strategyCache.set(departmentId, { strategy, at: Date.now() });
-  return strategy;
+  const dept = await findDepartmentCached(db, departmentId);
+  return (dept?.loadBalancingStrategy ?? 'round-robin') as Strategy;
 }
 
 type Dispatchable = Pick<TaskRow, 'id' | 'departmentId' | 'requirements' | 'priority' | 'timeoutMs' | 'targetAgentId'>;

@@ -35,11 +35,11 @@ async function freeAgentSlot(tx: Db, agentId: string, outcome?: { completed?: bo
       ...(outcome?.failed ? { failedCount: sql`${agents.failedCount} + 1` } : {}),
     })
     .where(eq(agents.id, agentId))
-    .returning({ activeTasks: agents.activeTasks, completedCount: agents.completedCount, failedCount: agents.failedCount, departmentId: agents.departmentId });
+    .returning({ completedCount: agents.completedCount, failedCount: agents.failedCount });
   return row;
 }
 
-function afterFree(agentId: string, row: { activeTasks: number; completedCount: number; failedCount: number } | undefined) {
+function afterFree(agentId: string, row: FreedAgent | undefined) {
   const p = presence().get(agentId);
   if (p && row) {
     // A delta, not the row's count: answers of concurrent statements arrive in any order, and an
@@ -56,7 +56,7 @@ function changed(task: TaskRow) {
 
 export type CompleteResult = { task: TaskRow; duplicate: boolean };
 
-type FreedAgent = { activeTasks: number; completedCount: number; failedCount: number };
+type FreedAgent = { completedCount: number; failedCount: number };
 
 /**
  * The completion as one statement (one round trip, no transaction held across the event loop):
@@ -65,7 +65,7 @@ type FreedAgent = { activeTasks: number; completedCount: number; failedCount: nu
  * in (department, type) order; a deadlock with a grant is retried by the caller.
  */
 async function completeInOneStatement(db: Db, agentId: string, taskId: string, result: unknown) {
-  const [row] = rowsOf<Record<string, unknown> & { duration_ms: number; agent_active: number | null; agent_completed: number; agent_failed: number }>(
+  const [row] = rowsOf<Record<string, unknown> & { duration_ms: number; agent_completed: number | null; agent_failed: number }>(
     await db.execute(sql`
       with done as (
         update ${tasks} set status = 'completed', result = ${result === undefined || result === null ? sql`null` : sql`${JSON.stringify(result)}::jsonb`}, progress = 1,
@@ -79,7 +79,7 @@ async function completeInOneStatement(db: Db, agentId: string, taskId: string, r
           total_duration_ms = a.total_duration_ms + done.duration_ms,
           recent_durations_ms = (a.recent_durations_ms || done.duration_ms)[greatest(1, cardinality(a.recent_durations_ms) - 98):]
         from done where a.id = ${agentId}
-        returning a.active_tasks, a.completed_count, a.failed_count
+        returning a.completed_count, a.failed_count
       ), event as (
         insert into ${taskEvents} (task_id, type, agent_id, detail)
         select id, 'completed', ${agentId}, jsonb_build_object('durationMs', duration_ms) from done
@@ -94,12 +94,12 @@ async function completeInOneStatement(db: Db, agentId: string, taskId: string, r
         update ${resourcePools} p set allocated = greatest(0, p.allocated - freed.n), updated_at = now()
         from freed where p.department_id = freed.department_id and p.type = freed.type
       )
-      select done.*, slot.active_tasks as agent_active, slot.completed_count as agent_completed, slot.failed_count as agent_failed
+      select done.*, slot.completed_count as agent_completed, slot.failed_count as agent_failed
       from done left join slot on true`),
   );
   if (!row) return null;
   const agent: FreedAgent | undefined =
-    row.agent_active === null ? undefined : { activeTasks: Number(row.agent_active), completedCount: Number(row.agent_completed), failedCount: Number(row.agent_failed) };
+    row.agent_completed === null ? undefined : { completedCount: Number(row.agent_completed), failedCount: Number(row.agent_failed) };
   return { row: mapRow(tasks, row), agent, durationMs: Number(row.duration_ms) };
 }
 
@@ -232,6 +232,17 @@ export async function requeueTask(db: Db, taskId: string, reason: string): Promi
   recordTaskRequeued(out.row.departmentId);
   emitDomain('task:ready', { departmentId: out.row.departmentId, taskId });
   return out.row;
+}
+
+/** What an agent holds, whole rows: handed back to it when it reconnects (it may have missed the first send). */
+export async function heldTasks(db: Db, agentId: string): Promise<TaskRow[]> {
+  return db.select().from(tasks).where(and(eq(tasks.assignedAgentId, agentId), ACTIVE));
+}
+
+/** The agent working on a parent task, to tell it a collaboration it asked for has finished. */
+export async function requesterOf(db: Db, parentTaskId: string): Promise<string | null> {
+  const [parent] = await db.select({ agentId: tasks.assignedAgentId }).from(tasks).where(eq(tasks.id, parentTaskId)).limit(1);
+  return parent?.agentId ?? null;
 }
 
 export async function tasksHeldBy(db: Db, agentId: string): Promise<string[]> {

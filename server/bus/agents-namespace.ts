@@ -1,8 +1,6 @@
 import type { Namespace, Server } from 'socket.io';
 import { z } from 'zod';
-import { and, eq, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { tasks } from '@/db/schema/work';
 import { env } from '@/lib/env';
 import { runtimeState } from '@/lib/health';
 import { onDomain } from '@/lib/live';
@@ -13,7 +11,8 @@ import { agentComplete, agentFail, agentProgress } from '@/lib/tasks/agent-actio
 import { createCollaboration } from '@/lib/tasks/collaboration';
 import { collaborationSchema, completeSchema, failSchema, progressSchema } from '@/lib/tasks/schemas';
 import { toTask } from '@/lib/tasks/service';
-import { agentBeat, agentLost, agentOnline } from './agent-presence';
+import { agentBeat, agentLost, agentOnline } from '@/lib/agents/connection';
+import { heldTasks, requesterOf } from '@/lib/tasks/lifecycle';
 import { agentHandshake, type SocketData } from './handshake';
 import { handle } from './socket-handler';
 import { log } from '@/lib/log';
@@ -77,7 +76,7 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
       if (!row) return void socket.disconnect(true);
       runtimeState().bus.agentsConnected = nsp.sockets.size;
       // After a reconnect, hand back what the agent still holds (it may have missed the first send).
-      const held = await db.select().from(tasks).where(and(eq(tasks.assignedAgentId, agentId), sql`${tasks.status} in ('assigned', 'running')`));
+      const held = await heldTasks(db, agentId);
       for (const t of held) socket.emit('task:assigned', { task: toTask(t), redelivery: true });
       socket.emit('ready', { agentId, departmentId, heartbeatInterval: env().HEARTBEAT_INTERVAL });
       await dispatchDepartment(db, departmentId);
@@ -102,9 +101,9 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
   ];
 
   async function notifyRequester(taskId: string, parentTaskId: string, status: string) {
-    const [parent] = await getDb().select({ agentId: tasks.assignedAgentId }).from(tasks).where(eq(tasks.id, parentTaskId)).limit(1);
-    if (parent?.agentId) {
-      nsp.to(`agent:${parent.agentId}`).emit('message', { id: taskId, from: { system: true }, type: 'collaboration:finished', data: { taskId, parentTaskId, status } });
+    const requester = await requesterOf(getDb(), parentTaskId);
+    if (requester) {
+      nsp.to(`agent:${requester}`).emit('message', { id: taskId, from: { system: true }, type: 'collaboration:finished', data: { taskId, parentTaskId, status } });
     }
   }
 

@@ -4,17 +4,15 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { createClient } from 'redis';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import type { AgentClient } from '@/lib/agent-sdk/client';
 import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from '../sim/fleet';
-import { redisReachable } from '../faults/redis-probe';
+import { dropRedisKeys, redisReachable, REDIS_URL } from '../faults/redis-probe';
 
 /**
  * Acceptance 3: two real server processes joined by the Socket.IO Redis adapter, sharing one
  * Postgres. Needs DATABASE_URL (PGlite can't be shared between processes) and a Redis.
  */
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redisUp = await redisReachable(REDIS_URL);
 
 type Msg = { id: string; type: string; from: Record<string, unknown>; data: unknown };
@@ -61,11 +59,7 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUp)('scale-out over Redis: tw
   afterAll(async () => {
     clients.forEach((c) => c.stop());
     await Promise.all(procs.map((p) => new Promise((r) => (p.once('exit', r), p.kill('SIGTERM')))));
-    const r = createClient({ url: REDIS_URL });
-    await r.connect();
-    const keys = await r.keys(`${prefix}*`);
-    if (keys.length) await r.del(keys);
-    await r.quit();
+    await dropRedisKeys(prefix, REDIS_URL);
     await t?.drop();
   });
 

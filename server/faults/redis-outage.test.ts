@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { createClient } from 'redis';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import type { AgentClient } from '@/lib/agent-sdk/client';
 import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from '../sim/fleet';
 import { spawnServer, type ServerProc } from './spawn-server';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
-import { redisReachable } from './redis-probe';
+import { dropRedisKeys, redisReachable, REDIS_URL } from './redis-probe';
 
 /**
  * Acceptance 3 (Redis): two server processes joined by the Socket.IO Redis adapter lose Redis
@@ -14,7 +13,6 @@ import { redisReachable } from './redis-probe';
  * Each process must keep serving its own agents and say it is degraded; when Redis returns both
  * rejoin and cross-process delivery works again.
  */
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const redisUp = await redisReachable(REDIS_URL);
 
 type Msg = { type: string; data: unknown };
@@ -65,11 +63,7 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUp)('Redis down under two ser
     clients.forEach((c) => c.stop());
     await Promise.all(servers.map((s) => s.stop('SIGKILL')));
     await proxy?.close();
-    const r = createClient({ url: REDIS_URL });
-    await r.connect();
-    const keys = await r.keys(`${prefix}*`);
-    if (keys.length) await r.del(keys);
-    await r.quit();
+    await dropRedisKeys(prefix, REDIS_URL);
     await t?.drop();
   });
 

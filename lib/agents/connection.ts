@@ -1,10 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { agents } from '@/db/schema/work';
-import { presence } from '@/lib/agents/presence';
-import { performanceScore } from '@/lib/dispatch/strategies';
-import { recordBeat, requeueTask, tasksHeldBy } from '@/lib/tasks/lifecycle';
-import { publishLive } from '@/lib/live';
+import { presence } from './presence';
+import { performanceScore } from '../dispatch/strategies';
+import { recordBeat, requeueTask, tasksHeldBy } from '../tasks/lifecycle';
+import { publishLive } from '../live';
 
 const LEASE_RENEW_EVERY_MS = 20_000;
 
