@@ -7,6 +7,8 @@ import { machineLine, percentile } from './support/machine';
 import { writeSection } from './support/report';
 import { startBenchServer } from './support/server';
 import { connectAgents, registerAgents } from './support/agents';
+import { keepAliveClient } from './support/http-client';
+import { cpuDelta, cpuSnapshot } from './support/cpu';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 500);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -20,14 +22,16 @@ const progress = (s: string) => {
 };
 
 const loadAtStart = os.loadavg()[0];
-const server = await startBenchServer();
+const server = await startBenchServer({}, { probe: true });
 try {
   const api = await apiAs(server.url, 'admin', 'bench-admin-password');
+  const creator = keepAliveClient(server.url, api.token);
   const depts = (await api.call('GET', '/api/v1/departments')).body.items as { id: string; specializations: string[] }[];
   for (const d of depts) await api.call('PATCH', `/api/v1/departments/${d.id}`, { maxAgents: AGENTS });
 
   const sentAt = new Map<number, number>();
   const latencies: number[] = [];
+  const answered: number[] = []; // create request → its 201
   const creds = await registerAgents(server.url, api, depts, AGENTS, 4, (n) => progress(`agents registered ${n}/${AGENTS}`));
   const fleet = await connectAgents(
     server.url,
@@ -45,6 +49,8 @@ try {
   let seq = 0;
   let createErrors = 0;
   const started = performance.now();
+  const cpuBefore = cpuSnapshot(server.proc.pid);
+  await server.loopDelay();
   const inflight: Promise<unknown>[] = [];
   let inflightNow = 0;
   while (seq < total) {
@@ -57,9 +63,12 @@ try {
       const d = depts[n % depts.length];
       sentAt.set(n, performance.now());
       inflight.push(
-        api
+        creator
           .call('POST', '/api/v1/tasks', { title: `bench ${n}`, departmentId: d.id, type: 'bench', payload: { seq: n } })
-          .then((r) => r.status !== 201 && createErrors++, () => createErrors++)
+          .then((r) => {
+            answered.push(performance.now() - sentAt.get(n)!);
+            if (r.status !== 201) createErrors++;
+          }, () => createErrors++)
           .finally(() => inflightNow--),
       );
     }
@@ -70,7 +79,13 @@ try {
   const offeredSecs = (performance.now() - started) / 1000;
   const deadline = Date.now() + 30_000;
   while (latencies.length < total - createErrors && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const cpu = cpuDelta(cpuBefore, cpuSnapshot(server.proc.pid));
+  const loop = await server.loopDelay();
+  const wallMs = performance.now() - started;
+  const perTask = (ms: number) => (ms / total).toFixed(2);
   latencies.sort((a, b) => a - b);
+  answered.sort((a, b) => a - b);
+  const created = { p50: percentile(answered, 50) ?? NaN, p99: percentile(answered, 99) ?? NaN };
   const lat = { p50: percentile(latencies, 50) ?? NaN, p99: percentile(latencies, 99) ?? NaN, max: latencies[latencies.length - 1] ?? NaN };
 
   // Phase 2: saturation. A backlog appears at once; agents complete instantly; count hand-outs/s.
@@ -115,6 +130,9 @@ try {
 | offered load | ${RATE} tasks/s for ${SECONDS} s via \`POST /api/v1/tasks\` (${(total / offeredSecs).toFixed(0)}/s achieved, ${createErrors} errors) | 500/s |
 | create→assigned latency p50 | ${lat.p50.toFixed(1)} ms | |
 | create→assigned latency p99 | ${lat.p99.toFixed(1)} ms (max ${lat.max.toFixed(1)} ms) | < 25 ms: ${verdict(rateOk && lat.p99 < 25)} |
+| CPU per task at ${RATE}/s (create, hand-out, completion) | server ${perTask(cpu.server)} ms, Postgres ${perTask(cpu.postgres)} ms, clients ${perTask(cpu.self)} ms; machine ${((cpu.machineBusy / wallMs / os.cpus().length) * 100).toFixed(0)}% busy | |
+| create request → 201 answered | p50 ${created.p50.toFixed(1)} ms, p99 ${created.p99.toFixed(1)} ms | |
+| server event-loop delay at ${RATE}/s | p50 ${loop.p50Ms.toFixed(1)} ms, p99 ${loop.p99Ms.toFixed(1)} ms, max ${loop.maxMs.toFixed(1)} ms | |
 | assignments at saturation | ${perSecond.toFixed(0)}/s (${span.n} tasks in ${span.secs.toFixed(2)} s, agents completing at once, 4 slots each) | ≥ 2,000/s: ${verdict(perSecond >= 2000)} |
 
 Latency is measured from just before the client sends the create request to the agent's socket receiving \`task:assigned\`

@@ -30,7 +30,7 @@ export async function openDb(opts: OpenOptions): Promise<DbHandle> {
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const timeout = opts.statementTimeoutMs ?? dbStatementTimeoutMs();
     const sql = postgres(opts.url, {
-      max: opts.max ?? 10,
+      max: opts.max ?? (Number(process.env.DB_POOL_SIZE) || 10),
       onnotice: () => {},
       // Seconds a new connection may take before its queries fail (CONNECT_TIMEOUT → 503): a
       // dead or blackholed database must turn into a quick 503, not a hung request.

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freshDatabase } from './database';
-import type { Probe } from './probe';
+import type { LoopDelay, Probe } from './probe';
 
 export type BenchServer = {
   url: string;
@@ -10,6 +10,8 @@ export type BenchServer = {
   stop: () => Promise<void>;
   /** Memory after a full GC, heap spaces and CPU, from inside the process (needs `probe: true`). */
   probe: () => Promise<Probe>;
+  /** Event-loop delay since the previous call (needs `probe: true`; no GC, unlike probe()). */
+  loopDelay: () => Promise<LoopDelay>;
   /** Writes a heap snapshot next to `file` and answers its path (needs `probe: true`). */
   snapshot: (file: string) => Promise<string>;
 };
@@ -71,6 +73,7 @@ export async function startBenchServer(env: Record<string, string> = {}, opts: B
     proc,
     probe: () => ask<Probe>({ probe: ++asked }, 'probe'),
     snapshot: (file) => ask<string>({ snapshot: file }, 'snapshot'),
+    loopDelay: () => ask<LoopDelay>({ loop: ++asked }, 'loop'),
     stop,
   };
 }

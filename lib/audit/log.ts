@@ -1,6 +1,5 @@
 import { getDbHandle, type Db } from '@/db/client';
 import { auditPage, insertAuditRow, type AuditRow } from '@/db/queries/audit';
-import { auditLog } from '@/db/schema/auth';
 import type { Principal } from '../auth/rbac';
 import { GENESIS_HASH, hashAuditRow, rowFields, type AuditFields } from './chain';
 import { chainPending, scheduleChain } from './chain-writer';
@@ -27,11 +26,20 @@ export async function audit(db: Db, actor: Actor, entry: AuditEntry): Promise<Au
 }
 
 /**
- * The insert of an audit row, not run: for single-statement writes that embed it as a CTE so the
- * record commits with the change it describes. Call auditWritten() once the statement ran.
+ * The insert of an audit row as statement text with its parameters numbered from `first`, not
+ * run: single-statement writes embed it as a CTE so the record commits with the change it
+ * describes. Call auditWritten() once the statement ran.
  */
-export function auditInsert(db: Db, actor: Actor, entry: AuditEntry) {
-  return db.insert(auditLog).values(auditValues(actor, entry));
+export function auditInsertText(first: number, actor: Actor, entry: AuditEntry): { text: string; params: unknown[] } {
+  const v = auditValues(actor, entry);
+  const params = [v.at.toISOString(), v.actorType, v.actorId, v.actorName, v.action, v.targetType, v.targetId, v.departmentId, v.ip, v.outcome, JSON.stringify(v.detail)];
+  const [at, ...rest] = params.map((_, i) => `$${first + i}`);
+  const detail = rest.pop();
+  return {
+    text: `insert into audit_log (at, actor_type, actor_id, actor_name, action, target_type, target_id, department_id, ip, outcome, detail)
+      values (${at}::timestamptz, ${rest.map((p) => `${p}::text`).join(', ')}, ${detail}::jsonb)`,
+    params,
+  };
 }
 
 /** Chain on the process's database, not a transaction that is about to end. */

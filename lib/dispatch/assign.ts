@@ -4,6 +4,7 @@ import { retryTx } from '@/db/retry';
 import { agents, taskEvents, tasks } from '@/db/schema/work';
 import type { TaskRow } from '@/db/queries/tasks';
 import { mapRow, rowsOf } from '@/db/rows';
+import { runText } from '@/db/raw';
 import { grantInTx, InsufficientResources } from '../resources/grants';
 
 export const DEFAULT_LEASE_MS = 60_000;
@@ -39,34 +40,35 @@ type Assignable = Pick<TaskRow, 'id' | 'departmentId' | 'requirements' | 'priori
  * Lock order as everywhere: the task (claimed), then the agent.
  */
 async function assignInOneStatement(db: Db, task: Assignable, agentId: string): Promise<AssignOutcome> {
-  const [row] = rowsOf<Record<string, unknown> & { claimed: number; agent_active: number | null }>(
-    await db.execute(sql`
-      with claimed as (
-        select id from ${tasks} where id = ${task.id} and status = 'pending' for update skip locked
-      ), slot as (
-        update ${agents} set active_tasks = active_tasks + 1,
-          status = case when status = 'idle' then 'busy' else status end,
-          last_assigned_at = clock_timestamp()
-        where id = ${agentId} and active_tasks < max_concurrent_tasks and status in ('idle', 'busy')
-          and exists (select 1 from claimed)
-        returning active_tasks
-      ), assigned as (
-        update ${tasks} set status = 'assigned', assigned_agent_id = ${agentId}, assigned_at = clock_timestamp(),
-          lease_expires_at = clock_timestamp() + (${leaseMsOf(task)} * interval '1 millisecond'),
-          attempts = attempts + 1, progress = 0, updated_at = now()
-        where id in (select id from claimed) and exists (select 1 from slot)
-        returning *
-      ), event as (
-        insert into ${taskEvents} (task_id, type, agent_id, detail)
-        select id, 'assigned', ${agentId}, jsonb_build_object('attempt', attempts) from assigned
-      )
-      select (select count(*) from claimed)::int as claimed, (select active_tasks from slot) as agent_active, assigned.*
-      from (select 1) as one left join assigned on true`),
-  );
+  const [row] = await runText<Record<string, unknown> & { claimed: number; agent_active: number | null }>(db, ASSIGN_ONE, [task.id, agentId, leaseMsOf(task)]);
   if (!row || Number(row.claimed) === 0) return { ok: false, reason: 'taken' };
   if (row.agent_active === null || row.id === null) return { ok: false, reason: 'agent-full' };
   return { ok: true, task: mapRow(tasks, row) };
 }
+
+/** Written out rather than built (see db/raw.ts): $1 task, $2 agent, $3 lease in ms. */
+const ASSIGN_ONE = `
+  with claimed as (
+    select id from tasks where id = $1::uuid and status = 'pending' for update skip locked
+  ), slot as (
+    update agents set active_tasks = active_tasks + 1,
+      status = case when status = 'idle' then 'busy' else status end,
+      last_assigned_at = clock_timestamp()
+    where id = $2::uuid and active_tasks < max_concurrent_tasks and status in ('idle', 'busy')
+      and exists (select 1 from claimed)
+    returning active_tasks
+  ), assigned as (
+    update tasks set status = 'assigned', assigned_agent_id = $2::uuid, assigned_at = clock_timestamp(),
+      lease_expires_at = clock_timestamp() + ($3::int * interval '1 millisecond'),
+      attempts = attempts + 1, progress = 0, updated_at = now()
+    where id in (select id from claimed) and exists (select 1 from slot)
+    returning *
+  ), event as (
+    insert into task_events (task_id, type, agent_id, detail)
+    select id, 'assigned', $2::uuid, jsonb_build_object('attempt', attempts) from assigned
+  )
+  select (select count(*) from claimed)::int as claimed, (select active_tasks from slot) as agent_active, assigned.*
+  from (select 1) as one left join assigned on true`;
 
 /** With resources: claim, slot, grant (which may fall short and roll everything back), hand-out. */
 async function assignWithGrant(db: Db, task: Assignable, agentId: string, resources: Record<string, number>): Promise<AssignOutcome> {

@@ -1,28 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import type { Db } from '@/db/client';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { losingNextAnswer } from '@/db/testing/lossy';
 import { agents, tasks } from '@/db/schema/work';
 import { makeAgent, makeTask } from '../resources/test-fixtures';
 import { presence } from '../agents/presence';
 import { onDomain } from '../live';
 import { dispatchDepartment } from './dispatcher';
-
-/** A database whose next raw statement commits but whose answer never arrives. */
-function losingNextAnswer(db: Db): Db {
-  let armed = true;
-  return new Proxy(db, {
-    get(target, key, receiver) {
-      if (key !== 'execute') return Reflect.get(target, key, receiver);
-      return async (query: Parameters<Db['execute']>[0]) => {
-        const result = await target.execute(query);
-        if (!armed) return result;
-        armed = false;
-        throw new Error('connection lost after commit');
-      };
-    },
-  });
-}
 
 describe('dispatcher', () => {
   let t: TestDb;

@@ -75,6 +75,36 @@ async function tryDispatch(db: Db, task: Dispatchable): Promise<DispatchOutcome>
   return {};
 }
 
+/**
+ * A fitting agent with a free slot for a task about to be created, its slot booked in memory, so
+ * the create statement hands the task out too (one statement instead of two). None when work may
+ * already wait in the department (a new task must not jump the queue) or the task needs
+ * resources (grants may fall short and preempt: assignTask does that).
+ */
+export async function bookForNew(db: Db, task: Dispatchable): Promise<string | undefined> {
+  if (queued.has(task.departmentId) || running.has(task.departmentId)) return undefined;
+  if (Object.keys(task.requirements.resources ?? {}).length) return undefined;
+  return planAgent(await strategyOf(db, task.departmentId), task);
+}
+
+/**
+ * After the create statement: tells the booked agent of its task, or, when the slot turned out
+ * taken (memory was stale), re-reads the agent and offers the task as any other pending one.
+ */
+export async function settleNew(db: Db, row: TaskRow, booked: string | undefined): Promise<string | null> {
+  if (booked && row.assignedAgentId === booked) {
+    delivered(row);
+    return booked;
+  }
+  if (booked) await syncPresence(db, [booked]);
+  return dispatchTask(db, row);
+}
+
+/** The create statement failed after a booking: it may have committed with its answer lost. */
+export async function settleFailedNew(db: Db, taskId: string, booked: string): Promise<void> {
+  await deliverCommitted(db, [{ task: { id: taskId, timeoutMs: null }, agentId: booked }]);
+}
+
 /** After a failed hand-out: delivers the planned tasks that did get assigned to their planned agent. */
 async function deliverCommitted(db: Db, plan: PlannedHandOut[]): Promise<void> {
   const planned = new Map(plan.map((p) => [p.task.id, p.agentId]));
@@ -161,7 +191,7 @@ function planAgent(strategy: Strategy, task: Dispatchable): string | undefined {
     .filter((a) => agentFits(a, task.requirements, task.targetAgentId));
   if (!fitting.length) return undefined;
   const state = strategyState();
-  const [best] = state.rank(strategy, task.departmentId, fitting, task.requirements);
+  const best = state.best(strategy, task.departmentId, fitting, task.requirements)!;
   state.picked(task.departmentId, best.id);
   best.activeTasks++;
   return best.id;

@@ -34,6 +34,36 @@ export class StrategyState {
     }
   }
 
+  /**
+   * The first of rank()'s order, without sorting every candidate: a hand-out per create needs
+   * only the best agent, and sorting a department's agents per task showed in profiles.
+   */
+  best(strategy: Strategy, departmentId: string, candidates: Candidate[], req: TaskRequirements = {}): Candidate | undefined {
+    if (candidates.length <= 1 || strategy === 'weighted') return this.rank(strategy, departmentId, candidates, req)[0];
+    const last = this.cursors.get(departmentId);
+    // rotate()'s order: ids after the cursor ascending, then the rest ascending.
+    const before = (a: Candidate, b: Candidate) => {
+      const wrapA = last !== undefined && a.id <= last;
+      const wrapB = last !== undefined && b.id <= last;
+      return wrapA !== wrapB ? !wrapA : a.id < b.id;
+    };
+    const better =
+      strategy === 'least-connections'
+        ? (a: Candidate, b: Candidate) => {
+            const d = a.activeTasks / a.maxConcurrentTasks - b.activeTasks / b.maxConcurrentTasks;
+            return d !== 0 ? d < 0 : before(a, b);
+          }
+        : strategy === 'capability-match'
+          ? (a: Candidate, b: Candidate) => {
+              const d = surplus(a, req) - surplus(b, req) || a.activeTasks - b.activeTasks;
+              return d !== 0 ? d < 0 : before(a, b);
+            }
+          : before;
+    let top = candidates[0];
+    for (let i = 1; i < candidates.length; i++) if (better(candidates[i], top)) top = candidates[i];
+    return top;
+  }
+
   /** Records the pick so round-robin moves past it. */
   picked(departmentId: string, agentId: string): void {
     this.cursors.set(departmentId, agentId);

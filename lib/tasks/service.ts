@@ -4,15 +4,17 @@ import type { Db } from '@/db/client';
 import { taskEvents, tasks, priorities, type TaskRequirements } from '@/db/schema/work';
 import { findDepartmentCached } from '@/db/queries/departments';
 import type { TaskRow } from '@/db/queries/tasks';
-import { mapRow, rowsOf } from '@/db/rows';
+import { mapRow } from '@/db/rows';
+import { runText } from '@/db/raw';
 import { authorize, departmentFilter, inScope, OutOfScope, type Principal } from '../auth/rbac';
-import { audit, auditInsert, auditWritten } from '../audit/log';
+import { audit, auditInsertText, auditWritten } from '../audit/log';
 import { conflict, notFound, unprocessable } from '../errors';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskCreated } from '../metrics/record';
 import { decodeCursor, page } from '../http/cursor';
 import { normaliseCapabilities } from '../dispatch/fit';
-import { dispatchTask } from '../dispatch/dispatcher';
+import { bookForNew, dispatchTask, settleFailedNew, settleNew } from '../dispatch/dispatcher';
+import { leaseMsOf } from '../dispatch/assign';
 import { requeueTask } from './lifecycle';
 import type { CreateTaskInput, ListTasksQuery } from './schemas';
 
@@ -85,31 +87,27 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
   const key = opts.idempotencyKey && principal.id ? opts.idempotencyKey : undefined;
   const existing = key ? await findByIdempotencyKey(db, principal.id, key) : undefined;
   if (existing) return toTask(existing);
-  // Task, its first event and its audit record commit together, in one statement: one round trip.
   const id = randomUUID();
-  // Written out rather than built: drizzle's builder spends more CPU on a 29-column insert than
-  // Postgres spends running it, on the hottest write there is.
-  const insertTask = sql`(insert into ${tasks} (id, title, department_id, type, priority, priority_rank, requirements, payload,
-      max_attempts, timeout_ms, estimated_duration_ms, depends_on, parent_task_id, target_agent_id, created_by, idempotency_key)
-    values (${id}, ${input.title}, ${input.departmentId}, ${input.type}, ${input.priority}, ${rank(input.priority)},
-      ${JSON.stringify(requirements)}::jsonb, ${input.payload === undefined || input.payload === null ? null : JSON.stringify(input.payload)}::jsonb,
-      ${input.maxAttempts}, ${input.timeout ?? null}::int, ${input.estimatedDuration ?? null}::int,
-      string_to_array(${input.dependsOn.join(',')}, ',')::uuid[], ${input.parentTaskId ?? null}::uuid, ${input.targetAgentId ?? null}::uuid,
-      ${principal.id || null}, ${key ?? null})
-    returning *)`;
-  const insertEvent = db.insert(taskEvents).values({ taskId: id, type: 'created', detail: { by: principal.name } });
+  const ready = input.dependsOn.length === 0;
+  const draft = { id, departmentId: input.departmentId, requirements, priority: input.priority, timeoutMs: input.timeout ?? null, targetAgentId: input.targetAgentId ?? null };
+  const booked = ready ? await bookForNew(db, draft) : undefined;
   const audited = opts.audit !== false;
-  const insertAudit = audited
-    ? auditInsert(db, principal, { action: 'task.create', targetType: 'task', targetId: id, departmentId: input.departmentId, detail: { priority: input.priority, type: input.type } })
+  const auditText = audited
+    ? auditInsertText(CREATE_PARAMS + 1, principal, { action: 'task.create', targetType: 'task', targetId: id, departmentId: input.departmentId, detail: { priority: input.priority, type: input.type } })
     : undefined;
+  const params = [
+    id, input.title, input.departmentId, input.type, input.priority, rank(input.priority), JSON.stringify(requirements),
+    input.payload === undefined || input.payload === null ? null : JSON.stringify(input.payload),
+    input.maxAttempts, input.timeout ?? null, input.estimatedDuration ?? null, input.dependsOn.join(','), input.parentTaskId ?? null,
+    input.targetAgentId ?? null, principal.id || null, key ?? null, booked ?? null, leaseMsOf(draft), JSON.stringify({ by: principal.name }),
+  ];
   const row = await (async () => {
-    const [raw] = rowsOf<Record<string, unknown>>(
-      await db.execute(// An embedded query builder brings its own parentheses.
-      sql`with created as ${insertTask}, event as ${insertEvent}${insertAudit ? sql`, audited as ${insertAudit}` : sql``} select * from created`),
-    );
+    const text = auditText ? `${CREATE_TASK}, audited as (${auditText.text}) select * from created` : `${CREATE_TASK} select * from created`;
+    const [raw] = await runText(db, text, auditText ? [...params, ...auditText.params] : params);
     if (audited) auditWritten(db);
     return mapRow(tasks, raw);
   })().catch(async (err) => {
+    if (booked) await settleFailedNew(db, id, booked).catch(() => undefined);
     // Two requests with one key raced: the loser answers the winner's task.
     const again = key && isUniqueViolation(err) ? await findByIdempotencyKey(db, principal.id, key) : undefined;
     if (again) return again;
@@ -117,14 +115,45 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
   });
   publishLive({ type: 'task:update', scope: row.departmentId, data: { id: row.id, status: row.status } });
   recordTaskCreated(row.departmentId);
-  const ready = row.dependsOn.length === 0;
-  const agentId = ready ? await dispatchTask(db, row) : null;
-  if (agentId) return toTask({ ...row, status: 'assigned', assignedAgentId: agentId });
+  if (row.id !== id) return toTask(row); // the idempotent twin
+  const agentId = ready ? await settleNew(db, row, booked) : null;
+  if (agentId) return toTask(agentId === row.assignedAgentId ? row : { ...row, status: 'assigned', assignedAgentId: agentId });
   emitDomain('task:ready', { departmentId: row.departmentId, taskId: row.id });
   // A concurrent dispatch pass may have handed it out meanwhile: answer what is true now.
   const [now] = await db.select().from(tasks).where(eq(tasks.id, row.id)).limit(1);
   return toTask(now ?? row);
 }
+
+const CREATE_PARAMS = 19;
+
+/**
+ * A task, its events and (appended by the caller) its audit row in one statement, one round trip.
+ * With a booked agent ($17) whose slot is still free the task is born assigned to it, lease
+ * running; otherwise it is born pending. Written out rather than built: see db/raw.ts.
+ */
+const CREATE_TASK = `with slot as (
+    update agents set active_tasks = active_tasks + 1,
+      status = case when status = 'idle' then 'busy' else status end, last_assigned_at = clock_timestamp()
+    where id = $17::uuid and active_tasks < max_concurrent_tasks and status in ('idle', 'busy')
+    returning id
+  ), created as (
+    insert into tasks (id, title, department_id, type, priority, priority_rank, requirements, payload,
+      max_attempts, timeout_ms, estimated_duration_ms, depends_on, parent_task_id, target_agent_id, created_by, idempotency_key,
+      status, assigned_agent_id, assigned_at, lease_expires_at, attempts)
+    select $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::smallint, $7::jsonb, $8::jsonb, $9::int, $10::int, $11::int,
+      string_to_array($12::text, ',')::uuid[], $13::uuid, $14::uuid, $15::text, $16::text,
+      case when slot.id is null then 'pending' else 'assigned' end, slot.id,
+      case when slot.id is null then null else clock_timestamp() end,
+      case when slot.id is null then null else clock_timestamp() + $18::int * interval '1 millisecond' end,
+      case when slot.id is null then 0 else 1 end
+    from (select 1) as one left join slot on true
+    returning *
+  ), event as (
+    insert into task_events (task_id, type, agent_id, detail)
+    select id, 'created', null, $19::jsonb from created
+    union all
+    select id, 'assigned', assigned_agent_id, jsonb_build_object('attempt', 1) from created where assigned_agent_id is not null
+  )`;
 
 export async function listTasks(db: Db, principal: Principal, q: ListTasksQuery) {
   authorize(principal, 'task:read');
