@@ -1,6 +1,7 @@
 // npm run bench:dispatch — create→assigned latency at a fixed offered load and assignments/s at
 // saturation, with 500 connected agents, against real Postgres (DATABASE_URL or the local server).
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import postgres from 'postgres';
 import { apiAs } from '@/server/sim/fleet';
 import { machineLine, percentile } from './support/machine';
@@ -51,6 +52,8 @@ try {
   const started = performance.now();
   const cpuBefore = cpuSnapshot(server.proc.pid);
   await server.loopDelay();
+  const clientLoop = monitorEventLoopDelay({ resolution: 2 });
+  clientLoop.enable();
   const inflight: Promise<unknown>[] = [];
   let inflightNow = 0;
   while (seq < total) {
@@ -81,6 +84,7 @@ try {
   while (latencies.length < total - createErrors && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const cpu = cpuDelta(cpuBefore, cpuSnapshot(server.proc.pid));
   const loop = await server.loopDelay();
+  clientLoop.disable();
   const wallMs = performance.now() - started;
   const perTask = (ms: number) => (ms / total).toFixed(2);
   latencies.sort((a, b) => a - b);
@@ -132,7 +136,7 @@ try {
 | create→assigned latency p99 | ${lat.p99.toFixed(1)} ms (max ${lat.max.toFixed(1)} ms) | < 25 ms: ${verdict(rateOk && lat.p99 < 25)} |
 | CPU per task at ${RATE}/s (create, hand-out, completion) | server ${perTask(cpu.server)} ms, Postgres ${perTask(cpu.postgres)} ms, clients ${perTask(cpu.self)} ms; machine ${((cpu.machineBusy / wallMs / os.cpus().length) * 100).toFixed(0)}% busy | |
 | create request → 201 answered | p50 ${created.p50.toFixed(1)} ms, p99 ${created.p99.toFixed(1)} ms | |
-| server event-loop delay at ${RATE}/s | p50 ${loop.p50Ms.toFixed(1)} ms, p99 ${loop.p99Ms.toFixed(1)} ms, max ${loop.maxMs.toFixed(1)} ms | |
+| event-loop delay at ${RATE}/s, server / clients | p50 ${loop.p50Ms.toFixed(1)} / ${(clientLoop.percentile(50) / 1e6).toFixed(1)} ms, p99 ${loop.p99Ms.toFixed(1)} / ${(clientLoop.percentile(99) / 1e6).toFixed(1)} ms, max ${loop.maxMs.toFixed(1)} / ${(clientLoop.max / 1e6).toFixed(1)} ms | |
 | assignments at saturation | ${perSecond.toFixed(0)}/s (${span.n} tasks in ${span.secs.toFixed(2)} s, agents completing at once, 4 slots each) | ≥ 2,000/s: ${verdict(perSecond >= 2000)} |
 
 Latency is measured from just before the client sends the create request to the agent's socket receiving \`task:assigned\`

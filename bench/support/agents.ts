@@ -68,11 +68,12 @@ export async function connectAgents(url: string, creds: AgentCredentials[], onAs
               if (stats.refused++ < 3) console.error(`\n[bench agents] task:complete for ${task.id} ${err ? 'not acknowledged in 30 s' : `refused: ${res?.error?.detail ?? res?.error?.title}`}`);
             });
           });
-          await new Promise<void>((resolve, reject) => {
-            s.once('ready', () => resolve());
+          // Beat as the SDK does: at the interval the server announces (HEARTBEAT_INTERVAL).
+          const beatMs = await new Promise<number>((resolve, reject) => {
+            s.once('ready', (info: { heartbeatInterval?: number }) => resolve(info?.heartbeatInterval ?? 5000));
             s.once('connect_error', reject);
           });
-          timers.push(setInterval(() => s.emit('heartbeat', {}), 2000).unref());
+          timers.push(setInterval(() => s.emit('heartbeat', {}), beatMs).unref());
         }),
       );
       onProgress?.(sockets.length);

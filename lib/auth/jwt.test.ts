@@ -34,4 +34,28 @@ describe('verifyToken', () => {
     await expect(verifyToken('not-a-token', 'access')).rejects.toMatchObject({ status: 401 });
     await expect(verifyToken(`${b64([1])}.${b64('x')}.zz`, 'access')).rejects.toMatchObject({ status: 401 });
   });
+
+  it('checks expiry and kind on every call, and forgets signatures when the secret changes', async () => {
+    const token = forge({ alg: 'HS256' }, { sub: 'u2', typ: 'access', sv: 1, exp: Math.floor(Date.now() / 1000) + 2 });
+    await expect(verifyToken(token, 'access')).resolves.toMatchObject({ sub: 'u2' });
+    await expect(verifyToken(token, 'agent')).rejects.toMatchObject({ status: 401 });
+    const later = Date.now() + 3000;
+    const realNow = Date.now;
+    Date.now = () => later;
+    try {
+      await expect(verifyToken(token, 'access')).rejects.toMatchObject({ status: 401, detail: 'Token expired' });
+    } finally {
+      Date.now = realNow;
+    }
+    const lasting = await signToken({ sub: 'u3', typ: 'access', sv: 1 }, 60);
+    await expect(verifyToken(lasting, 'access')).resolves.toMatchObject({ sub: 'u3' });
+    const secret = process.env.AUTH_SECRET;
+    process.env.AUTH_SECRET = 'y'.repeat(48);
+    try {
+      await expect(verifyToken(lasting, 'access')).rejects.toMatchObject({ status: 401 });
+    } finally {
+      process.env.AUTH_SECRET = secret;
+    }
+    await expect(verifyToken(lasting, 'access')).resolves.toMatchObject({ sub: 'u3' });
+  });
 });

@@ -28,9 +28,19 @@ export function authSecret(): string {
   return s;
 }
 
-/** A separate key per purpose, so a token of one kind can never be replayed as another. */
+const derived = new Map<string, { secret: string; key: Uint8Array }>();
+
+/**
+ * A separate key per purpose, so a token of one kind can never be replayed as another. Kept per
+ * secret: every request verifies a token, and hashing the secret each time showed in profiles.
+ */
 export function derivedKey(purpose: string): Uint8Array {
-  return new Uint8Array(createHash('sha256').update(`ecs:${purpose}:`).update(authSecret()).digest());
+  const secret = authSecret();
+  const known = derived.get(purpose);
+  if (known?.secret === secret) return known.key;
+  const key = new Uint8Array(createHash('sha256').update(`ecs:${purpose}:`).update(secret).digest());
+  derived.set(purpose, { secret, key });
+  return key;
 }
 
 export function sha256(value: string): string {
