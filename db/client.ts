@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { availableParallelism } from 'node:os';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as org from './schema/org';
 import * as auth from './schema/auth';
@@ -24,13 +23,9 @@ export function dbStatementTimeoutMs(): number {
   return Number(process.env.DB_STATEMENT_TIMEOUT) || 30_000;
 }
 
-/**
- * Connections per process (`DB_POOL_SIZE`): by default twice the cores, at least 4 and at most 10.
- * More connections than Postgres has cores to run them only queue inside Postgres: on 2 cores, 4
- * gave lower tail latency than postgres.js's default of 10 (docs/benchmarks.md, dispatch).
- */
+/** Connections per process (`DB_POOL_SIZE`, default 10 as postgres.js's own). */
 export function dbPoolSize(): number {
-  return Number(process.env.DB_POOL_SIZE) || Math.min(10, Math.max(4, 2 * availableParallelism()));
+  return Number(process.env.DB_POOL_SIZE) || 10;
 }
 
 /** postgres.js when a URL is given, otherwise PGlite persisted in dataDir (or in memory for `memory://`). */
