@@ -15,7 +15,9 @@ export type PresenceEntry = Candidate & {
  */
 export class PresenceRegistry {
   private agents = new Map<string, PresenceEntry>();
-  private byDept = new Map<string, Set<string>>();
+  // Entries, not ids: every create walks its department's list (a Set of ids plus a Map lookup
+  // per agent showed in profiles). Connects and removals are rare next to that.
+  private byDept = new Map<string, PresenceEntry[]>();
 
   connect(profile: Candidate, now = Date.now()): PresenceEntry {
     const existing = this.agents.get(profile.id);
@@ -26,9 +28,9 @@ export class PresenceRegistry {
     }
     const entry: PresenceEntry = { ...profile, draining: false, lastBeat: now, connections: 1, lastLeaseRenewal: now };
     this.agents.set(profile.id, entry);
-    let set = this.byDept.get(profile.departmentId);
-    if (!set) this.byDept.set(profile.departmentId, (set = new Set()));
-    set.add(profile.id);
+    const list = this.byDept.get(profile.departmentId);
+    if (list) list.push(entry);
+    else this.byDept.set(profile.departmentId, [entry]);
     return entry;
   }
 
@@ -46,7 +48,8 @@ export class PresenceRegistry {
     const e = this.agents.get(agentId);
     if (!e) return;
     this.agents.delete(agentId);
-    this.byDept.get(e.departmentId)?.delete(agentId);
+    const list = this.byDept.get(e.departmentId);
+    if (list) this.byDept.set(e.departmentId, list.filter((x) => x !== e));
   }
 
   beat(agentId: string, load?: number, now = Date.now()): PresenceEntry | undefined {
@@ -68,13 +71,10 @@ export class PresenceRegistry {
 
   /** Connected, not draining, with a free slot. */
   available(departmentId: string): PresenceEntry[] {
-    const ids = this.byDept.get(departmentId);
-    if (!ids) return [];
+    const list = this.byDept.get(departmentId);
+    if (!list) return [];
     const out: PresenceEntry[] = [];
-    for (const id of ids) {
-      const e = this.agents.get(id)!;
-      if (!e.draining && e.activeTasks < e.maxConcurrentTasks) out.push(e);
-    }
+    for (const e of list) if (!e.draining && e.activeTasks < e.maxConcurrentTasks) out.push(e);
     return out;
   }
 
