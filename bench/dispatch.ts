@@ -10,6 +10,7 @@ import { startBenchServer } from './support/server';
 import { connectAgents, registerAgents } from './support/agents';
 import { keepAliveClient } from './support/http-client';
 import { cpuDelta, cpuSnapshot } from './support/cpu';
+import { formatWaits, samplePgWaits } from './support/pg-waits';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 500);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -51,6 +52,7 @@ try {
   let createErrors = 0;
   const started = performance.now();
   const cpuBefore = cpuSnapshot(server.proc.pid);
+  const pgSampler = samplePgWaits(server.databaseUrl);
   await server.loopDelay();
   const clientLoop = monitorEventLoopDelay({ resolution: 2 });
   clientLoop.enable();
@@ -83,6 +85,7 @@ try {
   const deadline = Date.now() + 30_000;
   while (latencies.length < total - createErrors && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   const cpu = cpuDelta(cpuBefore, cpuSnapshot(server.proc.pid));
+  const pgWaits = await pgSampler.stop();
   const loop = await server.loopDelay();
   clientLoop.disable();
   const wallMs = performance.now() - started;
@@ -136,6 +139,7 @@ try {
 | create→assigned latency p99 | ${lat.p99.toFixed(1)} ms (max ${lat.max.toFixed(1)} ms) | < 25 ms: ${verdict(rateOk && lat.p99 < 25)} |
 | CPU per task at ${RATE}/s (create, hand-out, completion) | server ${perTask(cpu.server)} ms, Postgres ${perTask(cpu.postgres)} ms, clients ${perTask(cpu.self)} ms; machine ${((cpu.machineBusy / wallMs / os.cpus().length) * 100).toFixed(0)}% busy | |
 | create request → 201 answered | p50 ${created.p50.toFixed(1)} ms, p99 ${created.p99.toFixed(1)} ms | |
+| Postgres sessions at ${RATE}/s, share of active samples (every 20 ms) | ${formatWaits(pgWaits)} | |
 | event-loop delay at ${RATE}/s, server / clients | p50 ${loop.p50Ms.toFixed(1)} / ${(clientLoop.percentile(50) / 1e6).toFixed(1)} ms, p99 ${loop.p99Ms.toFixed(1)} / ${(clientLoop.percentile(99) / 1e6).toFixed(1)} ms, max ${loop.maxMs.toFixed(1)} / ${(clientLoop.max / 1e6).toFixed(1)} ms | |
 | assignments at saturation | ${perSecond.toFixed(0)}/s (${span.n} tasks in ${span.secs.toFixed(2)} s, agents completing at once, 4 slots each) | ≥ 2,000/s: ${verdict(perSecond >= 2000)} |
 
@@ -153,9 +157,8 @@ hands it out (claim with \`SKIP LOCKED\`, the agent's slot, the task, its event)
 event, agent counters, resources back to their pools). A backlog is matched in memory and handed out in one statement
 per pass (up to 200 tasks). Hot statements are constant texts sent to postgres.js as named prepared statements on
 connections with TCP_NODELAY; the caller's user, the department and verified token signatures are remembered.
-Most of a create's time in Postgres is its commit waiting for the WAL to reach the disk (sampled from
-\`pg_stat_activity\`: WALSync and WALWrite waits were 3 to 5 times the samples on CPU), so the p99 follows this machine's fsync tail,
-which other work on the disk lengthens.
+The "Postgres sessions" row samples \`pg_stat_activity\` during the phase: IO:WALSync and LWLock:WALWrite are commits
+waiting for the WAL to reach the disk, so the tail follows this machine's fsync latency, which other work on the disk lengthens.
 History (same bench): 2026-11-26 11:41, before the single-statement paths: 73 creates/s achieved of 500 offered, p99
 8.2 s, 141 hand-outs/s. 14:48, before creates handed out in their own statement: p50 73 ms, p99 660 ms, 2,653 hand-outs/s.`;
   writeSection('Dispatch (bench/dispatch.ts)', body);

@@ -1,0 +1,43 @@
+import postgres from 'postgres';
+
+export type WaitShares = { samples: number; byWait: [string, number][] };
+
+/**
+ * Samples what Postgres sessions of one database are doing, every `everyMs`, until stop(): on CPU,
+ * or waiting (for the WAL flush, a lock, the client…). The shares say where statement time goes
+ * when latency is above what CPU alone explains.
+ */
+export function samplePgWaits(databaseUrl: string, everyMs = 20): { stop: () => Promise<WaitShares> } {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let stopped = false;
+  const done = (async () => {
+    while (!stopped) {
+      const rows = await sql<{ wait: string }[]>`select coalesce(wait_event_type || ':' || wait_event, 'CPU') as wait
+        from pg_stat_activity where datname = current_database() and state = 'active' and pid <> pg_backend_pid()`;
+      for (const r of rows) {
+        samples++;
+        counts.set(r.wait, (counts.get(r.wait) ?? 0) + 1);
+      }
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await done;
+      await sql.end();
+      return { samples, byWait: [...counts].sort((a, b) => b[1] - a[1]) };
+    },
+  };
+}
+
+/** "IO:WALSync 41%, CPU 22%, …" (the first `n`). */
+export function formatWaits(w: WaitShares, n = 5): string {
+  if (!w.samples) return 'no active statements sampled';
+  return w.byWait
+    .slice(0, n)
+    .map(([k, v]) => `${k} ${Math.round((v / w.samples) * 100)}%`)
+    .join(', ');
+}
