@@ -10,7 +10,7 @@ import { startBenchServer } from './support/server';
 import { connectAgents, registerAgents } from './support/agents';
 import { keepAliveClient } from './support/http-client';
 import { cpuDelta, cpuSnapshot } from './support/cpu';
-import { formatWaits, samplePgWaits } from './support/pg-waits';
+import { commitLatency, formatWaits, samplePgWaits } from './support/pg-waits';
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 500);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
@@ -45,6 +45,9 @@ try {
     (n) => progress(`agents connected ${n}/${AGENTS}`),
   );
   const sockets = fleet.sockets;
+
+  progress('measuring a lone commit');
+  const commit = await commitLatency(server.databaseUrl);
 
   // Phase 1: fixed offered load through the public API.
   const total = RATE * SECONDS;
@@ -139,6 +142,7 @@ try {
 | create→assigned latency p99 | ${lat.p99.toFixed(1)} ms (max ${lat.max.toFixed(1)} ms) | < 25 ms: ${verdict(rateOk && lat.p99 < 25)} |
 | CPU per task at ${RATE}/s (create, hand-out, completion) | server ${perTask(cpu.server)} ms, Postgres ${perTask(cpu.postgres)} ms, clients ${perTask(cpu.self)} ms; machine ${((cpu.machineBusy / wallMs / os.cpus().length) * 100).toFixed(0)}% busy | |
 | create request → 201 answered | p50 ${created.p50.toFixed(1)} ms, p99 ${created.p99.toFixed(1)} ms | |
+| a lone one-row commit, this Postgres, before the phase | p50 ${commit.p50.toFixed(2)} ms, p99 ${commit.p99.toFixed(2)} ms (${commit.n} in 2 s) | |
 | Postgres sessions at ${RATE}/s, share of active samples (every 20 ms) | ${formatWaits(pgWaits)} | |
 | event-loop delay at ${RATE}/s, server / clients | p50 ${loop.p50Ms.toFixed(1)} / ${(clientLoop.percentile(50) / 1e6).toFixed(1)} ms, p99 ${loop.p99Ms.toFixed(1)} / ${(clientLoop.percentile(99) / 1e6).toFixed(1)} ms, max ${loop.maxMs.toFixed(1)} / ${(clientLoop.max / 1e6).toFixed(1)} ms | |
 | assignments at saturation | ${perSecond.toFixed(0)}/s (${span.n} tasks in ${span.secs.toFixed(2)} s, agents completing at once, 4 slots each) | ≥ 2,000/s: ${verdict(perSecond >= 2000)} |

@@ -41,3 +41,27 @@ export function formatWaits(w: WaitShares, n = 5): string {
     .map(([k, v]) => `${k} ${Math.round((v / w.samples) * 100)}%`)
     .join(', ');
 }
+
+/**
+ * Commit latency of this Postgres on its own: one-row inserts, one at a time, for `ms`. What a
+ * single durable commit costs here (mostly the WAL fsync) is the floor under any create's latency.
+ */
+export async function commitLatency(databaseUrl: string, ms = 2000): Promise<{ n: number; p50: number; p99: number }> {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    // A logged table: writes to a temporary one make no WAL, so their commits never wait for the disk.
+    await sql`create table if not exists bench_commit_probe (id serial primary key, at timestamptz default now())`;
+    const lat: number[] = [];
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+      const t0 = performance.now();
+      await sql`insert into bench_commit_probe default values`;
+      lat.push(performance.now() - t0);
+    }
+    lat.sort((a, b) => a - b);
+    await sql`drop table bench_commit_probe`;
+    return { n: lat.length, p50: lat[Math.floor(lat.length * 0.5)], p99: lat[Math.floor(lat.length * 0.99)] };
+  } finally {
+    await sql.end();
+  }
+}
