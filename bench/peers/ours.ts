@@ -1,4 +1,5 @@
 import { apiAs, type ApiClient } from '@/server/sim/fleet';
+import { keepAliveClient } from '../support/http-client';
 import { connectAgents, registerAgents, type AgentCredentials, type BenchDepartment, type BenchFleet } from '../support/agents';
 import { startBenchServer, type BenchServer } from '../support/server';
 import type { QueueSystem, Settings } from './types';
@@ -15,20 +16,22 @@ export function ours(settings: Settings, departments = Number(process.env.BENCH_
   const agents = Math.max(departments, Math.ceil(settings.slots / SLOTS_PER_AGENT));
   let server: BenchServer | undefined;
   let api: ApiClient | undefined;
+  let creator: ApiClient | undefined; // kept-alive node:http, as in bench/dispatch.ts
   let depts: BenchDepartment[] = [];
   let creds: AgentCredentials[] = [];
   let fleet: BenchFleet | undefined;
   const create = async (seq: number) => {
     const d = depts[seq % depts.length];
-    const r = await api!.call('POST', '/api/v1/tasks', { title: `bench ${seq}`, departmentId: d.id, type: 'bench', payload: { seq } });
+    const r = await creator!.call('POST', '/api/v1/tasks', { title: `bench ${seq}`, departmentId: d.id, type: 'bench', payload: { seq } });
     if (r.status !== 201) throw new Error(`POST /api/v1/tasks answered ${r.status}: ${JSON.stringify(r.body)}`);
   };
   return {
     name: 'ours',
-    setup: `ECS server process (API + Socket.IO, no page renderer), ${agents} agents × ${SLOTS_PER_AGENT} slots in ${departments} department${departments > 1 ? 's' : ''}, tasks via POST /api/v1/tasks (one request each, 32 in flight for the backlog)`,
+    setup: `ECS server process (API + Socket.IO, no page renderer), ${agents} agents × ${SLOTS_PER_AGENT} slots in ${departments} department${departments > 1 ? 's' : ''}, tasks via POST /api/v1/tasks over kept-alive node:http connections (one request each, 32 in flight for the backlog)`,
     async prepare() {
       server = await startBenchServer();
       api = await apiAs(server.url, 'admin', 'bench-admin-password');
+      creator = keepAliveClient(server.url, api.token);
       const all = (await api.call('GET', '/api/v1/departments')).body.items as BenchDepartment[];
       depts = all.slice(0, departments);
       for (const d of depts) await api.call('PATCH', `/api/v1/departments/${d.id}`, { maxAgents: Math.max(agents, 10) });
