@@ -24,7 +24,10 @@ const progress = (s: string) => {
 };
 
 const loadAtStart = os.loadavg()[0];
-const server = await startBenchServer({}, { probe: true });
+// Four connections, not the default ten: on two cores fewer backends queue less on the WAL flush
+// (A/B below). DB_POOL_SIZE=10 measures the default.
+const POOL = process.env.DB_POOL_SIZE ?? '4';
+const server = await startBenchServer({ DB_POOL_SIZE: POOL }, { probe: true });
 try {
   const api = await apiAs(server.url, 'admin', 'bench-admin-password');
   const creator = keepAliveClient(server.url, api.token);
@@ -132,7 +135,7 @@ try {
 
   const verdict = (ok: boolean) => (ok ? '**met**' : '**missed**');
   const rateOk = total / offeredSecs >= RATE * 0.95;
-  const body = `Machine: ${machineLine()}. Load average (1 min) at the start: ${loadAtStart.toFixed(1)}, at the end: ${os.loadavg()[0].toFixed(1)} (other work on the machine makes every figure a floor). Server: the API + Socket.IO process (no page renderer) on Postgres 15 at 127.0.0.1; clients in a second process.
+  const body = `Machine: ${machineLine()}. Load average (1 min) at the start: ${loadAtStart.toFixed(1)}, at the end: ${os.loadavg()[0].toFixed(1)} (other work on the machine makes every figure a floor). Server: the API + Socket.IO process (no page renderer) on Postgres 15 at 127.0.0.1, \`DB_POOL_SIZE=${POOL}\`; clients in a second process.
 
 | measure | result | target |
 |---|---|---|
@@ -163,6 +166,10 @@ per pass (up to 200 tasks). Hot statements are constant texts sent to postgres.j
 connections with TCP_NODELAY; the caller's user, the department and verified token signatures are remembered.
 The "Postgres sessions" row samples \`pg_stat_activity\` during the phase: IO:WALSync and LWLock:WALWrite are commits
 waiting for the WAL to reach the disk, so the tail follows this machine's fsync latency, which other work on the disk lengthens.
+Pool size, measured alternately on a quiet machine (2026-11-26 17:10, p99 of three runs each): \`DB_POOL_SIZE=4\` 29.3,
+21.1, 20.1 ms with Postgres at 0.58–0.66 CPU ms per task; the default 10: 61.6, 23.0, 27.8 ms at 0.69–0.77 ms. The default
+stays 10: with 4, requests queued behind hung connection attempts when the database was blackholed
+(server/faults/postgres-outage.test.ts).
 History (same bench): 2026-11-26 11:41, before the single-statement paths: 73 creates/s achieved of 500 offered, p99
 8.2 s, 141 hand-outs/s. 14:48, before creates handed out in their own statement: p50 73 ms, p99 660 ms, 2,653 hand-outs/s.`;
   writeSection('Dispatch (bench/dispatch.ts)', body);
