@@ -61,6 +61,15 @@ describe('coalesced writes', () => {
     expect(writes).toBeLessThanOrEqual(2);
   });
 
+  it('writes a lone frame at once: only a second flush in the same turn waits for the end of the turn', async () => {
+    const { socket, client, calls } = await setup(true);
+    const got = new Promise<number>((r) => client.once('m', r));
+    calls.n = 0;
+    socket.emit('m', 1);
+    expect(calls.n).toBe(1);
+    expect(await got).toBe(1);
+  });
+
   it('without it, Socket.IO writes once per frame (the cost it removes)', async () => {
     const { got, writes } = await burst(false);
     expect(got).toHaveLength(40);

@@ -16,10 +16,14 @@ type EngineConn = { transport?: { name?: string; socket?: { _socket?: NetSocket 
  * Polling transports are left alone (their writes are HTTP responses).
  */
 export function coalesceWrites(io: Server): () => void {
+  // A connection's first flush in a turn is written at once (a lone frame, the common case at
+  // moderate load, waits for nothing); from its second on, it is corked until the turn's end.
+  const flushed = new Set<NetSocket>();
   const corked = new Set<NetSocket>();
   let scheduled = false;
   const release = () => {
     scheduled = false;
+    flushed.clear();
     for (const s of corked) s.uncork();
     corked.clear();
   };
@@ -28,8 +32,10 @@ export function coalesceWrites(io: Server): () => void {
     if (t?.name !== 'websocket') return;
     const raw = t.socket?._socket;
     if (!raw || raw.destroyed || corked.has(raw)) return;
-    raw.cork();
-    corked.add(raw);
+    if (flushed.has(raw)) {
+      raw.cork();
+      corked.add(raw);
+    } else flushed.add(raw);
     if (!scheduled) {
       scheduled = true;
       setImmediate(release);
