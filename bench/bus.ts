@@ -222,7 +222,7 @@ for (const s of scenarios) {
     for (const v of variants) {
       const r = get(spec.label, s, v);
       if (!r) continue;
-      const guarantee = s.kind === 'topic' ? 'none (live subscribers)' : v === 'acked' ? (spec.bare ? 'Socket.IO ack per recipient' : 'ack per recipient, retry, buffer') : 'none (plain room emit)';
+      const guarantee = s.kind === 'topic' ? 'none (live subscribers)' : v === 'acked' ? (spec.bare ? 'Socket.IO ack per recipient' : 'cumulative ack per recipient, retry, buffer') : 'none (plain room emit)';
       resultRows.push(`| ${nameOf(s)} | ${spec.label} | ${guarantee} | ${fmt(r.deliveriesPerSec)} | ${fmt(r.messagesPerSec)} | ${fmt(r.p50)} / ${fmt(r.p99)} | ${fmt(r.serverLoopDelayP99)} | ${fmt(r.serverCpu)} / ${fmt(r.clientCpu)} | ${r.messagesPerSec ? fmt(Math.round((r.serverCpu * 1e6) / r.messagesPerSec)) : '–'} |`);
     }
   }
@@ -248,14 +248,14 @@ const skew = Math.max(0, ...[...runs.values()].map((r) => r.skew));
 const body = `
 ${machineLine()} · load average at start ${loadAtStart}, at end ${loadAtEnd} · bus server data in ${process.env.DATABASE_URL ? 'Postgres' : 'in-memory PGlite'}
 
-${N.toLocaleString('en')} agents connected over WebSocket, split over ${PROCS} client processes (bench/bus-clients.ts); each server in its own process with its own ${N.toLocaleString('en')} connected agents (the same ids and client code), all connected at once; every scenario runs on each server in turn, so load from outside the run weighs on all servers alike. ${SECONDS} s per scenario. The servers:
-- **bus**: the coordination bus (the API harness: token handshake, zod validation, authorization, recipient resolution, stats; acknowledged delivery with retry and buffering for direct and department messages).
+${N.toLocaleString('en')} agents connected over WebSocket, split over ${PROCS} client processes (bench/bus-clients.ts); each server in its own process with its own ${N.toLocaleString('en')} connected agents (the same ids and client code), all connected at once; every scenario runs on each server in turn, so load from outside the run weighs on all servers alike. Before the first scenario each server runs its send path unmeasured for a second or two (compiled code for all alike). ${SECONDS} s per scenario. The servers:
+- **bus**: the coordination bus (the API harness: token handshake, zod validation, authorization, recipient resolution, stats; acknowledged delivery with retry and buffering for direct and department messages). Its agents connect as the SDK does, asking for cumulative acknowledgements (\`auth.acks: "cumulative"\`, docs/api.md): addressed messages come numbered, and each agent acknowledges with one \`ack {seq}\` per event-loop turn for everything up to the highest number it saw on its connection; the server keeps each connection's unacknowledged messages in order and one timer sweeps them all (re-send after 5 s, twice, then the buffer), instead of a Socket.IO acknowledgement and a timer per message.
 - **bare Socket.IO** (bench/bare-server.ts): the same rooms and routing and nothing else — no token check, validation, authorization, retry, buffer or stats. The ceiling the target refers to. uWebSockets.js is not measured: it is not published on the npm registry (it installs from GitHub only), and this machine reaches the npm registry alone.
 - **bare + write coalescing**: the same bare server with the bus's one transport-level change (server/bus/coalesce-writes.ts: a connection's frames written in one event-loop turn leave in one system call), to tell the bus's own overhead from what that change buys.
 
 Scenarios:
 - **topic fan-out**: ${TOPICS} topics of ${N / TOPICS} subscribers; 20 publishers keep ${WINDOW} publishes in flight each (closed loop: throughput at saturation, so its latency is queueing by Little's law, not a latency figure). Unacknowledged everywhere.
-- **department fan-out**: \`send {departmentId}\` to ${departmentsN} departments, same closed loop. The bus acknowledges every delivery (an ack back per recipient; retry and buffering when it does not come). The bare servers run it twice: with a Socket.IO ack per recipient (\`to(room).timeout().emit(…, cb)\`: the same socket-level guarantee without retry or buffer) and as a plain room emit (no guarantee).
+- **department fan-out**: \`send {departmentId}\` to ${departmentsN} departments, same closed loop. The bus has every delivery acknowledged (cumulatively, per recipient connection; retry and buffering when the acknowledgement does not come). The bare servers run it twice: with a Socket.IO ack per recipient (\`to(room).timeout().emit(…, cb)\`: the same socket-level guarantee without retry or buffer) and as a plain room emit (no guarantee).
 - **direct at ${OFFERED.toLocaleString('en')}/s offered**: open loop, each client process paces its share of ${OFFERED.toLocaleString('en')} \`send {agentId}\` a second from agent to agent whatever the server answers; the latency target is about this row.
 - **direct at ${LIGHT.toLocaleString('en')}/s offered**: the same at a load none of the servers saturates at, so the server CPU per message compares what each server does for a message, free of queueing and of CPU taken by other processes.
 

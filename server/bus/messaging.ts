@@ -4,7 +4,7 @@ import type { Principal } from '@/lib/auth/rbac';
 import type { Envelope } from '@/lib/bus/envelope';
 import { invalidateMembers } from '@/lib/bus/recipients';
 import { publishSchema, sendSchema, topicSchema } from '@/lib/bus/schemas';
-import { sendMessage } from '@/lib/bus/send';
+import { sendFromSocket } from '@/lib/bus/send';
 import { count, setLiveGauges } from '@/lib/bus/stats';
 import { busTransport, setBusTransport } from '@/lib/bus/transport';
 import { env } from '@/lib/env';
@@ -52,18 +52,17 @@ export function attachMessaging(nsp: Namespace): void {
    */
   const numbered = (e: Envelope, agentIds: string[], attempt: number): string[] => {
     let rest: string[] | undefined;
-    let to: { socketId: string; ledger: Ledger; agentId: string }[] | undefined;
+    let to: { conn: NumberedConn; agentId: string }[] | undefined;
     for (const agentId of agentIds) {
-      const socket = soleLocalSocket(nsp, agentId);
-      const ledger = socket && state.ledgers.get(socket.id);
-      if (ledger) (to ??= []).push({ socketId: socket.id, ledger, agentId });
+      const conn = state.numbered.get(agentId);
+      if (conn) (to ??= []).push({ conn, agentId });
       else (rest ??= []).push(agentId);
     }
     if (!to) return agentIds;
     const seq = ++state.seq;
-    nsp.local.to(to.map((r) => r.socketId)).emit('message', { ...e, seq });
+    nsp.local.to(to.map((r) => r.conn.socket.id)).emit('message', withSeq(e, seq));
     const due = Date.now() + ACK_TIMEOUT_MS;
-    for (const r of to) r.ledger.add({ seq, env: e, agentId: r.agentId, attempt, due });
+    for (const r of to) r.conn.ledger.add({ seq, env: e, agentId: r.agentId, attempt, due });
     return rest ?? [];
   };
 
@@ -92,15 +91,15 @@ export function attachMessaging(nsp: Namespace): void {
     // One recipient with one socket on this process (the common case): emit on the socket itself,
     // which skips the adapter's broadcast-with-ack bookkeeping (and, with Redis, a round trip).
     if (live.length === 1) {
+      const conn = state.numbered.get(live[0]);
+      if (conn) {
+        const seq = ++state.seq;
+        conn.socket.emit('message', withSeq(e, seq));
+        conn.ledger.add({ seq, env: e, agentId: live[0], attempt, due: Date.now() + ACK_TIMEOUT_MS });
+        return;
+      }
       const socket = soleLocalSocket(nsp, live[0]);
       if (socket) {
-        const ledger = state.ledgers.get(socket.id);
-        if (ledger) {
-          const seq = ++state.seq;
-          socket.emit('message', { ...e, seq });
-          ledger.add({ seq, env: e, agentId: live[0], attempt, due: Date.now() + ACK_TIMEOUT_MS });
-          return;
-        }
         socket.timeout(ACK_TIMEOUT_MS).emit('message', e, (err: Error | null) => {
           if (!err) {
             const now = Date.now();
@@ -178,10 +177,15 @@ export function registerMessaging(socket: Socket, principal: Principal): void {
   invalidateMembers(principal.departmentIds[0]);
   socket.on('disconnect', () => invalidateMembers(principal.departmentIds[0]));
 
-  if (socket.handshake.auth?.acks === CUMULATIVE_ACKS) acknowledgeCumulatively(socket);
+  if (socket.handshake.auth?.acks === CUMULATIVE_ACKS) acknowledgeCumulatively(socket, agentId);
+  else {
+    // A second connection of the agent, asking for per-message acks: the numbered shortcut no longer applies.
+    numberedConnection(agentId);
+    socket.on('disconnect', () => numberedConnection(agentId));
+  }
 
-  handle(socket, 'send', sendSchema, (p) => sendMessage(db, principal, p, 'socket'));
-  handle(socket, 'publish', publishSchema, (p) => sendMessage(db, principal, { to: { topic: p.topic }, type: p.type, data: p.data }, 'socket'));
+  handle(socket, 'send', sendSchema, (p) => sendFromSocket(db, principal, p));
+  handle(socket, 'publish', publishSchema, (p) => sendFromSocket(db, principal, { to: { topic: p.topic }, type: p.type, data: p.data }));
   handle(socket, 'subscribe', topicSchema, async ({ topic }) => {
     const joined = [...socket.rooms].filter((r) => r.startsWith('topic:')).length;
     if (joined >= MAX_TOPICS_PER_SOCKET && !socket.rooms.has(`topic:${topic}`)) {
@@ -204,9 +208,10 @@ export function registerMessaging(socket: Socket, principal: Principal): void {
  * only when the agent asks for an answer. What is unacknowledged when the connection closes is
  * re-sent at once (to another connection of the agent, or its buffer).
  */
-function acknowledgeCumulatively(socket: Socket) {
+function acknowledgeCumulatively(socket: Socket, agentId: string) {
   const { ledgers } = bus();
   const ledger = ledgers.open(socket.id);
+  numberedConnection(agentId);
   socket.on('ack', (payload: unknown, reply?: unknown) => {
     const seq = (payload as { seq?: unknown } | null)?.seq;
     const ok = typeof seq === 'number' && Number.isFinite(seq);
@@ -220,7 +225,9 @@ function acknowledgeCumulatively(socket: Socket) {
     }
   });
   socket.on('disconnect', () => {
-    for (const p of ledgers.close(socket.id)) ledgers.onExpired(p);
+    const left = ledgers.close(socket.id);
+    numberedConnection(agentId);
+    for (const p of left) ledgers.onExpired(p);
   });
 }
 
@@ -283,6 +290,24 @@ function senderSocketsIn(nsp: Namespace, room: string, agentId?: string): number
   return n;
 }
 
+/** The envelope as a cumulatively acknowledging connection receives it (a literal: one shape, no spread). */
+function withSeq(e: Envelope, seq: number) {
+  return { id: e.id, from: e.from, type: e.type, data: e.data, sentAt: e.sentAt, seq };
+}
+
+/**
+ * Keeps state.numbered right for one agent after its connections here changed: its connection
+ * when it has exactly one here and that one acknowledges cumulatively (the delivery shortcut,
+ * one map lookup per message instead of rooms), else nothing.
+ */
+function numberedConnection(agentId: string) {
+  const state = bus();
+  const socket = state.nsp && soleLocalSocket(state.nsp, agentId);
+  const ledger = socket && state.ledgers.get(socket.id);
+  if (ledger) state.numbered.set(agentId, { socket, ledger });
+  else state.numbered.delete(agentId);
+}
+
 /** The socket of an agent connected exactly once, to this process. */
 function soleLocalSocket(nsp: Namespace, agentId: string): Socket | undefined {
   const room = nsp.adapter.rooms.get(`agent:${agentId}`);
@@ -290,10 +315,11 @@ function soleLocalSocket(nsp: Namespace, agentId: string): Socket | undefined {
 }
 
 /** seq numbers the messages this process writes to cumulatively acknowledging connections. */
-type BusState = { nsp?: Namespace; buffer?: MessageBuffer; replaying: Map<string, Envelope[]>; ledgers: Ledgers; seq: number };
+type NumberedConn = { socket: Socket; ledger: Ledger };
+type BusState = { nsp?: Namespace; buffer?: MessageBuffer; replaying: Map<string, Envelope[]>; ledgers: Ledgers; numbered: Map<string, NumberedConn>; seq: number };
 function bus(): BusState {
   const g = globalThis as { __ecsBusState?: BusState };
-  return (g.__ecsBusState ??= { replaying: new Map(), ledgers: new Ledgers(), seq: 0 });
+  return (g.__ecsBusState ??= { replaying: new Map(), ledgers: new Ledgers(), numbered: new Map(), seq: 0 });
 }
 
 function logError(err: unknown) {
