@@ -39,7 +39,7 @@ const here = import.meta.dirname;
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Result = { messagesPerSec: number; deliveriesPerSec: number; p50: number | null; p99: number | null; serverCpu: number; serverLoopDelayP99: number; clientCpu: number; failed: number };
+type Result = { messagesPerSec: number; deliveriesPerSec: number; p50: number | null; p99: number | null; serverCpu: number; serverLoopDelayP99: number; serverLoopDelayMax: number; clientCpu: number; failed: number };
 
 function execArgv() {
   const dir = process.env.BENCH_PROF;
@@ -64,7 +64,7 @@ async function startServer(file: string, env: Record<string, string> = {}) {
   });
   const probe = async () => {
     const p = await ask<Probe>(child, 'cpu');
-    return { cpuMs: (p.cpu.user + p.cpu.system) / 1000, loopDelayP99Ms: p.loopDelayP99Ms };
+    return { cpuMs: (p.cpu.user + p.cpu.system) / 1000, loopDelayP99Ms: p.loopDelayP99Ms, loopDelayMaxMs: p.loopDelayMaxMs };
   };
   return { child, info, probe };
 }
@@ -120,7 +120,7 @@ async function measure(server: BenchServer, clients: Clients, run: () => Promise
   await sleep(drainMs);
   const got = await clients.all<Collected>({ cmd: 'collect' });
   const secs = (now() - t0) / 1000;
-  const { cpuMs: cpu1, loopDelayP99Ms } = await server.probe();
+  const { cpuMs: cpu1, loopDelayP99Ms, loopDelayMaxMs } = await server.probe();
   const latencies = got.flatMap((g) => g.latencies).sort((a, b) => a - b);
   const per = windowSecs ?? secs;
   const round = (x: number) => Math.round(x * 100) / 100;
@@ -131,6 +131,7 @@ async function measure(server: BenchServer, clients: Clients, run: () => Promise
     p99: latencies.length ? round(percentile(latencies, 99)) : null,
     serverCpu: round((cpu1 - cpu0) / 1000 / secs),
     serverLoopDelayP99: round(loopDelayP99Ms),
+    serverLoopDelayMax: round(loopDelayMaxMs),
     clientCpu: round(got.reduce((a, g) => a + g.cpuMs, 0) / 1000 / secs),
     failed: got.reduce((a, g) => a + g.failed, 0),
   };
@@ -223,7 +224,7 @@ for (const s of scenarios) {
       const r = get(spec.label, s, v);
       if (!r) continue;
       const guarantee = s.kind === 'topic' ? 'none (live subscribers)' : v === 'acked' ? (spec.bare ? 'Socket.IO ack per recipient' : 'cumulative ack per recipient, retry, buffer') : 'none (plain room emit)';
-      resultRows.push(`| ${nameOf(s)} | ${spec.label} | ${guarantee} | ${fmt(r.deliveriesPerSec)} | ${fmt(r.messagesPerSec)} | ${fmt(r.p50)} / ${fmt(r.p99)} | ${fmt(r.serverLoopDelayP99)} | ${fmt(r.serverCpu)} / ${fmt(r.clientCpu)} | ${r.messagesPerSec ? fmt(Math.round((r.serverCpu * 1e6) / r.messagesPerSec)) : '–'} |`);
+      resultRows.push(`| ${nameOf(s)} | ${spec.label} | ${guarantee} | ${fmt(r.deliveriesPerSec)} | ${fmt(r.messagesPerSec)} | ${fmt(r.p50)} / ${fmt(r.p99)} | ${fmt(r.serverLoopDelayP99)} / ${fmt(r.serverLoopDelayMax)} | ${fmt(r.serverCpu)} / ${fmt(r.clientCpu)} | ${r.messagesPerSec ? fmt(Math.round((r.serverCpu * 1e6) / r.messagesPerSec)) : '–'} |`);
     }
   }
 }
@@ -261,7 +262,7 @@ Scenarios:
 
 Latency runs from the sender's emit to the recipient's \`message\` handler. Sender and recipient are often in different client processes: both stamp with \`performance.timeOrigin + performance.now()\` (the wall clock at process start plus the machine's monotonic clock since), one time base on one machine; the offset measured between the processes was ≤ ${skew.toFixed(3)} ms. The server's event-loop delay (perf_hooks, 5 ms resolution) says how late the server itself was; latency beyond it was spent in the network stack or the clients. CPU is in cores (1.00 = one core busy for the whole scenario): server / all client processes together; the machine has ${os.cpus().length}.${failed ? ` ${failed} bus sends were refused (counted, not delivered).` : ''}
 
-| scenario | server | delivery guarantee | deliveries/s | messages/s | latency p50 / p99 ms | server event-loop delay p99 ms | CPU server / clients | server CPU µs per message |
+| scenario | server | delivery guarantee | deliveries/s | messages/s | latency p50 / p99 ms | server event-loop delay p99 / max ms | CPU server / clients | server CPU µs per message |
 |---|---|---|---|---|---|---|---|---|
 ${resultRows.join('\n')}
 

@@ -52,7 +52,9 @@ function loadDepartment(db: Db, id: string): Promise<DepartmentRow | undefined> 
   if (!p) {
     p = findDepartment(db, id)
       .then((row) => {
-        c.depts.set(id, { row, at: Date.now() });
+        // Up to half a TTL older than it is, at random: departments loaded together (a burst of
+        // first messages) are not all read again at the same moment.
+        c.depts.set(id, { row, at: Date.now() - Math.random() * DEPT_TTL * 0.5 });
         return row;
       })
       .finally(() => c.deptLoads.delete(id));

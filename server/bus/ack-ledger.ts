@@ -25,14 +25,14 @@ export class Ledger {
   /** Hands each entry numbered up to seq to `each`, and forgets it. */
   settle(seq: number, each: (p: Pending) => void): number {
     let n = 0;
-    for (; this.head < this.q.length && this.q[this.head].seq <= seq; n++) each(this.q[this.head++]);
+    for (; this.head < this.q.length && this.q[this.head].seq <= seq; n++) each(this.take());
     this.compact();
     return n;
   }
 
   /** Hands each entry whose time is up to `each`, and forgets it. Entries were added in due order. */
   expire(now: number, each: (p: Pending) => void): void {
-    while (this.head < this.q.length && this.q[this.head].due <= now) each(this.q[this.head++]);
+    while (this.head < this.q.length && this.q[this.head].due <= now) each(this.take());
     this.compact();
   }
 
@@ -42,6 +42,14 @@ export class Ledger {
     this.q = [];
     this.head = 0;
     return rest;
+  }
+
+  /** The oldest entry, its slot cleared: a connection whose queue never quite empties (the next
+   * message always out before the last ack is in) must not keep what was settled long ago alive. */
+  private take(): Pending {
+    const p = this.q[this.head];
+    this.q[this.head++] = undefined as unknown as Pending;
+    return p;
   }
 
   private compact() {
