@@ -26,6 +26,7 @@ import type { Agent, Collected, Command } from './bus-clients';
 import { machineLine, percentile } from './support/machine';
 import type { Probe } from './support/server-probe';
 import { writeSection } from './support/report';
+import productionFlags from '../server/node-flags.json';
 
 const N = Number(process.env.BENCH_AGENTS ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -55,8 +56,9 @@ function ask<T>(child: ChildProcess, m: unknown): Promise<T> {
 }
 
 async function startServer(file: string, env: Record<string, string> = {}) {
-  // BENCH_SERVER_FLAGS: extra node flags for every server alike (e.g. GC settings).
-  const flags = process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [];
+  // Every server, bus and bare alike, runs with the production server's V8 flags (server/node-flags.json);
+  // BENCH_SERVER_FLAGS: extra node flags for every server alike (e.g. GC tracing).
+  const flags = [...productionFlags, ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])];
   const child = fork(path.join(here, file), [], { execArgv: [...flags, ...execArgv()], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const info = await new Promise<{ url: string; agents?: Agent[] }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { url: string; agents?: Agent[] }));
@@ -249,7 +251,7 @@ const skew = Math.max(0, ...[...runs.values()].map((r) => r.skew));
 const body = `
 ${machineLine()} · load average at start ${loadAtStart}, at end ${loadAtEnd} · bus server data in ${process.env.DATABASE_URL ? 'Postgres' : 'in-memory PGlite'}
 
-${N.toLocaleString('en')} agents connected over WebSocket, split over ${PROCS} client processes (bench/bus-clients.ts); each server in its own process with its own ${N.toLocaleString('en')} connected agents (the same ids and client code), all connected at once; every scenario runs on each server in turn, so load from outside the run weighs on all servers alike. Before the first scenario each server runs its send path unmeasured for a second or two (compiled code for all alike). ${SECONDS} s per scenario. The servers:
+${N.toLocaleString('en')} agents connected over WebSocket, split over ${PROCS} client processes (bench/bus-clients.ts); each server in its own process with its own ${N.toLocaleString('en')} connected agents (the same ids and client code), all connected at once; every scenario runs on each server in turn, so load from outside the run weighs on all servers alike. Before the first scenario each server runs its send path unmeasured for a second or two (compiled code for all alike). Every server runs with the production server's V8 flags (server/node-flags.json: \`${productionFlags.join(' ')}\`). ${SECONDS} s per scenario. The servers:
 - **bus**: the coordination bus (the API harness: token handshake, zod validation, authorization, recipient resolution, stats; acknowledged delivery with retry and buffering for direct and department messages). Its agents connect as the SDK does, asking for cumulative acknowledgements (\`auth.acks: "cumulative"\`, docs/api.md): addressed messages come numbered, and each agent acknowledges with one \`ack {seq}\` per event-loop turn for everything up to the highest number it saw on its connection; the server keeps each connection's unacknowledged messages in order and one timer sweeps them all (re-send after 5 s, twice, then the buffer), instead of a Socket.IO acknowledgement and a timer per message.
 - **bare Socket.IO** (bench/bare-server.ts): the same rooms and routing and nothing else — no token check, validation, authorization, retry, buffer or stats. The ceiling the target refers to. uWebSockets.js is not measured: it is not published on the npm registry (it installs from GitHub only), and this machine reaches the npm registry alone.
 - **bare + write coalescing**: the same bare server with the bus's one transport-level change (server/bus/coalesce-writes.ts: a connection's frames written in one event-loop turn leave in one system call), to tell the bus's own overhead from what that change buys.
