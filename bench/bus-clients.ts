@@ -10,6 +10,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
+import { CUMULATIVE_ACKS, CumulativeAck } from '../lib/agent-sdk/cumulative-ack';
 
 export type Agent = { id: string; departmentId: string; token?: string };
 
@@ -51,10 +52,14 @@ async function connect(url: string, agents: Agent[], bare: boolean) {
       agents.slice(i, i + batch).map(
         (a) =>
           new Promise<void>((resolve, reject) => {
-            const s = io(`${url}/agents`, { transports: ['websocket'], reconnection: false, auth: bare ? { agentId: a.id, departmentId: a.departmentId } : { token: a.token } });
-            // The SDK's answer (lib/agent-sdk/client.ts): the ack names the agent.
-            s.on('message', (m: { data?: { t?: number } }, ack?: (r: unknown) => void) => {
-              ack?.({ agentId: a.id });
+            const s = io(`${url}/agents`, { transports: ['websocket'], reconnection: false, auth: bare ? { agentId: a.id, departmentId: a.departmentId } : { token: a.token, acks: CUMULATIVE_ACKS } });
+            // What the SDK does (lib/agent-sdk/client.ts): a Socket.IO ack is answered at once and
+            // names the agent (the bare servers ask for those); numbered messages (the bus) are
+            // acknowledged cumulatively, once per turn.
+            const acks = new CumulativeAck(s);
+            s.on('message', (m: { data?: { t?: number }; seq?: number }, ack?: (r: unknown) => void) => {
+              if (typeof ack === 'function') ack({ agentId: a.id });
+              else if (typeof m.seq === 'number') acks.saw(m.seq);
               if (!measuring) return;
               received++;
               const t = m.data?.t;

@@ -26,6 +26,7 @@ import type { Agent, Collected, Command } from './bus-clients';
 import { machineLine, percentile } from './support/machine';
 import type { Probe } from './support/server-probe';
 import { writeSection } from './support/report';
+import productionFlags from '../server/node-flags.json';
 
 const N = Number(process.env.BENCH_AGENTS ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -39,7 +40,7 @@ const here = import.meta.dirname;
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Result = { messagesPerSec: number; deliveriesPerSec: number; p50: number | null; p99: number | null; serverCpu: number; serverLoopDelayP99: number; clientCpu: number; failed: number };
+type Result = { messagesPerSec: number; deliveriesPerSec: number; p50: number | null; p99: number | null; serverCpu: number; serverLoopDelayP99: number; serverLoopDelayMax: number; clientCpu: number; failed: number };
 
 function execArgv() {
   const dir = process.env.BENCH_PROF;
@@ -55,8 +56,9 @@ function ask<T>(child: ChildProcess, m: unknown): Promise<T> {
 }
 
 async function startServer(file: string, env: Record<string, string> = {}) {
-  // BENCH_SERVER_FLAGS: extra node flags for every server alike (e.g. GC settings).
-  const flags = process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [];
+  // Every server, bus and bare alike, runs with the production server's V8 flags (server/node-flags.json);
+  // BENCH_SERVER_FLAGS: extra node flags for every server alike (e.g. GC tracing).
+  const flags = [...productionFlags, ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])];
   const child = fork(path.join(here, file), [], { execArgv: [...flags, ...execArgv()], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const info = await new Promise<{ url: string; agents?: Agent[] }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { url: string; agents?: Agent[] }));
@@ -64,7 +66,7 @@ async function startServer(file: string, env: Record<string, string> = {}) {
   });
   const probe = async () => {
     const p = await ask<Probe>(child, 'cpu');
-    return { cpuMs: (p.cpu.user + p.cpu.system) / 1000, loopDelayP99Ms: p.loopDelayP99Ms };
+    return { cpuMs: (p.cpu.user + p.cpu.system) / 1000, loopDelayP99Ms: p.loopDelayP99Ms, loopDelayMaxMs: p.loopDelayMaxMs };
   };
   return { child, info, probe };
 }
@@ -120,7 +122,7 @@ async function measure(server: BenchServer, clients: Clients, run: () => Promise
   await sleep(drainMs);
   const got = await clients.all<Collected>({ cmd: 'collect' });
   const secs = (now() - t0) / 1000;
-  const { cpuMs: cpu1, loopDelayP99Ms } = await server.probe();
+  const { cpuMs: cpu1, loopDelayP99Ms, loopDelayMaxMs } = await server.probe();
   const latencies = got.flatMap((g) => g.latencies).sort((a, b) => a - b);
   const per = windowSecs ?? secs;
   const round = (x: number) => Math.round(x * 100) / 100;
@@ -131,6 +133,7 @@ async function measure(server: BenchServer, clients: Clients, run: () => Promise
     p99: latencies.length ? round(percentile(latencies, 99)) : null,
     serverCpu: round((cpu1 - cpu0) / 1000 / secs),
     serverLoopDelayP99: round(loopDelayP99Ms),
+    serverLoopDelayMax: round(loopDelayMaxMs),
     clientCpu: round(got.reduce((a, g) => a + g.cpuMs, 0) / 1000 / secs),
     failed: got.reduce((a, g) => a + g.failed, 0),
   };
@@ -192,6 +195,13 @@ const started = await Promise.all(servers.map((spec) => startServer(spec.file, s
 const agents: Agent[] = started.find((x) => x.info.agents)?.info.agents ?? Array.from({ length: N }, (_, i) => ({ id: crypto.randomUUID(), departmentId: `dept-${i % 10}` }));
 const fleets: Fleet[] = [];
 for (let i = 0; i < servers.length; i++) fleets.push(await setUp(servers[i], agents, started[i]));
+// Unmeasured: each server's send path runs long enough to be compiled before the first measured
+// scenario, so no row pays for warm-up that another row, run later, does not.
+for (const f of fleets) {
+  for (const event of f.spec.bare ? ['send-acked', 'send'] : ['send']) {
+    await f.clients.all({ cmd: 'open', rate: LIGHT, seconds: 1, event, total: agents.length, agentIds: agents.map((a) => a.id) });
+  }
+}
 await sleep(1000);
 for (const s of scenarios.filter((x) => !process.env.BENCH_SCENARIOS || process.env.BENCH_SCENARIOS.split(',').includes(x.kind))) {
   for (const f of fleets) await runScenario(f, s, agents);
@@ -215,8 +225,8 @@ for (const s of scenarios) {
     for (const v of variants) {
       const r = get(spec.label, s, v);
       if (!r) continue;
-      const guarantee = s.kind === 'topic' ? 'none (live subscribers)' : v === 'acked' ? (spec.bare ? 'Socket.IO ack per recipient' : 'ack per recipient, retry, buffer') : 'none (plain room emit)';
-      resultRows.push(`| ${nameOf(s)} | ${spec.label} | ${guarantee} | ${fmt(r.deliveriesPerSec)} | ${fmt(r.messagesPerSec)} | ${fmt(r.p50)} / ${fmt(r.p99)} | ${fmt(r.serverLoopDelayP99)} | ${fmt(r.serverCpu)} / ${fmt(r.clientCpu)} | ${r.messagesPerSec ? fmt(Math.round((r.serverCpu * 1e6) / r.messagesPerSec)) : '–'} |`);
+      const guarantee = s.kind === 'topic' ? 'none (live subscribers)' : v === 'acked' ? (spec.bare ? 'Socket.IO ack per recipient' : 'cumulative ack per recipient, retry, buffer') : 'none (plain room emit)';
+      resultRows.push(`| ${nameOf(s)} | ${spec.label} | ${guarantee} | ${fmt(r.deliveriesPerSec)} | ${fmt(r.messagesPerSec)} | ${fmt(r.p50)} / ${fmt(r.p99)} | ${fmt(r.serverLoopDelayP99)} / ${fmt(r.serverLoopDelayMax)} | ${fmt(r.serverCpu)} / ${fmt(r.clientCpu)} | ${r.messagesPerSec ? fmt(Math.round((r.serverCpu * 1e6) / r.messagesPerSec)) : '–'} |`);
     }
   }
 }
@@ -241,20 +251,20 @@ const skew = Math.max(0, ...[...runs.values()].map((r) => r.skew));
 const body = `
 ${machineLine()} · load average at start ${loadAtStart}, at end ${loadAtEnd} · bus server data in ${process.env.DATABASE_URL ? 'Postgres' : 'in-memory PGlite'}
 
-${N.toLocaleString('en')} agents connected over WebSocket, split over ${PROCS} client processes (bench/bus-clients.ts); each server in its own process with its own ${N.toLocaleString('en')} connected agents (the same ids and client code), all connected at once; every scenario runs on each server in turn, so load from outside the run weighs on all servers alike. ${SECONDS} s per scenario. The servers:
-- **bus**: the coordination bus (the API harness: token handshake, zod validation, authorization, recipient resolution, stats; acknowledged delivery with retry and buffering for direct and department messages).
+${N.toLocaleString('en')} agents connected over WebSocket, split over ${PROCS} client processes (bench/bus-clients.ts); each server in its own process with its own ${N.toLocaleString('en')} connected agents (the same ids and client code), all connected at once; every scenario runs on each server in turn, so load from outside the run weighs on all servers alike. Before the first scenario each server runs its send path unmeasured for a second or two (compiled code for all alike). Every server runs with the production server's V8 flags (server/node-flags.json: \`${productionFlags.join(' ')}\`). ${SECONDS} s per scenario. The servers:
+- **bus**: the coordination bus (the API harness: token handshake, zod validation, authorization, recipient resolution, stats; acknowledged delivery with retry and buffering for direct and department messages). Its agents connect as the SDK does, asking for cumulative acknowledgements (\`auth.acks: "cumulative"\`, docs/api.md): addressed messages come numbered, and each agent acknowledges with one \`ack {seq}\` per event-loop turn for everything up to the highest number it saw on its connection; the server keeps each connection's unacknowledged messages in order and one timer sweeps them all (re-send after 5 s, twice, then the buffer), instead of a Socket.IO acknowledgement and a timer per message.
 - **bare Socket.IO** (bench/bare-server.ts): the same rooms and routing and nothing else — no token check, validation, authorization, retry, buffer or stats. The ceiling the target refers to. uWebSockets.js is not measured: it is not published on the npm registry (it installs from GitHub only), and this machine reaches the npm registry alone.
-- **bare + write coalescing**: the same bare server with the bus's one transport-level change (server/bus/coalesce-writes.ts: a connection's frames written in one event-loop turn leave in one system call), to tell the bus's own overhead from what that change buys.
+- **bare + write coalescing**: the same bare server with the bus's one transport-level change (server/bus/coalesce-writes.ts: what one event-loop turn's room broadcasts write to a connection leaves in one system call, and a lone frame is written at once), to tell the bus's own overhead from what that change buys.
 
 Scenarios:
 - **topic fan-out**: ${TOPICS} topics of ${N / TOPICS} subscribers; 20 publishers keep ${WINDOW} publishes in flight each (closed loop: throughput at saturation, so its latency is queueing by Little's law, not a latency figure). Unacknowledged everywhere.
-- **department fan-out**: \`send {departmentId}\` to ${departmentsN} departments, same closed loop. The bus acknowledges every delivery (an ack back per recipient; retry and buffering when it does not come). The bare servers run it twice: with a Socket.IO ack per recipient (\`to(room).timeout().emit(…, cb)\`: the same socket-level guarantee without retry or buffer) and as a plain room emit (no guarantee).
+- **department fan-out**: \`send {departmentId}\` to ${departmentsN} departments, same closed loop. The bus has every delivery acknowledged (cumulatively, per recipient connection; retry and buffering when the acknowledgement does not come). The bare servers run it twice: with a Socket.IO ack per recipient (\`to(room).timeout().emit(…, cb)\`: the same socket-level guarantee without retry or buffer) and as a plain room emit (no guarantee).
 - **direct at ${OFFERED.toLocaleString('en')}/s offered**: open loop, each client process paces its share of ${OFFERED.toLocaleString('en')} \`send {agentId}\` a second from agent to agent whatever the server answers; the latency target is about this row.
 - **direct at ${LIGHT.toLocaleString('en')}/s offered**: the same at a load none of the servers saturates at, so the server CPU per message compares what each server does for a message, free of queueing and of CPU taken by other processes.
 
 Latency runs from the sender's emit to the recipient's \`message\` handler. Sender and recipient are often in different client processes: both stamp with \`performance.timeOrigin + performance.now()\` (the wall clock at process start plus the machine's monotonic clock since), one time base on one machine; the offset measured between the processes was ≤ ${skew.toFixed(3)} ms. The server's event-loop delay (perf_hooks, 5 ms resolution) says how late the server itself was; latency beyond it was spent in the network stack or the clients. CPU is in cores (1.00 = one core busy for the whole scenario): server / all client processes together; the machine has ${os.cpus().length}.${failed ? ` ${failed} bus sends were refused (counted, not delivered).` : ''}
 
-| scenario | server | delivery guarantee | deliveries/s | messages/s | latency p50 / p99 ms | server event-loop delay p99 ms | CPU server / clients | server CPU µs per message |
+| scenario | server | delivery guarantee | deliveries/s | messages/s | latency p50 / p99 ms | server event-loop delay p99 / max ms | CPU server / clients | server CPU µs per message |
 |---|---|---|---|---|---|---|---|---|
 ${resultRows.join('\n')}
 

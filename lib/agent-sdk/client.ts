@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { CUMULATIVE_ACKS, CumulativeAck } from './cumulative-ack';
 
 export type AssignedTask = {
   id: string;
@@ -58,6 +59,7 @@ export class AgentClient {
   private running = new Map<string, AbortController>();
   private beat?: NodeJS.Timeout;
   private seen = new Set<string>();
+  private acks: CumulativeAck;
   private heartbeatMs: number;
   /** Set by `server:draining`: the coming server-side disconnect is a restart, not a dismissal. */
   private rejoinInMs?: number;
@@ -78,13 +80,15 @@ export class AgentClient {
       reconnectionDelay: 200,
       reconnectionDelayMax: 5000,
       // A fresh token for every (re)connect, so an expired one never locks the agent out.
+      // Numbered messages, acknowledged by the highest number seen (lib/agent-sdk/cumulative-ack.ts).
       auth: (cb) => {
         this.fetchToken().then(
-          (token) => cb({ token }),
-          () => cb({ token: '' }),
+          (token) => cb({ token, acks: CUMULATIVE_ACKS }),
+          () => cb({ token: '', acks: CUMULATIVE_ACKS }),
         );
       },
     });
+    this.acks = new CumulativeAck(this.socket);
     this.socket.on('ready', (info: { heartbeatInterval: number }) => {
       if (!opts.heartbeatMs) this.heartbeatMs = info.heartbeatInterval;
       this.startHeartbeat();
@@ -92,10 +96,13 @@ export class AgentClient {
     this.socket.on('task:assigned', ({ task }: { task: AssignedTask }) => void this.run(task));
     this.socket.on('task:revoked', ({ taskId }: { taskId: string }) => this.abort(taskId));
     this.socket.on('task:cancelled', ({ taskId }: { taskId: string }) => this.abort(taskId));
-    // The ack names this agent so a department-wide send knows who got it; a re-sent message (its
+    // A message comes numbered (acknowledged with the next `ack {seq}`) or with a Socket.IO ack
+    // (a server without cumulative acknowledgements, or a replay of the buffer), answered at once:
+    // the ack names this agent so a department-wide send knows who got it. A re-sent message (its
     // ack was lost) is acknowledged again but handed to onMessage once.
-    this.socket.on('message', (m: { id: string; from: unknown; type: string; data: unknown }, ack?: (r: unknown) => void) => {
-      ack?.({ agentId: this.opts.agentId });
+    this.socket.on('message', (m: { id: string; from: unknown; type: string; data: unknown; seq?: number }, ack?: (r: unknown) => void) => {
+      if (typeof ack === 'function') ack({ agentId: this.opts.agentId });
+      else if (typeof m.seq === 'number') this.acks.saw(m.seq);
       if (this.seen.has(m.id)) return;
       this.seen.add(m.id);
       if (this.seen.size > 10_000) this.seen.delete(this.seen.values().next().value!);
@@ -112,6 +119,7 @@ export class AgentClient {
     this.socket.on('connect_error', () => this.failover());
     this.socket.on('disconnect', (reason) => {
       clearInterval(this.beat);
+      this.acks.reset();
       if (reason !== 'io server disconnect' || this.rejoinInMs === undefined || this.stopped) return;
       const delay = this.rejoinInMs * (0.5 + Math.random());
       this.rejoinInMs = undefined;

@@ -19,6 +19,7 @@ const AGENT_TTL = 60_000;
 const MEMBERS_TTL = 1_000;
 type Cache = {
   depts: Map<string, { row: DepartmentRow | undefined; at: number }>;
+  deptLoads: Map<string, Promise<DepartmentRow | undefined>>;
   agentDept: Map<string, { departmentId: string | null; at: number }>;
   members: Map<string, { rows: Candidate[]; at: number }>;
   strategies: StrategyState;
@@ -26,7 +27,7 @@ type Cache = {
 function cache(): Cache {
   const g = globalThis as { __ecsBusCache?: Cache };
   // Its own StrategyState: picking message recipients must not move the task dispatcher's cursors.
-  return (g.__ecsBusCache ??= { depts: new Map(), agentDept: new Map(), members: new Map(), strategies: new StrategyState() });
+  return (g.__ecsBusCache ??= { depts: new Map(), deptLoads: new Map(), agentDept: new Map(), members: new Map(), strategies: new StrategyState() });
 }
 
 export function invalidateMembers(departmentId?: string): void {
@@ -35,12 +36,46 @@ export function invalidateMembers(departmentId?: string): void {
 }
 
 async function department(db: Db, id: string): Promise<DepartmentRow | undefined> {
-  const c = cache().depts;
-  const hit = c.get(id);
+  const hit = cache().depts.get(id);
   if (hit && Date.now() - hit.at < DEPT_TTL) return hit.row;
-  const row = await findDepartment(db, id);
-  c.set(id, { row, at: Date.now() });
-  return row;
+  return loadDepartment(db, id);
+}
+
+/**
+ * One query per department at a time, however many messages ask meanwhile: at thousands of
+ * messages a second, an expired entry would otherwise send each of them to the database, and
+ * the queries queue behind one another (the messages with them).
+ */
+function loadDepartment(db: Db, id: string): Promise<DepartmentRow | undefined> {
+  const c = cache();
+  let p = c.deptLoads.get(id);
+  if (!p) {
+    p = findDepartment(db, id)
+      .then((row) => {
+        // Up to half a TTL older than it is, at random: departments loaded together (a burst of
+        // first messages) are not all read again at the same moment.
+        c.depts.set(id, { row, at: Date.now() - Math.random() * DEPT_TTL * 0.5 });
+        return row;
+      })
+      .finally(() => c.deptLoads.delete(id));
+    c.deptLoads.set(id, p);
+  }
+  return p;
+}
+
+/**
+ * A department row from the cache without waiting: fresh, or expired by less than one more TTL
+ * while one refresh (started here) runs in the background. Settings changes still take effect
+ * within two TTLs; the messages in between are not held up by the database.
+ */
+function cachedDepartment(id: string, db?: Db): { row: DepartmentRow | undefined } | undefined {
+  const hit = cache().depts.get(id);
+  if (!hit) return undefined;
+  const age = Date.now() - hit.at;
+  if (age < DEPT_TTL) return hit;
+  if (!db) return undefined;
+  void loadDepartment(db, id).catch(() => undefined);
+  return age < 2 * DEPT_TTL ? hit : undefined;
 }
 
 /** What the caches already know about an agent's department (undefined: ask the database). */
@@ -114,7 +149,7 @@ function authorizeDepartment(principal: Principal, dept: DepartmentRow | undefin
  * needs, without a promise (the common case on a busy bus: per message, every await counts);
  * undefined when the database must be asked.
  */
-export function resolveRecipientsCached(principal: Principal, to: Address): Resolved | undefined {
+export function resolveRecipientsCached(principal: Principal, to: Address, db?: Db): Resolved | undefined {
   if ('topic' in to) {
     authorize(principal, 'message:send');
     return { kind: 'topic', room: `topic:${to.topic}` };
@@ -123,8 +158,8 @@ export function resolveRecipientsCached(principal: Principal, to: Address): Reso
   authorize(principal, 'message:send');
   const departmentId = knownDepartmentOfAgent(to.agentId);
   if (!departmentId) return undefined;
-  const hit = cache().depts.get(departmentId);
-  if (!hit || Date.now() - hit.at >= DEPT_TTL) return undefined;
+  const hit = cachedDepartment(departmentId, db);
+  if (!hit) return undefined;
   authorizeDepartment(principal, hit.row, departmentId, 'Agent');
   return { kind: 'direct', departmentId, agentIds: [to.agentId] };
 }

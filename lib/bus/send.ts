@@ -3,7 +3,7 @@ import type { Principal } from '../auth/rbac';
 import { audit } from '../audit/log';
 import { unavailable } from '../errors';
 import { envelope } from './envelope';
-import { resolveRecipients, resolveRecipientsCached } from './recipients';
+import { resolveRecipients, resolveRecipientsCached, type Resolved } from './recipients';
 import { assertMessageSize, type SendInput } from './schemas';
 import { count } from './stats';
 import { busTransport } from './transport';
@@ -19,6 +19,34 @@ export type SendResult = { id: string; recipients: number };
 export async function sendMessage(db: Db, principal: Principal, input: SendInput, door: 'rest' | 'socket' = 'rest'): Promise<SendResult> {
   assertMessageSize(input.data);
   const target = resolveRecipientsCached(principal, input.to) ?? (await resolveRecipients(db, principal, input.to));
+  const env = deliver(principal, input, target, door);
+  // REST sends are audited; socket traffic is counted in the bus stats instead (one row per chat
+  // message would make the audit chain the bottleneck and bury the rows that matter).
+  if (door === 'rest') {
+    await audit(db, principal, {
+      action: 'message.send',
+      targetType: target.kind,
+      targetId: 'agentId' in input.to ? input.to.agentId : 'departmentId' in input.to ? input.to.departmentId : 'topic' in input.to ? input.to.topic : '*',
+      departmentId: 'departmentId' in target ? target.departmentId : null,
+      detail: { messageId: env.id, type: input.type, recipients: env.recipients },
+    });
+  }
+  return { id: env.id, recipients: env.recipients };
+}
+
+/**
+ * The agent socket's door: the same checks and delivery, answered without a promise when the
+ * caches know the recipients (direct and topic sends on a busy bus, where every await counts).
+ */
+export function sendFromSocket(db: Db, principal: Principal, input: SendInput): SendResult | Promise<SendResult> {
+  assertMessageSize(input.data);
+  const target = resolveRecipientsCached(principal, input.to, db);
+  if (!target) return sendMessage(db, principal, input, 'socket');
+  const { id, recipients } = deliver(principal, input, target, 'socket');
+  return { id, recipients };
+}
+
+function deliver(principal: Principal, input: SendInput, target: Resolved, door: 'rest' | 'socket'): { id: string; recipients: number } {
   const transport = busTransport();
   if (!transport) throw unavailable('The message bus is not running in this process');
   const env = envelope(principal, input.type, input.data);
@@ -33,16 +61,5 @@ export async function sendMessage(db: Db, principal: Principal, input: SendInput
     recipients = transport.toRoom(env, target.room ?? '*', exceptAgent);
   }
   count.message(target.kind, door);
-  // REST sends are audited; socket traffic is counted in the bus stats instead (one row per chat
-  // message would make the audit chain the bottleneck and bury the rows that matter).
-  if (door === 'rest') {
-    await audit(db, principal, {
-      action: 'message.send',
-      targetType: target.kind,
-      targetId: 'agentId' in input.to ? input.to.agentId : 'departmentId' in input.to ? input.to.departmentId : 'topic' in input.to ? input.to.topic : '*',
-      departmentId: 'departmentId' in target ? target.departmentId : null,
-      detail: { messageId: env.id, type: input.type, recipients },
-    });
-  }
   return { id: env.id, recipients };
 }

@@ -60,12 +60,14 @@ export const MAX_JSON_DEPTH = 64;
  * 2,000-level object once sent schema validation into a recursion that never answered.
  */
 export function assertJsonDepth(value: unknown, max = MAX_JSON_DEPTH): void {
-  // Recursion is bounded by `max` (it throws first), and allocates nothing: socket events run this per message.
-  const walk = (v: unknown, depth: number): void => {
-    if (v === null || typeof v !== 'object') return;
-    if (depth >= max) throw badRequest(`JSON nested deeper than ${max} levels`);
-    if (Array.isArray(v)) for (const child of v) walk(child, depth + 1);
-    else for (const k in v) if (Object.hasOwn(v, k)) walk((v as Record<string, unknown>)[k], depth + 1);
-  };
-  walk(value, 0);
+  if (value !== null && typeof value === 'object') walkDepth(value, 0, max);
+}
+
+// Module-level, not a closure: socket events run this per message, so it allocates nothing.
+// Recursion is bounded by `max` (it throws first).
+function walkDepth(v: unknown, depth: number, max: number): void {
+  if (v === null || typeof v !== 'object') return;
+  if (depth >= max) throw badRequest(`JSON nested deeper than ${max} levels`);
+  if (Array.isArray(v)) for (const child of v) walkDepth(child, depth + 1, max);
+  else for (const k in v) if (Object.hasOwn(v, k)) walkDepth((v as Record<string, unknown>)[k], depth + 1, max);
 }

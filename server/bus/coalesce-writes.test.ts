@@ -53,12 +53,46 @@ async function burst(coalesce: boolean) {
 }
 
 describe('coalesced writes', () => {
-  // Engine.IO sends the first frame at once and queues the rest until that write completes, so a
-  // burst leaves in two system calls: the first frame, then all the others together.
+  // Engine.IO sends the first frame at once and queues the rest until that write completes, then
+  // flushes them together: two system calls, the first frame and all the others.
   it('sends a burst to one connection in two system calls, in order', async () => {
     const { got, writes } = await burst(true);
     expect(got).toEqual(Array.from({ length: 40 }, (_, i) => i));
     expect(writes).toBeLessThanOrEqual(2);
+  });
+
+  it('writes a lone frame at once, without waiting for the end of the turn', async () => {
+    const { socket, client, calls } = await setup(true);
+    const got = new Promise<number>((r) => client.once('m', r));
+    calls.n = 0;
+    socket.emit('m', 1);
+    expect(calls.n).toBe(1);
+    expect(await got).toBe(1);
+  });
+
+  it('merges what a turn of room broadcasts writes to each connection', async () => {
+    const fanout = async (coalesce: boolean) => {
+      const { io, socket, client, calls } = await setup(coalesce);
+      const port = (io.httpServer.address() as AddressInfo).port;
+      // Two more connections in the room; writes are counted on the first one, which the
+      // broadcasts reach second (joined after the others).
+      for (let i = 0; i < 2; i++) {
+        const joined = new Promise<void>((r) => io.once('connection', (s) => (s.join('room'), r())));
+        const c: ClientSocket = connect(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false });
+        closers.push(() => void c.disconnect());
+        await joined;
+      }
+      socket.join('room');
+      const got: number[] = [];
+      const all = new Promise<void>((r) => client.on('m', (n: number) => got.push(n) === 10 && r()));
+      calls.n = 0;
+      for (let i = 0; i < 10; i++) io.to('room').emit('m', i);
+      await all;
+      expect(got).toEqual(Array.from({ length: 10 }, (_, i) => i));
+      return calls.n;
+    };
+    expect(await fanout(true)).toBeLessThanOrEqual(2);
+    expect(await fanout(false)).toBe(10);
   });
 
   it('without it, Socket.IO writes once per frame (the cost it removes)', async () => {

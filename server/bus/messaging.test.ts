@@ -165,6 +165,27 @@ describe('coordination bus: authorization and limits', () => {
     expect(resolveRecipientsCached(coord, { departmentId: 'sales', mode: 'all' })).toBeUndefined();
   });
 
+  it('serves a just-expired department from the cache while one query refreshes it, and asks again past two TTLs', async () => {
+    type Entry = { row: unknown; at: number };
+    const c = (globalThis as unknown as { __ecsBusCache: { depts: Map<string, Entry>; deptLoads: Map<string, Promise<unknown>> } }).__ecsBusCache;
+    const coord = principalOf('department-coordinator', ['sales']);
+    const to = { agentId: ids('sales')[0] };
+    const fresh = await resolveRecipients(t.db, coord, to);
+    const entry = c.depts.get('sales')!;
+    entry.at = Date.now() - 5_001;
+    // Many messages meanwhile: all answered at once from the stale row, one query between them.
+    for (let i = 0; i < 50; i++) expect(resolveRecipientsCached(coord, to, t.db)).toEqual(fresh);
+    expect(c.deptLoads.size).toBe(1);
+    await c.deptLoads.get('sales');
+    expect(Date.now() - c.depts.get('sales')!.at).toBeLessThan(5_000 / 2 + 1000);
+    c.depts.get('sales')!.at = Date.now() - 10_001;
+    expect(resolveRecipientsCached(coord, to, t.db)).toBeUndefined();
+    // Without a database to refresh from, an expired entry is never used.
+    c.depts.get('sales')!.at = Date.now() - 5_001;
+    expect(resolveRecipientsCached(coord, to)).toBeUndefined();
+    await Promise.all(c.deptLoads.values());
+  });
+
   it('keeps a department-scoped user inside its departments (404 outside, no broadcast)', async () => {
     const coord = principalOf('department-coordinator', ['sales']);
     await expect(sendMessage(t.db, coord, { to: { departmentId: 'sales', mode: 'all' }, type: 'scoped', data: null })).resolves.toMatchObject({ recipients: 10 });

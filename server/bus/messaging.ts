@@ -4,13 +4,14 @@ import type { Principal } from '@/lib/auth/rbac';
 import type { Envelope } from '@/lib/bus/envelope';
 import { invalidateMembers } from '@/lib/bus/recipients';
 import { publishSchema, sendSchema, topicSchema } from '@/lib/bus/schemas';
-import { sendMessage } from '@/lib/bus/send';
+import { sendFromSocket } from '@/lib/bus/send';
 import { count, setLiveGauges } from '@/lib/bus/stats';
 import { busTransport, setBusTransport } from '@/lib/bus/transport';
 import { env } from '@/lib/env';
 import { conflict } from '@/lib/errors';
 import { runtimeState } from '@/lib/health';
 import { MemoryBuffer, RedisBuffer, type MessageBuffer } from './buffer';
+import { CUMULATIVE_ACKS, Ledgers, type Ledger, type Pending } from './ack-ledger';
 import { busRedis } from './redis';
 import { handle } from './socket-handler';
 import { log } from '@/lib/log';
@@ -44,6 +45,36 @@ export function attachMessaging(nsp: Namespace): void {
       logError(err);
     });
 
+  /**
+   * Recipients with one connection here that acknowledges cumulatively get the message numbered,
+   * in one broadcast (encoded once), and wait in their connection's ledger; the others are
+   * returned, for the acknowledged broadcast.
+   */
+  const numbered = (e: Envelope, agentIds: string[], attempt: number): string[] => {
+    let rest: string[] | undefined;
+    let to: { conn: NumberedConn; agentId: string }[] | undefined;
+    for (const agentId of agentIds) {
+      const conn = state.numbered.get(agentId);
+      if (conn) (to ??= []).push({ conn, agentId });
+      else (rest ??= []).push(agentId);
+    }
+    if (!to) return agentIds;
+    const seq = ++state.seq;
+    nsp.local.to(to.map((r) => r.conn.socket.id)).emit('message', withSeq(e, seq));
+    const due = Date.now() + ACK_TIMEOUT_MS;
+    for (const r of to) r.conn.ledger.add({ seq, env: e, agentId: r.agentId, attempt, due });
+    return rest ?? [];
+  };
+
+  // Not acknowledged in time, or its connection closed first: re-sent wherever the agent is now,
+  // or buffered, like the per-message acknowledgements below.
+  state.ledgers.onExpired = (p: Pending) => {
+    if (p.attempt < RETRIES) {
+      count.retry();
+      toAgents(p.env, [p.agentId], p.attempt + 1);
+    } else stash(p.agentId, p.env);
+  };
+
   const toAgents = (e: Envelope, agentIds: string[], attempt = 0) => {
     if (!agentIds.length) return;
     // Agents whose buffer is being replayed on this process queue behind it, to keep order.
@@ -60,23 +91,30 @@ export function attachMessaging(nsp: Namespace): void {
     // One recipient with one socket on this process (the common case): emit on the socket itself,
     // which skips the adapter's broadcast-with-ack bookkeeping (and, with Redis, a round trip).
     if (live.length === 1) {
-      const room = nsp.adapter.rooms.get(`agent:${live[0]}`);
-      if (room?.size === 1) {
-        const socket = nsp.sockets.get(room.values().next().value!);
-        if (socket) {
-          socket.timeout(ACK_TIMEOUT_MS).emit('message', e, (err: Error | null) => {
-            if (!err) {
-              const now = Date.now();
-              count.acked(now - e.sentAt);
-              count.deliveries(1, now);
-            } else if (attempt < RETRIES) {
-              count.retry();
-              toAgents(e, live, attempt + 1);
-            } else stash(live[0], e);
-          });
-          return;
-        }
+      const conn = state.numbered.get(live[0]);
+      if (conn) {
+        const seq = ++state.seq;
+        conn.socket.emit('message', withSeq(e, seq));
+        conn.ledger.add({ seq, env: e, agentId: live[0], attempt, due: Date.now() + ACK_TIMEOUT_MS });
+        return;
       }
+      const socket = soleLocalSocket(nsp, live[0]);
+      if (socket) {
+        socket.timeout(ACK_TIMEOUT_MS).emit('message', e, (err: Error | null) => {
+          if (!err) {
+            const now = Date.now();
+            count.acked(now - e.sentAt);
+            count.deliveries(1, now);
+          } else if (attempt < RETRIES) {
+            count.retry();
+            toAgents(e, live, attempt + 1);
+          } else stash(live[0], e);
+        });
+        return;
+      }
+    } else {
+      live = numbered(e, live, attempt);
+      if (!live.length) return;
     }
     nsp
       .to(live.map((a) => `agent:${a}`))
@@ -139,8 +177,15 @@ export function registerMessaging(socket: Socket, principal: Principal): void {
   invalidateMembers(principal.departmentIds[0]);
   socket.on('disconnect', () => invalidateMembers(principal.departmentIds[0]));
 
-  handle(socket, 'send', sendSchema, (p) => sendMessage(db, principal, p, 'socket'));
-  handle(socket, 'publish', publishSchema, (p) => sendMessage(db, principal, { to: { topic: p.topic }, type: p.type, data: p.data }, 'socket'));
+  if (socket.handshake.auth?.acks === CUMULATIVE_ACKS) acknowledgeCumulatively(socket, agentId);
+  else {
+    // A second connection of the agent, asking for per-message acks: the numbered shortcut no longer applies.
+    numberedConnection(agentId);
+    socket.on('disconnect', () => numberedConnection(agentId));
+  }
+
+  handle(socket, 'send', sendSchema, (p) => sendFromSocket(db, principal, p));
+  handle(socket, 'publish', publishSchema, (p) => sendFromSocket(db, principal, { to: { topic: p.topic }, type: p.type, data: p.data }));
   handle(socket, 'subscribe', topicSchema, async ({ topic }) => {
     const joined = [...socket.rooms].filter((r) => r.startsWith('topic:')).length;
     if (joined >= MAX_TOPICS_PER_SOCKET && !socket.rooms.has(`topic:${topic}`)) {
@@ -155,6 +200,35 @@ export function registerMessaging(socket: Socket, principal: Principal): void {
   });
 
   void replay(socket, agentId).catch(logError);
+}
+
+/**
+ * `ack {seq}` settles every numbered message of this connection up to seq. Not run through
+ * handle(): it is the one event per delivery, so it parses its one number by hand, and answers
+ * only when the agent asks for an answer. What is unacknowledged when the connection closes is
+ * re-sent at once (to another connection of the agent, or its buffer).
+ */
+function acknowledgeCumulatively(socket: Socket, agentId: string) {
+  const { ledgers } = bus();
+  const ledger = ledgers.open(socket.id);
+  numberedConnection(agentId);
+  socket.on('ack', (payload: unknown, reply?: unknown) => {
+    const seq = (payload as { seq?: unknown } | null)?.seq;
+    const ok = typeof seq === 'number' && Number.isFinite(seq);
+    if (ok) {
+      const now = Date.now();
+      const n = ledger.settle(seq, (p) => count.acked(now - p.env.sentAt));
+      count.deliveries(n, now);
+    }
+    if (typeof reply === 'function') {
+      reply(ok ? { ok: true, data: null } : { ok: false, error: { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'ack needs {seq: number}' } });
+    }
+  });
+  socket.on('disconnect', () => {
+    const left = ledgers.close(socket.id);
+    numberedConnection(agentId);
+    for (const p of left) ledgers.onExpired(p);
+  });
 }
 
 async function replay(socket: Socket, agentId: string) {
@@ -216,10 +290,36 @@ function senderSocketsIn(nsp: Namespace, room: string, agentId?: string): number
   return n;
 }
 
-type BusState = { nsp?: Namespace; buffer?: MessageBuffer; replaying: Map<string, Envelope[]> };
+/** The envelope as a cumulatively acknowledging connection receives it (a literal: one shape, no spread). */
+function withSeq(e: Envelope, seq: number) {
+  return { id: e.id, from: e.from, type: e.type, data: e.data, sentAt: e.sentAt, seq };
+}
+
+/**
+ * Keeps state.numbered right for one agent after its connections here changed: its connection
+ * when it has exactly one here and that one acknowledges cumulatively (the delivery shortcut,
+ * one map lookup per message instead of rooms), else nothing.
+ */
+function numberedConnection(agentId: string) {
+  const state = bus();
+  const socket = state.nsp && soleLocalSocket(state.nsp, agentId);
+  const ledger = socket && state.ledgers.get(socket.id);
+  if (ledger) state.numbered.set(agentId, { socket, ledger });
+  else state.numbered.delete(agentId);
+}
+
+/** The socket of an agent connected exactly once, to this process. */
+function soleLocalSocket(nsp: Namespace, agentId: string): Socket | undefined {
+  const room = nsp.adapter.rooms.get(`agent:${agentId}`);
+  return room?.size === 1 ? nsp.sockets.get(room.values().next().value!) : undefined;
+}
+
+/** seq numbers the messages this process writes to cumulatively acknowledging connections. */
+type NumberedConn = { socket: Socket; ledger: Ledger };
+type BusState = { nsp?: Namespace; buffer?: MessageBuffer; replaying: Map<string, Envelope[]>; ledgers: Ledgers; numbered: Map<string, NumberedConn>; seq: number };
 function bus(): BusState {
   const g = globalThis as { __ecsBusState?: BusState };
-  return (g.__ecsBusState ??= { replaying: new Map() });
+  return (g.__ecsBusState ??= { replaying: new Map(), ledgers: new Ledgers(), numbered: new Map(), seq: 0 });
 }
 
 function logError(err: unknown) {
