@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { freshDatabase } from './database';
+import productionFlags from '../../server/node-flags.json';
 import type { LoopDelay, Probe } from './probe';
 
 export type BenchServer = {
@@ -29,7 +30,8 @@ export async function startBenchServer(env: Record<string, string> = {}, opts: B
   const databaseUrl = opts.databaseUrl ?? fresh!.url;
   const root = path.resolve(import.meta.dirname, '../..');
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server alone.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The production server's V8 flags first (server/node-flags.json, as npm start runs), then any given.
+  const nodeArgs = [...productionFlags, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const probeArgs = opts.probe ? ['--expose-gc', '--import', path.join(import.meta.dirname, 'probe.ts')] : [];
   const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...probeArgs, 'server/testing/serve-harness.ts'], {
     cwd: root,
