@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { fleetSuite } from './testing/suite';
 import { rowsOf } from '@/db/rows';
 import { sleep, spawnAgent, waitFor } from './sim/fleet';
+import { presence } from '@/lib/agents/presence';
 
 const s = fleetSuite('coordinator-admin-pw-1');
 
@@ -51,6 +52,15 @@ describe('coordinator', () => {
     await waitFor(() => gotAt > 0, 30_000);
     const done = await waitFor(async () => (await s.api.call('GET', `/api/v1/tasks/${created.body.id}`)).body.status === 'completed', 30_000);
     expect(done).toBe(true);
+  });
+
+  it('counts any event from an agent as a sign of life, not only heart-beats', async () => {
+    const agent = await spawnAgent(s.h.url, s.api, { departmentId: 'legal', specialization: 'contracts' }, async () => 'ok', { heartbeatMs: 3_600_000 });
+    s.clients.push(agent);
+    const entry = presence().get(agent.agentId)!;
+    entry.lastBeat = 0; // as if its heart-beats had stopped long ago
+    await agent.subscribe('liveness');
+    expect(presence().get(agent.agentId)!.lastBeat).toBeGreaterThan(Date.now() - 5_000);
   });
 
   it('splits 100 tasks 50/50 between two fitting agents under round-robin', async () => {

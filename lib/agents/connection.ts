@@ -44,14 +44,20 @@ export async function agentBeat(db: Db, agentId: string, load?: number) {
   await recordBeat(db, agentId, new Date(now));
 }
 
-/** The agent is gone for good (grace over or heart-beats stopped): its tasks go to other agents. */
+/**
+ * The agent is gone for good (grace over or heart-beats stopped): its tasks go to other agents.
+ * Offline first, then the requeue: a hand-out planned while the agent was still present may be
+ * committing right now, and once the row says offline no hand-out can take its slot (they all
+ * require idle or busy), so reading what it holds after that misses nothing. The other order
+ * left such a task assigned to a gone agent until its lease ran out.
+ */
 export async function agentLost(db: Db, agentId: string, reason: string) {
   presence().remove(agentId);
-  for (const taskId of await tasksHeldBy(db, agentId)) await requeueTask(db, taskId, reason);
   const [row] = await db
     .update(agents)
     .set({ status: 'offline' })
     .where(sql`${agents.id} = ${agentId} and ${agents.status} <> 'retired'`)
     .returning({ departmentId: agents.departmentId });
+  for (const taskId of await tasksHeldBy(db, agentId)) await requeueTask(db, taskId, reason);
   if (row) publishLive({ type: 'agent:update', scope: row.departmentId, data: { id: agentId, status: 'offline', connected: false } });
 }

@@ -49,6 +49,9 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
     clearTimeout(graceTimers.get(agentId));
     graceTimers.delete(agentId);
 
+    // Whatever an agent sends shows it alive: an agent busy completing tasks, its heart-beat timer
+    // late behind them, was declared lost and its tasks taken back mid-work (bench:dispatch saturation).
+    socket.onAny(() => presence().beat(agentId));
     handle(socket, 'heartbeat', beatPayload, async (p) => {
       await agentBeat(db, agentId, p?.load);
       return { serverTime: Date.now() };
