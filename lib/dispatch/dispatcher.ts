@@ -77,9 +77,10 @@ async function tryDispatch(db: Db, task: Dispatchable): Promise<DispatchOutcome>
 
 /**
  * A fitting agent with a free slot for a task about to be created, its slot booked in memory, so
- * the create statement hands the task out too (one statement instead of two). None when work may
- * already wait in the department (a new task must not jump the queue) or the task needs
- * resources (grants may fall short and preempt: assignTask does that).
+ * the create statement hands the task out too (one statement instead of two). None when this
+ * process knows of work waiting in the department (a new task must not jump the queue; work queued
+ * by another process is found by the 1 s sweep, so there a new task may start first) or the task
+ * needs resources (grants may fall short and preempt: assignTask does that).
  */
 export async function bookForNew(db: Db, task: Dispatchable): Promise<string | undefined> {
   if (queued.has(task.departmentId) || running.has(task.departmentId)) return undefined;
