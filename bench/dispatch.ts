@@ -121,12 +121,12 @@ try {
     else if (Date.now() - movedAt > 30_000) {
       const stuck = await sql`select status, count(*)::int as n from tasks where type = 'saturation' and status <> 'completed' group by status`;
       // The story of a few stuck tasks, so a stall names its cause.
-      const stories = await sql`select t.id, t.assigned_agent_id as agent, string_agg(e.type || coalesce(' ' || e.agent_id, '') || coalesce(' ' || (e.detail->>'reason'), ''), ' → ' order by e.id) as story
-        from (select * from tasks where type = 'saturation' and status <> 'completed' limit 3) t join task_events e on e.task_id = t.id group by t.id, t.assigned_agent_id`;
+      const stories = await sql`select t.id, t.assigned_agent_id as agent, t.assigned_at::text as at, string_agg(e.type || coalesce(' ' || e.agent_id, '') || coalesce(' ' || (e.detail->>'reason'), ''), ' → ' order by e.id) as story
+        from (select * from tasks where type = 'saturation' and status <> 'completed' limit 3) t join task_events e on e.task_id = t.id group by t.id, t.assigned_agent_id, t.assigned_at`;
       await sql.end();
       throw new Error(
         `saturation stalled: ${left} tasks not completed for 30 s (${stuck.map((r) => `${r.n} ${r.status}`).join(', ')}); agents received ${fleet.stats.assigned} hand-outs, ${fleet.stats.completed} completions acknowledged, ${fleet.stats.refused} refused\n` +
-          stories.map((r) => `  task ${r.id} (now ${r.agent ?? 'unassigned'}): ${r.story}`).join('\n'),
+          stories.map((r) => `  task ${r.id} (now ${r.agent ?? 'unassigned'}, assigned at ${r.at}): ${r.story}`).join('\n'),
       );
     }
     await new Promise((r) => setTimeout(r, 500));

@@ -61,11 +61,12 @@ export async function connectAgents(url: string, creds: AgentCredentials[], onAs
           sockets.push(s);
           s.on('task:assigned', ({ task }: { task: AssignedTask }) => {
             stats.assigned++;
+            const receivedAt = new Date().toISOString();
             onAssigned(task);
             s.timeout(30_000).emit('task:complete', { taskId: task.id, result: null }, (err: Error | null, res?: { ok: boolean; error?: { detail?: string; title?: string } }) => {
               if (!err && res?.ok) return void stats.completed++;
               // Say the first few: a refused completion leaves the task held by this agent for good.
-              if (stats.refused++ < 3) console.error(`\n[bench agents] task:complete for ${task.id} ${err ? 'not acknowledged in 30 s' : `refused: ${res?.error?.detail ?? res?.error?.title}`}`);
+              if (stats.refused++ < 3) console.error(`\n[bench agents] task:complete for ${task.id} (received ${receivedAt}, refused ${new Date().toISOString()}) ${err ? 'not acknowledged in 30 s' : `refused: ${res?.error?.detail ?? res?.error?.title}`}`);
             });
           });
           // Beat as the SDK does: at the interval the server announces (HEARTBEAT_INTERVAL).
