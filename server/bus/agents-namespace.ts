@@ -50,7 +50,7 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
     graceTimers.delete(agentId);
 
     // Whatever an agent sends shows it alive: an agent busy completing tasks, its heart-beat timer
-    // late behind them, was declared lost and its tasks taken back mid-work (bench:dispatch saturation).
+    // late behind them, could otherwise be declared lost and its tasks taken back mid-work.
     socket.onAny(() => presence().beat(agentId));
     handle(socket, 'heartbeat', beatPayload, async (p) => {
       await agentBeat(db, agentId, p?.load);
