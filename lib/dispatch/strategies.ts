@@ -22,16 +22,8 @@ export class StrategyState {
   /** Orders candidates best-first for the department's strategy; the caller tries them in order. */
   rank(strategy: Strategy, departmentId: string, candidates: Candidate[], req: TaskRequirements = {}): Candidate[] {
     if (candidates.length <= 1) return candidates;
-    switch (strategy) {
-      case 'least-connections':
-        return this.rotate(departmentId, candidates).sort((a, b) => a.activeTasks / a.maxConcurrentTasks - b.activeTasks / b.maxConcurrentTasks);
-      case 'weighted':
-        return this.weighted(candidates);
-      case 'capability-match':
-        return this.rotate(departmentId, candidates).sort((a, b) => surplus(a, req) - surplus(b, req) || a.activeTasks - b.activeTasks);
-      default:
-        return this.rotate(departmentId, candidates);
-    }
+    if (strategy === 'weighted') return this.weighted(candidates);
+    return [...candidates].sort(this.order(strategy, departmentId, req));
   }
 
   /**
@@ -40,28 +32,32 @@ export class StrategyState {
    */
   best(strategy: Strategy, departmentId: string, candidates: Candidate[], req: TaskRequirements = {}): Candidate | undefined {
     if (candidates.length <= 1 || strategy === 'weighted') return this.rank(strategy, departmentId, candidates, req)[0];
+    const order = this.order(strategy, departmentId, req);
+    let top = candidates[0];
+    for (let i = 1; i < candidates.length; i++) if (order(candidates[i], top) < 0) top = candidates[i];
+    return top;
+  }
+
+  /**
+   * The strategy's key (none for round-robin), then round-robin position: ids after the last one
+   * picked in this department ascending, then the rest ascending.
+   */
+  private order(strategy: Strategy, departmentId: string, req: TaskRequirements): (a: Candidate, b: Candidate) => number {
     const last = this.cursors.get(departmentId);
-    // rotate()'s order: ids after the cursor ascending, then the rest ascending.
-    const before = (a: Candidate, b: Candidate) => {
+    const key =
+      strategy === 'least-connections'
+        ? (a: Candidate, b: Candidate) => a.activeTasks / a.maxConcurrentTasks - b.activeTasks / b.maxConcurrentTasks
+        : strategy === 'capability-match'
+          ? (a: Candidate, b: Candidate) => surplus(a, req) - surplus(b, req) || a.activeTasks - b.activeTasks
+          : () => 0;
+    return (a, b) => {
+      const d = key(a, b);
+      if (d !== 0) return d;
       const wrapA = last !== undefined && a.id <= last;
       const wrapB = last !== undefined && b.id <= last;
-      return wrapA !== wrapB ? !wrapA : a.id < b.id;
+      if (wrapA !== wrapB) return wrapA ? 1 : -1;
+      return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
     };
-    const better =
-      strategy === 'least-connections'
-        ? (a: Candidate, b: Candidate) => {
-            const d = a.activeTasks / a.maxConcurrentTasks - b.activeTasks / b.maxConcurrentTasks;
-            return d !== 0 ? d < 0 : before(a, b);
-          }
-        : strategy === 'capability-match'
-          ? (a: Candidate, b: Candidate) => {
-              const d = surplus(a, req) - surplus(b, req) || a.activeTasks - b.activeTasks;
-              return d !== 0 ? d < 0 : before(a, b);
-            }
-          : before;
-    let top = candidates[0];
-    for (let i = 1; i < candidates.length; i++) if (better(candidates[i], top)) top = candidates[i];
-    return top;
   }
 
   /** Records the pick so round-robin moves past it. */
@@ -84,15 +80,6 @@ export class StrategyState {
     if (this.moves !== planned.stamp) return;
     if (before.agentId === undefined) this.cursors.delete(departmentId);
     else this.cursors.set(departmentId, before.agentId);
-  }
-
-  /** Candidates in id order, starting just after the last one picked in this department. */
-  private rotate(departmentId: string, candidates: Candidate[]): Candidate[] {
-    const sorted = [...candidates].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const last = this.cursors.get(departmentId);
-    if (!last) return sorted;
-    const idx = sorted.findIndex((c) => c.id > last);
-    return idx <= 0 ? sorted : [...sorted.slice(idx), ...sorted.slice(0, idx)];
   }
 
   /**
