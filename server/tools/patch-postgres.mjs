@@ -42,6 +42,38 @@ const patches = [
       '      socket.setNoDelay && socket.setNoDelay(true) // patched by server/tools/patch-postgres.mjs\n',
   },
   {
+    // 4. A transaction's BEGIN could run on a pooled connection that was never reserved for it
+    //    (upstream porsager/postgres#1189, #823; fixes proposed in #1207, #1218, not released).
+    //    execute() reserved the connection (onexecute) only as the last term of its "may more
+    //    queries be pipelined here?" chain, so a BEGIN that filled the pipeline (max_pipeline) or
+    //    met socket back-pressure skipped it: the transaction failed (UNSAFE_TRANSACTION or a
+    //    TypeError, a 500), its BEGIN stayed open on the server, and the connection went on serving
+    //    the pool inside it: statements answered but stayed uncommitted, invisible to others, until a
+    //    later COMMIT on that connection, or lost with a ROLLBACK. bench/dispatch.ts hit it with
+    //    DB_POOL_SIZE=4: agents told of hand-outs that were not yet committed had their completions
+    //    refused. Now BEGIN reserves whenever it was sent (db/pipelined-begin.test.ts).
+    name: 'BEGIN reserves its connection',
+    original:
+      '      return write(toBuffer(q))\n' +
+      '        && !q.describeFirst\n' +
+      '        && !q.cursorFn\n' +
+      '        && sent.length < max_pipeline\n' +
+      '        && (!q.options.onexecute || q.options.onexecute(connection))\n',
+    patched:
+      '      const more = write(toBuffer(q)) // patched by server/tools/patch-postgres.mjs\n' +
+      '        && !q.describeFirst\n' +
+      '        && !q.cursorFn\n' +
+      '        && sent.length < max_pipeline\n' +
+      '      return q.options.onexecute ? (q.options.onexecute(connection), false) : more\n',
+  },
+  {
+    // 5. Same family (upstream #823): a socket 'drain' while a transaction's connection sat between
+    //    its statements handed that connection to the pool (onopen), inside the open transaction.
+    name: 'drain keeps reserved connections',
+    original: '  function drain() {\n    !query && onopen(connection)\n',
+    patched: '  function drain() {\n    !query && !connection.reserved && onopen(connection) // patched by server/tools/patch-postgres.mjs\n',
+  },
+  {
     name: 'array types fetch',
     original: '        return fetchArrayTypes()\n',
     patched: '        return fetchArrayTypes().catch(() => {}) // patched by server/tools/patch-postgres.mjs\n',
