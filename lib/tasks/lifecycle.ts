@@ -5,6 +5,7 @@ import { agents, taskEvents, tasks } from '@/db/schema/work';
 import type { TaskRow } from '@/db/queries/tasks';
 import { mapRow } from '@/db/rows';
 import { runText } from '@/db/raw';
+import { completeBatched } from './completion-batch';
 import { releaseForTaskInTx } from '../resources/grants';
 import { presence } from '../agents/presence';
 import { emitDomain, publishLive } from '../live';
@@ -58,62 +59,21 @@ export type CompleteResult = { task: TaskRow; duplicate: boolean };
 
 type FreedAgent = { completedCount: number; failedCount: number };
 
-/**
- * The completion as one statement (one round trip, no transaction held across the event loop):
- * the task row, its event, the agent's slot and counters, and any resources the task held go
- * back to their pools. Lock order as everywhere: task, then agent, then pools. Pools are touched
- * in (department, type) order; a deadlock with a grant is retried by the caller.
- */
+/** The completion's statement, shared with others arriving together (completion-batch.ts). */
 async function completeInOneStatement(db: Db, agentId: string, taskId: string, result: unknown) {
-  const [row] = await runText<Record<string, unknown> & { duration_ms: number; agent_completed: number | null; agent_failed: number }>(db, COMPLETE_TASK, [
-    taskId,
-    agentId,
-    result === undefined || result === null ? null : JSON.stringify(result),
-  ]);
+  const row = await completeBatched(db, agentId, taskId, result);
   if (!row) return null;
   const agent: FreedAgent | undefined =
     row.agent_completed === null ? undefined : { completedCount: Number(row.agent_completed), failedCount: Number(row.agent_failed) };
   return { row: mapRow(tasks, row), agent, durationMs: Number(row.duration_ms) };
 }
 
-/** Written out rather than built (see db/raw.ts): $1 task, $2 agent, $3 result as JSON text or null. */
-const COMPLETE_TASK = `
-  with done as (
-    update tasks set status = 'completed', result = $3::jsonb, progress = 1,
-      finished_at = clock_timestamp(), lease_expires_at = null, updated_at = now()
-    where id = $1::uuid and assigned_agent_id = $2::uuid and status in ('assigned', 'running')
-    returning *, greatest(0, round(extract(epoch from clock_timestamp() - coalesce(started_at, assigned_at, created_at)) * 1000))::int as duration_ms
-  ), slot as (
-    update agents a set active_tasks = greatest(0, a.active_tasks - 1),
-      status = case when a.status = 'busy' and a.active_tasks <= 1 then 'idle' else a.status end,
-      completed_count = a.completed_count + 1,
-      total_duration_ms = a.total_duration_ms + done.duration_ms,
-      recent_durations_ms = (a.recent_durations_ms || done.duration_ms)[greatest(1, cardinality(a.recent_durations_ms) - 98):]
-    from done where a.id = $2::uuid
-    returning a.completed_count, a.failed_count
-  ), event as (
-    insert into task_events (task_id, type, agent_id, detail)
-    select id, 'completed', $2::uuid, jsonb_build_object('durationMs', duration_ms) from done
-  ), released as (
-    update allocations set status = 'released', released_at = now()
-    where status = 'active' and task_id in (select id from done)
-    returning department_id, resources
-  ), freed as (
-    select department_id, kind.key as type, sum(kind.value::int) as n
-    from released, jsonb_each_text(released.resources) as kind group by 1, 2 order by 1, 2
-  ), pools as (
-    update resource_pools p set allocated = greatest(0, p.allocated - freed.n), updated_at = now()
-    from freed where p.department_id = freed.department_id and p.type = freed.type
-  )
-  select done.*, slot.completed_count as agent_completed, slot.failed_count as agent_failed
-  from done left join slot on true`;
-
 /**
  * Idempotent: the first completion from the assigned agent wins; a repeat from the same agent
  * answers the stored result without counting twice; anyone else gets null (caller answers 409/404).
  */
 export async function completeTask(db: Db, agentId: string, taskId: string, result: unknown): Promise<CompleteResult | null> {
-  const out = await retryTx(() => completeInOneStatement(db, agentId, taskId, result));
+  const out = await completeInOneStatement(db, agentId, taskId, result);
   if (!out) {
     const [existing] = await db.select().from(tasks).where(eq(tasks.id, taskId)).limit(1);
     if (existing && existing.status === 'completed' && existing.assignedAgentId === agentId) return { task: existing, duplicate: true };
