@@ -36,7 +36,7 @@ async function main() {
   const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 1024 * 1024, pingInterval: 10_000, pingTimeout: 10_000 });
   // Several processes share rooms and broadcasts through Redis; set before the namespaces exist.
   const redis = e.REDIS_URL ? await attachRedis(io, e.REDIS_URL) : undefined;
-  const consoleNs = registerConsoleNamespace(io);
+  const consoleNs = registerConsoleNamespace(io, { shared: !!redis });
   const agentsNs = registerAgentsNamespace(io);
   const loops = startLoops(agentsNs);
 

@@ -77,6 +77,28 @@ describe('/console pushes are scoped to what the user may see', () => {
     expect(auditor.alerts).toEqual([{ n: 'engineering' }, { n: 'marketing' }, { n: 'security' }, { n: 'everyone' }]);
   });
 
+  it('encodes nothing while no console is connected here, unless consoles on other processes share the namespace', () => {
+    // Servers not attached to HTTP: nothing to close, no socket can join.
+    const io2 = new Server();
+    const local = registerConsoleNamespace(io2);
+    const broadcasts = { local: 0 };
+    const adapter = local.nsp.adapter as unknown as { broadcast: (...a: unknown[]) => void };
+    const orig = adapter.broadcast.bind(adapter);
+    adapter.broadcast = (...a) => (broadcasts.local++, orig(...a));
+    publishLive({ type: 'task:update', scope: 'marketing', data: {} });
+    expect(broadcasts.local).toBe(0);
+    local.stop();
+    const io3 = new Server();
+    const shared = registerConsoleNamespace(io3, { shared: true });
+    let sharedCount = 0;
+    const adapter3 = shared.nsp.adapter as unknown as { broadcast: (...a: unknown[]) => void };
+    const orig3 = adapter3.broadcast.bind(adapter3);
+    adapter3.broadcast = (...a) => (sharedCount++, orig3(...a));
+    publishLive({ type: 'task:update', scope: 'marketing', data: {} });
+    expect(sharedCount).toBe(1);
+    shared.stop();
+  });
+
   it('refuses a handshake without a valid token', async () => {
     await expect(client('not-a-valid-token-at-all')).rejects.toThrow();
   });

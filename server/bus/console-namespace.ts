@@ -10,8 +10,11 @@ const deptRoom = (id: string) => `console:dept:${id}`;
 const AUDIENCE_PERMISSIONS = ['security:read'];
 const permRoom = (p: string) => `console:perm:${p}`;
 
-/** Live pushes to console tabs, each scoped to what its user may see. */
-export function registerConsoleNamespace(io: Server): { nsp: Namespace; stop: () => void } {
+/**
+ * Live pushes to console tabs, each scoped to what its user may see. `shared`: the namespace's
+ * adapter reaches other processes (Redis), whose consoles may want what this process publishes.
+ */
+export function registerConsoleNamespace(io: Server, opts: { shared?: boolean } = {}): { nsp: Namespace; stop: () => void } {
   const nsp = io.of('/console');
   nsp.use(consoleHandshake);
   nsp.on('connection', (socket) => {
@@ -25,6 +28,9 @@ export function registerConsoleNamespace(io: Server): { nsp: Namespace; stop: ()
     });
   });
   const stop = onLive((e) => {
+    // Every task change publishes; with no console anywhere to see it, encoding it for an empty
+    // room was 2–3 % of the server's CPU under load (bench/dispatch.ts profile).
+    if (!opts.shared && nsp.sockets.size === 0) return;
     if (e.permission) nsp.to(permRoom(e.permission)).emit(e.type, e.data);
     else if (e.scope === null) nsp.emit(e.type, e.data);
     else nsp.to([ALL, deptRoom(e.scope)]).emit(e.type, e.data);

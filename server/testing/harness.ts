@@ -48,7 +48,7 @@ export async function startHarness(opts: { loops?: boolean; port?: number; redis
   const io = new Server(http, { serveClient: false, maxHttpBufferSize: 1024 * 1024 });
   // Opt-in scale-out: the Redis adapter must be set before the namespaces exist.
   const redis: BusRedis | undefined = opts.redis ? await attachRedis(io, opts.redis.url, opts.redis.prefix) : undefined;
-  const consoleNs = registerConsoleNamespace(io);
+  const consoleNs = registerConsoleNamespace(io, { shared: !!redis });
   const agentsNs = registerAgentsNamespace(io);
   const loops = opts.loops === false ? { stop: () => {} } : startLoops(agentsNs);
   await new Promise<void>((r) => http.listen(opts.port ?? 0, '127.0.0.1', r));
