@@ -69,17 +69,23 @@ function runBatch(db: Db, batch: Waiting[]): Promise<CompletedRow[]> {
  * Written out rather than built (see db/raw.ts): $1 the completions as JSON [{task_id, agent_id,
  * result?}]. Each task, its event, its agent's slot and counters (one update per agent, however
  * many of its tasks are in the batch), and any resources the tasks held, back to their pools.
- * Lock order as everywhere: tasks, then agents (in id order, as hand-outs take them), then pools
- * in (department, type) order; a deadlock is retried by the caller.
+ * Lock order as everywhere: tasks, then agents, then pools in (department, type) order. Tasks and
+ * agents each in id order (the array is computed before the update runs): a statement that locks
+ * several tasks (this one, an agent's lease renewal) in another order deadlocked with another such
+ * statement, each waiting out deadlock_timeout (1 s). A deadlock is retried by the caller.
  */
 const COMPLETE_TASKS = `
   with plan as (
     select * from jsonb_to_recordset($1::jsonb) as p(task_id uuid, agent_id uuid, result jsonb)
+  ), mine as (
+    select t.id from tasks t join plan p on p.task_id = t.id and t.assigned_agent_id = p.agent_id
+    where t.status in ('assigned', 'running') order by t.id for update of t
   ), done as (
     update tasks t set status = 'completed', result = p.result, progress = 1,
       finished_at = clock_timestamp(), lease_expires_at = null, updated_at = now()
     from plan p
-    where t.id = p.task_id and t.assigned_agent_id = p.agent_id and t.status in ('assigned', 'running')
+    where t.id = any((select array_agg(id) from mine)::uuid[])
+      and t.id = p.task_id and t.assigned_agent_id = p.agent_id and t.status in ('assigned', 'running')
     returning t.*, greatest(0, round(extract(epoch from clock_timestamp() - coalesce(t.started_at, t.assigned_at, t.created_at)) * 1000))::int as duration_ms
   ), per_agent as (
     select assigned_agent_id as agent_id, count(*)::int as n, sum(duration_ms)::bigint as total_ms,
