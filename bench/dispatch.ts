@@ -16,7 +16,7 @@ const AGENTS = Number(process.env.BENCH_AGENTS ?? 500);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SATURATION_TASKS = Number(process.env.BENCH_SAT_TASKS ?? 20_000);
-const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 3);
+const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 5);
 let lastProgress = 0;
 const progress = (s: string) => {
   if (Date.now() - lastProgress < 500) return;
