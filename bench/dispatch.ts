@@ -25,10 +25,10 @@ const progress = (s: string) => {
 };
 
 const loadAtStart = os.loadavg()[0];
-// The default pool (10). DB_POOL_SIZE=4 gave lower tails on two cores (A/B below), but with it the
-// saturation phase stalled in about 1 run of 4 (completions refused for whole hand-out batches,
-// not understood yet: issue #3's note); with 10 it finished 4 of 4.
-const POOL = process.env.DB_POOL_SIZE ?? '10';
+// 4 connections, as README advises for a small machine sharing its cores with Postgres: lower tails
+// than the default 10 here (A/B in the report). It once stalled the saturation phase: that was
+// postgres.js running BEGIN on an unreserved connection (fixed, db/pipelined-begin.test.ts).
+const POOL = process.env.DB_POOL_SIZE ?? '4';
 const server = await startBenchServer({ DB_POOL_SIZE: POOL }, { probe: true });
 try {
   const api = await apiAs(server.url, 'admin', 'bench-admin-password');
@@ -194,15 +194,16 @@ tasks offered (Postgres: all its processes); "machine" is the whole machine's bu
 What the path costs: a create is one statement: the task, its events and its audit row as data-modifying CTEs, and,
 when the department's strategy found a fitting agent with a free slot in memory and no task waits ahead in that
 department, the agent's slot too, so the task is born assigned with its lease running. Otherwise a second statement
-hands it out (claim with \`SKIP LOCKED\`, the agent's slot, the task, its event). A completion is one statement (task,
-event, agent counters, resources back to their pools). A backlog is matched in memory and handed out in one statement
+hands it out (claim with \`SKIP LOCKED\`, the agent's slot, the task, its event). Completions arriving together are
+one statement (tasks, events, agent counters, resources back to their pools). A backlog is matched in memory and handed out in one statement
 per pass (up to 200 tasks). Hot statements are constant texts sent to postgres.js as named prepared statements on
 connections with TCP_NODELAY; the caller's user, the department and verified token signatures are remembered.
 The "Postgres sessions" row samples \`pg_stat_activity\` during the phase: IO:WALSync and LWLock:WALWrite are commits
 waiting for the WAL to reach the disk, so the tail follows this machine's fsync latency, which other work on the disk lengthens.
-Pool size, measured alternately on a quiet machine (2026-11-26 17:10, p99 of three runs each): \`DB_POOL_SIZE=4\` 29.3,
-21.1, 20.1 ms with Postgres at 0.58–0.66 CPU ms per task; the default 10: 61.6, 23.0, 27.8 ms at 0.69–0.77 ms. The default
-stays 10: with 4, requests queued behind hung connection attempts when the database was blackholed
+Pool size, measured alternately (p99 of three runs each): on the AMD EPYC machine (2026-11-26 17:10) \`DB_POOL_SIZE=4\`
+29.3, 21.1, 20.1 ms, the default 10: 61.6, 23.0, 27.8 ms; on the Intel Xeon machine (2026-11-26 19:45) 4: 73.0, 38.2,
+42.0 ms, 10: 94.3, 86.4, 108.5 ms. The bench runs with 4 (README: a small machine sharing its cores with Postgres); the
+server's default stays 10: with 4, requests queued behind hung connection attempts when the database was blackholed
 (server/faults/postgres-outage.test.ts).
 History (same bench): 2026-11-26 11:41, before the single-statement paths: 73 creates/s achieved of 500 offered, p99
 8.2 s, 141 hand-outs/s. 14:48, before creates handed out in their own statement: p50 73 ms, p99 660 ms, 2,653 hand-outs/s.`;
