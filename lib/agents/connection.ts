@@ -3,7 +3,8 @@ import type { Db } from '@/db/client';
 import { agents } from '@/db/schema/work';
 import { presence } from './presence';
 import { performanceScore } from '../dispatch/strategies';
-import { recordBeat, requeueTask, tasksHeldBy } from '../tasks/lifecycle';
+import { requeueTask, tasksHeldBy } from '../tasks/lifecycle';
+import { renewLeases } from './lease-renewals';
 import { publishLive } from '../live';
 
 const LEASE_RENEW_EVERY_MS = 20_000;
@@ -41,7 +42,7 @@ export async function agentBeat(db: Db, agentId: string, load?: number) {
   const now = Date.now();
   if (now - entry.lastLeaseRenewal < LEASE_RENEW_EVERY_MS) return;
   entry.lastLeaseRenewal = now;
-  await recordBeat(db, agentId, new Date(now));
+  await renewLeases(db, agentId, new Date(now));
 }
 
 /**

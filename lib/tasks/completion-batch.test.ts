@@ -4,7 +4,8 @@ import { rowsOf } from '@/db/rows';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { agents, taskEvents, tasks } from '@/db/schema/work';
 import { makeAgent, makeTask } from '../resources/test-fixtures';
-import { completeTask, recordBeat } from './lifecycle';
+import { completeTask } from './lifecycle';
+import { renewLeases } from '../agents/lease-renewals';
 import type { Db } from '@/db/client';
 
 describe('completions arriving together share one statement', () => {
@@ -79,7 +80,8 @@ describe('completions arriving together share one statement', () => {
     for (let round = 0; round < 40; round++) {
       const a = await busyAgent(6);
       const b = await busyAgent(6);
-      const beats = [a, b, a, b].map(({ agent }) => recordBeat(db, agent.id, new Date()));
+      // No window: the renewal's statement races the completions' (both leave within a turn).
+      const beats = [a, b, a, b].map(({ agent }) => renewLeases(db, agent.id, new Date(), 0));
       const done = [a, b].flatMap(({ agent, ids }) => ids.map((id) => completeTask(db, agent.id, id, null)));
       await Promise.all([...beats, ...done]);
     }

@@ -4,13 +4,12 @@ import { retryTx } from '@/db/retry';
 import { agents, taskEvents, tasks } from '@/db/schema/work';
 import type { TaskRow } from '@/db/queries/tasks';
 import { mapRow } from '@/db/rows';
-import { runText } from '@/db/raw';
 import { completeBatched } from './completion-batch';
 import { releaseForTaskInTx } from '../resources/grants';
 import { presence } from '../agents/presence';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskFinished, recordTaskRequeued } from '../metrics/record';
-import { DEFAULT_LEASE_MS, leaseMsOf } from '../dispatch/assign';
+import { leaseMsOf } from '../dispatch/assign';
 
 const ACTIVE = sql`${tasks.status} in ('assigned', 'running')`;
 
@@ -152,32 +151,6 @@ export async function reportProgress(db: Db, agentId: string, taskId: string, pr
   }
   return row ?? null;
 }
-
-/**
- * A heart-beat's write, coarse (not per beat): extends the leases of everything the agent holds
- * and records the beat, in one statement. It also repairs a row marked offline by a lost-agent
- * sweep that raced with this connection.
- */
-export async function recordBeat(db: Db, agentId: string, at: Date): Promise<void> {
-  await retryTx(() => runText(db, RECORD_BEAT, [agentId, at.toISOString(), DEFAULT_LEASE_MS]));
-}
-
-/**
- * Lock order as everywhere: the agent's tasks (in id order, as batched completions take them),
- * then the agent. The agents update waits for the leases (an unreferenced data-modifying CTE runs
- * after the main statement: agent first, then tasks, which deadlocked with batched completions).
- */
-const RECORD_BEAT = `
-  with mine as (
-    select id from tasks where assigned_agent_id = $1::uuid and status in ('assigned', 'running') order by id for update
-  ), leases as (
-    update tasks set lease_expires_at = clock_timestamp() + (coalesce(timeout_ms, $3::int) * interval '1 millisecond')
-    where id = any((select array_agg(id) from mine)::uuid[]) and assigned_agent_id = $1::uuid and status in ('assigned', 'running')
-    returning id
-  )
-  update agents set last_heartbeat_at = $2::timestamptz,
-    status = case when status = 'offline' then (case when active_tasks > 0 then 'busy' else 'idle' end) else status end
-  where id = $1::uuid and (select count(*) from leases) >= 0`;
 
 /**
  * Takes a task back from its agent (agent lost, lease expired, preempted, agent retired): it
