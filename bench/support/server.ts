@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { freshDatabase } from './database';
 import productionFlags from '../../server/node-flags.json';
@@ -56,6 +57,8 @@ export async function startBenchServer(env: Record<string, string> = {}, opts: B
     await exited;
     await fresh?.drop();
   };
+  // BENCH_SERVER_LOG=file keeps the server's standard output (its log lines, --trace-gc) for later reading.
+  if (process.env.BENCH_SERVER_LOG) proc.stdout!.pipe(createWriteStream(process.env.BENCH_SERVER_LOG));
   let url: string;
   try {
     url = await new Promise<string>((resolve, reject) => {
