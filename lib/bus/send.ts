@@ -11,42 +11,39 @@ import { busTransport } from './transport';
 export type SendResult = { id: string; recipients: number };
 
 /**
- * The one door for messages, from REST and from agent sockets. Answers once the message is handed
+ * A message from REST (sendFromSocket is the agent socket's). Answers once the message is handed
  * to the bus: addressed recipients are acknowledged (or buffered) asynchronously; `recipients`
  * counts the intended agents (direct, department) or the sockets reached now (topic, broadcast:
  * this process's sockets; other processes' subscribers get it through the Redis adapter).
  */
-export async function sendMessage(db: Db, principal: Principal, input: SendInput, door: 'rest' | 'socket' = 'rest'): Promise<SendResult> {
+export async function sendMessage(db: Db, principal: Principal, input: SendInput): Promise<SendResult> {
   assertMessageSize(input.data);
   const target = resolveRecipientsCached(principal, input.to) ?? (await resolveRecipients(db, principal, input.to));
-  const env = deliver(principal, input, target, door);
+  const sent = deliver(principal, input, target, 'rest');
   // REST sends are audited; socket traffic is counted in the bus stats instead (one row per chat
   // message would make the audit chain the bottleneck and bury the rows that matter).
-  if (door === 'rest') {
-    await audit(db, principal, {
-      action: 'message.send',
-      targetType: target.kind,
-      targetId: 'agentId' in input.to ? input.to.agentId : 'departmentId' in input.to ? input.to.departmentId : 'topic' in input.to ? input.to.topic : '*',
-      departmentId: 'departmentId' in target ? target.departmentId : null,
-      detail: { messageId: env.id, type: input.type, recipients: env.recipients },
-    });
-  }
-  return { id: env.id, recipients: env.recipients };
+  await audit(db, principal, {
+    action: 'message.send',
+    targetType: target.kind,
+    targetId: 'agentId' in input.to ? input.to.agentId : 'departmentId' in input.to ? input.to.departmentId : 'topic' in input.to ? input.to.topic : '*',
+    departmentId: 'departmentId' in target ? target.departmentId : null,
+    detail: { messageId: sent.id, type: input.type, recipients: sent.recipients },
+  });
+  return sent;
 }
 
 /**
- * The agent socket's door: the same checks and delivery, answered without a promise when the
+ * The agent socket's door: the same checks and delivery, not audited, answered without a promise when the
  * caches know the recipients (direct and topic sends on a busy bus, where every await counts).
  */
 export function sendFromSocket(db: Db, principal: Principal, input: SendInput): SendResult | Promise<SendResult> {
   assertMessageSize(input.data);
   const target = resolveRecipientsCached(principal, input.to, db);
-  if (!target) return sendMessage(db, principal, input, 'socket');
-  const { id, recipients } = deliver(principal, input, target, 'socket');
-  return { id, recipients };
+  if (target) return deliver(principal, input, target, 'socket');
+  return resolveRecipients(db, principal, input.to).then((t) => deliver(principal, input, t, 'socket'));
 }
 
-function deliver(principal: Principal, input: SendInput, target: Resolved, door: 'rest' | 'socket'): { id: string; recipients: number } {
+function deliver(principal: Principal, input: SendInput, target: Resolved, door: 'rest' | 'socket'): SendResult {
   const transport = busTransport();
   if (!transport) throw unavailable('The message bus is not running in this process');
   const env = envelope(principal, input.type, input.data);

@@ -1,8 +1,5 @@
 import type { Envelope } from '@/lib/bus/envelope';
 
-/** What an agent puts in its handshake (`auth: {token, acks: 'cumulative'}`) to acknowledge by sequence number. */
-export const CUMULATIVE_ACKS = 'cumulative';
-
 export type Pending = { seq: number; env: Envelope; agentId: string; attempt: number; due: number };
 
 /**

@@ -11,7 +11,8 @@ import { env } from '@/lib/env';
 import { conflict } from '@/lib/errors';
 import { runtimeState } from '@/lib/health';
 import { MemoryBuffer, RedisBuffer, type MessageBuffer } from './buffer';
-import { CUMULATIVE_ACKS, Ledgers, type Ledger, type Pending } from './ack-ledger';
+import { CUMULATIVE_ACKS } from '@/lib/agent-sdk/cumulative-ack';
+import { Ledgers, type Ledger, type Pending } from './ack-ledger';
 import { busRedis } from './redis';
 import { handle } from './socket-handler';
 import { log } from '@/lib/log';
@@ -60,7 +61,9 @@ export function attachMessaging(nsp: Namespace): void {
     }
     if (!to) return agentIds;
     const seq = ++state.seq;
-    nsp.local.to(to.map((r) => r.conn.socket.id)).emit('message', withSeq(e, seq));
+    // One recipient (a direct message): emit on its socket, skipping the adapter's broadcast.
+    if (to.length === 1) to[0].conn.socket.emit('message', withSeq(e, seq));
+    else nsp.local.to(to.map((r) => r.conn.socket.id)).emit('message', withSeq(e, seq));
     const due = Date.now() + ACK_TIMEOUT_MS;
     for (const r of to) r.conn.ledger.add({ seq, env: e, agentId: r.agentId, attempt, due });
     return rest ?? [];
@@ -88,16 +91,11 @@ export function attachMessaging(nsp: Namespace): void {
       }
       if (!live.length) return;
     }
+    live = numbered(e, live, attempt);
+    if (!live.length) return;
     // One recipient with one socket on this process (the common case): emit on the socket itself,
     // which skips the adapter's broadcast-with-ack bookkeeping (and, with Redis, a round trip).
     if (live.length === 1) {
-      const conn = state.numbered.get(live[0]);
-      if (conn) {
-        const seq = ++state.seq;
-        conn.socket.emit('message', withSeq(e, seq));
-        conn.ledger.add({ seq, env: e, agentId: live[0], attempt, due: Date.now() + ACK_TIMEOUT_MS });
-        return;
-      }
       const socket = soleLocalSocket(nsp, live[0]);
       if (socket) {
         socket.timeout(ACK_TIMEOUT_MS).emit('message', e, (err: Error | null) => {
@@ -112,9 +110,6 @@ export function attachMessaging(nsp: Namespace): void {
         });
         return;
       }
-    } else {
-      live = numbered(e, live, attempt);
-      if (!live.length) return;
     }
     nsp
       .to(live.map((a) => `agent:${a}`))
