@@ -6,6 +6,7 @@ import { snapshot } from '@/lib/metrics/snapshot';
 import { requirePrincipal } from '@/app/_lib/session';
 import { EmptyState } from '@/components/empty-state';
 import { Badge } from '@/components/badge';
+import { DataTable } from '@/components/data-table';
 import { LiveTiles } from './_monitoring/live-tiles';
 import { ChartsPanel } from './_monitoring/charts-panel';
 
@@ -35,42 +36,27 @@ export default async function OverviewPage() {
             Create one with <code>POST /api/v1/departments</code>, or restart with an empty database to seed the demo organisation.
           </EmptyState>
         ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Department</th>
-                <th scope="col">Status</th>
-                <th scope="col">Agents</th>
-                <th scope="col">Pending</th>
-                <th scope="col">Active</th>
-                <th scope="col">Completed</th>
-                <th scope="col">Failed or dead</th>
-                <th scope="col">Resource use</th>
-              </tr>
-            </thead>
-            <tbody>
-              {s.departments.map((d) => (
-                <tr key={d.id}>
-                  <td>
-                    <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/departments/${d.id}`}>
-                      {d.name}
-                    </Link>
-                  </td>
-                  <td>
-                    <Badge value={d.status} />
-                  </td>
-                  <td className="tabular-nums">
-                    {sum(d.agents, 'idle', 'busy', 'draining', 'offline')} / {d.maxAgents}
-                  </td>
-                  <td className="tabular-nums">{sum(d.tasks, 'pending')}</td>
-                  <td className="tabular-nums">{sum(d.tasks, 'assigned', 'running')}</td>
-                  <td className="tabular-nums">{sum(d.tasks, 'completed')}</td>
-                  <td className="tabular-nums">{sum(d.tasks, 'failed', 'dead')}</td>
-                  <td className="tabular-nums">{(d.resourceUtilisation * 100).toFixed(1)}%</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={s.departments}
+            rowKey={(d) => d.id}
+            columns={[
+              {
+                header: 'Department',
+                cell: (d) => (
+                  <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/departments/${d.id}`}>
+                    {d.name}
+                  </Link>
+                ),
+              },
+              { header: 'Status', cell: (d) => <Badge value={d.status} /> },
+              { header: 'Agents', numeric: true, cell: (d) => `${sum(d.agents, 'idle', 'busy', 'draining', 'offline')} / ${d.maxAgents}` },
+              { header: 'Pending', numeric: true, cell: (d) => sum(d.tasks, 'pending') },
+              { header: 'Active', numeric: true, cell: (d) => sum(d.tasks, 'assigned', 'running') },
+              { header: 'Completed', numeric: true, cell: (d) => sum(d.tasks, 'completed') },
+              { header: 'Failed or dead', numeric: true, cell: (d) => sum(d.tasks, 'failed', 'dead') },
+              { header: 'Resource use', numeric: true, cell: (d) => `${(d.resourceUtilisation * 100).toFixed(1)}%` },
+            ]}
+          />
         )}
       </section>
     </div>

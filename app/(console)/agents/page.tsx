@@ -7,6 +7,7 @@ import { listDepartments } from '@/lib/departments/service';
 import { requirePrincipal } from '@/app/_lib/session';
 import { single } from '@/app/_lib/search-params';
 import { Badge } from '@/components/badge';
+import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { FilterBar } from '@/components/filter-bar';
 import { LiveRefresh } from '@/components/live-refresh';
@@ -42,42 +43,28 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
         </EmptyState>
       ) : (
         <div className="card overflow-x-auto">
-          <table className="table" data-testid="agents-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Department</th>
-                <th scope="col">Specialization</th>
-                <th scope="col">Status</th>
-                <th scope="col">Tasks</th>
-                <th scope="col">Completed</th>
-                <th scope="col">Success</th>
-                <th scope="col">p95</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.items.map((a) => (
-                <tr key={a.id}>
-                  <td>
-                    <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/agents/${a.id}`}>
-                      {a.name}
-                    </Link>
-                  </td>
-                  <td>{a.departmentId}</td>
-                  <td>{a.specialization}</td>
-                  <td>
-                    <Badge value={a.status} />
-                  </td>
-                  <td className="tabular-nums">
-                    {a.activeTasks} / {a.maxConcurrentTasks}
-                  </td>
-                  <td className="tabular-nums">{a.metrics.completed}</td>
-                  <td className="tabular-nums">{a.metrics.successRate === null ? '—' : `${(a.metrics.successRate * 100).toFixed(1)}%`}</td>
-                  <td className="tabular-nums">{a.metrics.p95DurationMs === null ? '—' : `${a.metrics.p95DurationMs} ms`}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            testId="agents-table"
+            rows={result.items}
+            rowKey={(a) => a.id}
+            columns={[
+              {
+                header: 'Name',
+                cell: (a) => (
+                  <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/agents/${a.id}`}>
+                    {a.name}
+                  </Link>
+                ),
+              },
+              { header: 'Department', cell: (a) => a.departmentId },
+              { header: 'Specialization', cell: (a) => a.specialization },
+              { header: 'Status', cell: (a) => <Badge value={a.status} /> },
+              { header: 'Tasks', numeric: true, cell: (a) => `${a.activeTasks} / ${a.maxConcurrentTasks}` },
+              { header: 'Completed', numeric: true, cell: (a) => a.metrics.completed },
+              { header: 'Success', numeric: true, cell: (a) => (a.metrics.successRate === null ? '—' : `${(a.metrics.successRate * 100).toFixed(1)}%`) },
+              { header: 'p95', numeric: true, cell: (a) => (a.metrics.p95DurationMs === null ? '—' : `${a.metrics.p95DurationMs} ms`) },
+            ]}
+          />
           <Pager basePath="/agents" params={sp} nextCursor={result.nextCursor} />
         </div>
       )}

@@ -4,6 +4,7 @@ import { listAlerts, listAlertsQuery } from '@/lib/alerts/service';
 import { hasPermission, isGlobal } from '@/lib/auth/rbac';
 import { requirePrincipal } from '@/app/_lib/session';
 import { Badge } from '@/components/badge';
+import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { AlertButtons, LiveAlertRefresh } from './alert-actions';
 
@@ -40,46 +41,38 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
         {page.items.length === 0 ? (
           <EmptyState title={`No ${tab === 'all' ? '' : tab} alerts`}>Rules run every 15 seconds: performance, offline agents, agent limits and security; resource pools raise capacity and shortage alerts.</EmptyState>
         ) : (
-          <table className="table" data-testid="alerts-table">
-            <thead>
-              <tr>
-                <th scope="col">Raised</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Kind</th>
-                <th scope="col">Department</th>
-                <th scope="col">Message</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((a) => (
-                <tr key={a.id}>
-                  <td className="whitespace-nowrap tabular-nums">{new Date(a.createdAt).toLocaleString()}</td>
-                  <td>
-                    <Badge value={a.severity} />
-                  </td>
-                  <td>{a.kind}</td>
-                  <td>{a.departmentId ?? 'system'}</td>
-                  <td>{a.message}</td>
-                  <td>
+          <DataTable
+            testId="alerts-table"
+            rows={page.items}
+            rowKey={(a) => a.id}
+            columns={[
+              { header: 'Raised', className: 'whitespace-nowrap', numeric: true, cell: (a) => new Date(a.createdAt).toLocaleString() },
+              { header: 'Severity', cell: (a) => <Badge value={a.severity} /> },
+              { header: 'Kind', cell: (a) => a.kind },
+              { header: 'Department', cell: (a) => a.departmentId ?? 'system' },
+              { header: 'Message', cell: (a) => a.message },
+              {
+                header: 'Status',
+                cell: (a) => (
+                  <>
                     {a.status}
                     {a.acknowledgedBy && <span className="block text-xs text-slate-500">by {a.acknowledgedBy}</span>}
-                  </td>
-                  <td>
-                    <AlertButtons
-                      id={a.id}
-                      status={a.status}
-                      canAck={canAct(a.departmentId) && hasPermission(principal, 'alert:acknowledge')}
-                      canResolve={canAct(a.departmentId) && hasPermission(principal, 'alert:resolve')}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+              {
+                header: <span className="sr-only">Actions</span>,
+                cell: (a) => (
+                  <AlertButtons
+                    id={a.id}
+                    status={a.status}
+                    canAck={canAct(a.departmentId) && hasPermission(principal, 'alert:acknowledge')}
+                    canResolve={canAct(a.departmentId) && hasPermission(principal, 'alert:resolve')}
+                  />
+                ),
+              },
+            ]}
+          />
         )}
         {page.nextCursor && (
           <Link className="btn-secondary mt-3" href={`/alerts?status=${tab}&cursor=${page.nextCursor}`}>

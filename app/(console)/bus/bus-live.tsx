@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { BusStats } from '@/lib/bus/stats';
+import { DataTable } from '@/components/data-table';
 import { StatTile } from '@/components/stat-tile';
 
 type Point = { t: number; p50: number | null; p99: number | null };
@@ -94,22 +95,14 @@ export function BusLive({ initial }: { initial: BusStats }) {
           {stats.topics.length === 0 ? (
             <p className="text-sm text-slate-500 dark:text-slate-400">No agent on this process subscribes to a topic.</p>
           ) : (
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Topic</th>
-                  <th className="text-right">Subscribers</th>
-                </tr>
-              </thead>
-              <tbody>
-                {stats.topics.map((t) => (
-                  <tr key={t.name}>
-                    <td className="font-mono text-sm">{t.name}</td>
-                    <td className="text-right tabular-nums">{t.subscribers}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              rows={stats.topics}
+              rowKey={(t) => t.name}
+              columns={[
+                { header: 'Topic', className: 'font-mono text-sm', cell: (t) => t.name },
+                { header: 'Subscribers', headerClassName: 'text-right', className: 'text-right', numeric: true, cell: (t) => t.subscribers },
+              ]}
+            />
           )}
         </div>
         <div className="card">

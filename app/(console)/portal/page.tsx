@@ -6,6 +6,7 @@ import { listTasks } from '@/lib/tasks/service';
 import { isGlobal } from '@/lib/auth/rbac';
 import { requirePrincipal } from '@/app/_lib/session';
 import { Badge } from '@/components/badge';
+import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { StatTile } from '@/components/stat-tile';
 import { PoolTable } from '@/components/pool-table';
@@ -59,26 +60,17 @@ export default async function PortalPage() {
                 {agentLists[i].items.length === 0 ? (
                   <p className="text-sm text-slate-500 dark:text-slate-400">No agents yet.</p>
                 ) : (
-                  <table className="table" data-testid={`portal-agents-${d.id}`}>
-                    <thead>
-                      <tr>
-                        <th scope="col">Name</th>
-                        <th scope="col">Specialization</th>
-                        <th scope="col">State</th>
-                        <th scope="col">Active</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {agentLists[i].items.map((a) => (
-                        <tr key={a.id}>
-                          <td>{a.name}</td>
-                          <td>{a.specialization}</td>
-                          <td><Badge value={a.status} /></td>
-                          <td className="tabular-nums">{a.activeTasks}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                  <DataTable
+                    testId={`portal-agents-${d.id}`}
+                    rows={agentLists[i].items}
+                    rowKey={(a) => a.id}
+                    columns={[
+                      { header: 'Name', cell: (a) => a.name },
+                      { header: 'Specialization', cell: (a) => a.specialization },
+                      { header: 'State', cell: (a) => <Badge value={a.status} /> },
+                      { header: 'Active', numeric: true, cell: (a) => a.activeTasks },
+                    ]}
+                  />
                 )}
               </div>
               <div className="card overflow-x-auto">
@@ -86,24 +78,16 @@ export default async function PortalPage() {
                 {taskLists[i].items.length === 0 ? (
                   <p className="text-sm text-slate-500 dark:text-slate-400">No tasks yet.</p>
                 ) : (
-                  <table className="table" data-testid={`portal-tasks-${d.id}`}>
-                    <thead>
-                      <tr>
-                        <th scope="col">Title</th>
-                        <th scope="col">Priority</th>
-                        <th scope="col">Status</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {taskLists[i].items.map((t) => (
-                        <tr key={t.id}>
-                          <td>{t.title}</td>
-                          <td><Badge value={t.priority} /></td>
-                          <td><Badge value={t.status} /></td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                  <DataTable
+                    testId={`portal-tasks-${d.id}`}
+                    rows={taskLists[i].items}
+                    rowKey={(t) => t.id}
+                    columns={[
+                      { header: 'Title', cell: (t) => t.title },
+                      { header: 'Priority', cell: (t) => <Badge value={t.priority} /> },
+                      { header: 'Status', cell: (t) => <Badge value={t.status} /> },
+                    ]}
+                  />
                 )}
               </div>
               <div className="card">

@@ -6,6 +6,7 @@ import { getUtilisationHistory, listCapacityChanges } from '@/lib/resources/hist
 import { resourceTypes } from '@/lib/resources/kinds';
 import { getCosts, listPools } from '@/lib/resources/service';
 import { Badge } from '@/components/badge';
+import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { LiveRefresh } from '@/components/live-refresh';
 import { StatTile } from '@/components/stat-tile';
@@ -68,32 +69,19 @@ export default async function ResourcesPage() {
         {allocs.items.length === 0 ? (
           <EmptyState title="Nothing allocated">Agents get units through dispatch or <code>POST /api/v1/allocations</code>.</EmptyState>
         ) : (
-          <table className="table" data-testid="allocations-table">
-            <thead>
-              <tr>
-                <th scope="col">Agent</th>
-                <th scope="col">Department</th>
-                <th scope="col">Resources</th>
-                <th scope="col">Priority</th>
-                <th scope="col">Task</th>
-                <th scope="col">Since</th>
-              </tr>
-            </thead>
-            <tbody>
-              {allocs.items.map((a) => (
-                <tr key={a.id}>
-                  <td>{a.agentName ?? a.agentId.slice(0, 8)}</td>
-                  <td>{a.departmentId}</td>
-                  <td className="tabular-nums">{Object.entries(a.resources).map(([k, n]) => `${k} ${n}`).join(', ')}</td>
-                  <td>
-                    <Badge value={a.priority} />
-                  </td>
-                  <td className="font-mono text-xs">{a.taskId?.slice(0, 8) ?? '—'}</td>
-                  <td className="tabular-nums">{a.createdAt.slice(11, 19)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            testId="allocations-table"
+            rows={allocs.items}
+            rowKey={(a) => a.id}
+            columns={[
+              { header: 'Agent', cell: (a) => a.agentName ?? a.agentId.slice(0, 8) },
+              { header: 'Department', cell: (a) => a.departmentId },
+              { header: 'Resources', numeric: true, cell: (a) => Object.entries(a.resources).map(([k, n]) => `${k} ${n}`).join(', ') },
+              { header: 'Priority', cell: (a) => <Badge value={a.priority} /> },
+              { header: 'Task', className: 'font-mono text-xs', cell: (a) => a.taskId?.slice(0, 8) ?? '—' },
+              { header: 'Since', numeric: true, cell: (a) => a.createdAt.slice(11, 19) },
+            ]}
+          />
         )}
       </section>
       <section className="card overflow-x-auto">
@@ -101,30 +89,17 @@ export default async function ResourcesPage() {
         {changes.length === 0 ? (
           <EmptyState title="No changes yet">Auto-scaling, rebalancing and admins record every change here.</EmptyState>
         ) : (
-          <table className="table" data-testid="changes-table">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Pool</th>
-                <th scope="col">Capacity</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {changes.map((c) => (
-                <tr key={c.id}>
-                  <td className="tabular-nums">{c.at.slice(0, 19).replace('T', ' ')}</td>
-                  <td>
-                    {c.departmentId} · {c.type}
-                  </td>
-                  <td className="tabular-nums">
-                    {c.capacityBefore} → {c.capacityAfter}
-                  </td>
-                  <td>{c.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            testId="changes-table"
+            rows={changes}
+            rowKey={(c) => c.id}
+            columns={[
+              { header: 'When', numeric: true, cell: (c) => c.at.slice(0, 19).replace('T', ' ') },
+              { header: 'Pool', cell: (c) => `${c.departmentId} · ${c.type}` },
+              { header: 'Capacity', numeric: true, cell: (c) => `${c.capacityBefore} → ${c.capacityAfter}` },
+              { header: 'Reason', cell: (c) => c.reason },
+            ]}
+          />
         )}
       </section>
     </div>

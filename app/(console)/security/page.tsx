@@ -4,6 +4,7 @@ import { listSecurityEvents, severities, type Severity } from '@/lib/security/ev
 import { hasPermission } from '@/lib/auth/rbac';
 import { requirePrincipal } from '@/app/_lib/session';
 import { Badge } from '@/components/badge';
+import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { LiveSecurityAlerts } from './live-alerts';
 
@@ -68,30 +69,19 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
         {items.length === 0 ? (
           <EmptyState title="No security events">Lockouts, brute force, credential stuffing, token reuse and denied-request bursts appear here.</EmptyState>
         ) : (
-          <table className="table" data-testid="security-events">
-            <thead>
-              <tr>
-                <th scope="col">When (UTC)</th>
-                <th scope="col">Event</th>
-                <th scope="col">Severity</th>
-                <th scope="col">User</th>
-                <th scope="col">IP</th>
-                <th scope="col">Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((e) => (
-                <tr key={e.id}>
-                  <td className="whitespace-nowrap tabular-nums">{e.at.slice(0, 19).replace('T', ' ')}</td>
-                  <td className="font-medium">{e.kind}</td>
-                  <td><Badge value={e.severity} /></td>
-                  <td>{e.username ?? '—'}</td>
-                  <td className="tabular-nums">{e.ip ?? '—'}</td>
-                  <td className="text-xs">{JSON.stringify(e.detail)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            testId="security-events"
+            rows={items}
+            rowKey={(e) => e.id}
+            columns={[
+              { header: 'When (UTC)', className: 'whitespace-nowrap', numeric: true, cell: (e) => e.at.slice(0, 19).replace('T', ' ') },
+              { header: 'Event', className: 'font-medium', cell: (e) => e.kind },
+              { header: 'Severity', cell: (e) => <Badge value={e.severity} /> },
+              { header: 'User', cell: (e) => e.username ?? '—' },
+              { header: 'IP', numeric: true, cell: (e) => e.ip ?? '—' },
+              { header: 'Detail', className: 'text-xs', cell: (e) => JSON.stringify(e.detail) },
+            ]}
+          />
         )}
         {nextCursor && (
           <Link className="btn-secondary mt-3" href={`/security?${new URLSearchParams({ ...(kind ? { kind } : {}), ...(severity ? { severity } : {}), cursor: nextCursor })}`}>

@@ -8,6 +8,7 @@ import { hasPermission } from '@/lib/auth/rbac';
 import { requirePrincipal } from '@/app/_lib/session';
 import { single } from '@/app/_lib/search-params';
 import { Badge } from '@/components/badge';
+import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { FilterBar } from '@/components/filter-bar';
 import { LiveRefresh } from '@/components/live-refresh';
@@ -53,42 +54,37 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
         </EmptyState>
       ) : (
         <div className="card overflow-x-auto">
-          <table className="table" data-testid="tasks-table">
-            <thead>
-              <tr>
-                <th scope="col">Title</th>
-                <th scope="col">Department</th>
-                <th scope="col">Priority</th>
-                <th scope="col">Status</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Agent</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.items.map((t) => (
-                <tr key={t.id}>
-                  <td>
-                    <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/tasks/${t.id}`}>
-                      {t.title}
+          <DataTable
+            testId="tasks-table"
+            rows={result.items}
+            rowKey={(t) => t.id}
+            columns={[
+              {
+                header: 'Title',
+                cell: (t) => (
+                  <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/tasks/${t.id}`}>
+                    {t.title}
+                  </Link>
+                ),
+              },
+              { header: 'Department', cell: (t) => t.departmentId },
+              { header: 'Priority', cell: (t) => <Badge value={t.priority} /> },
+              { header: 'Status', cell: (t) => <Badge value={t.status} /> },
+              { header: 'Attempts', numeric: true, cell: (t) => `${t.attempts} / ${t.maxAttempts}` },
+              {
+                header: 'Agent',
+                cell: (t) =>
+                  t.assignedAgentId ? (
+                    <Link className="underline" href={`/agents/${t.assignedAgentId}`}>
+                      {t.assignedAgentId.slice(0, 8)}
                     </Link>
-                  </td>
-                  <td>{t.departmentId}</td>
-                  <td>
-                    <Badge value={t.priority} />
-                  </td>
-                  <td>
-                    <Badge value={t.status} />
-                  </td>
-                  <td className="tabular-nums">
-                    {t.attempts} / {t.maxAttempts}
-                  </td>
-                  <td>{t.assignedAgentId ? <Link className="underline" href={`/agents/${t.assignedAgentId}`}>{t.assignedAgentId.slice(0, 8)}</Link> : '—'}</td>
-                  <td className="tabular-nums">{new Date(t.createdAt).toLocaleString()}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  ) : (
+                    '—'
+                  ),
+              },
+              { header: 'Created', numeric: true, cell: (t) => new Date(t.createdAt).toLocaleString() },
+            ]}
+          />
           <Pager basePath="/tasks" params={sp} nextCursor={result.nextCursor} />
         </div>
       )}

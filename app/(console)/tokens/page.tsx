@@ -3,6 +3,7 @@ import { listApiTokens } from '@/lib/tokens/service';
 import { hasPermission } from '@/lib/auth/rbac';
 import { requirePrincipal } from '@/app/_lib/session';
 import { Badge } from '@/components/badge';
+import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { CreateTokenForm, RevokeButton } from './forms';
 
@@ -25,35 +26,26 @@ export default async function TokensPage() {
         {items.length === 0 ? (
           <EmptyState title="No tokens yet">Create one above.</EmptyState>
         ) : (
-          <table className="table" data-testid="token-table">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Permissions</th>
-                <th scope="col">Created</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Last used</th>
-                <th scope="col">State</th>
-                <th scope="col"><span className="sr-only">Actions</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((t) => {
-                const expired = t.expiresAt && Date.parse(t.expiresAt) < Date.now();
-                return (
-                  <tr key={t.id}>
-                    <td className="font-medium">{t.name}</td>
-                    <td className="text-xs">{t.permissions?.join(', ') ?? 'all of yours'}</td>
-                    <td className="tabular-nums">{when(t.createdAt)}</td>
-                    <td className="tabular-nums">{when(t.expiresAt)}</td>
-                    <td className="tabular-nums">{when(t.lastUsedAt)}</td>
-                    <td>{t.revokedAt ? <Badge value="revoked" /> : expired ? <Badge value="expired" /> : <Badge value="active" />}</td>
-                    <td>{!t.revokedAt && <RevokeButton id={t.id} name={t.name} />}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable
+            testId="token-table"
+            rows={items}
+            rowKey={(t) => t.id}
+            columns={[
+              { header: 'Name', className: 'font-medium', cell: (t) => t.name },
+              { header: 'Permissions', className: 'text-xs', cell: (t) => t.permissions?.join(', ') ?? 'all of yours' },
+              { header: 'Created', numeric: true, cell: (t) => when(t.createdAt) },
+              { header: 'Expires', numeric: true, cell: (t) => when(t.expiresAt) },
+              { header: 'Last used', numeric: true, cell: (t) => when(t.lastUsedAt) },
+              {
+                header: 'State',
+                cell: (t) => {
+                  const expired = t.expiresAt && Date.parse(t.expiresAt) < Date.now();
+                  return t.revokedAt ? <Badge value="revoked" /> : expired ? <Badge value="expired" /> : <Badge value="active" />;
+                },
+              },
+              { header: <span className="sr-only">Actions</span>, cell: (t) => !t.revokedAt && <RevokeButton id={t.id} name={t.name} /> },
+            ]}
+          />
         )}
       </section>
     </div>

@@ -7,6 +7,7 @@ import { canGrantRole, hasPermission } from '@/lib/auth/rbac';
 import { env } from '@/lib/env';
 import { requirePrincipal } from '@/app/_lib/session';
 import { Badge } from '@/components/badge';
+import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { CreateUserForm, EditUserForm, MfaPolicyForm } from './forms';
 
@@ -40,42 +41,42 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       {hasPermission(principal, 'user:create') && <CreateUserForm roles={grantable} departments={depts} />}
       {hasPermission(principal, 'settings:update') && env().ENABLE_MFA && <MfaPolicyForm roles={[...roles]} required={required} />}
       <section className="card overflow-x-auto">
-        <table className="table" data-testid="user-table">
-          <thead>
-            <tr>
-              <th scope="col">Username</th>
-              <th scope="col">Role</th>
-              <th scope="col">Departments</th>
-              <th scope="col">State</th>
-              <th scope="col">Last login</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((u) => (
-              <tr key={u.id} data-username={u.username}>
-                <td className="align-top">
-                  {canEdit && u.id !== principal.id ? (
-                    <details>
-                      <summary className="cursor-pointer font-medium text-indigo-600 dark:text-indigo-400">{u.username}</summary>
-                      <EditUserForm user={u} roles={grantable} departments={depts} />
-                    </details>
-                  ) : (
-                    <span className="font-medium">{u.username}</span>
-                  )}
-                </td>
-                <td className="align-top">{u.role}</td>
-                <td className="align-top">{u.departmentIds.join(', ') || '—'}</td>
-                <td className="space-x-1 align-top">
+        <DataTable
+          testId="user-table"
+          rows={items}
+          rowKey={(u) => u.id}
+          rowData={(u) => ({ 'data-username': u.username })}
+          columns={[
+            {
+              header: 'Username',
+              className: 'align-top',
+              cell: (u) =>
+                canEdit && u.id !== principal.id ? (
+                  <details>
+                    <summary className="cursor-pointer font-medium text-indigo-600 dark:text-indigo-400">{u.username}</summary>
+                    <EditUserForm user={u} roles={grantable} departments={depts} />
+                  </details>
+                ) : (
+                  <span className="font-medium">{u.username}</span>
+                ),
+            },
+            { header: 'Role', className: 'align-top', cell: (u) => u.role },
+            { header: 'Departments', className: 'align-top', cell: (u) => u.departmentIds.join(', ') || '—' },
+            {
+              header: 'State',
+              className: 'space-x-1 align-top',
+              cell: (u) => (
+                <>
                   {u.disabled ? <Badge value="disabled" /> : <Badge value="active" />}
                   {u.lockedUntil && <Badge value="locked" />}
                   {u.mfaEnabled && <Badge value="mfa" />}
                   {required.includes(u.role) && !u.mfaEnabled && <Badge value="mfa missing" />}
-                </td>
-                <td className="align-top tabular-nums">{u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString('en-GB', { timeZone: 'UTC' }) : '—'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            { header: 'Last login', className: 'align-top', numeric: true, cell: (u) => (u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString('en-GB', { timeZone: 'UTC' }) : '—') },
+          ]}
+        />
       </section>
     </div>
   );

@@ -7,6 +7,7 @@ import { AppError } from '@/lib/errors';
 import { requirePrincipal } from '@/app/_lib/session';
 import { ActionButton } from '@/components/action-button';
 import { Badge } from '@/components/badge';
+import { DataTable } from '@/components/data-table';
 import { LiveRefresh } from '@/components/live-refresh';
 import { StatTile } from '@/components/stat-tile';
 import { retireAgentAction, setDrainingAction } from '../actions';
@@ -53,36 +54,24 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         {status.currentTasks.length === 0 ? (
           <p className="text-sm text-slate-500 dark:text-slate-400">None right now.</p>
         ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Task</th>
-                <th scope="col">Priority</th>
-                <th scope="col">Status</th>
-                <th scope="col">Progress</th>
-                <th scope="col">Lease until</th>
-              </tr>
-            </thead>
-            <tbody>
-              {status.currentTasks.map((t) => (
-                <tr key={t.id}>
-                  <td>
-                    <Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/tasks/${t.id}`}>
-                      {t.title}
-                    </Link>
-                  </td>
-                  <td>
-                    <Badge value={t.priority} />
-                  </td>
-                  <td>
-                    <Badge value={t.status} />
-                  </td>
-                  <td className="tabular-nums">{Math.round(t.progress * 100)}%</td>
-                  <td className="tabular-nums">{t.leaseExpiresAt ? new Date(t.leaseExpiresAt).toLocaleTimeString() : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={status.currentTasks}
+            rowKey={(t) => t.id}
+            columns={[
+              {
+                header: 'Task',
+                cell: (t) => (
+                  <Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/tasks/${t.id}`}>
+                    {t.title}
+                  </Link>
+                ),
+              },
+              { header: 'Priority', cell: (t) => <Badge value={t.priority} /> },
+              { header: 'Status', cell: (t) => <Badge value={t.status} /> },
+              { header: 'Progress', numeric: true, cell: (t) => `${Math.round(t.progress * 100)}%` },
+              { header: 'Lease until', numeric: true, cell: (t) => (t.leaseExpiresAt ? new Date(t.leaseExpiresAt).toLocaleTimeString() : '—') },
+            ]}
+          />
         )}
       </section>
       <section className="card">

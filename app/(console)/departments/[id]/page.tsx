@@ -5,6 +5,7 @@ import { AppError } from '@/lib/errors';
 import { requirePrincipal } from '@/app/_lib/session';
 import { StatTile } from '@/components/stat-tile';
 import { Badge } from '@/components/badge';
+import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { departmentLeaderboard } from '@/lib/metrics/leaderboard';
 import { snapshot } from '@/lib/metrics/snapshot';
@@ -54,34 +55,20 @@ export default async function DepartmentPage({ params }: { params: Promise<{ id:
         {leaders.length === 0 ? (
           <EmptyState title="No agents yet">Register one with <code>POST /api/v1/agents</code>.</EmptyState>
         ) : (
-          <table className="table" data-testid="leaderboard">
-            <thead>
-              <tr>
-                <th scope="col">Agent</th>
-                <th scope="col">State</th>
-                <th scope="col">Success rate</th>
-                <th scope="col">Completed</th>
-                <th scope="col">Failed</th>
-                <th scope="col">Mean run (completed)</th>
-                <th scope="col">p95 run (last 100)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {leaders.map((a) => (
-                <tr key={a.id}>
-                  <td className="font-medium">{a.name}</td>
-                  <td>
-                    <Badge value={a.status} />
-                  </td>
-                  <td className="tabular-nums">{a.successRate === null ? '—' : `${(a.successRate * 100).toFixed(1)}%`}</td>
-                  <td className="tabular-nums">{a.completed}</td>
-                  <td className="tabular-nums">{a.failed}</td>
-                  <td className="tabular-nums">{ms(a.meanMs)}</td>
-                  <td className="tabular-nums">{ms(a.p95Ms)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            testId="leaderboard"
+            rows={leaders}
+            rowKey={(a) => a.id}
+            columns={[
+              { header: 'Agent', className: 'font-medium', cell: (a) => a.name },
+              { header: 'State', cell: (a) => <Badge value={a.status} /> },
+              { header: 'Success rate', numeric: true, cell: (a) => (a.successRate === null ? '—' : `${(a.successRate * 100).toFixed(1)}%`) },
+              { header: 'Completed', numeric: true, cell: (a) => a.completed },
+              { header: 'Failed', numeric: true, cell: (a) => a.failed },
+              { header: 'Mean run (completed)', numeric: true, cell: (a) => ms(a.meanMs) },
+              { header: 'p95 run (last 100)', numeric: true, cell: (a) => ms(a.p95Ms) },
+            ]}
+          />
         )}
       </section>
       <section className="grid gap-4 lg:grid-cols-2">

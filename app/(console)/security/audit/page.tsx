@@ -7,6 +7,7 @@ import { hasPermission } from '@/lib/auth/rbac';
 import { AppError } from '@/lib/errors';
 import { requirePrincipal } from '@/app/_lib/session';
 import { Badge } from '@/components/badge';
+import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { StatTile } from '@/components/stat-tile';
 import { VerifyButton } from './verify-button';
@@ -65,36 +66,29 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           {page.items.length === 0 ? (
             <EmptyState title="No matching entries">Widen the filters.</EmptyState>
           ) : (
-            <table className="table" data-testid="audit-table">
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">When (UTC)</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Dept</th>
-                  <th scope="col">IP</th>
-                  <th scope="col">Detail</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((r) => (
-                  <tr key={r.id}>
-                    <td className="tabular-nums">{r.id}</td>
-                    <td className="whitespace-nowrap tabular-nums">{r.at.slice(0, 19).replace('T', ' ')}</td>
-                    <td>{r.actorName ?? r.actorType}</td>
-                    <td className="font-medium">{r.action}</td>
-                    <td><Badge value={r.outcome === 'success' ? 'ok' : r.outcome === 'denied' ? 'high' : 'failed'} /> <span className="text-xs">{r.outcome}</span></td>
-                    <td className="text-xs">{r.targetType ? `${r.targetType}:${r.targetId ?? ''}` : '—'}</td>
-                    <td>{r.departmentId ?? '—'}</td>
-                    <td className="tabular-nums">{r.ip ?? '—'}</td>
-                    <td className="max-w-xs truncate text-xs" title={JSON.stringify(r.detail)}>{JSON.stringify(r.detail)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              testId="audit-table"
+              rows={page.items}
+              rowKey={(r) => r.id}
+              columns={[
+                { header: '#', numeric: true, cell: (r) => r.id },
+                { header: 'When (UTC)', className: 'whitespace-nowrap', numeric: true, cell: (r) => r.at.slice(0, 19).replace('T', ' ') },
+                { header: 'Actor', cell: (r) => r.actorName ?? r.actorType },
+                { header: 'Action', className: 'font-medium', cell: (r) => r.action },
+                {
+                  header: 'Outcome',
+                  cell: (r) => (
+                    <>
+                      <Badge value={r.outcome === 'success' ? 'ok' : r.outcome === 'denied' ? 'high' : 'failed'} /> <span className="text-xs">{r.outcome}</span>
+                    </>
+                  ),
+                },
+                { header: 'Target', className: 'text-xs', cell: (r) => (r.targetType ? `${r.targetType}:${r.targetId ?? ''}` : '—') },
+                { header: 'Dept', cell: (r) => r.departmentId ?? '—' },
+                { header: 'IP', numeric: true, cell: (r) => r.ip ?? '—' },
+                { header: 'Detail', className: 'max-w-xs truncate text-xs', title: (r) => JSON.stringify(r.detail), cell: (r) => JSON.stringify(r.detail) },
+              ]}
+            />
           )}
           {page.nextCursor && (
             <Link className="btn-secondary mt-3" href={`/security/audit?${new URLSearchParams({ ...filters, cursor: page.nextCursor })}`}>
@@ -122,28 +116,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </div>
             {report.roleChanges.length > 0 && (
               <div className="card overflow-x-auto">
-                <table className="table">
-                  <thead>
-                    <tr>
-                      <th scope="col">When</th>
-                      <th scope="col">By</th>
-                      <th scope="col">User</th>
-                      <th scope="col">From</th>
-                      <th scope="col">To</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {report.roleChanges.map((c, i) => (
-                      <tr key={i}>
-                        <td className="tabular-nums">{c.at.slice(0, 19).replace('T', ' ')}</td>
-                        <td>{c.actor}</td>
-                        <td>{String(c.username)}</td>
-                        <td>{String(c.from)}</td>
-                        <td>{String(c.to)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DataTable
+                  rows={report.roleChanges}
+                  rowKey={(_, i) => i}
+                  columns={[
+                    { header: 'When', numeric: true, cell: (c) => c.at.slice(0, 19).replace('T', ' ') },
+                    { header: 'By', cell: (c) => c.actor },
+                    { header: 'User', cell: (c) => String(c.username) },
+                    { header: 'From', cell: (c) => String(c.from) },
+                    { header: 'To', cell: (c) => String(c.to) },
+                  ]}
+                />
               </div>
             )}
           </>

@@ -7,6 +7,7 @@ import { AppError } from '@/lib/errors';
 import { requirePrincipal } from '@/app/_lib/session';
 import { ActionButton } from '@/components/action-button';
 import { Badge } from '@/components/badge';
+import { DataTable } from '@/components/data-table';
 import { LiveRefresh } from '@/components/live-refresh';
 import { cancelTaskAction, retryTaskAction } from '../actions';
 
@@ -71,30 +72,22 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
       {task.children.length > 0 && (
         <section className="card overflow-x-auto">
           <h2 className="mb-2 font-semibold">Collaboration requests (child tasks)</h2>
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Task</th>
-                <th scope="col">Department</th>
-                <th scope="col">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {task.children.map((c) => (
-                <tr key={c.id}>
-                  <td>
-                    <Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/tasks/${c.id}`}>
-                      {c.title}
-                    </Link>
-                  </td>
-                  <td>{c.departmentId}</td>
-                  <td>
-                    <Badge value={c.status} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            rows={task.children}
+            rowKey={(c) => c.id}
+            columns={[
+              {
+                header: 'Task',
+                cell: (c) => (
+                  <Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/tasks/${c.id}`}>
+                    {c.title}
+                  </Link>
+                ),
+              },
+              { header: 'Department', cell: (c) => c.departmentId },
+              { header: 'Status', cell: (c) => <Badge value={c.status} /> },
+            ]}
+          />
         </section>
       )}
       <section className="card">
