@@ -1,5 +1,9 @@
 // npm run bench:dispatch — create→assigned latency at a fixed offered load and assignments/s at
 // saturation, with 500 connected agents, against real Postgres (DATABASE_URL or the local server).
+// Knobs for exploring (the recorded run uses the defaults): BENCH_AGENTS, BENCH_RATE, BENCH_SECONDS,
+// BENCH_WARM_SECONDS, BENCH_SAT_TASKS, DB_POOL_SIZE; BENCH_DUMP=file writes [send ms, latency ms]
+// per measured task; BENCH_SERVER_NODE_ARGS and BENCH_SERVER_LOG (bench/support/server.ts).
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import postgres from 'postgres';
@@ -39,6 +43,7 @@ try {
   const sentAt = new Map<number, number>();
   const latencies: number[] = [];
   const slowest: number[] = []; // per second of the measured phase, by create time
+  const timeline: [number, number][] = []; // [ms after the phase began, latency ms], for BENCH_DUMP
   let started = 0;
   const answered: number[] = []; // create request → its 201
   const creds = await registerAgents(server.url, api, depts, AGENTS, 4, (n) => progress(`agents registered ${n}/${AGENTS}`));
@@ -50,6 +55,7 @@ try {
       if (seq === undefined || !sentAt.has(seq)) return;
       const ms = performance.now() - sentAt.get(seq)!;
       latencies.push(ms);
+      timeline.push([sentAt.get(seq)! - started, ms]);
       const second = Math.floor((sentAt.get(seq)! - started) / 1000);
       slowest[second] = Math.max(slowest[second] ?? 0, ms);
     },
@@ -125,6 +131,8 @@ try {
   clientLoop.disable();
   const wallMs = performance.now() - started;
   const perTask = (ms: number) => (ms / total).toFixed(2);
+  // BENCH_DUMP=file keeps every measured task's send time and latency, to see how the slow ones cluster.
+  if (process.env.BENCH_DUMP) writeFileSync(process.env.BENCH_DUMP, JSON.stringify(timeline));
   latencies.sort((a, b) => a - b);
   answered.sort((a, b) => a - b);
   const created = { p50: percentile(answered, 50) ?? NaN, p99: percentile(answered, 99) ?? NaN };
