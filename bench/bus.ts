@@ -18,14 +18,13 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Agent, Collected, Command } from './bus-clients';
 import { machineLine, percentile } from './support/machine';
 import type { Probe } from './support/server-probe';
-import { writeSection } from './support/report';
+import { benchNotes, writeSection } from './support/report';
 import productionFlags from '../server/node-flags.json';
 
 const N = Number(process.env.BENCH_AGENTS ?? 1000);
@@ -280,11 +279,5 @@ Targets (issue #6 acceptance 4, issue #10 acceptance 3):
 - ≥ 0.7 of bare Socket.IO's throughput at saturation, same guarantee, each scenario: **${verdict(worstRatio >= 0.7)}** (lowest ${Number.isFinite(worstRatio) ? worstRatio.toFixed(2) : '–'}).
 `;
 console.log('\n' + body);
-if (servers.length === 3 && !process.env.BENCH_SCENARIOS && !process.env.BENCH_NO_WRITE) writeSection('Coordination bus (`npm run bench:bus`)', body + readNotes());
+if (servers.length === 3 && !process.env.BENCH_SCENARIOS && !process.env.BENCH_NO_WRITE) writeSection('Coordination bus (`npm run bench:bus`)', body + benchNotes('bus-notes.md'));
 process.exit(0);
-
-/** Hand-written analysis kept under the generated figures (bench/bus-notes.md). */
-function readNotes(): string {
-  const file = path.join(here, 'bus-notes.md');
-  return existsSync(file) ? `\n${readFileSync(file, 'utf8').trim()}\n` : '';
-}

@@ -17,6 +17,12 @@ export function replaceSection(doc: string, title: string, body: string): string
   return `${doc.slice(0, start)}${section}\n${doc.slice(start + heading.length + m.index + 1)}`;
 }
 
+/** Hand-written analysis a bench keeps under its generated figures (bench/<name>), or nothing. */
+export function benchNotes(name: string): string {
+  const notes = path.resolve(import.meta.dirname, '..', name);
+  return existsSync(notes) ? `\n${readFileSync(notes, 'utf8').trim()}\n` : '';
+}
+
 /** Replaces (or appends) the section headed `## title` in docs/benchmarks.md. */
 export function writeSection(title: string, body: string): void {
   const doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nRun by hand on the machine named in each section; CI does not run them.\n';
