@@ -38,6 +38,12 @@ export function formatValue(v: number): string {
   return v.toFixed(2);
 }
 
+/** The smallest round step (1, 2, 2.5 or 5 times a power of ten) at least `raw`. */
+export function niceStep(raw: number): number {
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+}
+
 /** Axis ticks: 0 and about four round steps for linear, powers of ten for log. */
 function ticks(max: number, min: number, scale: 'linear' | 'log'): number[] {
   if (scale === 'log') {
@@ -45,9 +51,7 @@ function ticks(max: number, min: number, scale: 'linear' | 'log'): number[] {
     for (let e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) out.push(10 ** e);
     return out;
   }
-  const raw = max / 4;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw)!;
+  const step = niceStep(max / 4);
   return Array.from({ length: Math.ceil(max / step) + 1 }, (_, i) => i * step);
 }
 
