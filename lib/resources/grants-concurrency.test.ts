@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import type { TestDb } from '@/db/testing/test-db';
+import { testDbWithAdmin } from '@/db/testing/admin';
 import { request } from '@/db/testing/http';
-import { POST as tokenPOST } from '@/app/api/v1/auth/token/route';
 import { POST as allocatePOST } from '@/app/api/v1/allocations/route';
 import { activeUnits, getPool, makeAgent, setPool } from './test-fixtures';
 
 let t: TestDb;
 let token: string;
 beforeAll(async () => {
-  t = await createTestDb({ adminPassword: 'bootstrap-password-9' });
-  const res = await tokenPOST(request('POST', '/api/v1/auth/token', { body: { username: 'admin', password: 'bootstrap-password-9' } }));
-  token = (await res.json()).accessToken;
+  ({ t, token } = await testDbWithAdmin());
 });
 afterAll(() => t.drop());
 

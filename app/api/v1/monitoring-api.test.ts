@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import type { TestDb } from '@/db/testing/test-db';
+import { testDbWithAdmin } from '@/db/testing/admin';
 import { params, request } from '@/db/testing/http';
 import { insertUser } from '@/db/queries/users';
 import { insertAlert } from '@/db/queries/alerts';
 import { issueTokens } from '@/lib/auth/session-tokens';
-import { POST as tokenPOST } from './auth/token/route';
 import { GET as statusGET } from './status/route';
 import { GET as alertsGET } from './alerts/route';
 import { POST as ackPOST } from './alerts/[id]/acknowledge/route';
@@ -25,9 +25,7 @@ async function tokenFor(username: string, role: 'department-coordinator' | 'read
 }
 
 beforeAll(async () => {
-  t = await createTestDb({ adminPassword: 'bootstrap-password-9' });
-  const res = await tokenPOST(request('POST', '/api/v1/auth/token', { body: { username: 'admin', password: 'bootstrap-password-9' } }));
-  admin = (await res.json()).accessToken;
+  ({ t, token: admin } = await testDbWithAdmin());
   coordHr = await tokenFor('coord-hr', 'department-coordinator', ['hr']);
   readonlyHr = await tokenFor('ro-hr', 'readonly', ['hr']);
   const mk = async (departmentId: string | null, kind: string) =>

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import type { TestDb } from '@/db/testing/test-db';
+import { testDbWithAdmin } from '@/db/testing/admin';
 import { params, request } from '@/db/testing/http';
-import { POST as tokenPOST } from '../auth/token/route';
 import { GET as listGET, POST as createPOST } from './route';
 import { GET as oneGET, PATCH as onePATCH } from './[id]/route';
 import { GET as statusGET } from './[id]/status/route';
@@ -9,10 +9,7 @@ import { GET as statusGET } from './[id]/status/route';
 let t: TestDb;
 let token: string;
 beforeAll(async () => {
-  t = await createTestDb({ adminPassword: 'bootstrap-password-9' });
-  const res = await tokenPOST(request('POST', '/api/v1/auth/token', { body: { username: 'admin', password: 'bootstrap-password-9' } }));
-  expect(res.status).toBe(200);
-  token = (await res.json()).accessToken;
+  ({ t, token } = await testDbWithAdmin());
 });
 afterAll(() => t.drop());
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import type { TestDb } from '@/db/testing/test-db';
+import { testDbWithAdmin } from '@/db/testing/admin';
 import { params, request } from '@/db/testing/http';
 import { makeAgent } from '@/lib/resources/test-fixtures';
-import { POST as tokenPOST } from '../auth/token/route';
 import { GET as poolsGET } from './route';
 import { POST as checkPOST } from './check/route';
 import { GET as costsGET } from './costs/route';
@@ -14,9 +14,7 @@ import { POST as releasePOST } from '../agents/[id]/release/route';
 let t: TestDb;
 let token: string;
 beforeAll(async () => {
-  t = await createTestDb({ adminPassword: 'bootstrap-password-9' });
-  const res = await tokenPOST(request('POST', '/api/v1/auth/token', { body: { username: 'admin', password: 'bootstrap-password-9' } }));
-  token = (await res.json()).accessToken;
+  ({ t, token } = await testDbWithAdmin());
 });
 afterAll(() => t.drop());
 
