@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import type { Key, ReactNode } from 'react';
 
 // One table markup for every console list, so headers, scopes and number alignment can't drift
@@ -11,6 +12,9 @@ export type Column<T> = {
   className?: string;
   headerClassName?: string;
   title?: (row: T) => string | undefined;
+  /** The cell links to the row's page, in the console's link style; `strong` for a list's naming column. */
+  href?: (row: T) => string;
+  strong?: boolean;
 };
 
 type DataAttributes = { [name: `data-${string}`]: string | undefined };
@@ -45,7 +49,13 @@ export function DataTable<T>({
           <tr key={rowKey(row, r)} {...rowData?.(row)}>
             {columns.map((c, i) => (
               <td key={i} className={c.numeric ? (c.className ? `${c.className} tabular-nums` : 'tabular-nums') : c.className} title={c.title?.(row)}>
-                {c.cell(row)}
+                {c.href ? (
+                  <Link className={`${c.strong ? 'font-medium ' : ''}text-indigo-600 hover:underline dark:text-indigo-400`} href={c.href(row)}>
+                    {c.cell(row)}
+                  </Link>
+                ) : (
+                  c.cell(row)
+                )}
               </td>
             ))}
           </tr>
@@ -54,3 +64,4 @@ export function DataTable<T>({
     </table>
   );
 }
+

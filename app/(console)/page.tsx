@@ -40,14 +40,7 @@ export default async function OverviewPage() {
             rows={s.departments}
             rowKey={(d) => d.id}
             columns={[
-              {
-                header: 'Department',
-                cell: (d) => (
-                  <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/departments/${d.id}`}>
-                    {d.name}
-                  </Link>
-                ),
-              },
+              { header: 'Department', href: (d) => `/departments/${d.id}`, strong: true, cell: (d) => d.name },
               { header: 'Status', cell: (d) => <Badge value={d.status} /> },
               { header: 'Agents', numeric: true, cell: (d) => `${sum(d.agents, 'idle', 'busy', 'draining', 'offline')} / ${d.maxAgents}` },
               { header: 'Pending', numeric: true, cell: (d) => sum(d.tasks, 'pending') },

@@ -1,7 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Server } from 'socket.io';
+import { Server, type Namespace } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { makeUser } from '@/db/testing/users';
@@ -79,23 +79,15 @@ describe('/console pushes are scoped to what the user may see', () => {
 
   it('encodes nothing while no console is connected here, unless consoles on other processes share the namespace', () => {
     // Servers not attached to HTTP: nothing to close, no socket can join.
-    const io2 = new Server();
-    const local = registerConsoleNamespace(io2);
-    const broadcasts = { local: 0 };
-    const adapter = local.nsp.adapter as unknown as { broadcast: (...a: unknown[]) => void };
-    const orig = adapter.broadcast.bind(adapter);
-    adapter.broadcast = (...a) => (broadcasts.local++, orig(...a));
+    const local = registerConsoleNamespace(new Server());
+    const localCount = countBroadcasts(local.nsp);
     publishLive({ type: 'task:update', scope: 'marketing', data: {} });
-    expect(broadcasts.local).toBe(0);
+    expect(localCount()).toBe(0);
     local.stop();
-    const io3 = new Server();
-    const shared = registerConsoleNamespace(io3, { shared: true });
-    let sharedCount = 0;
-    const adapter3 = shared.nsp.adapter as unknown as { broadcast: (...a: unknown[]) => void };
-    const orig3 = adapter3.broadcast.bind(adapter3);
-    adapter3.broadcast = (...a) => (sharedCount++, orig3(...a));
+    const shared = registerConsoleNamespace(new Server(), { shared: true });
+    const sharedCount = countBroadcasts(shared.nsp);
     publishLive({ type: 'task:update', scope: 'marketing', data: {} });
-    expect(sharedCount).toBe(1);
+    expect(sharedCount()).toBe(1);
     shared.stop();
   });
 
@@ -116,3 +108,12 @@ describe('/console pushes are scoped to what the user may see', () => {
     expect(await admits('/agents', token)).toBe(role === 'agent');
   });
 });
+
+/** Counts what the namespace's adapter is asked to broadcast (each is an encoded packet). */
+function countBroadcasts(nsp: Namespace): () => number {
+  let n = 0;
+  const adapter = nsp.adapter as unknown as { broadcast: (...a: unknown[]) => void };
+  const orig = adapter.broadcast.bind(adapter);
+  adapter.broadcast = (...a) => (n++, orig(...a));
+  return () => n;
+}

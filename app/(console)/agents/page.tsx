@@ -1,4 +1,3 @@
-import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { agentStatuses } from '@/db/schema/work';
 import { listAgents } from '@/lib/agents/service';
@@ -48,14 +47,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
             rows={result.items}
             rowKey={(a) => a.id}
             columns={[
-              {
-                header: 'Name',
-                cell: (a) => (
-                  <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/agents/${a.id}`}>
-                    {a.name}
-                  </Link>
-                ),
-              },
+              { header: 'Name', href: (a) => `/agents/${a.id}`, strong: true, cell: (a) => a.name },
               { header: 'Department', cell: (a) => a.departmentId },
               { header: 'Specialization', cell: (a) => a.specialization },
               { header: 'Status', cell: (a) => <Badge value={a.status} /> },

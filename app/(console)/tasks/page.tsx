@@ -59,14 +59,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
             rows={result.items}
             rowKey={(t) => t.id}
             columns={[
-              {
-                header: 'Title',
-                cell: (t) => (
-                  <Link className="font-medium text-indigo-600 hover:underline dark:text-indigo-400" href={`/tasks/${t.id}`}>
-                    {t.title}
-                  </Link>
-                ),
-              },
+              { header: 'Title', href: (t) => `/tasks/${t.id}`, strong: true, cell: (t) => t.title },
               { header: 'Department', cell: (t) => t.departmentId },
               { header: 'Priority', cell: (t) => <Badge value={t.priority} /> },
               { header: 'Status', cell: (t) => <Badge value={t.status} /> },

@@ -58,14 +58,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
             rows={status.currentTasks}
             rowKey={(t) => t.id}
             columns={[
-              {
-                header: 'Task',
-                cell: (t) => (
-                  <Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/tasks/${t.id}`}>
-                    {t.title}
-                  </Link>
-                ),
-              },
+              { header: 'Task', href: (t) => `/tasks/${t.id}`, cell: (t) => t.title },
               { header: 'Priority', cell: (t) => <Badge value={t.priority} /> },
               { header: 'Status', cell: (t) => <Badge value={t.status} /> },
               { header: 'Progress', numeric: true, cell: (t) => `${Math.round(t.progress * 100)}%` },

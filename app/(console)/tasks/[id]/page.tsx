@@ -76,14 +76,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
             rows={task.children}
             rowKey={(c) => c.id}
             columns={[
-              {
-                header: 'Task',
-                cell: (c) => (
-                  <Link className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/tasks/${c.id}`}>
-                    {c.title}
-                  </Link>
-                ),
-              },
+              { header: 'Task', href: (c) => `/tasks/${c.id}`, cell: (c) => c.title },
               { header: 'Department', cell: (c) => c.departmentId },
               { header: 'Status', cell: (c) => <Badge value={c.status} /> },
             ]}
