@@ -1,12 +1,44 @@
 import type { Candidate } from '../dispatch/strategies';
 
-export type PresenceEntry = Candidate & {
-  draining: boolean;
-  lastBeat: number;
-  load?: number;
-  connections: number;
+/**
+ * One connected agent. A class, so every entry has one hidden class: built by spreading the
+ * profile, entries took several, and the per-create scan of a department's entries (draining,
+ * slots) became a megamorphic lookup that profiled at 60+ µs a call under load instead of ~2.
+ */
+export class PresenceEntry implements Candidate {
+  id: string;
+  departmentId: string;
+  // Set by refresh(), which the constructor calls.
+  specialization!: string;
+  capabilities!: Record<string, unknown>;
+  activeTasks!: number;
+  maxConcurrentTasks!: number;
+  weight!: number;
+  score!: number;
+  draining = false;
+  load: number | undefined = undefined;
+  connections = 1;
+  lastBeat!: number;
   lastLeaseRenewal: number;
-};
+
+  constructor(p: Candidate, now: number) {
+    this.id = p.id;
+    this.departmentId = p.departmentId;
+    this.lastLeaseRenewal = now;
+    this.refresh(p, now);
+  }
+
+  /** A new connection of the same agent: its profile as the database has it now. */
+  refresh(p: Candidate, now: number): void {
+    this.specialization = p.specialization;
+    this.capabilities = p.capabilities;
+    this.activeTasks = p.activeTasks;
+    this.maxConcurrentTasks = p.maxConcurrentTasks;
+    this.weight = p.weight;
+    this.score = p.score;
+    this.lastBeat = now;
+  }
+}
 
 /**
  * Which agents are connected to this process, with what they can do and how loaded they are.
@@ -22,11 +54,11 @@ export class PresenceRegistry {
   connect(profile: Candidate, now = Date.now()): PresenceEntry {
     const existing = this.agents.get(profile.id);
     if (existing) {
-      Object.assign(existing, profile, { lastBeat: now });
+      existing.refresh(profile, now);
       existing.connections++;
       return existing;
     }
-    const entry: PresenceEntry = { ...profile, draining: false, lastBeat: now, connections: 1, lastLeaseRenewal: now };
+    const entry = new PresenceEntry(profile, now);
     this.agents.set(profile.id, entry);
     const list = this.byDept.get(profile.departmentId);
     if (list) list.push(entry);
