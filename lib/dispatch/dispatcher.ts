@@ -1,7 +1,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { agents, tasks } from '@/db/schema/work';
+import { tasks } from '@/db/schema/work';
 import { findDepartmentCached } from '@/db/queries/departments';
+import { runText } from '@/db/raw';
 import { readyTasks, type TaskRow } from '@/db/queries/tasks';
 import { presence } from '../agents/presence';
 import { emitDomain, publishLive } from '../live';
@@ -114,18 +115,22 @@ async function deliverCommitted(db: Db, plan: PlannedHandOut[]): Promise<void> {
   await syncPresence(db, [...new Set(planned.values())]);
 }
 
-/** Reloads slot counts and states of connected agents from Postgres, the source of truth. */
+const SLOTS_OF = `select id, active_tasks, status, max_concurrent_tasks from agents
+  where id in (select jsonb_array_elements_text($1::jsonb)::uuid)`;
+
+/**
+ * Reloads slot counts and states of connected agents from Postgres, the source of truth. One
+ * constant statement with the ids as one JSON parameter: the sweep re-reads every connected agent
+ * (500 ids), and as an IN list that was a new 500-parameter text to render and plan each time.
+ */
 export async function syncPresence(db: Db, ids: string[]): Promise<void> {
   if (!ids.length) return;
-  const rows = await db
-    .select({ id: agents.id, activeTasks: agents.activeTasks, status: agents.status, maxConcurrentTasks: agents.maxConcurrentTasks })
-    .from(agents)
-    .where(inArray(agents.id, ids));
+  const rows = await runText<{ id: string; active_tasks: number; status: string; max_concurrent_tasks: number }>(db, SLOTS_OF, [JSON.stringify(ids)]);
   for (const r of rows) {
     const p = presence().get(r.id);
     if (!p) continue;
-    p.activeTasks = r.activeTasks;
-    p.maxConcurrentTasks = r.maxConcurrentTasks;
+    p.activeTasks = r.active_tasks;
+    p.maxConcurrentTasks = r.max_concurrent_tasks;
     p.draining = r.status === 'draining';
   }
 }
