@@ -51,8 +51,7 @@ type Scheduler = { timer?: NodeJS.Timeout; running?: Promise<unknown>; again?: b
  * chains what is pending first.
  */
 export function scheduleChain(db: Db): void {
-  const g = globalThis as { __ecsChain?: Scheduler };
-  const s = (g.__ecsChain ??= {});
+  const s = scheduler();
   if (s.timer) return;
   if (s.running) {
     s.again = true;
@@ -60,15 +59,41 @@ export function scheduleChain(db: Db): void {
   }
   s.timer = setTimeout(() => {
     s.timer = undefined;
-    s.running = chainPending(db)
-      .catch(() => undefined) // the background loop retries; a closed test database ends here
-      .finally(() => {
-        s.running = undefined;
-        if (s.again) {
-          s.again = false;
-          scheduleChain(db);
-        }
-      });
+    start(db, s);
   }, CHAIN_DELAY_MS);
   s.timer.unref?.();
+}
+
+/**
+ * A pass now, unless one is running (then that one): the background loop's way in. Two passes at
+ * once wait on the chain lock in Postgres, each holding a pooled connection the creates need.
+ */
+export function chainNow(db: Db): Promise<unknown> {
+  const s = scheduler();
+  if (s.running) return s.running;
+  if (s.timer) {
+    clearTimeout(s.timer);
+    s.timer = undefined;
+  }
+  return start(db, s);
+}
+
+function scheduler(): Scheduler {
+  const g = globalThis as { __ecsChain?: Scheduler };
+  return (g.__ecsChain ??= {});
+}
+
+/** Answers the pass itself, so the loop sees (and logs, and backs off on) its failures. */
+function start(db: Db, s: Scheduler): Promise<unknown> {
+  const pass = chainPending(db);
+  s.running = pass
+    .catch(() => undefined) // the background loop retries; a closed test database ends here
+    .finally(() => {
+      s.running = undefined;
+      if (s.again) {
+        s.again = false;
+        scheduleChain(db);
+      }
+    });
+  return pass;
 }
