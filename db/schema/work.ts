@@ -103,7 +103,8 @@ export const tasks = pgTable(
     index('tasks_status_created').on(t.status, t.createdAt),
     index('tasks_agent').on(t.assignedAgentId).where(sql`status in ('assigned','running')`),
     index('tasks_lease').on(t.leaseExpiresAt).where(sql`status in ('assigned','running')`),
-    index('tasks_parent').on(t.parentTaskId),
+    // Partial: most tasks have no parent, and every insert and status change paid for an entry.
+    index('tasks_parent').on(t.parentTaskId).where(sql`parent_task_id is not null`),
     index('tasks_department_created').on(t.departmentId, t.createdAt),
     uniqueIndex('tasks_idempotency').on(t.createdBy, t.idempotencyKey).where(sql`idempotency_key is not null`),
   ],
