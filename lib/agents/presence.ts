@@ -114,6 +114,11 @@ export class PresenceRegistry {
     return [...this.byDept.keys()].filter((d) => this.available(d).length > 0);
   }
 
+  /** Connected agents this process won't give work to: draining, or every slot taken. */
+  takingNoWork(): PresenceEntry[] {
+    return [...this.agents.values()].filter((e) => e.draining || e.activeTasks >= e.maxConcurrentTasks);
+  }
+
   silentSince(cutoff: number): PresenceEntry[] {
     return [...this.agents.values()].filter((e) => e.lastBeat < cutoff);
   }

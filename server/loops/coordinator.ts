@@ -23,9 +23,15 @@ export function startCoordinatorLoops(agentsNs: AgentsNamespace): (() => void)[]
       for (const id of await expiredLeases(getDb())) await requeueTask(getDb(), id, 'lease expired');
     }),
     // Backoffs end and dependencies complete without a signal: look for ready work each second.
-    // Every fifth pass also re-reads slot counts, so a drifted in-memory copy heals itself.
+    // Slot counts in memory can drift from Postgres. An agent memory thinks free but isn't heals at
+    // its next hand-out (the statement finds it full and re-reads it); one it thinks full or
+    // draining would get no work, and nothing else re-reads it: those every fifth pass. Everyone
+    // once a minute, so counts that only rank agents (least-connections) heal too. Re-reading all
+    // 500 agents every 5 s showed as latency spikes under the dispatch bench's 500 creates/s.
     every('dispatch-sweep', 1000, async () => {
-      if (++sweeps % 5 === 0) await syncPresence(getDb(), presence().all().map((a) => a.id));
+      ++sweeps;
+      if (sweeps % 60 === 0) await syncPresence(getDb(), presence().all().map((a) => a.id));
+      else if (sweeps % 5 === 0) await syncPresence(getDb(), presence().takingNoWork().map((a) => a.id));
       const free = new Set(presence().departmentsWithFreeAgents());
       if (!free.size) return;
       // Departments fill side by side: one at a time left nine idle while the first drained its backlog.
