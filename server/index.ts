@@ -9,6 +9,7 @@ import { registerAgentsNamespace } from './bus/agents-namespace';
 import { startLoops } from './loops';
 import { startDemoFleet } from './demo';
 import { handleMetricsRequest } from './http/metrics-endpoint';
+import { createApiDoor } from './http/api-door';
 import { log as logger } from '@/lib/log';
 import { attachRedis } from './bus/redis';
 import { closeConnectionsOnShutdown } from './http/close-connections';
@@ -25,10 +26,14 @@ async function main() {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  // The REST API in production skips Next's router (a route file needs no page machinery); Auth.js's
+  // routes stay with Next. The development server keeps Next for all of it, so route edits reload.
+  const apiDoor = dev ? undefined : createApiDoor({ skip: (path) => path.startsWith('/api/auth/') });
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     // The only trusted client address is the socket's; a header sent by the client is replaced.
     req.headers['x-ecs-client-ip'] = req.socket.remoteAddress ?? 'unknown';
     if (handleMetricsRequest(req, res)) return;
+    if (apiDoor?.serve(req, res)) return;
     void handle(req, res);
   });
 

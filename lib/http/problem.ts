@@ -1,6 +1,7 @@
 import { ZodError } from 'zod';
 import { AppError, type FieldProblem } from '../errors';
 import { log } from '../log';
+import type { PlainAnswer } from './answer';
 
 export type Problem = {
   type: string;
@@ -33,14 +34,14 @@ export function toProblem(err: unknown): Problem {
   return { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'Unexpected error' };
 }
 
-export function problemResponse(err: unknown, requestId?: string): Response {
+export function problemAnswer(err: unknown, requestId?: string): PlainAnswer {
   const problem = toProblem(err);
   if (problem.status >= 500 && problem.status !== 503) log().error({ err, requestId }, 'unhandled error');
   const headers: Record<string, string> = { 'content-type': 'application/problem+json' };
   if (requestId) headers['x-request-id'] = requestId;
   if (err instanceof AppError && typeof err.extra.retryAfter === 'number') headers['retry-after'] = String(err.extra.retryAfter);
   if (problem.status === 503) headers['retry-after'] = '5';
-  return new Response(JSON.stringify(problem), { status: problem.status, headers });
+  return { status: problem.status, headers, body: JSON.stringify(problem) };
 }
 
 function dbCode(err: unknown): string | undefined {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../errors';
-import { assertJsonDepth, readJsonBody } from './request';
+import { assertJsonDepth, fromWebRequest, readJsonBody } from './request';
 
 const nested = (n: number) => {
   let v: unknown = 1;
@@ -14,6 +14,6 @@ describe('JSON depth limit', () => {
     expect(() => assertJsonDepth(nested(10))).not.toThrow();
     expect(() => assertJsonDepth(nested(2000))).toThrow(AppError);
     const req = new Request('http://localhost/x', { method: 'POST', body: JSON.stringify(nested(500)) });
-    await expect(readJsonBody(req)).rejects.toMatchObject({ status: 400 });
+    await expect(readJsonBody(fromWebRequest(req))).rejects.toMatchObject({ status: 400 });
   });
 });

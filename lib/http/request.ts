@@ -3,11 +3,28 @@ import { AppError, badRequest } from '../errors';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Reads at most 1 MiB, whatever Content-Length claims, then parses JSON (400 when malformed). */
-export async function readJsonBody(req: Request): Promise<unknown> {
+/**
+ * What a REST handler reads of a request, whichever door it came in by: Next's web Request
+ * (fromWebRequest) or the custom server's node request (server/http/api-door.ts).
+ */
+export type ApiRequest = {
+  method: string;
+  /** Absolute URL. */
+  url: string;
+  /** A header by its lower-case name. */
+  header(name: string): string | null;
+  /** The body as text: at most MAX_BODY_BYTES (413 past that, whatever Content-Length claims), '' when none. */
+  text(): Promise<string>;
+};
+
+export function fromWebRequest(req: Request): ApiRequest {
+  return { method: req.method, url: req.url, header: (name) => req.headers.get(name), text: () => readBodyText(req) };
+}
+
+async function readBodyText(req: Request): Promise<string> {
   const declared = Number(req.headers.get('content-length') ?? '0');
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  if (!req.body) return undefined;
+  if (!req.body) return '';
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -21,7 +38,12 @@ export async function readJsonBody(req: Request): Promise<unknown> {
     }
     chunks.push(value);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads at most 1 MiB, then parses JSON (400 when malformed or nested too deep); undefined when empty. */
+export async function readJsonBody(req: ApiRequest): Promise<unknown> {
+  const text = await req.text();
   if (!text.trim()) return undefined;
   let parsed: unknown;
   try {
@@ -33,20 +55,22 @@ export async function readJsonBody(req: Request): Promise<unknown> {
   return parsed;
 }
 
-const tooLarge = () => new AppError(413, 'Content Too Large', `Body over ${MAX_BODY_BYTES} bytes`);
+export const tooLarge = () => new AppError(413, 'Content Too Large', `Body over ${MAX_BODY_BYTES} bytes`);
 
-export function requestId(req: Request): string {
-  const given = req.headers.get('x-request-id');
+export function requestId(req: ApiRequest): string {
+  const given = req.header('x-request-id');
   return given && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
 }
 
 /** The custom server overwrites x-ecs-client-ip with the socket's address, so clients can't forge it. */
-export function clientIp(req: Request): string | undefined {
-  return req.headers.get('x-ecs-client-ip') ?? undefined;
+export function clientIp(req: ApiRequest): string | undefined {
+  return req.header('x-ecs-client-ip') ?? undefined;
 }
 
-export function queryObject(req: Request): Record<string, string> {
+export function queryObject(req: ApiRequest): Record<string, string> {
   const out: Record<string, string> = {};
+  // Most API calls carry no query: no URL to parse then.
+  if (!req.url.includes('?')) return out;
   new URL(req.url).searchParams.forEach((v, k) => {
     out[k] = v;
   });

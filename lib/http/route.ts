@@ -9,15 +9,16 @@ import type { Principal } from '../auth/rbac';
 import { principalForSession, principalFromBearer } from '../auth/principal';
 import { authSecret } from '../auth/secret';
 import { auditDenied } from '../audit/denied';
-import { problemResponse, zodProblems } from './problem';
-import { clientIp, queryObject, readJsonBody, requestId } from './request';
+import { problemAnswer, zodProblems } from './problem';
+import { jsonAnswer, toResponse, type ApiAnswer } from './answer';
+import { clientIp, fromWebRequest, queryObject, readJsonBody, requestId, type ApiRequest } from './request';
 import { log, withLogContext } from '../log';
 
 type Schema = z.ZodType;
 type Out<S> = S extends Schema ? z.output<S> : undefined;
 
 export type RouteContext<B, Q, P> = {
-  req: Request;
+  req: ApiRequest;
   db: Db;
   principal: Principal;
   body: B;
@@ -48,6 +49,8 @@ type Options<B extends Schema | undefined, Q extends Schema | undefined, P exten
 export type RouteMeta = Options<Schema | undefined, Schema | undefined, Schema | undefined>;
 export type RouteHandler = ((req: Request, segment?: { params?: Promise<Record<string, string | string[]>> }) => Promise<Response>) & {
   readonly meta: RouteMeta;
+  /** The same handler without web Request and Response objects: the custom server's API door. */
+  readonly serve: (req: ApiRequest, params?: Record<string, string | string[]>) => Promise<ApiAnswer>;
 };
 
 /**
@@ -58,15 +61,17 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
   opts: Options<B, Q, P>,
   handler: (ctx: RouteContext<Out<B>, Out<Q>, Out<P>>) => Promise<unknown>,
 ) {
-  const handle = async (req: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> => {
+  const serve = (req: ApiRequest, params?: Record<string, string | string[]>): Promise<ApiAnswer> => {
     const id = requestId(req);
-    return withLogContext({ requestId: id }, () => withDeadline(run(req, segment, id), id));
+    return withLogContext({ requestId: id }, () => withDeadline(run(req, params, id), id));
   };
-  const run = async (req: Request, segment: { params?: Promise<Record<string, string | string[]>> } | undefined, id: string): Promise<Response> => {
+  const handle = async (req: Request, segment?: { params?: Promise<Record<string, string | string[]>> }): Promise<Response> =>
+    toResponse(await serve(fromWebRequest(req), await segment?.params));
+  const run = async (req: ApiRequest, rawParams: Record<string, string | string[]> | undefined, id: string): Promise<ApiAnswer> => {
     const started = performance.now();
     // Built only when debug lines are on: parsing the URL per request showed in profiles under load.
     const debug = log().isLevelEnabled('debug');
-    const done = (res: Response) => {
+    const done = (res: ApiAnswer) => {
       if (debug) log().debug({ method: req.method, path: new URL(req.url).pathname, status: res.status, ms: Math.round(performance.now() - started) }, 'request');
       return res;
     };
@@ -76,31 +81,32 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
       const ip = clientIp(req);
       principal = opts.auth === false ? anonymous(ip) : await authenticateRequest(db, req, ip);
       // A path id of the wrong shape can't name anything: 404, like any unknown id.
-      const params = parseParams(opts.params, (await segment?.params) ?? {});
+      const params = parseParams(opts.params, rawParams ?? {});
       const query = parse(opts.query, queryObject(req), 'query');
       const raw = opts.body ? await readJsonBody(req) : undefined;
       // Debug only, and scrubbed of credentials by lib/log.ts like every other line.
       if (debug) log().debug({ query, body: raw }, 'request input');
       const body = opts.body ? parse(opts.body, raw ?? {}, 'body') : undefined;
-      const key = opts.idempotent ? req.headers.get('idempotency-key') : null;
+      const key = opts.idempotent ? req.header('idempotency-key') : null;
       if (key) {
         const replay = await findReplay(db, principal, key, raw);
-        if (replay) return done(json(replay.response, replay.status, id, { 'idempotent-replayed': 'true' }));
+        if (replay) return done(jsonAnswer(replay.response, replay.status, id, { 'idempotent-replayed': 'true' }));
       }
       const ctx = { req, db, principal, body, query, params, ip, requestId: id, idempotencyKey: key ?? undefined } as RouteContext<Out<B>, Out<Q>, Out<P>>;
       const result = await handler(ctx);
       if (result instanceof Response) return done(result);
       const status = result === undefined ? 204 : (opts.status ?? 200);
       if (key && status < 300) await storeReplay(db, principal, key, new URL(req.url).pathname, raw, status, result ?? null);
-      return done(status === 204 ? new Response(null, { status, headers: { 'x-request-id': id } }) : json(result, status, id));
+      return done(status === 204 ? { status, headers: { 'x-request-id': id }, body: null } : jsonAnswer(result, status, id));
     } catch (err) {
       // Every refused attempt is audited here, once, whatever lib/ function refused it.
       if (principal) await auditDenied(getDb(), principal, err, { door: 'rest', method: req.method, path: new URL(req.url).pathname });
-      return done(problemResponse(err, id));
+      return done(problemAnswer(err, id));
     }
   };
   // Non-enumerable, so Next's export checks and spreading handlers see a plain function.
   Object.defineProperty(handle, 'meta', { value: Object.freeze({ ...opts }), enumerable: false });
+  Object.defineProperty(handle, 'serve', { value: serve, enumerable: false });
   return handle as RouteHandler;
 }
 
@@ -110,14 +116,14 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
  * caller hanging: past twice that bound (at most 5 s more) the answer is a 503 with Retry-After.
  * The work itself can't be recalled; a write that still lands is found by its Idempotency-Key.
  */
-async function withDeadline(work: Promise<Response>, id: string): Promise<Response> {
+async function withDeadline(work: Promise<ApiAnswer>, id: string): Promise<ApiAnswer> {
   const statement = dbStatementTimeoutMs();
   const bound = statement + Math.min(statement, 5000);
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<Response>((resolve) => {
+  const late = new Promise<ApiAnswer>((resolve) => {
     timer = setTimeout(() => {
       log().warn({ ms: bound }, 'request passed its deadline');
-      resolve(problemResponse(unavailable(`No answer within ${bound / 1000} s; retry shortly`), id));
+      resolve(problemAnswer(unavailable(`No answer within ${bound / 1000} s; retry shortly`), id));
     }, bound);
   });
   try {
@@ -127,10 +133,9 @@ async function withDeadline(work: Promise<Response>, id: string): Promise<Respon
   }
 }
 
+/** A JSON Response, for the few handlers outside route() (health, readiness, the OpenAPI document). */
 export function json(data: unknown, status = 200, reqId?: string, extra: Record<string, string> = {}): Response {
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store', ...extra };
-  if (reqId) headers['x-request-id'] = reqId;
-  return new Response(JSON.stringify(data), { status, headers });
+  return toResponse(jsonAnswer(data, status, reqId, extra));
 }
 
 function parse<S extends Schema | undefined>(schema: S, value: unknown, where: string): Out<S> {
@@ -149,18 +154,18 @@ function parseParams<S extends Schema | undefined>(schema: S, value: unknown): O
 
 const SESSION_COOKIES = ['__Secure-authjs.session-token', 'authjs.session-token'];
 
-export async function authenticateRequest(db: Db, req: Request, ip?: string): Promise<Principal> {
-  const header = req.headers.get('authorization');
+export async function authenticateRequest(db: Db, req: ApiRequest, ip?: string): Promise<Principal> {
+  const header = req.header('authorization');
   if (header) {
     const m = /^Bearer\s+(\S{10,4096})$/i.exec(header);
     if (!m) throw unauthorized('Authorization must be "Bearer <token>"');
     return principalFromBearer(db, m[1], ip);
   }
-  const cookies = req.headers.get('cookie') ?? '';
+  const cookies = req.header('cookie') ?? '';
   const cookieName = SESSION_COOKIES.find((c) => cookies.includes(`${c}=`));
   if (cookieName) {
     assertSameOrigin(req);
-    const token = await getToken({ req, secret: authSecret(), cookieName, salt: cookieName, secureCookie: cookieName.startsWith('__Secure') });
+    const token = await getToken({ req: { headers: { cookie: cookies } }, secret: authSecret(), cookieName, salt: cookieName, secureCookie: cookieName.startsWith('__Secure') });
     if (token && typeof token.uid === 'string' && typeof token.sv === 'number') return principalForSession(db, token.uid, token.sv, ip);
   }
   throw unauthorized();
@@ -173,11 +178,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * cross-site POSTs): a browser always sends Origin on a cross-site write, so one naming another
  * host is refused. Bearer tokens are never sent by a browser on its own, so they need no check.
  */
-function assertSameOrigin(req: Request): void {
+function assertSameOrigin(req: ApiRequest): void {
   if (SAFE_METHODS.has(req.method)) return;
-  const origin = req.headers.get('origin');
+  const origin = req.header('origin');
   if (!origin) return;
-  const host = req.headers.get('x-forwarded-host') ?? req.headers.get('host') ?? new URL(req.url).host;
+  const host = req.header('x-forwarded-host') ?? req.header('host') ?? new URL(req.url).host;
   let originHost: string;
   try {
     originHost = new URL(origin).host;

@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io';
 import { getDb } from '@/db/client';
 import { authenticateRequest } from '@/lib/http/route';
+import { fromWebRequest } from '@/lib/http/request';
 import { principalFromBearer } from '@/lib/auth/principal';
 import type { Principal } from '@/lib/auth/rbac';
 import { AppError } from '@/lib/errors';
@@ -33,7 +34,7 @@ export async function consoleHandshake(socket: Socket, next: (err?: Error) => vo
     if (typeof token === 'string' && token) headers.set('authorization', `Bearer ${token}`);
     else if (socket.handshake.headers.cookie) headers.set('cookie', socket.handshake.headers.cookie);
     const req = new Request('http://localhost/socket', { headers });
-    const principal = await authenticateRequest(getDb(), req, clientIp(socket));
+    const principal = await authenticateRequest(getDb(), fromWebRequest(req), clientIp(socket));
     if (principal.kind === 'agent') throw new AppError(403, 'Forbidden', 'Agents use the /agents namespace');
     socket.data.principal = principal;
     next();

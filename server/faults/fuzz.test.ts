@@ -5,7 +5,7 @@ import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { makeUser } from '@/db/testing/users';
 import { verifyAuditChain } from '@/lib/audit/log';
 import { startHarness, type Harness } from '../testing/harness';
-import { routeTable } from '../testing/route-table';
+import { routeTable } from '../http/route-table';
 import { apiAs, type ApiClient } from '../sim/fleet';
 import { body, pathParam, query, rng, value } from './hostile';
 

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { runtimeState } from '@/lib/health';
@@ -6,10 +6,8 @@ import { registerAgentsNamespace } from '../bus/agents-namespace';
 import { registerConsoleNamespace } from '../bus/console-namespace';
 import { startLoops } from '../loops';
 import { attachRedis, type BusRedis } from '../bus/redis';
-import { routeTable } from './route-table';
+import { createApiDoor } from '../http/api-door';
 import { closeConnectionsOnShutdown } from '../http/close-connections';
-
-type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 export type Harness = { url: string; io: Server; http: HttpServer; close: () => Promise<void> };
 
@@ -19,30 +17,10 @@ export type Harness = { url: string; io: Server; http: HttpServer; close: () => 
  * the e2e suite covers the full Next server.
  */
 export async function startHarness(opts: { loops?: boolean; port?: number; redis?: { url: string; prefix: string } } = {}): Promise<Harness> {
-  const table = routeTable();
-  const modules = new Map<string, Record<string, Handler>>();
-  const http = createServer(async (req, res) => {
-    try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const entry = table.find((r) => r.pattern.test(url.pathname));
-      if (!entry) return void problem(res, 404, 'Not Found', 'No such route');
-      let mod = modules.get(entry.file);
-      if (!mod) modules.set(entry.file, (mod = (await import(entry.file)) as Record<string, Handler>));
-      const handler = mod[req.method ?? 'GET'];
-      if (!handler) return void problem(res, 405, 'Method Not Allowed', `${req.method} is not served here`);
-      const m = entry.pattern.exec(url.pathname)!;
-      let params: Record<string, string>;
-      try {
-        params = Object.fromEntries(entry.params.map((p, i) => [p, decodeURIComponent(m[i + 1])]));
-      } catch {
-        return void problem(res, 400, 'Bad Request', 'Malformed URL escape');
-      }
-      const response = await handler(await toRequest(req, url), { params: Promise.resolve(params) });
-      res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (err) {
-      res.writeHead(500).end(String(err));
-    }
+  // The production server's API door, with Auth.js's routes too (there is no Next here to take them).
+  const door = createApiDoor();
+  const http = createServer((req, res) => {
+    if (!door.serve(req, res)) problem(res, 404, 'Not Found', 'No such route');
   });
   const closeConnections = closeConnectionsOnShutdown(http);
   const io = new Server(http, { serveClient: false, maxHttpBufferSize: 1024 * 1024 });
@@ -67,16 +45,6 @@ export async function startHarness(opts: { loops?: boolean; port?: number; redis
       await redis?.close();
     },
   };
-}
-
-async function toRequest(req: IncomingMessage, url: URL): Promise<Request> {
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-  headers.set('x-ecs-client-ip', req.socket.remoteAddress ?? 'unknown');
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  const chunks: Buffer[] = [];
-  if (hasBody) for await (const c of req) chunks.push(c as Buffer);
-  return new Request(url, { method: req.method, headers, body: hasBody ? Buffer.concat(chunks) : undefined });
 }
 
 function problem(res: import('node:http').ServerResponse, status: number, title: string, detail: string) {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { routeTable } from '../testing/route-table';
+import { routeTable } from '../http/route-table';
 
 export const REGISTRY_FILE = path.resolve(import.meta.dirname, '../../app/_lib/route-registry.ts');
 

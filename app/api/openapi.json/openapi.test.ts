@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { routeTable } from '@/server/testing/route-table';
+import { routeTable } from '@/server/http/route-table';
 import { buildOpenApi, missingOperations, type RouteModule } from '@/lib/http/openapi';
 import { registryIsCurrent } from '@/server/tools/gen-route-registry';
 import { GET } from './route';

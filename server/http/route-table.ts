@@ -5,7 +5,7 @@ export type RouteEntry = { path: string; pattern: RegExp; params: string[]; file
 
 const root = path.resolve(import.meta.dirname, '../../app/api');
 
-/** Every route.ts under app/api as a URL pattern: the same table Next builds, for tests and tools. */
+/** Every route.ts under app/api as a URL pattern: the same table Next builds, for the API door, tests and tools. */
 export function routeTable(dir = root): RouteEntry[] {
   const out: RouteEntry[] = [];
   const walk = (d: string) => {

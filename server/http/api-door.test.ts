@@ -1,0 +1,86 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDbWithAdmin } from '@/db/testing/admin';
+import type { TestDb } from '@/db/testing/test-db';
+import securityHeaders from '@/lib/http/security-headers.json';
+import { createApiDoor } from './api-door';
+
+// The production server's door, as server/index.ts sets it up: Auth.js's routes left to Next.
+let t: TestDb;
+let token: string;
+let server: Server;
+let base: string;
+beforeAll(async () => {
+  ({ t, token } = await testDbWithAdmin());
+  const door = createApiDoor({ skip: (path) => path.startsWith('/api/auth/') });
+  server = createServer((req, res) => {
+    if (!door.serve(req, res)) res.writeHead(418).end('next would answer');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise<void>((r) => server.close(() => r()));
+  await t.close();
+});
+
+const auth = () => ({ authorization: `Bearer ${token}` });
+
+describe('API door', () => {
+  it('serves a route() handler: JSON, request id, query, the security headers Next adds to pages', async () => {
+    const res = await fetch(`${base}/api/v1/departments`, { headers: { ...auth(), 'x-request-id': 'door-test-1' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    expect(res.headers.get('x-request-id')).toBe('door-test-1');
+    for (const [k, v] of Object.entries(securityHeaders)) expect(res.headers.get(k)).toBe(v);
+    expect((await res.json()).items).toHaveLength(10);
+    const query = await fetch(`${base}/api/v1/tasks?status=bogus`, { headers: auth() });
+    expect(query.status).toBe(400);
+    expect((await query.json()).errors[0].path).toBe('status');
+  });
+
+  it('creates through POST with a body, and refuses a bad one with a 4xx problem', async () => {
+    const ok = await fetch(`${base}/api/v1/tasks`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify({ title: 'door', departmentId: 'legal', type: 'review' }) });
+    expect(ok.status).toBe(201);
+    expect((await ok.json()).status).toBe('pending');
+    const bad = await fetch(`${base}/api/v1/tasks`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: '{"title":' });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toBe('application/problem+json');
+    expect((await bad.json()).detail).toBe('Malformed JSON body');
+  });
+
+  it('answers 413 past 1 MiB and closes the connection instead of draining the rest', async () => {
+    const res = await fetch(`${base}/api/v1/tasks`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify({ title: 'x'.repeat(1_100_000) }) });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('connection')).toBe('close');
+  });
+
+  it('answers 401 without credentials, 404 for an id of the wrong shape, 400 for a malformed escape', async () => {
+    expect((await fetch(`${base}/api/v1/tasks`)).status).toBe(401);
+    expect((await fetch(`${base}/api/v1/tasks/not-a-uuid`, { headers: auth() })).status).toBe(404);
+    const escape = await fetch(`${base}/api/v1/tasks/%E0%A4%A`, { headers: auth() });
+    expect(escape.status).toBe(400);
+  });
+
+  it('HEAD is GET without a body; OPTIONS and a method the route lacks list the allowed ones', async () => {
+    const head = await fetch(`${base}/api/v1/departments`, { method: 'HEAD', headers: auth() });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const options = await fetch(`${base}/api/v1/tasks`, { method: 'OPTIONS' });
+    expect(options.status).toBe(204);
+    expect(options.headers.get('allow')).toBe('GET, HEAD, POST, OPTIONS');
+    const put = await fetch(`${base}/api/v1/tasks`, { method: 'PUT', headers: auth() });
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, HEAD, POST, OPTIONS');
+  });
+
+  it('serves plain handlers (health) with a web Request, and leaves Auth.js and unknown paths to Next', async () => {
+    const health = await fetch(`${base}/api/health`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('x-content-type-options')).toBe('nosniff');
+    expect((await fetch(`${base}/api/auth/session`)).status).toBe(418);
+    expect((await fetch(`${base}/api/v1/nothing-here`)).status).toBe(418);
+    expect((await fetch(`${base}/tasks`)).status).toBe(418);
+  });
+});
