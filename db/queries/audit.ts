@@ -24,13 +24,21 @@ export async function withUnchained(
 ): Promise<{ id: number; prev: string; hash: string }[]> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`);
+    // Rows are chained in id order, so everything after the newest chained row is unchained: both
+    // reads walk the primary key. (No index may mention hash: the chain's update of hash and
+    // prev_hash then stays a heap-only tuple update, with room left by the table's fillfactor.)
     const [last] = await tx
       .select({ id: auditLog.id, hash: auditLog.hash })
       .from(auditLog)
       .where(sql`${auditLog.hash} is not null`)
       .orderBy(desc(auditLog.id))
       .limit(1);
-    const rows = await tx.select().from(auditLog).where(sql`${auditLog.hash} is null`).orderBy(asc(auditLog.id)).limit(limit);
+    const rows = await tx
+      .select()
+      .from(auditLog)
+      .where(gt(auditLog.id, last?.id ?? 0))
+      .orderBy(asc(auditLog.id))
+      .limit(limit);
     if (!rows.length) return [];
     const links = fn(last ? { id: last.id, hash: last.hash! } : undefined, rows);
     if (links.length) {
@@ -39,11 +47,6 @@ export async function withUnchained(
     }
     return links;
   });
-}
-
-export async function countUnchained(db: Db): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(auditLog).where(sql`${auditLog.hash} is null`);
-  return row.n;
 }
 
 export async function auditPage(db: Db, afterId: number, limit: number): Promise<AuditRow[]> {
