@@ -116,10 +116,10 @@ try {
 
   // Phase 1: fixed offered load through the public API.
   const total = RATE * SECONDS;
+  const pgSampler = await samplePgWaits(server.databaseUrl);
+  await server.loopDelay();
   started = performance.now();
   const cpuBefore = cpuSnapshot(server.proc.pid);
-  const pgSampler = samplePgWaits(server.databaseUrl);
-  await server.loopDelay();
   const clientLoop = monitorEventLoopDelay({ resolution: 2 });
   clientLoop.enable();
   const { errors: createErrors, secs: offeredSecs } = await offer(total, RATE, true, 'measured');
@@ -176,7 +176,7 @@ try {
 
   const verdict = (ok: boolean) => (ok ? '**met**' : '**missed**');
   const rateOk = total / offeredSecs >= RATE * 0.95;
-  const body = `Machine: ${machineLine()}. Load average (1 min) at the start: ${loadAtStart.toFixed(1)}, at the end: ${os.loadavg()[0].toFixed(1)} (other work on the machine makes every figure a floor). Server: the API + Socket.IO process (no page renderer) on Postgres 15 at 127.0.0.1, \`DB_POOL_SIZE=${POOL}\`; clients in a second process.
+  const body = `Machine: ${machineLine()}. Load average (1 min) at the start: ${loadAtStart.toFixed(1)}, at the end: ${os.loadavg()[0].toFixed(1)} (other work on the machine makes every figure a floor). Server: the API + Socket.IO process (the production API door, no page renderer) on Postgres 15 at 127.0.0.1, \`DB_POOL_SIZE=${POOL}\`; clients in a second process.
 
 | measure | result | target |
 |---|---|---|
@@ -188,7 +188,7 @@ try {
 | slowest hand-out created in each second of the phase | ${Array.from(slowest, (ms) => (ms ?? 0).toFixed(0)).join(', ')} ms | |
 | create request → 201 answered | p50 ${created.p50.toFixed(1)} ms, p99 ${created.p99.toFixed(1)} ms | |
 | a lone one-row commit, this Postgres, before the phase | p50 ${commit.p50.toFixed(2)} ms, p99 ${commit.p99.toFixed(2)} ms (${commit.n} in 2 s) | |
-| Postgres sessions at ${RATE}/s, share of active samples (every 20 ms) | ${formatWaits(pgWaits)} | |
+| Postgres sessions at ${RATE}/s, share of active samples (every 50 ms) | ${formatWaits(pgWaits)} | |
 | event-loop delay at ${RATE}/s, server / clients | p50 ${loop.p50Ms.toFixed(1)} / ${(clientLoop.percentile(50) / 1e6).toFixed(1)} ms, p99 ${loop.p99Ms.toFixed(1)} / ${(clientLoop.percentile(99) / 1e6).toFixed(1)} ms, max ${loop.maxMs.toFixed(1)} / ${(clientLoop.max / 1e6).toFixed(1)} ms | |
 | assignments at saturation | ${perSecond.toFixed(0)}/s (${span.n} tasks in ${span.secs.toFixed(2)} s, agents completing at once, 4 slots each) | ≥ 2,000/s: ${verdict(perSecond >= 2000)} |
 
