@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
-  await t.close();
+  await t.drop();
 });
 
 const auth = () => ({ authorization: `Bearer ${token}` });
