@@ -125,3 +125,8 @@ const problemHeaders = { 'content-type': 'application/problem+json' };
 function problem(status: number, title: string, detail: string) {
   return { status, headers: problemHeaders, body: JSON.stringify({ type: 'about:blank', title, status, detail }) };
 }
+
+/** A problem+json answer with the door's headers, for a server that has nothing else to serve a path with. */
+export function writeProblem(res: ServerResponse, status: number, title: string, detail: string): void {
+  writePlain(res, problem(status, title, detail));
+}

@@ -6,7 +6,7 @@ import { registerAgentsNamespace } from '../bus/agents-namespace';
 import { registerConsoleNamespace } from '../bus/console-namespace';
 import { startLoops } from '../loops';
 import { attachRedis, type BusRedis } from '../bus/redis';
-import { createApiDoor } from '../http/api-door';
+import { createApiDoor, writeProblem } from '../http/api-door';
 import { closeConnectionsOnShutdown } from '../http/close-connections';
 
 export type Harness = { url: string; io: Server; http: HttpServer; close: () => Promise<void> };
@@ -20,7 +20,7 @@ export async function startHarness(opts: { loops?: boolean; port?: number; redis
   // The production server's API door, with Auth.js's routes too (there is no Next here to take them).
   const door = createApiDoor();
   const http = createServer((req, res) => {
-    if (!door.serve(req, res)) problem(res, 404, 'Not Found', 'No such route');
+    if (!door.serve(req, res)) writeProblem(res, 404, 'Not Found', 'No such route');
   });
   const closeConnections = closeConnectionsOnShutdown(http);
   const io = new Server(http, { serveClient: false, maxHttpBufferSize: 1024 * 1024 });
@@ -45,8 +45,4 @@ export async function startHarness(opts: { loops?: boolean; port?: number; redis
       await redis?.close();
     },
   };
-}
-
-function problem(res: import('node:http').ServerResponse, status: number, title: string, detail: string) {
-  res.writeHead(status, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ type: 'about:blank', title, status, detail }));
 }
