@@ -1,4 +1,5 @@
 import { DataTable } from '@/components/data-table';
+import { percent } from './format';
 
 type Pool = { type: string; allocated: number; capacity: number; available: number; utilisation: number };
 
@@ -13,7 +14,7 @@ export function PoolTable({ pools }: { pools: Pool[] }) {
         { header: 'Allocated', numeric: true, cell: (r) => r.allocated },
         { header: 'Capacity', numeric: true, cell: (r) => r.capacity },
         { header: 'Available', numeric: true, cell: (r) => r.available },
-        { header: 'Use', numeric: true, cell: (r) => `${(r.utilisation * 100).toFixed(1)}%` },
+        { header: 'Use', numeric: true, cell: (r) => percent(r.utilisation) },
       ]}
     />
   );

@@ -9,6 +9,7 @@ import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';
 import { LiveTiles } from './_monitoring/live-tiles';
 import { ChartsPanel } from './_monitoring/charts-panel';
+import { percent } from '@/components/format';
 
 export default async function OverviewPage() {
   const principal = await requirePrincipal();
@@ -47,7 +48,7 @@ export default async function OverviewPage() {
               { header: 'Active', numeric: true, cell: (d) => sum(d.tasks, 'assigned', 'running') },
               { header: 'Completed', numeric: true, cell: (d) => sum(d.tasks, 'completed') },
               { header: 'Failed or dead', numeric: true, cell: (d) => sum(d.tasks, 'failed', 'dead') },
-              { header: 'Resource use', numeric: true, cell: (d) => `${(d.resourceUtilisation * 100).toFixed(1)}%` },
+              { header: 'Resource use', numeric: true, cell: (d) => percent(d.resourceUtilisation) },
             ]}
           />
         )}

@@ -3,8 +3,8 @@
 import { StatTile } from '@/components/stat-tile';
 import type { MetricsSnapshot } from '@/lib/metrics/snapshot';
 import { useLiveMetrics } from './use-console-socket';
+import { percent } from '@/components/format';
 
-const fmtPct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 const fmtMs = (x: number | null) => (x === null ? '—' : x < 1000 ? `${Math.round(x)} ms` : `${(x / 1000).toFixed(2)} s`);
 
 /** The live tiles: first painted from the server's snapshot, then replaced by each 2 s push. */
@@ -17,9 +17,9 @@ export function LiveTiles({ departmentId, initial }: { departmentId: string | nu
       <StatTile label="Agents" value={total} hint={`${a('idle')} idle · ${a('busy')} busy · ${a('offline')} offline`} testId="tile-agents" />
       <StatTile label="Queue depth" value={s.queueDepth} hint="pending tasks" testId="tile-queue" />
       <StatTile label="Tasks / min" value={s.tasksPerMin} hint={`${s.completedPerMin} done · ${s.failedPerMin} failed in the last minute`} testId="tile-throughput" />
-      <StatTile label="Completion rate" value={fmtPct(s.completionRate)} hint="last 5 minutes" testId="tile-completion" />
+      <StatTile label="Completion rate" value={percent(s.completionRate)} hint="last 5 minutes" testId="tile-completion" />
       <StatTile label="p95 assignment" value={fmtMs(s.p95AssignmentMs)} hint="last 5 minutes" testId="tile-latency" />
-      <StatTile label="Bus msg/s" value={s.busMsgPerSec === null ? '—' : s.busMsgPerSec.toFixed(1)} hint={`resources ${fmtPct(s.resourceUse)} used`} testId="tile-bus" />
+      <StatTile label="Bus msg/s" value={s.busMsgPerSec === null ? '—' : s.busMsgPerSec.toFixed(1)} hint={`resources ${percent(s.resourceUse)} used`} testId="tile-bus" />
     </section>
   );
 }

@@ -11,6 +11,7 @@ import { EmptyState } from '@/components/empty-state';
 import { FilterBar } from '@/components/filter-bar';
 import { LiveRefresh } from '@/components/live-refresh';
 import { Pager } from '@/components/pager';
+import { percent } from '@/components/format';
 
 export default async function AgentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
@@ -53,7 +54,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
               { header: 'Status', cell: (a) => <Badge value={a.status} /> },
               { header: 'Tasks', numeric: true, cell: (a) => `${a.activeTasks} / ${a.maxConcurrentTasks}` },
               { header: 'Completed', numeric: true, cell: (a) => a.metrics.completed },
-              { header: 'Success', numeric: true, cell: (a) => (a.metrics.successRate === null ? '—' : `${(a.metrics.successRate * 100).toFixed(1)}%`) },
+              { header: 'Success', numeric: true, cell: (a) => percent(a.metrics.successRate) },
               { header: 'p95', numeric: true, cell: (a) => (a.metrics.p95DurationMs === null ? '—' : `${a.metrics.p95DurationMs} ms`) },
             ]}
           />

@@ -1,6 +1,7 @@
 'use client';
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { percent } from '@/components/format';
 
 const colours = ['#6366f1', '#10b981', '#f59e0b', '#ef4444', '#06b6d4', '#8b5cf6', '#84cc16', '#ec4899', '#64748b', '#14b8a6'];
 
@@ -13,7 +14,7 @@ export function HistoryChart({ points, kinds }: { points: ({ minute: string } & 
           <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
           <XAxis dataKey="minute" tickFormatter={(m: string) => m.slice(11, 16)} fontSize={12} />
           <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} fontSize={12} />
-          <Tooltip formatter={(v) => `${(Number(v) * 100).toFixed(1)}%`} labelFormatter={(m) => `${String(m).slice(11, 16)} UTC`} />
+          <Tooltip formatter={(v) => percent(Number(v))} labelFormatter={(m) => `${String(m).slice(11, 16)} UTC`} />
           <Legend />
           {kinds.map((k, i) => (
             <Line key={k} type="monotone" dataKey={k} stroke={colours[i % colours.length]} dot={false} isAnimationActive={false} />

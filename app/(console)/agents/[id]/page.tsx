@@ -11,6 +11,7 @@ import { DataTable } from '@/components/data-table';
 import { LiveRefresh } from '@/components/live-refresh';
 import { StatTile } from '@/components/stat-tile';
 import { retireAgentAction, setDrainingAction } from '../actions';
+import { percent } from '@/components/format';
 
 export default async function AgentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -45,7 +46,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
       <section className="grid grid-cols-2 gap-4 lg:grid-cols-5">
         <StatTile label="Completed" value={m.completed} />
         <StatTile label="Failed" value={m.failed} />
-        <StatTile label="Success rate" value={m.successRate === null ? '—' : `${(m.successRate * 100).toFixed(1)}%`} />
+        <StatTile label="Success rate" value={percent(m.successRate)} />
         <StatTile label="Mean duration" value={m.meanDurationMs === null ? '—' : `${m.meanDurationMs} ms`} />
         <StatTile label="p95 duration" value={m.p95DurationMs === null ? '—' : `${m.p95DurationMs} ms`} />
       </section>

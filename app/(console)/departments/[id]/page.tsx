@@ -12,6 +12,7 @@ import { snapshot } from '@/lib/metrics/snapshot';
 import { LiveTiles } from '../../_monitoring/live-tiles';
 import { ChartsPanel } from '../../_monitoring/charts-panel';
 import { PoolTable } from '@/components/pool-table';
+import { percent } from '@/components/format';
 
 export default async function DepartmentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -62,7 +63,7 @@ export default async function DepartmentPage({ params }: { params: Promise<{ id:
             columns={[
               { header: 'Agent', className: 'font-medium', cell: (a) => a.name },
               { header: 'State', cell: (a) => <Badge value={a.status} /> },
-              { header: 'Success rate', numeric: true, cell: (a) => (a.successRate === null ? '—' : `${(a.successRate * 100).toFixed(1)}%`) },
+              { header: 'Success rate', numeric: true, cell: (a) => percent(a.successRate) },
               { header: 'Completed', numeric: true, cell: (a) => a.completed },
               { header: 'Failed', numeric: true, cell: (a) => a.failed },
               { header: 'Mean run (completed)', numeric: true, cell: (a) => ms(a.meanMs) },
