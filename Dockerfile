@@ -47,5 +47,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Not `npm start`: that would rebuild when it thinks sources changed; the image is built already.
-# --max-semi-space-size: the production V8 flags, as in server/node-flags.json (npm start reads that file).
-CMD ["node", "--max-semi-space-size=32", "--import", "tsx", "server/index.ts"]
+# --max-semi-space-size, --no-allocation-site-pretenuring: the production V8 flags, as in server/node-flags.json (npm start reads that file).
+CMD ["node", "--max-semi-space-size=32", "--no-allocation-site-pretenuring", "--import", "tsx", "server/index.ts"]

@@ -29,7 +29,10 @@ if (stale) {
 
 // V8 flags of the production server (server/node-flags.json): a young generation of 32 MB semi-spaces
 // instead of 16, so the bus's per-message objects die young instead of being promoted, and the
-// major collections that follow (the pauses behind the bus's latency tail) stay rare.
+// major collections that follow (the pauses behind the bus's latency tail) stay rare; and no
+// allocation-site pretenuring: sites that allocated long-lived objects at start-up (1,000 agents
+// connecting) went on allocating each message's short-lived objects straight into the old space
+// (bench/bus-notes.md: bus p99 at 10,000 msg/s 46–73 ms with it, 19–32 ms without).
 const nodeFlags = JSON.parse(readFileSync(path.join(root, 'server/node-flags.json'), 'utf8'));
 const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(root, 'server/index.ts')], {
   stdio: 'inherit',
