@@ -5,6 +5,7 @@
  *
  *   npm run bench:bus            (raises the open-file limit: 1,000 sockets need it on both ends)
  *   BENCH_AGENTS=1000 BENCH_SECONDS=5 BENCH_RATE=10000 BENCH_CLIENT_PROCS=2 BENCH_PROF=dir (optional)
+ *   BENCH_WARM_RATE=10000 BENCH_WARM_SECONDS=3 (the unmeasured warm-up of each server, before the first scenario)
  *   BENCH_ONLY=bus,bare,coalesced BENCH_SCENARIOS=topic,department,direct (subsets, for profiling;
  *   the docs section is written only by a full run)
  *
@@ -194,11 +195,15 @@ const started = await Promise.all(servers.map((spec) => startServer(spec.file, s
 const agents: Agent[] = started.find((x) => x.info.agents)?.info.agents ?? Array.from({ length: N }, (_, i) => ({ id: crypto.randomUUID(), departmentId: `dept-${i % 10}` }));
 const fleets: Fleet[] = [];
 for (let i = 0; i < servers.length; i++) fleets.push(await setUp(servers[i], agents, started[i]));
-// Unmeasured: each server's send path runs long enough to be compiled before the first measured
-// scenario, so no row pays for warm-up that another row, run later, does not.
+// Unmeasured: each server's send path runs at the offered rate before the first measured scenario,
+// so no row pays for warm-up that another row, run later, does not. At the offered rate, not a light
+// one: 1 s at 2,000/s left the bus compiling its hot path during its first measured 10,000/s second
+// (direct p99 21.9–28.9 ms after it, 10.2–22.6 ms after 3 s at 10,000/s, alternating runs, same machine).
+const WARM_RATE = Number(process.env.BENCH_WARM_RATE ?? OFFERED);
+const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 3);
 for (const f of fleets) {
   for (const event of f.spec.bare ? ['send-acked', 'send'] : ['send']) {
-    await f.clients.all({ cmd: 'open', rate: LIGHT, seconds: 1, event, total: agents.length, agentIds: agents.map((a) => a.id) });
+    await f.clients.all({ cmd: 'open', rate: WARM_RATE, seconds: WARM_SECONDS, event, total: agents.length, agentIds: agents.map((a) => a.id) });
   }
 }
 await sleep(1000);
@@ -250,7 +255,7 @@ const skew = Math.max(0, ...[...runs.values()].map((r) => r.skew));
 const body = `
 ${machineLine()} · load average at start ${loadAtStart}, at end ${loadAtEnd} · bus server data in ${process.env.DATABASE_URL ? 'Postgres' : 'in-memory PGlite'}
 
-${N.toLocaleString('en')} agents connected over WebSocket, split over ${PROCS} client processes (bench/bus-clients.ts); each server in its own process with its own ${N.toLocaleString('en')} connected agents (the same ids and client code), all connected at once; every scenario runs on each server in turn, so load from outside the run weighs on all servers alike. Before the first scenario each server runs its send path unmeasured for a second or two (compiled code for all alike). Every server runs with the production server's V8 flags (server/node-flags.json: \`${productionFlags.join(' ')}\`). ${SECONDS} s per scenario. The servers:
+${N.toLocaleString('en')} agents connected over WebSocket, split over ${PROCS} client processes (bench/bus-clients.ts); each server in its own process with its own ${N.toLocaleString('en')} connected agents (the same ids and client code), all connected at once; every scenario runs on each server in turn, so load from outside the run weighs on all servers alike. Before the first scenario each server runs its send path unmeasured for ${WARM_SECONDS} s at ${WARM_RATE.toLocaleString('en')} messages/s (compiled code for all alike). Every server runs with the production server's V8 flags (server/node-flags.json: \`${productionFlags.join(' ')}\`). ${SECONDS} s per scenario. The servers:
 - **bus**: the coordination bus (the API harness: token handshake, zod validation, authorization, recipient resolution, stats; acknowledged delivery with retry and buffering for direct and department messages). Its agents connect as the SDK does, asking for cumulative acknowledgements (\`auth.acks: "cumulative"\`, docs/api.md): addressed messages come numbered, and each agent acknowledges with one \`ack {seq}\` per event-loop turn for everything up to the highest number it saw on its connection; the server keeps each connection's unacknowledged messages in order and one timer sweeps them all (re-send after 5 s, twice, then the buffer), instead of a Socket.IO acknowledgement and a timer per message.
 - **bare Socket.IO** (bench/bare-server.ts): the same rooms and routing and nothing else — no token check, validation, authorization, retry, buffer or stats. The ceiling the target refers to. uWebSockets.js is not measured: it is not published on the npm registry (it installs from GitHub only), and this machine reaches the npm registry alone.
 - **bare + write coalescing**: the same bare server with the bus's one transport-level change (server/bus/coalesce-writes.ts: what one event-loop turn's room broadcasts write to a connection leaves in one system call, and a lone frame is written at once), to tell the bus's own overhead from what that change buys.
