@@ -34,6 +34,9 @@ else if (existsSync(path.join(root, 'bench/scale.ts')))
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 if (only) for (const o of only) if (!all.some((b) => b.name === o)) throw new Error(`BENCH_ONLY: no bench "${o}"; there are ${all.map((b) => b.name).join(', ')}`);
 const benches = only ? all.filter((b) => only.includes(b.name)) : all;
+// BENCH_ONLY picks benches here; bench:bus reads the same name to pick its servers, and a bus run
+// given "dispatch,bus" measured the bus alone, without the bare Socket.IO rows it is judged against.
+delete process.env.BENCH_ONLY;
 const timeoutMs = Number(process.env.BENCH_TIMEOUT_MIN ?? 10) * 60_000;
 const logDir = path.join(tmpdir(), `ecs-bench-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 mkdirSync(logDir, { recursive: true });
