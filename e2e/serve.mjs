@@ -1,7 +1,7 @@
 // Starts the built server for the Playwright suite on a fresh database: a new Postgres database
 // when DATABASE_URL is set, otherwise a new PGlite directory. Known admin credentials, no demo fleet.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -33,6 +33,8 @@ if (process.env.DATABASE_URL) {
 }
 
 const root = path.resolve(import.meta.dirname, '..');
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/index.ts')], { stdio: 'inherit', env, cwd: root });
+// The production server's V8 flags (server/node-flags.json), as npm start passes them: the suite runs what ships.
+const nodeFlags = JSON.parse(readFileSync(path.join(root, 'server/node-flags.json'), 'utf8'));
+const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(root, 'server/index.ts')], { stdio: 'inherit', env, cwd: root });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));
