@@ -18,6 +18,7 @@ import { handle } from './socket-handler';
 import { log } from '@/lib/log';
 import { attachMessaging, registerMessaging } from './messaging';
 import { coalesceWrites } from './coalesce-writes';
+import { releaseFlushedPackets } from './release-flushed-packets';
 
 export type AgentsNamespace = { nsp: Namespace; drain: () => Promise<void>; lose: (agentId: string, reason: string) => Promise<void> };
 
@@ -39,6 +40,8 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
   attachMessaging(nsp);
   // Engine-wide (every namespace's connections): under fan-out, system calls are the cost that counts.
   const uncoalesce = coalesceWrites(io);
+  // Also engine-wide: flushed packet arrays must not keep finished work alive in the old generation.
+  const unrelease = releaseFlushedPackets(io);
 
   nsp.on('connection', (socket) => {
     const { principal } = socket.data as SocketData;
@@ -122,6 +125,7 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
       draining = true;
       unsubscribe.forEach((u) => u());
       uncoalesce();
+      unrelease();
       for (const t of graceTimers.values()) clearTimeout(t);
       // Agents reconnect (to this process after a restart, or to another one); their tasks stay leased.
       // This process's agents only: through the Redis adapter a plain emit and disconnectSockets
