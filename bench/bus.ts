@@ -6,6 +6,7 @@
  *   npm run bench:bus            (raises the open-file limit: 1,000 sockets need it on both ends)
  *   BENCH_AGENTS=1000 BENCH_SECONDS=5 BENCH_RATE=10000 BENCH_CLIENT_PROCS=2 BENCH_PROF=dir (optional)
  *   BENCH_WARM_RATE=10000 BENCH_WARM_SECONDS=3 (the unmeasured warm-up of each server, before the first scenario)
+ *   BENCH_SERVER_FLAGS / BENCH_CLIENT_FLAGS: extra node flags for every server / client process (e.g. GC tracing)
  *   BENCH_ONLY=bus,bare,coalesced BENCH_SCENARIOS=topic,department,direct (subsets, for profiling;
  *   the docs section is written only by a full run)
  *
@@ -81,7 +82,8 @@ class Clients {
     for (let p = 0; p < PROCS; p++) {
       const from = p * per;
       const to = Math.min(agents.length, from + per);
-      const child = fork(path.join(here, 'bus-clients.ts'), [], { execArgv: execArgv(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const clientFlags = process.env.BENCH_CLIENT_FLAGS?.split(' ').filter(Boolean) ?? [];
+      const child = fork(path.join(here, 'bus-clients.ts'), [], { execArgv: [...clientFlags, ...execArgv()], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       this.procs.push(child);
       this.ranges.push([from, to]);
     }
