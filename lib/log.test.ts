@@ -1,12 +1,15 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from 'pino';
+import pino, { type Logger } from 'pino';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { request } from '@/db/testing/http';
 import { POST as token } from '@/app/api/v1/auth/token/route';
 import { POST as refresh } from '@/app/api/v1/auth/refresh/route';
 import { GET as me } from '@/app/api/v1/me/route';
-import { log, restoreLogger, scrub, setLogDestination, withLogContext } from './log';
+import { batchedDestination, log, restoreLogger, scrub, setLogDestination, withLogContext } from './log';
 
 const PASSWORD = 'log-test-password-9';
 
@@ -76,5 +79,27 @@ describe('structured logs', () => {
       a: { b: [{ otp: '[redacted]', refreshToken: '[redacted]', keep: 'x' }] },
       note: 'sent Bearer [redacted]',
     });
+  });
+});
+
+describe('batched log writes', () => {
+  it('hold a short line back, then write it within the flush interval, not once 4 KiB have gathered', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ecs-log-'));
+    const file = path.join(dir, 'out.log');
+    const dest = batchedDestination(file, 200);
+    await new Promise((resolve) => dest.once('ready', resolve));
+    try {
+      pino(dest).info('bootstrap super-admin created (shown once)');
+      expect(readFileSync(file, 'utf8')).toBe('');
+      let text = '';
+      for (let i = 0; i < 50 && !text; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        text = readFileSync(file, 'utf8');
+      }
+      expect(text).toContain('bootstrap super-admin created (shown once)');
+    } finally {
+      dest.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -9,7 +9,7 @@ type LogState = { logger: Logger; als: AsyncLocalStorage<LogContext> };
 
 // On globalThis: Next's bundle and the custom server load lib/ twice, and both must write through
 // one logger with one context store, or request ids would be lost at the boundary.
-const g = globalThis as typeof globalThis & { __ecsLog?: LogState };
+const g = globalThis as typeof globalThis & { __ecsLog?: LogState; __ecsLogStdout?: DestinationStream };
 
 /**
  * Keys whose values never reach a log line, at any depth: credentials and anything that grants
@@ -36,14 +36,26 @@ function level(): string {
   return l && ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(l) ? l : process.env.NODE_ENV === 'test' ? 'silent' : 'info';
 }
 
+/**
+ * Lines written asynchronously in batches of 4 KiB (a synchronous write per line cost a quarter of
+ * the server's CPU under load, bench/dispatch.ts), and flushed at least every `everyMs`: without
+ * that, a quiet server held its lines back until 4 KiB had gathered, the bootstrap admin's
+ * one-time password among them. pino flushes the rest on exit.
+ */
+export function batchedDestination(dest: number | string = 1, everyMs = 1000) {
+  const out = pino.destination({ dest, sync: false, minLength: 4096 });
+  const timer = setInterval(() => out.flush(), everyMs);
+  timer.unref();
+  out.on('close', () => clearInterval(timer));
+  return out;
+}
+
 function build(destination?: DestinationStream, lvl = level()): Logger {
-  // Buffered, asynchronous writes in production: a synchronous write per line cost a quarter of the
-  // server's CPU under load (measured in bench/dispatch.ts). pino flushes the buffer on exit.
   const dest =
     destination ??
     (process.env.NODE_ENV === 'development' || process.env.LOG_FORMAT === 'pretty'
       ? pretty({ colorize: true, sync: true })
-      : pino.destination({ sync: false, minLength: 4096 }));
+      : (g.__ecsLogStdout ??= batchedDestination()));
   return pino(
     {
       level: lvl,
