@@ -17,7 +17,10 @@ export type SimulationOptions = {
 type Dept = { id: string; name: string; specializations: string[]; capabilities: string[]; maxAgents: number };
 type Profile = { departmentId: string; specialization: string; capabilities: string[] };
 
-export type SimulationStats = { agents: number; created: number; createFailed: number; completed: number; failed: number; collaborations: number };
+export type SimulationStats = { agents: number; created: number; createFailed: number; completed: number; failed: number; collaborations: number; messages: number };
+
+/** Every simulated agent hears here what the fleet finishes: topic traffic for the console's Bus page. */
+export const STATUS_TOPIC = 'fleet.status';
 
 const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
 const priorities = [...Array(1).fill('critical'), ...Array(4).fill('high'), ...Array(10).fill('medium'), ...Array(5).fill('low')];
@@ -36,7 +39,7 @@ function duration(mean: number): number {
  */
 export async function startSimulation(o: SimulationOptions): Promise<{ stop: () => Promise<void>; stats: SimulationStats; done: Promise<void> }> {
   const log = o.log ?? (() => {});
-  const stats: SimulationStats = { agents: 0, created: 0, createFailed: 0, completed: 0, failed: 0, collaborations: 0 };
+  const stats: SimulationStats = { agents: 0, created: 0, createFailed: 0, completed: 0, failed: 0, collaborations: 0, messages: 0 };
   const depts = ((await o.api.call('GET', '/api/v1/departments')).body.items as Dept[]).filter((d) => d.specializations.length);
   if (!depts.length) throw new Error('No departments with specializations to simulate');
   const totalWeight = depts.reduce((s, d) => s + d.maxAgents, 0);
@@ -44,7 +47,18 @@ export async function startSimulation(o: SimulationOptions): Promise<{ stop: () 
   const clients: AgentClient[] = [];
   const meanMs = o.meanTaskMs ?? 800;
 
-  const handler = async (task: AssignedTask, ctx: TaskContext) => {
+  // Finished work is announced as real agents would: a hand-off note to the agent's department
+  // (acknowledged per recipient) and a status line on the fleet's topic. A refused or failed send
+  // costs the simulation nothing; what the bus accepted is counted.
+  const announce = (me: AgentClient | undefined, task: AssignedTask, outcome: string) => {
+    if (!me) return;
+    const note = { taskId: task.id, title: task.title, outcome };
+    const counted = (ack: { ok?: boolean }) => void (ack?.ok && stats.messages++);
+    void me.send({ departmentId: task.departmentId }, 'task:handoff', note).then(counted, () => {});
+    void me.publish(STATUS_TOPIC, { ...note, departmentId: task.departmentId }, 'task:status').then(counted, () => {});
+  };
+
+  const work = async (task: AssignedTask, ctx: TaskContext, me: () => AgentClient | undefined) => {
     await sleep(duration(meanMs) / 2);
     if (ctx.signal.aborted) return null;
     await ctx.progress(0.5).catch(() => {});
@@ -57,9 +71,11 @@ export async function startSimulation(o: SimulationOptions): Promise<{ stop: () 
     await sleep(duration(meanMs) / 2);
     if (Math.random() < (o.failureRate ?? 0.05)) {
       stats.failed++;
+      announce(me(), task, 'failed');
       throw new Error(pick(['upstream timeout', 'rate limited by provider', 'invalid input data', 'dependency unavailable']));
     }
     stats.completed++;
+    announce(me(), task, 'completed');
     return { ok: true, handledBy: task.departmentId };
   };
 
@@ -74,6 +90,7 @@ export async function startSimulation(o: SimulationOptions): Promise<{ stop: () 
     await Promise.all(
       plan.slice(i, i + 20).map(async ({ i: n, d, spec, caps }) => {
         try {
+          let me: AgentClient | undefined;
           const c = await spawnAgent(o.url, o.api, {
             ...(o.namePrefix ? { name: `${o.namePrefix}${d.id}-${n}` } : {}),
             departmentId: d.id,
@@ -81,7 +98,12 @@ export async function startSimulation(o: SimulationOptions): Promise<{ stop: () 
             capabilities: caps,
             maxConcurrentTasks: 1 + Math.floor(Math.random() * 3),
             weight: 1 + Math.floor(Math.random() * 3),
-          }, handler, { reconnect: true });
+          }, (task, ctx) => work(task, ctx, () => me), { reconnect: true });
+          me = c;
+          // Subscriptions end with a connection: taken again after every reconnect ('ready').
+          const subscribe = () => void c.subscribe(STATUS_TOPIC).catch(() => {});
+          c.socket.on('ready', subscribe);
+          subscribe();
           clients.push(c);
           profiles.push({ departmentId: d.id, specialization: spec, capabilities: caps });
           stats.agents++;
@@ -121,7 +143,7 @@ export async function startSimulation(o: SimulationOptions): Promise<{ stop: () 
       if (Date.now() - lastLog >= 1000) {
         lastLog = Date.now();
         const secs = Math.max(1, (Date.now() - started) / 1000);
-        log(`t=${secs.toFixed(0)}s agents=${stats.agents} created=${stats.created} completed=${stats.completed} failed=${stats.failed} collab=${stats.collaborations} (${(stats.completed / secs).toFixed(1)}/s)`);
+        log(`t=${secs.toFixed(0)}s agents=${stats.agents} created=${stats.created} completed=${stats.completed} failed=${stats.failed} collab=${stats.collaborations} messages=${stats.messages} (${(stats.completed / secs).toFixed(1)}/s)`);
       }
       await sleep(100);
     }
