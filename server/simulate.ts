@@ -12,6 +12,7 @@ const { values } = parseArgs({
     duration: { type: 'string' },
     'failure-rate': { type: 'string', default: '0.05' },
     'collaboration-rate': { type: 'string', default: '0.05' },
+    'resource-rate': { type: 'string', default: '0.4' },
     'mean-task-ms': { type: 'string', default: '800' },
     username: { type: 'string', default: process.env.ECS_ADMIN_USERNAME ?? 'admin' },
     password: { type: 'string', default: process.env.ECS_ADMIN_PASSWORD },
@@ -42,6 +43,7 @@ async function main() {
     durationSec: values.duration ? num('duration', 1, 86_400) : undefined,
     failureRate: num('failure-rate', 0, 1),
     collaborationRate: num('collaboration-rate', 0, 1),
+    resourceRate: num('resource-rate', 0, 1),
     meanTaskMs: num('mean-task-ms', 1, 3_600_000),
     log: (l) => process.stdout.write(`\r\x1b[2K[simulate] ${l}`),
   });

@@ -17,11 +17,19 @@ afterAll(async () => {
   await t?.drop();
 });
 
-it('runs a fleet that takes tasks and talks on the bus: department hand-offs and topic status lines', async () => {
+type Pool = { departmentId: string; type: string; allocated: number };
+
+it('runs a fleet that takes tasks, holds resources while working and talks on the bus', async () => {
   const api = await apiAs(h.url, 'admin', 'sim-admin-password-1');
   resetBusStats();
-  const sim = await startSimulation({ url: h.url, api, agents: 6, tasksPerSecond: 10, meanTaskMs: 60, failureRate: 0, collaborationRate: 0 });
+  const sim = await startSimulation({ url: h.url, api, agents: 6, tasksPerSecond: 10, meanTaskMs: 400, failureRate: 0, collaborationRate: 0, resourceRate: 1 });
   try {
+    // Tasks asked for resources of their department's pools: granted while they run.
+    const held = await waitFor(async () => {
+      const pools = (await api.call('GET', '/api/v1/resources')).body.items as Pool[];
+      return pools.find((p) => p.allocated > 0);
+    }, 20_000);
+    expect(held.allocated).toBeGreaterThan(0);
     await waitFor(() => sim.stats.completed >= 5 && sim.stats.messages >= 10, 20_000);
   } finally {
     await sim.stop();

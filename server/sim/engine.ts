@@ -9,6 +9,8 @@ export type SimulationOptions = {
   durationSec?: number;
   failureRate?: number;
   collaborationRate?: number;
+  /** Share of tasks that need resources from their department's pools while they run (default 0.4). */
+  resourceRate?: number;
   namePrefix?: string;
   meanTaskMs?: number;
   log?: (line: string) => void;
@@ -16,6 +18,7 @@ export type SimulationOptions = {
 
 type Dept = { id: string; name: string; specializations: string[]; capabilities: string[]; maxAgents: number };
 type Profile = { departmentId: string; specialization: string; capabilities: string[] };
+type Pool = { departmentId: string; type: string; capacity: number };
 
 export type SimulationStats = { agents: number; created: number; createFailed: number; completed: number; failed: number; collaborations: number; messages: number };
 
@@ -42,6 +45,7 @@ export async function startSimulation(o: SimulationOptions): Promise<{ stop: () 
   const stats: SimulationStats = { agents: 0, created: 0, createFailed: 0, completed: 0, failed: 0, collaborations: 0, messages: 0 };
   const depts = ((await o.api.call('GET', '/api/v1/departments')).body.items as Dept[]).filter((d) => d.specializations.length);
   if (!depts.length) throw new Error('No departments with specializations to simulate');
+  const pools = ((await o.api.call('GET', '/api/v1/resources')).body.items as Pool[] | undefined)?.filter((p) => p.capacity > 0) ?? [];
   const totalWeight = depts.reduce((s, d) => s + d.maxAgents, 0);
   const profiles: Profile[] = [];
   const clients: AgentClient[] = [];
@@ -118,6 +122,15 @@ export async function startSimulation(o: SimulationOptions): Promise<{ stop: () 
 
   let stopped = false;
   const started = Date.now();
+  // Some work needs some of its department's resources while it runs (granted at hand-out, back
+  // at completion): 5–20 % of one pool, so a small fleet moves the utilisation charts
+  // without starving itself.
+  const resourcesFor = (departmentId: string): Record<string, number> | undefined => {
+    const mine = pools.filter((x) => x.departmentId === departmentId);
+    if (!mine.length) return undefined;
+    const pool = pick(mine);
+    return { [pool.type]: Math.max(1, Math.round(pool.capacity * (0.05 + Math.random() * 0.15))) };
+  };
   const createOne = async () => {
     const p = pick(profiles);
     const body = {
@@ -125,7 +138,11 @@ export async function startSimulation(o: SimulationOptions): Promise<{ stop: () 
       departmentId: p.departmentId,
       type: p.specialization,
       priority: pick(priorities),
-      requirements: { specialization: Math.random() < 0.6 ? p.specialization : undefined, capabilities: Math.random() < 0.3 ? [pick(p.capabilities)] : undefined },
+      requirements: {
+        specialization: Math.random() < 0.6 ? p.specialization : undefined,
+        capabilities: Math.random() < 0.3 ? [pick(p.capabilities)] : undefined,
+        resources: Math.random() < (o.resourceRate ?? 0.4) ? resourcesFor(p.departmentId) : undefined,
+      },
       maxAttempts: 3,
     };
     const res = await o.api.call('POST', '/api/v1/tasks', body).catch(() => ({ status: 0 }));
