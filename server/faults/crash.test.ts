@@ -8,6 +8,7 @@ import { verifyAuditChain } from '@/lib/audit/log';
 import type { AgentClient } from '@/lib/agent-sdk/client';
 import { sleep, spawnAgent, waitFor } from '../sim/fleet';
 import { patientApi } from './patient-api';
+import { freePort } from '../testing/free-port';
 
 // Kills a real server process with SIGKILL while a fleet works, restarts it, and checks the
 // promise: no task lost, none completed twice, no leaked allocation, an intact audit chain.
@@ -17,7 +18,7 @@ const KILLS = 3;
 // CI runs three rounds in a row (CRASH_ROUNDS=3 in .ci/run); one by default.
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 1);
 const root = path.resolve(import.meta.dirname, '../..');
-const port = 3300 + Math.floor(Math.random() * 400);
+const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
 
 let t: TestDb;

@@ -8,6 +8,7 @@ import { sleep, waitFor } from '../sim/fleet';
 import { patientApi } from './patient-api';
 import { dropRedisKeys, REDIS_URL, redisReachable } from './redis-probe';
 import { spawnServer, type ServerProc } from './spawn-server';
+import { freePorts } from '../testing/free-port';
 
 /**
  * A rolling restart of a two-process deployment (one Postgres, Redis between them) under a stream
@@ -19,9 +20,8 @@ const redisUp = await redisReachable();
 
 const TASKS = 400;
 const AGENTS = 8;
-// Fixed ports from this suite's range: a restarted process comes back where its agents look for it.
-const base = 3340 + 2 * Math.floor(Math.random() * 10);
-const ports = [String(base), String(base + 1)];
+// Fixed for the test: a restarted process comes back where its agents look for it.
+const ports = (await freePorts(2)).map(String);
 const prefix = `ecs-rolling-${randomUUID().slice(0, 8)}:`;
 
 let t: TestDb | undefined;

@@ -5,6 +5,7 @@ import { rowsOf } from '@/db/rows';
 import type { AgentClient } from '@/lib/agent-sdk/client';
 import { apiAs, sleep, spawnAgent, waitFor } from '../sim/fleet';
 import { spawnServer, type ServerProc } from './spawn-server';
+import { freePort } from '../testing/free-port';
 
 /**
  * Graceful shutdown: SIGTERM in the middle of work. The process must tell its agents
@@ -13,8 +14,8 @@ import { spawnServer, type ServerProc } from './spawn-server';
  */
 const TASKS = 200;
 const AGENTS = 6;
-// A fixed port from this suite's range: the agents reconnect to the same URL after the restart.
-const PORT = String(3270 + Math.floor(Math.random() * 20));
+// One port for the whole test: the agents reconnect to the same URL after the restart.
+const PORT = String(await freePort());
 
 let t: TestDb | undefined;
 let server: ServerProc | undefined;
