@@ -1,10 +1,11 @@
-import { and, asc, eq, like, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray, like, ne, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { users } from '@/db/schema/auth';
-import { agents } from '@/db/schema/work';
+import { agents, tasks } from '@/db/schema/work';
 import { signToken } from '@/lib/auth/jwt';
 import { principalFromUser } from '@/lib/auth/principal';
 import { retireAgent } from '@/lib/agents/service';
+import { cancelTask } from '@/lib/tasks/service';
 import { bearerClient } from './sim/fleet';
 import { startSimulation } from './sim/engine';
 
@@ -12,7 +13,9 @@ const PREFIX = 'demo-';
 
 /**
  * `npm start`'s living system: a small simulated fleet acting through the public API as the
- * bootstrap admin. Last run's demo agents are retired first, so restarts don't pile them up.
+ * bootstrap admin. Last run's demo agents are retired first, so restarts don't pile them up, and
+ * the tasks that run left open are cancelled: the new fleet's agents are drawn afresh, and a task
+ * needing a specialization none of them has would wait for ever.
  */
 export async function startDemoFleet(baseUrl: string, log: (m: string) => void) {
   const db = getDb();
@@ -21,6 +24,11 @@ export async function startDemoFleet(baseUrl: string, log: (m: string) => void) 
   const system = { ...principalFromUser(admin), name: 'demo' };
   const old = await db.select({ id: agents.id }).from(agents).where(and(like(agents.name, `${PREFIX}%`), ne(agents.status, 'retired')));
   for (const a of old) await retireAgent(db, system, a.id);
+  const leftovers = await db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(inArray(tasks.status, ['pending', 'assigned', 'running']), sql`${tasks.payload}->>'fleet' = ${PREFIX}`));
+  for (const t of leftovers) await cancelTask(db, system, t.id).catch((err) => log(`demo fleet: last run's task ${t.id} not cancelled: ${(err as Error).message}`));
   const token = await signToken({ sub: admin.id, typ: 'access', sv: admin.sessionVersion }, 7 * 24 * 3600);
   const sim = await startSimulation({
     url: baseUrl,

@@ -144,6 +144,8 @@ export async function startSimulation(o: SimulationOptions): Promise<{ stop: () 
         resources: Math.random() < (o.resourceRate ?? 0.4) ? resourcesFor(p.departmentId) : undefined,
       },
       maxAttempts: 3,
+      // Which fleet made it: the demo cancels what its previous run left behind.
+      payload: { fleet: o.namePrefix ?? 'simulation' },
     };
     const res = await o.api.call('POST', '/api/v1/tasks', body).catch(() => ({ status: 0 }));
     if (res.status === 201) stats.created++;
