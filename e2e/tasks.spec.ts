@@ -19,6 +19,8 @@ test('a user creates a task in the console, sees its timeline and cancels it', a
 
   await expect(page.getByRole('heading', { name: title })).toBeVisible();
   await expect(page.getByTestId('task-timeline')).toContainText('created');
+  // Nobody took it yet: the page says why, from the department's agents.
+  await expect(page.getByTestId('why-waiting')).toContainText(/Agents of finance: \d+ online/);
   page.once('dialog', (d) => d.accept());
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('task-timeline')).toContainText('cancelled');

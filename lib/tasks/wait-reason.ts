@@ -1,0 +1,61 @@
+import { and, eq, inArray, ne } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { poolsWithKinds } from '@/db/queries/resources';
+import { agents, tasks, type TaskRequirements } from '@/db/schema/work';
+import { agentFits, normaliseCapabilities } from '../dispatch/fit';
+
+export type WaitReason = { code: 'backoff' | 'dependencies' | 'no-agent-online' | 'no-fitting-agent' | 'fitting-agents-busy' | 'resources' | 'next'; detail: string };
+export type WaitDiagnosis = { reasons: WaitReason[]; agents: { online: number; fitting: number; free: number } };
+
+type PendingTask = { departmentId: string; requirements: TaskRequirements; targetAgentId: string | null; dependsOn: string[]; availableAt: string };
+
+/**
+ * Why a pending task has not been handed out, from what the dispatcher looks at: its retry backoff,
+ * its dependencies, the department's online agents (those that fit it, those with a free slot) and
+ * its department's resource pools. For a task the caller was already allowed to read.
+ */
+export async function whyWaiting(db: Db, task: PendingTask, now = new Date()): Promise<WaitDiagnosis> {
+  const reasons: WaitReason[] = [];
+  const availableAt = new Date(task.availableAt);
+  if (availableAt > now) reasons.push({ code: 'backoff', detail: `Retrying after a failure: not before ${availableAt.toISOString()}` });
+
+  if (task.dependsOn.length) {
+    const open = await db.select({ id: tasks.id }).from(tasks).where(and(inArray(tasks.id, task.dependsOn), ne(tasks.status, 'completed')));
+    if (open.length) reasons.push({ code: 'dependencies', detail: `Waits for ${open.length} of the ${task.dependsOn.length} tasks it depends on to complete` });
+  }
+
+  const req = task.requirements ?? {};
+  const online = await db
+    .select({ id: agents.id, departmentId: agents.departmentId, specialization: agents.specialization, capabilities: agents.capabilities, activeTasks: agents.activeTasks, maxConcurrentTasks: agents.maxConcurrentTasks })
+    .from(agents)
+    .where(and(eq(agents.departmentId, task.departmentId), inArray(agents.status, ['idle', 'busy'])));
+  const fitting = online.filter((a) => agentFits({ ...a, capabilities: normaliseCapabilities(a.capabilities) }, req, task.targetAgentId));
+  const free = fitting.filter((a) => a.activeTasks < a.maxConcurrentTasks);
+  if (!online.length) reasons.push({ code: 'no-agent-online', detail: `No agent of ${task.departmentId} is online` });
+  else if (!fitting.length) reasons.push({ code: 'no-fitting-agent', detail: `None of the ${online.length} online agents of ${task.departmentId} fits: ${wanted(req, task.targetAgentId)}` });
+  else if (!free.length) reasons.push({ code: 'fitting-agents-busy', detail: `All ${fitting.length} agents that fit are at their task limit; it goes to the first to free a slot` });
+
+  if (req.resources && Object.keys(req.resources).length) {
+    const pools = new Map((await poolsWithKinds(db, null, task.departmentId)).map((p) => [p.type, p]));
+    const short = Object.entries(req.resources)
+      .map(([type, amount]) => {
+        const p = pools.get(type);
+        const freeUnits = p ? Math.max(0, p.capacity - p.allocated) : 0;
+        return amount > freeUnits ? `${type} ${amount} ${p?.unit ?? 'units'} asked, ${freeUnits} free` : undefined;
+      })
+      .filter((x): x is string => !!x);
+    if (short.length) reasons.push({ code: 'resources', detail: `Short of resources: ${short.join('; ')}` });
+  }
+
+  if (!reasons.length) reasons.push({ code: 'next', detail: `${free.length} agent${free.length === 1 ? '' : 's'} that fit have a free slot: it is handed out on the dispatcher's next pass` });
+  return { reasons, agents: { online: online.length, fitting: fitting.length, free: free.length } };
+}
+
+function wanted(req: TaskRequirements, targetAgentId: string | null): string {
+  const parts: string[] = [];
+  if (targetAgentId) parts.push(`agent ${targetAgentId}`);
+  if (req.specialization) parts.push(`specialization ${req.specialization}`);
+  const caps = Object.keys(req.capabilities ?? {});
+  if (caps.length) parts.push(`capabilities ${caps.join(', ')}`);
+  return parts.join(', ') || 'no requirement (check the agents)';
+}
