@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { priorities, taskStatuses } from '@/db/schema/work';
-import { resourceTypes } from '../resources/kinds';
+import { resourceKindCatalog, resourceTypes } from '../resources/kinds';
 import { pageQuery } from '../http/cursor';
 
 const slug = z.string().min(1).max(40).regex(/^[a-z][a-z0-9-]*$/, 'A department id');
@@ -11,7 +11,14 @@ export const capabilitiesSchema = z
   .union([z.array(name).max(100), z.record(name, z.union([z.boolean(), z.number().finite(), z.string().max(200), z.array(z.string().max(200)).max(50)]))])
   .refine((v) => (Array.isArray(v) ? v.length : Object.keys(v).length) <= 100, 'At most 100 capabilities');
 
-export const resourceAmountsSchema = z.partialRecord(z.enum(resourceTypes), z.number().int().min(1).max(1_000_000));
+/** What a task or an agent may ask of its department's pools: never more than the organisation has of the kind, which no pool could ever grant (it would wait for ever). */
+export const resourceAmountsSchema = z.partialRecord(z.enum(resourceTypes), z.number().int().min(1)).superRefine((amounts, ctx) => {
+  for (const kind of resourceTypes) {
+    const amount = amounts[kind];
+    const { total, unit } = resourceKindCatalog[kind];
+    if (amount !== undefined && amount > total) ctx.addIssue({ code: 'custom', path: [kind], message: `At most ${total} ${unit}: the organisation's whole ${kind}` });
+  }
+});
 
 export const requirementsSchema = z
   .object({

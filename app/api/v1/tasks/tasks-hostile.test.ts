@@ -26,3 +26,16 @@ describe('POST /api/v1/tasks with values Postgres refuses', () => {
     expect(list).toHaveLength(0);
   });
 });
+
+describe('POST /api/v1/tasks asking for more than the organisation has', () => {
+  it('answers 400 naming the kind and its total, where it used to wait for ever', async () => {
+    const res = await POST(request('POST', '/api/v1/tasks', { token, body: { title: 'greedy', departmentId: 'engineering', type: 'greedy', requirements: { resources: { compute: 2_001 } } } }));
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(JSON.stringify(body.errors)).toContain('At most 2000 vCPU');
+    expect(await t.db.query.tasks.findMany({ where: (tk, { eq }) => eq(tk.type, 'greedy') })).toHaveLength(0);
+    // The whole of it is a fair (if unlikely) request.
+    const whole = await POST(request('POST', '/api/v1/tasks', { token, body: { title: 'whole', departmentId: 'engineering', type: 'greedy', requirements: { resources: { compute: 2_000 } } } }));
+    expect(whole.status).toBe(201);
+  });
+});
