@@ -17,6 +17,7 @@ import { bookForNew, dispatchTask, settleFailedNew, settleNew } from '../dispatc
 import { leaseMsOf } from '../dispatch/assign';
 import { requeueTask } from './lifecycle';
 import type { CreateTaskInput, ListTasksQuery } from './schemas';
+import { whyWaiting } from './wait-reason';
 
 export type Task = ReturnType<typeof toTask>;
 
@@ -196,8 +197,11 @@ export async function getTask(db: Db, principal: Principal, id: string) {
     db.select().from(taskEvents).where(eq(taskEvents.taskId, id)).orderBy(asc(taskEvents.id)).limit(1000),
     db.select().from(tasks).where(eq(tasks.parentTaskId, id)).orderBy(asc(tasks.createdAt)).limit(200),
   ]);
+  const task = toTask(row);
   return {
-    ...toTask(row),
+    ...task,
+    // A pending task says why nobody has it yet (console and scripts alike).
+    waiting: row.status === 'pending' ? await whyWaiting(db, task) : null,
     events: events.map((e) => ({ id: e.id, at: e.at.toISOString(), type: e.type, agentId: e.agentId, detail: e.detail })),
     children: children.map((c) => ({ id: c.id, title: c.title, departmentId: c.departmentId, status: c.status, assignedAgentId: c.assignedAgentId })),
   };

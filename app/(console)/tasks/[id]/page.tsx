@@ -2,7 +2,6 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { getTask } from '@/lib/tasks/service';
-import { whyWaiting } from '@/lib/tasks/wait-reason';
 import { hasPermission } from '@/lib/auth/rbac';
 import { AppError } from '@/lib/errors';
 import { requirePrincipal } from '@/app/_lib/session';
@@ -20,7 +19,6 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
     if (err instanceof AppError && err.status === 404) notFound();
     throw err;
   });
-  const waiting = task.status === 'pending' ? await whyWaiting(getDb(), task) : null;
   const cancellable = ['pending', 'assigned', 'running'].includes(task.status) && hasPermission(principal, 'task:cancel');
   const retriable = ['failed', 'dead', 'cancelled'].includes(task.status) && hasPermission(principal, 'task:retry');
   return (
@@ -71,16 +69,16 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         )}
         {task.error && <p className="text-red-600 sm:col-span-2">Error: {task.error}</p>}
       </section>
-      {waiting && (
+      {task.waiting && (
         <section className="card text-sm" data-testid="why-waiting">
           <h2 className="mb-2 font-semibold">Why it is waiting</h2>
           <ul className="list-disc space-y-1 pl-5">
-            {waiting.reasons.map((r) => (
+            {task.waiting.reasons.map((r) => (
               <li key={r.code}>{r.detail}</li>
             ))}
           </ul>
           <p className="mt-2 text-slate-500 dark:text-slate-400">
-            Agents of {task.departmentId}: {waiting.agents.online} online, {waiting.agents.fitting} fit this task, {waiting.agents.free} of those with a free slot.
+            Agents of {task.departmentId}: {task.waiting.agents.online} online, {task.waiting.agents.fitting} fit this task, {task.waiting.agents.free} of those with a free slot.
           </p>
         </section>
       )}

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { request } from '@/db/testing/http';
+import { params, request } from '@/db/testing/http';
 import { makeUser } from '@/db/testing/users';
+import { principalOf } from '@/db/testing/principals';
+import { cancelTask } from '@/lib/tasks/service';
 import { POST } from './route';
+import { GET as oneGET } from './[id]/route';
 
 let t: TestDb;
 let token: string;
@@ -37,5 +40,17 @@ describe('POST /api/v1/tasks asking for more than the organisation has', () => {
     // The whole of it is a fair (if unlikely) request.
     const whole = await POST(request('POST', '/api/v1/tasks', { token, body: { title: 'whole', departmentId: 'engineering', type: 'greedy', requirements: { resources: { compute: 2_000 } } } }));
     expect(whole.status).toBe(201);
+  });
+});
+
+describe('GET /api/v1/tasks/{id}', () => {
+  it('says why a pending task waits, and nothing once it is not pending', async () => {
+    const created = await POST(request('POST', '/api/v1/tasks', { token, body: { title: 'lonely', departmentId: 'legal', type: 'review' } }));
+    const { id } = await created.json();
+    const res = await oneGET(request('GET', `/api/v1/tasks/${id}`, { token }), params({ id }));
+    const body = await res.json();
+    expect(body.waiting).toEqual({ reasons: [{ code: 'no-agent-online', detail: 'No agent of legal is online' }], agents: { online: 0, fitting: 0, free: 0 } });
+    await cancelTask(t.db, principalOf('super-admin'), id);
+    expect((await (await oneGET(request('GET', `/api/v1/tasks/${id}`, { token }), params({ id }))).json()).waiting).toBeNull();
   });
 });
