@@ -105,17 +105,24 @@ export async function getCosts(db: Db, principal: Principal, departmentId?: stri
 }
 
 export type Availability = { available: boolean; shortfall: Record<string, number> };
+export type KindAvailability = { type: string; asked: number; free: number; unit?: string };
+
+/** Each asked kind against what the department's pools have free now: none of a kind it has no pool for. */
+export async function freeUnitsFor(db: Db, departmentId: string, resources: Record<string, number>): Promise<KindAvailability[]> {
+  const pools = new Map((await poolsWithKinds(db, null, departmentId)).map((p) => [p.type, p]));
+  return Object.entries(resources).map(([type, asked]) => {
+    const p = pools.get(type);
+    return { type, asked, free: p ? Math.max(0, p.capacity - p.allocated) : 0, unit: p?.unit };
+  });
+}
 
 /** Would these units fit right now? A kind the department has no pool for is short by the whole amount. */
 export async function checkAvailability(db: Db, principal: Principal, input: CheckInput): Promise<Availability> {
   authorize(principal, 'resource:check', { departmentId: input.departmentId, what: 'Department' });
   if (!(await findDepartment(db, input.departmentId))) throw notFound('Department');
-  const pools = new Map((await poolsWithKinds(db, null, input.departmentId)).map((p) => [p.type, p]));
   const shortfall: Record<string, number> = {};
-  for (const [type, amount] of Object.entries(input.resources) as [string, number][]) {
-    const p = pools.get(type);
-    const free = p ? p.capacity - p.allocated : 0;
-    if (amount > free) shortfall[type] = amount - Math.max(0, free);
+  for (const k of await freeUnitsFor(db, input.departmentId, input.resources)) {
+    if (k.asked > k.free) shortfall[k.type] = k.asked - k.free;
   }
   return { available: Object.keys(shortfall).length === 0, shortfall };
 }

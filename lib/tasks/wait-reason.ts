@@ -1,8 +1,8 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { poolsWithKinds } from '@/db/queries/resources';
 import { agents, tasks, type TaskRequirements } from '@/db/schema/work';
 import { agentFits, normaliseCapabilities } from '../dispatch/fit';
+import { freeUnitsFor } from '../resources/service';
 
 export type WaitReason = { code: 'backoff' | 'dependencies' | 'no-agent-online' | 'no-fitting-agent' | 'fitting-agents-busy' | 'resources' | 'next'; detail: string };
 export type WaitDiagnosis = { reasons: WaitReason[]; agents: { online: number; fitting: number; free: number } };
@@ -36,14 +36,9 @@ export async function whyWaiting(db: Db, task: PendingTask, now = new Date()): P
   else if (!free.length) reasons.push({ code: 'fitting-agents-busy', detail: `All ${fitting.length} agents that fit are at their task limit; it goes to the first to free a slot` });
 
   if (req.resources && Object.keys(req.resources).length) {
-    const pools = new Map((await poolsWithKinds(db, null, task.departmentId)).map((p) => [p.type, p]));
-    const short = Object.entries(req.resources)
-      .map(([type, amount]) => {
-        const p = pools.get(type);
-        const freeUnits = p ? Math.max(0, p.capacity - p.allocated) : 0;
-        return amount > freeUnits ? `${type} ${amount} ${p?.unit ?? 'units'} asked, ${freeUnits} free` : undefined;
-      })
-      .filter((x): x is string => !!x);
+    const short = (await freeUnitsFor(db, task.departmentId, req.resources))
+      .filter((k) => k.asked > k.free)
+      .map((k) => `${k.type} ${k.asked} ${k.unit ?? 'units'} asked, ${k.free} free`);
     if (short.length) reasons.push({ code: 'resources', detail: `Short of resources: ${short.join('; ')}` });
   }
 
