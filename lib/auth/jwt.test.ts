@@ -58,4 +58,19 @@ describe('verifyToken', () => {
     }
     await expect(verifyToken(lasting, 'access')).resolves.toMatchObject({ sub: 'u3' });
   });
+
+  it('refuses a signature spelled another way: a changed last character, standard base64, padding', async () => {
+    const token = await signToken({ sub: 'u4', typ: 'access', sv: 1 }, 60);
+    const [h, p, sig] = token.split('.');
+    // 32 bytes in 43 characters: the last one carries 2 unused bits, so 4 spellings decode alike.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(sig.at(-1)!);
+    const sibling = alphabet[(last & ~3) | ((last + 1) & 3)];
+    expect(Buffer.from(`${sig.slice(0, -1)}${sibling}`, 'base64url').equals(Buffer.from(sig, 'base64url'))).toBe(true);
+    await expect(verifyToken(`${h}.${p}.${sig.slice(0, -1)}${sibling}`, 'access')).rejects.toMatchObject({ status: 401 });
+    const standard = Buffer.from(sig, 'base64url').toString('base64');
+    await expect(verifyToken(`${h}.${p}.${standard}`, 'access')).rejects.toMatchObject({ status: 401 });
+    await expect(verifyToken(`${h}.${p}.${sig}=`, 'access')).rejects.toMatchObject({ status: 401 });
+    await expect(verifyToken(token, 'access')).resolves.toMatchObject({ sub: 'u4' });
+  });
 });

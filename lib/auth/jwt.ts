@@ -45,8 +45,11 @@ function signedBy(token: string, key: Uint8Array): Record<string, unknown> {
   if (parts.length !== 3) throw unauthorized('Invalid token');
   const [header, body, signature] = parts;
   if (readPart(header)?.alg !== 'HS256') throw unauthorized('Invalid token');
-  const expected = createHmac('sha256', key).update(`${header}.${body}`).digest();
-  const given = Buffer.from(signature, 'base64url');
+  // Compared as text in the canonical encoding: base64url decoding forgives padding, standard
+  // base64's '+/' and stray low bits of the last character, so decoded bytes would let one
+  // signature be spelled several ways (a token that differs from the one issued still passing).
+  const expected = Buffer.from(createHmac('sha256', key).update(`${header}.${body}`).digest('base64url'));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unauthorized('Invalid token');
   const payload = readPart(body);
   if (!payload) throw unauthorized('Invalid token');
