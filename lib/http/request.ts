@@ -71,10 +71,27 @@ export function queryObject(req: ApiRequest): Record<string, string> {
   const out: Record<string, string> = {};
   // Most API calls carry no query: no URL to parse then.
   if (!req.url.includes('?')) return out;
-  new URL(req.url).searchParams.forEach((v, k) => {
+  urlOf(req.url).searchParams.forEach((v, k) => {
     out[k] = v;
   });
   return out;
+}
+
+/** The request's path, for logs and audit rows; never throws. */
+export function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url.replace(/^[a-z]+:\/\/[^/]*/i, '').split('?')[0] || '/';
+  }
+}
+
+function urlOf(url: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw badRequest('Malformed request URL');
+  }
 }
 
 export const MAX_JSON_DEPTH = 64;

@@ -11,7 +11,7 @@ import { authSecret } from '../auth/secret';
 import { auditDenied } from '../audit/denied';
 import { problemAnswer, zodProblems } from './problem';
 import { jsonAnswer, toResponse, type ApiAnswer } from './answer';
-import { clientIp, fromWebRequest, queryObject, readJsonBody, requestId, type ApiRequest } from './request';
+import { clientIp, fromWebRequest, pathOf, queryObject, readJsonBody, requestId, type ApiRequest } from './request';
 import { log, withLogContext } from '../log';
 
 type Schema = z.ZodType;
@@ -72,7 +72,7 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
     // Built only when debug lines are on: parsing the URL per request showed in profiles under load.
     const debug = log().isLevelEnabled('debug');
     const done = (res: ApiAnswer) => {
-      if (debug) log().debug({ method: req.method, path: new URL(req.url).pathname, status: res.status, ms: Math.round(performance.now() - started) }, 'request');
+      if (debug) log().debug({ method: req.method, path: pathOf(req.url), status: res.status, ms: Math.round(performance.now() - started) }, 'request');
       return res;
     };
     let principal: Principal | undefined;
@@ -96,11 +96,11 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
       const result = await handler(ctx);
       if (result instanceof Response) return done(result);
       const status = result === undefined ? 204 : (opts.status ?? 200);
-      if (key && status < 300) await storeReplay(db, principal, key, new URL(req.url).pathname, raw, status, result ?? null);
+      if (key && status < 300) await storeReplay(db, principal, key, pathOf(req.url), raw, status, result ?? null);
       return done(status === 204 ? { status, headers: { 'x-request-id': id }, body: null } : jsonAnswer(result, status, id));
     } catch (err) {
       // Every refused attempt is audited here, once, whatever lib/ function refused it.
-      if (principal) await auditDenied(getDb(), principal, err, { door: 'rest', method: req.method, path: new URL(req.url).pathname });
+      if (principal) await auditDenied(getDb(), principal, err, { door: 'rest', method: req.method, path: pathOf(req.url) });
       return done(problemAnswer(err, id));
     }
   };

@@ -95,4 +95,23 @@ describe('API door', () => {
     expect((await fetch(`${base}/api/v1/nothing-here`)).status).toBe(418);
     expect((await fetch(`${base}/tasks`)).status).toBe(418);
   });
+
+  it('answers 400, not 500, to a malformed Host header on a call with a query string', async () => {
+    const withHost = (host: string) =>
+      new Promise<{ status?: number; body: string }>((resolve, reject) => {
+        const req = request(`${base}/api/v1/tasks?limit=5`, { headers: { ...auth(), host }, setHost: false }, (r) => {
+          let body = '';
+          r.on('data', (c) => (body += c));
+          r.on('end', () => resolve({ status: r.statusCode, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    for (const host of ['a b', '[::1', '%00', 'x/y', 'a@b']) {
+      const res = await withHost(host);
+      expect(res.status, host).toBe(400);
+      expect(JSON.parse(res.body).detail).toBe('Malformed Host header');
+    }
+    for (const host of ['localhost:3000', '127.0.0.1', '[::1]:8080', 'ecs.example.com']) expect((await withHost(host)).status, host).toBe(200);
+  });
 });

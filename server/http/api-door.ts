@@ -5,6 +5,7 @@ import type { ApiAnswer } from '@/lib/http/answer';
 import { MAX_BODY_BYTES, tooLarge, type ApiRequest } from '@/lib/http/request';
 import type { RouteHandler } from '@/lib/http/route';
 import securityHeaders from '@/lib/http/security-headers.json';
+import { log } from '@/lib/log';
 import { routeTable, type RouteEntry } from './route-table';
 
 type Plain = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -38,9 +39,15 @@ export function createApiDoor(opts: { skip?: (path: string) => boolean } = {}): 
       if (!path.startsWith('/api/')) return false;
       const entry = table.find((r) => r.pattern.test(path));
       if (!entry) return false;
+      // A Host that no URL can hold ('a b', '[::1', '%00') would fail every URL parse downstream.
+      if (req.headers.host !== undefined && !isValidHost(req.headers.host)) {
+        writePlain(res, problem(400, 'Bad Request', 'Malformed Host header'));
+        return true;
+      }
       // The only trusted client address is the socket's; a header sent by the client is replaced.
       req.headers['x-ecs-client-ip'] = req.socket.remoteAddress ?? 'unknown';
       void answer(req, res, entry, path, load(entry)).catch((err) => {
+        log().error({ err, method: req.method, path }, 'API request failed outside its handler');
         if (!res.headersSent) writePlain(res, problem(500, 'Internal Server Error', 'Unexpected error'));
         else res.destroy(err as Error);
       });
@@ -73,6 +80,19 @@ async function answer(req: IncomingMessage, res: ServerResponse, entry: RouteEnt
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
   return write(res, await (handler as Plain)(new Request(input.url, { method, headers, body }), { params: Promise.resolve(params) }));
+}
+
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** A host name, IPv4 or bracketed IPv6 address, with an optional port, that a URL accepts. */
+export function isValidHost(host: string): boolean {
+  if (!HOST.test(host)) return false;
+  try {
+    new URL(`http://${host}/`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The node request as route() reads it; the body is read only when the handler takes one. */
