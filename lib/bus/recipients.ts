@@ -152,6 +152,12 @@ function authorizeDepartment(principal: Principal, dept: DepartmentRow | undefin
 export function resolveRecipientsCached(principal: Principal, to: Address, db?: Db): Resolved | undefined {
   if ('topic' in to) {
     authorize(principal, 'message:send');
+    const owner = topicNamespace(to.topic);
+    if (owner) {
+      const hit = cachedDepartment(owner, db);
+      if (!hit) return undefined;
+      authorizeTopicNamespace(principal, hit.row, owner);
+    }
     return { kind: 'topic', room: `topic:${to.topic}` };
   }
   if (!('agentId' in to)) return undefined;
@@ -182,14 +188,45 @@ export async function resolveRecipients(db: Db, principal: Principal, to: Addres
     return { kind: 'department', departmentId: dept.id, agentIds: pickOne(dept, all) };
   }
   if ('topic' in to) {
-    // Topics are opt-in: only subscribers receive, so any sender allowed to message may publish.
-    authorize(principal, 'message:send');
+    await authorizeTopic(db, principal, to.topic);
     return { kind: 'topic', room: `topic:${to.topic}` };
   }
   authorize(principal, 'message:send');
   // Everyone means every department: only principals that see every department may do it.
   if (!isGlobal(principal)) throw forbidden('Only organisation-wide roles may broadcast to every agent');
   return { kind: 'broadcast', room: null };
+}
+
+/**
+ * The topic namespace rule. A topic whose first segment, before '/', is a department's id
+ * (`finance/invoices`) belongs to that department: only its members, and agents of departments it
+ * collaborates with, may publish or subscribe; users need the permission inside that department.
+ * Any other topic (`fleet.status`, `alerts.critical`) is organisation-wide and open to every
+ * principal allowed to message. A prefix that names no department is organisation-wide.
+ * Subscribing follows the same rule as publishing.
+ */
+export async function authorizeTopic(db: Db, principal: Principal, topic: string): Promise<void> {
+  authorize(principal, 'message:send');
+  const owner = topicNamespace(topic);
+  if (!owner) return;
+  authorizeTopicNamespace(principal, await department(db, owner), owner);
+}
+
+function topicNamespace(topic: string): string | undefined {
+  const slash = topic.indexOf('/');
+  if (slash <= 0) return undefined;
+  const prefix = topic.slice(0, slash);
+  return /^[a-z0-9][a-z0-9-]*$/.test(prefix) ? prefix : undefined;
+}
+
+function authorizeTopicNamespace(principal: Principal, dept: DepartmentRow | undefined, owner: string): void {
+  if (!dept) return;
+  if (principal.kind === 'agent') {
+    const own = principal.departmentIds[0];
+    if (dept.id !== own && !dept.collaboratesWith.includes(own)) throw forbidden(`Topics under ${owner}/ belong to ${dept.name}, which does not collaborate with ${own}`);
+    return;
+  }
+  authorize(principal, 'message:send', { departmentId: dept.id, what: 'Topic namespace' });
 }
 
 /** mode: one — by the department's strategy, preferring agents connected to this process (live load). */

@@ -1,4 +1,5 @@
-import { authorize, type Principal } from '../auth/rbac';
+import { authorize, isGlobal, type Principal } from '../auth/rbac';
+import { forbidden } from '../errors';
 /**
  * Bus counters, in memory and on globalThis (Next's bundle and the custom server load lib/ twice).
  * The metrics layer reads busStats(); nothing here depends on prom-client.
@@ -171,8 +172,12 @@ export function resetBusStats(): void {
   (globalThis as { __ecsBusStats?: State }).__ecsBusStats = { ...fresh(), live };
 }
 
-/** The bus figures for the console and scripts (anyone who may read metrics). */
+/**
+ * The bus figures for the console and scripts. They are the whole fleet's (every department's
+ * traffic and every topic's name), so only roles that see every department may read them.
+ */
 export function readBusStats(principal: Principal) {
   authorize(principal, 'metrics:read');
+  if (!isGlobal(principal)) throw forbidden('Bus figures cover every department: organisation-wide roles only');
   return busStats();
 }

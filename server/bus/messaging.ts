@@ -2,7 +2,7 @@ import type { Namespace, Socket } from 'socket.io';
 import { getDb } from '@/db/client';
 import type { Principal } from '@/lib/auth/rbac';
 import type { Envelope } from '@/lib/bus/envelope';
-import { invalidateMembers } from '@/lib/bus/recipients';
+import { authorizeTopic, invalidateMembers } from '@/lib/bus/recipients';
 import { publishSchema, sendSchema, topicSchema } from '@/lib/bus/schemas';
 import { sendFromSocket } from '@/lib/bus/send';
 import { count, setLiveGauges } from '@/lib/bus/stats';
@@ -182,6 +182,7 @@ export function registerMessaging(socket: Socket, principal: Principal): void {
   handle(socket, 'send', sendSchema, (p) => sendFromSocket(db, principal, p));
   handle(socket, 'publish', publishSchema, (p) => sendFromSocket(db, principal, { to: { topic: p.topic }, type: p.type, data: p.data }));
   handle(socket, 'subscribe', topicSchema, async ({ topic }) => {
+    await authorizeTopic(db, principal, topic);
     const joined = [...socket.rooms].filter((r) => r.startsWith('topic:')).length;
     if (joined >= MAX_TOPICS_PER_SOCKET && !socket.rooms.has(`topic:${topic}`)) {
       throw conflict(`At most ${MAX_TOPICS_PER_SOCKET} topics per connection`);

@@ -1,5 +1,5 @@
 import { requirePrincipal } from '@/app/_lib/session';
-import { hasPermission } from '@/lib/auth/rbac';
+import { hasPermission, isGlobal } from '@/lib/auth/rbac';
 import { busStats } from '@/lib/bus/stats';
 import { EmptyState } from '@/components/empty-state';
 import { BusLive } from './bus-live';
@@ -8,6 +8,9 @@ export default async function BusPage() {
   const principal = await requirePrincipal();
   if (!hasPermission(principal, 'metrics:read')) {
     return <EmptyState title="Not available">Your role ({principal.role}) lacks metrics:read.</EmptyState>;
+  }
+  if (!isGlobal(principal)) {
+    return <EmptyState title="Not available">Bus figures cover every department; they are shown to organisation-wide roles only.</EmptyState>;
   }
   return (
     <div className="space-y-4">

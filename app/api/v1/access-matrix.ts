@@ -4,7 +4,7 @@ import { scopedRoles } from '@/lib/auth/rbac';
 import { insertAlert } from '@/db/queries/alerts';
 
 /**
- * Who may call each /api/v1 route: the documented allow/deny per role (acceptance 1).
+ * Who may call each /api/v1 route: the documented allow/deny per role.
  * access-matrix.test.ts calls every entry as every role and fails when a route file exports a
  * method that has no entry here, so a new route can't ship without a decision about who may call it.
  *
@@ -54,6 +54,8 @@ const USER_READERS: Role[] = ['super-admin', 'department-admin', 'auditor'];
 const AUDIT_READERS: Role[] = ['super-admin', 'department-admin', 'auditor'];
 const SECURITY_READERS: Role[] = ['super-admin', 'auditor'];
 const DEPT_READERS: Role[] = ['super-admin', 'department-admin', 'department-coordinator', 'auditor', 'agent-supervisor', 'readonly'];
+/** Organisation-wide figures (the whole fleet's bus traffic): roles that see every department. */
+const GLOBAL_READERS: Role[] = ['super-admin', 'auditor', 'readonly'];
 const TOKEN_OWNERS: Role[] = ['super-admin', 'department-admin', 'department-coordinator', 'auditor', 'agent-supervisor'];
 
 // For callers that can't own the object in question (an agent owns no tokens).
@@ -208,7 +210,7 @@ export const accessMatrix: Entry[] = [
     // Agents may also reach departments that accept collaboration, so no "elsewhere" probe here.
     call: () => ({ body: { to: { departmentId: 'marketing' }, type: 'matrix.note', data: { hello: true } } }),
   },
-  { method: 'GET', path: '/api/v1/bus/stats', allow: DEPT_READERS, call: () => ({}) },
+  { method: 'GET', path: '/api/v1/bus/stats', allow: GLOBAL_READERS, call: () => ({}) },
 
   // resources
   { method: 'GET', path: '/api/v1/resources', allow: DEPT_READERS, call: () => ({}) },
