@@ -13,6 +13,7 @@ import { createApiDoor } from './http/api-door';
 import { log as logger } from '@/lib/log';
 import { attachRedis } from './bus/redis';
 import { closeConnectionsOnShutdown } from './http/close-connections';
+import { listen } from './http/listen';
 
 const log = (msg: string) => logger().info(msg);
 
@@ -45,7 +46,8 @@ async function main() {
   const agentsNs = registerAgentsNamespace(io);
   const loops = startLoops(agentsNs);
 
-  await new Promise<void>((resolve) => httpServer.listen(e.PORT, e.HOSTNAME === 'localhost' ? undefined : e.HOSTNAME, resolve));
+  // A port that can't be had ends the process (exit 1 below), so a supervisor can act.
+  await listen(httpServer, e.PORT, e.HOSTNAME === 'localhost' ? undefined : e.HOSTNAME);
   runtimeState().bus.listening = true;
   log(`console at http://localhost:${e.PORT} (${dev ? 'development' : 'production'})`);
   const demo = (e.DEMO ?? !e.DATABASE_URL)
