@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 
 // One list for every response: Next's pages here, the custom server's API door (server/http/api-door.ts) too.
 const base = JSON.parse(readFileSync(new URL('./lib/http/security-headers.json', import.meta.url), 'utf8'));
-// Next injects inline bootstrap scripts, so 'unsafe-inline' stays until nonces are wired; the
-// development server also evaluates code.
-if (process.env.NODE_ENV !== 'production') base['Content-Security-Policy'] = base['Content-Security-Policy'].replace("script-src 'self' 'unsafe-inline'", "script-src 'self' 'unsafe-inline' 'unsafe-eval'");
-const securityHeaders = Object.entries(base).map(([key, value]) => ({ key, value }));
+// Pages get their Content-Security-Policy, with a nonce per request, from proxy.ts: a second,
+// nonce-less policy here would block the very scripts the nonce allows.
+const securityHeaders = Object.entries(base)
+  .filter(([key]) => key !== 'Content-Security-Policy')
+  .map(([key, value]) => ({ key, value }));
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
