@@ -162,3 +162,38 @@ test('six bad logins lock the account; the lockout shows on the Security and Aud
   expect(await csv.text()).toContain('auth.lockout');
   await page.screenshot({ path: 'test-results/security-audit.png', fullPage: true });
 });
+
+test('pages run only scripts carrying the per-request nonce: an injected inline script is refused', async ({ page }) => {
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  const first = await page.goto('/login');
+  const policy = first!.headers()['content-security-policy'];
+  const scriptSrc = policy.split(';').find((d) => d.trim().startsWith('script-src'))!;
+  expect(scriptSrc).toMatch(/'nonce-[A-Za-z0-9+/=]+'/);
+  expect(scriptSrc).not.toContain('unsafe-inline');
+  const again = await page.request.get('/login');
+  expect(again.headers()['content-security-policy']).not.toBe(policy);
+  // The app's own scripts (Next's bootstrap, the theme script) still run: the page hydrates and logs in.
+  await login(page);
+  expect(violations).toEqual([]);
+  // Markup that slipped through, as stored XSS would place it: its inline handler must not run.
+  const blocked = await page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective), { once: true });
+        document.body.insertAdjacentHTML('beforeend', '<img alt="" src="/no-such-image.png" onerror="window.__injected = true">');
+        setTimeout(() => resolve('none'), 5000);
+      }),
+  );
+  expect(blocked).toMatch(/^script-src/);
+  expect(await page.evaluate(() => (window as { __injected?: boolean }).__injected)).toBeUndefined();
+});
+
+test('a malformed login callbackUrl gets a 400 from the running server, never a 500 page', async ({ request }) => {
+  for (const path of ['/api/auth/error?callbackUrl=evil.example.com', '/api/auth/signin?callbackUrl=ftp%3A%2F%2Fevil', '/api/auth/session?callbackUrl=javascript%3Aalert(1)']) {
+    expect((await request.get(path)).status(), path).toBe(400);
+  }
+  expect((await request.get('/api/auth/session?callbackUrl=https%3A%2F%2Fevil.example.com%2F')).status()).toBe(200);
+});
