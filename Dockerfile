@@ -5,8 +5,8 @@
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# npm ci's postinstall patches postgres.js (see the script)
-COPY server/tools/patch-postgres.mjs ./server/tools/
+# npm ci's postinstall (patch-package) patches postgres.js
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 
 FROM deps AS build
@@ -19,8 +19,8 @@ RUN npm run build
 FROM node:20-bookworm-slim AS prod-deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# npm ci's postinstall patches postgres.js (see the script)
-COPY server/tools/patch-postgres.mjs ./server/tools/
+# npm ci's postinstall (patch-package) patches postgres.js
+COPY patches ./patches
 # tsx is a runtime dependency: the custom server runs its TypeScript through it.
 RUN npm ci --omit=dev --no-audit --no-fund
 

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 // connection back in the pool: every query pipelined onto it afterwards ran inside that open
 // transaction, invisible to others until some later COMMIT (or lost by a ROLLBACK). Found by
 // bench/dispatch.ts: agents refused completions of tasks whose hand-out they had been told of.
-// server/tools/patch-postgres.mjs fixes it; the first test fails without the patch.
+// patches/postgres+3.4.9.patch fixes it; the first test fails without the patch.
 const url = process.env.DATABASE_URL;
 
 describe.skipIf(!url)('postgres.js transactions under pipelining', () => {

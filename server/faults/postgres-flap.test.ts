@@ -7,7 +7,7 @@ import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 /**
  * The driver under a flapping connection: the link to Postgres is cut every 20–100 ms for 8 s
  * while 30 workers run transactions through the same client the server uses (db/client.ts).
- * postgres.js used to end the process here in two ways (see server/tools/patch-postgres.mjs): a
+ * postgres.js used to end the process here in two ways (see patches/postgres+3.4.9.patch): a
  * throw from a queued write and a dropped promise of its array-type fetch. Vitest fails the run on
  * any unhandled rejection or uncaught error, so this passing means neither happened; and every
  * transaction settles (none hangs), and the client works again once the link is stable.
