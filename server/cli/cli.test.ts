@@ -9,6 +9,7 @@ import { tasks } from '@/db/schema/work';
 import { startHarness, type Harness } from '../testing/harness';
 import { apiAs, waitFor, type ApiClient } from '../sim/fleet';
 import { parseCsv } from './rows';
+import { main } from './main';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/ecs.mjs');
 const PASSWORD = 'cli-admin-password-1';
@@ -55,6 +56,29 @@ describe('ecs CLI', () => {
     const who = await ecs(['whoami', '--json']);
     expect(who.code).toBe(0);
     expect(JSON.parse(who.stdout)).toMatchObject({ username: 'admin', role: 'super-admin' });
+  });
+
+  it('prints asked-for help to stdout and exits 0, for the whole tool and each command', async () => {
+    const real = await ecs(['--help']);
+    expect({ code: real.code, stderr: real.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(real.stdout).toContain('Usage: ecs <command>');
+    const run = async (argv: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), stderr: process.stderr });
+      return { code, stdout: out.join('\n'), stderr: err.join('\n') };
+    };
+    for (const args of [['-h'], ['help']]) expect(await run(args)).toEqual({ code: 0, stdout: real.stdout.trimEnd(), stderr: '' });
+    for (const cmd of ['login', 'departments', 'agents', 'tasks', 'import', 'export', 'whoami']) {
+      const r = await run([cmd, '--help']);
+      expect({ cmd, code: r.code, stderr: r.stderr }).toEqual({ cmd, code: 0, stderr: '' });
+      expect(r.stdout).toMatch(new RegExp(`^  (${cmd}|.*\\| ${cmd})\\b`, 'm'));
+      expect((await run(['help', cmd])).stdout).toBe(r.stdout);
+    }
+    const none = await run([]);
+    expect(none.code).toBe(2);
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain('Usage: ecs <command>');
   });
 
   it('exits 3 on bad credentials, 2 on a usage error', async () => {

@@ -31,6 +31,13 @@ Usage: ecs <command> [options]
 Global: --url URL (or ECS_URL), --token T (or ECS_TOKEN), --json (machine-readable output), -h/--help
 Exit codes: 0 ok, 1 failure (or rows rejected), 2 usage, 3 authentication or permission`;
 
+/** The usage lines of one command (`ecs tasks --help`), or all of them. */
+function helpFor(cmd: string | undefined): string {
+  const [head, body, foot] = USAGE.split('\n\n');
+  const lines = body.split('\n').filter((l) => cmd && new RegExp(`^  (${cmd}\\b|.*\\| ${cmd}\\b)`).test(l));
+  return lines.length ? [head, lines.join('\n'), foot].join('\n\n') : USAGE;
+}
+
 const options = {
   url: { type: 'string' },
   token: { type: 'string' },
@@ -76,9 +83,14 @@ export async function main(argv: string[], io: Io = { out: (s) => process.stdout
   }
   const opts = parsed.values as Opts;
   const [cmd, sub, ...rest] = parsed.positionals;
-  if (opts.help || !cmd) {
-    (cmd ? io.out : io.err)(USAGE);
-    return cmd ? EXIT.ok : EXIT.usage;
+  // Asked-for help is output (stdout, exit 0); help shown because nothing was asked is a usage error.
+  if (opts.help || cmd === 'help') {
+    io.out(helpFor(cmd === 'help' ? sub : cmd));
+    return EXIT.ok;
+  }
+  if (!cmd) {
+    io.err(USAGE);
+    return EXIT.usage;
   }
   try {
     return await run(cmd, sub, rest, opts, io);
