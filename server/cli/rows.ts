@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { parse as parseYaml } from 'yaml';
 
 export type Row = { line: number; data: Record<string, unknown> };
@@ -18,45 +19,23 @@ export function readRows(file: string, format?: string): Row[] {
   throw new Error(`${file}: unknown format "${kind}" (use .csv, .json, .yaml or --format)`);
 }
 
-/** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and newlines. */
+/**
+ * RFC 4180 CSV (csv-parse): quoted fields may hold commas, doubled quotes and newlines; any line
+ * ending; blank lines skipped. `line` is where the row starts, for messages about rejected rows.
+ */
 export function parseCsv(text: string): { cells: string[]; line: number }[] {
-  const out: { cells: string[]; line: number }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else {
-        if (c === '\n') line++;
-        cell += c;
-      }
-    } else if (c === '"' && cell === '') quoted = true;
-    else if (c === ',') cells.push(cell), (cell = '');
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      cells.push(cell);
-      if (cells.length > 1 || cells[0] !== '') out.push({ cells, line: rowLine });
-      cells = [];
-      cell = '';
-      rowLine = ++line;
-    } else cell += c;
-  }
-  if (cell !== '' || cells.length) {
-    cells.push(cell);
-    out.push({ cells, line: rowLine });
-  }
-  return out;
+  const records = parse(text, { bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, record_delimiter: ['\r\n', '\n', '\r'] }) as {
+    record: string[];
+    info: { lines: number };
+  }[];
+  // info.lines is the line a record ends on; line breaks inside its quoted cells put its start earlier.
+  return records.map(({ record, info }) => ({ cells: record, line: info.lines - (record.join('').match(/\r\n|\r|\n/g)?.length ?? 0) }));
 }
 
 const LIST_FIELDS = new Set(['dependsOn', 'specializations', 'resourceTypes', 'collaboratesWith']);
 
 function csvRows(text: string): Row[] {
-  const [header, ...rest] = parseCsv(text.replace(/^\uFEFF/, ''));
+  const [header, ...rest] = parseCsv(text);
   if (!header) return [];
   const names = header.cells.map((h) => h.trim());
   return rest.map(({ cells, line }) => {
