@@ -44,27 +44,6 @@ export async function countUsers(db: Db): Promise<number> {
   return row.n;
 }
 
-/**
- * One atomic statement, so concurrent failures each count and the lock lands on exactly the
- * attempt that reaches the limit (no read-modify-write race). A lock that has run out starts a
- * fresh count, so one more mistake after the lockout doesn't lock the account again at once.
- */
-export async function recordFailedLogin(db: Db, id: string, maxAttempts: number, lockoutMs: number) {
-  const expired = sql`(${users.lockedUntil} is not null and ${users.lockedUntil} <= now())`;
-  const next = sql`(case when ${expired} then 1 else ${users.failedAttempts} + 1 end)`;
-  const [row] = await db
-    .update(users)
-    .set({
-      failedAttempts: next,
-      lockedUntil: sql`case when ${next} >= ${maxAttempts}
-        then (case when ${expired} or ${users.lockedUntil} is null then now() + (${lockoutMs} * interval '1 millisecond') else ${users.lockedUntil} end)
-        else (case when ${expired} then null else ${users.lockedUntil} end) end`,
-    })
-    .where(eq(users.id, id))
-    .returning({ failedAttempts: users.failedAttempts, lockedUntil: users.lockedUntil });
-  return row;
-}
-
 export async function recordSuccessfulLogin(db: Db, id: string, ip: string | undefined) {
   await db
     .update(users)

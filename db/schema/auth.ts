@@ -30,6 +30,8 @@ export const users = pgTable(
     // Set at enrolment, moved to mfaSecretEnc once the user proves it with a code.
     mfaPendingSecretEnc: text('mfa_pending_secret_enc'),
     recoveryCodeHashes: text('recovery_code_hashes').array().notNull().default(sql`'{}'::text[]`),
+    // The TOTP time step of the last accepted code: only a later step is accepted (no replay).
+    lastTotpStep: bigint('last_totp_step', { mode: 'number' }),
     lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
     knownIps: text('known_ips').array().notNull().default(sql`'{}'::text[]`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -143,3 +145,29 @@ export const settings = pgTable('settings', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   updatedBy: text('updated_by'),
 });
+
+/**
+ * Failed logins per unknown username, counted exactly like an account's own failed_attempts and
+ * locked_until, so a name that doesn't exist answers 423 after as many failures as one that does.
+ */
+export const loginNameFailures = pgTable(
+  'login_name_failures',
+  {
+    username: text('username').primaryKey(),
+    failedAttempts: integer('failed_attempts').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('login_name_failures_updated').on(t.updatedAt)],
+);
+
+/** Fixed-window failure counters (per address, per agent) shared by every server process. */
+export const authThrottle = pgTable(
+  'auth_throttle',
+  {
+    key: text('key').primaryKey(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    count: integer('count').notNull().default(0),
+  },
+  (t) => [index('auth_throttle_window').on(t.windowStart)],
+);

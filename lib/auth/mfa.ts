@@ -1,23 +1,33 @@
-import { eq } from 'drizzle-orm';
 import { authenticator } from 'otplib';
 import type { Db } from '@/db/client';
-import { users } from '@/db/schema/auth';
 import type { UserRow } from '@/db/queries/users';
+import { claimTotpStep, consumeRecoveryCode } from '@/db/queries/mfa-codes';
 import { decryptSecret } from './crypto';
 import { sha256 } from './secret';
 
 authenticator.options = { window: 1 };
 
-/** A TOTP code, or a one-use recovery code (consumed on success). */
+/**
+ * The time step a TOTP code belongs to (within the accepted window), or null when it matches none.
+ * The step, not the code, is what may be used only once.
+ */
+export function totpStep(code: string, secret: string, at = Date.now()): number | null {
+  // A copy with a fixed clock, so the step we store is the one the code was checked at.
+  const totp = authenticator.clone();
+  totp.options = { epoch: at };
+  const delta = totp.checkDelta(code, secret);
+  if (delta === null) return null;
+  return Math.floor(at / 1000 / totp.allOptions().step) + delta;
+}
+
+/**
+ * A TOTP code, accepted at most once per time step per user (a replayed or older code fails), or
+ * a one-use recovery code, consumed atomically (of parallel uses, one succeeds).
+ */
 export async function verifyMfaCode(db: Db, user: UserRow, code: string): Promise<boolean> {
   if (/^\d{6}$/.test(code) && user.mfaSecretEnc) {
-    return authenticator.check(code, decryptSecret(user.mfaSecretEnc));
+    const step = totpStep(code, decryptSecret(user.mfaSecretEnc));
+    return step !== null && (await claimTotpStep(db, user.id, step));
   }
-  const hashed = sha256(code.toLowerCase());
-  if (!user.recoveryCodeHashes.includes(hashed)) return false;
-  await db
-    .update(users)
-    .set({ recoveryCodeHashes: user.recoveryCodeHashes.filter((h) => h !== hashed) })
-    .where(eq(users.id, user.id));
-  return true;
+  return consumeRecoveryCode(db, user.id, sha256(code.toLowerCase()));
 }

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { badRequest } from '../errors';
 import { commonPasswords } from './common-passwords';
+import { recordPasswordCheck } from '../metrics/record';
 
 // argon2id, run on libuv's thread pool so hashing never blocks the event loop.
 const options = { algorithm: 2 /* Argon2id */, memoryCost: 19456, timeCost: 2, parallelism: 1 };
@@ -10,6 +12,7 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 export async function verifyPassword(hashed: string, password: string): Promise<boolean> {
+  recordPasswordCheck();
   try {
     return await verify(hashed, password);
   } catch {
@@ -18,10 +21,13 @@ export async function verifyPassword(hashed: string, password: string): Promise<
 }
 
 let dummy: Promise<string> | undefined;
-/** Verifying against a throw-away hash makes an unknown user take as long as a wrong password. */
-export async function burnVerifyTime(password: string): Promise<void> {
-  dummy ??= hashPassword('not-a-real-password-' + Math.random());
-  await verifyPassword(await dummy, password);
+/**
+ * A throw-away hash made with the same argon2 parameters as every real one: login verifies an
+ * unknown username's password against it, so that path does the very same work as a real account.
+ */
+export function dummyPasswordHash(): Promise<string> {
+  dummy ??= hashPassword('not-a-real-password-' + randomBytes(16).toString('hex'));
+  return dummy;
 }
 
 export function checkPasswordPolicy(password: string, minLength: number, username?: string): void {

@@ -40,13 +40,27 @@ export async function issueTokens(db: Db, user: UserRow, familyId: string = rand
 /**
  * Rotation with reuse detection: each refresh token works once. A second use means it was
  * stolen (or replayed), so the whole family is revoked and the event recorded.
+ *
+ * The claim is one compare-and-swap on the token row, and it also requires that no token of the
+ * family is revoked. That is what ends the family for good: when a token is replayed in parallel,
+ * the winner may insert its new token after the loser revoked the rows it could see, and that new
+ * token would otherwise outlive the revocation.
  */
 export async function rotateRefreshToken(db: Db, token: string, ip?: string): Promise<TokenPair> {
   const hash = sha256(token);
+  const familyRevoked = sql`exists (select 1 from refresh_tokens f where f.family_id = refresh_tokens.family_id and f.revoked_at is not null)`;
   const claimed = await db
     .update(refreshTokens)
-    .set({ usedAt: new Date() })
-    .where(and(eq(refreshTokens.tokenHash, hash), isNull(refreshTokens.usedAt), isNull(refreshTokens.revokedAt), sql`${refreshTokens.expiresAt} > now()`))
+    .set({ usedAt: sql`now()` })
+    .where(
+      and(
+        eq(refreshTokens.tokenHash, hash),
+        isNull(refreshTokens.usedAt),
+        isNull(refreshTokens.revokedAt),
+        sql`${refreshTokens.expiresAt} > now()`,
+        sql`not ${familyRevoked}`,
+      ),
+    )
     .returning();
   if (claimed.length === 1) {
     const row = claimed[0];
@@ -56,7 +70,8 @@ export async function rotateRefreshToken(db: Db, token: string, ip?: string): Pr
   }
   const [existing] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hash)).limit(1);
   if (existing && existing.usedAt) {
-    await db.update(refreshTokens).set({ revokedAt: new Date() }).where(and(eq(refreshTokens.familyId, existing.familyId), isNull(refreshTokens.revokedAt)));
+    // Revoking the replayed row alone already ends the family (see the claim above); the rest go too.
+    await db.update(refreshTokens).set({ revokedAt: sql`now()` }).where(and(eq(refreshTokens.familyId, existing.familyId), isNull(refreshTokens.revokedAt)));
     const user = await findUserById(db, existing.userId);
     await audit(db, { kind: 'user', id: existing.userId, name: user?.username ?? '', ip }, {
       action: 'auth.refresh-reuse',

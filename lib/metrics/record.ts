@@ -86,3 +86,7 @@ export function recordLogin(outcome: 'success' | 'failure' | 'locked' | 'rate-li
 export function recordLockout(): void {
   metrics().lockouts.inc();
 }
+
+export function recordPasswordCheck(): void {
+  metrics().passwordChecks.inc();
+}

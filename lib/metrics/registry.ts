@@ -29,6 +29,7 @@ function build() {
     resCapacity: new Gauge({ name: 'ecs_resource_capacity', help: 'Capacity units per pool', labelNames: ['department', 'type'], ...reg }),
     logins: new Counter({ name: 'ecs_logins_total', help: 'Login attempts by outcome', labelNames: ['outcome'], ...reg }),
     lockouts: new Counter({ name: 'ecs_lockouts_total', help: 'Accounts locked after repeated failures', ...reg }),
+    passwordChecks: new Counter({ name: 'ecs_password_verifications_total', help: 'Password hashes verified (logins, unknown usernames included)', ...reg }),
     alertsOpen: new Gauge({ name: 'ecs_alerts_open', help: 'Open alerts by severity', labelNames: ['severity'], ...reg }),
     /** Rolling figures for live tiles and alert rules; key '' is the whole system. */
     windows: new Map<string, RollingWindow>(),

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { auditLog, securityEvents, type Role } from '@/db/schema/auth';
 import type { Principal } from '../auth/rbac';
@@ -24,23 +24,7 @@ const since = (ms: number) => new Date(Date.now() - ms);
 
 /** Called after every failed login (known or unknown user). */
 export async function detectLoginFailure(db: Db, f: { userId?: string; username: string; ip?: string }): Promise<void> {
-  if (f.userId) {
-    const { attempts, windowMs } = detection.bruteForce;
-    const [{ n }] = await db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(auditLog)
-      .where(
-        and(
-          eq(auditLog.action, 'auth.login'),
-          inArray(auditLog.outcome, ['failure', 'denied']),
-          eq(auditLog.targetId, f.userId),
-          gt(auditLog.at, since(windowMs)),
-        ),
-      );
-    if (n >= attempts && !(await recentEvent(db, 'brute-force', windowMs, { userId: f.userId }))) {
-      await recordSecurityEvent(db, { kind: 'brute-force', severity: 'high', userId: f.userId, username: f.username, ip: f.ip, detail: { attempts: n, windowSeconds: windowMs / 1000 } });
-    }
-  }
+  await detectBruteForce(db, f);
   if (f.ip) {
     const { usernames, windowMs } = detection.credentialStuffing;
     const [{ n }] = await db
@@ -50,6 +34,23 @@ export async function detectLoginFailure(db: Db, f: { userId?: string; username:
     if (n >= usernames && !(await recentEvent(db, 'credential-stuffing', windowMs, { ip: f.ip }))) {
       await recordSecurityEvent(db, { kind: 'credential-stuffing', severity: 'critical', ip: f.ip, detail: { usernames: n, windowSeconds: windowMs / 1000 } });
     }
+  }
+}
+
+/**
+ * Attempts on one account; an unknown username is counted by its name, with the same query shape,
+ * so the two paths take the same time and a login's speed doesn't tell whether the account exists.
+ */
+async function detectBruteForce(db: Db, f: { userId?: string; username: string; ip?: string }): Promise<void> {
+  const { attempts, windowMs } = detection.bruteForce;
+  const target = f.userId ? eq(auditLog.targetId, f.userId) : and(isNull(auditLog.targetId), eq(auditLog.actorName, f.username));
+  const [{ n }] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(auditLog)
+    .where(and(eq(auditLog.action, 'auth.login'), inArray(auditLog.outcome, ['failure', 'denied']), target, gt(auditLog.at, since(windowMs))));
+  const who = f.userId ? { userId: f.userId } : { username: f.username };
+  if (n >= attempts && !(await recentEvent(db, 'brute-force', windowMs, who))) {
+    await recordSecurityEvent(db, { kind: 'brute-force', severity: 'high', userId: f.userId, username: f.username, ip: f.ip, detail: { attempts: n, windowSeconds: windowMs / 1000 } });
   }
 }
 

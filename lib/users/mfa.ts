@@ -5,9 +5,10 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { findUserById } from '@/db/queries/users';
 import { updateUserRow } from '@/db/queries/user-admin';
+import { enableMfaRow } from '@/db/queries/mfa-codes';
 import { audit } from '../audit/log';
 import { decryptSecret, encryptSecret } from '../auth/crypto';
-import '../auth/mfa'; // sets the TOTP window
+import { totpStep } from '../auth/mfa';
 import type { Principal } from '../auth/rbac';
 import { sha256 } from '../auth/secret';
 import { env } from '../env';
@@ -45,16 +46,18 @@ export async function confirmMfaEnrolment(db: Db, principal: Principal, userId: 
   if (user.mfaEnabled) throw conflict('MFA is already on for this account');
   if (!user.mfaPendingSecretEnc) throw conflict('Start enrolment first');
   const pending = pendingSchema.parse(JSON.parse(decryptSecret(user.mfaPendingSecretEnc)));
-  if (!authenticator.check(code, pending.secret)) {
+  const step = totpStep(code, pending.secret);
+  if (step === null) {
     await audit(db, principal, { action: 'user.mfa-confirm', outcome: 'failure', targetType: 'user', targetId: user.id });
     throw badRequest('That code is not valid', [{ path: 'code', message: 'Not the current code; check the device clock' }]);
   }
-  await updateUserRow(db, user.id, {
-    mfaEnabled: true,
+  // The confirming code's step counts as used, so it can't also sign in; parallel confirmations enable once.
+  const enabled = await enableMfaRow(db, user.id, user.mfaPendingSecretEnc, {
     mfaSecretEnc: encryptSecret(pending.secret),
-    mfaPendingSecretEnc: null,
     recoveryCodeHashes: pending.recovery,
+    lastTotpStep: step,
   });
+  if (!enabled) throw conflict('MFA is already on for this account');
   await audit(db, principal, { action: 'user.mfa-enable', targetType: 'user', targetId: user.id, departmentId: user.departmentIds[0] ?? null });
   return { status: 'enabled' };
 }
