@@ -24,7 +24,7 @@ export function readRows(file: string, format?: string): Row[] {
  * ending; blank lines skipped. `line` is where the row starts, for messages about rejected rows.
  */
 export function parseCsv(text: string): { cells: string[]; line: number }[] {
-  const records = parse(text, { bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, record_delimiter: ['\r\n', '\n', '\r'] }) as {
+  const records = parse(text, { bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, record_delimiter: ['\r\n', '\n', '\r'] }) as unknown as {
     record: string[];
     info: { lines: number };
   }[];
