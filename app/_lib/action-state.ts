@@ -1,4 +1,5 @@
 import { toProblem } from '@/lib/http/problem';
+import { log } from '@/lib/log';
 import type { FieldProblem } from '@/lib/errors';
 import { getDb } from '@/db/client';
 import { auditDenied, isDenial } from '@/lib/audit/denied';
@@ -19,6 +20,6 @@ export async function actionError(err: unknown): Promise<ActionState> {
     }
   }
   const p = toProblem(err);
-  if (p.status >= 500 && p.status !== 503) console.error('[ecs] server action failed', err);
+  if (p.status >= 500 && p.status !== 503) log().error({ err }, 'server action failed');
   return { ok: false, error: p.status >= 500 ? 'Something went wrong; try again.' : (p.detail ?? p.title), errors: p.errors };
 }

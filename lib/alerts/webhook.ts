@@ -1,4 +1,5 @@
 import { env } from '../env';
+import { log } from '../log';
 
 /** Best effort: a slow or failing webhook never delays evaluation or loses the stored alert. */
 export function sendAlertWebhook(event: 'raised' | 'resolved', alert: Record<string, unknown>): void {
@@ -9,5 +10,5 @@ export function sendAlertWebhook(event: 'raised' | 'resolved', alert: Record<str
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ event, alert }),
     signal: AbortSignal.timeout(5_000),
-  }).catch((err) => console.warn(`[ecs] alert webhook failed: ${(err as Error).message}`));
+  }).catch((err) => log().warn({ err, event }, 'alert webhook failed'));
 }

@@ -5,7 +5,11 @@ import { claimTotpStep, consumeRecoveryCode } from '@/db/queries/mfa-codes';
 import { decryptSecret } from './crypto';
 import { sha256 } from './secret';
 
-authenticator.options = { window: 1 };
+/**
+ * Our own TOTP settings, on a copy: setting otplib's shared instance would change every other
+ * user of it in the process. One step either side tolerates clock drift.
+ */
+const totp = authenticator.clone({ window: 1 });
 
 /**
  * The time step a TOTP code belongs to (within the accepted window), or null when it matches none.
@@ -13,11 +17,10 @@ authenticator.options = { window: 1 };
  */
 export function totpStep(code: string, secret: string, at = Date.now()): number | null {
   // A copy with a fixed clock, so the step we store is the one the code was checked at.
-  const totp = authenticator.clone();
-  totp.options = { epoch: at };
-  const delta = totp.checkDelta(code, secret);
+  const fixed = totp.clone({ epoch: at });
+  const delta = fixed.checkDelta(code, secret);
   if (delta === null) return null;
-  return Math.floor(at / 1000 / totp.allOptions().step) + delta;
+  return Math.floor(at / 1000 / fixed.allOptions().step) + delta;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { env } from '@/lib/env';
+import { log as logger } from '@/lib/log';
 import { startAlertLoop } from './alerts';
 import { startMetricsLive } from './metrics-live';
 import { startMetricsRollup } from './metrics-rollup';
 
-const log = (m: string) => console.log(`[ecs] ${m}`);
+const log = (m: string) => logger().info(m);
 
 /** Live dashboard pushes, the per-minute roll-up into metric_samples, and alert evaluation. */
 export function startMonitoring(): () => void {
