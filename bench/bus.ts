@@ -1,5 +1,5 @@
 /**
- * Bus benchmark (issue #6 acceptance 4, issue #10 acceptance 3): 1,000 connected agents against the
+ * Bus benchmark: 1,000 connected agents against the
  * coordination bus and, in the same run, against a bare Socket.IO server doing the same routing (the
  * ceiling). Writes its section of docs/benchmarks.md.
  *
@@ -280,7 +280,7 @@ Throughput at saturation, deliveries/s (the direct rows are open loop: every ser
 |---|---|---|---|
 ${ratioRows.join('\n')}
 
-Targets (issue #6 acceptance 4, issue #10 acceptance 3):
+Targets:
 - ≥ 50,000 deliveries/s with 1,000 agents: **${verdict(best >= 50_000)}** (best ${fmt(best)}/s).
 - p99 < 20 ms at ${OFFERED.toLocaleString('en')} messages/s offered: **${verdict(!!direct && direct.p99 !== null && direct.p99 < 20 && direct.messagesPerSec >= OFFERED * 0.98)}** (p99 ${fmt(direct?.p99)} ms, ${fmt(direct?.deliveriesPerSec)} delivered/s).
 - ≥ 0.7 of bare Socket.IO's throughput at saturation, same guarantee, each scenario: **${verdict(worstRatio >= 0.7)}** (lowest ${Number.isFinite(worstRatio) ? worstRatio.toFixed(2) : '–'}).

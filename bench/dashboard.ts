@@ -1,7 +1,7 @@
 /**
  * What the live dashboard costs the server: N agents connected and working, 5 console tabs on
- * /console, and the server's CPU compared with dashboard pushes on and off (acceptance 5:
- * under 5% of one core with 1,000 agents).
+ * /console, and the server's CPU compared with dashboard pushes on and off (target: under 5% of
+ * one core with 1,000 agents).
  *
  *   ulimit -n 65536; npx tsx bench/dashboard.ts [--agents 1000] [--tabs 5] [--seconds 60] [--rate 20]
  *

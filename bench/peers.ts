@@ -1,5 +1,5 @@
 /**
- * npm run bench:peers — dispatch vs queues (issue #10): the same workload through our dispatcher and
+ * npm run bench:peers — dispatch vs queues: the same workload through our dispatcher and
  * through pg-boss, graphile-worker (each on a fresh database on the same Postgres) and BullMQ (on the
  * same Redis), one system at a time, each in a process of its own (bench/peers/run-one.ts).
  *

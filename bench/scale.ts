@@ -1,5 +1,5 @@
 /**
- * npm run bench:scale — the cost of growth (issue #10): for 100, 250, 500, 1,000 and 2,000 connected
+ * npm run bench:scale — the cost of growth: for 100, 250, 500, 1,000 and 2,000 connected
  * agents, task throughput and create→assigned latency, server CPU and RSS; the same at 1,000 agents
  * on two server processes joined by Redis; and per-agent memory at 1,000 idle agents.
  *
@@ -361,7 +361,7 @@ function report(idle: Idle, levels: Level[], out: Level | undefined) {
   return `Machine: ${machineLine()}. Load average (1, 5, 15 min) at the end: ${loadNow}; each row says the 1-minute load when it was taken (the machine is shared: rows with load above ~2 are noisy).
 Servers: serve-harness processes (API + Socket.IO + background loops, no page renderer) on a fresh Postgres database at 127.0.0.1; agents: real SDK clients (token over REST, heartbeats every 5 s, \`task:progress\` then \`task:complete\` per task) in fleet processes of up to ${PER_FLEET}, spread over the ten departments; tasks created over REST by the bench process. Settings: ${RATE} tasks/s offered for ${SECONDS} s, saturation ${SAT_CONCURRENCY} concurrent creators for ${SECONDS} s.
 
-### Per-agent memory at ${idle.agents} idle agents (acceptance 4)
+### Per-agent memory at ${idle.agents} idle agents
 
 | measure | 0 agents | ${idle.agents} idle agents | per agent | target |
 |---|---|---|---|---|

@@ -1,5 +1,5 @@
 /**
- * Soak (issue #8): N agents doing steady work for M minutes against one server process with a
+ * Soak: N agents doing steady work for M minutes against one server process with a
  * console socket open. Measures what a long run shows and a benchmark doesn't: heap after a forced
  * GC at the start and the end of the steady window (a leak grows it), the server's event-loop
  * delay (p99, max, blocks over 100 ms) over that window, and that every task is accounted for.

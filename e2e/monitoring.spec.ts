@@ -3,7 +3,7 @@ import { AgentClient, PermanentTaskError } from '../lib/agent-sdk/client';
 import { admin, login } from './helpers';
 
 /**
- * Acceptance 1 for monitoring: real activity through the public API (agents over REST and
+ * Monitoring end to end: real activity through the public API (agents over REST and
  * Socket.IO, tasks over REST) moves the live tiles without a reload and fills the charts.
  */
 

@@ -140,7 +140,7 @@ test('an API token is shown once, works, and stops working when revoked', async 
   expect((await request.get('/api/v1/me', { headers: { authorization: `Bearer ${secret}` } })).status()).toBe(401);
 });
 
-test('six bad logins lock the account; the lockout shows on the Security and Audit pages (acceptance 2)', async ({ page, request }) => {
+test('six bad logins lock the account; the lockout shows on the Security and Audit pages', async ({ page, request }) => {
   const token = await adminToken(request);
   const victim = { username: `victim-${run}`, password: PASSWORD };
   expect((await request.post('/api/v1/users', { data: { ...victim, role: 'readonly' }, headers: { authorization: `Bearer ${token}` } })).status()).toBe(201);

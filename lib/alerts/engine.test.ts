@@ -27,7 +27,7 @@ function drive(dept: string, at: number, n: number, failed: number) {
   for (let i = 0; i < n; i++) recordTaskFinished(dept, i < failed ? 'failed' : 'completed', 100, { at: at + i });
 }
 
-describe('performance alerts (acceptance 3)', () => {
+describe('performance alerts', () => {
   it('raises a failure-rate alert after it holds for N minutes, pushes it live, and resolves it when the rate falls', async () => {
     const live: LiveEvent[] = [];
     const off = onLive((e) => live.push(e));

@@ -18,7 +18,7 @@ const admin = principalOf('super-admin');
 const q = (range: string, name: string, departmentId?: string) => historyQuerySchema.parse({ range, name, departmentId });
 
 describe('per-minute roll-up and history', () => {
-  it('stores a minute of counts, percentiles and levels, and serves them after a restart (acceptance 4)', async () => {
+  it('stores a minute of counts, percentiles and levels, and serves them after a restart', async () => {
     resetMetrics();
     const now = Date.now();
     const m0 = Math.floor(now / MINUTE) * MINUTE - 5 * MINUTE;

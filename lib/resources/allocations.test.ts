@@ -29,7 +29,7 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
   return err as AppError;
 }
 
-describe('acceptance 2: priority preemption', () => {
+describe('priority preemption', () => {
   it('a critical request preempts a low-priority holder of the same department; its task returns to pending and is finished later', async () => {
     const low = await makeAgent(t.db, 'engineering');
     const lowTask = await makeTask(t.db, 'engineering', { priority: 'low', resources: { compute: 8 } });

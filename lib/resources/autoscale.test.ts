@@ -50,7 +50,7 @@ describe('decideScaling (pure)', () => {
   });
 });
 
-describe('acceptance 3: auto-scaling on the database', () => {
+describe('auto-scaling on the database', () => {
   let t: TestDb;
   beforeAll(async () => {
     t = await createTestDb();

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-describe('acceptance 1: concurrent grants never overcommit', () => {
+describe('concurrent grants never overcommit', () => {
   it('500 concurrent one-unit requests at a 50-unit pool: exactly 50 granted, 450 answered 409 with the shortfall', async () => {
     // No burst room: maximum = capacity = 50, so "capacity plus burst" is 50.
     await setPool(t.db, 'research', 'compute', { guaranteed: 50, maximum: 50, capacity: 50, allocated: 0 });

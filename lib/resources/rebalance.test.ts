@@ -59,7 +59,7 @@ describe('decideRebalance (pure)', () => {
   });
 });
 
-describe('acceptance 3: rebalancing on the database', () => {
+describe('rebalancing on the database', () => {
   let t: TestDb;
   beforeAll(async () => {
     t = await createTestDb();

@@ -95,7 +95,7 @@ describe('/console pushes are scoped to what the user may see', () => {
     await expect(client('not-a-valid-token-at-all')).rejects.toThrow();
   });
 
-  // Acceptance 1 for the socket doors: who may join which namespace, per role.
+  // The access matrix for the socket doors: who may join which namespace, per role.
   it.each([...roles])('handshakes as %s: /console for people, /agents for agents only', async (role) => {
     let token: string;
     if (role === 'agent') {

@@ -10,7 +10,7 @@ import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from '../sim/fleet'
 import { dropRedisKeys, redisReachable, REDIS_URL } from '../faults/redis-probe';
 
 /**
- * Acceptance 3: two real server processes joined by the Socket.IO Redis adapter, sharing one
+ * Two real server processes joined by the Socket.IO Redis adapter, sharing one
  * Postgres. Needs DATABASE_URL (PGlite can't be shared between processes) and a Redis.
  */
 const redisUp = await redisReachable(REDIS_URL);

@@ -11,7 +11,7 @@ import { body, pathParam, query, rng, value } from './hostile';
 
 // Hostile input at every /api/v1 route and agent socket event: every answer must be a 4xx
 // problem+json or a valid result, never a 5xx, never a hang; afterwards the data is consistent.
-// 10,000 in CI (acceptance); a quicker 2,000 on a developer's machine unless FUZZ_INPUTS says otherwise.
+// 10,000 in CI; a quicker 2,000 on a developer's machine unless FUZZ_INPUTS says otherwise.
 const INPUTS = Number(process.env.FUZZ_INPUTS ?? (process.env.CI ? 10_000 : 2_000));
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
 

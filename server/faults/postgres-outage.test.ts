@@ -8,7 +8,7 @@ import { spawnServer, type ServerProc } from './spawn-server';
 import { startTcpProxy, type OutageMode, type TcpProxy } from './tcp-proxy';
 
 /**
- * Acceptance 3 (Postgres): the database becomes unreachable for 10 s under a running server
+ * The database becomes unreachable for 10 s under a running server
  * process. Requests must answer 503 problem+json quickly, not hang; health says the database is
  * down; the loops log and back off without killing the process; afterwards everything works
  * again and nothing was half-written. The outage is a TCP proxy between the server and the

@@ -8,7 +8,7 @@ import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 import { dropRedisKeys, redisReachable, REDIS_URL } from './redis-probe';
 
 /**
- * Acceptance 3 (Redis): two server processes joined by the Socket.IO Redis adapter lose Redis
+ * Two server processes joined by the Socket.IO Redis adapter lose Redis
  * (a TCP proxy between them and the machine's Redis is cut; Redis itself is never touched).
  * Each process must keep serving its own agents and say it is degraded; when Redis returns both
  * rejoin and cross-process delivery works again.

@@ -117,7 +117,7 @@ async function invoke(e: Entry, token: string | undefined, call: Awaited<ReturnT
   return handler(request(e.method, url, { token, body: call.body }), params(call.params ?? {}));
 }
 
-describe('access matrix (acceptance 1)', () => {
+describe('access matrix: every route as every role', () => {
   it('has an entry for every method of every /api/v1 route, and none for routes that no longer exist', () => {
     const exported = [...modules].flatMap(([p, mod]) => METHODS.filter((m) => typeof mod[m] === 'function').map((m) => `${m} ${p}`));
     const listed = accessMatrix.map((e) => `${e.method} ${e.path}`);

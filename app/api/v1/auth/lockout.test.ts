@@ -21,7 +21,7 @@ afterEach(() => {
 const login = (username: string, password: string, ip: string) =>
   tokenPOST(request('POST', '/api/v1/auth/token', { body: { username, password }, headers: { 'x-ecs-client-ip': ip } }));
 
-describe('account lockout (acceptance 2)', () => {
+describe('account lockout', () => {
   it('six concurrent bad logins lock the account: 423 with the time left, one lockout event', async () => {
     const user = await makeUser(t.db, 'readonly', [], 'lock-concurrent');
     const answers = await Promise.all(Array.from({ length: 6 }, () => login(user.username, 'wrong-password-123', '10.0.0.1')));
