@@ -45,7 +45,7 @@ const requireMfaFor = async (requiredRoles: string[]) =>
   expect((await policyPUT(request('PUT', '/api/v1/security/mfa-policy', { token: admin.token, body: { requiredRoles } }))).status).toBe(200);
 
 type Cred = { token?: string; cookie?: string };
-const headersOf = (c: Cred) => (c.cookie ? { cookie: c.cookie } : {});
+const headersOf = (c: Cred): Record<string, string> => (c.cookie ? { cookie: c.cookie } : {});
 const doors = (c: Cred) => ({
   tasks: () => tasksGET(request('GET', '/api/v1/tasks', { token: c.token, headers: headersOf(c) })),
   patchAgent: () => agentPATCH(request('PATCH', `/api/v1/agents/${agentId}`, { token: c.token, headers: headersOf(c), body: { weight: 2 } }), params({ id: agentId })),
