@@ -7,6 +7,7 @@ import { authenticate } from '@/lib/auth/login';
 import { loginSchema } from '@/lib/auth/schemas';
 import { env } from '@/lib/env';
 import { endConsoleSession, insertConsoleSession } from '@/db/queries/credentials';
+import { emitDomain } from '@/lib/live';
 
 declare module 'next-auth' {
   interface Session {
@@ -71,8 +72,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     // The cookie is a stateless JWT: ending its sign-in row is what makes /api/v1, the console
     // socket and every page refuse a copy of it kept after sign-out.
     async signOut(message) {
-      const sid = 'token' in message ? message.token?.sid : undefined;
-      if (typeof sid === 'string') await endConsoleSession(getDb(), sid);
+      const token = 'token' in message ? message.token : undefined;
+      if (typeof token?.sid !== 'string') return;
+      await endConsoleSession(getDb(), token.sid);
+      if (typeof token.uid === 'string') emitDomain('user:credentials-ended', { userId: token.uid, sessionId: token.sid });
     },
   },
   callbacks: {

@@ -8,6 +8,7 @@ import { env } from '../env';
 import { unauthorized } from '../errors';
 import { audit } from '../audit/log';
 import { recordSecurityEvent } from '../security/events';
+import { emitDomain } from '../live';
 import { signToken } from './jwt';
 import { randomToken, sha256 } from './secret';
 
@@ -92,4 +93,5 @@ export async function endAllSessions(db: Db, userId: string): Promise<void> {
   await revokeRefreshTokensOf(db, userId);
   await endConsoleSessionsOf(db, userId);
   await revokeApiTokensOf(db, userId);
+  emitDomain('user:credentials-ended', { userId });
 }

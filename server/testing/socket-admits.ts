@@ -1,6 +1,6 @@
 import { io as connect, type Socket } from 'socket.io-client';
 
-export type Admission = { admitted: boolean; data?: Record<string, unknown>; socket: Socket };
+export type Admission = { admitted: boolean; data?: Record<string, unknown>; message?: string; socket: Socket };
 
 /**
  * Opens one Socket.IO connection to a namespace and answers whether the handshake admitted it,
@@ -11,12 +11,14 @@ export function admission(url: string, opts: { token?: string; cookie?: string }
     auth: opts.token ? { token: opts.token } : {},
     extraHeaders: opts.cookie ? { cookie: opts.cookie } : undefined,
     transports: ['websocket'],
+    // Its own connection: a shared one would reuse the first socket's headers (the cookie).
+    forceNew: true,
     reconnection: false,
-    timeout: 5000,
+    timeout: 20_000,
   });
   return new Promise((resolve) => {
     socket.on('connect', () => resolve({ admitted: true, socket }));
-    socket.on('connect_error', (err) => resolve({ admitted: false, data: (err as Error & { data?: Record<string, unknown> }).data, socket }));
+    socket.on('connect_error', (err) => resolve({ admitted: false, data: (err as Error & { data?: Record<string, unknown> }).data, message: err.message, socket }));
   });
 }
 

@@ -99,13 +99,17 @@ describe('credentials end with what should end them', () => {
     expect(listed.items[0].revokedAt).not.toBeNull();
   });
 
-  it('a personal API token and every console session are refused after logout everywhere', async () => {
+  it('a personal API token and every console session are refused after logout everywhere, and open console sockets close', async () => {
     const user = await makeUser(t.db, 'department-coordinator', ['engineering']);
     const pat = await personalToken({ token: user.token });
     const cookie = await consoleSignIn(h.url, user.username, TEST_PASSWORD);
     const pair = await login(user.username);
     for (const cred of [{ token: pat }, { cookie }, { token: pair.accessToken }]) expect(await me(cred)).toBe(200);
+    const live = await admission(`${h.url}/console`, { cookie });
+    expect(live).toMatchObject({ admitted: true });
+    const closed = serverDisconnects(live.socket);
     expect(await status('POST', '/api/v1/auth/logout', { token: user.token }, { everywhere: true })).toBe(204);
+    expect(await closed).toBe('io server disconnect');
     for (const cred of [{ token: pat }, { cookie }, { token: pair.accessToken }, { token: user.token }]) expect(await me(cred)).toBe(401);
     expect(await status('POST', '/api/v1/auth/refresh', {}, { refreshToken: pair.refreshToken })).toBe(401);
   });
@@ -128,12 +132,19 @@ describe('credentials end with what should end them', () => {
     expect(await me({ token: other.accessToken })).toBe(401);
   });
 
-  it('a console session cookie saved before sign-out is refused on /api/v1 and the console socket', async () => {
+  it('a console session cookie saved before sign-out is refused on /api/v1 and the console socket, and its open socket closes', async () => {
     const user = await makeUser(t.db, 'auditor');
     const cookie = await consoleSignIn(h.url, user.username, TEST_PASSWORD);
     const second = await consoleSignIn(h.url, user.username, TEST_PASSWORD);
     expect(await me({ cookie })).toBe(200);
+    const live = await admission(`${h.url}/console`, { cookie });
+    const other = await admission(`${h.url}/console`, { cookie: second });
+    expect([live.admitted, other.admitted]).toEqual([true, true]);
+    const closed = serverDisconnects(live.socket);
     expect(await consoleSignOut(h.url, cookie)).toBe(302);
+    expect(await closed).toBe('io server disconnect');
+    expect(other.socket.connected).toBe(true);
+    other.socket.close();
     expect(await me({ cookie })).toBe(401);
     expect(await status('GET', '/api/v1/audit', { cookie })).toBe(401);
     const socket = await admission(`${h.url}/console`, { cookie });
