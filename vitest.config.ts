@@ -7,6 +7,7 @@ export default defineConfig({
     include: ['{lib,db,server,app,bench}/**/*.test.ts'],
     setupFiles: ['./db/testing/setup.ts'],
     pool: 'forks',
+    server: { deps: { inline: ['next-auth', '@auth/core'] } },
     // Integration tests each get their own database; two at a time suits 2 cores.
     maxWorkers: 2,
     testTimeout: 30_000,

@@ -6,10 +6,12 @@ import { AppError } from '@/lib/errors';
 import { authenticate } from '@/lib/auth/login';
 import { loginSchema } from '@/lib/auth/schemas';
 import { env } from '@/lib/env';
+import { endConsoleSession, insertConsoleSession } from '@/db/queries/credentials';
+import { emitDomain } from '@/lib/live';
 
 declare module 'next-auth' {
   interface Session {
-    user: { id: string; role: string; username: string; sv: number } & DefaultSession['user'];
+    user: { id: string; role: string; username: string; sv: number; sid: string } & DefaultSession['user'];
   }
   interface User {
     role?: string;
@@ -17,6 +19,9 @@ declare module 'next-auth' {
     sessionVersion?: number;
   }
 }
+
+// An upper bound for the sign-in row; the cookie's own expiry (renewed while in use) ends it sooner.
+const CONSOLE_SESSION_MAX_MS = 30 * 24 * 3600_000;
 
 /** The page shows the code; it says what to do next without hinting which field was wrong. */
 class LoginRefused extends CredentialsSignin {
@@ -63,10 +68,21 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       },
     }),
   ],
+  events: {
+    // The cookie is a stateless JWT: ending its sign-in row is what makes /api/v1, the console
+    // socket and every page refuse a copy of it kept after sign-out.
+    async signOut(message) {
+      const token = 'token' in message ? message.token : undefined;
+      if (typeof token?.sid !== 'string') return;
+      await endConsoleSession(getDb(), token.sid);
+      if (typeof token.uid === 'string') emitDomain('user:credentials-ended', { userId: token.uid, sessionId: token.sid });
+    },
+  },
   callbacks: {
-    jwt({ token, user }) {
-      if (user) {
+    async jwt({ token, user }) {
+      if (user?.id) {
         token.uid = user.id;
+        token.sid = await insertConsoleSession(getDb(), user.id, new Date(Date.now() + CONSOLE_SESSION_MAX_MS));
         token.sv = user.sessionVersion;
         token.role = user.role;
         token.username = user.username;
@@ -78,6 +94,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       session.user.role = token.role as string;
       session.user.username = token.username as string;
       session.user.sv = token.sv as number;
+      session.user.sid = token.sid as string;
       return session;
     },
   },

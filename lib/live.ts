@@ -16,6 +16,10 @@ export type DomainEvents = {
   'task:assigned': { taskId: string; agentId: string; task: unknown };
   'task:cancelled': { taskId: string; agentId: string };
   'agent:retired': { agentId: string };
+  /** The agent's secret was rotated: sockets opened with its old tokens must close. */
+  'agent:credentials-ended': { agentId: string };
+  /** A user's credentials (all, or one console sign-in) ended: console sockets opened with them close. */
+  'user:credentials-ended': { userId: string; sessionId?: string };
   'task:revoked': { taskId: string; agentId: string; reason: string };
   'task:finished': { taskId: string; parentTaskId: string | null; status: string };
   'agent:message': { agentIds: string[]; message: unknown };

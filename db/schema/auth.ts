@@ -77,6 +77,24 @@ export const refreshTokens = pgTable(
 );
 
 /**
+ * One row per console sign-in (the Auth.js session cookie names it): the cookie itself is a
+ * stateless JWT, so signing out ends the row and every door refuses the saved cookie.
+ */
+export const consoleSessions = pgTable(
+  'console_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [index('console_sessions_user').on(t.userId)],
+);
+
+/**
  * Append-only; each row carries the hash of the previous one, so an edit or deletion breaks the
  * chain. Rows are inserted with the write they record (no lock, one commit) and chained in id
  * order moments later by one chainer (lib/audit/chain-writer.ts): until then prev_hash/hash are null.

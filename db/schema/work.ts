@@ -34,6 +34,8 @@ export const agents = pgTable(
     weight: real('weight').notNull().default(1),
     status: text('status', { enum: agentStatuses }).notNull().default('offline'),
     secretHash: text('secret_hash').notNull(),
+    // Agent tokens carry this; rotating the secret bumps it, so tokens of the old secret stop working.
+    credentialVersion: integer('credential_version').notNull().default(1),
     activeTasks: integer('active_tasks').notNull().default(0),
     completedCount: integer('completed_count').notNull().default(0),
     failedCount: integer('failed_count').notNull().default(0),

@@ -207,7 +207,7 @@ export async function issueAgentToken(db: Db, id: string, secret: string, ip?: s
     throw unauthorized('Unknown agent or wrong secret');
   }
   const expiresIn = Math.floor(env().TOKEN_EXPIRATION / 1000);
-  const accessToken = await signToken({ sub: row.id, typ: 'agent', dept: row.departmentId }, expiresIn);
+  const accessToken = await signToken({ sub: row.id, typ: 'agent', dept: row.departmentId, cv: row.credentialVersion }, expiresIn);
   return { accessToken, expiresIn };
 }
 
@@ -217,7 +217,13 @@ export async function rotateAgentSecret(db: Db, principal: Principal, id: string
   authorize(principal, 'agent:update', { departmentId: cur.departmentId, what: 'Agent' });
   if (cur.status === 'retired') throw conflict('Agent is retired');
   const secret = randomToken(32);
-  await db.update(agents).set({ secretHash: sha256(secret) }).where(eq(agents.id, id));
+  // The new version ends every token of the old secret on its next use (lib/auth/principal.ts),
+  // and the sockets they opened are closed now: a leaked secret is what a rotation shuts out.
+  await db
+    .update(agents)
+    .set({ secretHash: sha256(secret), credentialVersion: sql`${agents.credentialVersion} + 1` })
+    .where(eq(agents.id, id));
+  emitDomain('agent:credentials-ended', { agentId: id });
   await audit(db, principal, { action: 'agent.rotate-secret', targetType: 'agent', targetId: id, departmentId: cur.departmentId });
   return { agentId: id, secret };
 }

@@ -3,11 +3,13 @@ import { SignJWT } from 'jose';
 import { unauthorized } from '../errors';
 import { derivedKey } from './secret';
 
-export type AccessClaims = { sub: string; typ: 'access'; sv: number };
-export type AgentClaims = { sub: string; typ: 'agent'; dept: string };
+/** `fam`: the refresh-token family the access token was issued with; revoking the family ends it. */
+export type AccessClaims = { sub: string; typ: 'access'; sv: number; fam?: string };
+/** `cv`: the agent's credential version when issued; a secret rotation bumps it (absent = 1). */
+export type AgentClaims = { sub: string; typ: 'agent'; dept: string; cv?: number };
 
 export async function signToken(claims: AccessClaims | AgentClaims, expiresInSeconds: number): Promise<string> {
-  return new SignJWT({ typ: claims.typ, ...('sv' in claims ? { sv: claims.sv } : { dept: claims.dept }) })
+  return new SignJWT({ ...claims })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.sub)
     .setIssuedAt()

@@ -2,6 +2,8 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { agents } from '@/db/schema/work';
 import { findActiveApiToken, findUserForAuth, touchApiToken, type UserRow } from '@/db/queries/users';
+import { consoleSessionLive, refreshFamilyRevoked } from '@/db/queries/credentials';
+import { mfaRequiredFor } from '../security/mfa-policy';
 import { unauthorized } from '../errors';
 import { narrowPermissions, rolePermissions, type Principal } from './rbac';
 import { peekTokenType, verifyToken, type AccessClaims, type AgentClaims } from './jwt';
@@ -22,20 +24,65 @@ export function principalFromUser(user: UserRow, ip?: string): Principal {
   };
 }
 
+/**
+ * How a request authenticated, and what it may still reach. `mfaEnrolment` is the one opt-out
+ * from the MFA policy: only the enrolment endpoints (and sign-out) set it, so a user whose role
+ * must use MFA can enrol, and nothing else, until they have.
+ */
+export type AuthOptions = { ip?: string; mfaEnrolment?: boolean };
+
+/** The console's Auth.js session as its JWT carries it: user, session version, sign-in id. */
+export type ConsoleSessionClaims = { uid: string; sv: number; sid: string };
+
 /** A console session or access token stays valid only while the user's sessionVersion matches. */
-export async function principalForSession(db: Db, userId: string, sessionVersion: number, ip?: string): Promise<Principal> {
+export async function principalForSession(
+  db: Db,
+  userId: string,
+  sessionVersion: number,
+  opts: AuthOptions & { familyId?: string; consoleSessionId?: string } = {},
+): Promise<Principal> {
   const user = await findUserForAuth(db, userId);
   if (!user || user.disabled || user.sessionVersion !== sessionVersion) throw unauthorized('Session ended');
-  return principalFromUser(user, ip);
+  // Access tokens end with their refresh family (logout with the refresh token, reuse, MFA enrolment).
+  if (opts.familyId !== undefined && (await refreshFamilyRevoked(db, opts.familyId))) throw unauthorized('Session ended');
+  if (opts.consoleSessionId !== undefined && !(await consoleSessionLive(db, opts.consoleSessionId, user.id))) throw unauthorized('Session ended');
+  await assertMfaEnrolled(db, user, opts);
+  const principal = principalFromUser(user, opts.ip);
+  if (opts.consoleSessionId) principal.sessionId = opts.consoleSessionId;
+  if (opts.familyId) principal.familyId = opts.familyId;
+  return principal;
 }
 
-export async function principalForAgent(db: Db, agentId: string, ip?: string): Promise<Principal> {
+/**
+ * The console's session cookie, for REST, the console socket, pages and server actions alike.
+ * A cookie without a sign-in id can't be signed out, so it is refused.
+ */
+export async function principalForConsoleSession(db: Db, claims: Partial<ConsoleSessionClaims> | null | undefined, opts: AuthOptions = {}): Promise<Principal> {
+  if (!claims || typeof claims.uid !== 'string' || typeof claims.sv !== 'number' || typeof claims.sid !== 'string') throw unauthorized('Session ended');
+  return principalForSession(db, claims.uid, claims.sv, { ...opts, consoleSessionId: claims.sid });
+}
+
+/**
+ * While the MFA policy names the user's role and they have not enrolled, every credential they
+ * hold (cookie, access token, API token) opens the enrolment endpoints only: a password alone
+ * must not reach what the policy protects, whichever door it comes through.
+ */
+async function assertMfaEnrolled(db: Db, user: UserRow, opts: AuthOptions): Promise<void> {
+  if (user.mfaEnabled || opts.mfaEnrolment) return;
+  if (await mfaRequiredFor(db, user.role)) {
+    throw unauthorized('Your role must use MFA: enrol at /account/mfa in the console first', { mfaEnrollmentRequired: true });
+  }
+}
+
+export async function principalForAgent(db: Db, agentId: string, opts: AuthOptions & { credentialVersion?: number } = {}): Promise<Principal> {
   const [agent] = await db
-    .select({ id: agents.id, name: agents.name, departmentId: agents.departmentId, status: agents.status })
+    .select({ id: agents.id, name: agents.name, departmentId: agents.departmentId, status: agents.status, credentialVersion: agents.credentialVersion })
     .from(agents)
     .where(eq(agents.id, agentId))
     .limit(1);
   if (!agent || agent.status === 'retired') throw unauthorized('Agent unknown or retired');
+  // A token issued before the last secret rotation names an older version: refused.
+  if (opts.credentialVersion !== undefined && agent.credentialVersion !== opts.credentialVersion) throw unauthorized('Token issued before a secret rotation');
   return {
     kind: 'agent',
     id: agent.id,
@@ -44,26 +91,28 @@ export async function principalForAgent(db: Db, agentId: string, ip?: string): P
     role: 'agent',
     departmentIds: [agent.departmentId],
     permissions: rolePermissions.agent,
-    ip,
+    ip: opts.ip,
   };
 }
 
 /** Bearer tokens: API tokens (`ecs_pat_<id>_<secret>`), user access tokens and agent tokens. */
-export async function principalFromBearer(db: Db, token: string, ip?: string): Promise<Principal> {
-  if (token.startsWith(API_TOKEN_PREFIX)) return principalFromApiToken(db, token, ip);
+export async function principalFromBearer(db: Db, token: string, opts: AuthOptions = {}): Promise<Principal> {
+  if (token.startsWith(API_TOKEN_PREFIX)) return principalFromApiToken(db, token, opts);
   const typ = peekTokenType(token);
   if (typ === 'access') {
     const claims = await verifyToken<AccessClaims>(token, 'access');
-    return principalForSession(db, claims.sub, claims.sv, ip);
+    return principalForSession(db, claims.sub, claims.sv, { ...opts, familyId: typeof claims.fam === 'string' ? claims.fam : undefined });
   }
   if (typ === 'agent') {
     const claims = await verifyToken<AgentClaims>(token, 'agent');
-    return principalForAgent(db, claims.sub, ip);
+    // Tokens made before credential versions existed carry none: they count as version 1.
+    return principalForAgent(db, claims.sub, { ...opts, credentialVersion: typeof claims.cv === 'number' ? claims.cv : 1 });
   }
   throw unauthorized('Invalid token');
 }
 
-async function principalFromApiToken(db: Db, token: string, ip?: string): Promise<Principal> {
+async function principalFromApiToken(db: Db, token: string, opts: AuthOptions): Promise<Principal> {
+  const ip = opts.ip;
   const rest = token.slice(API_TOKEN_PREFIX.length);
   const sep = rest.indexOf('_');
   const id = rest.slice(0, sep);
@@ -74,6 +123,7 @@ async function principalFromApiToken(db: Db, token: string, ip?: string): Promis
   if (!row || !timingSafeEqual(given, Buffer.from(row.token.secretHash))) throw unauthorized('Invalid token');
   if (row.token.expiresAt && row.token.expiresAt.getTime() < Date.now()) throw unauthorized('Token expired');
   if (row.user.disabled) throw unauthorized('Owner disabled');
+  await assertMfaEnrolled(db, row.user, opts);
   await touchApiToken(db, id);
   const base = principalFromUser(row.user, ip);
   return { ...base, kind: 'api-token', tokenId: id, permissions: narrowPermissions(base.permissions, row.token.permissions) };

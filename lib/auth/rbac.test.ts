@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { principalOf } from '@/db/testing/principals';
 import { AppError } from '../errors';
-import { authorize, canGrantRole, hasPermission, matches, narrowPermissions } from './rbac';
+import { roles } from '@/db/schema/auth';
+import { authorize, canGrantRole, hasPermission, managesAllDepartmentsOf, matches, narrowPermissions, rolePermissions, scopedRoles } from './rbac';
 
 describe('permission matching', () => {
   it('matches wildcards on either side of the colon', () => {
@@ -47,5 +48,25 @@ describe('authorize', () => {
     expect(canGrantRole(principalOf('department-admin'), 'department-admin')).toBe(false);
     expect(canGrantRole(principalOf('department-admin'), 'super-admin')).toBe(false);
     expect(canGrantRole(principalOf('super-admin'), 'super-admin')).toBe(true);
+  });
+
+  it('never lets a granter bound to departments hand out a role that reaches every department, or more rights than its own', () => {
+    for (const granter of roles.filter((r) => scopedRoles.has(r))) {
+      for (const role of roles) {
+        const granted = canGrantRole(principalOf(granter, ['engineering']), role);
+        if (!scopedRoles.has(role)) expect(granted, `${granter} → ${role}`).toBe(false);
+        if (granted) expect(rolePermissions[role].every((p) => hasPermission(principalOf(granter), p)), `${granter} → ${role}`).toBe(true);
+      }
+    }
+    // A super-admin's token narrowed to a few permissions grants only roles within them.
+    const narrowed = { ...principalOf('super-admin'), permissions: ['user:create', 'department:read'] };
+    expect(canGrantRole(narrowed, 'auditor')).toBe(false);
+  });
+
+  it('manages only users wholly inside a scoped admin’s departments', () => {
+    const admin = principalOf('department-admin', ['engineering']);
+    expect(managesAllDepartmentsOf(admin, ['engineering'])).toBe(true);
+    expect(managesAllDepartmentsOf(admin, ['engineering', 'finance'])).toBe(false);
+    expect(managesAllDepartmentsOf(principalOf('super-admin'), ['engineering', 'finance'])).toBe(true);
   });
 });

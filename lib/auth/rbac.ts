@@ -67,6 +67,10 @@ export type Principal = {
   permissions: string[];
   agentId?: string;
   tokenId?: string;
+  /** The console sign-in a cookie-authenticated principal came with (signing out ends it). */
+  sessionId?: string;
+  /** The refresh family an access token came with (revoking the family ends the token). */
+  familyId?: string;
   ip?: string;
 };
 
@@ -128,8 +132,23 @@ export function departmentFilter(principal: Principal): string[] | null {
   return isGlobal(principal) ? null : principal.departmentIds;
 }
 
-/** A user may hand out only roles below their own level; a super-admin may hand out any. */
+/**
+ * A user may hand out only roles whose rights stay within their own: below their level, every
+ * permission of the role one the granter holds, and, for a granter bound to departments, a role
+ * bound to departments too (auditor and readonly read every department: a department admin
+ * minting one would reach past its own). A super-admin may hand out any.
+ */
 export function canGrantRole(granter: Principal, role: Role): boolean {
-  if (granter.role === 'super-admin') return true;
-  return roleLevels[role] < roleLevels[granter.role];
+  if (granter.role === 'super-admin' && hasPermission(granter, '*')) return true;
+  if (roleLevels[role] >= roleLevels[granter.role]) return false;
+  if (!isGlobal(granter) && !scopedRoles.has(role)) return false;
+  return rolePermissions[role].every((p) => hasPermission(granter, p));
+}
+
+/**
+ * A scoped admin manages only users wholly inside its departments: changing the password, role or
+ * state of a user who also belongs elsewhere would act in a department the admin doesn't run.
+ */
+export function managesAllDepartmentsOf(principal: Principal, departmentIds: readonly string[]): boolean {
+  return isGlobal(principal) || departmentIds.every((d) => principal.departmentIds.includes(d));
 }

@@ -3,10 +3,12 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { refreshTokens, users } from '@/db/schema/auth';
 import { findUserById, forgetUser, type UserRow } from '@/db/queries/users';
+import { endConsoleSessionsOf, revokeApiTokensOf, revokeRefreshTokenByHash, revokeRefreshTokensOf } from '@/db/queries/credentials';
 import { env } from '../env';
 import { unauthorized } from '../errors';
 import { audit } from '../audit/log';
 import { recordSecurityEvent } from '../security/events';
+import { emitDomain } from '../live';
 import { signToken } from './jwt';
 import { randomToken, sha256 } from './secret';
 
@@ -21,7 +23,8 @@ export type TokenPair = {
 
 export async function issueTokens(db: Db, user: UserRow, familyId: string = randomUUID()): Promise<TokenPair> {
   const expiresIn = Math.floor(env().TOKEN_EXPIRATION / 1000);
-  const accessToken = await signToken({ sub: user.id, typ: 'access', sv: user.sessionVersion }, expiresIn);
+  // Tied to its refresh family: logging out with the refresh token (or a revoked family) ends it too.
+  const accessToken = await signToken({ sub: user.id, typ: 'access', sv: user.sessionVersion, fam: familyId }, expiresIn);
   const refreshToken = randomToken(32);
   await db.insert(refreshTokens).values({
     userId: user.id,
@@ -92,12 +95,18 @@ export async function rotateRefreshToken(db: Db, token: string, ip?: string): Pr
 }
 
 export async function revokeRefreshToken(db: Db, token: string): Promise<void> {
-  await db.update(refreshTokens).set({ revokedAt: new Date() }).where(eq(refreshTokens.tokenHash, sha256(token)));
+  await revokeRefreshTokenByHash(db, sha256(token));
 }
 
-/** Ends every session and token of a user: access tokens carry the old sessionVersion. */
+/**
+ * Ends every session and token of a user: access tokens and console cookies carry the old
+ * sessionVersion; refresh tokens, console sign-ins and personal API tokens are revoked.
+ */
 export async function endAllSessions(db: Db, userId: string): Promise<void> {
   await db.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
   forgetUser(userId);
-  await db.update(refreshTokens).set({ revokedAt: new Date() }).where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+  await revokeRefreshTokensOf(db, userId);
+  await endConsoleSessionsOf(db, userId);
+  await revokeApiTokensOf(db, userId);
+  emitDomain('user:credentials-ended', { userId });
 }

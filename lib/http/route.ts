@@ -6,7 +6,7 @@ import { dbStatementTimeoutMs, getDb, type Db } from '@/db/client';
 import { idempotencyKeys } from '@/db/schema/auth';
 import { badRequest, forbidden, notFound, unauthorized, unavailable } from '../errors';
 import type { Principal } from '../auth/rbac';
-import { principalForSession, principalFromBearer } from '../auth/principal';
+import { principalForConsoleSession, principalFromBearer, type AuthOptions, type ConsoleSessionClaims } from '../auth/principal';
 import { authSecret } from '../auth/secret';
 import { auditDenied } from '../audit/denied';
 import { problemAnswer, zodProblems } from './problem';
@@ -33,6 +33,11 @@ export type RouteContext<B, Q, P> = {
 type Options<B extends Schema | undefined, Q extends Schema | undefined, P extends Schema | undefined> = {
   /** false for the few routes that take no credentials (login, refresh). */
   auth?: boolean;
+  /**
+   * Open to a user whose role must use MFA but who has not enrolled yet (every other route answers
+   * them 401 {mfaEnrollmentRequired: true}): only MFA enrolment itself and logout.
+   */
+  mfaEnrolment?: boolean;
   body?: B;
   query?: Q;
   params?: P;
@@ -79,7 +84,7 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
     try {
       const db = getDb();
       const ip = clientIp(req);
-      principal = opts.auth === false ? anonymous(ip) : await authenticateRequest(db, req, ip);
+      principal = opts.auth === false ? anonymous(ip) : await authenticateRequest(db, req, { ip, mfaEnrolment: opts.mfaEnrolment });
       // A path id of the wrong shape can't name anything: 404, like any unknown id.
       const params = parseParams(opts.params, rawParams ?? {});
       const query = parse(opts.query, queryObject(req), 'query');
@@ -154,19 +159,19 @@ function parseParams<S extends Schema | undefined>(schema: S, value: unknown): O
 
 const SESSION_COOKIES = ['__Secure-authjs.session-token', 'authjs.session-token'];
 
-export async function authenticateRequest(db: Db, req: ApiRequest, ip?: string): Promise<Principal> {
+export async function authenticateRequest(db: Db, req: ApiRequest, opts: AuthOptions = {}): Promise<Principal> {
   const header = req.header('authorization');
   if (header) {
     const m = /^Bearer\s+(\S{10,4096})$/i.exec(header);
     if (!m) throw unauthorized('Authorization must be "Bearer <token>"');
-    return principalFromBearer(db, m[1], ip);
+    return principalFromBearer(db, m[1], opts);
   }
   const cookies = req.header('cookie') ?? '';
   const cookieName = SESSION_COOKIES.find((c) => cookies.includes(`${c}=`));
   if (cookieName) {
     assertSameOrigin(req);
     const token = await getToken({ req: { headers: { cookie: cookies } }, secret: authSecret(), cookieName, salt: cookieName, secureCookie: cookieName.startsWith('__Secure') });
-    if (token && typeof token.uid === 'string' && typeof token.sv === 'number') return principalForSession(db, token.uid, token.sv, ip);
+    if (token) return principalForConsoleSession(db, token as Partial<ConsoleSessionClaims>, opts);
   }
   throw unauthorized();
 }

@@ -7,18 +7,27 @@ import { audit } from '../audit/log';
 import { authorize, type Principal } from '../auth/rbac';
 import { env } from '../env';
 import { readSetting, writeSetting } from '../settings/store';
+import { recentRows } from '@/db/queries/recent';
 
 const KEY = 'security.mfaRequiredRoles';
 
 export const mfaPolicySchema = z.object({ requiredRoles: z.array(z.enum(roles)).max(roles.length) }).strict();
 export type MfaPolicy = z.infer<typeof mfaPolicySchema>;
 
+// Every authenticated request asks for the policy (lib/auth/principal.ts): kept for a second, so
+// a role added to it binds sessions and tokens already held within that second in every process.
+const POLICY_CACHE_MS = 1_000;
+const recentPolicy = recentRows<{ roles: Role[] }>(POLICY_CACHE_MS, 1);
+
 /** The roles that must use MFA (empty when MFA is switched off with ENABLE_MFA=false). */
 export async function mfaRequiredRoles(db: Db): Promise<Role[]> {
   if (!env().ENABLE_MFA) return [];
-  const value = await readSetting<unknown>(db, KEY, []);
-  const parsed = z.array(z.enum(roles)).safeParse(value);
-  return parsed.success ? parsed.data : [];
+  const hit = await recentPolicy.get(KEY, async () => {
+    const value = await readSetting<unknown>(db, KEY, []);
+    const parsed = z.array(z.enum(roles)).safeParse(value);
+    return { roles: parsed.success ? parsed.data : [] };
+  });
+  return hit?.roles ?? [];
 }
 
 export async function mfaRequiredFor(db: Db, role: Role): Promise<boolean> {
@@ -34,6 +43,7 @@ export async function setMfaPolicy(db: Db, principal: Principal, input: MfaPolic
   authorize(principal, 'settings:update');
   const requiredRoles = [...new Set(input.requiredRoles)];
   await writeSetting(db, KEY, requiredRoles, principal.id);
+  recentPolicy.forget(KEY);
   await audit(db, principal, { action: 'settings.mfa-policy', targetType: 'setting', targetId: KEY, detail: { requiredRoles } });
   return { requiredRoles };
 }

@@ -6,6 +6,7 @@ import type { Db } from '@/db/client';
 import { findUserById } from '@/db/queries/users';
 import { updateUserRow } from '@/db/queries/user-admin';
 import { enableMfaRow } from '@/db/queries/mfa-codes';
+import { endConsoleSessionsOf, revokeRefreshTokensOf } from '@/db/queries/credentials';
 import { audit } from '../audit/log';
 import { decryptSecret, encryptSecret } from '../auth/crypto';
 import { totpStep } from '../auth/mfa';
@@ -58,8 +59,19 @@ export async function confirmMfaEnrolment(db: Db, principal: Principal, userId: 
     lastTotpStep: step,
   });
   if (!enabled) throw conflict('MFA is already on for this account');
+  await endPasswordOnlySessions(db, user.id, principal);
   await audit(db, principal, { action: 'user.mfa-enable', targetType: 'user', targetId: user.id, departmentId: user.departmentIds[0] ?? null });
   return { status: 'enabled' };
+}
+
+/**
+ * Whoever held the password alone before enrolment (a thief too) keeps nothing: the user's refresh
+ * tokens are revoked (their access tokens end with their families) and every console sign-in; the
+ * session or token family doing the enrolment stays.
+ */
+async function endPasswordOnlySessions(db: Db, userId: string, current: Principal): Promise<void> {
+  await revokeRefreshTokensOf(db, userId, current.familyId);
+  await endConsoleSessionsOf(db, userId, current.sessionId);
 }
 
 /** The otpauth URI as an SVG QR code, drawn on the server (no third-party image service sees the secret). */

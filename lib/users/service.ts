@@ -5,7 +5,7 @@ import { findDepartment } from '@/db/queries/departments';
 import type { Role } from '@/db/schema/auth';
 import { audit } from '../audit/log';
 import { checkPasswordPolicy, hashPassword } from '../auth/password';
-import { authorize, canGrantRole, departmentFilter, isGlobal, OutOfScope, roleLevels, type Principal } from '../auth/rbac';
+import { authorize, canGrantRole, departmentFilter, isGlobal, managesAllDepartmentsOf, OutOfScope, roleLevels, type Principal } from '../auth/rbac';
 import { endAllSessions } from '../auth/session-tokens';
 import { env } from '../env';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../errors';
@@ -41,6 +41,7 @@ export async function updateUser(db: Db, principal: Principal, id: string, input
   authorize(principal, 'user:update');
   const user = await loadVisible(db, principal, id);
   assertOutranks(principal, user);
+  assertManagesWholly(principal, user);
   const self = user.id === principal.id;
   const set: Parameters<typeof updateUserRow>[2] = {};
   if (input.role && input.role !== user.role) {
@@ -77,6 +78,7 @@ export async function deleteUser(db: Db, principal: Principal, id: string): Prom
   authorize(principal, 'user:delete');
   const user = await loadVisible(db, principal, id);
   assertOutranks(principal, user);
+  assertManagesWholly(principal, user);
   if (user.id === principal.id) throw unprocessable('You cannot delete your own account');
   if (!(await deleteUserRow(db, id))) throw notFound('User');
   await audit(db, principal, { action: 'user.delete', targetType: 'user', targetId: id, departmentId: user.departmentIds[0] ?? null, detail: { username: user.username, role: user.role } });
@@ -107,6 +109,12 @@ async function loadVisible(db: Db, principal: Principal, id: string): Promise<Us
 function assertOutranks(principal: Principal, user: UserRow): void {
   if (principal.role === 'super-admin' || user.id === principal.id) return;
   if (roleLevels[user.role] >= roleLevels[principal.role]) throw forbidden(`You cannot manage a ${user.role}`);
+}
+
+/** Visible is not enough to manage: a user shared with a department the admin doesn't run is refused. */
+function assertManagesWholly(principal: Principal, user: UserRow): void {
+  if (user.id === principal.id || managesAllDepartmentsOf(principal, user.departmentIds)) return;
+  throw forbidden(`You cannot manage ${user.username}: they also belong to departments outside yours`);
 }
 
 function assertCanGrant(principal: Principal, role: Role): void {

@@ -98,6 +98,9 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
     onDomain('agent:free', ({ departmentId }) => void dispatchDepartment(getDb(), departmentId, { onlyIfQueued: true }).catch(logError)),
     onDomain('task:ready', ({ departmentId }) => void dispatchDepartment(getDb(), departmentId).catch(logError)),
     onDomain('agent:retired', ({ agentId }) => nsp.in(`agent:${agentId}`).disconnectSockets(true)),
+    // Through the Redis adapter this reaches the agent's sockets on every process; it reconnects
+    // with a token got from its new secret, or not at all.
+    onDomain('agent:credentials-ended', ({ agentId }) => nsp.in(`agent:${agentId}`).disconnectSockets(true)),
     onDomain('agent:message', ({ agentIds, message }) => {
       if (agentIds.length) nsp.to(agentIds.map((a) => `agent:${a}`)).emit('message', message);
     }),

@@ -1,6 +1,6 @@
 import type { Namespace, Server } from 'socket.io';
 import { hasPermission, isGlobal } from '@/lib/auth/rbac';
-import { onLive } from '@/lib/live';
+import { onDomain, onLive } from '@/lib/live';
 import { runtimeState } from '@/lib/health';
 import { consoleHandshake, type SocketData } from './handshake';
 
@@ -9,6 +9,9 @@ const deptRoom = (id: string) => `console:dept:${id}`;
 // Events restricted to holders of a permission (security alerts name users and IPs).
 const AUDIENCE_PERMISSIONS = ['security:read'];
 const permRoom = (p: string) => `console:perm:${p}`;
+// Per user and per console sign-in, so ending credentials can close the sockets they opened.
+const userRoom = (id: string) => `console:user:${id}`;
+const sessionRoom = (id: string) => `console:session:${id}`;
 
 /**
  * Live pushes to console tabs, each scoped to what its user may see. `shared`: the namespace's
@@ -22,12 +25,14 @@ export function registerConsoleNamespace(io: Server, opts: { shared?: boolean } 
     if (isGlobal(principal)) socket.join(ALL);
     else for (const d of principal.departmentIds) socket.join(deptRoom(d));
     for (const p of AUDIENCE_PERMISSIONS) if (hasPermission(principal, p)) socket.join(permRoom(p));
+    socket.join(userRoom(principal.id));
+    if (principal.sessionId) socket.join(sessionRoom(principal.sessionId));
     runtimeState().bus.consolesConnected = nsp.sockets.size;
     socket.on('disconnect', () => {
       runtimeState().bus.consolesConnected = nsp.sockets.size;
     });
   });
-  const stop = onLive((e) => {
+  const stopLive = onLive((e) => {
     // Every task change publishes; with no console anywhere to see it, encoding it for an empty
     // room was 2–3 % of the server's CPU under load (bench/dispatch.ts profile).
     if (!opts.shared && nsp.sockets.size === 0) return;
@@ -35,5 +40,15 @@ export function registerConsoleNamespace(io: Server, opts: { shared?: boolean } 
     else if (e.scope === null) nsp.emit(e.type, e.data);
     else nsp.to([ALL, deptRoom(e.scope)]).emit(e.type, e.data);
   });
-  return { nsp, stop };
+  // Through the Redis adapter this reaches the user's console sockets on every process.
+  const unsubscribe = onDomain('user:credentials-ended', ({ userId, sessionId }) =>
+    nsp.in(sessionId ? sessionRoom(sessionId) : userRoom(userId)).disconnectSockets(true),
+  );
+  return {
+    nsp,
+    stop: () => {
+      stopLive();
+      unsubscribe();
+    },
+  };
 }

@@ -17,7 +17,7 @@ export async function agentHandshake(socket: Socket, next: (err?: Error) => void
   try {
     const token = socket.handshake.auth?.token;
     if (typeof token !== 'string' || token.length < 10) throw new AppError(401, 'Unauthorized', 'auth.token is required');
-    const principal = await principalFromBearer(getDb(), token, clientIp(socket));
+    const principal = await principalFromBearer(getDb(), token, { ip: clientIp(socket) });
     if (principal.kind !== 'agent') throw new AppError(403, 'Forbidden', 'Only agent tokens may join /agents');
     socket.data.principal = principal;
     next();
@@ -34,7 +34,7 @@ export async function consoleHandshake(socket: Socket, next: (err?: Error) => vo
     if (typeof token === 'string' && token) headers.set('authorization', `Bearer ${token}`);
     else if (socket.handshake.headers.cookie) headers.set('cookie', socket.handshake.headers.cookie);
     const req = new Request('http://localhost/socket', { headers });
-    const principal = await authenticateRequest(getDb(), fromWebRequest(req), clientIp(socket));
+    const principal = await authenticateRequest(getDb(), fromWebRequest(req), { ip: clientIp(socket) });
     if (principal.kind === 'agent') throw new AppError(403, 'Forbidden', 'Agents use the /agents namespace');
     socket.data.principal = principal;
     next();
@@ -45,6 +45,6 @@ export async function consoleHandshake(socket: Socket, next: (err?: Error) => vo
 
 function refusal(err: unknown): Error {
   const e = new Error(err instanceof AppError ? err.detail ?? err.title : 'Handshake failed') as Error & { data?: unknown };
-  e.data = { status: err instanceof AppError ? err.status : 500 };
+  e.data = { status: err instanceof AppError ? err.status : 500, ...(err instanceof AppError && err.extra.mfaEnrollmentRequired ? { mfaEnrollmentRequired: true } : {}) };
   return e;
 }

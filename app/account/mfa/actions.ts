@@ -13,7 +13,7 @@ export async function startEnrolmentAction(_prev: ActionState, _form: FormData):
     const e = await startMfaEnrolment(db, principal, principal.id);
     const data: Enrolment = { secret: e.secret, otpauthUri: e.otpauthUri, recoveryCodes: e.recoveryCodes, qr: await qrSvg(e.otpauthUri) };
     return { data };
-  });
+  }, { mfaEnrolment: true });
 }
 
 export async function confirmEnrolmentAction(_prev: ActionState, form: FormData): Promise<ActionState> {
@@ -23,5 +23,5 @@ export async function confirmEnrolmentAction(_prev: ActionState, form: FormData)
     await confirmMfaEnrolment(db, principal, principal.id, parsed.data.code);
     revalidatePath('/account/mfa');
     return { ok: 'MFA is on. From now on you sign in with a code.' };
-  });
+  }, { mfaEnrolment: true });
 }

@@ -2,11 +2,11 @@ import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { myMfaStatus } from '@/lib/security/mfa-policy';
 import { env } from '@/lib/env';
-import { requirePrincipal } from '@/app/_lib/session';
+import { requireEnrollingPrincipal } from '@/app/_lib/session';
 import { MfaEnrolment } from './enrol';
 
 export default async function MfaPage({ searchParams }: { searchParams: Promise<{ required?: string }> }) {
-  const principal = await requirePrincipal();
+  const principal = await requireEnrollingPrincipal();
   const db = getDb();
   const { enrolled, required } = await myMfaStatus(db, principal);
   const { required: redirected } = await searchParams;

@@ -106,7 +106,7 @@ export const accessMatrix: Entry[] = [
     method: 'POST',
     path: '/api/v1/users',
     allow: ADMINS,
-    call: (f) => ({ body: { username: f.unique('u'), password: 'matrix-password-123', role: 'readonly', departmentIds: ['marketing'] } }),
+    call: (f) => ({ body: { username: f.unique('u'), password: 'matrix-password-123', role: 'agent-supervisor', departmentIds: ['marketing'] } }),
   },
   {
     method: 'GET',

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encode } from 'next-auth/jwt';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { params, request } from '@/db/testing/http';
 import { makeUser } from '@/db/testing/users';
-import { authSecret } from '@/lib/auth/secret';
+import { consoleCookie } from '@/db/testing/console-cookie';
 import { PATCH as deptPATCH } from './departments/[id]/route';
 import { GET as meGET } from './me/route';
 
@@ -12,8 +11,7 @@ let cookie: string;
 beforeAll(async () => {
   t = await createTestDb();
   const admin = await makeUser(t.db, 'super-admin');
-  const name = 'authjs.session-token';
-  cookie = `${name}=${await encode({ token: { uid: admin.id, sv: admin.sessionVersion }, secret: authSecret(), salt: name })}`;
+  ({ cookie } = await consoleCookie(t.db, admin));
 });
 afterAll(() => t.drop());
 

@@ -51,7 +51,7 @@ describe('users REST', () => {
     expect((await create(mktAdmin.token, { username: 'mkt-admin-2', password: TEST_PASSWORD, role: 'department-admin', departmentIds: ['marketing'] })).status).toBe(403);
     expect((await create(mktAdmin.token, { username: 'sneaky-root', password: TEST_PASSWORD, role: 'super-admin', departmentIds: ['marketing'] })).status).toBe(403);
     expect((await create(mktAdmin.token, { username: 'eng-coord', password: TEST_PASSWORD, role: 'department-coordinator', departmentIds: ['engineering'] })).status).toBe(403);
-    expect((await create(mktAdmin.token, { username: 'no-dept', password: TEST_PASSWORD, role: 'readonly' })).status).toBe(400);
+    expect((await create(mktAdmin.token, { username: 'no-dept', password: TEST_PASSWORD, role: 'agent-supervisor' })).status).toBe(400);
   });
 
   it('a department admin sees and manages only users of its departments (404 for others)', async () => {
@@ -63,10 +63,10 @@ describe('users REST', () => {
     // The out-of-scope probe is audited as denied.
     const denied = await t.db.select().from(auditLog).where(eq(auditLog.action, 'access.denied'));
     expect(denied.some((r) => r.actorId === mktAdmin.id && r.detail.reason === 'out-of-scope')).toBe(true);
-    // A user who is in marketing and engineering keeps engineering when the marketing admin edits departments.
-    const both = await makeUser(t.db, 'readonly', ['marketing', 'engineering']);
-    const edited = await patch(mktAdmin.token, both.id, { departmentIds: [] });
-    expect((await edited.json()).departmentIds).toEqual(['engineering']);
+    // A user who is in marketing and engineering is visible, but not the marketing admin's to manage.
+    const both = await makeUser(t.db, 'agent-supervisor', ['marketing', 'engineering']);
+    expect((await oneGET(request('GET', '/x', { token: mktAdmin.token }), params({ id: both.id }))).status).toBe(200);
+    expect((await patch(mktAdmin.token, both.id, { departmentIds: [] })).status).toBe(403);
   });
 
   it('nobody manages a user at or above their own level, except a super-admin', async () => {

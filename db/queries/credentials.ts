@@ -1,0 +1,89 @@
+import { and, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { apiTokens, consoleSessions, refreshTokens } from '../schema/auth';
+import { recentRows } from './recent';
+
+/**
+ * Whether a credential is still live is asked on every request; like the user row
+ * (db/queries/users.ts), the answer is kept for at most CHECK_CACHE_MS. Ending a credential
+ * forgets it here at once; other processes see the end within CHECK_CACHE_MS.
+ */
+const CHECK_CACHE_MS = 1_000;
+const sessionState = recentRows<{ userId: string; live: boolean }>(CHECK_CACHE_MS, 10_000);
+const familyState = recentRows<{ revoked: boolean }>(CHECK_CACHE_MS, 10_000);
+
+export async function insertConsoleSession(db: Db, userId: string, expiresAt: Date): Promise<string> {
+  const [row] = await db.insert(consoleSessions).values({ userId, expiresAt }).returning({ id: consoleSessions.id });
+  return row.id;
+}
+
+/** True while the console sign-in `id` of `userId` has not been ended and has not run out. */
+export async function consoleSessionLive(db: Db, id: string, userId: string): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+  const state = await sessionState.get(id, async () => {
+    const [row] = await db
+      .select({ userId: consoleSessions.userId, live: sql<boolean>`${consoleSessions.endedAt} is null and ${consoleSessions.expiresAt} > now()` })
+      .from(consoleSessions)
+      .where(eq(consoleSessions.id, id))
+      .limit(1);
+    return row ?? { userId: '', live: false };
+  });
+  return !!state && state.live && state.userId === userId;
+}
+
+export async function endConsoleSession(db: Db, id: string): Promise<void> {
+  await db.update(consoleSessions).set({ endedAt: new Date() }).where(and(eq(consoleSessions.id, id), isNull(consoleSessions.endedAt)));
+  sessionState.forget(id);
+}
+
+/** Ends a user's console sign-ins, all of them or all but `keep`. */
+export async function endConsoleSessionsOf(db: Db, userId: string, keep?: string): Promise<void> {
+  const ended = await db
+    .update(consoleSessions)
+    .set({ endedAt: new Date() })
+    .where(and(eq(consoleSessions.userId, userId), isNull(consoleSessions.endedAt), keep ? ne(consoleSessions.id, keep) : undefined))
+    .returning({ id: consoleSessions.id });
+  for (const s of ended) sessionState.forget(s.id);
+}
+
+/** A family with any revoked token is over: its access tokens stop working with it. */
+export async function refreshFamilyRevoked(db: Db, familyId: string): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(familyId)) return true;
+  const state = await familyState.get(familyId, async () => {
+    const [row] = await db
+      .select({ id: refreshTokens.id })
+      .from(refreshTokens)
+      .where(and(eq(refreshTokens.familyId, familyId), isNotNull(refreshTokens.revokedAt)))
+      .limit(1);
+    return { revoked: !!row };
+  });
+  return !!state?.revoked;
+}
+
+/** Revokes every refresh token of a user (all but family `keep`), and with them their access tokens. */
+export async function revokeRefreshTokensOf(db: Db, userId: string, keep?: string): Promise<void> {
+  const rows = await db
+    .update(refreshTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt), keep ? ne(refreshTokens.familyId, keep) : undefined))
+    .returning({ familyId: refreshTokens.familyId });
+  for (const r of new Set(rows.map((x) => x.familyId))) familyState.forget(r);
+}
+
+export async function revokeRefreshTokenByHash(db: Db, tokenHash: string): Promise<void> {
+  const rows = await db
+    .update(refreshTokens)
+    .set({ revokedAt: new Date() })
+    .where(eq(refreshTokens.tokenHash, tokenHash))
+    .returning({ familyId: refreshTokens.familyId });
+  for (const r of rows) familyState.forget(r.familyId);
+}
+
+export async function revokeApiTokensOf(db: Db, userId: string): Promise<number> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length;
+}
