@@ -11,6 +11,7 @@ import { recordSecurityEvent } from '../security/events';
 import { emitDomain } from '../live';
 import { signToken } from './jwt';
 import { randomToken, sha256 } from './secret';
+import { mfaRequiredFor } from '../security/mfa-policy';
 
 const REFRESH_TTL_MS = 30 * 24 * 3600_000;
 
@@ -69,6 +70,10 @@ export async function rotateRefreshToken(db: Db, token: string, ip?: string): Pr
     const row = claimed[0];
     const user = await findUserById(db, row.userId);
     if (!user || user.disabled) throw unauthorized('Invalid refresh token');
+    // A refresh is a token creation like login: a role the MFA policy names gets none unenrolled.
+    if (!user.mfaEnabled && (await mfaRequiredFor(db, user.role))) {
+      throw unauthorized('Your role must use MFA: enrol at /account/mfa in the console first', { mfaEnrollmentRequired: true });
+    }
     return issueTokens(db, user, row.familyId);
   }
   const [existing] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hash)).limit(1);

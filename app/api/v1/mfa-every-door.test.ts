@@ -15,6 +15,8 @@ import { PATCH as agentPATCH } from './agents/[id]/route';
 import { POST as tokensPOST } from './tokens/route';
 import { POST as mfaPOST } from './users/[id]/mfa/route';
 import { POST as logoutPOST } from './auth/logout/route';
+import { POST as tokenPOST } from './auth/token/route';
+import { POST as refreshPOST } from './auth/refresh/route';
 
 // Outside Next, next/headers has no request: it answers the headers of the browser whose server
 // action runs (Auth.js's auth() reads the session cookie from them, as it does in Next).
@@ -123,5 +125,16 @@ describe('a role that must use MFA reaches nothing before enrolling', () => {
     // Off the policy again, the same credentials work: nothing was revoked, only held back.
     await requireMfaFor([]);
     expect((await doors({ token: apiToken }).tasks()).status).toBe(200);
+  });
+
+  it('a refresh token obtained before the role joined the policy gets no new tokens until enrolment', async () => {
+    await requireMfaFor([]);
+    const sup = await makeUser(t.db, 'agent-supervisor', ['engineering']);
+    const login = await tokenPOST(request('POST', '/api/v1/auth/token', { body: { username: sup.username, password: TEST_PASSWORD } }));
+    expect(login.status).toBe(200);
+    const { refreshToken } = await login.json();
+    await requireMfaFor(['agent-supervisor']);
+    await expectEnrolmentRequired(await refreshPOST(request('POST', '/api/v1/auth/refresh', { body: { refreshToken } })));
+    await requireMfaFor([]);
   });
 });
