@@ -286,5 +286,5 @@ Targets:
 - ≥ 0.7 of bare Socket.IO's throughput at saturation, same guarantee, each scenario: **${verdict(worstRatio >= 0.7)}** (lowest ${Number.isFinite(worstRatio) ? worstRatio.toFixed(2) : '–'}).
 `;
 console.log('\n' + body);
-if (servers.length === 3 && !process.env.BENCH_SCENARIOS && !process.env.BENCH_NO_WRITE) writeSection('Coordination bus (`npm run bench:bus`)', body + benchNotes('bus-notes.md'));
+if (servers.length === 3 && !process.env.BENCH_SCENARIOS && !process.env.BENCH_NO_WRITE) writeSection('Coordination bus (`npm run bench:bus`)', body + benchNotes('bus', 'every run, what was tried and ruled out'));
 process.exit(0);

@@ -215,7 +215,7 @@ server's default stays 10: with 4, requests queued behind hung connection attemp
 (server/faults/postgres-outage.test.ts).
 History (same bench): 2026-11-26 11:41, before the single-statement paths: 73 creates/s achieved of 500 offered, p99
 8.2 s, 141 hand-outs/s. 14:48, before creates handed out in their own statement: p50 73 ms, p99 660 ms, 2,653 hand-outs/s.`;
-  writeSection('Dispatch (bench/dispatch.ts)', `${body}\n${benchNotes('dispatch-notes.md')}`);
+  writeSection('Dispatch (bench/dispatch.ts)', `${body}\n${benchNotes('dispatch', "where a slow create's time goes, what lowered the CPU per task")}`);
   process.stdout.write('\n' + body + '\n');
 } finally {
   await server.stop();

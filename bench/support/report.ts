@@ -17,10 +17,9 @@ export function replaceSection(doc: string, title: string, body: string): string
   return `${doc.slice(0, start)}${section}\n${doc.slice(start + heading.length + m.index + 1)}`;
 }
 
-/** Hand-written analysis a bench keeps under its generated figures (bench/<name>), or nothing. */
-export function benchNotes(name: string): string {
-  const notes = path.resolve(import.meta.dirname, '..', name);
-  return existsSync(notes) ? `\n${readFileSync(notes, 'utf8').trim()}\n` : '';
+/** The line that points from a bench's section to its lab notes (bench/notes/<name>.md), which stay out of the docs. */
+export function benchNotes(name: string, what: string): string {
+  return `\nLab notes from these runs (${what}): [bench/notes/${name}.md](../bench/notes/${name}.md).\n`;
 }
 
 /** Replaces (or appends) the section headed `## title` in docs/benchmarks.md. */

@@ -3,18 +3,11 @@ import type { Server } from 'socket.io';
 type Engine = { on(e: 'flush' | 'drain', f: (...a: never[]) => void): void; off(e: 'flush' | 'drain', f: (...a: never[]) => void): void };
 
 /**
- * Empties each packet array Engine.IO has handed to a connection's transport, once it is written.
- *
- * Engine.IO queues a connection's packets in an array and, at each flush, writes them and starts a
- * new array. A connection that hears from the server about once a second (an agent getting its
- * tasks) keeps that new, empty array long enough for V8 to move it to the old generation; the next
- * packet goes into it, and once flushed the array is garbage but sits in the old generation until a
- * full collection. Until then every minor collection treats what the dead array points to (the
- * packet, its encoded frame, the task it carried, and what those point to) as alive and promotes
- * it: the server's old generation filled with finished tasks and major collections came every few
- * seconds, under the dispatch bench's slowest hand-outs (bench/dispatch-notes.md). An emptied array
- * points to nothing. Engine.IO's transports are done with the array when `send` returns (they encode
- * synchronously); the server emits 'drain' right after.
+ * Empties each packet array Engine.IO has flushed to a connection. On a quiet connection the
+ * array lives long enough to reach V8's old generation; what a dead old array still points to
+ * (packets, frames, finished tasks) is then promoted at every minor collection until a full one.
+ * The transports encode synchronously, so the array is done with by the 'drain' that follows.
+ * Measurements: bench/notes/dispatch.md.
  */
 export function releaseFlushedPackets(io: Server): () => void {
   const engine = io.engine as unknown as Engine | undefined;
