@@ -17,7 +17,7 @@ import { fireTimesBetween, lastFireTimeBefore, nextFireTime } from './cron';
 /** A firing later than this counts as missed (downtime) and follows the schedule's catchUp policy. */
 export const MISSED_AFTER_MS = 60_000;
 /** Firings one schedule may claim per pass (catchUp 'all' after a long outage goes on next pass). */
-const MAX_PER_PASS = 1000;
+const MAX_PER_PASS = 100;
 
 export type FireOutcome = { outcome: 'created'; task: TaskRow } | { outcome: 'skipped'; reason: 'overlap' | 'department-inactive' };
 
