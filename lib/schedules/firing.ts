@@ -12,6 +12,7 @@ import { audit } from '../audit/log';
 import { conflict, notFound } from '../errors';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskCreated } from '../metrics/record';
+import { log } from '../log';
 import { fireTimesBetween, lastFireTimeBefore, nextFireTime } from './cron';
 
 /** A firing later than this counts as missed (downtime) and follows the schedule's catchUp policy. */
@@ -117,10 +118,17 @@ export function firingsDue(s: Pick<ScheduleRow, 'cron' | 'timezone' | 'catchUp' 
  */
 export async function fireDueSchedules(db: Db, now = new Date()): Promise<number> {
   let created = 0;
+  const failures: { id: string; err: string }[] = [];
   for (const s of await dueSchedules(db, now, 100)) {
-    const { fire, advanceTo } = firingsDue(s, now);
-    for (const t of fire) if ((await fireSchedule(db, s.id, t))?.outcome === 'created') created++;
-    await advanceSchedule(db, s, nextFireTime(s.cron, s.timezone, advanceTo));
+    // One schedule's trouble (its row locked by a long edit, say) must not hold up the others.
+    try {
+      const { fire, advanceTo } = firingsDue(s, now);
+      for (const t of fire) if ((await fireSchedule(db, s.id, t))?.outcome === 'created') created++;
+      await advanceSchedule(db, s, nextFireTime(s.cron, s.timezone, advanceTo));
+    } catch (err) {
+      failures.push({ id: s.id, err: (err as Error).message });
+    }
   }
+  if (failures.length) log().warn({ failures }, 'schedules not fired this pass');
   return created;
 }

@@ -47,7 +47,7 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Pr
             columns={[
               { header: 'Name', href: (s) => `/schedules/${s.id}`, strong: true, cell: (s) => s.name },
               { header: 'Department', cell: (s) => s.departmentId },
-              { header: 'Cron', cell: (s) => <code>{s.cron}</code>, title: (s) => s.timezone },
+              { header: 'Cron', cell: (s) => <code className="whitespace-nowrap">{s.cron}</code> },
               { header: 'Time zone', cell: (s) => s.timezone },
               { header: 'State', cell: (s) => <Badge value={s.enabled ? 'active' : 'paused'} /> },
               { header: 'Next firing', numeric: true, cell: (s) => (s.nextFireTimes[0] ? new Date(s.nextFireTimes[0]).toLocaleString() : '—') },
