@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 describe('ecs schedules', () => {
-  it('creates, lists, pauses, resumes and triggers a schedule', async () => {
+  it('creates, lists, pauses, resumes and triggers a schedule', { timeout: 120_000 }, async () => {
     const made = await ecs(['schedules', 'create', '--name', 'nightly', '--department', 'legal', '--cron', '0 2 * * *', '--timezone', 'Europe/Berlin', '--title', 'review', '--type', 'review', '--json']);
     expect(made.code).toBe(0);
     const s = JSON.parse(made.stdout);
@@ -59,7 +59,7 @@ describe('ecs schedules', () => {
     expect(JSON.parse(fired.stdout).task).toMatchObject({ scheduleId: s.id, title: 'review', status: 'pending' });
   });
 
-  it('shows the field a bad cron or time zone names, exit 1; a missing flag is a usage error', async () => {
+  it('shows the field a bad cron or time zone names, exit 1; a missing flag is a usage error', { timeout: 60_000 }, async () => {
     const bad = await ecs(['schedules', 'create', '--name', 'x', '--department', 'legal', '--cron', '* * *', '--timezone', 'Nowhere/Land', '--title', 't', '--type', 't']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/cron: /);
