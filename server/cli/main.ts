@@ -22,7 +22,7 @@ Usage: ecs <command> [options]
   departments list | create --id ID --name NAME [--description D]
   agents list [--department D] [--status S] | create --department D --type T --specialization S [--name N] [--capabilities a,b]
   tasks list [--department D] [--status S] [--priority P] [--limit N]
-  tasks create --title T --department D --type T [--priority P] [--payload JSON]
+  tasks create --title T --department D --type T [--priority P] [--payload JSON] [--run-at ISO | --delay-ms N]
   tasks watch [--department D]           stream task events live (Ctrl-C to stop)
   schedules list [--department D] [--limit N]
   schedules create --name N --department D --cron '0 2 * * *' --title T --type T [--timezone TZ] [--priority P]
@@ -69,6 +69,8 @@ const options = {
   timezone: { type: 'string' },
   overlap: { type: 'string' },
   'catch-up': { type: 'string' },
+  'run-at': { type: 'string' },
+  'delay-ms': { type: 'string' },
   paused: { type: 'boolean' },
 } as const;
 
@@ -182,8 +184,10 @@ async function run(cmd: string, sub: string | undefined, rest: string[], opts: O
         type: need(opts.type, '--type'),
         ...(opts.priority ? { priority: opts.priority as never } : {}),
         ...(opts.payload ? { payload: jsonArg(opts.payload, '--payload') } : {}),
+        ...(opts['run-at'] ? { runAt: opts['run-at'] } : {}),
+        ...(opts['delay-ms'] !== undefined ? { delayMs: Number(opts['delay-ms']) } : {}),
       });
-      print(task, () => `Created task ${task.id} (${task.status})`);
+      print(task, () => `Created task ${task.id} (${task.status}${task.status === 'scheduled' ? `, starts ${task.availableAt}` : ''})`);
       return EXIT.ok;
     }
     case 'schedules list': {

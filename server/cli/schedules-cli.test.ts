@@ -66,4 +66,10 @@ describe('ecs schedules', () => {
     expect(bad.stderr).toMatch(/timezone: /);
     expect((await ecs(['schedules', 'trigger'])).code).toBe(2);
   });
+
+  it('creates a delayed task with --delay-ms: scheduled, with its start', { timeout: 60_000 }, async () => {
+    const r = await ecs(['tasks', 'create', '--title', 'later', '--department', 'legal', '--type', 'review', '--delay-ms', '3600000']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\(scheduled, starts \d{4}-/);
+  });
 });
