@@ -15,6 +15,8 @@ const toneOf: Record<string, keyof typeof tones> = {
   running: 'info',
   assigned: 'info',
   pending: 'muted',
+  scheduled: 'info',
+  paused: 'warn',
   draining: 'warn',
   inactive: 'muted',
   offline: 'muted',

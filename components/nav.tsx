@@ -8,6 +8,7 @@ const items = [
   { href: '/departments', label: 'Departments' },
   { href: '/agents', label: 'Agents' },
   { href: '/tasks', label: 'Tasks' },
+  { href: '/schedules', label: 'Schedules' },
   { href: '/resources', label: 'Resources' },
   { href: '/bus', label: 'Bus' },
   { href: '/alerts', label: 'Alerts' },

@@ -4,8 +4,9 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as org from './schema/org';
 import * as auth from './schema/auth';
 import * as work from './schema/work';
+import * as schedules from './schema/schedules';
 
-export const schema = { ...org, ...auth, ...work };
+export const schema = { ...org, ...auth, ...work, ...schedules };
 export type Schema = typeof schema;
 /** A database or a transaction: every query module accepts either. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;

@@ -12,8 +12,10 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from 'drizzle-orm/pg-core';
 import { departments } from './org';
+import { schedules } from './schedules';
 
 export const agentStatuses = ['idle', 'busy', 'draining', 'offline', 'retired'] as const;
 export type AgentStatus = (typeof agentStatuses)[number];
@@ -56,7 +58,8 @@ export const agents = pgTable(
 
 export const priorities = ['critical', 'high', 'medium', 'low'] as const;
 export type Priority = (typeof priorities)[number];
-export const taskStatuses = ['pending', 'assigned', 'running', 'completed', 'failed', 'cancelled', 'dead'] as const;
+// 'scheduled': created with runAt or delayMs, not yet due (then 'pending').
+export const taskStatuses = ['pending', 'assigned', 'running', 'completed', 'failed', 'cancelled', 'dead', 'scheduled'] as const;
 export type TaskStatus = (typeof taskStatuses)[number];
 
 export type TaskRequirements = {
@@ -97,6 +100,8 @@ export const tasks = pgTable(
     // The client's Idempotency-Key, unique per creator: a create retried after a crash or a lost
     // answer finds the task it already made, in the same commit that made it.
     idempotencyKey: text('idempotency_key'),
+    // The schedule whose firing created it (migration 0009); null once that schedule is deleted.
+    scheduleId: uuid('schedule_id').references((): AnyPgColumn => schedules.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 6 }).notNull().defaultNow(),
     assignedAt: timestamp('assigned_at', { withTimezone: true, precision: 6 }),
     startedAt: timestamp('started_at', { withTimezone: true, precision: 6 }),
@@ -112,6 +117,8 @@ export const tasks = pgTable(
     index('tasks_parent').on(t.parentTaskId).where(sql`parent_task_id is not null`),
     index('tasks_department_created').on(t.departmentId, t.createdAt),
     uniqueIndex('tasks_idempotency').on(t.createdBy, t.idempotencyKey).where(sql`idempotency_key is not null`),
+    index('tasks_scheduled_due').on(t.availableAt).where(sql`status = 'scheduled'`),
+    index('tasks_schedule').on(t.scheduleId, t.createdAt).where(sql`schedule_id is not null`),
   ],
 );
 

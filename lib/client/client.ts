@@ -5,6 +5,8 @@ import type { createTaskSchema, listTasksQuery } from '@/lib/tasks/schemas';
 import type { createDepartmentSchema, updateDepartmentSchema } from '@/lib/departments/schemas';
 import type { Department, DepartmentStatus } from '@/lib/departments/service';
 import type { Task } from '@/lib/tasks/service';
+import type { createScheduleSchema, listSchedulesQuery, updateScheduleSchema } from '@/lib/schedules/schemas';
+import type { Schedule, getSchedule } from '@/lib/schedules/service';
 import type { toAgent } from '@/lib/agents/service';
 import type { Role } from '@/db/schema/auth';
 import type { AllocateInput } from '@/lib/resources/schemas';
@@ -21,6 +23,11 @@ export type ListAgentsQuery = Partial<z.input<typeof listAgentsQuery>>;
 export type CreateDepartmentInput = z.input<typeof createDepartmentSchema>;
 export type UpdateDepartmentInput = z.input<typeof updateDepartmentSchema>;
 export type Agent = ReturnType<typeof toAgent>;
+export type CreateScheduleInput = z.input<typeof createScheduleSchema>;
+export type UpdateScheduleInput = z.input<typeof updateScheduleSchema>;
+export type ListSchedulesQuery = Partial<z.input<typeof listSchedulesQuery>>;
+export type ScheduleDetail = Awaited<ReturnType<typeof getSchedule>>;
+export type { Schedule };
 export type { Department, DepartmentStatus, Task, AllocateInput, AllocationResult, Availability, DepartmentResources };
 export type Page<T> = { items: T[]; nextCursor: string | null };
 export type TokenPair = { accessToken: string; refreshToken: string; expiresIn: number; user: { id: string; username: string; role: Role; departmentIds: string[] } };
@@ -148,6 +155,20 @@ export class EcsClient {
     create: (input: CreateTaskInput, idempotencyKey?: string) => this.post<Task>('/api/v1/tasks', input, idempotencyKey),
     cancel: (id: string) => this.post<Task>(`/api/v1/tasks/${enc(id)}/cancel`),
     retry: (id: string) => this.post<Task>(`/api/v1/tasks/${enc(id)}/retry`),
+  };
+
+  readonly schedules = {
+    list: (q: ListSchedulesQuery = {}) => this.get<Page<Schedule>>('/api/v1/schedules', q as Query),
+    all: (q: ListSchedulesQuery = {}) => this.paginate<Schedule>('/api/v1/schedules', q as Query),
+    get: (id: string) => this.get<ScheduleDetail>(`/api/v1/schedules/${enc(id)}`),
+    create: (input: CreateScheduleInput, idempotencyKey?: string) => this.post<Schedule>('/api/v1/schedules', input, idempotencyKey),
+    update: (id: string, input: UpdateScheduleInput) => this.request<Schedule>('PATCH', `/api/v1/schedules/${enc(id)}`, { body: input }),
+    pause: (id: string) => this.schedules.update(id, { enabled: false }),
+    resume: (id: string) => this.schedules.update(id, { enabled: true }),
+    delete: (id: string) => this.request<void>('DELETE', `/api/v1/schedules/${enc(id)}`),
+    trigger: (id: string) => this.post<{ scheduleId: string; task: Task }>(`/api/v1/schedules/${enc(id)}/trigger`),
+    /** The tasks the schedule created, newest first. */
+    tasks: (id: string, q: Omit<ListTasksQuery, 'scheduleId'> = {}) => this.get<Page<Task>>('/api/v1/tasks', { ...q, scheduleId: id } as Query),
   };
 
   readonly resources = {

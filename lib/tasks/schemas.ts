@@ -28,6 +28,10 @@ export const requirementsSchema = z
   })
   .strict();
 
+/** How far ahead a delayed task may start, and how stale a runAt may be (a clock a little behind). */
+export const MAX_DELAY_MS = 365 * 24 * 3600_000;
+export const RUN_AT_PAST_TOLERANCE_MS = 60_000;
+
 export const createTaskSchema = z
   .object({
     title: z.string().trim().min(1).max(300),
@@ -42,9 +46,21 @@ export const createTaskSchema = z
     dependsOn: z.array(z.uuid()).max(100).default([]),
     parentTaskId: z.uuid().optional(),
     targetAgentId: z.uuid().optional(),
+    // Delayed start: the task is 'scheduled' until then (lib/tasks/scheduled.ts).
+    runAt: z.iso.datetime({ offset: true }).optional(),
+    delayMs: z.number().int().min(0).max(MAX_DELAY_MS).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(checkStartTime);
 export type CreateTaskInput = z.infer<typeof createTaskSchema>;
+
+function checkStartTime(v: { runAt?: string; delayMs?: number }, ctx: z.RefinementCtx) {
+  if (v.runAt !== undefined && v.delayMs !== undefined) ctx.addIssue({ code: 'custom', path: ['delayMs'], message: 'Give runAt or delayMs, not both' });
+  if (v.runAt === undefined) return;
+  const at = Date.parse(v.runAt);
+  if (at < Date.now() - RUN_AT_PAST_TOLERANCE_MS) ctx.addIssue({ code: 'custom', path: ['runAt'], message: 'More than a minute in the past' });
+  if (at > Date.now() + MAX_DELAY_MS) ctx.addIssue({ code: 'custom', path: ['runAt'], message: 'More than a year ahead' });
+}
 
 export const listTasksQuery = z.object({
   departmentId: slug.optional(),
@@ -52,6 +68,7 @@ export const listTasksQuery = z.object({
   priority: z.enum(priorities).optional(),
   agentId: z.uuid().optional(),
   parentTaskId: z.uuid().optional(),
+  scheduleId: z.uuid().optional(),
   q: z.string().max(200).optional(),
   ...pageQuery,
 });

@@ -18,6 +18,7 @@ import { leaseMsOf } from '../dispatch/assign';
 import { requeueTask } from './lifecycle';
 import type { CreateTaskInput, ListTasksQuery } from './schemas';
 import { whyWaiting } from './wait-reason';
+import { cancelScheduledTask, createScheduledTask, startOf } from './scheduled';
 
 export type Task = ReturnType<typeof toTask>;
 
@@ -42,6 +43,7 @@ export function toTask(row: TaskRow) {
     estimatedDuration: row.estimatedDurationMs,
     dependsOn: row.dependsOn,
     parentTaskId: row.parentTaskId,
+    scheduleId: row.scheduleId ?? null,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
     assignedAt: row.assignedAt?.toISOString() ?? null,
@@ -88,6 +90,8 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
   const key = opts.idempotencyKey && principal.id ? opts.idempotencyKey : undefined;
   const existing = key ? await findByIdempotencyKey(db, principal.id, key) : undefined;
   if (existing) return toTask(existing);
+  const runAt = startOf(input);
+  if (runAt) return toTask(await createScheduledTask(db, principal, input, requirements, runAt, key));
   const id = randomUUID();
   const ready = input.dependsOn.length === 0;
   const draft = { id, departmentId: input.departmentId, requirements, priority: input.priority, timeoutMs: input.timeout ?? null, targetAgentId: input.targetAgentId ?? null };
@@ -167,6 +171,7 @@ export async function listTasks(db: Db, principal: Principal, q: ListTasksQuery)
   if (q.priority) where.push(eq(tasks.priority, q.priority));
   if (q.agentId) where.push(eq(tasks.assignedAgentId, q.agentId));
   if (q.parentTaskId) where.push(eq(tasks.parentTaskId, q.parentTaskId));
+  if (q.scheduleId) where.push(eq(tasks.scheduleId, q.scheduleId));
   if (q.q) where.push(sql`${tasks.title} ilike ${'%' + q.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
   const cursor = decodeCursor(q.cursor);
   if (cursor) where.push(sql`(${tasks.createdAt}, ${tasks.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id}::uuid)`);
@@ -210,6 +215,7 @@ export async function getTask(db: Db, principal: Principal, id: string) {
 export async function cancelTask(db: Db, principal: Principal, id: string) {
   const cur = await findVisibleTask(db, principal, id);
   authorize(principal, 'task:cancel', { departmentId: cur.departmentId, what: 'Task' });
+  if (cur.status === 'scheduled') return toTask(await cancelScheduledTask(db, principal, id));
   if (!['pending', 'assigned', 'running'].includes(cur.status)) throw conflict(`Task is ${cur.status}; only pending, assigned or running tasks can be cancelled`);
   if (cur.status !== 'pending') {
     // Take it back from the agent first (frees its slot and resources), then cancel.

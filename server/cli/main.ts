@@ -22,8 +22,12 @@ Usage: ecs <command> [options]
   departments list | create --id ID --name NAME [--description D]
   agents list [--department D] [--status S] | create --department D --type T --specialization S [--name N] [--capabilities a,b]
   tasks list [--department D] [--status S] [--priority P] [--limit N]
-  tasks create --title T --department D --type T [--priority P] [--payload JSON]
+  tasks create --title T --department D --type T [--priority P] [--payload JSON] [--run-at ISO | --delay-ms N]
   tasks watch [--department D]           stream task events live (Ctrl-C to stop)
+  schedules list [--department D] [--limit N]
+  schedules create --name N --department D --cron '0 2 * * *' --title T --type T [--timezone TZ] [--priority P]
+                   [--payload JSON] [--overlap skip|allow] [--catch-up latest|none|all] [--paused]
+  schedules pause ID | resume ID | trigger ID
   import agents|tasks FILE [--format csv|json|yaml] [--concurrency N] [--department D] [--secrets FILE]
   export audit [--from ISO] [--to ISO] [--actor A] [--action A] [-o FILE]
   export metrics --name a,b [--range 1h] [--department D] [-o FILE]
@@ -68,6 +72,13 @@ const options = {
   action: { type: 'string' },
   range: { type: 'string' },
   output: { type: 'string', short: 'o' },
+  cron: { type: 'string' },
+  timezone: { type: 'string' },
+  overlap: { type: 'string' },
+  'catch-up': { type: 'string' },
+  'run-at': { type: 'string' },
+  'delay-ms': { type: 'string' },
+  paused: { type: 'boolean' },
 } as const;
 
 type Opts = { [K in keyof typeof options]?: (typeof options)[K]['type'] extends 'boolean' ? boolean : string };
@@ -185,8 +196,47 @@ async function run(cmd: string, sub: string | undefined, rest: string[], opts: O
         type: need(opts.type, '--type'),
         ...(opts.priority ? { priority: opts.priority as never } : {}),
         ...(opts.payload ? { payload: jsonArg(opts.payload, '--payload') } : {}),
+        ...(opts['run-at'] ? { runAt: opts['run-at'] } : {}),
+        ...(opts['delay-ms'] !== undefined ? { delayMs: Number(opts['delay-ms']) } : {}),
       });
-      print(task, () => `Created task ${task.id} (${task.status})`);
+      print(task, () => `Created task ${task.id} (${task.status}${task.status === 'scheduled' ? `, starts ${task.availableAt}` : ''})`);
+      return EXIT.ok;
+    }
+    case 'schedules list': {
+      const page = await client.schedules.list({ departmentId: opts.department, limit: num(opts.limit) });
+      const rows = page.items.map((x) => ({ ...x, state: x.enabled ? 'active' : 'paused', next: x.nextFireTimes[0] ?? '' }));
+      print(page, () => table(rows, ['id', 'name', 'departmentId', 'cron', 'timezone', 'state', 'next']));
+      return EXIT.ok;
+    }
+    case 'schedules create': {
+      const made = await client.schedules.create({
+        name: need(opts.name, '--name'),
+        departmentId: need(opts.department, '--department'),
+        cron: need(opts.cron, '--cron'),
+        ...(opts.timezone ? { timezone: opts.timezone } : {}),
+        ...(opts.overlap ? { overlap: opts.overlap as never } : {}),
+        ...(opts['catch-up'] ? { catchUp: opts['catch-up'] as never } : {}),
+        enabled: !opts.paused,
+        task: {
+          title: need(opts.title, '--title'),
+          type: need(opts.type, '--type'),
+          ...(opts.priority ? { priority: opts.priority as never } : {}),
+          ...(opts.payload ? { payload: jsonArg(opts.payload, '--payload') } : {}),
+        },
+      });
+      print(made, () => `Created schedule ${made.id}${made.enabled ? `; next firings:\n${made.nextFireTimes.map((x) => `  ${x}`).join('\n')}` : ' (paused)'}`);
+      return EXIT.ok;
+    }
+    case 'schedules pause':
+    case 'schedules resume': {
+      const id = need(rest[0], 'schedule ID');
+      const s = sub === 'pause' ? await client.schedules.pause(id) : await client.schedules.resume(id);
+      print(s, () => `Schedule ${s.id} ${s.enabled ? `resumed; next firing ${s.nextFireTimes[0] ?? 'never'}` : 'paused'}`);
+      return EXIT.ok;
+    }
+    case 'schedules trigger': {
+      const fired = await client.schedules.trigger(need(rest[0], 'schedule ID'));
+      print(fired, () => `Fired: created task ${fired.task.id} (${fired.task.status})`);
       return EXIT.ok;
     }
     case 'tasks watch':

@@ -56,6 +56,7 @@ export async function createTaskAction(_prev: ActionState, form: FormData): Prom
       priority: text('priority'),
       payload,
       maxAttempts: text('maxAttempts') ? Number(text('maxAttempts')) : undefined,
+      delayMs: text('startInMinutes') ? Math.round(Number(text('startInMinutes')) * 60_000) : undefined,
       requirements: text('specialization') || capabilities?.length ? { specialization: text('specialization'), capabilities } : undefined,
     });
     if (!parsed.success) throw badRequest('Invalid input', zodProblems(parsed.error));

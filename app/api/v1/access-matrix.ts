@@ -2,6 +2,7 @@ import type { Db } from '@/db/client';
 import { roles, type Role } from '@/db/schema/auth';
 import { scopedRoles } from '@/lib/auth/rbac';
 import { insertAlert } from '@/db/queries/alerts';
+import { schedules } from '@/db/schema/schedules';
 
 /**
  * Who may call each /api/v1 route: the documented allow/deny per role.
@@ -71,6 +72,15 @@ const day = () => new Date().toISOString().slice(0, 10);
 /** A fresh open alert in a department. */
 const matrixAlert = async (f: Fixtures, departmentId: string) =>
   (await insertAlert(f.db, { kind: 'matrix', severity: 'info', departmentId, message: 'access matrix probe', detail: {} })).id;
+
+/** A fresh paused schedule in a department. */
+const matrixSchedule = async (f: Fixtures, departmentId: string) => {
+  const [row] = await f.db
+    .insert(schedules)
+    .values({ name: f.unique('matrix'), departmentId, cron: '0 3 * * *', task: { title: 'matrix schedule', type: 'fixture', priority: 'low', maxAttempts: 1 }, enabled: false })
+    .returning({ id: schedules.id });
+  return row.id;
+};
 
 export const accessMatrix: Entry[] = [
   // auth
@@ -172,6 +182,26 @@ export const accessMatrix: Entry[] = [
   { method: 'GET', path: '/api/v1/tasks/[id]', allow: ALL, call: (f, c) => id(ownTask(f, c)), elsewhere: (f) => id(f.task('engineering')) },
   { method: 'POST', path: '/api/v1/tasks/[id]/cancel', allow: AGENT_EDITORS, call: (f, c) => id(ownTask(f, c)), elsewhere: (f) => id(f.task('engineering')) },
   { method: 'POST', path: '/api/v1/tasks/[id]/retry', allow: AGENT_EDITORS, call: (f, c) => id(ownTask(f, c, 'failed')), elsewhere: (f) => id(f.task('engineering', 'failed')) },
+
+  // schedules: task permissions in the schedule's department; agents have none
+  { method: 'GET', path: '/api/v1/schedules', allow: PEOPLE, call: () => ({}) },
+  {
+    method: 'POST',
+    path: '/api/v1/schedules',
+    allow: DEPT_WORKERS,
+    call: () => ({ body: { name: 'matrix', departmentId: 'marketing', cron: '0 3 * * *', enabled: false, task: { title: 'matrix', type: 'campaign' } } }),
+    elsewhere: () => ({ body: { name: 'matrix', departmentId: 'engineering', cron: '0 3 * * *', enabled: false, task: { title: 'matrix', type: 'build' } } }),
+  },
+  { method: 'GET', path: '/api/v1/schedules/[id]', allow: PEOPLE, call: (f) => id(matrixSchedule(f, 'marketing')), elsewhere: (f) => id(matrixSchedule(f, 'engineering')) },
+  {
+    method: 'PATCH',
+    path: '/api/v1/schedules/[id]',
+    allow: DEPT_WORKERS,
+    call: async (f) => ({ ...(await id(matrixSchedule(f, 'marketing'))), body: { name: 'renamed by the matrix' } }),
+    elsewhere: async (f) => ({ ...(await id(matrixSchedule(f, 'engineering'))), body: { name: 'x' } }),
+  },
+  { method: 'DELETE', path: '/api/v1/schedules/[id]', allow: DEPT_WORKERS, call: (f) => id(matrixSchedule(f, 'marketing')), elsewhere: (f) => id(matrixSchedule(f, 'engineering')) },
+  { method: 'POST', path: '/api/v1/schedules/[id]/trigger', allow: DEPT_WORKERS, call: (f) => id(matrixSchedule(f, 'marketing')), elsewhere: (f) => id(matrixSchedule(f, 'engineering')) },
   // Agent-side reports: only the assigned agent, whatever the caller's role.
   {
     method: 'POST',

@@ -19,7 +19,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
     if (err instanceof AppError && err.status === 404) notFound();
     throw err;
   });
-  const cancellable = ['pending', 'assigned', 'running'].includes(task.status) && hasPermission(principal, 'task:cancel');
+  const cancellable = ['pending', 'assigned', 'running', 'scheduled'].includes(task.status) && hasPermission(principal, 'task:cancel');
   const retriable = ['failed', 'dead', 'cancelled'].includes(task.status) && hasPermission(principal, 'task:retry');
   return (
     <div className="space-y-6">
@@ -43,6 +43,19 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         <p>
           <span className="text-slate-500 dark:text-slate-400">Type:</span> {task.type}
         </p>
+        {task.status === 'scheduled' && (
+          <p>
+            <span className="text-slate-500 dark:text-slate-400">Starts:</span> {new Date(task.availableAt).toLocaleString()}
+          </p>
+        )}
+        {task.scheduleId && (
+          <p>
+            <span className="text-slate-500 dark:text-slate-400">Created by schedule:</span>{' '}
+            <Link className="underline" href={`/schedules/${task.scheduleId}`}>
+              {task.scheduleId.slice(0, 8)}
+            </Link>
+          </p>
+        )}
         <p>
           <span className="text-slate-500 dark:text-slate-400">Agent:</span>{' '}
           {task.assignedAgentId ? (

@@ -1,0 +1,76 @@
+import { getDb } from '@/db/client';
+import { priorities } from '@/db/schema/work';
+import { listSchedules } from '@/lib/schedules/service';
+import { listSchedulesQuery } from '@/lib/schedules/schemas';
+import { listDepartments } from '@/lib/departments/service';
+import { hasPermission } from '@/lib/auth/rbac';
+import { requirePrincipal } from '@/app/_lib/session';
+import { single } from '@/app/_lib/search-params';
+import { ActionButton } from '@/components/action-button';
+import { Badge } from '@/components/badge';
+import { DataTable } from '@/components/data-table';
+import { EmptyState } from '@/components/empty-state';
+import { FilterBar } from '@/components/filter-bar';
+import { Pager } from '@/components/pager';
+import { setScheduleEnabledAction, triggerScheduleAction } from './actions';
+import { ScheduleForm } from './schedule-form';
+
+export default async function SchedulesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const principal = await requirePrincipal();
+  const sp = single(await searchParams);
+  const parsed = listSchedulesQuery.safeParse(sp);
+  const db = getDb();
+  const [depts, result] = await Promise.all([listDepartments(db, principal), listSchedules(db, principal, parsed.success ? parsed.data : listSchedulesQuery.parse({}))]);
+  const canEdit = hasPermission(principal, 'task:create');
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">Schedules</h1>
+      <FilterBar
+        action="/schedules"
+        values={sp}
+        fields={[
+          { name: 'departmentId', label: 'Department', options: depts.map((d) => ({ value: d.id, label: d.name })) },
+          { name: 'enabled', label: 'State', options: [{ value: 'true', label: 'active' }, { value: 'false', label: 'paused' }] },
+        ]}
+      />
+      {result.items.length === 0 ? (
+        <EmptyState title="No schedules">
+          Create one below or with <code>POST /api/v1/schedules</code>: a cron pattern and the task each firing creates.
+        </EmptyState>
+      ) : (
+        <div className="card overflow-x-auto">
+          <DataTable
+            testId="schedules-table"
+            rows={result.items}
+            rowKey={(s) => s.id}
+            rowData={(s) => ({ 'data-schedule': s.name })}
+            columns={[
+              { header: 'Name', href: (s) => `/schedules/${s.id}`, strong: true, cell: (s) => s.name },
+              { header: 'Department', cell: (s) => s.departmentId },
+              { header: 'Cron', cell: (s) => <code className="whitespace-nowrap">{s.cron}</code> },
+              { header: 'Time zone', cell: (s) => s.timezone },
+              { header: 'State', cell: (s) => <Badge value={s.enabled ? 'active' : 'paused'} /> },
+              { header: 'Next firing', numeric: true, cell: (s) => (s.nextFireTimes[0] ? new Date(s.nextFireTimes[0]).toLocaleString() : '—') },
+              { header: 'Last fired', numeric: true, cell: (s) => (s.lastFiredAt ? new Date(s.lastFiredAt).toLocaleString() : '—') },
+              ...(canEdit
+                ? [
+                    {
+                      header: 'Actions',
+                      cell: (s: (typeof result.items)[number]) => (
+                        <span className="flex gap-2">
+                          <ActionButton label={s.enabled ? 'Pause' : 'Resume'} action={setScheduleEnabledAction.bind(null, s.id, !s.enabled)} />
+                          <ActionButton label="Trigger now" action={triggerScheduleAction.bind(null, s.id)} />
+                        </span>
+                      ),
+                    },
+                  ]
+                : []),
+            ]}
+          />
+          <Pager basePath="/schedules" params={sp} nextCursor={result.nextCursor} />
+        </div>
+      )}
+      {canEdit && <ScheduleForm departments={depts.filter((d) => d.status === 'active').map((d) => ({ id: d.id, name: d.name }))} priorities={priorities} />}
+    </div>
+  );
+}
