@@ -13,7 +13,7 @@ import { collaborationSchema, completeSchema, failSchema, progressSchema } from 
 import { toTask } from '@/lib/tasks/service';
 import { agentBeat, agentLost, agentOnline } from '@/lib/agents/connection';
 import { heldTasks, requesterOf } from '@/lib/tasks/lifecycle';
-import { agentHandshake, type SocketData } from './handshake';
+import { agentHandshake, connectionLimit, type SocketData } from './handshake';
 import { handle } from './socket-handler';
 import { log } from '@/lib/log';
 import { attachMessaging, registerMessaging } from './messaging';
@@ -36,6 +36,7 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
   // A dropped connection keeps its tasks this long, so a brief reconnect doesn't lose them.
   const graceMs = () => env().HEARTBEAT_INTERVAL * 3;
   let draining = false;
+  nsp.use(connectionLimit);
   nsp.use(agentHandshake);
   attachMessaging(nsp);
   // Engine-wide (every namespace's connections): under fan-out, system calls are the cost that counts.

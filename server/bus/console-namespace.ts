@@ -2,7 +2,7 @@ import type { Namespace, Server } from 'socket.io';
 import { hasPermission, isGlobal } from '@/lib/auth/rbac';
 import { onDomain, onLive } from '@/lib/live';
 import { runtimeState } from '@/lib/health';
-import { consoleHandshake, type SocketData } from './handshake';
+import { connectionLimit, consoleHandshake, type SocketData } from './handshake';
 
 const ALL = 'console:all';
 const deptRoom = (id: string) => `console:dept:${id}`;
@@ -19,6 +19,7 @@ const sessionRoom = (id: string) => `console:session:${id}`;
  */
 export function registerConsoleNamespace(io: Server, opts: { shared?: boolean } = {}): { nsp: Namespace; stop: () => void } {
   const nsp = io.of('/console');
+  nsp.use(connectionLimit);
   nsp.use(consoleHandshake);
   nsp.on('connection', (socket) => {
     const { principal } = socket.data as SocketData;

@@ -5,11 +5,25 @@ import { fromWebRequest } from '@/lib/http/request';
 import { principalFromBearer } from '@/lib/auth/principal';
 import type { Principal } from '@/lib/auth/rbac';
 import { AppError } from '@/lib/errors';
+import { env } from '@/lib/env';
 
 export type SocketData = { principal: Principal };
 
 function clientIp(socket: Socket): string | undefined {
   return socket.handshake.address || undefined;
+}
+
+/**
+ * MAX_CONNECTIONS per process, over every namespace: past it a connection is refused with a
+ * connect_error saying so (status 503), before any credential is checked, so a flood of
+ * connections can't exhaust the process's file descriptors and memory. Clients move on (the SDK
+ * fails over to its next URL) or retry.
+ */
+export function connectionLimit(socket: Socket, next: (err?: Error) => void) {
+  const max = env().MAX_CONNECTIONS;
+  // The engine counts this connection already.
+  if (socket.nsp.server.engine.clientsCount > max) return next(refusal(new AppError(503, 'Service Unavailable', `This server holds its limit of ${max} connections; try another server or retry shortly`)));
+  next();
 }
 
 /** Agents connect with an agent token in `auth.token`; anything else is refused at the handshake. */
