@@ -60,7 +60,7 @@ async function startServer(file: string, env: Record<string, string> = {}) {
   // Every server, bus and bare alike, runs with the production server's V8 flags (server/node-flags.json);
   // BENCH_SERVER_FLAGS: extra node flags for every server alike (e.g. GC tracing).
   const flags = [...productionFlags, ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])];
-  const child = fork(path.join(here, file), [], { execArgv: [...flags, ...execArgv()], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(here, file), [], { execArgv: [...flags, ...execArgv()], env: { ...process.env, MAX_CONNECTIONS: '100000', ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const info = await new Promise<{ url: string; agents?: Agent[] }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { url: string; agents?: Agent[] }));
     child.once('exit', (c) => reject(new Error(`${file} exited ${c}`)));

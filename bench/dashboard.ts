@@ -27,7 +27,7 @@ const SPEC: Record<string, string> = { engineering: 'backend', marketing: 'conte
 
 type Sample = { cpu: NodeJS.CpuUsage; at: number; pushCpuUs: number; pushes: number; emits: number; consoles: number; agents: number };
 
-const child = fork(path.join(import.meta.dirname, 'dashboard-server.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+const child = fork(path.join(import.meta.dirname, 'dashboard-server.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, MAX_CONNECTIONS: '100000' }, stdio: 'inherit' });
 process.on('exit', () => child.kill());
 const inbox: ((m: any) => void)[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
 child.on('message', (m) => inbox.shift()?.(m));

@@ -32,7 +32,7 @@ type Account = { byStatus: Record<string, number>; completed_twice: number; acti
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const loadAtStart = os.loadavg().map((l) => l.toFixed(2)).join(', ');
-const child = fork(path.join(import.meta.dirname, 'soak-server.ts'), [], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: 'inherit' });
+const child = fork(path.join(import.meta.dirname, 'soak-server.ts'), [], { execArgv: ['--expose-gc', '--import', 'tsx'], env: { ...process.env, MAX_CONNECTIONS: '100000' }, stdio: 'inherit' });
 process.on('exit', () => child.kill());
 const waiting = new Map<string, (m: unknown) => void>();
 child.on('message', (m: { type: string }) => {
