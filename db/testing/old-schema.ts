@@ -13,9 +13,24 @@ export function journal(): Journal {
   return JSON.parse(readFileSync(path.join(folder, 'meta/_journal.json'), 'utf8')) as Journal;
 }
 
-/** drizzle-kit's picture of the schema right after migration `idx`. */
-export function snapshotAt(idx: number): Snapshot {
-  return JSON.parse(readFileSync(path.join(folder, `meta/${String(idx).padStart(4, '0')}_snapshot.json`), 'utf8')) as Snapshot;
+/**
+ * The schema a database actually has (its public tables and their columns), in the shape of
+ * drizzle-kit's snapshot: read from the database the older migrations built, so the test needs no
+ * snapshot file per migration and sees exactly what those migrations made.
+ */
+export async function snapshotOf(db: Sql): Promise<Snapshot> {
+  const rows = await db<{ table_name: string; column_name: string; is_nullable: string; column_default: string | null; is_generated: string; is_identity: string; identity_generation: string | null }[]>`
+    select c.table_name, c.column_name, c.is_nullable, c.column_default, c.is_generated, c.is_identity, c.identity_generation
+    from information_schema.columns c
+    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
+    where c.table_schema = 'public'
+    order by c.table_name, c.ordinal_position`;
+  const tables: Snapshot['tables'] = {};
+  for (const r of rows) {
+    const t = (tables[`public.${r.table_name}`] ??= { name: r.table_name, schema: 'public', columns: {} });
+    t.columns[r.column_name] = { name: r.column_name, notNull: r.is_nullable === 'NO', default: r.column_default ?? undefined, generated: r.is_generated === 'ALWAYS' ? true : undefined };
+  }
+  return { tables };
 }
 
 /**

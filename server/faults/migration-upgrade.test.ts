@@ -3,7 +3,7 @@ import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '@/db/client';
 import { migrateDb } from '@/db/migrate';
-import { copyProjected, journal, migrationsUpTo, snapshotAt, tableDigest, tablesOf, writableColumns } from '@/db/testing/old-schema';
+import { copyProjected, journal, migrationsUpTo, snapshotOf, tableDigest, tablesOf, writableColumns } from '@/db/testing/old-schema';
 import { createTestDb, dropDatabaseAt, type TestDb } from '@/db/testing/test-db';
 import { AgentClient, PermanentTaskError } from '@/lib/agent-sdk/client';
 import { verifyAuditChain } from '@/lib/audit/log';
@@ -18,7 +18,7 @@ import { spawnServer, type ServerProc } from './spawn-server';
  * verifies, users log in, agents get their held tasks back and finish them, new work completes.
  *
  * The rows come from a real workload on the current schema, each table projected on the columns
- * the older schema has (drizzle-kit's snapshot of it). That covers additive migrations with no
+ * the older schema has (read from the database its migrations built). That covers additive migrations with no
  * work. A migration that drops or renames a NOT NULL column, or adds an enum value the workload
  * uses, makes the load fail here: then write the rows at the older schema by hand for that step.
  */
@@ -100,8 +100,8 @@ describe.skipIf(!process.env.DATABASE_URL || previous < 1)('migration upgrade', 
       dir = migrationsUpTo(previous);
       const { migrate } = await import('drizzle-orm/postgres-js/migrator');
       await migrate(old.db as never, { migrationsFolder: dir });
-      const snapshot = snapshotAt(entries[previous - 1].idx);
       const loader = postgres(oldUrl, { max: 1, onnotice: () => {} });
+      const snapshot = await snapshotOf(loader);
       const before: Record<string, { rows: number; digest: string | null }> = {};
       try {
         await copyProjected(src, loader, snapshot);
