@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-o
 import type { Db } from '../client';
 import { securityEvents } from '../schema/auth';
 import { departments } from '../schema/org';
-import { agents, alerts } from '../schema/work';
+import { agents, alerts, tasks } from '../schema/work';
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type NewAlert = typeof alerts.$inferInsert;
@@ -73,4 +73,17 @@ export async function recentSecurityEvents(db: Db, since: Date) {
     .from(securityEvents)
     .where(and(sql`${securityEvents.at} >= ${since.toISOString()}::timestamptz`, inArray(securityEvents.severity, ['high', 'critical'])))
     .groupBy(securityEvents.kind);
+}
+
+/** Running tasks past twice their estimated duration (timed from the current attempt's hand-out). */
+export async function overrunningTasks(db: Db, limit = 50) {
+  return db
+    .select({ id: tasks.id, title: tasks.title, departmentId: tasks.departmentId, estimatedMs: tasks.estimatedDurationMs, assignedAt: tasks.assignedAt, agentId: tasks.assignedAgentId })
+    .from(tasks)
+    .where(
+      sql`${tasks.status} in ('assigned', 'running') and ${tasks.estimatedDurationMs} > 0
+        and ${tasks.assignedAt} + 2 * ${tasks.estimatedDurationMs} * interval '1 millisecond' < now()`,
+    )
+    .orderBy(tasks.assignedAt)
+    .limit(limit);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { priorities, taskStatuses } from '@/db/schema/work';
+import { dependencyPolicies, priorities, taskStatuses } from '@/db/schema/work';
 import { resourceKindCatalog, resourceTypes } from '../resources/kinds';
 import { pageQuery } from '../http/cursor';
 
@@ -40,6 +40,8 @@ export const createTaskSchema = z
     timeout: z.number().int().min(1000).max(7 * 24 * 3600_000).optional(),
     maxAttempts: z.number().int().min(1).max(100).default(3),
     dependsOn: z.array(z.uuid()).max(100).default([]),
+    /** When a dependency ends without completing: `cancel` this task too (the default), or `wait` for the dependency to be retried. */
+    dependencyPolicy: z.enum(dependencyPolicies).optional(),
     parentTaskId: z.uuid().optional(),
     targetAgentId: z.uuid().optional(),
   })

@@ -5,11 +5,11 @@ import { env } from '@/lib/env';
 import { presence } from '@/lib/agents/presence';
 import { dispatchDepartment, syncPresence } from '@/lib/dispatch/dispatcher';
 import { departmentsWithReadyTasks } from '@/db/queries/tasks';
-import { expiredLeases, requeueTask } from '@/lib/tasks/lifecycle';
+import { expiredLeases, overdueTasks, requeueTask, timeOutTask } from '@/lib/tasks/lifecycle';
 import type { AgentsNamespace } from '../bus/agents-namespace';
 import { every } from './every';
 
-/** Heart-beat watcher, lease reaper, dispatch sweep and stale-status sweep. */
+/** Heart-beat watcher, lease reaper, attempt timeouts, dispatch sweep and stale-status sweep. */
 export function startCoordinatorLoops(agentsNs: AgentsNamespace): (() => void)[] {
   const hb = env().HEARTBEAT_INTERVAL;
   let sweeps = 0;
@@ -21,6 +21,11 @@ export function startCoordinatorLoops(agentsNs: AgentsNamespace): (() => void)[]
     // The safety net across processes and crashes: a lease nobody renewed returns its task.
     every('lease-reaper', 1000, async () => {
       for (const id of await expiredLeases(getDb())) await requeueTask(getDb(), id, 'lease expired');
+    }),
+    // A task's timeout bounds each attempt, whatever leases and heart-beats do. Every process
+    // sweeps; timeOutTask locks and re-checks each row, so an attempt is ended and counted once.
+    every('attempt-timeouts', 1000, async () => {
+      for (const id of await overdueTasks(getDb())) await timeOutTask(getDb(), id);
     }),
     // Backoffs end and dependencies complete without a signal: look for ready work each second.
     // Slot counts in memory can drift from Postgres. An agent memory thinks free but isn't heals at
