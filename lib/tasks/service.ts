@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, sql, type SQL, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, sql, type SQL, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { taskEvents, tasks, priorities, type TaskRequirements } from '@/db/schema/work';
 import { findDepartmentCached } from '@/db/queries/departments';
@@ -11,7 +11,7 @@ import { audit, auditInsertText, auditWritten } from '../audit/log';
 import { conflict, notFound, unprocessable } from '../errors';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskCreated } from '../metrics/record';
-import { decodeCursor, page } from '../http/cursor';
+import { beforeCursor, cursorTime, decodeCursor, page } from '../http/cursor';
 import { normaliseCapabilities } from '../dispatch/fit';
 import { bookForNew, dispatchTask, settleFailedNew, settleNew } from '../dispatch/dispatcher';
 import { leaseMsOf } from '../dispatch/assign';
@@ -177,14 +177,14 @@ export async function listTasks(db: Db, principal: Principal, q: ListTasksQuery)
   if (q.parentTaskId) where.push(eq(tasks.parentTaskId, q.parentTaskId));
   if (q.q) where.push(sql`${tasks.title} ilike ${'%' + q.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
   const cursor = decodeCursor(q.cursor);
-  if (cursor) where.push(sql`(${tasks.createdAt}, ${tasks.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id}::uuid)`);
+  if (cursor) where.push(beforeCursor(tasks.createdAt, tasks.id, cursor));
   const rows = await db
-    .select()
+    .select({ ...getTableColumns(tasks), cursorAt: cursorTime(tasks.createdAt) })
     .from(tasks)
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(tasks.createdAt), desc(tasks.id))
     .limit(q.limit + 1);
-  const p = page(rows, q.limit, (r) => r.createdAt);
+  const p = page(rows, q.limit);
   return { items: p.items.map(toTask), nextCursor: p.nextCursor };
 }
 
