@@ -4,7 +4,7 @@ import type { createAgentSchema, listAgentsQuery, updateAgentSchema } from '@/li
 import type { createTaskSchema, listTasksQuery } from '@/lib/tasks/schemas';
 import type { createDepartmentSchema, updateDepartmentSchema } from '@/lib/departments/schemas';
 import type { Department, DepartmentStatus } from '@/lib/departments/service';
-import type { Task } from '@/lib/tasks/service';
+import type { Task, TaskDetail } from '@/lib/tasks/service';
 import type { toAgent } from '@/lib/agents/service';
 import type { Role } from '@/db/schema/auth';
 import type { AllocateInput } from '@/lib/resources/schemas';
@@ -21,7 +21,7 @@ export type ListAgentsQuery = Partial<z.input<typeof listAgentsQuery>>;
 export type CreateDepartmentInput = z.input<typeof createDepartmentSchema>;
 export type UpdateDepartmentInput = z.input<typeof updateDepartmentSchema>;
 export type Agent = ReturnType<typeof toAgent>;
-export type { Department, DepartmentStatus, Task, AllocateInput, AllocationResult, Availability, DepartmentResources };
+export type { Department, DepartmentStatus, Task, TaskDetail, AllocateInput, AllocationResult, Availability, DepartmentResources };
 export type Page<T> = { items: T[]; nextCursor: string | null };
 export type TokenPair = { accessToken: string; refreshToken: string; expiresIn: number; user: { id: string; username: string; role: Role; departmentIds: string[] } };
 export type Me = { id: string; kind: string; username: string; role: Role; departmentIds: string[]; permissions: string[] };
@@ -144,7 +144,7 @@ export class EcsClient {
   readonly tasks = {
     list: (q: ListTasksQuery = {}) => this.get<Page<Task>>('/api/v1/tasks', q as Query),
     all: (q: ListTasksQuery = {}) => this.paginate<Task>('/api/v1/tasks', q as Query),
-    get: (id: string) => this.get<Task & { events: unknown[] }>(`/api/v1/tasks/${enc(id)}`),
+    get: (id: string) => this.get<TaskDetail>(`/api/v1/tasks/${enc(id)}`),
     create: (input: CreateTaskInput, idempotencyKey?: string) => this.post<Task>('/api/v1/tasks', input, idempotencyKey),
     cancel: (id: string) => this.post<Task>(`/api/v1/tasks/${enc(id)}/cancel`),
     retry: (id: string) => this.post<Task>(`/api/v1/tasks/${enc(id)}/retry`),

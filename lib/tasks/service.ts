@@ -22,6 +22,8 @@ import { cancelDependants } from './dependencies';
 import { attemptsOf } from '@/db/queries/attempts';
 
 export type Task = ReturnType<typeof toTask>;
+/** GET /api/v1/tasks/{id}: the task with its timeline, attempts, ETA, children and (pending) why it waits. */
+export type TaskDetail = Awaited<ReturnType<typeof getTask>>;
 
 export function toTask(row: TaskRow) {
   return {
