@@ -22,7 +22,9 @@ Usage: ecs <command> [options]
   departments list | create --id ID --name NAME [--description D]
   agents list [--department D] [--status S] | create --department D --type T --specialization S [--name N] [--capabilities a,b]
   tasks list [--department D] [--status S] [--priority P] [--limit N]
-  tasks create --title T --department D --type T [--priority P] [--payload JSON]
+  tasks create --title T --department D --type T [--priority P] [--payload JSON] [--timeout MS]
+               [--max-attempts N] [--depends-on id,id] [--dependency-policy cancel|wait]
+  tasks get ID                           the task, with its attempts (agent, start, end, outcome, error)
   tasks watch [--department D]           stream task events live (Ctrl-C to stop)
   import agents|tasks FILE [--format csv|json|yaml] [--concurrency N] [--department D] [--secrets FILE]
   export audit [--from ISO] [--to ISO] [--actor A] [--action A] [-o FILE]
@@ -52,6 +54,10 @@ const options = {
   specialization: { type: 'string' },
   capabilities: { type: 'string' },
   payload: { type: 'string' },
+  timeout: { type: 'string' },
+  'max-attempts': { type: 'string' },
+  'depends-on': { type: 'string' },
+  'dependency-policy': { type: 'string' },
   format: { type: 'string' },
   concurrency: { type: 'string' },
   secrets: { type: 'string' },
@@ -173,8 +179,26 @@ async function run(cmd: string, sub: string | undefined, rest: string[], opts: O
         type: need(opts.type, '--type'),
         ...(opts.priority ? { priority: opts.priority as never } : {}),
         ...(opts.payload ? { payload: jsonArg(opts.payload, '--payload') } : {}),
+        ...(opts.timeout ? { timeout: num(opts.timeout) } : {}),
+        ...(opts['max-attempts'] ? { maxAttempts: num(opts['max-attempts']) } : {}),
+        ...(opts['depends-on'] ? { dependsOn: opts['depends-on'].split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+        ...(opts['dependency-policy'] ? { dependencyPolicy: opts['dependency-policy'] as never } : {}),
       });
       print(task, () => `Created task ${task.id} (${task.status})`);
+      return EXIT.ok;
+    }
+    case 'tasks get': {
+      const task = await client.tasks.get(need(rest[0], 'ID'));
+      print(task, () =>
+        [
+          `${task.title} (${task.id}): ${task.status}${task.reason ? `, ${task.reason}` : ''}; attempts ${task.attempts}/${task.maxAttempts}`,
+          ...(task.error ? [`error: ${task.error}`] : []),
+          table(
+            task.attemptHistory.map((a) => ({ ...a, agent: a.agentName ?? a.agentId ?? '', outcome: a.outcome ?? 'running', durationMs: a.durationMs ?? '', error: a.error ?? '' })),
+            ['attempt', 'agent', 'startedAt', 'endedAt', 'durationMs', 'outcome', 'error'],
+          ),
+        ].join('\n'),
+      );
       return EXIT.ok;
     }
     case 'tasks watch':
