@@ -42,3 +42,18 @@ const CANCEL_DEPENDANTS = `
     from cancelled
   )
   select id, department_id, parent_task_id, cause, root from cancelled`;
+
+/**
+ * Failed tasks (dead, failed, cancelled) that still have a pending dependant with policy `cancel`:
+ * what a crash between a failure and its cascade would leave behind, for the periodic sweep.
+ */
+export async function failedWithPendingDependants(db: Db, limit = 100): Promise<string[]> {
+  const rows = await runText<{ id: string }>(db, FAILED_WITH_DEPENDANTS, [limit]);
+  return rows.map((r) => r.id);
+}
+
+const FAILED_WITH_DEPENDANTS = `
+  select distinct d.id from tasks t join tasks d on d.id = any(t.depends_on)
+  where t.status = 'pending' and cardinality(t.depends_on) > 0 and t.dependency_policy = 'cancel'
+    and d.status in ('dead', 'failed', 'cancelled')
+  limit $1::int`;

@@ -9,6 +9,7 @@ import { assignTask } from '../dispatch/assign';
 import { createTaskSchema } from './schemas';
 import { cancelTask, createTask, getTask, retryTask } from './service';
 import { completeTask, failTask } from './lifecycle';
+import { sweepFailedDependencies } from './dependencies';
 
 const admin: Principal = { kind: 'user', id: 'test-admin', name: 'test admin', role: 'super-admin', departmentIds: [], permissions: ['*'] };
 
@@ -84,5 +85,28 @@ describe('dependants of a task that ends without completing', () => {
     expect(await completeTask(t.db, holder, a.id, null)).not.toBeNull();
     expect((await readyTasks(t.db, 'legal', 500)).map((r) => r.id)).toContain(b.id);
     expect((await getTask(t.db, admin, b.id)).waiting!.reasons.map((r) => r.code)).not.toContain('dependency-failed');
+  });
+});
+
+describe('the dependency sweep', () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb();
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  it('cascades a failure whose cascade never ran (a crash between the two), and leaves wait-policy dependants alone', async () => {
+    const make = (title: string, extra: Record<string, unknown> = {}) =>
+      createTask(t.db, admin, createTaskSchema.parse({ title, departmentId: 'legal', type: 'review', ...extra }));
+    const a = await make('A');
+    const b = await make('B', { dependsOn: [a.id] });
+    const w = await make('W', { dependsOn: [a.id], dependencyPolicy: 'wait' });
+    // Dead, written directly: no cascade ran.
+    await t.db.update(tasks).set({ status: 'dead' }).where(eq(tasks.id, a.id));
+    expect(await sweepFailedDependencies(t.db)).toEqual([b.id]);
+    expect((await t.db.select().from(tasks).where(eq(tasks.id, w.id)))[0].status).toBe('pending');
+    expect(await sweepFailedDependencies(t.db)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Db } from '@/db/client';
-import { cancelDependantsOf } from '@/db/queries/dependencies';
+import { cancelDependantsOf, failedWithPendingDependants } from '@/db/queries/dependencies';
 import { emitDomain, publishLive } from '../live';
 
 /**
@@ -14,4 +14,10 @@ export async function cancelDependants(db: Db, taskIds: string[]): Promise<strin
     emitDomain('task:finished', { taskId: r.id, parentTaskId: r.parent_task_id, status: 'cancelled' });
   }
   return rows.map((r) => r.id);
+}
+
+/** The safety net behind cancelDependants: cascades any failure a crash left without its cascade. */
+export async function sweepFailedDependencies(db: Db): Promise<string[]> {
+  const failed = await failedWithPendingDependants(db);
+  return failed.length ? cancelDependants(db, failed) : [];
 }

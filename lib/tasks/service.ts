@@ -278,7 +278,7 @@ export async function retryTask(db: Db, principal: Principal, id: string) {
   authorize(principal, 'task:retry', { departmentId: cur.departmentId, what: 'Task' });
   const [row] = await db
     .update(tasks)
-    .set({ status: 'pending', attempts: 0, error: null, assignedAgentId: null, availableAt: new Date(), finishedAt: null, progress: 0, updatedAt: new Date() })
+    .set({ status: 'pending', attempts: 0, error: null, statusReason: null, assignedAgentId: null, availableAt: new Date(), finishedAt: null, progress: 0, updatedAt: new Date() })
     .where(and(eq(tasks.id, id), sql`${tasks.status} in ('failed', 'dead', 'cancelled')`))
     .returning();
   if (!row) throw conflict(`Task is ${cur.status}; only failed, dead or cancelled tasks can be retried`);

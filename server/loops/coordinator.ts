@@ -6,6 +6,7 @@ import { presence } from '@/lib/agents/presence';
 import { dispatchDepartment, syncPresence } from '@/lib/dispatch/dispatcher';
 import { departmentsWithReadyTasks } from '@/db/queries/tasks';
 import { expiredLeases, overdueTasks, requeueTask, timeOutTask } from '@/lib/tasks/lifecycle';
+import { sweepFailedDependencies } from '@/lib/tasks/dependencies';
 import type { AgentsNamespace } from '../bus/agents-namespace';
 import { every } from './every';
 
@@ -27,6 +28,9 @@ export function startCoordinatorLoops(agentsNs: AgentsNamespace): (() => void)[]
     every('attempt-timeouts', 1000, async () => {
       for (const id of await overdueTasks(getDb())) await timeOutTask(getDb(), id);
     }),
+    // A failure cascades to its dependants right after it commits; a crash in between would leave
+    // them pending for ever. This finds such leftovers (a scan of pending tasks with dependencies).
+    every('dependency-sweep', 30_000, () => sweepFailedDependencies(getDb())),
     // Backoffs end and dependencies complete without a signal: look for ready work each second.
     // Slot counts in memory can drift from Postgres. An agent memory thinks free but isn't heals at
     // its next hand-out (the statement finds it full and re-reads it); one it thinks full or
