@@ -7,7 +7,7 @@ import { onDomain } from '../live';
 import type { Principal } from '../auth/rbac';
 import { createTaskSchema } from './schemas';
 import { createTask } from './service';
-import { overdueTasks, timeOutTask } from './lifecycle';
+import { completeTask, overdueTasks, requeueTask, timeOutTask } from './lifecycle';
 import { assignTask } from '../dispatch/assign';
 
 const admin: Principal = { kind: 'user', id: 'test-admin', name: 'test admin', role: 'super-admin', departmentIds: [], permissions: ['*'] };
@@ -68,5 +68,28 @@ describe('attempt timeouts', () => {
     expect(row!.error).toMatch(/^timeout/);
     const [still] = await t.db.select().from(tasks).where(eq(tasks.id, fresh.id));
     expect(still.status).toBe('assigned');
+  });
+
+  it('records every attempt with how it ended: lost (lease), preempted, revoked (cancelled), completed', async () => {
+    const agent = await makeAgent(t.db, 'legal');
+    const task = await createTask(t.db, admin, createTaskSchema.parse({ title: 'many hands', departmentId: 'legal', type: 'review', maxAttempts: 10 }));
+    const handOut = async () => {
+      const [row] = await t.db.select().from(tasks).where(eq(tasks.id, task.id));
+      expect((await assignTask(t.db, row, agent.id)).ok).toBe(true);
+    };
+    for (const reason of ['lease expired', 'preempted', 'cancelled']) {
+      await handOut();
+      await requeueTask(t.db, task.id, reason);
+    }
+    await handOut();
+    expect(await completeTask(t.db, agent.id, task.id, { ok: true })).not.toBeNull();
+    const attempts = await t.db.select().from(taskAttempts).where(eq(taskAttempts.taskId, task.id)).orderBy(taskAttempts.attempt);
+    expect(attempts.map((a) => [a.attempt, a.outcome])).toEqual([
+      [1, 'lost'],
+      [2, 'preempted'],
+      [3, 'revoked'],
+      [4, 'completed'],
+    ]);
+    expect(attempts.every((a) => a.agentId === agent.id && a.endedAt && a.endedAt >= a.startedAt)).toBe(true);
   });
 });
