@@ -1,8 +1,9 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { beforeCursor, cursorTime } from '../keyset';
 import type { Db } from '../client';
 import { securityEvents } from '../schema/auth';
 import { departments } from '../schema/org';
-import { agents, alerts } from '../schema/work';
+import { agents, alerts, tasks } from '../schema/work';
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type NewAlert = typeof alerts.$inferInsert;
@@ -31,18 +32,19 @@ export async function updateAlert(db: Db, id: string, patch: Partial<NewAlert>, 
   return row;
 }
 
-export type AlertFilter = { status?: string; departmentIds: string[] | null; departmentId?: string; cursor?: { createdAt: Date; id: string }; limit: number };
+export type AlertFilter = { status?: string; departmentIds: string[] | null; departmentId?: string; cursor?: { at: string; id: string }; limit: number };
 
-export async function listAlertRows(db: Db, f: AlertFilter): Promise<AlertRow[]> {
+/** Newest first, keyset-paged on (created_at, id); `cursorAt` is created_at to the microsecond (lib/http/cursor.ts). */
+export async function listAlertRows(db: Db, f: AlertFilter): Promise<(AlertRow & { cursorAt: string })[]> {
   const where: SQL[] = [];
   if (f.status === 'active') where.push(inArray(alerts.status, ['open', 'acknowledged']));
   else if (f.status) where.push(eq(alerts.status, f.status as AlertRow['status']));
   if (f.departmentId) where.push(eq(alerts.departmentId, f.departmentId));
   // Confined callers see their departments' alerts and system-wide ones (security, capacity).
   if (f.departmentIds) where.push(or(isNull(alerts.departmentId), inArray(alerts.departmentId, f.departmentIds.length ? f.departmentIds : ['']))!);
-  if (f.cursor) where.push(or(lt(alerts.createdAt, f.cursor.createdAt), and(eq(alerts.createdAt, f.cursor.createdAt), lt(alerts.id, f.cursor.id)))!);
+  if (f.cursor) where.push(beforeCursor(alerts.createdAt, alerts.id, f.cursor));
   return db
-    .select()
+    .select({ ...getTableColumns(alerts), cursorAt: cursorTime(alerts.createdAt) })
     .from(alerts)
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(alerts.createdAt), desc(alerts.id))
@@ -73,4 +75,17 @@ export async function recentSecurityEvents(db: Db, since: Date) {
     .from(securityEvents)
     .where(and(sql`${securityEvents.at} >= ${since.toISOString()}::timestamptz`, inArray(securityEvents.severity, ['high', 'critical'])))
     .groupBy(securityEvents.kind);
+}
+
+/** Running tasks past twice their estimated duration (timed from the current attempt's hand-out). */
+export async function overrunningTasks(db: Db, limit = 50) {
+  return db
+    .select({ id: tasks.id, title: tasks.title, departmentId: tasks.departmentId, estimatedMs: tasks.estimatedDurationMs, assignedAt: tasks.assignedAt, agentId: tasks.assignedAgentId })
+    .from(tasks)
+    .where(
+      sql`${tasks.status} in ('assigned', 'running') and ${tasks.estimatedDurationMs} > 0
+        and ${tasks.assignedAt} + 2 * ${tasks.estimatedDurationMs} * interval '1 millisecond' < now()`,
+    )
+    .orderBy(tasks.assignedAt)
+    .limit(limit);
 }

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { cursorTime } from '../keyset';
 import type { Db } from '../client';
 import { scheduleFirings, schedules } from '../schema/schedules';
 import { tasks } from '../schema/work';
@@ -81,9 +82,9 @@ export function recentFirings(db: Db, scheduleId: string, limit: number): Promis
 }
 
 /** A page of schedules, newest first, keyset on (created_at, id). */
-export function schedulePage(db: Db, where: SQL[], limit: number): Promise<ScheduleRow[]> {
+export function schedulePage(db: Db, where: SQL[], limit: number): Promise<(ScheduleRow & { cursorAt: string })[]> {
   return db
-    .select()
+    .select({ ...getTableColumns(schedules), cursorAt: cursorTime(schedules.createdAt) })
     .from(schedules)
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(schedules.createdAt), desc(schedules.id))

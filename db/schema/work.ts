@@ -62,6 +62,9 @@ export type Priority = (typeof priorities)[number];
 export const taskStatuses = ['pending', 'assigned', 'running', 'completed', 'failed', 'cancelled', 'dead', 'scheduled'] as const;
 export type TaskStatus = (typeof taskStatuses)[number];
 
+export const dependencyPolicies = ['cancel', 'wait'] as const;
+export type DependencyPolicy = (typeof dependencyPolicies)[number];
+
 export type TaskRequirements = {
   specialization?: string;
   capabilities?: Record<string, unknown>;
@@ -95,6 +98,10 @@ export const tasks = pgTable(
     leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
     availableAt: timestamp('available_at', { withTimezone: true }).notNull().defaultNow(),
     dependsOn: uuid('depends_on').array().notNull().default(sql`'{}'::uuid[]`),
+    // What a failed or cancelled dependency does to this task: 'cancel' it too, or 'wait' for a retry.
+    dependencyPolicy: text('dependency_policy', { enum: dependencyPolicies }).notNull().default('cancel'),
+    // Why the task ended as it did, in one word (timeout, dependency-failed); null when it says nothing more.
+    statusReason: text('status_reason'),
     parentTaskId: uuid('parent_task_id'),
     createdBy: text('created_by'),
     // The client's Idempotency-Key, unique per creator: a create retried after a crash or a lost
@@ -116,6 +123,7 @@ export const tasks = pgTable(
     // Partial: most tasks have no parent, and every insert and status change paid for an entry.
     index('tasks_parent').on(t.parentTaskId).where(sql`parent_task_id is not null`),
     index('tasks_department_created').on(t.departmentId, t.createdAt),
+    index('tasks_depends_on').using('gin', t.dependsOn).where(sql`cardinality(depends_on) > 0`),
     uniqueIndex('tasks_idempotency').on(t.createdBy, t.idempotencyKey).where(sql`idempotency_key is not null`),
     index('tasks_scheduled_due').on(t.availableAt).where(sql`status = 'scheduled'`),
     index('tasks_schedule').on(t.scheduleId, t.createdAt).where(sql`schedule_id is not null`),
@@ -135,6 +143,27 @@ export const taskEvents = pgTable(
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
   },
   (t) => [index('task_events_task').on(t.taskId, t.id)],
+);
+
+export const attemptOutcomes = ['completed', 'failed', 'timed-out', 'lost', 'preempted', 'revoked'] as const;
+export type AttemptOutcome = (typeof attemptOutcomes)[number];
+
+/** One row per hand-out of a task (opened by a trigger, see migration 0008); closed with its outcome. */
+export const taskAttempts = pgTable(
+  'task_attempts',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    taskId: uuid('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    agentId: uuid('agent_id'),
+    startedAt: timestamp('started_at', { withTimezone: true, precision: 6 }).notNull().defaultNow(),
+    endedAt: timestamp('ended_at', { withTimezone: true, precision: 6 }),
+    outcome: text('outcome', { enum: attemptOutcomes }),
+    error: text('error'),
+  },
+  (t) => [index('task_attempts_task').on(t.taskId, t.attempt), uniqueIndex('task_attempts_open').on(t.taskId).where(sql`ended_at is null`)],
 );
 
 export const allocations = pgTable(

@@ -16,7 +16,11 @@ export type AssignedTask = {
 export type TaskContext = {
   /** Reports progress (0..1) and extends the task's lease. */
   progress: (fraction: number) => Promise<void>;
-  /** Aborted when the server takes the task back (cancelled, preempted, reassigned). */
+  /**
+   * Aborted when the server takes the task back: its timeout passed, it was cancelled, preempted or
+   * reassigned. `signal.reason` is a TaskRevokedError naming why. Whatever the handler returns after
+   * that is dropped: the server would refuse it.
+   */
   signal: AbortSignal;
   collaborate: (req: CollaborationRequest) => Promise<unknown>;
 };
@@ -29,6 +33,25 @@ export type CollaborationRequest = {
 
 /** Throw this from a handler to fail a task without retries. */
 export class PermanentTaskError extends Error {}
+
+/** The abort reason of `ctx.signal` when the server takes a task back. */
+export class TaskRevokedError extends Error {
+  constructor(
+    readonly taskId: string,
+    /** `timeout`, `cancelled`, `preempted`, `lease expired`, … */
+    readonly reason: string,
+  ) {
+    super(`Task ${taskId} revoked: ${reason}`);
+    this.name = 'TaskRevokedError';
+  }
+}
+
+/** What the server sends an agent on its socket, typed for handlers that listen themselves. */
+export type AgentServerEvents = {
+  'task:assigned': { task: AssignedTask; redelivery?: boolean };
+  'task:revoked': { taskId: string; reason: string };
+  'task:cancelled': { taskId: string };
+};
 
 export type AgentClientOptions = {
   baseUrl: string;
@@ -94,8 +117,8 @@ export class AgentClient {
       this.startHeartbeat();
     });
     this.socket.on('task:assigned', ({ task }: { task: AssignedTask }) => void this.run(task));
-    this.socket.on('task:revoked', ({ taskId }: { taskId: string }) => this.abort(taskId));
-    this.socket.on('task:cancelled', ({ taskId }: { taskId: string }) => this.abort(taskId));
+    this.socket.on('task:revoked', ({ taskId, reason }: AgentServerEvents['task:revoked']) => this.abort(taskId, reason));
+    this.socket.on('task:cancelled', ({ taskId }: AgentServerEvents['task:cancelled']) => this.abort(taskId, 'cancelled'));
     // A message comes numbered (acknowledged with the next `ack {seq}`) or with a Socket.IO ack
     // (a server without cumulative acknowledgements, or a replay of the buffer), answered at once:
     // the ack names this agent so a department-wide send knows who got it. A re-sent message (its
@@ -168,7 +191,7 @@ export class AgentClient {
     this.stopped = true;
     clearTimeout(this.rejoinTimer);
     clearInterval(this.beat);
-    for (const c of this.running.values()) c.abort();
+    for (const [id, c] of this.running) c.abort(new TaskRevokedError(id, 'agent stopped'));
     this.socket.disconnect();
   }
 
@@ -228,8 +251,8 @@ export class AgentClient {
     this.beat.unref?.();
   }
 
-  private abort(taskId: string) {
-    this.running.get(taskId)?.abort();
+  private abort(taskId: string, reason: string) {
+    this.running.get(taskId)?.abort(new TaskRevokedError(taskId, reason));
     this.running.delete(taskId);
   }
 
@@ -260,7 +283,8 @@ export class AgentClient {
       this.failed++;
       await this.emitWithRetry('task:fail', { taskId: task.id, error: (err as Error).message || 'failed', retryable: !(err instanceof PermanentTaskError) });
     } finally {
-      this.running.delete(task.id);
+      // Only its own entry: after a revoke, a retry of the same task may already be running here.
+      if (this.running.get(task.id) === controller) this.running.delete(task.id);
     }
   }
 

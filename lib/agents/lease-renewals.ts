@@ -46,7 +46,7 @@ async function flush(db: Db, q: Queue): Promise<void> {
 
 /**
  * Written out rather than built (see db/raw.ts): $1 the beats as JSON [{agent_id, at}], $2 the
- * default lease. Lock order as everywhere: the agents' tasks in id order (as batched completions
+ * lease (the same for every task: a task's timeout is enforced apart). Lock order as everywhere: the agents' tasks in id order (as batched completions
  * take them), then the agents in id order (as hand-outs take them); each step waits for the one
  * before (an unreferenced data-modifying CTE would run after the main statement). It also repairs
  * a row marked offline by a lost-agent sweep that raced with a live connection.
@@ -58,7 +58,7 @@ const RECORD_BEATS = `
     select t.id from tasks t where t.assigned_agent_id in (select agent_id from beats)
       and t.status in ('assigned', 'running') order by t.id for update
   ), leases as (
-    update tasks set lease_expires_at = clock_timestamp() + (coalesce(timeout_ms, $2::int) * interval '1 millisecond')
+    update tasks set lease_expires_at = clock_timestamp() + ($2::int * interval '1 millisecond')
     where id = any((select array_agg(id) from mine)::uuid[]) and status in ('assigned', 'running')
     returning id
   ), locked as (

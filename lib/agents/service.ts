@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, sql, type SQL, inArray } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, sql, type SQL, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { departments } from '@/db/schema/org';
 import { agents, tasks } from '@/db/schema/work';
@@ -9,7 +9,7 @@ import { authorize, departmentFilter, inScope, OutOfScope, type Principal } from
 import { audit } from '../audit/log';
 import { signToken } from '../auth/jwt';
 import { randomToken, sha256 } from '../auth/secret';
-import { decodeCursor, page } from '../http/cursor';
+import { beforeCursor, cursorTime, decodeCursor, page } from '../http/cursor';
 import { emitDomain, publishLive } from '../live';
 import { grantInTx, InsufficientResources, releaseForAgentInTx, shortfallConflict } from '../resources/grants';
 import { normaliseCapabilities } from '../dispatch/fit';
@@ -120,14 +120,14 @@ export async function listAgents(db: Db, principal: Principal, q: ListAgentsQuer
   if (q.specialization) where.push(eq(agents.specialization, q.specialization));
   if (q.q) where.push(sql`${agents.name} ilike ${'%' + q.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
   const cursor = decodeCursor(q.cursor);
-  if (cursor) where.push(sql`(${agents.createdAt}, ${agents.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id}::uuid)`);
+  if (cursor) where.push(beforeCursor(agents.createdAt, agents.id, cursor));
   const rows = await db
-    .select()
+    .select({ ...getTableColumns(agents), cursorAt: cursorTime(agents.createdAt) })
     .from(agents)
     .where(and(...where))
     .orderBy(desc(agents.createdAt), desc(agents.id))
     .limit(q.limit + 1);
-  const p = page(rows, q.limit, (r) => r.createdAt);
+  const p = page(rows, q.limit);
   return { items: p.items.map(toAgent), nextCursor: p.nextCursor };
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from '@/db/client';
-import { departmentCapacities, offlineAgentCounts, recentSecurityEvents } from '@/db/queries/alerts';
+import { departmentCapacities, offlineAgentCounts, overrunningTasks, recentSecurityEvents } from '@/db/queries/alerts';
 import { metrics, windowOf } from '../metrics/registry';
 
 export type AlertConfig = {
@@ -17,7 +17,7 @@ export type AlertConfig = {
 /** A condition that holds now. `key` identifies it across evaluations for de-duplication. */
 export type Firing = {
   key: string;
-  kind: 'performance' | 'agents_offline' | 'agent_capacity' | 'security';
+  kind: 'performance' | 'agents_offline' | 'agent_capacity' | 'security' | 'overrun';
   severity: 'info' | 'warning' | 'critical';
   departmentId: string | null;
   message: string;
@@ -69,13 +69,32 @@ export function performanceFirings(cfg: AlertConfig, now: number): Firing[] {
 }
 
 /**
- * Offline agents, department and system agent limits, security events: small grouped queries.
+ * Offline agents, department and system agent limits, security events, tasks running past twice
+ * their estimated duration (`overrun`): small grouped queries.
  * Resource pools have their own rules in lib/resources/monitor.ts (`capacity_limit` above 90%,
  * `resource_shortage` for refused or waiting requests), raised and resolved there.
  */
 export async function stateFirings(db: Db, cfg: AlertConfig, now: number): Promise<Firing[]> {
-  const [offline, caps, security] = await Promise.all([offlineAgentCounts(db), departmentCapacities(db), recentSecurityEvents(db, new Date(now - 15 * 60_000))]);
+  const [offline, caps, security, overruns] = await Promise.all([
+    offlineAgentCounts(db),
+    departmentCapacities(db),
+    recentSecurityEvents(db, new Date(now - 15 * 60_000)),
+    overrunningTasks(db),
+  ]);
   const out: Firing[] = [];
+  // One alert per task, resolved by the rule once the task is no longer running.
+  for (const t of overruns) {
+    const runningMs = now - (t.assignedAt?.getTime() ?? now);
+    out.push({
+      key: `overrun:${t.id}`,
+      kind: 'overrun',
+      severity: 'warning',
+      departmentId: t.departmentId,
+      message: `Task "${t.title}" has run ${Math.round(runningMs / 1000)} s, over twice its estimate of ${Math.round((t.estimatedMs ?? 0) / 1000)} s`,
+      detail: { taskId: t.id, agentId: t.agentId, estimatedDurationMs: t.estimatedMs, runningMs },
+      sustainMs: 0,
+    });
+  }
   for (const o of offline)
     if (o.n > 0)
       out.push({

@@ -8,6 +8,7 @@ import { authorize, departmentFilter, isGlobal, type Principal } from '../auth/r
 import { departmentIdSchema } from '../departments/schemas';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { alertView, announce, type AlertView } from './engine';
+import { decodeCursor, page } from '../http/cursor';
 
 export const alertIdParams = z.object({ id: z.uuid() });
 export const listAlertsQuery = z.object({
@@ -17,13 +18,6 @@ export const listAlertsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
-
-function decodeCursor(c: string): { createdAt: Date; id: string } {
-  const [ms, id] = Buffer.from(c, 'base64url').toString().split('|');
-  const createdAt = new Date(Number(ms));
-  if (!id || Number.isNaN(createdAt.getTime()) || !z.uuid().safeParse(id).success) throw badRequest('Invalid cursor');
-  return { createdAt, id };
-}
 
 export async function listAlerts(db: Db, principal: Principal, q: z.output<typeof listAlertsQuery>): Promise<{ items: AlertView[]; nextCursor: string | null }> {
   if (q.departmentId) authorize(principal, 'alert:read', { departmentId: q.departmentId, what: 'Department' });
@@ -35,10 +29,8 @@ export async function listAlerts(db: Db, principal: Principal, q: z.output<typeo
     cursor: q.cursor ? decodeCursor(q.cursor) : undefined,
     limit: q.limit + 1,
   });
-  const page = rows.slice(0, q.limit);
-  const last = page[page.length - 1];
-  const nextCursor = rows.length > q.limit && last ? Buffer.from(`${last.createdAt.getTime()}|${last.id}`).toString('base64url') : null;
-  return { items: page.map(alertView), nextCursor };
+  const p = page(rows, q.limit);
+  return { items: p.items.map(alertView), nextCursor: p.nextCursor };
 }
 
 /** Loads an alert the caller may act on; system-wide alerts need a global role. */

@@ -4,9 +4,9 @@ import type { createAgentSchema, listAgentsQuery, updateAgentSchema } from '@/li
 import type { createTaskSchema, listTasksQuery } from '@/lib/tasks/schemas';
 import type { createDepartmentSchema, updateDepartmentSchema } from '@/lib/departments/schemas';
 import type { Department, DepartmentStatus } from '@/lib/departments/service';
-import type { Task } from '@/lib/tasks/service';
 import type { createScheduleSchema, listSchedulesQuery, updateScheduleSchema } from '@/lib/schedules/schemas';
 import type { Schedule, getSchedule } from '@/lib/schedules/service';
+import type { Task, TaskDetail } from '@/lib/tasks/service';
 import type { toAgent } from '@/lib/agents/service';
 import type { Role } from '@/db/schema/auth';
 import type { AllocateInput } from '@/lib/resources/schemas';
@@ -28,7 +28,7 @@ export type UpdateScheduleInput = z.input<typeof updateScheduleSchema>;
 export type ListSchedulesQuery = Partial<z.input<typeof listSchedulesQuery>>;
 export type ScheduleDetail = Awaited<ReturnType<typeof getSchedule>>;
 export type { Schedule };
-export type { Department, DepartmentStatus, Task, AllocateInput, AllocationResult, Availability, DepartmentResources };
+export type { Department, DepartmentStatus, Task, TaskDetail, AllocateInput, AllocationResult, Availability, DepartmentResources };
 export type Page<T> = { items: T[]; nextCursor: string | null };
 export type TokenPair = { accessToken: string; refreshToken: string; expiresIn: number; user: { id: string; username: string; role: Role; departmentIds: string[] } };
 export type Me = { id: string; kind: string; username: string; role: Role; departmentIds: string[]; permissions: string[] };
@@ -151,7 +151,7 @@ export class EcsClient {
   readonly tasks = {
     list: (q: ListTasksQuery = {}) => this.get<Page<Task>>('/api/v1/tasks', q as Query),
     all: (q: ListTasksQuery = {}) => this.paginate<Task>('/api/v1/tasks', q as Query),
-    get: (id: string) => this.get<Task & { events: unknown[] }>(`/api/v1/tasks/${enc(id)}`),
+    get: (id: string) => this.get<TaskDetail>(`/api/v1/tasks/${enc(id)}`),
     create: (input: CreateTaskInput, idempotencyKey?: string) => this.post<Task>('/api/v1/tasks', input, idempotencyKey),
     cancel: (id: string) => this.post<Task>(`/api/v1/tasks/${enc(id)}/cancel`),
     retry: (id: string) => this.post<Task>(`/api/v1/tasks/${enc(id)}/retry`),

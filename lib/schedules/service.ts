@@ -6,7 +6,7 @@ import { recentFirings, schedulePage, type ScheduleRow } from '@/db/queries/sche
 import { authorize, departmentFilter, forbiddenForAgents, inScope, OutOfScope, type Principal } from './access';
 import { audit } from '../audit/log';
 import { conflict, notFound, unprocessable } from '../errors';
-import { decodeCursor, page } from '../http/cursor';
+import { beforeCursor, decodeCursor, page } from '../http/cursor';
 import { normaliseCapabilities } from '../dispatch/fit';
 import { toTask } from '../tasks/service';
 import { nextFireTime, nextFireTimes } from './cron';
@@ -107,8 +107,8 @@ export async function listSchedules(db: Db, principal: Principal, q: ListSchedul
   if (q.departmentId) where.push(eq(schedules.departmentId, q.departmentId));
   if (q.enabled !== undefined) where.push(eq(schedules.enabled, q.enabled));
   const cursor = decodeCursor(q.cursor);
-  if (cursor) where.push(sql`(${schedules.createdAt}, ${schedules.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id}::uuid)`);
-  const p = page(await schedulePage(db, where, q.limit + 1), q.limit, (r) => r.createdAt);
+  if (cursor) where.push(beforeCursor(schedules.createdAt, schedules.id, cursor));
+  const p = page(await schedulePage(db, where, q.limit + 1), q.limit);
   const now = new Date();
   return { items: p.items.map((r) => toSchedule(r, now)), nextCursor: p.nextCursor };
 }

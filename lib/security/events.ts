@@ -1,9 +1,9 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { securityEvents } from '@/db/schema/auth';
 import { publishLive } from '../live';
 import { authorize, type Principal } from '../auth/rbac';
-import { badRequest } from '../errors';
+import { beforeCursor, cursorTime, decodeCursor, page } from '../http/cursor';
 
 export const severities = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof severities)[number];
@@ -34,24 +34,14 @@ export async function listSecurityEvents(db: Db, principal: Principal, f: Securi
   const where: SQL[] = [];
   if (f.kind) where.push(eq(securityEvents.kind, f.kind));
   if (f.severity) where.push(eq(securityEvents.severity, f.severity));
-  if (f.cursor) {
-    const { at, id } = decodeCursor(f.cursor);
-    where.push(sql`(${securityEvents.at}, ${securityEvents.id}) < (${at.toISOString()}::timestamptz, ${id}::uuid)`);
-  }
+  const cursor = decodeCursor(f.cursor);
+  if (cursor) where.push(beforeCursor(securityEvents.at, securityEvents.id, cursor));
   const rows = await db
-    .select()
+    .select({ ...getTableColumns(securityEvents), cursorAt: cursorTime(securityEvents.at) })
     .from(securityEvents)
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(securityEvents.at), desc(securityEvents.id))
     .limit(f.limit + 1);
-  const items = rows.slice(0, f.limit).map((r) => ({ ...r, at: r.at.toISOString() }));
-  const last = rows.length > f.limit ? rows[f.limit - 1] : undefined;
-  return { items, nextCursor: last ? Buffer.from(`${last.at.toISOString()}|${last.id}`).toString('base64url') : null };
-}
-
-function decodeCursor(cursor: string): { at: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const date = new Date(at ?? '');
-  if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '')) throw badRequest('Invalid cursor');
-  return { at: date, id };
+  const p = page(rows, f.limit);
+  return { items: p.items.map(({ cursorAt: _, ...r }) => ({ ...r, at: r.at.toISOString() })), nextCursor: p.nextCursor };
 }

@@ -104,6 +104,9 @@ const COMPLETE_TASKS = `
   ), event as (
     insert into task_events (task_id, type, agent_id, detail)
     select id, 'completed', assigned_agent_id, jsonb_build_object('durationMs', duration_ms) from done
+  ), attempt as (
+    update task_attempts a set ended_at = done.finished_at, outcome = 'completed'
+    from done where a.task_id = done.id and a.ended_at is null
   ), released as (
     update allocations set status = 'released', released_at = now()
     where status = 'active' and task_id in (select id from done)

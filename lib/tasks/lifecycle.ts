@@ -10,6 +10,9 @@ import { presence } from '../agents/presence';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskFinished, recordTaskRequeued } from '../metrics/record';
 import { leaseMsOf } from '../dispatch/assign';
+import { closeAttempt } from '@/db/queries/attempts';
+import type { AttemptOutcome } from '@/db/schema/work';
+import { cancelDependants } from './dependencies';
 
 const ACTIVE = sql`${tasks.status} in ('assigned', 'running')`;
 
@@ -90,39 +93,73 @@ export async function completeTask(db: Db, agentId: string, taskId: string, resu
  * dead-lettered; a failure the agent marks non-retryable ends as failed.
  */
 export async function failTask(db: Db, agentId: string, taskId: string, error: string, retryable = true): Promise<TaskRow | null> {
+  return endAttempt(db, taskId, { agentId, error, retryable, outcome: 'failed' });
+}
+
+/** Active and past its timeout: the attempt's hard limit, counted from its hand-out whatever leases and heart-beats do. */
+const OVERDUE = sql`${tasks.timeoutMs} is not null and ${tasks.assignedAt} + ${tasks.timeoutMs} * interval '1 millisecond' <= clock_timestamp()`;
+
+/**
+ * Ends an attempt that ran past the task's timeout: it counts against maxAttempts, so the task
+ * retries after a backoff or goes dead with reason `timeout`, and the agent is told to stop
+ * (task:revoked, reason timeout). The row lock and the re-checked condition make it count once
+ * however many processes look at the same task; null when it was not (or no longer) overdue.
+ */
+export async function timeOutTask(db: Db, taskId: string): Promise<TaskRow | null> {
+  return endAttempt(db, taskId, { error: 'timeout', retryable: true, outcome: 'timed-out', overdueOnly: true });
+}
+
+type EndAttempt = { agentId?: string; error: string; retryable: boolean; outcome: 'failed' | 'timed-out'; overdueOnly?: boolean };
+
+async function endAttempt(db: Db, taskId: string, how: EndAttempt): Promise<TaskRow | null> {
   const out = await retryTx(() => db.transaction(async (tx) => {
     const [cur] = await tx
       .select()
       .from(tasks)
-      .where(and(eq(tasks.id, taskId), eq(tasks.assignedAgentId, agentId), ACTIVE))
-      .for('update');
-    if (!cur) return null;
-    const retry = retryable && cur.attempts < cur.maxAttempts;
-    const status = retry ? 'pending' : retryable ? 'dead' : 'failed';
+      .where(and(eq(tasks.id, taskId), how.agentId ? eq(tasks.assignedAgentId, how.agentId) : undefined, ACTIVE, how.overdueOnly ? OVERDUE : undefined))
+      .for('update', how.overdueOnly ? { skipLocked: true } : {});
+    if (!cur || !cur.assignedAgentId) return null;
+    const agentId = cur.assignedAgentId;
+    const timedOut = how.outcome === 'timed-out';
+    const error = timedOut ? `timeout: attempt ${cur.attempts} ran past ${cur.timeoutMs} ms` : how.error;
+    const retry = how.retryable && cur.attempts < cur.maxAttempts;
+    const status = retry ? 'pending' : how.retryable ? 'dead' : 'failed';
     const [row] = await tx
       .update(tasks)
       .set({
         status,
         error,
+        statusReason: retry ? null : timedOut ? 'timeout' : null,
         assignedAgentId: retry ? null : cur.assignedAgentId,
         leaseExpiresAt: null,
         availableAt: retry ? new Date(Date.now() + backoffMs(cur.attempts)) : cur.availableAt,
         finishedAt: retry ? null : sql`clock_timestamp()`,
         updatedAt: new Date(),
       })
-      .where(eq(tasks.id, taskId))
+      .where(and(eq(tasks.id, taskId), ACTIVE, how.overdueOnly ? OVERDUE : undefined))
       .returning();
-    await tx.insert(taskEvents).values({ taskId, type: retry ? 'retry-scheduled' : status, agentId, detail: { error, attempt: cur.attempts, retryInMs: retry ? backoffMs(cur.attempts) : undefined } });
+    if (!row) return null;
+    await closeAttempt(tx, taskId, how.outcome, error);
+    await tx.insert(taskEvents).values({
+      taskId,
+      type: retry ? 'retry-scheduled' : status,
+      agentId,
+      detail: { error, attempt: cur.attempts, retryInMs: retry ? backoffMs(cur.attempts) : undefined, ...(timedOut ? { reason: 'timeout', timeoutMs: cur.timeoutMs } : {}) },
+    });
     const agent = await freeAgentSlot(tx, agentId, { failed: true });
     await releaseForTaskInTx(tx, taskId);
-    const runMs = Date.now() - (cur.startedAt ?? cur.assignedAt ?? cur.createdAt).getTime();
-    return { row, agent, runMs };
+    const runMs = Date.now() - (cur.assignedAt ?? cur.createdAt).getTime();
+    return { row, agent, runMs, agentId };
   }));
   if (!out) return null;
-  afterFree(agentId, out.agent);
+  if (how.outcome === 'timed-out') emitDomain('task:revoked', { taskId, agentId: out.agentId, reason: 'timeout' });
+  afterFree(out.agentId, out.agent);
   changed(out.row);
   recordTaskFinished(out.row.departmentId, out.row.status === 'dead' ? 'dead' : 'failed', out.runMs, { requeued: out.row.status === 'pending' });
-  if (out.row.status !== 'pending') emitDomain('task:finished', { taskId, parentTaskId: out.row.parentTaskId, status: out.row.status });
+  if (out.row.status !== 'pending') {
+    emitDomain('task:finished', { taskId, parentTaskId: out.row.parentTaskId, status: out.row.status });
+    await cancelDependants(db, [taskId]);
+  }
   return out.row;
 }
 
@@ -167,6 +204,7 @@ export async function requeueTask(db: Db, taskId: string, reason: string): Promi
       .where(eq(tasks.id, taskId))
       .returning();
     await tx.insert(taskEvents).values({ taskId, type: 'requeued', agentId: cur.assignedAgentId, detail: { reason } });
+    await closeAttempt(tx, taskId, outcomeOfRequeue(reason));
     const agent = cur.assignedAgentId ? await freeAgentSlot(tx, cur.assignedAgentId) : undefined;
     await releaseForTaskInTx(tx, taskId);
     return { row, agent, agentId: cur.assignedAgentId };
@@ -195,6 +233,22 @@ export async function requesterOf(db: Db, parentTaskId: string): Promise<string 
 
 export async function tasksHeldBy(db: Db, agentId: string): Promise<string[]> {
   const rows = await db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.assignedAgentId, agentId), ACTIVE));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * How an attempt taken back ends: the agent stopped answering (lost), a higher priority needed its
+ * resources (preempted), or someone took the task away (revoked).
+ */
+function outcomeOfRequeue(reason: string): AttemptOutcome {
+  if (reason === 'preempted') return 'preempted';
+  if (reason === 'cancelled' || reason === 'agent retired') return 'revoked';
+  return 'lost';
+}
+
+/** Active tasks whose attempt ran past its timeout, for the timeout sweep. */
+export async function overdueTasks(db: Db, limit = 500): Promise<string[]> {
+  const rows = await db.select({ id: tasks.id }).from(tasks).where(sql`${ACTIVE} and ${OVERDUE}`).limit(limit);
   return rows.map((r) => r.id);
 }
 

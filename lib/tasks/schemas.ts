@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { priorities, taskStatuses } from '@/db/schema/work';
+import { attemptOutcomes, dependencyPolicies, priorities, taskStatuses } from '@/db/schema/work';
 import { resourceKindCatalog, resourceTypes } from '../resources/kinds';
 import { pageQuery } from '../http/cursor';
 
@@ -40,10 +40,27 @@ export const createTaskSchema = z
     priority: z.enum(priorities).default('medium'),
     requirements: requirementsSchema.optional(),
     payload: jsonValue.optional(),
-    estimatedDuration: z.number().int().min(0).max(30 * 24 * 3600_000).optional(),
-    timeout: z.number().int().min(1000).max(7 * 24 * 3600_000).optional(),
+    estimatedDuration: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 24 * 3600_000)
+      .optional()
+      .describe('Milliseconds one attempt is expected to take: the task page shows an ETA, and an `overrun` alert is raised past twice it'),
+    timeout: z
+      .number()
+      .int()
+      .min(1000)
+      .max(7 * 24 * 3600_000)
+      .optional()
+      .describe('Hard limit in milliseconds on one attempt, from its hand-out, whatever heart-beats do; past it the attempt is timed out and counts against maxAttempts'),
     maxAttempts: z.number().int().min(1).max(100).default(3),
     dependsOn: z.array(z.uuid()).max(100).default([]),
+    /** When a dependency ends without completing: `cancel` this task too (the default), or `wait` for the dependency to be retried. */
+    dependencyPolicy: z
+      .enum(dependencyPolicies)
+      .optional()
+      .describe("When a dependency ends dead, failed or cancelled: 'cancel' this task too, with reason dependency-failed (the default), or 'wait' for the dependency to be retried"),
     parentTaskId: z.uuid().optional(),
     targetAgentId: z.uuid().optional(),
     // Delayed start: the task is 'scheduled' until then (lib/tasks/scheduled.ts).
@@ -99,3 +116,30 @@ export const collaborationSchema = z
   .strict()
   .refine((v) => !!v.targetDepartmentId !== !!v.targetAgentId, { message: 'Give exactly one of targetDepartmentId or targetAgentId', path: ['targetDepartmentId'] });
 export type CollaborationInput = z.infer<typeof collaborationSchema>;
+
+/** GET /api/v1/tasks/{id}, for the OpenAPI document: the fields of a task that need saying (the rest as in lists). */
+export const taskAttemptSchema = z.object({
+  attempt: z.number().int(),
+  agentId: z.uuid().nullable(),
+  agentName: z.string().nullable(),
+  startedAt: z.iso.datetime(),
+  endedAt: z.iso.datetime().nullable(),
+  durationMs: z.number().int().nullable(),
+  outcome: z.enum(attemptOutcomes).nullable().describe('null while the attempt runs'),
+  error: z.string().nullable(),
+});
+
+export const taskDetailResponse = z.looseObject({
+  id: z.uuid(),
+  status: z.enum(taskStatuses),
+  reason: z.string().nullable().describe('Why it ended as it did when the status says not enough: `timeout` (dead after its last attempt timed out), `dependency-failed` (cancelled because a task it depends on failed)'),
+  dependencyPolicy: z.enum(dependencyPolicies),
+  attempts: z.number().int().describe('Attempts so far (hand-outs)'),
+  attemptHistory: z.array(taskAttemptSchema).describe('Each attempt: agent, start, end, duration, outcome, error'),
+  eta: z
+    .object({ finishAt: z.iso.datetime(), remainingMs: z.number().int(), overrun: z.boolean() })
+    .nullable()
+    .describe('For an active task with an estimatedDuration: when it should finish, and whether it has run past twice the estimate'),
+  waiting: z.looseObject({ reasons: z.array(z.object({ code: z.string(), detail: z.string() })) }).nullable(),
+  events: z.array(z.looseObject({ type: z.string() })),
+});

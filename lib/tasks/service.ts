@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, sql, type SQL, inArray } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, sql, type SQL, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { taskEvents, tasks, priorities, type TaskRequirements } from '@/db/schema/work';
 import { findDepartmentCached } from '@/db/queries/departments';
@@ -11,7 +11,7 @@ import { audit, auditInsertText, auditWritten } from '../audit/log';
 import { conflict, notFound, unprocessable } from '../errors';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskCreated } from '../metrics/record';
-import { decodeCursor, page } from '../http/cursor';
+import { beforeCursor, cursorTime, decodeCursor, page } from '../http/cursor';
 import { normaliseCapabilities } from '../dispatch/fit';
 import { bookForNew, dispatchTask, settleFailedNew, settleNew } from '../dispatch/dispatcher';
 import { leaseMsOf } from '../dispatch/assign';
@@ -19,8 +19,12 @@ import { requeueTask } from './lifecycle';
 import type { CreateTaskInput, ListTasksQuery } from './schemas';
 import { whyWaiting } from './wait-reason';
 import { cancelScheduledTask, createScheduledTask, startOf } from './scheduled';
+import { cancelDependants } from './dependencies';
+import { attemptsOf } from '@/db/queries/attempts';
 
 export type Task = ReturnType<typeof toTask>;
+/** GET /api/v1/tasks/{id}: the task with its timeline, attempts, ETA, children and (pending) why it waits. */
+export type TaskDetail = Awaited<ReturnType<typeof getTask>>;
 
 export function toTask(row: TaskRow) {
   return {
@@ -42,6 +46,9 @@ export function toTask(row: TaskRow) {
     timeout: row.timeoutMs,
     estimatedDuration: row.estimatedDurationMs,
     dependsOn: row.dependsOn,
+    dependencyPolicy: row.dependencyPolicy,
+    /** Why it ended as it did, when there is more to say than its status: `timeout`, `dependency-failed`. */
+    reason: row.statusReason,
     parentTaskId: row.parentTaskId,
     scheduleId: row.scheduleId ?? null,
     createdBy: row.createdBy,
@@ -105,6 +112,7 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
     input.payload === undefined || input.payload === null ? null : JSON.stringify(input.payload),
     input.maxAttempts, input.timeout ?? null, input.estimatedDuration ?? null, input.dependsOn.join(','), input.parentTaskId ?? null,
     input.targetAgentId ?? null, principal.id || null, key ?? null, booked ?? null, leaseMsOf(draft), JSON.stringify({ by: principal.name }),
+    input.dependencyPolicy ?? 'cancel',
   ];
   const row = await (async () => {
     const text = auditText ? `${CREATE_TASK}, audited as (${auditText.text}) select * from created` : `${CREATE_TASK} select * from created`;
@@ -123,13 +131,15 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
   if (row.id !== id) return toTask(row); // the idempotent twin
   const agentId = ready ? await settleNew(db, row, booked) : null;
   if (agentId) return toTask(agentId === row.assignedAgentId ? row : { ...row, status: 'assigned', assignedAgentId: agentId });
+  // A dependency that already ended without completing cancels the new task at once (policy cancel).
+  if (!ready) await cancelDependants(db, input.dependsOn);
   emitDomain('task:ready', { departmentId: row.departmentId, taskId: row.id });
   // A concurrent dispatch pass may have handed it out meanwhile: answer what is true now.
   const [now] = await db.select().from(tasks).where(eq(tasks.id, row.id)).limit(1);
   return toTask(now ?? row);
 }
 
-const CREATE_PARAMS = 19;
+const CREATE_PARAMS = 20;
 
 /**
  * A task, its events and (appended by the caller) its audit row in one statement, one round trip.
@@ -144,13 +154,13 @@ const CREATE_TASK = `with slot as (
   ), created as (
     insert into tasks (id, title, department_id, type, priority, priority_rank, requirements, payload,
       max_attempts, timeout_ms, estimated_duration_ms, depends_on, parent_task_id, target_agent_id, created_by, idempotency_key,
-      status, assigned_agent_id, assigned_at, lease_expires_at, attempts)
+      status, assigned_agent_id, assigned_at, lease_expires_at, attempts, dependency_policy)
     select $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::smallint, $7::jsonb, $8::jsonb, $9::int, $10::int, $11::int,
       string_to_array($12::text, ',')::uuid[], $13::uuid, $14::uuid, $15::text, $16::text,
       case when slot.id is null then 'pending' else 'assigned' end, slot.id,
       case when slot.id is null then null else clock_timestamp() end,
       case when slot.id is null then null else clock_timestamp() + $18::int * interval '1 millisecond' end,
-      case when slot.id is null then 0 else 1 end
+      case when slot.id is null then 0 else 1 end, $20::text
     from (select 1) as one left join slot on true
     returning *
   ), event as (
@@ -174,14 +184,14 @@ export async function listTasks(db: Db, principal: Principal, q: ListTasksQuery)
   if (q.scheduleId) where.push(eq(tasks.scheduleId, q.scheduleId));
   if (q.q) where.push(sql`${tasks.title} ilike ${'%' + q.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
   const cursor = decodeCursor(q.cursor);
-  if (cursor) where.push(sql`(${tasks.createdAt}, ${tasks.id}) < (${cursor.at.toISOString()}::timestamptz, ${cursor.id}::uuid)`);
+  if (cursor) where.push(beforeCursor(tasks.createdAt, tasks.id, cursor));
   const rows = await db
-    .select()
+    .select({ ...getTableColumns(tasks), cursorAt: cursorTime(tasks.createdAt) })
     .from(tasks)
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(tasks.createdAt), desc(tasks.id))
     .limit(q.limit + 1);
-  const p = page(rows, q.limit, (r) => r.createdAt);
+  const p = page(rows, q.limit);
   return { items: p.items.map(toTask), nextCursor: p.nextCursor };
 }
 
@@ -198,13 +208,17 @@ export async function findVisibleTask(db: Db, principal: Principal, id: string):
 
 export async function getTask(db: Db, principal: Principal, id: string) {
   const row = await findVisibleTask(db, principal, id);
-  const [events, children] = await Promise.all([
+  const [events, children, attempts] = await Promise.all([
     db.select().from(taskEvents).where(eq(taskEvents.taskId, id)).orderBy(asc(taskEvents.id)).limit(1000),
     db.select().from(tasks).where(eq(tasks.parentTaskId, id)).orderBy(asc(tasks.createdAt)).limit(200),
+    attemptsOf(db, id),
   ]);
   const task = toTask(row);
   return {
     ...task,
+    // Each hand-out and how it ended; `attempts` stays the count, as in lists and agent payloads.
+    attemptHistory: attempts.map(attemptView),
+    eta: etaOf(row),
     // A pending task says why nobody has it yet (console and scripts alike).
     waiting: row.status === 'pending' ? await whyWaiting(db, task) : null,
     events: events.map((e) => ({ id: e.id, at: e.at.toISOString(), type: e.type, agentId: e.agentId, detail: e.detail })),
@@ -212,10 +226,43 @@ export async function getTask(db: Db, principal: Principal, id: string) {
   };
 }
 
+type AttemptRow = Awaited<ReturnType<typeof attemptsOf>>[number];
+
+function attemptView(a: AttemptRow) {
+  return {
+    attempt: a.attempt,
+    agentId: a.agentId,
+    agentName: a.agentName,
+    startedAt: a.startedAt.toISOString(),
+    endedAt: a.endedAt?.toISOString() ?? null,
+    durationMs: a.endedAt ? a.endedAt.getTime() - a.startedAt.getTime() : null,
+    outcome: a.outcome,
+    error: a.error,
+  };
+}
+
+/**
+ * When an active task with an estimated duration should finish: its attempt's hand-out plus the
+ * estimate. `overrun` once it has run past twice the estimate (an alert is raised then too).
+ */
+function etaOf(row: TaskRow, now = Date.now()) {
+  if (!row.estimatedDurationMs || !row.assignedAt || !['assigned', 'running'].includes(row.status)) return null;
+  const start = row.assignedAt.getTime();
+  return {
+    finishAt: new Date(start + row.estimatedDurationMs).toISOString(),
+    remainingMs: Math.max(0, start + row.estimatedDurationMs - now),
+    overrun: now - start > 2 * row.estimatedDurationMs,
+  };
+}
+
 export async function cancelTask(db: Db, principal: Principal, id: string) {
   const cur = await findVisibleTask(db, principal, id);
   authorize(principal, 'task:cancel', { departmentId: cur.departmentId, what: 'Task' });
-  if (cur.status === 'scheduled') return toTask(await cancelScheduledTask(db, principal, id));
+  if (cur.status === 'scheduled') {
+    const row = await cancelScheduledTask(db, principal, id);
+    await cancelDependants(db, [id]);
+    return toTask(row);
+  }
   if (!['pending', 'assigned', 'running'].includes(cur.status)) throw conflict(`Task is ${cur.status}; only pending, assigned or running tasks can be cancelled`);
   if (cur.status !== 'pending') {
     // Take it back from the agent first (frees its slot and resources), then cancel.
@@ -232,6 +279,7 @@ export async function cancelTask(db: Db, principal: Principal, id: string) {
   await audit(db, principal, { action: 'task.cancel', targetType: 'task', targetId: id, departmentId: row.departmentId });
   publishLive({ type: 'task:update', scope: row.departmentId, data: { id, status: 'cancelled' } });
   emitDomain('task:finished', { taskId: id, parentTaskId: row.parentTaskId, status: 'cancelled' });
+  await cancelDependants(db, [id]);
   return toTask(row);
 }
 
@@ -240,7 +288,7 @@ export async function retryTask(db: Db, principal: Principal, id: string) {
   authorize(principal, 'task:retry', { departmentId: cur.departmentId, what: 'Task' });
   const [row] = await db
     .update(tasks)
-    .set({ status: 'pending', attempts: 0, error: null, assignedAgentId: null, availableAt: new Date(), finishedAt: null, progress: 0, updatedAt: new Date() })
+    .set({ status: 'pending', attempts: 0, error: null, statusReason: null, assignedAgentId: null, availableAt: new Date(), finishedAt: null, progress: 0, updatedAt: new Date() })
     .where(and(eq(tasks.id, id), sql`${tasks.status} in ('failed', 'dead', 'cancelled')`))
     .returning();
   if (!row) throw conflict(`Task is ${cur.status}; only failed, dead or cancelled tasks can be retried`);

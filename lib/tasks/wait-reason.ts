@@ -4,10 +4,17 @@ import { agents, tasks, type TaskRequirements } from '@/db/schema/work';
 import { agentFits, normaliseCapabilities } from '../dispatch/fit';
 import { freeUnitsFor } from '../resources/service';
 
-export type WaitReason = { code: 'backoff' | 'dependencies' | 'no-agent-online' | 'no-fitting-agent' | 'fitting-agents-busy' | 'resources' | 'next'; detail: string };
+export type WaitReason = { code: 'backoff' | 'dependencies' | 'dependency-failed' | 'no-agent-online' | 'no-fitting-agent' | 'fitting-agents-busy' | 'resources' | 'next'; detail: string };
 export type WaitDiagnosis = { reasons: WaitReason[]; agents: { online: number; fitting: number; free: number } };
 
-type PendingTask = { departmentId: string; requirements: TaskRequirements; targetAgentId: string | null; dependsOn: string[]; availableAt: string };
+type PendingTask = {
+  departmentId: string;
+  requirements: TaskRequirements;
+  targetAgentId: string | null;
+  dependsOn: string[];
+  availableAt: string;
+  dependencyPolicy?: 'cancel' | 'wait';
+};
 
 /**
  * Why a pending task has not been handed out, from what the dispatcher looks at: its retry backoff,
@@ -20,8 +27,19 @@ export async function whyWaiting(db: Db, task: PendingTask, now = new Date()): P
   if (availableAt > now) reasons.push({ code: 'backoff', detail: `Retrying after a failure: not before ${availableAt.toISOString()}` });
 
   if (task.dependsOn.length) {
-    const open = await db.select({ id: tasks.id }).from(tasks).where(and(inArray(tasks.id, task.dependsOn), ne(tasks.status, 'completed')));
-    if (open.length) reasons.push({ code: 'dependencies', detail: `Waits for ${open.length} of the ${task.dependsOn.length} tasks it depends on to complete` });
+    const open = await db
+      .select({ id: tasks.id, status: tasks.status })
+      .from(tasks)
+      .where(and(inArray(tasks.id, task.dependsOn), ne(tasks.status, 'completed')));
+    // Ended without completing: only a task with dependency policy `wait` is still pending behind one.
+    const failed = open.filter((d) => d.status === 'dead' || d.status === 'failed' || d.status === 'cancelled');
+    if (failed.length) {
+      const which = failed.map((d) => `${d.id} (${d.status})`).join(', ');
+      const next = task.dependencyPolicy === 'wait' ? 'it waits (dependency policy wait): retrying it wakes this task' : 'this task is cancelled with it';
+      reasons.push({ code: 'dependency-failed', detail: `${failed.length === 1 ? 'A task' : 'Tasks'} it depends on ended without completing: ${which}; ${next}` });
+    }
+    const running = open.length - failed.length;
+    if (running) reasons.push({ code: 'dependencies', detail: `Waits for ${running} of the ${task.dependsOn.length} tasks it depends on to complete` });
   }
 
   const req = task.requirements ?? {};

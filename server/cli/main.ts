@@ -23,6 +23,8 @@ Usage: ecs <command> [options]
   agents list [--department D] [--status S] | create --department D --type T --specialization S [--name N] [--capabilities a,b]
   tasks list [--department D] [--status S] [--priority P] [--limit N]
   tasks create --title T --department D --type T [--priority P] [--payload JSON] [--run-at ISO | --delay-ms N]
+               [--timeout MS] [--max-attempts N] [--depends-on id,id] [--dependency-policy cancel|wait]
+  tasks get ID                           the task, with its attempts (agent, start, end, outcome, error)
   tasks watch [--department D]           stream task events live (Ctrl-C to stop)
   schedules list [--department D] [--limit N]
   schedules create --name N --department D --cron '0 2 * * *' --title T --type T [--timezone TZ] [--priority P]
@@ -38,7 +40,17 @@ Exit codes: 0 ok, 1 failure (or rows rejected), 2 usage, 3 authentication or per
 /** The usage lines of one command (`ecs tasks --help`), or all of them. */
 function helpFor(cmd: string | undefined): string {
   const [head, body, foot] = USAGE.split('\n\n');
-  const lines = body.split('\n').filter((l) => cmd && new RegExp(`^  (${cmd}\\b|.*\\| ${cmd}\\b)`).test(l));
+  // A command's lines, with the deeper-indented lines that continue them.
+  const lines: string[] = [];
+  let taking = false;
+  for (const l of body.split('\n')) {
+    if (/^ {3,}\S/.test(l)) {
+      if (taking) lines.push(l);
+      continue;
+    }
+    taking = !!cmd && new RegExp(`^  (${cmd}\\b|.*\\| ${cmd}\\b)`).test(l);
+    if (taking) lines.push(l);
+  }
   return lines.length ? [head, lines.join('\n'), foot].join('\n\n') : USAGE;
 }
 
@@ -63,6 +75,10 @@ const options = {
   specialization: { type: 'string' },
   capabilities: { type: 'string' },
   payload: { type: 'string' },
+  timeout: { type: 'string' },
+  'max-attempts': { type: 'string' },
+  'depends-on': { type: 'string' },
+  'dependency-policy': { type: 'string' },
   format: { type: 'string' },
   concurrency: { type: 'string' },
   secrets: { type: 'string' },
@@ -198,6 +214,10 @@ async function run(cmd: string, sub: string | undefined, rest: string[], opts: O
         ...(opts.payload ? { payload: jsonArg(opts.payload, '--payload') } : {}),
         ...(opts['run-at'] ? { runAt: opts['run-at'] } : {}),
         ...(opts['delay-ms'] !== undefined ? { delayMs: Number(opts['delay-ms']) } : {}),
+        ...(opts.timeout ? { timeout: num(opts.timeout) } : {}),
+        ...(opts['max-attempts'] ? { maxAttempts: num(opts['max-attempts']) } : {}),
+        ...(opts['depends-on'] ? { dependsOn: opts['depends-on'].split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+        ...(opts['dependency-policy'] ? { dependencyPolicy: opts['dependency-policy'] as never } : {}),
       });
       print(task, () => `Created task ${task.id} (${task.status}${task.status === 'scheduled' ? `, starts ${task.availableAt}` : ''})`);
       return EXIT.ok;
@@ -237,6 +257,20 @@ async function run(cmd: string, sub: string | undefined, rest: string[], opts: O
     case 'schedules trigger': {
       const fired = await client.schedules.trigger(need(rest[0], 'schedule ID'));
       print(fired, () => `Fired: created task ${fired.task.id} (${fired.task.status})`);
+      return EXIT.ok;
+    }
+    case 'tasks get': {
+      const task = await client.tasks.get(need(rest[0], 'ID'));
+      print(task, () =>
+        [
+          `${task.title} (${task.id}): ${task.status}${task.reason ? `, ${task.reason}` : ''}; attempts ${task.attempts}/${task.maxAttempts}`,
+          ...(task.error ? [`error: ${task.error}`] : []),
+          table(
+            task.attemptHistory.map((a) => ({ ...a, agent: a.agentName ?? a.agentId ?? '', outcome: a.outcome ?? 'running', durationMs: a.durationMs ?? '', error: a.error ?? '' })),
+            ['attempt', 'agent', 'startedAt', 'endedAt', 'durationMs', 'outcome', 'error'],
+          ),
+        ].join('\n'),
+      );
       return EXIT.ok;
     }
     case 'tasks watch':

@@ -5,11 +5,12 @@ import { env } from '@/lib/env';
 import { presence } from '@/lib/agents/presence';
 import { dispatchDepartment, syncPresence } from '@/lib/dispatch/dispatcher';
 import { departmentsWithReadyTasks } from '@/db/queries/tasks';
-import { expiredLeases, requeueTask } from '@/lib/tasks/lifecycle';
+import { expiredLeases, overdueTasks, requeueTask, timeOutTask } from '@/lib/tasks/lifecycle';
+import { sweepFailedDependencies } from '@/lib/tasks/dependencies';
 import type { AgentsNamespace } from '../bus/agents-namespace';
 import { every } from './every';
 
-/** Heart-beat watcher, lease reaper, dispatch sweep and stale-status sweep. */
+/** Heart-beat watcher, lease reaper, attempt timeouts, dispatch sweep and stale-status sweep. */
 export function startCoordinatorLoops(agentsNs: AgentsNamespace): (() => void)[] {
   const hb = env().HEARTBEAT_INTERVAL;
   let sweeps = 0;
@@ -22,6 +23,14 @@ export function startCoordinatorLoops(agentsNs: AgentsNamespace): (() => void)[]
     every('lease-reaper', 1000, async () => {
       for (const id of await expiredLeases(getDb())) await requeueTask(getDb(), id, 'lease expired');
     }),
+    // A task's timeout bounds each attempt, whatever leases and heart-beats do. Every process
+    // sweeps; timeOutTask locks and re-checks each row, so an attempt is ended and counted once.
+    every('attempt-timeouts', 1000, async () => {
+      for (const id of await overdueTasks(getDb())) await timeOutTask(getDb(), id);
+    }),
+    // A failure cascades to its dependants right after it commits; a crash in between would leave
+    // them pending for ever. This finds such leftovers (a scan of pending tasks with dependencies).
+    every('dependency-sweep', 30_000, () => sweepFailedDependencies(getDb())),
     // Backoffs end and dependencies complete without a signal: look for ready work each second.
     // Slot counts in memory can drift from Postgres. An agent memory thinks free but isn't heals at
     // its next hand-out (the statement finds it full and re-reads it); one it thinks full or

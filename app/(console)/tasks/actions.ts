@@ -57,6 +57,9 @@ export async function createTaskAction(_prev: ActionState, form: FormData): Prom
       payload,
       maxAttempts: text('maxAttempts') ? Number(text('maxAttempts')) : undefined,
       delayMs: text('startInMinutes') ? Math.round(Number(text('startInMinutes')) * 60_000) : undefined,
+      // The form asks seconds and minutes; the API takes milliseconds.
+      timeout: text('timeoutSeconds') ? Math.round(Number(text('timeoutSeconds')) * 1000) : undefined,
+      estimatedDuration: text('estimatedMinutes') ? Math.round(Number(text('estimatedMinutes')) * 60_000) : undefined,
       requirements: text('specialization') || capabilities?.length ? { specialization: text('specialization'), capabilities } : undefined,
     });
     if (!parsed.success) throw badRequest('Invalid input', zodProblems(parsed.error));

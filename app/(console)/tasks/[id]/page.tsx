@@ -9,6 +9,7 @@ import { ActionButton } from '@/components/action-button';
 import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';
 import { LiveRefresh } from '@/components/live-refresh';
+import { duration } from '@/components/format';
 import { cancelTaskAction, retryTaskAction } from '../actions';
 
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
@@ -80,8 +81,79 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
             </Link>
           </p>
         )}
+        {task.timeout !== null && (
+          <p>
+            <span className="text-slate-500 dark:text-slate-400">Timeout per attempt:</span> {duration(task.timeout)}
+          </p>
+        )}
+        {task.estimatedDuration !== null && (
+          <p data-testid="task-eta">
+            <span className="text-slate-500 dark:text-slate-400">Estimated duration:</span> {duration(task.estimatedDuration)}
+            {task.eta && (
+              <>
+                {' · '}
+                {task.eta.overrun ? (
+                  <span className="font-medium text-amber-600">overrun: past twice the estimate</span>
+                ) : task.eta.remainingMs > 0 ? (
+                  <>ETA {new Date(task.eta.finishAt).toLocaleTimeString()} (in {duration(task.eta.remainingMs)})</>
+                ) : (
+                  <>past its estimate ({new Date(task.eta.finishAt).toLocaleTimeString()})</>
+                )}
+              </>
+            )}
+          </p>
+        )}
+        {task.dependsOn.length > 0 && (
+          <p className="sm:col-span-2">
+            <span className="text-slate-500 dark:text-slate-400">Depends on:</span>{' '}
+            {task.dependsOn.map((d, i) => (
+              <span key={d}>
+                {i > 0 && ', '}
+                <Link className="underline" href={`/tasks/${d}`}>
+                  {d.slice(0, 8)}
+                </Link>
+              </span>
+            ))}{' '}
+            · if one fails: {task.dependencyPolicy === 'wait' ? 'wait for its retry' : 'cancel this task'}
+          </p>
+        )}
+        {task.reason && (
+          <p>
+            <span className="text-slate-500 dark:text-slate-400">Reason:</span> <span data-testid="task-reason">{task.reason}</span>
+          </p>
+        )}
         {task.error && <p className="text-red-600 sm:col-span-2">Error: {task.error}</p>}
       </section>
+      {task.attemptHistory.length > 0 && (
+        <section className="card overflow-x-auto">
+          <h2 className="mb-2 font-semibold">Attempts</h2>
+          <DataTable
+            testId="task-attempts"
+            rows={task.attemptHistory}
+            rowKey={(a) => a.attempt}
+            rowData={(a) => ({ 'data-outcome': a.outcome ?? 'running' })}
+            columns={[
+              { header: '#', numeric: true, cell: (a) => a.attempt },
+              {
+                header: 'Agent',
+                cell: (a) =>
+                  a.agentId ? (
+                    <Link className="underline" href={`/agents/${a.agentId}`}>
+                      {a.agentName ?? a.agentId.slice(0, 8)}
+                    </Link>
+                  ) : (
+                    '—'
+                  ),
+              },
+              { header: 'Start', numeric: true, cell: (a) => new Date(a.startedAt).toLocaleTimeString() },
+              { header: 'End', numeric: true, cell: (a) => (a.endedAt ? new Date(a.endedAt).toLocaleTimeString() : '—') },
+              { header: 'Duration', numeric: true, cell: (a) => duration(a.durationMs) },
+              { header: 'Outcome', cell: (a) => (a.outcome ? <Badge value={a.outcome} /> : <Badge value="running" />) },
+              { header: 'Error', cell: (a) => a.error ?? '', title: (a) => a.error ?? undefined },
+            ]}
+          />
+        </section>
+      )}
       {task.waiting && (
         <section className="card text-sm" data-testid="why-waiting">
           <h2 className="mb-2 font-semibold">Why it is waiting</h2>

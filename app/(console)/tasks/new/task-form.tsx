@@ -54,6 +54,8 @@ export function TaskForm({ departments, priorities }: { departments: Dept[]; pri
         )}
         {field('maxAttempts', 'Max attempts', <input id="maxAttempts" name="maxAttempts" type="number" min={1} max={100} defaultValue={3} className="input" />)}
         {field('delayMs', 'Start in (minutes, optional)', <input id="delayMs" name="startInMinutes" type="number" min={0} step="any" className="input" placeholder="now" />)}
+        {field('timeoutSeconds', 'Timeout per attempt, seconds (optional)', <input id="timeoutSeconds" name="timeoutSeconds" type="number" min={1} step="any" className="input" />)}
+        {field('estimatedMinutes', 'Estimated duration, minutes (optional)', <input id="estimatedMinutes" name="estimatedMinutes" type="number" min={0} step="any" className="input" />)}
         {field('specialization', 'Specialization (optional)', <input id="specialization" name="specialization" className="input" placeholder="e.g. backend" />)}
         {field('capabilities', 'Required capabilities (comma-separated)', <input id="capabilities" name="capabilities" className="input" placeholder="e.g. code-review, testing" />)}
       </div>

@@ -1,5 +1,5 @@
 import { route } from '@/lib/http/route';
-import { taskIdParams } from '@/lib/tasks/schemas';
+import { taskDetailResponse, taskIdParams } from '@/lib/tasks/schemas';
 import { getTask } from '@/lib/tasks/service';
 
-export const GET = route({ params: taskIdParams }, ({ db, principal, params }) => getTask(db, principal, params.id));
+export const GET = route({ params: taskIdParams, response: taskDetailResponse }, ({ db, principal, params }) => getTask(db, principal, params.id));
