@@ -13,6 +13,7 @@ import { createApiDoor } from './http/api-door';
 import { log as logger } from '@/lib/log';
 import { attachRedis } from './bus/redis';
 import { closeConnectionsOnShutdown } from './http/close-connections';
+import { closeWorkerPool } from './workers/pool';
 
 const log = (msg: string) => logger().info(msg);
 
@@ -69,6 +70,7 @@ async function main() {
     closeConnections();
     await new Promise<void>((resolve) => io.close(() => resolve()));
     await redis?.close();
+    await closeWorkerPool();
     await db.close();
     log('stopped');
     process.exit(0);
