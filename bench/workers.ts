@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 process.env.AUTH_SECRET ??= randomBytes(48).toString('base64url');
 const { createTestDb } = await import('@/db/testing/test-db');
 const { appendChainedAuditRows } = await import('@/lib/audit/testing/bulk-chain');
-const { checkAuditBatch } = await import('@/lib/audit/check');
+const { checkAuditPage, walkAuditPage } = await import('@/lib/audit/check');
 const { verifyAuditChain } = await import('@/lib/audit/verify');
 const { verifyAuditChainInPool } = await import('@/server/workers/verify-audit');
 const { workerPool, closeWorkerPool } = await import('@/server/workers/pool');
@@ -22,7 +22,11 @@ const t = await createTestDb();
 // Continue the seeded chain with ROWS realistic rows, in bulk (audit() would take minutes).
 await appendChainedAuditRows(t.db, ROWS);
 // The same check, called on this thread: what verification cost before it moved to the pool.
-const onThisThread = { run: async (b: Parameters<typeof checkAuditBatch>[0]) => checkAuditBatch(b), threads: 1 };
+const onThisThread = {
+  walk: async (p: Parameters<typeof walkAuditPage>[0]) => walkAuditPage(p),
+  check: async (p: Parameters<typeof checkAuditPage>[0]) => checkAuditPage(p),
+  threads: 1,
+};
 
 async function measure(label: string, fn: () => Promise<{ ok: boolean; checked: number }>) {
   const h = monitorEventLoopDelay({ resolution: 5 });

@@ -8,8 +8,8 @@ export async function lastAuditRow(db: Db) {
 }
 
 /**
- * Inserts rows with their ids, MACs and hashes as given, in one statement (JSON in, one parse),
- * then moves the id sequence past them. For bulk fixtures of benchmarks and tests only.
+ * Inserts rows with their ids, MACs and hashes as given, in one statement (JSON in, one parse).
+ * For bulk fixtures of benchmarks and tests only; call moveAuditIdsPast() after the last.
  */
 export async function appendAuditRowsRaw(db: Db, rows: Record<string, unknown>[]): Promise<void> {
   await db.execute(sql`insert into audit_log (id, at, actor_type, actor_id, actor_name, action, target_type, target_id, department_id, ip, outcome, detail, mac, prev_hash, hash)
@@ -17,5 +17,8 @@ export async function appendAuditRowsRaw(db: Db, rows: Record<string, unknown>[]
     select id, at, "actorType", "actorId", "actorName", action, "targetType", "targetId", "departmentId", ip, outcome, detail, mac, "prevHash", hash
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(id bigint, at timestamptz, "actorType" text, "actorId" text, "actorName" text, action text,
       "targetType" text, "targetId" text, "departmentId" text, ip text, outcome text, detail jsonb, mac text, "prevHash" text, hash text)`);
+}
+
+export async function moveAuditIdsPast(db: Db): Promise<void> {
   await db.execute(sql`select setval(pg_get_serial_sequence('audit_log', 'id'), (select max(id) from audit_log))`);
 }

@@ -109,6 +109,22 @@ export function withAuditSnapshot<T>(db: Db, fn: (tx: Db) => Promise<T>): Promis
   return db.transaction((tx) => fn(tx as unknown as Db), { isolationLevel: 'repeatable read', accessMode: 'read only' });
 }
 
+/**
+ * Up to `limit` rows after `afterId` as one JSON text (Postgres renders it; the worker pool parses
+ * it), and the last id in it. Undefined past the end.
+ */
+export async function auditPageText(db: Db, afterId: number, limit: number): Promise<{ text: string; lastId: number } | undefined> {
+  const result = await db.execute(sql`select json_agg(a order by a.id)::text as text, max(a.id)::text as last
+    from (select * from audit_log where id > ${afterId} order by id limit ${limit}) a`);
+  const [row] = rowsOf<{ text: string | null; last: string | null }>(result);
+  return row?.text ? { text: row.text, lastId: Number(row.last) } : undefined;
+}
+
+export async function auditRowHash(db: Db, id: number): Promise<{ hash: string | null } | undefined> {
+  const [row] = await db.select({ hash: auditLog.hash }).from(auditLog).where(eq(auditLog.id, id));
+  return row;
+}
+
 export async function auditPage(db: Db, afterId: number, limit: number): Promise<AuditRow[]> {
   return db.select().from(auditLog).where(gt(auditLog.id, afterId)).orderBy(asc(auditLog.id)).limit(limit);
 }

@@ -2,8 +2,9 @@ import { chainHash, legacyHash, macValid, rowFields, type AuditFields, type Chai
 
 /**
  * The one audit-chain check. Runs in worker threads (server/workers), so: plain data in and out,
- * relative imports only. The reader walks the rows with advance() (no cryptography, cheap) to
- * know where each batch starts; checkAuditBatch() does the keyed work for one batch.
+ * relative imports only. A page of rows arrives as the database's JSON text, so the main thread
+ * never parses or copies rows one by one. walkAuditPage() (no cryptography, cheap) says where the
+ * next page starts; checkAuditPage() does the keyed work for one page, several pages at once.
  */
 export type CheckRow = AuditFields & { id: number; mac: string | null; prevHash: string | null; hash: string | null };
 
@@ -35,6 +36,8 @@ export type ChainState = {
 };
 
 export type CheckBatch = { keys: ChainKeys; start: ChainState; rows: CheckRow[] };
+/** Rows as `json_agg` of audit_log rows renders them (snake_case keys, ISO timestamps). */
+export type PageText = { start: ChainState; text: string };
 export type BatchResult = { checked: number; legacy: number; problems: Problem[] };
 
 const MAX_PROBLEMS = 50;
@@ -52,6 +55,35 @@ export function advance(s: ChainState, row: CheckRow): ChainState {
     return { ...s, lastId: row.id, keyedFrom, unchained: u ? { ...u, to: row.id, n: u.n + 1 } : { from: row.id, to: row.id, n: 1 } };
   }
   return { lastId: row.id, prev: { id: row.id, hash: row.hash }, keyedFrom, unchained: null };
+}
+
+export function parseAuditPage(text: string): CheckRow[] {
+  return (JSON.parse(text) as Record<string, unknown>[]).map((r) => ({
+    id: Number(r.id),
+    at: new Date(r.at as string),
+    actorType: r.actor_type as string,
+    actorId: r.actor_id as string | null,
+    actorName: r.actor_name as string | null,
+    action: r.action as string,
+    targetType: r.target_type as string | null,
+    targetId: r.target_id as string | null,
+    departmentId: r.department_id as string | null,
+    ip: r.ip as string | null,
+    outcome: r.outcome as CheckRow['outcome'],
+    detail: r.detail as Record<string, unknown>,
+    mac: r.mac as string | null,
+    prevHash: r.prev_hash as string | null,
+    hash: r.hash as string | null,
+  }));
+}
+
+/** Where the walk stands after this page. */
+export function walkAuditPage({ start, text }: PageText): ChainState {
+  return parseAuditPage(text).reduce(advance, start);
+}
+
+export function checkAuditPage({ keys, start, text }: PageText & { keys: ChainKeys }): BatchResult {
+  return checkAuditBatch({ keys, start, rows: parseAuditPage(text) });
 }
 
 export function checkAuditBatch({ keys, start, rows }: CheckBatch): BatchResult {

@@ -1,8 +1,8 @@
 import type { Db } from '@/db/client';
-import { auditPage, duplicateAuditMacs, withAuditSnapshot } from '@/db/queries/audit';
-import { GENESIS_HASH } from './chain';
+import { auditPageText, auditRowHash, duplicateAuditMacs, withAuditSnapshot } from '@/db/queries/audit';
+import { GENESIS_HASH, type ChainKeys } from './chain';
 import { chainNow } from './chain-writer';
-import { advance, startState, type BatchResult, type CheckBatch, type CheckRow, type Problem } from './check';
+import { startState, type BatchResult, type ChainState, type PageText, type Problem } from './check';
 import { readCheckpoint, type CheckpointRead } from './checkpoint';
 import { auditKeys } from './keys';
 
@@ -22,8 +22,15 @@ export type VerifyResult = {
   reason?: string;
 };
 
-/** Checks one batch of rows off the main thread; the worker pool registers itself here at start. */
-export type BatchRunner = { run: (batch: CheckBatch) => Promise<BatchResult>; threads: number };
+/**
+ * The check's two steps off the main thread; the worker pool registers itself here at start.
+ * walk: where the next page starts (cheap, in page order); check: the keyed work (pages side by side).
+ */
+export type BatchRunner = {
+  walk: (page: PageText) => Promise<ChainState>;
+  check: (page: PageText & { keys: ChainKeys }) => Promise<BatchResult>;
+  threads: number;
+};
 
 const PAGE = 500;
 const MAX_PROBLEMS = 100;
@@ -58,7 +65,6 @@ async function verifySnapshot(db: Db, runner: BatchRunner, read: CheckpointRead)
   const problems: Problem[] = [];
   if (read.invalid) problems.push({ kind: 'bad-checkpoint', id: 0, detail: `the checkpoint ${read.file} is not trusted: ${read.invalid}` });
   let state = startState(GENESIS_HASH, cp?.keyedFrom ?? null);
-  let atCheckpoint: CheckRow | undefined;
   let checked = 0;
   let legacy = 0;
   const inFlight: Promise<BatchResult>[] = [];
@@ -69,15 +75,12 @@ async function verifySnapshot(db: Db, runner: BatchRunner, read: CheckpointRead)
     problems.push(...r.problems);
   };
   try {
-    for (;;) {
-      const page = (await auditPage(db, state.lastId, PAGE)) as CheckRow[];
-      if (!page.length) break;
+    let page = await auditPageText(db, 0, PAGE);
+    while (page) {
       const start = state;
-      for (const row of page) {
-        if (cp && row.id === cp.lastId) atCheckpoint = row;
-        state = advance(state, row);
-      }
-      inFlight.push(runner.run({ keys, start, rows: page }));
+      inFlight.push(runner.check({ keys, start, text: page.text }));
+      // The next page is read while this one is walked.
+      [state, page] = await Promise.all([runner.walk({ start, text: page.text }), auditPageText(db, page.lastId, PAGE)]);
       if (inFlight.length > runner.threads * 2) await settle();
     }
     while (inFlight.length) await settle();
@@ -86,6 +89,7 @@ async function verifySnapshot(db: Db, runner: BatchRunner, read: CheckpointRead)
     await Promise.allSettled(inFlight);
   }
   if (cp) {
+    const atCheckpoint = await auditRowHash(db, cp.lastId);
     if (!atCheckpoint) {
       problems.push({
         kind: 'truncated',

@@ -24,6 +24,9 @@ export function workerPool(): Piscina {
       minThreads: 1,
       maxThreads: threads,
       idleTimeout: 30_000,
+      // Lower priority than the event loop (Linux nice is per thread): on a busy machine the
+      // threads take the CPU the process's sockets and requests leave, not the other way round.
+      niceIncrement: 10,
       // The task module is TypeScript: make sure each thread loads it through tsx, also under test
       // runners whose own loader the threads don't inherit.
       execArgv: process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'],

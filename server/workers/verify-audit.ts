@@ -1,12 +1,13 @@
 import type { Db } from '@/db/client';
-import type { BatchResult } from '@/lib/audit/check';
+import type { BatchResult, ChainState } from '@/lib/audit/check';
 import { setAuditBatchRunner, verifyAuditChain, type BatchRunner, type VerifyResult } from '@/lib/audit/verify';
 import { runInPool, workerPool } from './pool';
 
 /** The audit check's batches, run on the pool's threads. */
 export function poolAuditRunner(): BatchRunner {
   return {
-    run: (batch) => runInPool<BatchResult>({ kind: 'audit-verify', batch }),
+    walk: (page) => runInPool<ChainState>({ kind: 'audit-walk', page }),
+    check: (page) => runInPool<BatchResult>({ kind: 'audit-check', page }),
     get threads() {
       return workerPool().options.maxThreads;
     },
