@@ -22,3 +22,9 @@ export async function appendAuditRowsRaw(db: Db, rows: Record<string, unknown>[]
 export async function moveAuditIdsPast(db: Db): Promise<void> {
   await db.execute(sql`select setval(pg_get_serial_sequence('audit_log', 'id'), (select max(id) from audit_log))`);
 }
+
+/** Tests only: no rows, ids from 1 again, and the index a test may have dropped back. */
+export async function emptyAuditLog(db: Db): Promise<void> {
+  await db.execute(sql`truncate audit_log restart identity`);
+  await db.execute(sql`create unique index if not exists audit_mac on audit_log using btree (mac)`);
+}

@@ -187,6 +187,15 @@ export function chainNow(db: Db): Promise<unknown> {
   return start(db, s);
 }
 
+/** Cancels a scheduled pass and waits for a running one: nothing chains behind the caller's back. */
+export async function settleChain(): Promise<void> {
+  const s = scheduler();
+  if (s.timer) clearTimeout(s.timer);
+  s.timer = undefined;
+  s.again = false;
+  await s.running;
+}
+
 function scheduler(): Scheduler {
   const g = globalThis as { __ecsChain?: Scheduler };
   return (g.__ecsChain ??= {});

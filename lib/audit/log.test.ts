@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '@/db/rows';
 import { sql } from 'drizzle-orm';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { setDbHandle } from '@/db/client';
 import { closeWorkerPool } from '@/server/workers/pool';
 import { verifyAuditChainInPool } from '@/server/workers/verify-audit';
 import { audit } from './log';
 import { chainPending } from './chain-writer';
+import { freshAuditLog } from './testing/fresh-log';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -42,8 +42,9 @@ describe('keyed, hash-chained audit log', () => {
 
 describe('chaining after the write', () => {
   it('chains rows written inside a transaction that commits, and never those of one that rolls back', async () => {
-    const fresh = await createTestDb({ seed: false });
-    try {
+    await freshAuditLog(t.db);
+    const fresh = t;
+    {
       await fresh.db.transaction(async (tx) => {
         await audit(tx, actor, { action: 'kept' });
       });
@@ -60,9 +61,6 @@ describe('chaining after the write', () => {
       const result = await verifyAuditChainInPool(fresh.db);
       expect(result).toMatchObject({ ok: true, pending: 0 });
       expect(result.checked).toBe(2);
-    } finally {
-      await fresh.drop();
-      setDbHandle(t);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '@/db/rows';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
@@ -7,25 +7,29 @@ import { verifyAuditChainInPool } from '@/server/workers/verify-audit';
 import { GENESIS_HASH, legacyHash } from './chain';
 import { chainPending } from './chain-writer';
 import { audit } from './log';
+import { freshAuditLog } from './testing/fresh-log';
 
 /**
  * Attacks by someone who can write the database but doesn't hold AUTH_SECRET, done with raw SQL
  * as they would. Each must be named in verify's answer; none may be "repaired" by the chainer.
  */
 const actor = { kind: 'system' as const, name: 'test' };
-let t: TestDb | undefined;
+let t: TestDb;
 
-afterEach(async () => {
-  await t?.drop();
-  t = undefined;
+beforeAll(async () => {
+  t = await createTestDb({ seed: false });
 });
-afterAll(() => closeWorkerPool());
+// Each case starts a new history: no rows, no checkpoint.
+beforeEach(() => freshAuditLog(t.db));
+afterAll(async () => {
+  await closeWorkerPool();
+  await t.drop();
+});
 
 async function logWith(n: number): Promise<TestDb> {
-  const db = await createTestDb({ seed: false });
-  for (let i = 0; i < n; i++) await audit(db.db, actor, { action: 'test.write', targetId: String(i), detail: { i } });
-  await chainPending(db.db, Date.now() + 10_000);
-  return db;
+  for (let i = 0; i < n; i++) await audit(t.db, actor, { action: 'test.write', targetId: String(i), detail: { i } });
+  await chainPending(t.db, Date.now() + 10_000);
+  return t;
 }
 
 async function ids(db: TestDb, where: string): Promise<{ id: number; hash: string | null }[]> {
@@ -81,7 +85,7 @@ describe('audit chain tampering by a database-level attacker', () => {
   it('a forged row appended without a hash is never chained and is named; the chain goes on past it', async () => {
     t = await logWith(5);
     const forge = (mac: string | null) =>
-      t!.db.execute(sql`insert into audit_log (at, actor_type, actor_name, action, outcome, detail, mac)
+      t.db.execute(sql`insert into audit_log (at, actor_type, actor_name, action, outcome, detail, mac)
         values (now(), 'user', 'admin', 'user.role-change', 'success', '{"to":"super-admin"}', ${mac}) returning id::int as id`);
     const [noMac] = rowsOf<{ id: number }>(await forge(null));
     const [madeUp] = rowsOf<{ id: number }>(await forge(`v1.AAAAAAAAAAAAAAAA.${'x'.repeat(43)}`));
@@ -125,7 +129,6 @@ describe('audit chain tampering by a database-level attacker', () => {
   });
 
   it('rows from before row MACs verify as legacy, and the keyed rows after them pin them down', async () => {
-    t = await createTestDb({ seed: false });
     // What a server before row MACs left: content chained with unkeyed hashes, no MAC.
     let prev = GENESIS_HASH;
     for (let i = 1; i <= 4; i++) {
@@ -154,8 +157,7 @@ describe('audit chain tampering by a database-level attacker', () => {
 
 describe('a clean log', () => {
   it('1,000 audit writes in parallel chain and verify intact', { timeout: 120_000 }, async () => {
-    t = await createTestDb({ seed: false });
-    await Promise.all(Array.from({ length: 1000 }, (_, i) => audit(t!.db, actor, { action: 'test.parallel', detail: { i, nested: { b: 1, a: [i, 'x'] } } })));
+    await Promise.all(Array.from({ length: 1000 }, (_, i) => audit(t.db, actor, { action: 'test.parallel', detail: { i, nested: { b: 1, a: [i, 'x'] } } })));
     await chainPending(t.db, Date.now() + 10_000);
     expect(await verifyAuditChainInPool(t.db)).toMatchObject({ ok: true, checked: 1000, pending: 0, legacy: 0, problems: [] });
   });

@@ -1,27 +1,30 @@
 import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '@/db/rows';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { appendChainedAuditRows } from '@/lib/audit/testing/bulk-chain';
+import { freshAuditLog } from '@/lib/audit/testing/fresh-log';
 import { metrics } from '@/lib/metrics/registry';
 import { closeWorkerPool, workerPool } from './pool';
 import { verifyAuditChainInPool } from './verify-audit';
 
-let t: TestDb | undefined;
-afterEach(async () => {
-  await t?.drop();
-  t = undefined;
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb({ seed: false });
 });
-afterAll(() => closeWorkerPool());
+beforeEach(() => freshAuditLog(t.db));
+afterAll(async () => {
+  await closeWorkerPool();
+  await t.drop();
+});
 
 const idAt = async (db: TestDb, offset: number) =>
   rowsOf<{ id: number }>(await db.db.execute(sql`select id::int as id from audit_log order by id limit 1 offset ${offset}`))[0].id;
 
 describe('audit chain verification in the worker pool', () => {
   it('finds an edited row and rows deleted at a batch seam, several batches in flight', { timeout: 60_000 }, async () => {
-    t = await createTestDb({ seed: false });
     // Several 500-row pages, so batches are checked in several threads and their seams matter.
     await appendChainedAuditRows(t.db, 4500);
     expect(await verifyAuditChainInPool(t.db)).toMatchObject({ ok: true, checked: 4500, pending: 0, problems: [] });
@@ -36,7 +39,6 @@ describe('audit chain verification in the worker pool', () => {
   });
 
   it('reports its threads, busy threads, queue and task time on /metrics', { timeout: 60_000 }, async () => {
-    t = await createTestDb({ seed: false });
     await appendChainedAuditRows(t.db, 2000);
     const checks = async () => Number((await metrics().registry.metrics()).match(/^ecs_worker_pool_task_seconds_count\{kind="audit-check"\} (\d+)$/m)?.[1] ?? 0);
     const before = await checks();
@@ -53,7 +55,6 @@ describe('audit chain verification in the worker pool', () => {
   // 200,000 rows through PGlite (one in-process engine on the same event loop) takes minutes to
   // load and read, and its reads are themselves on this thread: the property is about Postgres.
   it.skipIf(!process.env.DATABASE_URL)('keeps the event loop responsive (p99 delay under 50 ms) while 200,000 rows are verified', { timeout: 180_000 }, async () => {
-    t = await createTestDb({ seed: false });
     const loading = performance.now();
     await appendChainedAuditRows(t.db, 200_000);
     const loaded = performance.now() - loading;
