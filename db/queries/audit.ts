@@ -13,8 +13,9 @@ export async function insertAuditRow(db: Db, row: AuditInsert): Promise<AuditRow
 
 // One chain pass at a time, across processes: each row's prev_hash must be the hash just before it.
 const AUDIT_CHAIN_LOCK = 727_002;
-// Held for as long as a process is the chainer (the one that writes the checkpoint).
-const AUDIT_CHAINER_LOCK = 727_003;
+// Held for as long as a process is the chainer (the one that writes the checkpoint). The two-key
+// form lives in its own key space (objsubid 2), apart from every single-key lock (727_003 is the agent limit's).
+const AUDIT_CHAINER_LOCK = `${AUDIT_CHAIN_LOCK}, 1`;
 
 export type ChainLink = { id: number; prev: string; hash: string };
 

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { openDb, type DbHandle } from '@/db/client';
+import { rowsOf } from '@/db/rows';
 import { tryChainerLease } from '@/db/queries/audit';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 
@@ -26,6 +28,22 @@ describe('one audit chainer across processes', () => {
     const next = await tryChainerLease(waiting);
     expect(next).toBeDefined();
     await next!.release();
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)('holding the chainer lease blocks none of the other advisory locks (agent limit, audit chain pass, migrations)', async () => {
+    const lease = (await tryChainerLease(t.db))!;
+    try {
+      const other_ = other.db;
+      for (const key of [727_001, 727_002, 727_003]) {
+        const taken = await other_.transaction(async (tx) => {
+          const r = await tx.execute(sql`select pg_try_advisory_xact_lock(${key}) as ok`);
+          return rowsOf<{ ok: boolean }>(r)[0].ok;
+        });
+        expect(taken, `lock ${key}`).toBe(true);
+      }
+    } finally {
+      await lease.release();
+    }
   });
 
   it.skipIf(!!process.env.DATABASE_URL)('the embedded database has one process, which always chains', async () => {

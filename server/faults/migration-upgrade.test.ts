@@ -190,5 +190,5 @@ async function chainTheOldWay(db: postgres.Sql) {
     return link;
   });
   await db`update audit_log a set prev_hash = v.prev, hash = v.hash
-    from jsonb_to_recordset(${JSON.stringify(links)}::jsonb) as v(id bigint, prev text, hash text) where a.id = v.id`;
+    from jsonb_to_recordset(${JSON.stringify(links)}::text::jsonb) as v(id bigint, prev text, hash text) where a.id = v.id`;
 }
