@@ -43,14 +43,15 @@ export async function checkpointFile(db: Db): Promise<string> {
   const key = createHash('sha256').update(await id).digest('hex').slice(0, 16);
   const e = env();
   const dir = e.AUDIT_LOG_PATH ? path.dirname(e.AUDIT_LOG_PATH) : e.DATA_DIR;
-  return path.resolve(dir, `audit-checkpoint-${key}.json`);
+  // Not a build-time path: keep the bundler from tracing the data directory.
+  return path.resolve(/*turbopackIgnore: true*/ dir, `audit-checkpoint-${key}.json`);
 }
 
 export async function readCheckpoint(db: Db): Promise<CheckpointRead> {
   const file = await checkpointFile(db);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(/*turbopackIgnore: true*/ file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { file };
     throw err;
@@ -72,7 +73,7 @@ export async function writeCheckpoint(db: Db, head: { lastId: number; head: stri
   const file = await checkpointFile(db);
   const unsigned = { v: 1 as const, db: await identities.get(db)!, ...head, at: new Date().toISOString() };
   const cp: Checkpoint = { ...unsigned, sig: sign(unsigned) };
-  await mkdir(path.dirname(file), { recursive: true });
+  await mkdir(/*turbopackIgnore: true*/ path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(cp) + '\n', { mode: 0o600 });
   await rename(tmp, file);
