@@ -126,10 +126,6 @@ export async function auditRowHash(db: Db, id: number): Promise<{ hash: string |
   return row;
 }
 
-export async function auditPage(db: Db, afterId: number, limit: number): Promise<AuditRow[]> {
-  return db.select().from(auditLog).where(gt(auditLog.id, afterId)).orderBy(asc(auditLog.id)).limit(limit);
-}
-
 export type AuditFilter = { actor?: string; action?: string; outcome?: AuditRow['outcome']; from?: Date; to?: Date; departmentIds?: string[] | null };
 
 export async function listAudit(db: Db, f: AuditFilter, beforeId: number | undefined, limit: number): Promise<AuditRow[]> {
