@@ -7,6 +7,7 @@ import { env } from '@/lib/env';
 import { ensureAuthSecret } from '@/lib/auth/secret';
 import { runtimeState } from '@/lib/health';
 import { log as logger } from '@/lib/log';
+import { registerAuditRunner } from './workers/verify-audit';
 
 /** Settings, secret, database, migrations and seed: everything the doors need before they open. */
 export async function bootCore(log: (msg: string) => void = (msg) => logger().info(msg)): Promise<DbHandle> {
@@ -25,6 +26,8 @@ export async function bootCore(log: (msg: string) => void = (msg) => logger().in
   } else if (seeded.admin) {
     log(`bootstrap super-admin '${seeded.admin.username}' created from ECS_ADMIN_USERNAME / ECS_ADMIN_PASSWORD`);
   }
+  // Audit verification from any door (REST, console actions) runs on the worker pool.
+  registerAuditRunner();
   runtimeState().migrated = true;
   return handle;
 }

@@ -14,6 +14,7 @@ import { log as logger } from '@/lib/log';
 import { attachRedis } from './bus/redis';
 import { closeConnectionsOnShutdown } from './http/close-connections';
 import { listen } from './http/listen';
+import { closeWorkerPool } from './workers/pool';
 
 const log = (msg: string) => logger().info(msg);
 
@@ -71,6 +72,7 @@ async function main() {
     closeConnections();
     await new Promise<void>((resolve) => io.close(() => resolve()));
     await redis?.close();
+    await closeWorkerPool();
     await db.close();
     log('stopped');
     process.exit(0);

@@ -95,8 +95,9 @@ export const consoleSessions = pgTable(
 );
 
 /**
- * Append-only; each row carries the hash of the previous one, so an edit or deletion breaks the
- * chain. Rows are inserted with the write they record (no lock, one commit) and chained in id
+ * Append-only; each row carries a keyed MAC of its content (written with it) and, once chained,
+ * a keyed hash over the previous row's hash, its id and its MAC, so an edit, deletion or forged row
+ * shows. Rows are inserted with the write they record (no lock, one commit) and chained in id
  * order moments later by one chainer (lib/audit/chain-writer.ts): until then prev_hash/hash are null.
  */
 export const auditLog = pgTable(
@@ -114,6 +115,8 @@ export const auditLog = pgTable(
     ip: text('ip'),
     outcome: text('outcome', { enum: ['success', 'denied', 'failure'] }).notNull(),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
+    /** HMAC of the row's content under a key derived from AUTH_SECRET, written with the row; null on rows from before migration 0007. */
+    mac: text('mac'),
     prevHash: text('prev_hash'),
     hash: text('hash'),
   },
@@ -123,6 +126,7 @@ export const auditLog = pgTable(
     index('audit_at').on(t.at),
     index('audit_actor').on(t.actorId, t.at),
     index('audit_action').on(t.action, t.at),
+    uniqueIndex('audit_mac').on(t.mac),
   ],
 );
 

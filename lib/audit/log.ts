@@ -1,8 +1,9 @@
 import { getDbHandle, type Db } from '@/db/client';
-import { auditPage, insertAuditRow, type AuditRow } from '@/db/queries/audit';
+import { insertAuditRow, type AuditRow } from '@/db/queries/audit';
 import type { Principal } from '../auth/rbac';
-import { GENESIS_HASH, hashAuditRow, rowFields, type AuditFields } from './chain';
-import { chainPending, scheduleChain } from './chain-writer';
+import { rowMac, type AuditFields } from './chain';
+import { scheduleChain } from './chain-writer';
+import { auditKeys } from './keys';
 
 export type AuditEntry = {
   action: string;
@@ -17,7 +18,8 @@ export type Actor = Pick<Principal, 'kind' | 'id' | 'name' | 'ip'> | { kind: 'sy
 
 /**
  * Records one audited action. Pass the caller's transaction to make the record part of the write
- * it describes; the row joins the hash chain a moment later (chain-writer.ts).
+ * it describes. The row carries its MAC from the start (same statement); it joins the hash chain
+ * a moment later (chain-writer.ts).
  */
 export async function audit(db: Db, actor: Actor, entry: AuditEntry): Promise<AuditRow> {
   const row = await insertAuditRow(db, auditValues(actor, entry));
@@ -32,11 +34,11 @@ export async function audit(db: Db, actor: Actor, entry: AuditEntry): Promise<Au
  */
 export function auditInsertText(first: number, actor: Actor, entry: AuditEntry): { text: string; params: unknown[] } {
   const v = auditValues(actor, entry);
-  const params = [v.at.toISOString(), v.actorType, v.actorId, v.actorName, v.action, v.targetType, v.targetId, v.departmentId, v.ip, v.outcome, JSON.stringify(v.detail)];
+  const params = [v.at.toISOString(), v.actorType, v.actorId, v.actorName, v.action, v.targetType, v.targetId, v.departmentId, v.ip, v.outcome, v.mac, JSON.stringify(v.detail)];
   const [at, ...rest] = params.map((_, i) => `$${first + i}`);
   const detail = rest.pop();
   return {
-    text: `insert into audit_log (at, actor_type, actor_id, actor_name, action, target_type, target_id, department_id, ip, outcome, detail)
+    text: `insert into audit_log (at, actor_type, actor_id, actor_name, action, target_type, target_id, department_id, ip, outcome, mac, detail)
       values (${at}::timestamptz, ${rest.map((p) => `${p}::text`).join(', ')}, ${detail}::jsonb)`,
     params,
   };
@@ -47,8 +49,9 @@ export function auditWritten(db: Db): void {
   scheduleChain(getDbHandle()?.db ?? db);
 }
 
+/** The row as stored, and its MAC over exactly that (the detail as jsonb will hand it back). */
 function auditValues(actor: Actor, entry: AuditEntry) {
-  return {
+  const fields: AuditFields = {
     at: new Date(),
     actorType: actor.kind,
     actorId: actor.id || null,
@@ -61,45 +64,5 @@ function auditValues(actor: Actor, entry: AuditEntry) {
     outcome: entry.outcome ?? 'success',
     detail: JSON.parse(JSON.stringify(entry.detail ?? {})) as Record<string, unknown>,
   };
-}
-
-export type VerifyResult = { ok: boolean; checked: number; pending: number; firstBrokenId?: number; reason?: string };
-
-/**
- * Chains what is pending, then walks the whole chain: an edited row fails its own hash, a deleted
- * one breaks the next row's link, and an unchained row before chained ones was tampered with.
- */
-export async function verifyAuditChain(db: Db): Promise<VerifyResult> {
-  await chainPending(db);
-  let prevHash = GENESIS_HASH;
-  let lastId = 0;
-  let checked = 0;
-  let pending = 0;
-  for (;;) {
-    const page = await auditPage(db, lastId, 1000);
-    if (!page.length) return { ok: true, checked, pending };
-    for (const row of page) {
-      if (row.hash === null || row.prevHash === null) {
-        pending++;
-        lastId = row.id;
-        continue;
-      }
-      if (pending > 0) return { ok: false, checked, pending, firstBrokenId: lastId - pending + 1, reason: 'an unchained row sits before chained ones' };
-      checked++;
-      if (row.prevHash !== prevHash) {
-        // A gap in the ids with a broken link means the rows in the gap were deleted: name the first.
-        const deleted = row.id - lastId > 1;
-        return {
-          ok: false,
-          checked,
-          pending,
-          firstBrokenId: deleted ? lastId + 1 : row.id,
-          reason: deleted ? `rows ${lastId + 1}..${row.id - 1} are missing` : 'link to the previous row is broken',
-        };
-      }
-      if (hashAuditRow(row.prevHash, rowFields(row)) !== row.hash) return { ok: false, checked, pending, firstBrokenId: row.id, reason: 'row content does not match its hash' };
-      prevHash = row.hash;
-      lastId = row.id;
-    }
-  }
+  return { ...fields, mac: rowMac(auditKeys().row, fields) };
 }

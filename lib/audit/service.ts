@@ -2,7 +2,8 @@ import type { Db } from '@/db/client';
 import { listAudit, type AuditRow } from '@/db/queries/audit';
 import { authorize, departmentFilter, type Principal } from '../auth/rbac';
 import { badRequest } from '../errors';
-import { audit, verifyAuditChain, type VerifyResult } from './log';
+import { audit } from './log';
+import { verifyAuditChain, type VerifyResult } from './verify';
 import type { AuditQuery } from './schemas';
 
 export type AuditEntryView = Omit<AuditRow, 'at'> & { at: string };
@@ -25,6 +26,7 @@ export async function listAuditEntries(db: Db, principal: Principal, q: AuditQue
   return { items: items.map(view), nextCursor: rows.length > q.limit ? String(items[items.length - 1].id) : null };
 }
 
+/** Runs in the worker pool (verify.ts): a long log must not stall the event loop. */
 export async function verifyAudit(db: Db, principal: Principal): Promise<VerifyResult> {
   authorize(principal, 'audit:verify');
   return verifyAuditChain(db);

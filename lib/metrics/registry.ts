@@ -12,6 +12,18 @@ function build() {
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
   // ecs_bus_*: read from the bus's own counters at scrape time.
   registerBusCollectors(registry);
+  // Filled in by the worker pool (server/workers/pool.ts) when it starts; read at scrape time.
+  const workerPool: { read?: () => WorkerPoolStats } = {};
+  const poolGauge = (name: string, help: string, pick: (s: WorkerPoolStats) => number) =>
+    new Gauge({
+      name,
+      help,
+      ...reg,
+      collect() {
+        const s = workerPool.read?.();
+        this.set(s ? pick(s) : 0);
+      },
+    });
   return {
     registry,
     tasksCreated: new Counter({ name: 'ecs_tasks_created_total', help: 'Tasks created', labelNames: dept, ...reg }),
@@ -31,6 +43,12 @@ function build() {
     lockouts: new Counter({ name: 'ecs_lockouts_total', help: 'Accounts locked after repeated failures', ...reg }),
     passwordChecks: new Counter({ name: 'ecs_password_verifications_total', help: 'Password hashes verified (logins, unknown usernames included)', ...reg }),
     alertsOpen: new Gauge({ name: 'ecs_alerts_open', help: 'Open alerts by severity', labelNames: ['severity'], ...reg }),
+    workerPool,
+    workerThreads: poolGauge('ecs_worker_pool_threads', 'Worker-pool threads alive', (s) => s.threads),
+    workerBusy: poolGauge('ecs_worker_pool_busy_threads', 'Worker-pool threads running a task', (s) => s.busy),
+    workerQueue: poolGauge('ecs_worker_pool_queue_length', 'Tasks waiting for a worker-pool thread', (s) => s.queued),
+    workerUtilization: poolGauge('ecs_worker_pool_utilization', 'Share of the pool’s capacity used since it started (0–1)', (s) => s.utilization),
+    workerTaskTime: new Histogram({ name: 'ecs_worker_pool_task_seconds', help: 'Worker-pool task time, from submission to answer', labelNames: ['kind'], buckets: latencyBuckets, ...reg }),
     /** Rolling figures for live tiles and alert rules; key '' is the whole system. */
     windows: new Map<string, RollingWindow>(),
     /** Last known gauges (reconciled from the database every few seconds, nudged by record* helpers). */
@@ -46,6 +64,7 @@ function build() {
 }
 
 export type MetricsCore = ReturnType<typeof build>;
+export type WorkerPoolStats = { threads: number; busy: number; queued: number; utilization: number };
 
 /**
  * One registry per process, on globalThis: Next's bundle and the custom server load lib/ as two

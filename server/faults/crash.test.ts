@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { rowsOf } from '@/db/rows';
 import { sql } from 'drizzle-orm';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { verifyAuditChain } from '@/lib/audit/log';
+import { closeWorkerPool } from '../workers/pool';
+import { verifyAuditChainInPool } from '../workers/verify-audit';
 import type { AgentClient } from '@/lib/agent-sdk/client';
 import { sleep, spawnAgent, waitFor } from '../sim/fleet';
 import { patientApi } from './patient-api';
@@ -43,6 +44,7 @@ async function teardown() {
     proc.kill('SIGKILL');
     await new Promise((r) => proc!.once('exit', r));
   }
+  await closeWorkerPool();
   await t?.drop();
 }
 
@@ -120,7 +122,7 @@ describe('crash safety', () => {
              (select coalesce(sum((resources->>'compute')::int), 0)::int from allocations where status = 'active' and department_id = 'engineering') as active`);
     expect(leaks).toEqual({ leaked: 0, pool: 0, active: 0 });
 
-    const chain = await verifyAuditChain(t.db);
+    const chain = await verifyAuditChainInPool(t.db);
     expect(chain).toMatchObject({ ok: true, pending: 0 });
     console.log(`crash: ${KILLS} SIGKILLs, ${TASKS} tasks each completed once, 0 leaked allocations, audit chain of ${chain.checked} rows intact`);
   });

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { io } from 'socket.io-client';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { makeUser } from '@/db/testing/users';
-import { verifyAuditChain } from '@/lib/audit/log';
+import { verifyAuditChainInPool } from '../workers/verify-audit';
 import { startHarness, type Harness } from '../testing/harness';
 import { routeTable } from '../http/route-table';
 import { apiAs, type ApiClient } from '../sim/fleet';
@@ -124,6 +124,6 @@ describe('hostile input', () => {
       left join tasks t on t.assigned_agent_id = a.id and t.status in ('assigned', 'running')
       group by a.id, a.active_tasks having a.active_tasks <> count(t.id)`);
     expect(slots).toEqual([]);
-    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true, pending: 0 });
+    expect(await verifyAuditChainInPool(t.db)).toMatchObject({ ok: true, pending: 0 });
   });
 });

@@ -6,7 +6,9 @@ import { migrateDb } from '@/db/migrate';
 import { copyProjected, journal, migrationsUpTo, snapshotOf, tableDigest, tablesOf, writableColumns } from '@/db/testing/old-schema';
 import { createTestDb, dropDatabaseAt, type TestDb } from '@/db/testing/test-db';
 import { AgentClient, PermanentTaskError } from '@/lib/agent-sdk/client';
-import { verifyAuditChain } from '@/lib/audit/log';
+import { legacyHash, GENESIS_HASH } from '@/lib/audit/chain';
+import { closeWorkerPool } from '../workers/pool';
+import { verifyAuditChainInPool } from '../workers/verify-audit';
 import { apiAs, sleep, waitFor } from '../sim/fleet';
 import { spawnServer, type ServerProc } from './spawn-server';
 
@@ -36,6 +38,7 @@ const fleet: AgentClient[] = [];
 afterEach(async () => {
   fleet.splice(0).forEach((c) => c.stop());
   await Promise.all(servers.splice(0).map((s) => s.stop()));
+  await closeWorkerPool();
   await old?.close();
   await t?.drop();
   if (oldUrl) await dropDatabaseAt(oldUrl);
@@ -109,6 +112,11 @@ describe.skipIf(!process.env.DATABASE_URL || previous < 1)('migration upgrade', 
           before[table] = await tableDigest(loader, table, writableColumns(snapshot, table));
           expect(before[table], table).toEqual(await tableDigest(src, table, writableColumns(snapshot, table)));
         }
+        if (!writableColumns(snapshot, 'audit_log').includes('mac')) {
+          // A server before row MACs chained its rows with unkeyed hashes: the upgrade must keep them verifiable as legacy.
+          await chainTheOldWay(loader);
+          before.audit_log = await tableDigest(loader, 'audit_log', writableColumns(snapshot, 'audit_log'));
+        }
         expect((await loader<{ n: number }[]>`select count(*)::int as n from drizzle.__drizzle_migrations`)[0].n).toBe(previous);
         expect(before.tasks.rows).toBeGreaterThan(30);
         expect(before.audit_log.rows).toBeGreaterThan(10);
@@ -122,7 +130,7 @@ describe.skipIf(!process.env.DATABASE_URL || previous < 1)('migration upgrade', 
       }
 
       // 4. Still usable: the audit chain verifies through lib/, and a server on it carries on.
-      expect(await verifyAuditChain(old.db)).toMatchObject({ ok: true, pending: 0 });
+      expect(await verifyAuditChainInPool(old.db)).toMatchObject({ ok: true, pending: 0 });
       const upgraded = postgres(oldUrl, { max: 2, onnotice: () => {} });
       try {
         const server = await spawnServer({ DATABASE_URL: oldUrl });
@@ -157,3 +165,30 @@ describe.skipIf(!process.env.DATABASE_URL || previous < 1)('migration upgrade', 
     }
   });
 });
+
+/** The audit rows re-chained as a server before row MACs did it: unkeyed SHA-256 over the previous hash and the content. */
+async function chainTheOldWay(db: postgres.Sql) {
+  const rows = await db<Record<string, unknown>[]>`select * from audit_log order by id`;
+  let prev = GENESIS_HASH;
+  const links = rows.map((r) => {
+    const fields = {
+      at: new Date(r.at as string),
+      actorType: r.actor_type as string,
+      actorId: r.actor_id as string | null,
+      actorName: r.actor_name as string | null,
+      action: r.action as string,
+      targetType: r.target_type as string | null,
+      targetId: r.target_id as string | null,
+      departmentId: r.department_id as string | null,
+      ip: r.ip as string | null,
+      outcome: r.outcome as 'success',
+      detail: r.detail as Record<string, unknown>,
+    };
+    const hash = legacyHash(prev, fields);
+    const link = { id: Number(r.id), prev, hash };
+    prev = hash;
+    return link;
+  });
+  await db`update audit_log a set prev_hash = v.prev, hash = v.hash
+    from jsonb_to_recordset(${JSON.stringify(links)}::text::jsonb) as v(id bigint, prev text, hash text) where a.id = v.id`;
+}

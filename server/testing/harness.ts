@@ -8,6 +8,8 @@ import { startLoops } from '../loops';
 import { attachRedis, type BusRedis } from '../bus/redis';
 import { createApiDoor, writeProblem } from '../http/api-door';
 import { closeConnectionsOnShutdown } from '../http/close-connections';
+import { closeWorkerPool } from '../workers/pool';
+import { registerAuditRunner } from '../workers/verify-audit';
 
 export type Harness = { url: string; io: Server; http: HttpServer; close: () => Promise<void> };
 
@@ -19,6 +21,7 @@ export type Harness = { url: string; io: Server; http: HttpServer; close: () => 
 export async function startHarness(opts: { loops?: boolean; port?: number; redis?: { url: string; prefix: string } } = {}): Promise<Harness> {
   // The production server's API door, with Auth.js's routes too (there is no Next here to take them).
   const door = createApiDoor();
+  registerAuditRunner();
   const http = createServer((req, res) => {
     if (!door.serve(req, res)) writeProblem(res, 404, 'Not Found', 'No such route');
   });
@@ -43,6 +46,7 @@ export async function startHarness(opts: { loops?: boolean; port?: number; redis
       closeConnections();
       await new Promise<void>((r) => io.close(() => r()));
       await redis?.close();
+      await closeWorkerPool();
     },
   };
 }

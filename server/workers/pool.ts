@@ -1,31 +1,71 @@
 import os from 'node:os';
 import Piscina from 'piscina';
 import { env } from '@/lib/env';
+import { log } from '@/lib/log';
+import { metrics, type WorkerPoolStats } from '@/lib/metrics/registry';
+import type { Task } from './tasks';
+
+type PoolState = { pool: Piscina; inFlight: number; read: () => WorkerPoolStats };
+
+function state(): PoolState | undefined {
+  return (globalThis as { __ecsWorkerPool?: PoolState }).__ecsWorkerPool;
+}
 
 /**
  * One worker-thread pool per process for CPU-heavy work that would otherwise stall the event loop
  * (and with it every socket's heartbeats and acks). WORKER_THREADS, default cores − 1 (at least 1).
  */
 export function workerPool(): Piscina {
-  const g = globalThis as { __ecsWorkerPool?: Piscina };
+  const g = globalThis as { __ecsWorkerPool?: PoolState };
   if (!g.__ecsWorkerPool) {
     const threads = env().WORKER_THREADS ?? Math.max(1, os.availableParallelism() - 1);
-    g.__ecsWorkerPool = new Piscina({
+    const pool = new Piscina({
       filename: new URL('./tasks.ts', import.meta.url).href,
-      minThreads: Math.min(1, threads),
-      maxThreads: Math.max(1, threads),
+      minThreads: 1,
+      maxThreads: threads,
       idleTimeout: 30_000,
+      // Lower priority than the event loop (Linux nice is per thread): on a busy machine the
+      // threads take the CPU the process's sockets and requests leave, not the other way round.
+      niceIncrement: 10,
       // The task module is TypeScript: make sure each thread loads it through tsx, also under test
       // runners whose own loader the threads don't inherit.
       execArgv: process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'],
     });
+    // Piscina emits 'error' for a thread that failed outside a task (or a reply it no longer
+    // expected); unheard, an EventEmitter 'error' is an uncaught exception that ends the process.
+    pool.on('error', (err: Error) => log().error({ err }, 'worker pool error'));
+    const s: PoolState = {
+      pool,
+      inFlight: 0,
+      read: () => ({ threads: pool.threads.length, busy: Math.max(0, s.inFlight - pool.queueSize), queued: pool.queueSize, utilization: pool.utilization }),
+    };
+    g.__ecsWorkerPool = s;
+    metrics().workerPool.read = s.read;
   }
-  return g.__ecsWorkerPool;
+  return g.__ecsWorkerPool.pool;
 }
 
+/** Runs one task on the pool, counted for /metrics (busy threads, queue, task time). */
+export async function runInPool<T>(task: Task): Promise<T> {
+  const pool = workerPool();
+  const s = state()!;
+  metrics().workerPool.read = s.read; // a registry made afresh (tests) reads this pool too
+  const end = metrics().workerTaskTime.startTimer({ kind: task.kind });
+  s.inFlight++;
+  try {
+    return (await pool.run(task)) as T;
+  } finally {
+    s.inFlight--;
+    end();
+  }
+}
+
+/** Lets running tasks finish, then stops the threads: a reply must never reach a pool that is gone. */
 export async function closeWorkerPool(): Promise<void> {
-  const g = globalThis as { __ecsWorkerPool?: Piscina };
-  const pool = g.__ecsWorkerPool;
+  const g = globalThis as { __ecsWorkerPool?: PoolState };
+  const s = g.__ecsWorkerPool;
   g.__ecsWorkerPool = undefined;
-  await pool?.destroy();
+  if (!s) return;
+  metrics().workerPool.read = undefined;
+  await s.pool.close().catch(() => s.pool.destroy());
 }

@@ -1,7 +1,7 @@
 'use server';
 
 import { verifyAudit } from '@/lib/audit/service';
-import type { VerifyResult } from '@/lib/audit/log';
+import type { VerifyResult } from '@/lib/audit/verify';
 import { runAction } from '@/app/_lib/action';
 
 export type VerifyState = { result?: VerifyResult; error?: string };

@@ -5,6 +5,8 @@ import { params, request } from '@/db/testing/http';
 import { makeUser } from '@/db/testing/users';
 import { audit } from '@/lib/audit/log';
 import { csvCell } from '@/lib/audit/service';
+import { closeWorkerPool } from '@/server/workers/pool';
+import { registerAuditRunner } from '@/server/workers/verify-audit';
 import { GET as listGET } from './route';
 import { GET as verifyGET } from './verify/route';
 import { GET as exportGET } from './export/route';
@@ -17,13 +19,18 @@ let auditor: Awaited<ReturnType<typeof makeUser>>;
 let mktAdmin: Awaited<ReturnType<typeof makeUser>>;
 beforeAll(async () => {
   t = await createTestDb();
+  // As at start-up: verification from any door runs in the worker pool.
+  registerAuditRunner();
   auditor = await makeUser(t.db, 'auditor');
   mktAdmin = await makeUser(t.db, 'department-admin', ['marketing']);
   const sys = { kind: 'system' as const, name: 'seed' };
   await audit(t.db, sys, { action: 'department.update', departmentId: 'marketing', targetId: 'marketing', detail: { note: '=HYPERLINK("http://evil")' } });
   await audit(t.db, sys, { action: 'department.update', departmentId: 'engineering', targetId: 'engineering' });
 });
-afterAll(() => t.drop());
+afterAll(async () => {
+  await closeWorkerPool();
+  await t.drop();
+});
 
 describe('audit REST', () => {
   it('auditors read every row; a department admin only its departments’ rows; readonly is refused', async () => {
@@ -84,13 +91,13 @@ describe('audit REST', () => {
     expect((await reportGET(request('GET', '/api/v1/audit/report?from=2020-01-01&to=2026-01-01', { token: auditor.token }))).status).toBe(400);
   });
 
-  it('verify names a row edited or deleted directly in Postgres (acceptance 3)', async () => {
+  it('verify names a row edited directly in the database, and refuses a department admin', async () => {
     expect(await (await verifyGET(request('GET', '/api/v1/audit/verify', { token: auditor.token }))).json()).toMatchObject({ ok: true });
     const rows = (await t.db.execute(sql`select id from audit_log order by id limit 1 offset 2`)) as unknown as { id: number }[] | { rows: { id: number }[] };
     const id = Number((Array.isArray(rows) ? rows : rows.rows)[0].id);
     await t.db.execute(sql`update audit_log set actor_name = 'someone-else' where id = ${id}`);
     const broken = await (await verifyGET(request('GET', '/api/v1/audit/verify', { token: auditor.token }))).json();
-    expect(broken).toMatchObject({ ok: false, firstBrokenId: id });
+    expect(broken).toMatchObject({ ok: false, firstBrokenId: id, problems: [{ kind: 'mac-mismatch', id }] });
     expect((await verifyGET(request('GET', '/api/v1/audit/verify', { token: mktAdmin.token }))).status).toBe(403);
   });
 });
