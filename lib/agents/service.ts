@@ -13,6 +13,7 @@ import { decodeCursor, page } from '../http/cursor';
 import { emitDomain, publishLive } from '../live';
 import { grantInTx, InsufficientResources, releaseForAgentInTx, shortfallConflict } from '../resources/grants';
 import { normaliseCapabilities } from '../dispatch/fit';
+import { resourceAmountsOf } from '../resources/kinds';
 import { requeueTask, tasksHeldBy } from '../tasks/lifecycle';
 import { toTask } from '../tasks/service';
 import { presence } from './presence';
@@ -59,6 +60,7 @@ const AGENT_LIMIT_LOCK = 727_003;
 export async function createAgent(db: Db, principal: Principal, input: CreateAgentInput, opts: { createdBy?: string } = {}) {
   authorize(principal, 'agent:create', { departmentId: input.departmentId, what: 'Department' });
   const secret = randomToken(32);
+  const resources = resourceAmountsOf(input.resources) as Record<string, number>;
   const row = await db
     .transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${AGENT_LIMIT_LOCK})`);
@@ -88,15 +90,15 @@ export async function createAgent(db: Db, principal: Principal, input: CreateAge
           type: input.type,
           specialization: input.specialization,
           capabilities: normaliseCapabilities(input.capabilities),
-          resources: input.resources as Record<string, number>,
+          resources,
           maxConcurrentTasks: input.maxConcurrentTasks,
           weight: input.weight,
           secretHash: sha256(secret),
           createdBy: opts.createdBy ?? (principal.id || null),
         })
         .returning();
-      if (Object.keys(input.resources).length) {
-        await grantInTx(tx, { agentId: created.id, departmentId: dept.id, resources: input.resources as Record<string, number>, priority: 'medium' });
+      if (Object.keys(resources).length) {
+        await grantInTx(tx, { agentId: created.id, departmentId: dept.id, resources, priority: 'medium' });
       }
       return created;
     })

@@ -60,9 +60,11 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
   const dept = await findDepartmentCached(db, input.departmentId);
   if (!dept) throw notFound('Department');
   if (dept.status !== 'active') throw conflict(`Department ${dept.id} is inactive and takes no tasks`);
+  const { specialization: _s, capabilities: _c, resources: _r, ...otherRequirements } = input.requirements ?? {};
+  const capabilities = { ...normaliseCapabilities(input.requirements?.capabilities), ...otherRequirements };
   const requirements: TaskRequirements = {
     ...(input.requirements?.specialization ? { specialization: input.requirements.specialization } : {}),
-    ...(input.requirements?.capabilities ? { capabilities: normaliseCapabilities(input.requirements.capabilities) } : {}),
+    ...(Object.keys(capabilities).length ? { capabilities } : {}),
     ...(input.requirements?.resources ? { resources: input.requirements.resources as Record<string, number> } : {}),
   };
   if (requirements.specialization && !dept.specializations.includes(requirements.specialization)) {
