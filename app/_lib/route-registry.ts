@@ -3,6 +3,7 @@
 export const routeRegistry: { path: string; load: () => Promise<Record<string, unknown>> }[] = [
   { path: '/api/v1/agents', load: () => import('@/app/api/v1/agents/route') },
   { path: '/api/v1/agents/[id]', load: () => import('@/app/api/v1/agents/[id]/route') },
+  { path: '/api/v1/agents/[id]/claim', load: () => import('@/app/api/v1/agents/[id]/claim/route') },
   { path: '/api/v1/agents/[id]/release', load: () => import('@/app/api/v1/agents/[id]/release/route') },
   { path: '/api/v1/agents/[id]/secret', load: () => import('@/app/api/v1/agents/[id]/secret/route') },
   { path: '/api/v1/agents/[id]/status', load: () => import('@/app/api/v1/agents/[id]/status/route') },

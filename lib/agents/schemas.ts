@@ -46,3 +46,12 @@ export type ListAgentsQuery = z.infer<typeof listAgentsQuery>;
 export const agentIdParams = z.object({ id: z.uuid() });
 export const agentTokenSchema = z.object({ secret: z.string().min(10).max(200) }).strict();
 export const heartbeatSchema = z.object({ load: z.number().min(0).max(1_000_000).optional() }).strict();
+
+/** POST /api/v1/agents/{id}/claim: wait up to waitMs for work (0 answers at once), at most max tasks. */
+export const claimSchema = z
+  .object({
+    waitMs: z.number().int().min(0).max(30_000).default(0),
+    max: z.number().int().min(1).max(50).default(10),
+  })
+  .strict();
+export type ClaimInput = z.infer<typeof claimSchema>;

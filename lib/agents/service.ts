@@ -35,6 +35,8 @@ export function toAgent(row: AgentRow) {
     weight: row.weight,
     status: row.status,
     connected: !!live,
+    /** How it is online: a Socket.IO connection, or claims over REST (`online (polling)`); null when offline. */
+    connection: live ? (live.connections > 0 ? ('socket' as const) : ('polling' as const)) : null,
     activeTasks: row.activeTasks,
     lastHeartbeatAt: live ? new Date(live.lastBeat).toISOString() : (row.lastHeartbeatAt?.toISOString() ?? null),
     metrics: agentMetrics(row),
@@ -133,8 +135,11 @@ export async function listAgents(db: Db, principal: Principal, q: ListAgentsQuer
   return { items: p.items.map(toAgent), nextCursor: p.nextCursor };
 }
 
-async function findVisibleAgent(db: Db, principal: Principal, id: string): Promise<AgentRow> {
-  authorize(principal, 'agent:read');
+async function findVisibleAgent(db: Db, principal: Principal, id: string, opts: { self?: boolean } = {}): Promise<AgentRow> {
+  // An agent may read itself (its status) without the right to read agents in general.
+  if (opts.self && principal.kind === 'agent') {
+    if (principal.id !== id) throw new OutOfScope('Agent');
+  } else authorize(principal, 'agent:read');
   const [row] = await db.select().from(agents).where(eq(agents.id, id)).limit(1);
   if (!row) throw notFound('Agent');
   // Same 404 as an unknown id, marked so the probe is audited as a denied attempt.
@@ -147,7 +152,7 @@ export async function getAgent(db: Db, principal: Principal, id: string) {
 }
 
 export async function getAgentStatus(db: Db, principal: Principal, id: string) {
-  const row = await findVisibleAgent(db, principal, id);
+  const row = await findVisibleAgent(db, principal, id, { self: true });
   const current = await db
     .select()
     .from(tasks)
@@ -155,7 +160,7 @@ export async function getAgentStatus(db: Db, principal: Principal, id: string) {
     .orderBy(desc(tasks.assignedAt))
     .limit(200);
   const agent = toAgent(row);
-  return { id, state: agent.status, connected: agent.connected, currentTasks: current.map(toTask), metrics: agent.metrics, lastHeartbeatAt: agent.lastHeartbeatAt };
+  return { id, state: agent.status, connected: agent.connected, connection: agent.connection, currentTasks: current.map(toTask), metrics: agent.metrics, lastHeartbeatAt: agent.lastHeartbeatAt };
 }
 
 export async function updateAgent(db: Db, principal: Principal, id: string, input: UpdateAgentInput) {
