@@ -14,6 +14,7 @@ import { emitDomain, publishLive } from '../live';
 import { grantInTx, InsufficientResources, releaseForAgentInTx, shortfallConflict } from '../resources/grants';
 import { normaliseCapabilities } from '../dispatch/fit';
 import { resourceAmountsOf } from '../resources/kinds';
+import { archivedConflict } from '../departments/archived';
 import { requeueTask, tasksHeldBy } from '../tasks/lifecycle';
 import { toTask } from '../tasks/service';
 import { presence } from './presence';
@@ -68,6 +69,7 @@ export async function createAgent(db: Db, principal: Principal, input: CreateAge
       await tx.execute(sql`select pg_advisory_xact_lock(${AGENT_LIMIT_LOCK})`);
       const [dept] = await tx.select().from(departments).where(eq(departments.id, input.departmentId));
       if (!dept) throw notFound('Department');
+      if (dept.archivedAt) throw archivedConflict(dept.id);
       if (dept.status !== 'active') throw conflict(`Department ${dept.id} is inactive`);
       if (!dept.specializations.includes(input.specialization)) {
         throw unprocessable(`Department ${dept.id} has no specialization '${input.specialization}'`, {

@@ -18,6 +18,7 @@ import { leaseMsOf } from '../dispatch/assign';
 import { requeueTask } from './lifecycle';
 import type { CreateTaskInput, ListTasksQuery } from './schemas';
 import { whyWaiting } from './wait-reason';
+import { archivedConflict } from '../departments/archived';
 
 export type Task = ReturnType<typeof toTask>;
 
@@ -59,6 +60,7 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
   authorize(principal, 'task:create', { departmentId: input.departmentId, what: 'Department' });
   const dept = await findDepartmentCached(db, input.departmentId);
   if (!dept) throw notFound('Department');
+  if (dept.archivedAt) throw archivedConflict(dept.id);
   if (dept.status !== 'active') throw conflict(`Department ${dept.id} is inactive and takes no tasks`);
   const { specialization: _s, capabilities: _c, resources: _r, ...otherRequirements } = input.requirements ?? {};
   const capabilities = { ...normaliseCapabilities(input.requirements?.capabilities), ...otherRequirements };

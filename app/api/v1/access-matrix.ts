@@ -89,6 +89,9 @@ export const accessMatrix: Entry[] = [
     elsewhere: () => ({ ...dept('engineering'), body: { description: 'x' } }),
   },
   { method: 'DELETE', path: '/api/v1/departments/[id]', allow: SA, call: async (f) => dept(await f.department()) },
+  // Archiving changes what the system counts toward MAX_DEPARTMENTS: super-admins only.
+  { method: 'POST', path: '/api/v1/departments/[id]/archive', allow: SA, call: async (f) => ({ ...dept(await f.department()), body: {} }) },
+  { method: 'POST', path: '/api/v1/departments/[id]/unarchive', allow: SA, call: async (f) => dept(await f.department()) },
   { method: 'GET', path: '/api/v1/departments/[id]/status', allow: DEPT_READERS, call: () => dept('marketing'), elsewhere: () => dept('engineering') },
   {
     method: 'POST',
