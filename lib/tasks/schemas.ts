@@ -58,6 +58,8 @@ export type CreateTaskInput = z.infer<typeof createTaskSchema>;
 export const createTaskBodySchema = z
   .object({ ...createTaskSchema.shape, departmentId: slug.optional(), department: slug.optional() })
   .strict()
+  // For the OpenAPI document: one of the two names is required.
+  .meta({ anyOf: [{ required: ['departmentId'] }, { required: ['department'] }] })
   .refine((v) => !!(v.departmentId ?? v.department), { message: 'Required (or its alias department)', path: ['departmentId'] })
   .refine((v) => !(v.departmentId && v.department && v.departmentId !== v.department), { message: 'department and departmentId name different departments', path: ['department'] })
   // The object above carries every field of createTaskSchema, checked the same way.
