@@ -43,6 +43,14 @@ export async function agentPolled(db: Db, agentId: string): Promise<{ department
   const entry = presence().get(agentId);
   if (entry?.polling) {
     await agentBeat(db, agentId);
+    // A loss already under way when this claim came may have marked the row offline after the
+    // claim put it back: no hand-out takes an offline agent, so bring it back (writes only then).
+    const [revived] = await db
+      .update(agents)
+      .set({ status: sql`case when ${agents.activeTasks} > 0 then 'busy' else 'idle' end`, lastHeartbeatAt: new Date() })
+      .where(sql`${agents.id} = ${agentId} and ${agents.status} = 'offline'`)
+      .returning({ id: agents.id });
+    if (revived) publishLive({ type: 'agent:update', scope: entry.departmentId, data: { id: agentId, status: 'idle', connected: true, connection: 'polling' } });
     return entry;
   }
   const row = await agentOnline(db, agentId, { polling: true });

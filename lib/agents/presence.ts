@@ -134,6 +134,12 @@ export class PresenceRegistry {
     return [...this.agents.values()].filter((e) => e.lastBeat < cutoff && e.waitingPolls === 0);
   }
 
+  /** Still silent right now: the watcher's list was read before it lost the agents on it one by one. */
+  isSilent(agentId: string, cutoff: number): boolean {
+    const e = this.agents.get(agentId);
+    return !!e && e.lastBeat < cutoff && e.waitingPolls === 0;
+  }
+
   all(): PresenceEntry[] {
     return [...this.agents.values()];
   }
