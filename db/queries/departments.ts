@@ -30,8 +30,9 @@ const recentDepartments = recentRows<DepartmentRow>(DEPARTMENT_CACHE_MS, 1_000);
 export const findDepartmentCached = (db: Db, id: string) => recentDepartments.get(id, () => findDepartment(db, id));
 export const forgetDepartment = (id: string) => recentDepartments.forget(id);
 
+/** Departments that count toward MAX_DEPARTMENTS: archived ones don't. */
 export async function countDepartments(db: Db): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(departments);
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(departments).where(sql`${departments.archivedAt} is null`);
   return row.n;
 }
 

@@ -17,6 +17,9 @@ export const departments = pgTable('departments', {
     .default('round-robin'),
   // Departments whose agents may send tasks and messages here.
   collaboratesWith: text('collaborates_with').array().notNull().default(sql`'{}'::text[]`),
+  // Set while archived: history kept, no new agents or tasks (a trigger refuses them, migration
+  // 0010), not counted toward MAX_DEPARTMENTS.
+  archivedAt: timestamp('archived_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

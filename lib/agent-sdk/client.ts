@@ -68,6 +68,14 @@ export type AgentClientOptions = {
   /** Defaults to what the server announces on connect. */
   heartbeatMs?: number;
   reconnect?: boolean;
+  /**
+   * `socket` (default): a Socket.IO connection, tasks pushed. `poll`: for agents that can't hold a
+   * socket (serverless, behind firewalls): long-polls POST /api/v1/agents/{id}/claim and reports
+   * over REST. No bus messages and no failover in this mode.
+   */
+  transport?: 'socket' | 'poll';
+  /** Poll transport: how long one claim waits for work (ms, at most 30 000; default 20 000). */
+  pollWaitMs?: number;
 };
 
 type Ack = { ok: boolean; data?: unknown; error?: { status: number; detail?: string } };
@@ -168,6 +176,12 @@ export class AgentClient {
 
   async start(): Promise<void> {
     await this.fetchToken();
+    if (this.opts.transport === 'poll') {
+      // The first claim answers at once and makes the agent online (polling); the loop keeps it so.
+      this.take(await this.claim(0));
+      void this.pollLoop();
+      return;
+    }
     let failures = 0;
     await new Promise<void>((resolve, reject) => {
       const onReady = () => {
@@ -196,7 +210,59 @@ export class AgentClient {
   }
 
   async emit(event: string, payload: unknown): Promise<Ack> {
+    if (this.opts.transport === 'poll') return this.restEmit(event, payload);
     return (await this.socket.timeout(10_000).emitWithAck(event, payload)) as Ack;
+  }
+
+  /** Poll transport: the agent's socket events as their REST calls, answered in the socket's Ack shape. */
+  private async restEmit(event: string, payload: unknown): Promise<Ack> {
+    const { taskId, ...body } = payload as { taskId?: string } & Record<string, unknown>;
+    const path = REST_OF[event]?.(taskId ?? '');
+    if (!path) return { ok: false, error: { status: 400, detail: `${event} needs the socket transport` } };
+    const res = await this.rest('POST', path, event === 'collaborate' ? payload : body);
+    const data = res.status === 204 ? undefined : await res.json().catch(() => undefined);
+    return res.ok ? { ok: true, data } : { ok: false, error: { status: res.status, detail: (data as { detail?: string } | undefined)?.detail } };
+  }
+
+  /** A REST call with the agent token; a 401 (token expired) fetches a new one and tries once more. */
+  private async rest(method: string, path: string, body?: unknown): Promise<Response> {
+    const send = () =>
+      fetch(`${this.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    let res = await send();
+    if (res.status === 401) {
+      await this.fetchToken();
+      res = await send();
+    }
+    return res;
+  }
+
+  private async claim(waitMs: number): Promise<AssignedTask[]> {
+    const res = await this.rest('POST', `/api/v1/agents/${this.opts.agentId}/claim`, { waitMs, max: 50 });
+    if (!res.ok) throw new Error(`Claim refused: ${res.status}`);
+    return ((await res.json()) as { tasks: AssignedTask[] }).tasks;
+  }
+
+  private take(tasks: AssignedTask[]) {
+    for (const task of tasks) void this.run(task);
+  }
+
+  /** Claims back to back; each claim is also the heart-beat (the server counts an open one as alive). */
+  private async pollLoop(): Promise<void> {
+    const waitMs = Math.max(0, Math.min(30_000, this.opts.pollWaitMs ?? 20_000));
+    let failures = 0;
+    while (!this.stopped) {
+      try {
+        this.take(await this.claim(waitMs));
+        failures = 0;
+      } catch {
+        if (this.stopped) return;
+        await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** failures++)));
+      }
+    }
   }
 
   send(to: unknown, type: string, data: unknown) {
@@ -263,7 +329,9 @@ export class AgentClient {
     const ctx: TaskContext = {
       signal: controller.signal,
       progress: async (fraction) => {
-        await this.emit('task:progress', { taskId: task.id, progress: Math.max(0, Math.min(1, fraction)) });
+        const ack = await this.emit('task:progress', { taskId: task.id, progress: Math.max(0, Math.min(1, fraction)) });
+        // Polling hears of no revocation: a refused report is how it learns the task moved on.
+        if (this.opts.transport === 'poll' && !ack.ok && (ack.error?.status === 404 || ack.error?.status === 409)) this.abort(task.id, 'moved-on');
       },
       collaborate: async (req) => {
         const ack = await this.emit('collaborate', { taskId: task.id, fromAgentId: this.opts.agentId, ...req });
@@ -291,6 +359,17 @@ export class AgentClient {
   /** Outcomes matter: retried across a reconnect until acknowledged (the server dedupes). */
   private async emitWithRetry(event: string, payload: unknown): Promise<Ack | undefined> {
     for (let attempt = 0; attempt < 20; attempt++) {
+      if (this.opts.transport === 'poll') {
+        try {
+          const ack = await this.emit(event, payload);
+          // A 5xx may be a restart under way: worth another try; a 4xx is the answer.
+          if (ack.ok || (ack.error?.status ?? 500) < 500) return ack;
+        } catch {
+          // unreachable: try again
+        }
+        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
+        continue;
+      }
       if (!this.socket.connected && !this.socket.active && !this.rejoinTimer) return undefined;
       try {
         if (this.socket.connected) return await this.emit(event, payload);
@@ -302,3 +381,11 @@ export class AgentClient {
     return undefined;
   }
 }
+
+/** Where each agent-side socket event goes over REST (poll transport). */
+const REST_OF: Record<string, (taskId: string) => string> = {
+  'task:progress': (id) => `/api/v1/tasks/${id}/progress`,
+  'task:complete': (id) => `/api/v1/tasks/${id}/complete`,
+  'task:fail': (id) => `/api/v1/tasks/${id}/fail`,
+  collaborate: () => '/api/v1/collaborations',
+};

@@ -10,7 +10,7 @@ import { publishLive } from '../live';
 const LEASE_RENEW_EVERY_MS = 20_000;
 
 /** A connection arrived: the agent is present here, and Postgres hears it came online. */
-export async function agentOnline(db: Db, agentId: string) {
+export async function agentOnline(db: Db, agentId: string, opts: { polling?: boolean } = {}) {
   const [row] = await db
     .update(agents)
     .set({
@@ -29,10 +29,32 @@ export async function agentOnline(db: Db, agentId: string) {
     maxConcurrentTasks: row.maxConcurrentTasks,
     weight: row.weight,
     score: performanceScore(row.completedCount, row.failedCount),
-  });
+  }, Date.now(), opts);
   entry.draining = row.status === 'draining';
-  publishLive({ type: 'agent:update', scope: row.departmentId, data: { id: row.id, status: row.status, connected: true } });
+  publishLive({ type: 'agent:update', scope: row.departmentId, data: { id: row.id, status: row.status, connected: true, ...(opts.polling ? { connection: 'polling' } : {}) } });
   return row;
+}
+
+/**
+ * A claim arrived: the agent is present here as a polling agent. The first claim (or the first
+ * after it was lost) brings it online as a connection does; later ones are heart-beats.
+ */
+export async function agentPolled(db: Db, agentId: string): Promise<{ departmentId: string } | undefined> {
+  const entry = presence().get(agentId);
+  if (entry?.polling) {
+    await agentBeat(db, agentId);
+    // A loss already under way when this claim came may have marked the row offline after the
+    // claim put it back: no hand-out takes an offline agent, so bring it back (writes only then).
+    const [revived] = await db
+      .update(agents)
+      .set({ status: sql`case when ${agents.activeTasks} > 0 then 'busy' else 'idle' end`, lastHeartbeatAt: new Date() })
+      .where(sql`${agents.id} = ${agentId} and ${agents.status} = 'offline'`)
+      .returning({ id: agents.id });
+    if (revived) publishLive({ type: 'agent:update', scope: entry.departmentId, data: { id: agentId, status: 'idle', connected: true, connection: 'polling' } });
+    return entry;
+  }
+  const row = await agentOnline(db, agentId, { polling: true });
+  return row ? { departmentId: row.departmentId } : undefined;
 }
 
 /** Heartbeats stay in memory; leases and lastHeartbeatAt are written at most every 20 s. */

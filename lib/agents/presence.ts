@@ -18,6 +18,10 @@ export class PresenceEntry implements Candidate {
   draining = false;
   load: number | undefined = undefined;
   connections = 1;
+  /** Pulls its work over REST (POST /api/v1/agents/{id}/claim) instead of, or besides, a socket. */
+  polling = false;
+  /** Long polls of this agent open right now: it is waiting on us, so it is not silent. */
+  waitingPolls = 0;
   lastBeat!: number;
   lastLeaseRenewal: number;
 
@@ -51,14 +55,20 @@ export class PresenceRegistry {
   // per agent showed in profiles). Connects and removals are rare next to that.
   private byDept = new Map<string, PresenceEntry[]>();
 
-  connect(profile: Candidate, now = Date.now()): PresenceEntry {
+  /** A socket connection, or with `polling` a claim from an agent that pulls (it holds no connection). */
+  connect(profile: Candidate, now = Date.now(), opts: { polling?: boolean } = {}): PresenceEntry {
     const existing = this.agents.get(profile.id);
     if (existing) {
       existing.refresh(profile, now);
-      existing.connections++;
+      if (opts.polling) existing.polling = true;
+      else existing.connections++;
       return existing;
     }
     const entry = new PresenceEntry(profile, now);
+    if (opts.polling) {
+      entry.connections = 0;
+      entry.polling = true;
+    }
     this.agents.set(profile.id, entry);
     const list = this.byDept.get(profile.departmentId);
     if (list) list.push(entry);
@@ -71,7 +81,8 @@ export class PresenceRegistry {
     const e = this.agents.get(agentId);
     if (!e) return false;
     e.connections--;
-    if (e.connections > 0) return false;
+    // An agent that also polls stays present until its polls stop (the heart-beat watcher).
+    if (e.connections > 0 || e.polling) return false;
     this.remove(agentId);
     return true;
   }
@@ -120,7 +131,13 @@ export class PresenceRegistry {
   }
 
   silentSince(cutoff: number): PresenceEntry[] {
-    return [...this.agents.values()].filter((e) => e.lastBeat < cutoff);
+    return [...this.agents.values()].filter((e) => e.lastBeat < cutoff && e.waitingPolls === 0);
+  }
+
+  /** Still silent right now: the watcher's list was read before it lost the agents on it one by one. */
+  isSilent(agentId: string, cutoff: number): boolean {
+    const e = this.agents.get(agentId);
+    return !!e && e.lastBeat < cutoff && e.waitingPolls === 0;
   }
 
   all(): PresenceEntry[] {

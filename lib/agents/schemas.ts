@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agentStatuses } from '@/db/schema/work';
 import { capabilitiesSchema, resourceAmountsSchema } from '../tasks/schemas';
+import { resourceTypes } from '../resources/kinds';
 import { pageQuery } from '../http/cursor';
 
 const slug = z.string().min(1).max(40).regex(/^[a-z][a-z0-9-]*$/, 'A department id');
@@ -13,7 +14,8 @@ export const createAgentSchema = z
     type: name,
     specialization: name,
     capabilities: capabilitiesSchema.default({}),
-    resources: resourceAmountsSchema.default({}),
+    // A list of kinds asks for the default grant of each (lib/resources/kinds.ts defaultGrant).
+    resources: z.union([z.array(z.enum(resourceTypes)).max(resourceTypes.length), resourceAmountsSchema]).default({}),
     maxConcurrentTasks: z.number().int().min(1).max(1000).default(1),
     weight: z.number().min(0.01).max(1000).default(1),
   })
@@ -44,3 +46,12 @@ export type ListAgentsQuery = z.infer<typeof listAgentsQuery>;
 export const agentIdParams = z.object({ id: z.uuid() });
 export const agentTokenSchema = z.object({ secret: z.string().min(10).max(200) }).strict();
 export const heartbeatSchema = z.object({ load: z.number().min(0).max(1_000_000).optional() }).strict();
+
+/** POST /api/v1/agents/{id}/claim: wait up to waitMs for work (0 answers at once), at most max tasks. */
+export const claimSchema = z
+  .object({
+    waitMs: z.number().int().min(0).max(30_000).default(0),
+    max: z.number().int().min(1).max(50).default(10),
+  })
+  .strict();
+export type ClaimInput = z.infer<typeof claimSchema>;

@@ -13,6 +13,8 @@ import { beforeCursor, cursorTime, decodeCursor, page } from '../http/cursor';
 import { emitDomain, publishLive } from '../live';
 import { grantInTx, InsufficientResources, releaseForAgentInTx, shortfallConflict } from '../resources/grants';
 import { normaliseCapabilities } from '../dispatch/fit';
+import { resourceAmountsOf } from '../resources/kinds';
+import { archivedConflict } from '../departments/archived';
 import { requeueTask, tasksHeldBy } from '../tasks/lifecycle';
 import { toTask } from '../tasks/service';
 import { presence } from './presence';
@@ -34,6 +36,8 @@ export function toAgent(row: AgentRow) {
     weight: row.weight,
     status: row.status,
     connected: !!live,
+    /** How it is online: a Socket.IO connection, or claims over REST (`online (polling)`); null when offline. */
+    connection: live ? (live.connections > 0 ? ('socket' as const) : ('polling' as const)) : null,
     activeTasks: row.activeTasks,
     lastHeartbeatAt: live ? new Date(live.lastBeat).toISOString() : (row.lastHeartbeatAt?.toISOString() ?? null),
     metrics: agentMetrics(row),
@@ -59,11 +63,13 @@ const AGENT_LIMIT_LOCK = 727_003;
 export async function createAgent(db: Db, principal: Principal, input: CreateAgentInput, opts: { createdBy?: string } = {}) {
   authorize(principal, 'agent:create', { departmentId: input.departmentId, what: 'Department' });
   const secret = randomToken(32);
+  const resources = resourceAmountsOf(input.resources) as Record<string, number>;
   const row = await db
     .transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${AGENT_LIMIT_LOCK})`);
       const [dept] = await tx.select().from(departments).where(eq(departments.id, input.departmentId));
       if (!dept) throw notFound('Department');
+      if (dept.archivedAt) throw archivedConflict(dept.id);
       if (dept.status !== 'active') throw conflict(`Department ${dept.id} is inactive`);
       if (!dept.specializations.includes(input.specialization)) {
         throw unprocessable(`Department ${dept.id} has no specialization '${input.specialization}'`, {
@@ -88,15 +94,15 @@ export async function createAgent(db: Db, principal: Principal, input: CreateAge
           type: input.type,
           specialization: input.specialization,
           capabilities: normaliseCapabilities(input.capabilities),
-          resources: input.resources as Record<string, number>,
+          resources,
           maxConcurrentTasks: input.maxConcurrentTasks,
           weight: input.weight,
           secretHash: sha256(secret),
           createdBy: opts.createdBy ?? (principal.id || null),
         })
         .returning();
-      if (Object.keys(input.resources).length) {
-        await grantInTx(tx, { agentId: created.id, departmentId: dept.id, resources: input.resources as Record<string, number>, priority: 'medium' });
+      if (Object.keys(resources).length) {
+        await grantInTx(tx, { agentId: created.id, departmentId: dept.id, resources, priority: 'medium' });
       }
       return created;
     })
@@ -131,8 +137,11 @@ export async function listAgents(db: Db, principal: Principal, q: ListAgentsQuer
   return { items: p.items.map(toAgent), nextCursor: p.nextCursor };
 }
 
-async function findVisibleAgent(db: Db, principal: Principal, id: string): Promise<AgentRow> {
-  authorize(principal, 'agent:read');
+async function findVisibleAgent(db: Db, principal: Principal, id: string, opts: { self?: boolean } = {}): Promise<AgentRow> {
+  // An agent may read itself (its status) without the right to read agents in general.
+  if (opts.self && principal.kind === 'agent') {
+    if (principal.id !== id) throw new OutOfScope('Agent');
+  } else authorize(principal, 'agent:read');
   const [row] = await db.select().from(agents).where(eq(agents.id, id)).limit(1);
   if (!row) throw notFound('Agent');
   // Same 404 as an unknown id, marked so the probe is audited as a denied attempt.
@@ -145,7 +154,7 @@ export async function getAgent(db: Db, principal: Principal, id: string) {
 }
 
 export async function getAgentStatus(db: Db, principal: Principal, id: string) {
-  const row = await findVisibleAgent(db, principal, id);
+  const row = await findVisibleAgent(db, principal, id, { self: true });
   const current = await db
     .select()
     .from(tasks)
@@ -153,7 +162,7 @@ export async function getAgentStatus(db: Db, principal: Principal, id: string) {
     .orderBy(desc(tasks.assignedAt))
     .limit(200);
   const agent = toAgent(row);
-  return { id, state: agent.status, connected: agent.connected, currentTasks: current.map(toTask), metrics: agent.metrics, lastHeartbeatAt: agent.lastHeartbeatAt };
+  return { id, state: agent.status, connected: agent.connected, connection: agent.connection, currentTasks: current.map(toTask), metrics: agent.metrics, lastHeartbeatAt: agent.lastHeartbeatAt };
 }
 
 export async function updateAgent(db: Db, principal: Principal, id: string, input: UpdateAgentInput) {

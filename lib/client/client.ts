@@ -1,12 +1,13 @@
 import type { z } from 'zod';
 import { hasPermission as grants, scopedRoles } from '@/lib/auth/rbac';
 import type { createAgentSchema, listAgentsQuery, updateAgentSchema } from '@/lib/agents/schemas';
-import type { createTaskSchema, listTasksQuery } from '@/lib/tasks/schemas';
+import type { createTaskBodySchema, listTasksQuery } from '@/lib/tasks/schemas';
 import type { createDepartmentSchema, updateDepartmentSchema } from '@/lib/departments/schemas';
 import type { Department, DepartmentStatus } from '@/lib/departments/service';
 import type { createScheduleSchema, listSchedulesQuery, updateScheduleSchema } from '@/lib/schedules/schemas';
 import type { Schedule, getSchedule } from '@/lib/schedules/service';
 import type { Task, TaskDetail } from '@/lib/tasks/service';
+import type { SystemStatus } from '@/lib/status/system';
 import type { toAgent } from '@/lib/agents/service';
 import type { Role } from '@/db/schema/auth';
 import type { AllocateInput } from '@/lib/resources/schemas';
@@ -15,7 +16,7 @@ import type { Availability, DepartmentResources } from '@/lib/resources/service'
 import { EcsApiError, readResponse, withQuery, type Query } from './http';
 
 // Inputs are what a caller sends (before server defaults), so z.input; outputs are the lib/ types.
-export type CreateTaskInput = z.input<typeof createTaskSchema>;
+export type CreateTaskInput = z.input<typeof createTaskBodySchema>;
 export type ListTasksQuery = Partial<z.input<typeof listTasksQuery>>;
 export type CreateAgentInput = z.input<typeof createAgentSchema>;
 export type UpdateAgentInput = z.input<typeof updateAgentSchema>;
@@ -28,7 +29,8 @@ export type UpdateScheduleInput = z.input<typeof updateScheduleSchema>;
 export type ListSchedulesQuery = Partial<z.input<typeof listSchedulesQuery>>;
 export type ScheduleDetail = Awaited<ReturnType<typeof getSchedule>>;
 export type { Schedule };
-export type { Department, DepartmentStatus, Task, TaskDetail, AllocateInput, AllocationResult, Availability, DepartmentResources };
+export type { Department, DepartmentStatus, SystemStatus, Task, TaskDetail, AllocateInput, AllocationResult, Availability, DepartmentResources };
+export type CoordinatorDepartmentSettings = { maxAgents?: number; specializations?: string[]; capabilities?: string[] };
 export type Page<T> = { items: T[]; nextCursor: string | null };
 export type TokenPair = { accessToken: string; refreshToken: string; expiresIn: number; user: { id: string; username: string; role: Role; departmentIds: string[] } };
 export type Me = { id: string; kind: string; username: string; role: Role; departmentIds: string[]; permissions: string[] };
@@ -190,21 +192,28 @@ export class EcsClient {
   send = (to: MessageTarget, type: string, data: unknown) => this.post<{ id: string; recipients: number }>('/api/v1/messages', { to, type, data });
 
   // ── the design's programmatic API, by its own names ──────────────────────
-  /** Registers a user with the department-coordinator role on that department. */
-  async registerDepartmentCoordinator(departmentId: string, credentials: { username: string; password: string }, capabilities: string[] = []) {
-    const coordinator = await this.departments.addCoordinator(departmentId, credentials);
-    // Capabilities belong to the department in this system; new ones are added to it.
-    if (capabilities.length) {
-      const dept = await this.departments.get(departmentId);
-      const merged = [...new Set([...dept.capabilities, ...capabilities])];
-      if (merged.length !== dept.capabilities.length) await this.departments.update(departmentId, { capabilities: merged });
-    }
+  /**
+   * Registers a user with the department-coordinator role on that department (username
+   * `<department>-coordinator` when none is given). The third argument is either capabilities to
+   * add to the department, or department settings: `maxAgents`, and specializations and
+   * capabilities to add (existing ones stay).
+   */
+  async registerDepartmentCoordinator(departmentId: string, credentials: { username?: string; password: string }, settings: string[] | CoordinatorDepartmentSettings = []) {
+    const coordinator = await this.departments.addCoordinator(departmentId, { username: credentials.username ?? `${departmentId}-coordinator`, password: credentials.password });
+    const wanted: CoordinatorDepartmentSettings = Array.isArray(settings) ? { capabilities: settings } : settings;
+    const dept = await this.departments.get(departmentId);
+    const patch: UpdateDepartmentInput = {};
+    const add = (have: string[], more: string[] = []) => [...new Set([...have, ...more])];
+    if (wanted.capabilities && add(dept.capabilities, wanted.capabilities).length !== dept.capabilities.length) patch.capabilities = add(dept.capabilities, wanted.capabilities);
+    if (wanted.specializations && add(dept.specializations, wanted.specializations).length !== dept.specializations.length) patch.specializations = add(dept.specializations, wanted.specializations);
+    if (wanted.maxAgents !== undefined && wanted.maxAgents !== dept.maxAgents) patch.maxAgents = wanted.maxAgents;
+    if (Object.keys(patch).length) await this.departments.update(departmentId, patch);
     return coordinator;
   }
   allocateAgentToDepartment = (departmentId: string, agentSpec: Omit<CreateAgentInput, 'departmentId'>) => this.agents.create({ ...agentSpec, departmentId });
   assignTask = (taskSpec: CreateTaskInput) => this.tasks.create(taskSpec);
   getDepartmentStatus = (id: string) => this.departments.status(id);
-  getSystemStatus = () => this.get<Record<string, unknown>>('/api/v1/status');
+  getSystemStatus = () => this.get<SystemStatus>('/api/v1/status');
   checkResourceAvailability = (departmentId: string, resources: ResourceAmounts) => this.resources.check(departmentId, resources);
   allocateResources = (agentId: string, resources: AllocateInput['resources'], opts: Omit<AllocateInput, 'agentId' | 'resources'> = {}) => this.resources.allocate({ agentId, resources, ...opts });
   releaseResources = (allocationId: string) => this.resources.release(allocationId);

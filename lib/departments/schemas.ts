@@ -46,3 +46,6 @@ export const updateDepartmentSchema = z
 export type UpdateDepartmentInput = z.infer<typeof updateDepartmentSchema>;
 
 export const departmentIdSchema = slug;
+
+/** POST /api/v1/departments/{id}/archive: `force` cancels its unfinished tasks instead of refusing. */
+export const archiveDepartmentSchema = z.object({ force: z.boolean().default(false) }).strict();

@@ -15,14 +15,16 @@ import {
 } from '@/db/queries/departments';
 import { env } from '../env';
 import { conflict, notFound } from '../errors';
+import { cancelTask } from '../tasks/service';
+import { retireAgent } from '../agents/service';
 import { authorize, departmentFilter, type Principal } from '../auth/rbac';
 import { audit } from '../audit/log';
 import type { CreateDepartmentInput, UpdateDepartmentInput } from './schemas';
 
-export type Department = Omit<DepartmentRow, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
+export type Department = Omit<DepartmentRow, 'createdAt' | 'updatedAt' | 'archivedAt'> & { createdAt: string; updatedAt: string; archivedAt: string | null };
 
 export function toDepartment(row: DepartmentRow): Department {
-  return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString() };
+  return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(), archivedAt: row.archivedAt?.toISOString() ?? null };
 }
 
 export async function listDepartments(db: Db, principal: Principal): Promise<Department[]> {
@@ -43,7 +45,7 @@ export async function createDepartment(db: Db, principal: Principal, input: Crea
   const row = await db.transaction(async (tx) => {
     // Serialise creations so two concurrent requests can't both pass the limit.
     await tx.execute(sql`lock table ${departments} in share row exclusive mode`);
-    if ((await countDepartments(tx)) >= max) throw conflict(`The system is at its limit of ${max} departments (MAX_DEPARTMENTS)`);
+    if ((await countDepartments(tx)) >= max) throw conflict(`The system is at its limit of ${max} departments (MAX_DEPARTMENTS); archive one to make room`);
     const [created] = await tx
       .insert(departments)
       .values({
@@ -138,3 +140,62 @@ export async function getDepartmentStatus(db: Db, principal: Principal, id: stri
     alerts: openAlerts.map((al) => ({ id: al.id, kind: al.kind, severity: al.severity, message: al.message, createdAt: al.createdAt.toISOString() })),
   };
 }
+
+const UNFINISHED = sql`${tasks.status} in ('pending', 'assigned', 'running')`;
+
+/**
+ * Retires a department: it keeps its rows and history, takes no new agents or tasks, and stops
+ * counting toward MAX_DEPARTMENTS. Refused (409) while it has unfinished tasks (pending, assigned
+ * or running), unless `force`, which cancels them first. Its agents are retired (their tasks and
+ * grants were settled above). Archiving an archived department changes nothing.
+ */
+export async function archiveDepartment(db: Db, principal: Principal, id: string, opts: { force?: boolean } = {}): Promise<Department> {
+  authorize(principal, 'department:archive', { departmentId: id, what: 'Department' });
+  const current = await findDepartment(db, id);
+  if (!current) throw notFound('Department');
+  if (current.archivedAt) return toDepartment(current);
+  let cancelled = 0;
+  if (opts.force) {
+    const open = await db.select({ id: tasks.id }).from(tasks).where(sql`${tasks.departmentId} = ${id} and ${UNFINISHED}`);
+    for (const t of open) {
+      // A task that finished meanwhile is no longer in the way.
+      await cancelTask(db, principal, t.id).then(() => cancelled++, (err) => (err?.status === 409 ? undefined : Promise.reject(err)));
+    }
+  }
+  // The row lock makes inserts into the department wait (their guard reads it FOR KEY SHARE), so
+  // the count below sees every task that could still arrive, and none arrives after it.
+  const row = await db.transaction(async (tx) => {
+    await tx.select({ id: departments.id }).from(departments).where(eq(departments.id, id)).for('update');
+    const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(tasks).where(sql`${tasks.departmentId} = ${id} and ${UNFINISHED}`);
+    if (n > 0) {
+      throw conflict(`Department ${id} has ${n} unfinished tasks (pending, assigned or running): let them finish, or archive with {"force": true} to cancel them`, { unfinishedTasks: n });
+    }
+    const [updated] = await tx.update(departments).set({ archivedAt: new Date(), updatedAt: new Date() }).where(eq(departments.id, id)).returning();
+    return updated;
+  });
+  forgetDepartment(id);
+  const live = await db.select({ id: agents.id }).from(agents).where(sql`${agents.departmentId} = ${id} and ${agents.status} <> 'retired'`);
+  for (const a of live) await retireAgent(db, principal, a.id);
+  await audit(db, principal, { action: 'department.archive', targetType: 'department', targetId: id, departmentId: id, detail: { force: !!opts.force, cancelledTasks: cancelled, retiredAgents: live.length } });
+  return toDepartment(row);
+}
+
+/** Brings an archived department back, if the system has room for it under MAX_DEPARTMENTS. */
+export async function unarchiveDepartment(db: Db, principal: Principal, id: string): Promise<Department> {
+  authorize(principal, 'department:archive', { departmentId: id, what: 'Department' });
+  const max = env().MAX_DEPARTMENTS;
+  const row = await db.transaction(async (tx) => {
+    // The same lock as createDepartment: two un-archivings or a creation can't both take the last slot.
+    await tx.execute(sql`lock table ${departments} in share row exclusive mode`);
+    const [cur] = await tx.select().from(departments).where(eq(departments.id, id));
+    if (!cur) throw notFound('Department');
+    if (!cur.archivedAt) return cur;
+    if ((await countDepartments(tx)) >= max) throw conflict(`The system is at its limit of ${max} departments (MAX_DEPARTMENTS); archive another first`);
+    const [updated] = await tx.update(departments).set({ archivedAt: null, updatedAt: new Date() }).where(eq(departments.id, id)).returning();
+    return updated;
+  });
+  forgetDepartment(id);
+  await audit(db, principal, { action: 'department.unarchive', targetType: 'department', targetId: id, departmentId: id });
+  return toDepartment(row);
+}
+

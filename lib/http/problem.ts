@@ -60,6 +60,8 @@ function dbRejection(err: unknown): Problem | undefined {
   if (!code) return undefined;
   if (code.startsWith('22')) return { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'A value was refused by the database (for example a NUL character or a number out of range)' };
   if (code === '23505') return { type: 'about:blank', title: 'Conflict', status: 409, detail: 'That already exists' };
+  // Raised by the insert guard of migration 0010: the department was archived meanwhile.
+  if (code === 'EC409') return { type: 'about:blank', title: 'Conflict', status: 409, detail: 'The department is archived: it takes no new agents or tasks' };
   if (code === '23503') return { type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: 'It refers to something that does not exist' };
   if (code.startsWith('23')) return { type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: 'A database constraint refused the change' };
   return undefined;

@@ -28,3 +28,26 @@ export const resourceKindCatalog: Record<ResourceType, { unit: string; costPerUn
 
 /** Share of each organisation total that is guaranteed to departments; the rest is the shared reserve. */
 export const GUARANTEED_SHARE = 0.73;
+
+/**
+ * What an agent gets of a kind when it names the kind without an amount (`resources: ['compute',
+ * 'memory']`): a modest working set, drawn from its department's pool like any other grant.
+ */
+export const defaultGrant: Record<ResourceType, number> = {
+  compute: 1,
+  memory: 2,
+  storage: 10,
+  network: 10,
+  database: 1,
+  analytics: 1,
+  'secure-storage': 5,
+  'compliance-tools': 1,
+  'crm-access': 1,
+  communication: 1,
+};
+
+/** A list of kinds means the default grant of each; amounts are taken as given. */
+export function resourceAmountsOf(resources: Partial<Record<ResourceType, number>> | readonly ResourceType[]): Partial<Record<ResourceType, number>> {
+  if (!Array.isArray(resources)) return resources as Partial<Record<ResourceType, number>>;
+  return Object.fromEntries((resources as readonly ResourceType[]).map((k) => [k, defaultGrant[k]]));
+}

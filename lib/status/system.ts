@@ -24,6 +24,8 @@ export type SystemStatus = {
   departments: DepartmentSummary[];
   /** Live figures from the in-memory windows (no aggregate over tasks). */
   taskMetrics: Omit<MetricsSnapshot, 'agents' | 'departmentId' | 'at'>;
+  /** Totals over every task the caller may see, from the same counts as `tasks`. */
+  metrics: { totalTasks: number; pendingTasks: number; activeTasks: number; completedTasks: number; failedTasks: number; deadTasks: number; cancelledTasks: number };
   resources: { allocated: number; capacity: number; utilisation: number };
   alerts: { open: number; bySeverity: Record<string, number>; recent: AlertView[] };
   health: { status: Health['status']; database: { engine: Health['db']; reachable: boolean }; bus: { listening: boolean; agentsConnected: number; consolesConnected: number }; redis: Health['bus']['redis'] };
@@ -80,6 +82,15 @@ export async function getSystemStatus(db: Db, principal: Principal): Promise<Sys
       resourceUtilisation: util.get(d.id) ?? 0,
     })),
     taskMetrics,
+    metrics: {
+      totalTasks: Object.values(tasks).reduce((a, b) => a + b, 0),
+      pendingTasks: tasks.pending ?? 0,
+      activeTasks: (tasks.assigned ?? 0) + (tasks.running ?? 0),
+      completedTasks: tasks.completed ?? 0,
+      failedTasks: tasks.failed ?? 0,
+      deadTasks: tasks.dead ?? 0,
+      cancelledTasks: tasks.cancelled ?? 0,
+    },
     resources: { allocated, capacity, utilisation: capacity ? allocated / capacity : 0 },
     alerts: { open: openAlerts.length, bySeverity, recent: openAlerts.slice(0, 10).map(alertView) },
     health: {

@@ -7,8 +7,10 @@ const slug = z.string().min(1).max(40).regex(/^[a-z][a-z0-9-]*$/, 'A department 
 const name = z.string().trim().min(1).max(100);
 const jsonValue = z.json().refine((v) => JSON.stringify(v).length <= 256 * 1024, 'At most 256 KiB of JSON');
 
+const capabilityValue = z.union([z.boolean(), z.number().finite(), z.string().max(200), z.array(z.string().max(200)).max(50)]);
+
 export const capabilitiesSchema = z
-  .union([z.array(name).max(100), z.record(name, z.union([z.boolean(), z.number().finite(), z.string().max(200), z.array(z.string().max(200)).max(50)]))])
+  .union([z.array(name).max(100), z.record(name, capabilityValue)])
   .refine((v) => (Array.isArray(v) ? v.length : Object.keys(v).length) <= 100, 'At most 100 capabilities');
 
 /** What a task or an agent may ask of its department's pools: never more than the organisation has of the kind, which no pool could ever grant (it would wait for ever). */
@@ -26,7 +28,10 @@ export const requirementsSchema = z
     capabilities: capabilitiesSchema.optional(),
     resources: resourceAmountsSchema.optional(),
   })
-  .strict();
+  // Any other key (`language: 'JavaScript'`) is a required capability: createTask folds it into
+  // `capabilities`, where matching, the wait diagnosis and the task page all see it.
+  .catchall(capabilityValue)
+  .refine((v) => Object.keys(v).length <= 100, 'At most 100 requirements');
 
 /** How far ahead a delayed task may start, and how stale a runAt may be (a clock a little behind). */
 export const MAX_DELAY_MS = 365 * 24 * 3600_000;
@@ -78,6 +83,21 @@ function checkStartTime(v: { runAt?: string; delayMs?: number }, ctx: z.Refineme
   if (at < Date.now() - RUN_AT_PAST_TOLERANCE_MS) ctx.addIssue({ code: 'custom', path: ['runAt'], message: 'More than a minute in the past' });
   if (at > Date.now() + MAX_DELAY_MS) ctx.addIssue({ code: 'custom', path: ['runAt'], message: 'More than a year ahead' });
 }
+
+/**
+ * The body of POST /api/v1/tasks: createTaskSchema, with `department` accepted as another name
+ * for `departmentId` (the design's examples use it).
+ */
+export const createTaskBodySchema = z
+  .object({ ...createTaskSchema.shape, departmentId: slug.optional(), department: slug.optional() })
+  .strict()
+  // For the OpenAPI document: one of the two names is required.
+  .meta({ anyOf: [{ required: ['departmentId'] }, { required: ['department'] }] })
+  .refine((v) => !!(v.departmentId ?? v.department), { message: 'Required (or its alias department)', path: ['departmentId'] })
+  .refine((v) => !(v.departmentId && v.department && v.departmentId !== v.department), { message: 'department and departmentId name different departments', path: ['department'] })
+  .superRefine(checkStartTime)
+  // The object above carries every field of createTaskSchema, checked the same way.
+  .transform(({ department, ...rest }): CreateTaskInput => ({ ...rest, departmentId: (rest.departmentId ?? department)! }));
 
 export const listTasksQuery = z.object({
   departmentId: slug.optional(),

@@ -21,6 +21,7 @@ import { whyWaiting } from './wait-reason';
 import { cancelScheduledTask, createScheduledTask, startOf } from './scheduled';
 import { cancelDependants } from './dependencies';
 import { attemptsOf } from '@/db/queries/attempts';
+import { archivedConflict } from '../departments/archived';
 
 export type Task = ReturnType<typeof toTask>;
 /** GET /api/v1/tasks/{id}: the task with its timeline, attempts, ETA, children and (pending) why it waits. */
@@ -68,10 +69,13 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
   authorize(principal, 'task:create', { departmentId: input.departmentId, what: 'Department' });
   const dept = await findDepartmentCached(db, input.departmentId);
   if (!dept) throw notFound('Department');
+  if (dept.archivedAt) throw archivedConflict(dept.id);
   if (dept.status !== 'active') throw conflict(`Department ${dept.id} is inactive and takes no tasks`);
+  const { specialization: _s, capabilities: _c, resources: _r, ...otherRequirements } = input.requirements ?? {};
+  const capabilities = { ...normaliseCapabilities(input.requirements?.capabilities), ...otherRequirements };
   const requirements: TaskRequirements = {
     ...(input.requirements?.specialization ? { specialization: input.requirements.specialization } : {}),
-    ...(input.requirements?.capabilities ? { capabilities: normaliseCapabilities(input.requirements.capabilities) } : {}),
+    ...(Object.keys(capabilities).length ? { capabilities } : {}),
     ...(input.requirements?.resources ? { resources: input.requirements.resources as Record<string, number> } : {}),
   };
   if (requirements.specialization && !dept.specializations.includes(requirements.specialization)) {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { createAgentSchema } from '@/lib/agents/schemas';
-import { createTaskSchema } from '@/lib/tasks/schemas';
+import { createTaskBodySchema } from '@/lib/tasks/schemas';
 import { zodProblems } from '@/lib/http/problem';
 import type { EcsClient } from '@/lib/client/client';
 import { EcsApiError } from '@/lib/client/http';
@@ -12,7 +12,7 @@ export type Rejected = { line: number; reasons: string[] };
 export type ImportResult = { total: number; created: number; replayed: number; rejected: Rejected[]; createdItems: unknown[] };
 export type Progress = { done: number; total: number; created: number; rejected: number };
 
-const schemas: Record<ImportKind, z.ZodType> = { tasks: createTaskSchema, agents: createAgentSchema };
+const schemas: Record<ImportKind, z.ZodType> = { tasks: createTaskBodySchema, agents: createAgentSchema };
 
 /**
  * Creates one item per row. Rows are checked first with the very schema the server validates

@@ -17,7 +17,9 @@ export function startCoordinatorLoops(agentsNs: AgentsNamespace): (() => void)[]
   return [
     // An agent silent for 3 heart-beats is gone, connected or not: its tasks move on.
     every('heartbeat-watch', hb, async () => {
-      for (const silent of presence().silentSince(Date.now() - hb * 3)) await agentsNs.lose(silent.id, 'heartbeats stopped');
+      const cutoff = Date.now() - hb * 3;
+      // Checked again just before each loss: a polling agent may have claimed meanwhile.
+      for (const silent of presence().silentSince(cutoff)) if (presence().isSilent(silent.id, cutoff)) await agentsNs.lose(silent.id, 'heartbeats stopped');
     }),
     // The safety net across processes and crashes: a lease nobody renewed returns its task.
     every('lease-reaper', 1000, async () => {

@@ -16,7 +16,7 @@ export type SimulationOptions = {
   log?: (line: string) => void;
 };
 
-type Dept = { id: string; name: string; specializations: string[]; capabilities: string[]; maxAgents: number };
+type Dept = { id: string; name: string; specializations: string[]; capabilities: string[]; maxAgents: number; archivedAt?: string | null; status?: string };
 type Profile = { departmentId: string; specialization: string; capabilities: string[] };
 type Pool = { departmentId: string; type: string; capacity: number };
 
@@ -43,7 +43,7 @@ function duration(mean: number): number {
 export async function startSimulation(o: SimulationOptions): Promise<{ stop: () => Promise<void>; stats: SimulationStats; done: Promise<void> }> {
   const log = o.log ?? (() => {});
   const stats: SimulationStats = { agents: 0, created: 0, createFailed: 0, completed: 0, failed: 0, collaborations: 0, messages: 0 };
-  const depts = ((await o.api.call('GET', '/api/v1/departments')).body.items as Dept[]).filter((d) => d.specializations.length);
+  const depts = ((await o.api.call('GET', '/api/v1/departments')).body.items as Dept[]).filter((d) => d.specializations.length && !d.archivedAt && d.status !== 'inactive');
   if (!depts.length) throw new Error('No departments with specializations to simulate');
   const pools = ((await o.api.call('GET', '/api/v1/resources')).body.items as Pool[] | undefined)?.filter((p) => p.capacity > 0) ?? [];
   const totalWeight = depts.reduce((s, d) => s + d.maxAgents, 0);

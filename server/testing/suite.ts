@@ -12,10 +12,10 @@ export type FleetSuite = { t: TestDb; h: Harness; api: ApiClient; clients: Agent
  * an admin API client, and the agents a test spawns (stopped afterwards). Heart-beats are short
  * (200 ms) so lost agents are noticed quickly.
  */
-export function fleetSuite(adminPassword: string): FleetSuite {
+export function fleetSuite(adminPassword: string, opts: { heartbeatMs?: number } = {}): FleetSuite {
   const s = { clients: [] as AgentClient[] } as FleetSuite;
   beforeAll(async () => {
-    process.env.HEARTBEAT_INTERVAL = '200';
+    process.env.HEARTBEAT_INTERVAL = String(opts.heartbeatMs ?? 200);
     resetEnvCache();
     s.t = await createTestDb({ adminPassword });
     s.h = await startHarness();

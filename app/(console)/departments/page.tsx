@@ -4,6 +4,9 @@ import { listDepartments } from '@/lib/departments/service';
 import { requirePrincipal } from '@/app/_lib/session';
 import { Badge } from '@/components/badge';
 import { EmptyState } from '@/components/empty-state';
+import { hasPermission } from '@/lib/auth/rbac';
+import { resourceTypes } from '@/lib/resources/kinds';
+import { CreateDepartmentForm } from './forms';
 
 export default async function DepartmentsPage() {
   const principal = await requirePrincipal();
@@ -23,7 +26,10 @@ export default async function DepartmentsPage() {
                 <Link href={`/departments/${d.id}`} className="text-lg font-semibold text-indigo-600 hover:underline dark:text-indigo-400">
                   {d.name}
                 </Link>
-                <Badge value={d.status} />
+                <span className="flex gap-1">
+                  {d.archivedAt && <Badge value="archived" />}
+                  <Badge value={d.status} />
+                </span>
               </div>
               <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{d.description}</p>
               <dl className="mt-3 grid grid-cols-2 gap-1 text-xs">
@@ -38,6 +44,7 @@ export default async function DepartmentsPage() {
           ))}
         </ul>
       )}
+      {hasPermission(principal, 'department:create') && <CreateDepartmentForm resourceKinds={resourceTypes} />}
     </div>
   );
 }

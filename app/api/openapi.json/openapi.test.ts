@@ -47,7 +47,9 @@ describe('OpenAPI document', () => {
     const doc = (await (await GET()).json()) as Doc;
     const create = doc.paths['/api/v1/tasks'].post;
     const body = create.requestBody.content['application/json'].schema;
-    expect(body.required).toEqual(expect.arrayContaining(['title', 'departmentId', 'type']));
+    expect(body.required).toEqual(expect.arrayContaining(['title', 'type']));
+    // `department` is another name for `departmentId`: one of them is required.
+    expect(body.anyOf).toEqual([{ required: ['departmentId'] }, { required: ['department'] }]);
     expect(body.properties.priority.enum).toEqual(['critical', 'high', 'medium', 'low']);
     expect(body.additionalProperties).toBe(false);
     expect(create.responses['201']).toBeDefined();

@@ -101,6 +101,9 @@ export const accessMatrix: Entry[] = [
     elsewhere: () => ({ ...dept('engineering'), body: { description: 'x' } }),
   },
   { method: 'DELETE', path: '/api/v1/departments/[id]', allow: SA, call: async (f) => dept(await f.department()) },
+  // Archiving changes what the system counts toward MAX_DEPARTMENTS: super-admins only.
+  { method: 'POST', path: '/api/v1/departments/[id]/archive', allow: SA, call: async (f) => ({ ...dept(await f.department()), body: {} }) },
+  { method: 'POST', path: '/api/v1/departments/[id]/unarchive', allow: SA, call: async (f) => dept(await f.department()) },
   { method: 'GET', path: '/api/v1/departments/[id]/status', allow: DEPT_READERS, call: () => dept('marketing'), elsewhere: () => dept('engineering') },
   {
     method: 'POST',
@@ -166,7 +169,22 @@ export const accessMatrix: Entry[] = [
   },
   { method: 'DELETE', path: '/api/v1/agents/[id]', allow: DEPT_WORKERS, call: (f) => id(f.agent('marketing')), elsewhere: (f) => id(f.agent('engineering')) },
   { method: 'POST', path: '/api/v1/agents/[id]/secret', allow: AGENT_EDITORS, call: (f) => id(f.agent('marketing')), elsewhere: (f) => id(f.agent('engineering')) },
-  { method: 'GET', path: '/api/v1/agents/[id]/status', allow: DEPT_READERS, call: (f) => id(f.agent('marketing')), elsewhere: (f) => id(f.agent('engineering')) },
+  // An agent reads its own status (and no other agent's).
+  {
+    method: 'GET',
+    path: '/api/v1/agents/[id]/status',
+    allow: [...DEPT_READERS, 'agent'],
+    call: async (f, c) => (c.role === 'agent' ? { params: { id: c.id } } : id(f.agent('marketing'))),
+    elsewhere: (f) => id(f.agent('engineering')),
+  },
+  // Only an agent pulls work, and only its own.
+  {
+    method: 'POST',
+    path: '/api/v1/agents/[id]/claim',
+    allow: ['agent'],
+    call: async (f, c) => ({ params: { id: c.role === 'agent' ? c.id : await f.agent('marketing') }, body: {} }),
+    elsewhere: async (f) => ({ params: { id: await f.agent('engineering') }, body: {} }),
+  },
   // The agent's own secret is the credential.
   { method: 'POST', path: '/api/v1/agents/[id]/token', public: true, allow: ALL, call: () => ({}) },
 

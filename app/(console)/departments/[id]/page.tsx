@@ -13,6 +13,9 @@ import { LiveTiles } from '../../_monitoring/live-tiles';
 import { ChartsPanel } from '../../_monitoring/charts-panel';
 import { PoolTable } from '@/components/pool-table';
 import { percent } from '@/components/format';
+import { hasPermission } from '@/lib/auth/rbac';
+import { resourceTypes } from '@/lib/resources/kinds';
+import { ArchiveControls, EditDepartmentForm } from '../forms';
 
 export default async function DepartmentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -28,8 +31,15 @@ export default async function DepartmentPage({ params }: { params: Promise<{ id:
     <div className="space-y-6">
       <div className="flex items-center gap-3">
         <h1 className="text-2xl font-semibold">{dept.name}</h1>
+        {dept.archivedAt && <Badge value="archived" />}
         <Badge value={dept.status} />
+        {hasPermission(principal, 'department:archive') && <span className="ml-auto"><ArchiveControls id={dept.id} archived={!!dept.archivedAt} /></span>}
       </div>
+      {dept.archivedAt && (
+        <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="archived-note">
+          Archived {new Date(dept.archivedAt).toLocaleString()}: its history stays; it takes no new agents or tasks and does not count toward the department limit.
+        </p>
+      )}
       <p className="text-slate-600 dark:text-slate-400">{dept.description}</p>
       <LiveTiles departmentId={dept.id} initial={snapshot(dept.id)} />
       <section className="grid grid-cols-2 gap-4 lg:grid-cols-4" aria-label="Totals">
@@ -86,6 +96,7 @@ export default async function DepartmentPage({ params }: { params: Promise<{ id:
           <PoolTable pools={status.resources} />
         </div>
       </section>
+      {hasPermission(principal, 'department:update') && <EditDepartmentForm department={dept} resourceKinds={resourceTypes} />}
     </div>
   );
 }
