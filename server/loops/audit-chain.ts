@@ -1,8 +1,8 @@
 import { getDb } from '@/db/client';
 import { chainNow } from '@/lib/audit/chain-writer';
-import { every } from './every';
+import type { Job } from '../jobs/registry';
 
 /** Writers nudge the chainer themselves; this pass catches rows whose nudge was lost (crash, gap wait). */
-export function startAuditChainLoop(): () => void {
-  return every('audit-chain', 1000, () => chainNow(getDb()));
+export function auditChainJob(): Job {
+  return { name: 'audit-chain', scope: 'once-per-cluster', everyMs: 1000, run: () => chainNow(getDb()) };
 }
