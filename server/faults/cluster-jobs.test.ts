@@ -33,7 +33,7 @@ afterAll(async () => {
 type Status = { jobs: JobStatus[] };
 
 describe.skipIf(!process.env.DATABASE_URL)('background jobs on a three-process cluster (needs DATABASE_URL: several processes on one Postgres)', () => {
-  it('runs each once-per-cluster job in one process, hands it over within 10 s of a SIGKILL, moves capacity once and keeps the audit chain whole', { timeout: 150_000 }, async () => {
+  it('runs each once-per-cluster job in one process, hands it over within 10 s of a SIGKILL, moves capacity once and keeps the audit chain whole', { timeout: 240_000 }, async () => {
     t = await createTestDb({ adminPassword: PASSWORD });
     const db = t.db;
 
@@ -49,7 +49,8 @@ describe.skipIf(!process.env.DATABASE_URL)('background jobs on a three-process c
 
     const env: Record<string, string> = { DATABASE_URL: t.url!, REBALANCE_INTERVAL: '1000', RESOURCE_CHECK_INTERVAL: '1000', AUTO_SCALING: 'false' };
     if (redisUp) Object.assign(env, { REDIS_URL, BUS_PREFIX: prefix });
-    for (let i = 0; i < 3; i++) servers.push(await spawnServer(env));
+    // Started side by side: the database is migrated and seeded already, so their start-ups only check.
+    servers.push(...(await Promise.all([0, 1, 2].map(() => spawnServer(env)))));
 
     const urls = servers.map((s) => s.url);
     const login = await patientApi(urls, () => '').call('POST', '/api/v1/auth/token', { username: 'admin', password: PASSWORD });
