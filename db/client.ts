@@ -12,7 +12,8 @@ export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Engine = 'postgres' | 'pglite';
 
-export type DbHandle = { db: Db; engine: Engine; close: () => Promise<void> };
+/** `url` is set for Postgres, so a module can open a dedicated session (leadership locks) on the same database. */
+export type DbHandle = { db: Db; engine: Engine; close: () => Promise<void>; url?: string };
 
 export type OpenOptions = { url?: string; dataDir?: string; max?: number; statementTimeoutMs?: number };
 
@@ -55,7 +56,7 @@ export async function openDb(opts: OpenOptions): Promise<DbHandle> {
     });
     preparedByDefault(sql);
     const db = drizzle(sql, { schema }) as unknown as Db;
-    return { db, engine: 'postgres', close: () => sql.end({ timeout: 5 }) };
+    return { db, engine: 'postgres', url: opts.url, close: () => sql.end({ timeout: 5 }) };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');

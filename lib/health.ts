@@ -2,7 +2,17 @@ import { sql } from 'drizzle-orm';
 import { getDbHandle } from '@/db/client';
 
 export type BusState = { listening: boolean; agentsConnected: number; consolesConnected: number; redis: 'off' | 'up' | 'down' };
-type Runtime = { migrated: boolean; bus: BusState; version: string; startedAt: number };
+/** One background job as this process sees it; `leader` is whether it runs here now. */
+export type JobStatus = {
+  name: string;
+  scope: 'every-process' | 'once-per-cluster';
+  everyMs: number;
+  leader: boolean;
+  runs: number;
+  lastRunAt: string | null;
+  lastError: string | null;
+};
+type Runtime = { migrated: boolean; bus: BusState; version: string; startedAt: number; jobs?: () => JobStatus[] };
 
 /** Process state the server fills in and the health routes read (shared across module copies). */
 export function runtimeState(): Runtime {

@@ -1,4 +1,4 @@
-import { inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { resourcePools } from '../schema/org';
 import { agents, metricSamples, tasks } from '../schema/work';
@@ -32,6 +32,15 @@ export type SampleInput = { at: Date; name: string; departmentId: string | null;
 export async function insertSamples(db: Db, rows: SampleInput[]) {
   if (rows.length === 0) return;
   await db.insert(metricSamples).values(rows);
+}
+
+export async function hasSampleAt(db: Db, name: string, at: Date): Promise<boolean> {
+  const rows = await db
+    .select({ id: metricSamples.id })
+    .from(metricSamples)
+    .where(and(eq(metricSamples.name, name), eq(metricSamples.at, at), isNull(metricSamples.departmentId)))
+    .limit(1);
+  return rows.length > 0;
 }
 
 export async function pruneSamples(db: Db, before: Date): Promise<number> {

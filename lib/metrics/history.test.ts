@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { principalOf } from '@/db/testing/principals';
 import { metricSamples } from '@/db/schema/work';
 import { count, resetBusStats } from '@/lib/bus/stats';
 import { recordAssignment, recordTaskCreated, recordTaskFinished } from './record';
 import { resetMetrics } from './registry';
-import { MINUTE, pruneHistory, rollUpMinute } from './rollup';
+import { levelsRolledUp, MINUTE, pruneHistory, rollUpMinute } from './rollup';
 import { getHistory, historyQuerySchema } from './history';
 
 let t: TestDb;
@@ -54,6 +55,21 @@ describe('per-minute roll-up and history', () => {
       { t: current, v: 2 },
     ]);
     expect(eng.series.assign_latency_p99).toEqual([{ t: m0, v: 99 }]);
+  });
+
+  it('splits a minute into this process\'s counts and the cluster\'s levels, each written by its own pass', async () => {
+    resetMetrics();
+    const m = Date.UTC(2020, 0, 3, 10, 0, 0);
+    recordTaskCreated('engineering', m + 1_000);
+    await rollUpMinute(t.db, m, 'counts');
+    expect(await levelsRolledUp(t.db, m)).toBe(false);
+    await rollUpMinute(t.db, m, 'levels');
+    expect(await levelsRolledUp(t.db, m)).toBe(true);
+    const names = (await t.db.select().from(metricSamples).where(eq(metricSamples.at, new Date(m)))).filter((r) => r.departmentId === null).map((r) => r.name);
+    // Each series once: the two passes never both wrote one.
+    expect(names.length).toBe(new Set(names).size);
+    expect(names).toEqual(expect.arrayContaining(['tasks_created', 'bus_messages', 'queue_depth', 'agents_idle', 'resource_capacity']));
+    await t.db.delete(metricSamples).where(eq(metricSamples.at, new Date(m)));
   });
 
   it('turns counts into per-minute rates over wide buckets and averages levels', async () => {

@@ -1,5 +1,5 @@
 import type { Db } from '@/db/client';
-import { insertSamples, pruneSamples, type SampleInput } from '@/db/queries/metrics';
+import { hasSampleAt, insertSamples, pruneSamples, type SampleInput } from '@/db/queries/metrics';
 import { refreshGauges } from './gauges';
 import { busStats } from '../bus/stats';
 import { metrics, windowOf } from './registry';
@@ -9,11 +9,18 @@ import type { SeriesName } from './names';
 export const MINUTE = 60_000;
 
 /**
+ * `counts`: what this process saw (task events, latencies, bus messages), from its in-memory
+ * windows; each process writes its own rows and readers sum them. `levels`: queue, agents and
+ * pools, read from the database; one process writes them for the cluster, or they would count N times.
+ */
+export type RollupPart = 'all' | 'counts' | 'levels';
+
+/**
  * Writes one row per series for the minute starting at `minuteStart` (system-wide and per
  * department): event counts and latency percentiles from the in-memory windows, levels (queue,
  * agents, pools) from a fresh read of the database.
  */
-export async function rollUpMinute(db: Db, minuteStart: number): Promise<number> {
+export async function rollUpMinute(db: Db, minuteStart: number, part: RollupPart = 'all'): Promise<number> {
   const pools = await refreshGauges(db);
   const m = metrics();
   const at = new Date(minuteStart);
@@ -25,6 +32,21 @@ export async function rollUpMinute(db: Db, minuteStart: number): Promise<number>
   for (const d of m.gauges.queue.keys()) depts.add(d);
   for (const p of pools) depts.add(p.departmentId);
 
+  if (part !== 'levels') rollUpCounts(put, depts, minuteStart);
+  if (part !== 'counts') rollUpLevels(put, depts, pools);
+  await insertSamples(db, rows);
+  return rows.length;
+}
+
+/** Whether the minute's levels are in already: a new leader doesn't write a minute twice. */
+export async function levelsRolledUp(db: Db, minuteStart: number): Promise<boolean> {
+  return hasSampleAt(db, 'queue_depth', new Date(minuteStart));
+}
+
+type Put = (name: SeriesName, departmentId: string | null, value: number) => void;
+
+function rollUpCounts(put: Put, depts: Set<string>, minuteStart: number): void {
+  const m = metrics();
   for (const dept of [null, ...depts]) {
     const w = windowOf(dept ?? '');
     // (minuteStart - 1, minuteStart + 59 999]: exactly the sixty one-second slots of the minute.
@@ -41,7 +63,14 @@ export async function rollUpMinute(db: Db, minuteStart: number): Promise<number>
       put('assign_latency_p99', dept, quantileOf(lat, 0.99));
     }
   }
+  // The bus counts for itself (lib/bus/stats.ts): store what it accepted since the last roll-up.
+  const busTotal = busStats().totals.messagesTotal;
+  put('bus_messages', null, Math.max(0, busTotal - (m.gauges.busTotalAtRollup ?? 0)));
+  m.gauges.busTotalAtRollup = busTotal;
+}
 
+function rollUpLevels(put: Put, depts: Set<string>, pools: Awaited<ReturnType<typeof refreshGauges>>): void {
+  const m = metrics();
   const agentTotals: Record<string, number> = {};
   let queueTotal = 0;
   for (const dept of depts) {
@@ -76,14 +105,6 @@ export async function rollUpMinute(db: Db, minuteStart: number): Promise<number>
   put('resource_allocated', null, used);
   put('resource_capacity', null, cap);
   put('resource_use', null, cap ? used / cap : 0);
-
-  // The bus counts for itself (lib/bus/stats.ts): store what it accepted since the last roll-up.
-  const busTotal = busStats().totals.messagesTotal;
-  put('bus_messages', null, Math.max(0, busTotal - (m.gauges.busTotalAtRollup ?? 0)));
-  m.gauges.busTotalAtRollup = busTotal;
-
-  await insertSamples(db, rows);
-  return rows.length;
 }
 
 /** Drops samples older than the retention; the history table stays bounded. */

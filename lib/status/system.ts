@@ -3,7 +3,7 @@ import { listDepartmentRows } from '@/db/queries/departments';
 import { agentCountsByDepartment, poolTotalsByDepartment, taskCountsByDepartment } from '@/db/queries/status';
 import { listAlertRows } from '@/db/queries/alerts';
 import { authorize, departmentFilter, type Principal } from '../auth/rbac';
-import { checkHealth, type Health } from '../health';
+import { checkHealth, runtimeState, type Health, type JobStatus } from '../health';
 import { alertView, type AlertView } from '../alerts/engine';
 import { combineSnapshots, snapshot, type MetricsSnapshot } from '../metrics/snapshot';
 
@@ -29,6 +29,8 @@ export type SystemStatus = {
   resources: { allocated: number; capacity: number; utilisation: number };
   alerts: { open: number; bySeverity: Record<string, number>; recent: AlertView[] };
   health: { status: Health['status']; database: { engine: Health['db']; reachable: boolean }; bus: { listening: boolean; agentsConnected: number; consolesConnected: number }; redis: Health['bus']['redis'] };
+  /** The answering process's background jobs and which it leads; global users only. */
+  jobs?: JobStatus[];
   generatedAt: string;
 };
 
@@ -99,6 +101,7 @@ export async function getSystemStatus(db: Db, principal: Principal): Promise<Sys
       bus: { listening: health.bus.listening, agentsConnected: health.bus.agentsConnected, consolesConnected: health.bus.consolesConnected },
       redis: health.bus.redis,
     },
+    ...(ids === null ? { jobs: runtimeState().jobs?.() ?? [] } : {}),
     generatedAt: new Date().toISOString(),
   };
 }

@@ -1,23 +1,18 @@
 import { getDb } from '@/db/client';
 import { evaluateAlerts } from '@/lib/alerts/engine';
+import { log } from '@/lib/log';
+import type { Job } from '../jobs/registry';
 
-/** Evaluates the alert rules every 15 s; chained so a slow database never overlaps two runs. */
-export function startAlertLoop(log: (m: string) => void = () => {}, everyMs = 15_000): () => void {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const tick = async () => {
-    try {
+/** Evaluates the alert rules every 15 s; one process raises and resolves for the cluster. */
+export function alertJob(everyMs = 15_000): Job {
+  return {
+    name: 'alerts',
+    scope: 'once-per-cluster',
+    everyMs,
+    run: async () => {
       const { raised, resolved } = await evaluateAlerts(getDb());
-      for (const a of raised) log(`alert raised: ${a.message}`);
-      for (const a of resolved) log(`alert resolved: ${a.message}`);
-    } catch (err) {
-      log(`alert evaluation failed: ${(err as Error).message}`);
-    }
-    if (!stopped) timer = setTimeout(tick, everyMs);
-  };
-  timer = setTimeout(tick, everyMs);
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
+      for (const a of raised) log().info(`alert raised: ${a.message}`);
+      for (const a of resolved) log().info(`alert resolved: ${a.message}`);
+    },
   };
 }

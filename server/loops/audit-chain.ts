@@ -1,17 +1,14 @@
 import { getDb } from '@/db/client';
 import { chainNow, electChainer } from '@/lib/audit/chain-writer';
-import { every } from './every';
+import type { Job } from '../jobs/registry';
 
 /**
- * One process chains (and signs the checkpoint): the holder of the chainer lease, taken over by
- * another process when it dies. Writers nudge the chainer themselves; this pass catches rows whose
- * nudge was lost (crash, gap wait, a write in another process).
+ * Every process runs the pass, but only the holder of the chainer lease chains and signs the
+ * checkpoint (lib/audit/chain-writer.ts has its own lease, held on a reserved connection, because
+ * writers nudge the chainer outside this job too). The pass catches rows whose nudge was lost
+ * (crash, gap wait, a write in another process) and retakes the lease when its holder died.
  */
-export function startAuditChainLoop(): () => void {
+export function auditChainJob(): Job {
   const resign = electChainer();
-  const stop = every('audit-chain', 1000, () => chainNow(getDb()));
-  return () => {
-    stop();
-    void resign();
-  };
+  return { name: 'audit-chain', scope: 'every-process', everyMs: 1000, run: () => chainNow(getDb()), stop: resign };
 }

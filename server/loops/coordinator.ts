@@ -8,59 +8,85 @@ import { departmentsWithReadyTasks } from '@/db/queries/tasks';
 import { expiredLeases, overdueTasks, requeueTask, timeOutTask } from '@/lib/tasks/lifecycle';
 import { sweepFailedDependencies } from '@/lib/tasks/dependencies';
 import type { AgentsNamespace } from '../bus/agents-namespace';
-import { every } from './every';
+import type { Job } from '../jobs/registry';
 
-/** Heart-beat watcher, lease reaper, attempt timeouts, dispatch sweep and stale-status sweep. */
-export function startCoordinatorLoops(agentsNs: AgentsNamespace): (() => void)[] {
+/** Heart-beat watcher, lease reaper, attempt timeouts, dependency sweep, dispatch sweep and stale-status sweep. */
+export function coordinatorJobs(agentsNs: AgentsNamespace): Job[] {
   const hb = env().HEARTBEAT_INTERVAL;
   let sweeps = 0;
   return [
     // An agent silent for 3 heart-beats is gone, connected or not: its tasks move on.
-    every('heartbeat-watch', hb, async () => {
-      const cutoff = Date.now() - hb * 3;
-      // Checked again just before each loss: a polling agent may have claimed meanwhile.
-      for (const silent of presence().silentSince(cutoff)) if (presence().isSilent(silent.id, cutoff)) await agentsNs.lose(silent.id, 'heartbeats stopped');
-    }),
+    {
+      name: 'heartbeat-watch',
+      scope: 'every-process',
+      everyMs: hb,
+      run: async () => {
+        const cutoff = Date.now() - hb * 3;
+        // Checked again just before each loss: a polling agent may have claimed meanwhile.
+        for (const silent of presence().silentSince(cutoff)) if (presence().isSilent(silent.id, cutoff)) await agentsNs.lose(silent.id, 'heartbeats stopped');
+      },
+    },
     // The safety net across processes and crashes: a lease nobody renewed returns its task.
-    every('lease-reaper', 1000, async () => {
-      for (const id of await expiredLeases(getDb())) await requeueTask(getDb(), id, 'lease expired');
-    }),
-    // A task's timeout bounds each attempt, whatever leases and heart-beats do. Every process
-    // sweeps; timeOutTask locks and re-checks each row, so an attempt is ended and counted once.
-    every('attempt-timeouts', 1000, async () => {
-      for (const id of await overdueTasks(getDb())) await timeOutTask(getDb(), id);
-    }),
+    {
+      name: 'lease-reaper',
+      scope: 'every-process',
+      everyMs: 1000,
+      run: async () => {
+        for (const id of await expiredLeases(getDb())) await requeueTask(getDb(), id, 'lease expired');
+      },
+    },
+    // A task's timeout bounds each attempt, whatever leases and heart-beats do. timeOutTask locks
+    // and re-checks each row, so an attempt is ended and counted once whoever sweeps.
+    {
+      name: 'attempt-timeouts',
+      scope: 'once-per-cluster',
+      everyMs: 1000,
+      run: async () => {
+        for (const id of await overdueTasks(getDb())) await timeOutTask(getDb(), id);
+      },
+    },
     // A failure cascades to its dependants right after it commits; a crash in between would leave
     // them pending for ever. This finds such leftovers (a scan of pending tasks with dependencies).
-    every('dependency-sweep', 30_000, () => sweepFailedDependencies(getDb())),
+    { name: 'dependency-sweep', scope: 'once-per-cluster', everyMs: 30_000, run: () => sweepFailedDependencies(getDb()) },
     // Backoffs end and dependencies complete without a signal: look for ready work each second.
     // Slot counts in memory can drift from Postgres. An agent memory thinks free but isn't heals at
     // its next hand-out (the statement finds it full and re-reads it); one it thinks full or
     // draining would get no work, and nothing else re-reads it: those every fifth pass. Everyone
     // once a minute, so counts that only rank agents (least-connections) heal too. Re-reading all
     // 500 agents every 5 s showed as latency spikes under the dispatch bench's 500 creates/s.
-    every('dispatch-sweep', 1000, async () => {
-      ++sweeps;
-      if (sweeps % 60 === 0) await syncPresence(getDb(), presence().all().map((a) => a.id));
-      else if (sweeps % 5 === 0) await syncPresence(getDb(), presence().takingNoWork().map((a) => a.id));
-      const free = new Set(presence().departmentsWithFreeAgents());
-      if (!free.size) return;
-      // Departments fill side by side: one at a time left nine idle while the first drained its backlog.
-      const ready = (await departmentsWithReadyTasks(getDb())).filter((d) => free.has(d));
-      await Promise.all(ready.map((d) => dispatchDepartment(getDb(), d)));
-    }),
+    {
+      name: 'dispatch-sweep',
+      scope: 'every-process',
+      everyMs: 1000,
+      run: async () => {
+        ++sweeps;
+        if (sweeps % 60 === 0) await syncPresence(getDb(), presence().all().map((a) => a.id));
+        else if (sweeps % 5 === 0) await syncPresence(getDb(), presence().takingNoWork().map((a) => a.id));
+        const free = new Set(presence().departmentsWithFreeAgents());
+        if (!free.size) return;
+        // Departments fill side by side: one at a time left nine idle while the first drained its backlog.
+        const ready = (await departmentsWithReadyTasks(getDb())).filter((d) => free.has(d));
+        await Promise.all(ready.map((d) => dispatchDepartment(getDb(), d)));
+      },
+    },
     // Agents left "idle" by a crashed process, with no heart-beat written for 2 minutes, are offline.
-    every('stale-agents', 30_000, async () => {
-      const here = presence().all().map((a) => a.id);
-      await getDb()
-        .update(agents)
-        .set({ status: 'offline' })
-        .where(
-          and(
-            sql`${agents.status} in ('idle', 'busy', 'draining') and coalesce(${agents.lastHeartbeatAt}, ${agents.createdAt}) < now() - interval '2 minutes'`,
-            here.length ? notInArray(agents.id, here) : undefined,
-          ),
-        );
-    }),
+    // A shared-state write: one process does it for the cluster.
+    {
+      name: 'stale-agents',
+      scope: 'once-per-cluster',
+      everyMs: 30_000,
+      run: async () => {
+        const here = presence().all().map((a) => a.id);
+        await getDb()
+          .update(agents)
+          .set({ status: 'offline' })
+          .where(
+            and(
+              sql`${agents.status} in ('idle', 'busy', 'draining') and coalesce(${agents.lastHeartbeatAt}, ${agents.createdAt}) < now() - interval '2 minutes'`,
+              here.length ? notInArray(agents.id, here) : undefined,
+            ),
+          );
+      },
+    },
   ];
 }

@@ -1,14 +1,19 @@
 import type { AgentsNamespace } from '../bus/agents-namespace';
-import { startCoordinatorLoops } from './coordinator';
-import { startAuditChainLoop } from './audit-chain';
-import { startResourceLoops } from './resources';
-import { startMonitoring } from './monitoring';
-import { startScheduleLoop } from './schedules';
+import { runJobs, type Job } from '../jobs/registry';
+import { coordinatorJobs } from './coordinator';
+import { auditChainJob } from './audit-chain';
+import { resourceJobs } from './resources';
+import { monitoringJobs } from './monitoring';
+import { scheduleJob } from './schedules';
 
 export type Loops = { stop: () => void };
 
-/** Background work that outlives requests; each loop stops on shutdown. */
+/** Every background job of the server, each declared with its name, interval and scope. */
+export function serverJobs(agents: AgentsNamespace): Job[] {
+  return [...coordinatorJobs(agents), auditChainJob(), ...resourceJobs(), ...monitoringJobs(), scheduleJob()];
+}
+
+/** Background work that outlives requests; each job stops on shutdown. */
 export function startLoops(agents: AgentsNamespace): Loops {
-  const stops: (() => void)[] = [...startCoordinatorLoops(agents), startAuditChainLoop(), startResourceLoops(), startMonitoring(), startScheduleLoop()];
-  return { stop: () => stops.forEach((s) => s()) };
+  return runJobs(serverJobs(agents));
 }

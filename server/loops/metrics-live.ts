@@ -5,7 +5,7 @@ import { refreshGauges } from '@/lib/metrics/gauges';
 import { metrics } from '@/lib/metrics/registry';
 import { setSocketConnections } from '@/lib/metrics/record';
 import { snapshot } from '@/lib/metrics/snapshot';
-
+import type { Job } from '../jobs/registry';
 
 /**
  * Room that only global console users are in: the console namespace routes a scope `s` to
@@ -19,26 +19,12 @@ export type LiveOptions = { pushMs?: number; gaugeMs?: number; enabled?: boolean
 /**
  * Every 2 s, one compact snapshot system-wide and one per department, computed from memory only;
  * the gauges behind them (agents, queue, pools) are re-read from the database every 10 s, once
- * per process, however many tabs are open.
+ * per process, however many tabs are open. Both serve this process's console sockets.
  */
-export function startMetricsLive(opts: LiveOptions = {}, log: (m: string) => void = () => {}): () => void {
-  const pushMs = opts.pushMs ?? 2_000;
-  const gaugeMs = opts.gaugeMs ?? 10_000;
-  let refreshing = false;
-  const refresh = () => {
-    if (refreshing) return;
-    refreshing = true;
-    refreshGauges(getDb())
-      .catch((err) => log(`metrics gauges: ${(err as Error).message}`))
-      .finally(() => (refreshing = false));
-  };
-  refresh();
-  const gaugeTimer = setInterval(refresh, gaugeMs);
-  const pushTimer = opts.enabled === false ? undefined : setInterval(() => pushSnapshots(), pushMs);
-  return () => {
-    clearInterval(gaugeTimer);
-    clearInterval(pushTimer);
-  };
+export function metricsLiveJobs(opts: LiveOptions = {}): Job[] {
+  const jobs: Job[] = [{ name: 'metrics.gauges', scope: 'every-process', everyMs: opts.gaugeMs ?? 10_000, firstDelayMs: 0, run: () => refreshGauges(getDb()) }];
+  if (opts.enabled !== false) jobs.push({ name: 'metrics.live-push', scope: 'every-process', everyMs: opts.pushMs ?? 2_000, run: async () => pushSnapshots() });
+  return jobs;
 }
 
 export function pushSnapshots(now = Date.now()): number {

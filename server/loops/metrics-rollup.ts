@@ -1,38 +1,58 @@
 import { getDb } from '@/db/client';
 import { env } from '@/lib/env';
-import { MINUTE, pruneHistory, rollUpMinute } from '@/lib/metrics/rollup';
+import { log } from '@/lib/log';
+import { levelsRolledUp, MINUTE, pruneHistory, rollUpMinute } from '@/lib/metrics/rollup';
+import type { Job } from '../jobs/registry';
+
+/** Two seconds after a minute closes, its late events have landed. */
+const SETTLE_MS = 2_000;
+const untilNextMinute = () => Math.max(1_000, Math.floor((Date.now() - SETTLE_MS) / MINUTE) * MINUTE + MINUTE + SETTLE_MS - Date.now());
 
 /**
- * Each minute, a few seconds after it closes, writes that minute's samples; prunes once an hour.
- * Timer chained with setTimeout so a slow database never stacks two roll-ups.
+ * Each minute, a few seconds after it closes, writes that minute's samples. Counts are this
+ * process's own (every process writes its rows); levels are the cluster's (the leader writes
+ * them once). Prunes old samples once an hour.
  */
-export function startMetricsRollup(log: (m: string) => void = () => {}): () => void {
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  let lastPrune = 0;
+export function metricsRollupJobs(): Job[] {
   // The first minute this process saw whole: earlier minutes' events happened before we counted.
   let next = Math.ceil(Date.now() / MINUTE) * MINUTE;
-
-  const tick = async () => {
-    const now = Date.now();
-    try {
-      while (next + MINUTE <= now - 2_000) {
-        await rollUpMinute(getDb(), next);
-        next += MINUTE;
-      }
-      if (now - lastPrune > 3_600_000) {
-        lastPrune = now;
-        const n = await pruneHistory(getDb(), env().METRICS_RETENTION_DAYS, now);
-        if (n) log(`metrics: pruned ${n} samples older than ${env().METRICS_RETENTION_DAYS} d`);
-      }
-    } catch (err) {
-      log(`metrics roll-up failed: ${(err as Error).message}`);
-    }
-    if (!stopped) timer = setTimeout(tick, Math.max(1_000, next + MINUTE + 2_000 - Date.now()));
-  };
-  timer = setTimeout(tick, Math.max(1_000, next + MINUTE + 2_000 - Date.now()));
-  return () => {
-    stopped = true;
-    clearTimeout(timer);
-  };
+  return [
+    {
+      name: 'metrics.rollup-counts',
+      scope: 'every-process',
+      everyMs: MINUTE,
+      firstDelayMs: untilNextMinute(),
+      nextDelayMs: untilNextMinute,
+      run: async () => {
+        while (next + MINUTE <= Date.now() - SETTLE_MS) {
+          await rollUpMinute(getDb(), next, 'counts');
+          next += MINUTE;
+        }
+      },
+    },
+    {
+      name: 'metrics.rollup-levels',
+      scope: 'once-per-cluster',
+      everyMs: MINUTE,
+      firstDelayMs: untilNextMinute(),
+      nextDelayMs: untilNextMinute,
+      // Levels are a reading taken now, so only the minute that just closed; a leader that took
+      // over after the old one wrote it leaves it alone.
+      run: async () => {
+        const minute = Math.floor((Date.now() - SETTLE_MS) / MINUTE) * MINUTE - MINUTE;
+        if (!(await levelsRolledUp(getDb(), minute))) await rollUpMinute(getDb(), minute, 'levels');
+      },
+    },
+    {
+      name: 'metrics.prune',
+      scope: 'once-per-cluster',
+      everyMs: 3_600_000,
+      firstDelayMs: MINUTE,
+      run: async () => {
+        const days = env().METRICS_RETENTION_DAYS;
+        const n = await pruneHistory(getDb(), days, Date.now());
+        if (n) log().info(`metrics: pruned ${n} samples older than ${days} d`);
+      },
+    },
+  ];
 }

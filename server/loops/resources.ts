@@ -4,27 +4,29 @@ import { publishLive } from '@/lib/live';
 import { runAutoscale } from '@/lib/resources/autoscale';
 import { checkCapacityAlerts, sampleUtilisation } from '@/lib/resources/monitor';
 import { runRebalance } from '@/lib/resources/rebalance';
-import { every } from './every';
+import type { Job } from '../jobs/registry';
 
 /**
  * Every RESOURCE_CHECK_INTERVAL: auto-scale (when AUTO_SCALING), sample utilisation, raise and
  * clear capacity alerts. Every REBALANCE_INTERVAL: move idle capacity toward queued demand.
- * A pass never overlaps the previous one; failing passes are logged and back off (./every.ts), so a
- * database outage doesn't flood the log.
+ * Both change shared pools and alerts, so one process does them for the cluster.
  */
-export function startResourceLoops(): () => void {
+export function resourceJobs(): Job[] {
   const e = env();
-  const check = every('resources.resource check', e.RESOURCE_CHECK_INTERVAL, async () => {
-    const db = getDb();
-    if (e.AUTO_SCALING) await runAutoscale(db);
-    await sampleUtilisation(db);
-    await checkCapacityAlerts(db);
-    // Grants made by dispatch don't publish; one push per check keeps open Resources pages current.
-    publishLive({ type: 'resource:update', scope: null, data: { sampledAt: new Date().toISOString() } });
-  });
-  const rebalance = every('resources.rebalance', e.REBALANCE_INTERVAL, () => runRebalance(getDb(), e.ALLOCATION_STRATEGY));
-  return () => {
-    check();
-    rebalance();
-  };
+  return [
+    {
+      name: 'resources.resource check',
+      scope: 'once-per-cluster',
+      everyMs: e.RESOURCE_CHECK_INTERVAL,
+      run: async () => {
+        const db = getDb();
+        if (e.AUTO_SCALING) await runAutoscale(db);
+        await sampleUtilisation(db);
+        await checkCapacityAlerts(db);
+        // Grants made by dispatch don't publish; one push per check keeps open Resources pages current.
+        publishLive({ type: 'resource:update', scope: null, data: { sampledAt: new Date().toISOString() } });
+      },
+    },
+    { name: 'resources.rebalance', scope: 'once-per-cluster', everyMs: e.REBALANCE_INTERVAL, run: () => runRebalance(getDb(), e.ALLOCATION_STRATEGY) },
+  ];
 }
