@@ -61,7 +61,7 @@ describe.skipIf(!process.env.DATABASE_URL)('background jobs on a three-process c
     };
     const clusterJobs = (await statusOf(servers[0])).filter((j) => j.scope === 'once-per-cluster').map((j) => j.name);
     expect(clusterJobs).toEqual(
-      expect.arrayContaining(['stale-agents', 'audit-chain', 'resources.resource check', 'resources.rebalance', 'metrics.rollup-levels', 'metrics.prune', 'alerts']),
+      expect.arrayContaining(['stale-agents', 'attempt-timeouts', 'dependency-sweep', 'resources.resource check', 'resources.rebalance', 'metrics.rollup-levels', 'metrics.prune', 'alerts']),
     );
     /** For each once-per-cluster job, the processes (indexes into `among`) that say they lead it. */
     const leaders = async (among: ServerProc[]) => {
@@ -96,7 +96,7 @@ describe.skipIf(!process.env.DATABASE_URL)('background jobs on a three-process c
       const leader = before[name][0];
       expect(runs.filter((_, i) => i !== leader), name).toEqual([0, 0]);
     }
-    expect(all[before['audit-chain'][0]].find((j) => j.name === 'audit-chain')!.runs).toBeGreaterThan(3);
+    expect(all[before['attempt-timeouts'][0]].find((j) => j.name === 'attempt-timeouts')!.runs).toBeGreaterThan(3);
     // Jobs that serve a process's own sockets run everywhere.
     for (const jobs of all) expect(jobs.find((j) => j.name === 'dispatch-sweep')).toMatchObject({ scope: 'every-process', leader: true });
 
@@ -111,7 +111,7 @@ describe.skipIf(!process.env.DATABASE_URL)('background jobs on a three-process c
     expect((await getPool(db, 'analytics', 'analytics')).capacity).toBe(25);
 
     // SIGKILL the leader: its session dies with it, Postgres frees its locks, another process leads.
-    const leaderIdx = before['audit-chain'][0];
+    const leaderIdx = before['attempt-timeouts'][0];
     const killed = servers[leaderIdx];
     const rest = servers.filter((s) => s !== killed);
     const killedAt = Date.now();
@@ -120,10 +120,10 @@ describe.skipIf(!process.env.DATABASE_URL)('background jobs on a three-process c
     const tookOverMs = Date.now() - killedAt;
     console.log(`cluster jobs: took over ${tookOverMs} ms after SIGKILL of the leader`);
     expect(tookOverMs).toBeLessThan(10_000);
-    // And the new leader runs them: the chainer's pass count grows there.
-    const heir = rest[(await leaders(rest))['audit-chain'][0]];
-    const runsThen = (await statusOf(heir)).find((j) => j.name === 'audit-chain')!.runs;
-    await waitFor(async () => (await statusOf(heir)).find((j) => j.name === 'audit-chain')!.runs > runsThen, 10_000, 200);
+    // And the new leader runs them: the timeout sweep's pass count grows there.
+    const heir = rest[(await leaders(rest))['attempt-timeouts'][0]];
+    const runsThen = (await statusOf(heir)).find((j) => j.name === 'attempt-timeouts')!.runs;
+    await waitFor(async () => (await statusOf(heir)).find((j) => j.name === 'attempt-timeouts')!.runs > runsThen, 10_000, 200);
 
     const verify = await fetch(`${heir.url}/api/v1/audit/verify`, { headers: { authorization: `Bearer ${token}` } });
     expect(verify.status).toBe(200);
