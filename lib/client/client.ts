@@ -136,6 +136,9 @@ export class EcsClient {
     status: (id: string) => this.get<DepartmentStatus>(`/api/v1/departments/${enc(id)}/status`),
     resources: (id: string) => this.get<DepartmentResources>(`/api/v1/departments/${enc(id)}/resources`),
     addCoordinator: (id: string, body: { username: string; password: string }) => this.post<unknown>(`/api/v1/departments/${enc(id)}/coordinators`, body),
+    /** Keeps its history, takes no new agents or tasks; `force` cancels its open tasks (409 otherwise). */
+    archive: (id: string, opts: { force?: boolean } = {}) => this.post<Department>(`/api/v1/departments/${enc(id)}/archive`, opts),
+    unarchive: (id: string) => this.post<Department>(`/api/v1/departments/${enc(id)}/unarchive`, {}),
   };
 
   readonly agents = {

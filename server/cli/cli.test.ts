@@ -81,6 +81,20 @@ describe('ecs CLI', () => {
     expect(none.stderr).toContain('Usage: ecs <command>');
   });
 
+  it('archives a department and brings it back', async () => {
+    const out: string[] = [];
+    const io = { out: (l: string) => out.push(l), err: (l: string) => out.push(l), stderr: process.stderr };
+    const created = await api.call('POST', '/api/v1/departments', { id: 'cli-archive', name: 'CLI archive' });
+    expect(created.status).toBe(201);
+    expect(await main(['departments', 'archive', 'cli-archive', '--url', h.url, '--token', api.token], io)).toBe(0);
+    expect(out.pop()).toBe('Archived department cli-archive');
+    const refused = await api.call('POST', '/api/v1/tasks', { title: 'x', departmentId: 'cli-archive', type: 'x' });
+    expect(refused.status).toBe(409);
+    expect(await main(['departments', 'unarchive', 'cli-archive', '--url', h.url, '--token', api.token], io)).toBe(0);
+    expect(out.pop()).toBe('Unarchived department cli-archive');
+    expect(await main(['departments', 'archive', '--url', h.url, '--token', api.token], io)).toBe(2);
+  });
+
   it('exits 3 on bad credentials, 2 on a usage error', async () => {
     const bad = await ecs(['login', '--url', h.url, '--username', 'admin', '--password-stdin'], { stdin: 'wrong-password-1' });
     expect(bad.code).toBe(3);

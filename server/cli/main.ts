@@ -20,6 +20,7 @@ Usage: ecs <command> [options]
   login --username U [--password P | --password-stdin]   keep a token in ${'~/.config/ecs/credentials.json'}
   logout | whoami
   departments list | create --id ID --name NAME [--description D]
+  departments archive ID [--force] | unarchive ID   --force cancels its open tasks
   agents list [--department D] [--status S] | create --department D --type T --specialization S [--name N] [--capabilities a,b]
   tasks list [--department D] [--status S] [--priority P] [--limit N]
   tasks create --title T --department D --type T [--priority P] [--payload JSON] [--run-at ISO | --delay-ms N]
@@ -95,6 +96,7 @@ const options = {
   'run-at': { type: 'string' },
   'delay-ms': { type: 'string' },
   paused: { type: 'boolean' },
+  force: { type: 'boolean' },
 } as const;
 
 type Opts = { [K in keyof typeof options]?: (typeof options)[K]['type'] extends 'boolean' ? boolean : string };
@@ -182,6 +184,13 @@ async function run(cmd: string, sub: string | undefined, rest: string[], opts: O
     case 'departments create': {
       const d = await client.departments.create({ id: need(opts.id, '--id'), name: need(opts.name, '--name'), ...(opts.description ? { description: opts.description } : {}) });
       print(d, () => `Created department ${d.id}`);
+      return EXIT.ok;
+    }
+    case 'departments archive':
+    case 'departments unarchive': {
+      const id = need(rest[0], 'the department id');
+      const d = sub === 'archive' ? await client.departments.archive(id, { force: !!opts.force }) : await client.departments.unarchive(id);
+      print(d, () => `${sub === 'archive' ? 'Archived' : 'Unarchived'} department ${id}`);
       return EXIT.ok;
     }
     case 'agents list': {
