@@ -29,7 +29,7 @@ export function workerPool(): Piscina {
       niceIncrement: 10,
       // The task module is TypeScript: make sure each thread loads it through tsx, also under test
       // runners whose own loader the threads don't inherit.
-      execArgv: process.execArgv.some((a) => a.includes('tsx')) ? process.execArgv : [...process.execArgv, '--import', 'tsx'],
+      execArgv: workerExecArgv(process.execArgv),
     });
     // Piscina emits 'error' for a thread that failed outside a task (or a reply it no longer
     // expected); unheard, an EventEmitter 'error' is an uncaught exception that ends the process.
@@ -68,4 +68,20 @@ export async function closeWorkerPool(): Promise<void> {
   if (!s) return;
   metrics().workerPool.read = undefined;
   await s.pool.close().catch(() => s.pool.destroy());
+}
+
+/**
+ * The process's node options that a worker thread accepts: loaders and Node's own switches. V8
+ * heap flags (the production server's --max-semi-space-size, --no-allocation-site-pretenuring) are
+ * per process: passed to a Worker they fail its start ("invalid execArgv flags"). tsx is added when
+ * missing, since the task module is TypeScript.
+ */
+export function workerExecArgv(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C'].includes(a) && i + 1 < argv.length) out.push(a, argv[++i]);
+    else if (/^--(import|require|loader|experimental-loader|conditions)=/.test(a) || /^--(experimental-|no-warnings|enable-source-maps|no-deprecation)/.test(a)) out.push(a);
+  }
+  return out.some((a) => a.includes('tsx')) ? out : [...out, '--import', 'tsx'];
 }
