@@ -5,11 +5,12 @@ import { fromWebRequest } from '@/lib/http/request';
 import { principalFromBearer } from '@/lib/auth/principal';
 import type { Principal } from '@/lib/auth/rbac';
 import { AppError } from '@/lib/errors';
+import { requestClientAddress } from '../http/client-address';
 
 export type SocketData = { principal: Principal };
 
 function clientIp(socket: Socket): string | undefined {
-  return socket.handshake.address || undefined;
+  return requestClientAddress(socket.handshake.address || undefined, socket.handshake.headers);
 }
 
 /** Agents connect with an agent token in `auth.token`; anything else is refused at the handshake. */
