@@ -202,6 +202,9 @@ export class AgentClient {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ secret: this.opts.secret }),
+          // Socket.IO waits for this token before it sends the namespace handshake, with no
+          // timeout of its own: a request that never answers would leave the agent away for good.
+          signal: AbortSignal.timeout(10_000),
         });
       } catch (err) {
         unreachable = err;

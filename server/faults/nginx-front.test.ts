@@ -123,6 +123,12 @@ describe.skipIf(!!skip)('nginx in front of two processes', () => {
       reconnects.set(c, r);
       c.socket.on('disconnect', () => (killedAt === undefined ? setupDisconnects++ : (r.down ??= Date.now())));
       c.socket.on('connect', () => r.down !== undefined && (r.up ??= Date.now()));
+      if (process.env.NGINX_FRONT_DEBUG) {
+        c.socket.on('disconnect', (why) => phase(`agent ${agentId} disconnect ${why}`));
+        c.socket.on('connect_error', (e) => phase(`agent ${agentId} connect_error ${e.message}`));
+        c.socket.on('connect', () => phase(`agent ${agentId} connect`));
+        c.socket.on('ready', () => phase(`agent ${agentId} ready`));
+      }
       await c.start();
       fleet.push(c);
       return c;
@@ -133,12 +139,18 @@ describe.skipIf(!!skip)('nginx in front of two processes', () => {
     while (!home[0].length || !home[1].length) {
       const before = await connectedOn();
       const c = await agent();
-      const after = await connectedOn();
+      if (process.env.NGINX_FRONT_DEBUG) phase(`started`);
+      const after = await waitFor(async () => {
+        const n = await connectedOn();
+        return n[0] + n[1] === fleet.length && n;
+      }, 10_000, 50);
+      if (process.env.NGINX_FRONT_DEBUG) phase(`probe ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
       const on = after.findIndex((n, j) => n > before[j]);
       expect(on, `connected ${JSON.stringify(before)} -> ${JSON.stringify(after)}`).toBeGreaterThanOrEqual(0);
       home[on].push(c);
       await fetch(`${front}/api/health`);
     }
+    phase('probed');
     // A bus message from an agent on one process to an agent on the other, both ways.
     const [a, b] = [home[0][0], home[1][0]];
     expect((await a.send({ agentId: b.agentId }, 'hello', { from: 'a' })).ok).toBe(true);
@@ -180,7 +192,10 @@ describe.skipIf(!!skip)('nginx in front of two processes', () => {
     phase(`${await completed()} completed at the kill`);
     await servers[1].stop('SIGKILL');
     // Every agent of B is connected again, through nginx, to A; A's own agents never noticed.
-    await waitFor(async () => ((await (await fetch(`${direct[0]}/api/health`)).json()) as { bus: { agentsConnected: number } }).bus.agentsConnected === AGENTS, 30_000, 100);
+    await waitFor(async () => ((await (await fetch(`${direct[0]}/api/health`)).json()) as { bus: { agentsConnected: number } }).bus.agentsConnected === AGENTS, 30_000, 100).catch(async (err) => {
+      const stuck = fleet.filter((c) => !c.socket.connected).map((c) => `${c.agentId} active=${c.socket.active} ${JSON.stringify(reconnects.get(c))}`);
+      throw new Error(`${err.message}: not back ${stuck.join('; ')}; nginx: ${(await nginx!.errors()).slice(-3000)}`);
+    });
     const victims = fleet.filter((c) => reconnects.get(c)!.down !== undefined);
     expect(victims.length).toBe(split[1]);
     await waitFor(() => victims.every((c) => c.socket.connected && reconnects.get(c)!.up !== undefined), 10_000, 50);
