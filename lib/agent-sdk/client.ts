@@ -75,6 +75,9 @@ export class AgentClient {
     this.urls = [opts.baseUrl, ...(opts.failoverUrls ?? [])];
     this.socket = io(`${opts.baseUrl}/agents`, {
       autoConnect: false,
+      // Its own connection: io() otherwise reuses a Manager already open to the same server (say
+      // the app's console socket) with that one's options, reconnection off included.
+      forceNew: true,
       transports: ['websocket'],
       reconnection: opts.reconnect ?? true,
       reconnectionDelay: 200,
