@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
@@ -6,6 +7,18 @@ const bool = z
 const ms = (d: number) => z.coerce.number().int().positive().default(d);
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 
+/** One proxy address or range: `10.0.0.5`, `::1`, `172.16.0.0/12`. */
+const proxyEntry = z.string().refine((v) => {
+  const [addr, bits, extra] = v.split('/');
+  const family = isIP(addr);
+  if (!family || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}, 'must be an IP address or CIDR range (e.g. 127.0.0.1, 172.16.0.0/12)');
+const proxyList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(proxyEntry).min(1));
+
 /** Every setting the system reads, with the design's defaults. Documented in README.md and .env.example. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -13,6 +26,9 @@ export const envSchema = z.object({
   HOSTNAME: z.string().default('localhost'),
   DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
   REDIS_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
+  // Addresses of the reverse proxies in front (nginx): only a connection from one of them may name
+  // the client in X-Forwarded-For. Unset: the socket's address is the client's.
+  TRUST_PROXY: z.preprocess(emptyAsUndefined, proxyList.optional()),
   DATA_DIR: z.string().default('./data'),
   AUTH_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32).optional()),
   ECS_ADMIN_USERNAME: z.preprocess(emptyAsUndefined, z.string().min(3).optional()),

@@ -1,89 +1,68 @@
 /**
- * `npm run start:cluster -- --workers N`: N server processes on one machine behind a small sticky
- * TCP balancer on PORT. Worker i listens on PORT+1+i. Stickiness is by client IP hash, at the TCP
- * level, so WebSocket upgrades and Socket.IO's polling fallback (which must reach the same process
- * for the whole session) both stay on one worker. The workers share Postgres (DATABASE_URL) and
- * Redis (REDIS_URL: rooms and broadcasts span the processes, offline buffers live there).
+ * `npm run start:cluster -- --workers N`: N server processes (server/index.ts) on one machine,
+ * sharing PORT through Node's cluster module: the primary accepts connections and hands them to
+ * the workers in turn. No stickiness: the console and the agent SDK connect over WebSocket only,
+ * so a connection is one request that stays with the worker that took it. The workers share
+ * Postgres (DATABASE_URL: the task queue) and Redis (REDIS_URL: rooms, broadcasts and offline
+ * buffers span the processes). For several machines, run server/index.ts on each behind nginx
+ * (deploy/nginx/ecs.conf, docs/deploy.md).
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import net from 'node:net';
+import cluster, { type Worker } from 'node:cluster';
 import path from 'node:path';
+import { ensureAuthSecret } from '@/lib/auth/secret';
 import { log as logger } from '@/lib/log';
 
 const log = (m: string) => logger().info({ cluster: true }, m);
 const argv = process.argv.slice(2);
 const flag = argv.indexOf('--workers');
 const workers = Number(flag >= 0 ? argv[flag + 1] : (process.env.CLUSTER_WORKERS ?? 2));
-const port = Number(process.env.PORT ?? 3000);
 if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new Error('--workers must be an integer from 1 to 64');
-// Embedded PGlite is one process's database; the in-memory bus doesn't cross processes.
+// Embedded PGlite is one process's database; without Redis a broadcast reaches one process only.
 if (!process.env.DATABASE_URL) throw new Error('start:cluster needs DATABASE_URL (PGlite cannot be shared between processes)');
 if (!process.env.REDIS_URL) throw new Error('start:cluster needs REDIS_URL (Socket.IO rooms and buffers are shared through Redis)');
 
-type Worker = { port: number; child?: ChildProcess; up: boolean };
-const pool: Worker[] = Array.from({ length: workers }, (_, i) => ({ port: port + 1 + i, up: false }));
+// Decided once here, so workers started together don't each generate a different one.
+ensureAuthSecret(process.env.DATA_DIR ?? './data');
+// The primary's execArgv (--import tsx, the production V8 flags) carries over to every worker.
+cluster.setupPrimary({ exec: path.join(import.meta.dirname, 'index.ts') });
+
 let stopping = false;
+const startedAt = new Map<Worker, number>();
+// One demo fleet at most: it would connect to every worker otherwise.
+const fork = () => startedAt.set(cluster.fork({ DEMO: 'false' }), Date.now());
 
-function spawnWorker(w: Worker) {
-  const child = fork(path.join(import.meta.dirname, 'index.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    // One demo fleet at most: it would connect to every worker otherwise.
-    env: { ...process.env, PORT: String(w.port), DEMO: 'false' },
-  });
-  w.child = child;
-  const probe = setInterval(() => {
-    const s = net.connect(w.port, '127.0.0.1', () => {
-      s.destroy();
-      if (!w.up) log(`worker on :${w.port} up`);
-      w.up = true;
-      clearInterval(probe);
-    });
-    s.on('error', () => s.destroy());
-  }, 500);
-  child.on('exit', (code) => {
-    clearInterval(probe);
-    w.up = false;
-    if (stopping) return;
-    log(`worker on :${w.port} exited (${code}); restarting in 1 s`);
-    setTimeout(() => spawnWorker(w), 1000);
-  });
-}
-
-/** Same client IP → same worker while it is up; otherwise the next one that is. */
-function pick(ip: string): Worker | undefined {
-  const h = createHash('sha1').update(ip).digest().readUInt32BE(0);
-  for (let i = 0; i < pool.length; i++) {
-    const w = pool[(h + i) % pool.length];
-    if (w.up) return w;
+cluster.on('exit', (worker, code, signal) => {
+  const upFor = Date.now() - (startedAt.get(worker) ?? 0);
+  startedAt.delete(worker);
+  if (stopping) {
+    if (!startedAt.size) process.exit(0);
+    return;
   }
-  return undefined;
-}
-
-const balancer = net.createServer((client) => {
-  const w = pick(client.remoteAddress ?? '');
-  if (!w) return void client.destroy();
-  const upstream = net.connect(w.port, '127.0.0.1');
-  client.pipe(upstream).pipe(client);
-  const close = () => (client.destroy(), upstream.destroy());
-  client.on('error', close);
-  upstream.on('error', close);
+  // A worker that can't start (port taken, database unreachable, migrations failing) won't do
+  // better a second later: the whole cluster exits, so its supervisor sees it.
+  if (code !== 0 && upFor < 10_000) {
+    log(`worker ${worker.process.pid} failed at start (${code ?? signal}); stopping`);
+    return shutdown('SIGTERM', 1);
+  }
+  log(`worker ${worker.process.pid} exited (${code ?? signal}); starting another in 1 s`);
+  setTimeout(() => !stopping && fork(), 1000);
 });
 
-pool.forEach(spawnWorker);
-balancer.listen(port, () => log(`balancing :${port} over ${workers} workers on :${port + 1}–:${port + workers} (sticky by client IP)`));
-
-const shutdown = (signal: NodeJS.Signals) => {
+function shutdown(signal: NodeJS.Signals, code = 0) {
   if (stopping) return;
   stopping = true;
-  log(`${signal}: stopping workers`);
-  balancer.close();
-  let left = pool.filter((w) => w.child && w.child.exitCode === null).length;
-  if (!left) process.exit(0);
-  for (const w of pool) {
-    w.child?.once('exit', () => --left === 0 && process.exit(0));
-    w.child?.kill('SIGTERM');
-  }
-};
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+  log(`${signal}: stopping ${startedAt.size} workers`);
+  if (!startedAt.size) process.exit(code);
+  cluster.removeAllListeners('exit');
+  cluster.on('exit', (w) => {
+    startedAt.delete(w);
+    if (!startedAt.size) process.exit(code);
+  });
+  // Each worker drains (its agents are told to rejoin, here the other workers) and exits.
+  for (const w of startedAt.keys()) w.process.kill('SIGTERM');
+}
+
+for (let i = 0; i < workers; i++) fork();
+log(`${workers} workers sharing :${process.env.PORT ?? 3000} (Node cluster, round-robin, WebSocket-only clients)`);
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

@@ -15,6 +15,7 @@ import { attachRedis } from './bus/redis';
 import { closeConnectionsOnShutdown } from './http/close-connections';
 import { listen } from './http/listen';
 import { closeWorkerPool } from './workers/pool';
+import { requestClientAddress } from './http/client-address';
 
 const log = (msg: string) => logger().info(msg);
 
@@ -32,8 +33,8 @@ async function main() {
   // routes stay with Next. The development server keeps Next for all of it, so route edits reload.
   const apiDoor = dev ? undefined : createApiDoor({ skip: (path) => path.startsWith('/api/auth/') });
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    // The only trusted client address is the socket's; a header sent by the client is replaced.
-    req.headers['x-ecs-client-ip'] = req.socket.remoteAddress ?? 'unknown';
+    // The socket's address, or what a trusted proxy (TRUST_PROXY) saw; a header sent by the client is replaced.
+    req.headers['x-ecs-client-ip'] = requestClientAddress(req.socket.remoteAddress, req.headers) ?? 'unknown';
     if (handleMetricsRequest(req, res)) return;
     if (apiDoor?.serve(req, res)) return;
     void handle(req, res);

@@ -106,6 +106,9 @@ export class AgentClient {
     this.urls = [opts.baseUrl, ...(opts.failoverUrls ?? [])];
     this.socket = io(`${opts.baseUrl}/agents`, {
       autoConnect: false,
+      // Its own connection: io() otherwise reuses a Manager already open to the same server (say
+      // the app's console socket) with that one's options, reconnection off included.
+      forceNew: true,
       transports: ['websocket'],
       reconnection: opts.reconnect ?? true,
       reconnectionDelay: 200,
@@ -291,6 +294,9 @@ export class AgentClient {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ secret: this.opts.secret }),
+          // Socket.IO waits for this token before it sends the namespace handshake, with no
+          // timeout of its own: a request that never answers would leave the agent away for good.
+          signal: AbortSignal.timeout(10_000),
         });
       } catch (err) {
         unreachable = err;

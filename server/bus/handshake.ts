@@ -6,11 +6,12 @@ import { principalFromBearer } from '@/lib/auth/principal';
 import type { Principal } from '@/lib/auth/rbac';
 import { AppError } from '@/lib/errors';
 import { env } from '@/lib/env';
+import { requestClientAddress } from '../http/client-address';
 
 export type SocketData = { principal: Principal };
 
 function clientIp(socket: Socket): string | undefined {
-  return socket.handshake.address || undefined;
+  return requestClientAddress(socket.handshake.address || undefined, socket.handshake.headers);
 }
 
 /**

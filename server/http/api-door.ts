@@ -7,6 +7,7 @@ import type { RouteHandler } from '@/lib/http/route';
 import securityHeaders from '@/lib/http/security-headers.json';
 import { log } from '@/lib/log';
 import { routeTable, type RouteEntry } from './route-table';
+import { requestClientAddress } from './client-address';
 
 type Plain = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 type Module = Record<string, Plain | RouteHandler | undefined>;
@@ -44,8 +45,8 @@ export function createApiDoor(opts: { skip?: (path: string) => boolean } = {}): 
         writePlain(res, problem(400, 'Bad Request', 'Malformed Host header'));
         return true;
       }
-      // The only trusted client address is the socket's; a header sent by the client is replaced.
-      req.headers['x-ecs-client-ip'] = req.socket.remoteAddress ?? 'unknown';
+      // The socket's address, or what a trusted proxy (TRUST_PROXY) saw; a header sent by the client is replaced.
+      req.headers['x-ecs-client-ip'] = requestClientAddress(req.socket.remoteAddress, req.headers) ?? 'unknown';
       void answer(req, res, entry, path, load(entry)).catch((err) => {
         log().error({ err, method: req.method, path }, 'API request failed outside its handler');
         if (!res.headersSent) writePlain(res, problem(500, 'Internal Server Error', 'Unexpected error'));
