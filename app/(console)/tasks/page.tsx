@@ -13,6 +13,7 @@ import { EmptyState } from '@/components/empty-state';
 import { FilterBar } from '@/components/filter-bar';
 import { LiveRefresh } from '@/components/live-refresh';
 import { Pager } from '@/components/pager';
+import { Time } from '@/components/time';
 
 export default async function TasksPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
@@ -56,6 +57,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
         <div className="card overflow-x-auto">
           <DataTable
             testId="tasks-table"
+            live
             rows={result.items}
             rowKey={(t) => t.id}
             columns={[
@@ -68,14 +70,14 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
                 header: 'Agent',
                 cell: (t) =>
                   t.assignedAgentId ? (
-                    <Link className="underline" href={`/agents/${t.assignedAgentId}`}>
+                    <Link prefetch={false} className="underline" href={`/agents/${t.assignedAgentId}`}>
                       {t.assignedAgentId.slice(0, 8)}
                     </Link>
                   ) : (
                     '—'
                   ),
               },
-              { header: 'Created', numeric: true, cell: (t) => new Date(t.createdAt).toLocaleString() },
+              { header: 'Created', numeric: true, cell: (t) => <Time value={t.createdAt} /> },
             ]}
           />
           <Pager basePath="/tasks" params={sp} nextCursor={result.nextCursor} />
