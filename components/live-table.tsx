@@ -50,10 +50,11 @@ export function LiveTable({ head, rows, testId }: { head: { node: ReactNode; cla
   }, []);
 
   return (
-    <>
-      <div aria-live="polite">
+    // The bar floats over the header row: pushing the table down would move the row being read.
+    <div className="relative">
+      <div aria-live="polite" className="absolute inset-x-0 top-0 z-10 flex justify-center">
         {waiting > 0 && (
-          <button type="button" onClick={show} className="mb-2 w-full rounded-md bg-indigo-50 px-3 py-1.5 text-sm font-medium text-indigo-700 hover:bg-indigo-100 dark:bg-indigo-950 dark:text-indigo-300" data-testid="live-new-rows">
+          <button type="button" onClick={show} className="mt-1 rounded-full bg-indigo-600 px-3 py-0.5 text-xs font-medium text-white shadow hover:bg-indigo-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400" data-testid="live-new-rows">
             {waiting} new — show
           </button>
         )}
@@ -101,6 +102,6 @@ export function LiveTable({ head, rows, testId }: { head: { node: ReactNode; cla
           ))}
         </tbody>
       </table>
-    </>
+    </div>
   );
 }
