@@ -89,7 +89,7 @@ test('an agent row follows the agent: status, load and completed count change wi
   const name = `e2e-live-agent-${Date.now()}`;
   const res = await request.post('/api/v1/agents', {
     headers: { authorization: `Bearer ${auth}` },
-    data: { departmentId: 'research', type: 'worker', name, specialization: 'live-list', maxConcurrentTasks: 1 },
+    data: { departmentId: 'legal', type: 'worker', name, specialization: 'litigation', maxConcurrentTasks: 1 },
   });
   expect(res.status(), await res.text()).toBe(201);
   const { credentials } = await res.json();
@@ -117,7 +117,7 @@ test('an agent row follows the agent: status, load and completed count change wi
     await agent.start();
     await expect(cell('Status')).toHaveText('idle');
 
-    const taskId = await createTask(request, auth, { departmentId: 'research', title: `for ${name}`, requirements: { specialization: 'live-list' } });
+    const taskId = await createTask(request, auth, { departmentId: 'legal', title: `for ${name}`, requirements: { specialization: 'litigation' } });
     await expect(cell('Status')).toHaveText('busy');
     await expect(cell('Tasks')).toHaveText('1 / 1');
 

@@ -28,11 +28,11 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
         <h1 className="text-2xl font-semibold">{deadView ? 'Dead letters' : 'Tasks'}</h1>
         <div className="flex items-center gap-3">
           <LiveRefresh events={['task:update']} />
-          <Link href={deadView ? '/tasks' : '/tasks?status=dead'} className="btn-secondary">
+          <Link prefetch={false} href={deadView ? '/tasks' : '/tasks?status=dead'} className="btn-secondary">
             {deadView ? 'All tasks' : 'Dead letters'}
           </Link>
           {hasPermission(principal, 'task:create') && (
-            <Link href="/tasks/new" className="btn">
+            <Link prefetch={false} href="/tasks/new" className="btn">
               New task
             </Link>
           )}
