@@ -58,8 +58,16 @@ export function LiveRefresh({ events }: { events: string[] }) {
         <span aria-hidden className={`h-2 w-2 rounded-full ${paused ? 'bg-amber-500' : connected ? 'bg-emerald-500' : 'bg-slate-400'}`} />
         {paused ? 'Paused' : connected ? 'Live' : 'Connecting…'}
       </span>
-      <button type="button" className="btn-secondary" aria-pressed={paused} onClick={() => setLivePaused(!paused)} data-testid="live-pause">
-        {paused ? 'Resume live' : 'Pause live'}
+      {/* A switch, not a button: its name stays put, and pages' own "Pause" buttons keep theirs. */}
+      <button
+        type="button"
+        role="switch"
+        aria-checked={paused}
+        className={`btn-secondary ${paused ? 'border-amber-500 bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-200' : ''}`}
+        onClick={() => setLivePaused(!paused)}
+        data-testid="live-pause"
+      >
+        Pause live
       </button>
     </span>
   );

@@ -71,12 +71,15 @@ test('a busy Tasks page makes few requests, and the row under the pointer holds 
   await page.screenshot({ path: 'docs/screenshots/tasks.png' });
 
   // Paused, the list stops refreshing; resuming catches up.
-  await page.getByRole('button', { name: 'Pause live' }).click();
+  const pause = page.getByRole('switch', { name: 'Pause live' });
+  await pause.click();
+  await expect(pause).toHaveAttribute('aria-checked', 'true');
   await expect(page.getByTestId('live-indicator')).toHaveText('Paused');
   made.push(await createTask(request, auth, { title: `steady ${run} while paused` }));
   await page.waitForTimeout(2500);
   await expect(table).not.toContainText(`steady ${run} while paused`);
-  await page.getByRole('button', { name: 'Resume live' }).click();
+  await pause.click();
+  await expect(page.getByTestId('live-indicator')).toHaveText('Live');
   await expect(table).toContainText(`steady ${run} while paused`);
 
   // Leave the shared e2e database without a finance backlog for later specs.
