@@ -1,8 +1,11 @@
 import Link from 'next/link';
 import type { Key, ReactNode } from 'react';
+import { LiveTable } from './live-table';
 
 // One table markup for every console list, so headers, scopes and number alignment can't drift
 // between pages. No 'use client': server pages pass cell functions without crossing into the client.
+// Row links never prefetch: a live list re-renders every second, and each render re-prefetched
+// every visible link.
 
 export type Column<T> = {
   header: ReactNode;
@@ -25,6 +28,7 @@ export function DataTable<T>({
   rowKey,
   testId,
   rowData,
+  live,
 }: {
   rows: readonly T[];
   columns: readonly Column<T>[];
@@ -32,7 +36,32 @@ export function DataTable<T>({
   testId?: string;
   /** data-* attributes for a row, for tests and scripts that pick rows out. */
   rowData?: (row: T) => DataAttributes;
+  /** The page refreshes itself (LiveRefresh): keep rows steady while the reader is in the table. */
+  live?: boolean;
 }) {
+  const cellClass = (c: Column<T>) => (c.numeric ? (c.className ? `${c.className} tabular-nums` : 'tabular-nums') : c.className);
+  const content = (c: Column<T>, row: T) =>
+    c.href ? (
+      <Link prefetch={false} className={`${c.strong ? 'font-medium ' : ''}text-indigo-600 hover:underline dark:text-indigo-400`} href={c.href(row)}>
+        {c.cell(row)}
+      </Link>
+    ) : (
+      c.cell(row)
+    );
+  if (live) {
+    // Cells render here (on the server for server pages) and cross to the client as finished nodes.
+    return (
+      <LiveTable
+        testId={testId}
+        head={columns.map((c) => ({ node: c.header, className: c.headerClassName }))}
+        rows={rows.map((row, r) => ({
+          key: String(rowKey(row, r)),
+          data: rowData?.(row),
+          cells: columns.map((c) => ({ node: content(c, row), className: cellClass(c), title: c.title?.(row) })),
+        }))}
+      />
+    );
+  }
   return (
     <table className="table" data-testid={testId}>
       <thead>
@@ -46,16 +75,10 @@ export function DataTable<T>({
       </thead>
       <tbody>
         {rows.map((row, r) => (
-          <tr key={rowKey(row, r)} {...rowData?.(row)}>
+          <tr key={rowKey(row, r)} data-row-key={String(rowKey(row, r))} {...rowData?.(row)}>
             {columns.map((c, i) => (
-              <td key={i} className={c.numeric ? (c.className ? `${c.className} tabular-nums` : 'tabular-nums') : c.className} title={c.title?.(row)}>
-                {c.href ? (
-                  <Link className={`${c.strong ? 'font-medium ' : ''}text-indigo-600 hover:underline dark:text-indigo-400`} href={c.href(row)}>
-                    {c.cell(row)}
-                  </Link>
-                ) : (
-                  c.cell(row)
-                )}
+              <td key={i} className={cellClass(c)} title={c.title?.(row)}>
+                {content(c, row)}
               </td>
             ))}
           </tr>

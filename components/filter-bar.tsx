@@ -20,7 +20,14 @@ export function FilterBar({ fields, values, action }: { fields: Field[]; values:
               ))}
             </select>
           ) : (
-            <input id={`f-${f.name}`} name={f.name} defaultValue={values[f.name] ?? ''} placeholder={f.placeholder} className="input py-1.5" />
+            <input
+              id={`f-${f.name}`}
+              name={f.name}
+              defaultValue={values[f.name] ?? ''}
+              placeholder={f.placeholder}
+              className="input py-1.5"
+              aria-keyshortcuts={f.name === 'q' ? '/' : undefined}
+            />
           )}
         </div>
       ))}

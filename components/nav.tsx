@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { usePathname } from 'next/navigation';
+import { usePathname, useRouter } from 'next/navigation';
 
 const items = [
   { href: '/', label: 'Overview' },
@@ -21,14 +21,20 @@ const items = [
 
 export function Nav() {
   const path = usePathname();
+  const router = useRouter();
   return (
     <nav aria-label="Main" className="flex gap-1 overflow-x-auto md:flex-col">
       {items.map((i) => {
         const active = i.href === '/' ? path === '/' : path.startsWith(i.href);
         return (
+          // Prefetched on intent, not on sight: a live page refreshes every second, and each refresh
+          // re-prefetched every visible nav link (a dozen requests a second).
           <Link
             key={i.href}
             href={i.href}
+            prefetch={false}
+            onMouseEnter={() => router.prefetch(i.href)}
+            onFocus={() => router.prefetch(i.href)}
             aria-current={active ? 'page' : undefined}
             className={`whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium ${
               active

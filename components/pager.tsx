@@ -11,12 +11,12 @@ export function Pager({ basePath, params, nextCursor }: { basePath: string; para
   return (
     <nav aria-label="Pagination" className="mt-3 flex gap-3 text-sm">
       {params.cursor && (
-        <Link className="btn-secondary" href={qs({ cursor: undefined })}>
+        <Link prefetch={false} className="btn-secondary" href={qs({ cursor: undefined })}>
           First page
         </Link>
       )}
       {nextCursor && (
-        <Link className="btn-secondary" href={qs({ cursor: nextCursor })}>
+        <Link prefetch={false} className="btn-secondary" href={qs({ cursor: nextCursor })}>
           Next page
         </Link>
       )}

@@ -1,4 +1,5 @@
 import { Nav } from '@/components/nav';
+import { SlashSearch } from '@/components/slash-search';
 import { ThemeToggle } from '@/components/theme-toggle';
 import { requirePrincipal } from '@/app/_lib/session';
 import { signOut } from '@/app/auth';
@@ -20,6 +21,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       <aside className="border-b border-slate-200 bg-white p-3 md:w-56 md:border-b-0 md:border-r dark:border-slate-800 dark:bg-slate-900">
         <p className="mb-3 px-3 text-sm font-bold tracking-tight">ECS Console</p>
         <Nav />
+        <SlashSearch />
       </aside>
       <div className="flex-1">
         <StatusBar initial={health} />

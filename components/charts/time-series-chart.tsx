@@ -1,6 +1,7 @@
 'use client';
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatFull, formatTick } from '@/lib/format/time';
 
 export type Point = { t: number; v: number };
 export type SeriesSpec = { key: string; label: string; color: string; points: Point[] };
@@ -21,8 +22,7 @@ function rows(series: SeriesSpec[]) {
 export function TimeSeriesChart({ title, series, unit, testId, wide }: { title: string; series: SeriesSpec[]; unit?: string; testId: string; wide?: boolean }) {
   const data = rows(series);
   const span = data.length > 1 ? data[data.length - 1].t - data[0].t : 0;
-  const fmt = (t: number) =>
-    new Date(t).toLocaleString(undefined, span > 36 * 3600_000 ? { month: 'short', day: 'numeric', hour: '2-digit' } : { hour: '2-digit', minute: '2-digit' });
+  const fmt = (t: number) => formatTick(t, span);
   return (
     <figure className={`card ${wide ? 'lg:col-span-2' : ''}`} data-testid={testId} data-points={data.length}>
       <figcaption className="mb-2 text-sm font-semibold">
@@ -38,7 +38,7 @@ export function TimeSeriesChart({ title, series, unit, testId, wide }: { title: 
               <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.1} />
               <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={fmt} tick={{ fontSize: 11 }} />
               <YAxis tick={{ fontSize: 11 }} allowDecimals />
-              <Tooltip labelFormatter={(t) => new Date(Number(t)).toLocaleString()} />
+              <Tooltip labelFormatter={(t) => formatFull(Number(t))} />
               {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
               {series.map((s) => (
                 <Line key={s.key} dataKey={s.key} name={s.label} stroke={s.color} dot={data.length <= 90 ? { r: 2 } : false} strokeWidth={2} isAnimationActive={false} connectNulls />

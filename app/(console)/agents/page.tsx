@@ -23,7 +23,8 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
     <div className="space-y-4">
       <div className="flex items-center justify-between">
         <h1 className="text-2xl font-semibold">Agents</h1>
-        <LiveRefresh events={['agent:update']} />
+        {/* Load and completed counts move with task changes, which don't publish agent:update. */}
+        <LiveRefresh events={['agent:update', 'task:update']} />
       </div>
       <FilterBar
         action="/agents"
@@ -45,6 +46,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
         <div className="card overflow-x-auto">
           <DataTable
             testId="agents-table"
+            live
             rows={result.items}
             rowKey={(a) => a.id}
             columns={[

@@ -7,6 +7,7 @@ import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { AlertButtons, LiveAlertRefresh } from './alert-actions';
+import { Time } from '@/components/time';
 
 const tabs = [
   { id: 'active', label: 'Active' },
@@ -46,7 +47,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
             rows={page.items}
             rowKey={(a) => a.id}
             columns={[
-              { header: 'Raised', className: 'whitespace-nowrap', numeric: true, cell: (a) => new Date(a.createdAt).toLocaleString() },
+              { header: 'Raised', className: 'whitespace-nowrap', numeric: true, cell: (a) => <Time value={a.createdAt} /> },
               { header: 'Severity', cell: (a) => <Badge value={a.severity} /> },
               { header: 'Kind', cell: (a) => a.kind },
               { header: 'Department', cell: (a) => a.departmentId ?? 'system' },

@@ -5,11 +5,13 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import type { BusStats } from '@/lib/bus/stats';
 import { DataTable } from '@/components/data-table';
 import { StatTile } from '@/components/stat-tile';
+import { formatFull, formatTick } from '@/lib/format/time';
 
 type Point = { t: number; p50: number | null; p99: number | null };
 const POLL_MS = 2000;
 const fmt = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n > 0 && n < 10 ? n.toFixed(1) : String(Math.round(n)));
-const time = (t: number) => new Date(t).toLocaleTimeString([], { minute: '2-digit', second: '2-digit' });
+// The live charts cover a minute or two: HH:mm:ss ticks, the full time in tooltips.
+const time = (t: number) => formatTick(t, 60_000);
 
 /** Polls GET /api/v1/bus/stats every 2 s: throughput per second from the server's series, latency kept here. */
 export function BusLive({ initial }: { initial: BusStats }) {
@@ -64,7 +66,7 @@ export function BusLive({ initial }: { initial: BusStats }) {
                 <CartesianGrid strokeDasharray="3 3" className="stroke-slate-200 dark:stroke-slate-700" />
                 <XAxis dataKey="t" tickFormatter={time} minTickGap={40} fontSize={12} />
                 <YAxis fontSize={12} tickFormatter={fmt} allowDecimals={false} />
-                <Tooltip labelFormatter={(t) => time(Number(t))} />
+                <Tooltip labelFormatter={(t) => formatFull(Number(t))} />
                 <Legend />
                 <Line type="monotone" dataKey="messages" stroke="#6366f1" dot={false} isAnimationActive={false} />
                 <Line type="monotone" dataKey="deliveries" stroke="#10b981" dot={false} isAnimationActive={false} />
@@ -80,7 +82,7 @@ export function BusLive({ initial }: { initial: BusStats }) {
                 <CartesianGrid strokeDasharray="3 3" className="stroke-slate-200 dark:stroke-slate-700" />
                 <XAxis dataKey="t" tickFormatter={time} minTickGap={40} fontSize={12} />
                 <YAxis fontSize={12} />
-                <Tooltip labelFormatter={(t) => time(Number(t))} />
+                <Tooltip labelFormatter={(t) => formatFull(Number(t))} />
                 <Legend />
                 <Line type="monotone" dataKey="p50" stroke="#6366f1" dot={false} isAnimationActive={false} connectNulls />
                 <Line type="monotone" dataKey="p99" stroke="#f59e0b" dot={false} isAnimationActive={false} connectNulls />

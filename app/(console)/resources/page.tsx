@@ -13,6 +13,7 @@ import { StatTile } from '@/components/stat-tile';
 import { HistoryChart } from './history-chart';
 import { PoolSettingsForm } from './pool-settings-form';
 import { UtilisationHeatmap } from './utilisation-heatmap';
+import { Time } from '@/components/time';
 
 export default async function ResourcesPage() {
   const principal = await requirePrincipal();
@@ -79,7 +80,7 @@ export default async function ResourcesPage() {
               { header: 'Resources', numeric: true, cell: (a) => Object.entries(a.resources).map(([k, n]) => `${k} ${n}`).join(', ') },
               { header: 'Priority', cell: (a) => <Badge value={a.priority} /> },
               { header: 'Task', className: 'font-mono text-xs', cell: (a) => a.taskId?.slice(0, 8) ?? '—' },
-              { header: 'Since', numeric: true, cell: (a) => a.createdAt.slice(11, 19) },
+              { header: 'Since', numeric: true, cell: (a) => <Time value={a.createdAt} /> },
             ]}
           />
         )}
@@ -94,7 +95,7 @@ export default async function ResourcesPage() {
             rows={changes}
             rowKey={(c) => c.id}
             columns={[
-              { header: 'When', numeric: true, cell: (c) => c.at.slice(0, 19).replace('T', ' ') },
+              { header: 'When', numeric: true, cell: (c) => <Time value={c.at} /> },
               { header: 'Pool', cell: (c) => `${c.departmentId} · ${c.type}` },
               { header: 'Capacity', numeric: true, cell: (c) => `${c.capacityBefore} → ${c.capacityAfter}` },
               { header: 'Reason', cell: (c) => c.reason },

@@ -14,6 +14,7 @@ import { FilterBar } from '@/components/filter-bar';
 import { Pager } from '@/components/pager';
 import { setScheduleEnabledAction, triggerScheduleAction } from './actions';
 import { ScheduleForm } from './schedule-form';
+import { Time } from '@/components/time';
 
 export default async function SchedulesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
@@ -50,8 +51,8 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Pr
               { header: 'Cron', cell: (s) => <code className="whitespace-nowrap">{s.cron}</code> },
               { header: 'Time zone', cell: (s) => s.timezone },
               { header: 'State', cell: (s) => <Badge value={s.enabled ? 'active' : 'paused'} /> },
-              { header: 'Next firing', numeric: true, cell: (s) => (s.nextFireTimes[0] ? new Date(s.nextFireTimes[0]).toLocaleString() : '—') },
-              { header: 'Last fired', numeric: true, cell: (s) => (s.lastFiredAt ? new Date(s.lastFiredAt).toLocaleString() : '—') },
+              { header: 'Next firing', numeric: true, cell: (s) => <Time value={s.nextFireTimes[0]} /> },
+              { header: 'Last fired', numeric: true, cell: (s) => <Time value={s.lastFiredAt} relative /> },
               ...(canEdit
                 ? [
                     {

@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { io } from 'socket.io-client';
+import { Time } from '@/components/time';
 
 type Alert = { id: string; kind: string; severity: string; username?: string | null; ip?: string | null; at: string; source?: string };
 
@@ -32,7 +33,7 @@ export function LiveSecurityAlerts() {
         <ul className="space-y-1 text-sm">
           {alerts.map((a) => (
             <li key={a.id}>
-              <strong>{a.kind}</strong> ({a.severity}) {a.username ?? ''} {a.ip ?? ''} · {new Date(a.at).toLocaleTimeString('en-GB')}
+              <strong>{a.kind}</strong> ({a.severity}) {a.username ?? ''} {a.ip ?? ''} · <Time value={a.at} />
             </li>
           ))}
         </ul>

@@ -7,6 +7,7 @@ import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { LiveSecurityAlerts } from './live-alerts';
+import { Time } from '@/components/time';
 
 const kinds = ['account-lockout', 'brute-force', 'credential-stuffing', 'refresh-token-reuse', 'denied-burst', 'new-ip-login'];
 
@@ -74,7 +75,7 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
             rows={items}
             rowKey={(e) => e.id}
             columns={[
-              { header: 'When (UTC)', className: 'whitespace-nowrap', numeric: true, cell: (e) => e.at.slice(0, 19).replace('T', ' ') },
+              { header: 'When', className: 'whitespace-nowrap', numeric: true, cell: (e) => <Time value={e.at} /> },
               { header: 'Event', className: 'font-medium', cell: (e) => e.kind },
               { header: 'Severity', cell: (e) => <Badge value={e.severity} /> },
               { header: 'User', cell: (e) => e.username ?? '—' },

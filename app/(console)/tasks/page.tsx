@@ -13,6 +13,7 @@ import { EmptyState } from '@/components/empty-state';
 import { FilterBar } from '@/components/filter-bar';
 import { LiveRefresh } from '@/components/live-refresh';
 import { Pager } from '@/components/pager';
+import { Time } from '@/components/time';
 
 export default async function TasksPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
@@ -27,11 +28,11 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
         <h1 className="text-2xl font-semibold">{deadView ? 'Dead letters' : 'Tasks'}</h1>
         <div className="flex items-center gap-3">
           <LiveRefresh events={['task:update']} />
-          <Link href={deadView ? '/tasks' : '/tasks?status=dead'} className="btn-secondary">
+          <Link prefetch={false} href={deadView ? '/tasks' : '/tasks?status=dead'} className="btn-secondary">
             {deadView ? 'All tasks' : 'Dead letters'}
           </Link>
           {hasPermission(principal, 'task:create') && (
-            <Link href="/tasks/new" className="btn">
+            <Link prefetch={false} href="/tasks/new" className="btn">
               New task
             </Link>
           )}
@@ -56,6 +57,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
         <div className="card overflow-x-auto">
           <DataTable
             testId="tasks-table"
+            live
             rows={result.items}
             rowKey={(t) => t.id}
             columns={[
@@ -68,14 +70,14 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
                 header: 'Agent',
                 cell: (t) =>
                   t.assignedAgentId ? (
-                    <Link className="underline" href={`/agents/${t.assignedAgentId}`}>
+                    <Link prefetch={false} className="underline" href={`/agents/${t.assignedAgentId}`}>
                       {t.assignedAgentId.slice(0, 8)}
                     </Link>
                   ) : (
                     '—'
                   ),
               },
-              { header: 'Created', numeric: true, cell: (t) => new Date(t.createdAt).toLocaleString() },
+              { header: 'Created', numeric: true, cell: (t) => <Time value={t.createdAt} /> },
             ]}
           />
           <Pager basePath="/tasks" params={sp} nextCursor={result.nextCursor} />

@@ -6,8 +6,7 @@ import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { CreateTokenForm, RevokeButton } from './forms';
-
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString('en-GB', { timeZone: 'UTC' }) : '—');
+import { Time } from '@/components/time';
 
 export default async function TokensPage() {
   const principal = await requirePrincipal();
@@ -33,9 +32,9 @@ export default async function TokensPage() {
             columns={[
               { header: 'Name', className: 'font-medium', cell: (t) => t.name },
               { header: 'Permissions', className: 'text-xs', cell: (t) => t.permissions?.join(', ') ?? 'all of yours' },
-              { header: 'Created', numeric: true, cell: (t) => when(t.createdAt) },
-              { header: 'Expires', numeric: true, cell: (t) => when(t.expiresAt) },
-              { header: 'Last used', numeric: true, cell: (t) => when(t.lastUsedAt) },
+              { header: 'Created', numeric: true, cell: (t) => <Time value={t.createdAt} /> },
+              { header: 'Expires', numeric: true, cell: (t) => <Time value={t.expiresAt} /> },
+              { header: 'Last used', numeric: true, cell: (t) => <Time value={t.lastUsedAt} relative /> },
               {
                 header: 'State',
                 cell: (t) => {

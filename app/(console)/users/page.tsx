@@ -10,6 +10,7 @@ import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { CreateUserForm, EditUserForm, MfaPolicyForm } from './forms';
+import { Time } from '@/components/time';
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   const principal = await requirePrincipal();
@@ -74,7 +75,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                 </>
               ),
             },
-            { header: 'Last login', className: 'align-top', numeric: true, cell: (u) => (u.lastLoginAt ? new Date(u.lastLoginAt).toLocaleString('en-GB', { timeZone: 'UTC' }) : '—') },
+            { header: 'Last login', className: 'align-top', numeric: true, cell: (u) => <Time value={u.lastLoginAt} relative /> },
           ]}
         />
       </section>

@@ -12,6 +12,7 @@ import { LiveRefresh } from '@/components/live-refresh';
 import { StatTile } from '@/components/stat-tile';
 import { retireAgentAction, setDrainingAction } from '../actions';
 import { percent } from '@/components/format';
+import { Time } from '@/components/time';
 
 export default async function AgentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -63,7 +64,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
               { header: 'Priority', cell: (t) => <Badge value={t.priority} /> },
               { header: 'Status', cell: (t) => <Badge value={t.status} /> },
               { header: 'Progress', numeric: true, cell: (t) => `${Math.round(t.progress * 100)}%` },
-              { header: 'Lease until', numeric: true, cell: (t) => (t.leaseExpiresAt ? new Date(t.leaseExpiresAt).toLocaleTimeString() : '—') },
+              { header: 'Lease until', numeric: true, cell: (t) => <Time value={t.leaseExpiresAt} /> },
             ]}
           />
         )}

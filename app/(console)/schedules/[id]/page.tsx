@@ -11,6 +11,7 @@ import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { LiveRefresh } from '@/components/live-refresh';
 import { deleteScheduleAction, setScheduleEnabledAction, triggerScheduleAction } from '../actions';
+import { Time } from '@/components/time';
 
 export default async function SchedulePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -27,7 +28,6 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
     if (r.ok) redirect('/schedules');
     return r;
   }
-  const dt = (iso: string) => new Date(iso).toLocaleString();
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
@@ -63,7 +63,7 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
           {s.catchUp === 'latest' ? 'run the latest once' : s.catchUp === 'all' ? 'run each' : 'skip them'}
         </p>
         <p>
-          <span className="text-slate-500 dark:text-slate-400">Last fired:</span> {s.lastFiredAt ? dt(s.lastFiredAt) : '—'}
+          <span className="text-slate-500 dark:text-slate-400">Last fired:</span> <Time value={s.lastFiredAt} />
         </p>
       </section>
       <section className="card">
@@ -72,7 +72,7 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
           <ol className="list-inside list-decimal text-sm tabular-nums" data-testid="next-fire-times">
             {s.nextFireTimes.map((t) => (
               <li key={t}>
-                <time dateTime={t}>{dt(t)}</time>
+                <Time value={t} />
               </li>
             ))}
           </ol>
@@ -91,7 +91,7 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
               rows={s.history}
               rowKey={(f) => f.fireTime}
               columns={[
-                { header: 'Fire time', numeric: true, cell: (f) => dt(f.fireTime) },
+                { header: 'Fire time', numeric: true, cell: (f) => <Time value={f.fireTime} /> },
                 { header: 'How', cell: (f) => (f.manual ? 'by hand' : 'on schedule') },
                 { header: 'Outcome', cell: (f) => (f.outcome === 'skipped' ? 'skipped (previous task unfinished or department inactive)' : 'created') },
                 {

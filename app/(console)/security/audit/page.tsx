@@ -11,6 +11,7 @@ import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { StatTile } from '@/components/stat-tile';
 import { VerifyButton } from './verify-button';
+import { Time } from '@/components/time';
 
 type SP = Record<string, string | undefined>;
 const FILTERS = ['actor', 'action', 'outcome', 'from', 'to'] as const;
@@ -72,7 +73,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               rowKey={(r) => r.id}
               columns={[
                 { header: '#', numeric: true, cell: (r) => r.id },
-                { header: 'When (UTC)', className: 'whitespace-nowrap', numeric: true, cell: (r) => r.at.slice(0, 19).replace('T', ' ') },
+                { header: 'When', className: 'whitespace-nowrap', numeric: true, cell: (r) => <Time value={r.at} /> },
                 { header: 'Actor', cell: (r) => r.actorName ?? r.actorType },
                 { header: 'Action', className: 'font-medium', cell: (r) => r.action },
                 {
@@ -120,7 +121,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   rows={report.roleChanges}
                   rowKey={(_, i) => i}
                   columns={[
-                    { header: 'When', numeric: true, cell: (c) => c.at.slice(0, 19).replace('T', ' ') },
+                    { header: 'When', numeric: true, cell: (c) => <Time value={c.at} /> },
                     { header: 'By', cell: (c) => c.actor },
                     { header: 'User', cell: (c) => String(c.username) },
                     { header: 'From', cell: (c) => String(c.from) },

@@ -11,6 +11,7 @@ import { DataTable } from '@/components/data-table';
 import { LiveRefresh } from '@/components/live-refresh';
 import { duration } from '@/components/format';
 import { cancelTaskAction, retryTaskAction } from '../actions';
+import { Time } from '@/components/time';
 
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -46,7 +47,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         </p>
         {task.status === 'scheduled' && (
           <p>
-            <span className="text-slate-500 dark:text-slate-400">Starts:</span> {new Date(task.availableAt).toLocaleString()}
+            <span className="text-slate-500 dark:text-slate-400">Starts:</span> <Time value={task.availableAt} />
           </p>
         )}
         {task.scheduleId && (
@@ -187,7 +188,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           {task.events.map((e) => (
             <li key={e.id} className="text-sm">
               <span className="font-medium">{e.type}</span>{' '}
-              <span className="tabular-nums text-slate-500 dark:text-slate-400">{new Date(e.at).toLocaleTimeString()}</span>
+              <span className="tabular-nums text-slate-500 dark:text-slate-400"><Time value={e.at} /></span>
               {e.agentId && <span className="text-slate-500 dark:text-slate-400"> · agent {e.agentId.slice(0, 8)}</span>}
               {Object.keys(e.detail).length > 0 && <span className="text-slate-500 dark:text-slate-400"> · {JSON.stringify(e.detail)}</span>}
             </li>
