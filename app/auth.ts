@@ -6,6 +6,7 @@ import { AppError } from '@/lib/errors';
 import { authenticate } from '@/lib/auth/login';
 import { loginSchema } from '@/lib/auth/schemas';
 import { env } from '@/lib/env';
+import { log } from '@/lib/log';
 import { endConsoleSession, insertConsoleSession } from '@/db/queries/credentials';
 import { emitDomain } from '@/lib/live';
 
@@ -39,7 +40,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   // A refused login is expected (and audited in lib/); only real faults belong in the error log.
   logger: {
     error(err) {
-      if ((err as { type?: string }).type !== 'CredentialsSignin') console.error('[auth]', err);
+      if ((err as { type?: string }).type !== 'CredentialsSignin') log().error({ err }, 'auth error');
     },
   },
   providers: [
