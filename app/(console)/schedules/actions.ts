@@ -9,25 +9,15 @@ import { badRequest } from '@/lib/errors';
 import { zodProblems } from '@/lib/http/problem';
 import { requirePrincipal } from '@/app/_lib/session';
 import { actionError, type ActionState } from '@/app/_lib/action-state';
+import { formJson, formText } from '@/app/_lib/form-fields';
 
 const id = z.uuid();
 
 /** The console's create form: the same schema and lib/ call as POST /api/v1/schedules. */
 export async function createScheduleAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   try {
-    const text = (k: string) => {
-      const v = String(form.get(k) ?? '').trim();
-      return v === '' ? undefined : v;
-    };
-    let payload: unknown;
-    const rawPayload = text('payload');
-    if (rawPayload) {
-      try {
-        payload = JSON.parse(rawPayload);
-      } catch {
-        throw badRequest('Invalid input', [{ path: 'task.payload', message: 'Not valid JSON' }]);
-      }
-    }
+    const text = formText(form);
+    const payload = formJson(text('payload'), 'task.payload');
     const parsed = createScheduleSchema.safeParse({
       name: text('name'),
       departmentId: text('departmentId'),

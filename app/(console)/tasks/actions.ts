@@ -9,6 +9,7 @@ import { badRequest } from '@/lib/errors';
 import { zodProblems } from '@/lib/http/problem';
 import { requirePrincipal } from '@/app/_lib/session';
 import { actionError, type ActionState } from '@/app/_lib/action-state';
+import { formJson, formText } from '@/app/_lib/form-fields';
 
 const id = z.uuid();
 
@@ -35,20 +36,9 @@ export async function retryTaskAction(taskId: string): Promise<ActionState> {
 /** The console's create form: the same schema and lib/ call as POST /api/v1/tasks. */
 export async function createTaskAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   try {
-    const text = (k: string) => {
-      const v = String(form.get(k) ?? '').trim();
-      return v === '' ? undefined : v;
-    };
+    const text = formText(form);
     const capabilities = text('capabilities')?.split(',').map((s) => s.trim()).filter(Boolean);
-    let payload: unknown;
-    const rawPayload = text('payload');
-    if (rawPayload) {
-      try {
-        payload = JSON.parse(rawPayload);
-      } catch {
-        throw badRequest('Invalid input', [{ path: 'payload', message: 'Not valid JSON' }]);
-      }
-    }
+    const payload = formJson(text('payload'), 'payload');
     const parsed = createTaskSchema.safeParse({
       title: text('title'),
       departmentId: text('departmentId'),
