@@ -6,6 +6,7 @@ import { admin, login } from './helpers';
  * A task page shows each attempt of a task whose timeout its agent could not keep, and the ETA of
  * a running task with an estimated duration.
  */
+// Operations: no other spec leaves work there that this agent's hung handler would take and hold.
 const fleet: AgentClient[] = [];
 test.afterAll(() => fleet.forEach((a) => a.stop()));
 
@@ -20,7 +21,7 @@ test('a timed-out task lists its attempts with agent, times, outcome and error; 
   const auth = await token(request);
   const headers = { authorization: `Bearer ${auth}` };
   const name = `e2e-slow-${Date.now()}`;
-  const res = await request.post('/api/v1/agents', { headers, data: { departmentId: 'legal', type: 'worker', name, specialization: 'contracts', maxConcurrentTasks: 2 } });
+  const res = await request.post('/api/v1/agents', { headers, data: { departmentId: 'operations', type: 'worker', name, specialization: 'logistics', maxConcurrentTasks: 2 } });
   expect(res.status(), await res.text()).toBe(201);
   const { credentials } = await res.json();
   // Never finishes on its own; stops when the server revokes the task.
@@ -34,7 +35,7 @@ test('a timed-out task lists its attempts with agent, times, outcome and error; 
   fleet.push(agent);
 
   const create = (data: Record<string, unknown>) =>
-    request.post('/api/v1/tasks', { headers, data: { departmentId: 'legal', type: 'review', targetAgentId: credentials.agentId, ...data } });
+    request.post('/api/v1/tasks', { headers, data: { departmentId: 'operations', type: 'review', targetAgentId: credentials.agentId, ...data } });
   const timed = await (await create({ title: `Times out ${Date.now()}`, timeout: 2000, maxAttempts: 2 })).json();
   const eta = await (await create({ title: `Long review ${Date.now()}`, estimatedDuration: 3_600_000 })).json();
 
