@@ -166,13 +166,16 @@ describe.skipIf(!process.env.DATABASE_URL || !pgDumpOk)('backup and restore', ()
                (select count(*)::int from allocations where status = 'active') as active_allocations,
                (select allocated from resource_pools where department_id = 'engineering' and type = 'compute') as pool`);
       expect(end).toEqual({ twice: 0, completions: total, active_allocations: 0, pool: 0 });
-      // What the absent agent held at the dump went back to the queue when its lease ran out.
-      const [reaped] = await restored<{ n: number }[]>`select count(*)::int as n from task_events where type = 'requeued' and agent_id = ${absent!} and detail->>'reason' = 'lease expired'`;
+      // What the absent agent held at the dump went back to the queue: its attempts ran past the
+      // tasks' timeout (or, for one without, its lease ran out).
+      const [reaped] = await restored<{ n: number }[]>`
+        select count(*)::int as n from task_events
+        where agent_id = ${absent!} and ((type = 'retry-scheduled' and detail->>'reason' = 'timeout') or (type = 'requeued' and detail->>'reason' = 'lease expired'))`;
       expect(reaped.n).toBeGreaterThan(0);
       const again = await api2.call('GET', '/api/v1/audit/verify');
       expect(again.body).toMatchObject({ ok: true });
       console.log(
-        `backup-restore: dump at ${atDump!.tasks} tasks (${atDump!.completed} completed, ${atDump!.in_flight} in flight, ${atDump!.audit_rows} audit rows); restored copy equal; ${reaped.n} of the absent agent's tasks re-queued by lease expiry; all ${total} completed once; audit chain of ${again.body.checked} rows intact`,
+        `backup-restore: dump at ${atDump!.tasks} tasks (${atDump!.completed} completed, ${atDump!.in_flight} in flight, ${atDump!.audit_rows} audit rows); restored copy equal; ${reaped.n} of the absent agent's tasks re-queued (timed out); all ${total} completed once; audit chain of ${again.body.checked} rows intact`,
       );
     } finally {
       await restored.end();
