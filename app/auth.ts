@@ -7,8 +7,7 @@ import { authenticate } from '@/lib/auth/login';
 import { loginSchema } from '@/lib/auth/schemas';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
-import { endConsoleSession, insertConsoleSession } from '@/db/queries/credentials';
-import { emitDomain } from '@/lib/live';
+import { endConsoleSignIn, startConsoleSession } from '@/lib/auth/console-sessions';
 
 declare module 'next-auth' {
   interface Session {
@@ -20,9 +19,6 @@ declare module 'next-auth' {
     sessionVersion?: number;
   }
 }
-
-// An upper bound for the sign-in row; the cookie's own expiry (renewed while in use) ends it sooner.
-const CONSOLE_SESSION_MAX_MS = 30 * 24 * 3600_000;
 
 /** The page shows the code; it says what to do next without hinting which field was wrong. */
 class LoginRefused extends CredentialsSignin {
@@ -75,15 +71,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     async signOut(message) {
       const token = 'token' in message ? message.token : undefined;
       if (typeof token?.sid !== 'string') return;
-      await endConsoleSession(getDb(), token.sid);
-      if (typeof token.uid === 'string') emitDomain('user:credentials-ended', { userId: token.uid, sessionId: token.sid });
+      await endConsoleSignIn(getDb(), typeof token.uid === 'string' ? token.uid : undefined, token.sid);
     },
   },
   callbacks: {
     async jwt({ token, user }) {
       if (user?.id) {
         token.uid = user.id;
-        token.sid = await insertConsoleSession(getDb(), user.id, new Date(Date.now() + CONSOLE_SESSION_MAX_MS));
+        token.sid = await startConsoleSession(getDb(), user.id);
         token.sv = user.sessionVersion;
         token.role = user.role;
         token.username = user.username;

@@ -12,7 +12,7 @@ export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Engine = 'postgres' | 'pglite';
 
-/** `url` is set for Postgres, so a module can open a dedicated session (leadership locks) on the same database. */
+/** `url` is set for Postgres, so a module can open a dedicated connection (leadership locks) on the same database. */
 export type DbHandle = { db: Db; engine: Engine; close: () => Promise<void>; url?: string };
 
 export type OpenOptions = { url?: string; dataDir?: string; max?: number; statementTimeoutMs?: number };

@@ -6,9 +6,9 @@ import { rowsOf } from '../rows';
 export const JOB_LOCK_SPACE = 0x45435301;
 
 /**
- * On a dedicated session: for each key, whether this session holds the job's advisory lock after
- * the call, taking the free ones. A key already held is not locked again (session locks stack, and
- * a stacked lock would need as many unlocks); the CASE keeps the check before the attempt.
+ * On a dedicated connection: for each key, whether this connection holds the job's advisory lock
+ * after the call, taking the free ones. A key already held is not locked again (connection-level
+ * locks stack, and a stacked lock would need as many unlocks); the CASE keeps the check before the attempt.
  */
 export async function holdJobLocks(session: Db, keys: number[]): Promise<Set<number>> {
   if (!keys.length) return new Set();
