@@ -1,0 +1,49 @@
+// Layering rules from the README's "Where things live": one domain core in lib/, thin doors,
+// db/ alone knows SQL. `npm run lint:layers` (part of `npm test`) fails on any violation.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'components-not-to-db-or-server',
+      comment: 'Components render; data arrives through lib/ or props.',
+      severity: 'error',
+      from: { path: '^components/' },
+      to: { path: '^(db|server)/' },
+    },
+    {
+      name: 'app-not-to-sql',
+      comment: 'Pages, route handlers and actions are doors: they call lib/, which calls db/queries.',
+      severity: 'error',
+      from: { path: '^app/' },
+      to: { path: '^(db/schema|db/queries)|node_modules/drizzle-orm' },
+    },
+    {
+      name: 'lib-server-not-to-sql',
+      comment: 'lib/ keeps the rules and server/ the processes; SQL lives in db/.',
+      severity: 'error',
+      from: { path: '^(lib|server)/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^db/schema|node_modules/drizzle-orm' },
+    },
+    {
+      name: 'db-not-to-app',
+      severity: 'error',
+      from: { path: '^db/' },
+      to: { path: '^app/' },
+    },
+    {
+      name: 'no-cycles-between-lib-folders',
+      comment: 'The domain core reads one way: no two lib/ folders import each other, directly or round about.',
+      severity: 'error',
+      scope: 'folder',
+      from: { path: '^lib/[^/]+/$' },
+      to: { path: '^lib/[^/]+/$', circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(\\.next|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};
