@@ -15,7 +15,7 @@ process.env.MAX_CONCURRENT_AGENTS = '5000';
 const { createTestDb } = await import('@/db/testing/test-db');
 const { departments } = await import('@/db/schema/org');
 const { createAgent } = await import('@/lib/agents/service');
-const { signToken } = await import('@/lib/auth/jwt');
+const { signToken } = await import('@/lib/keys/jwt');
 const { principalOf } = await import('@/db/testing/principals');
 const { startHarness } = await import('@/server/testing/harness');
 

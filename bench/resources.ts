@@ -21,7 +21,7 @@ import { agents } from '@/db/schema/work';
 import { principalOf } from '@/db/testing/principals';
 import { releaseAllocationInTx } from '@/lib/resources/grants';
 import { grantNow } from '@/lib/resources/fast-grant';
-import { allocate } from '@/lib/resources/allocations';
+import { allocate } from '@/lib/allocations/allocations';
 
 const base = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 const concurrency = Number(process.env.CONCURRENCY ?? 200);

@@ -3,7 +3,7 @@ import type { Db } from './client';
 import { departments, resourceKinds, resourcePools } from './schema/org';
 import { countUsers, insertUser } from './queries/users';
 import { departmentCatalog, defaultPools } from '@/lib/org/catalog';
-import { resourceKindCatalog } from '@/lib/resources/kinds';
+import { resourceKindCatalog } from '@/lib/org/resource-kinds';
 import { hashPassword } from '@/lib/auth/password';
 import { runText } from './raw';
 

@@ -4,7 +4,7 @@ import { lockDataDir } from './data-dir-lock';
 import { migrateDb } from '@/db/migrate';
 import { seed } from '@/db/seed';
 import { env } from '@/lib/env';
-import { ensureAuthSecret } from '@/lib/auth/secret';
+import { ensureAuthSecret } from '@/lib/keys/secret';
 import { runtimeState } from '@/lib/health';
 import { log as logger } from '@/lib/log';
 import { registerAuditRunner } from './workers/verify-audit';

@@ -9,7 +9,7 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import path from 'node:path';
-import { ensureAuthSecret } from '@/lib/auth/secret';
+import { ensureAuthSecret } from '@/lib/keys/secret';
 import { log as logger } from '@/lib/log';
 
 const log = (m: string) => logger().info({ cluster: true }, m);

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { fleetSuite } from './testing/suite';
 import { rowsOf } from '@/db/rows';
 import { sleep, spawnAgent, waitFor } from './sim/fleet';
-import { presence } from '@/lib/agents/presence';
+import { presence } from '@/lib/presence/presence';
 
 const s = fleetSuite('coordinator-admin-pw-1');
 

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, like, ne, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { users } from '@/db/schema/auth';
 import { agents, tasks } from '@/db/schema/work';
-import { signToken } from '@/lib/auth/jwt';
+import { signToken } from '@/lib/keys/jwt';
 import { principalFromUser } from '@/lib/auth/principal';
 import { retireAgent } from '@/lib/agents/service';
 import { cancelTask } from '@/lib/tasks/service';

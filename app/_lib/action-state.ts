@@ -2,7 +2,7 @@ import { toProblem } from '@/lib/http/problem';
 import { log } from '@/lib/log';
 import type { FieldProblem } from '@/lib/errors';
 import { getDb } from '@/db/client';
-import { auditDenied, isDenial } from '@/lib/audit/denied';
+import { auditDenied, isDenial } from '@/lib/security/denied';
 import { requirePrincipal } from './session';
 
 export type ActionState = { ok?: boolean; error?: string; errors?: FieldProblem[]; id?: string };

@@ -1,6 +1,6 @@
 import { getDb, type Db } from '@/db/client';
-import { auditDenied } from '@/lib/audit/denied';
-import type { Principal } from '@/lib/auth/rbac';
+import { auditDenied } from '@/lib/security/denied';
+import type { Principal } from '@/lib/permissions/rbac';
 import { AppError } from '@/lib/errors';
 import { requireEnrollingPrincipal, requirePrincipal } from './session';
 

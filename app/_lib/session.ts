@@ -4,7 +4,7 @@ import { headers } from 'next/headers';
 import { auth } from '@/app/auth';
 import { getDb } from '@/db/client';
 import { principalForConsoleSession } from '@/lib/auth/principal';
-import type { Principal } from '@/lib/auth/rbac';
+import type { Principal } from '@/lib/permissions/rbac';
 import { AppError } from '@/lib/errors';
 
 /**

@@ -34,7 +34,7 @@ export async function updateAlert(db: Db, id: string, patch: Partial<NewAlert>, 
 
 export type AlertFilter = { status?: string; departmentIds: string[] | null; departmentId?: string; cursor?: { at: string; id: string }; limit: number };
 
-/** Newest first, keyset-paged on (created_at, id); `cursorAt` is created_at to the microsecond (lib/http/cursor.ts). */
+/** Newest first, keyset-paged on (created_at, id); `cursorAt` is created_at to the microsecond (lib/paging/cursor.ts). */
 export async function listAlertRows(db: Db, f: AlertFilter): Promise<(AlertRow & { cursorAt: string })[]> {
   const where: SQL[] = [];
   if (f.status === 'active') where.push(inArray(alerts.status, ['open', 'acknowledged']));

@@ -2,7 +2,7 @@ import { encode } from 'next-auth/jwt';
 import type { Db } from '../client';
 import type { UserRow } from '../queries/users';
 import { insertConsoleSession } from '../queries/credentials';
-import { authSecret } from '@/lib/auth/secret';
+import { authSecret } from '@/lib/keys/secret';
 
 export const CONSOLE_COOKIE = 'authjs.session-token';
 

@@ -1,5 +1,5 @@
 import type { Role } from '../schema/auth';
-import { rolePermissions, type Principal } from '@/lib/auth/rbac';
+import { rolePermissions, type Principal } from '@/lib/permissions/rbac';
 
 /** A principal as lib/ sees it, for tests that call lib/ directly. */
 export function principalOf(role: Role, departmentIds: string[] = [], id = '00000000-0000-4000-8000-000000000001'): Principal {

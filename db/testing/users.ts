@@ -3,7 +3,7 @@ import type { Db } from '../client';
 import type { Role } from '../schema/auth';
 import { insertUser, type UserRow } from '../queries/users';
 import { hashPassword } from '@/lib/auth/password';
-import { signToken } from '@/lib/auth/jwt';
+import { signToken } from '@/lib/keys/jwt';
 
 export const TEST_PASSWORD = 'correct-horse-battery-9';
 let hashed: Promise<string> | undefined;

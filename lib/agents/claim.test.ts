@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fleetSuite } from '@/server/testing/suite';
 import { bearerClient, sleep, spawnAgent, waitFor, type ApiClient } from '@/server/sim/fleet';
-import { DEFAULT_LEASE_MS } from '../dispatch/assign';
+import { DEFAULT_LEASE_MS } from '../lifecycle/lease';
 
 // Heart-beats of 1 s: an agent silent for 3 s is lost, short enough to wait for, long enough for a
 // busy machine to answer a claim and send the next.

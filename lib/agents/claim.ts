@@ -2,11 +2,11 @@ import type { Db } from '@/db/client';
 import { unacknowledgedTasksOf } from '@/db/queries/claims';
 import { dispatchDepartment } from '../dispatch/dispatcher';
 import { forbidden } from '../errors';
-import { OutOfScope, type Principal } from '../auth/rbac';
+import { OutOfScope, type Principal } from '../permissions/rbac';
 import { onDomain } from '../live';
 import { toTask } from '../tasks/service';
 import { agentPolled } from './connection';
-import { presence } from './presence';
+import { presence } from '../presence/presence';
 import type { ClaimInput } from './schemas';
 
 /**

@@ -3,7 +3,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { agents, tasks } from '@/db/schema/work';
 import { makeAgent, makeTask } from '../resources/test-fixtures';
-import { presence } from './presence';
+import { presence } from '../presence/presence';
 import { assignTask } from '../dispatch/assign';
 import { agentLost } from './connection';
 

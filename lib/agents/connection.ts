@@ -1,9 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { agents } from '@/db/schema/work';
-import { presence } from './presence';
+import { presence } from '../presence/presence';
 import { performanceScore } from '../dispatch/strategies';
-import { requeueTask, tasksHeldBy } from '../tasks/lifecycle';
+import { requeueTask, tasksHeldBy } from '../lifecycle/lifecycle';
 import { renewLeases } from './lease-renewals';
 import { publishLive } from '../live';
 

@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import { retryTx } from '@/db/retry';
 import { runText } from '@/db/raw';
-import { DEFAULT_LEASE_MS } from '../dispatch/assign';
+import { DEFAULT_LEASE_MS } from '../lifecycle/lease';
 
 /** How long a due renewal waits for others to share its statement; leases run 60 s by default. */
 export const RENEW_WINDOW_MS = 250;
@@ -9,7 +9,7 @@ export const RENEW_WINDOW_MS = 250;
 type Due = { at: Date; settle: { resolve: () => void; reject: (err: unknown) => void }[] };
 type Queue = { due: Map<string, Due>; timer?: NodeJS.Timeout };
 
-// Per database handle, as completion batches (lib/tasks/completion-batch.ts).
+// Per database handle, as completion batches (lib/lifecycle/completion-batch.ts).
 const queues = new WeakMap<Db, Queue>();
 
 /**

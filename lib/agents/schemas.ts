@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { agentStatuses } from '@/db/schema/work';
 import { capabilitiesSchema, resourceAmountsSchema } from '../tasks/schemas';
-import { resourceTypes } from '../resources/kinds';
-import { pageQuery } from '../http/cursor';
+import { resourceTypes } from '../org/resource-kinds';
+import { pageQuery } from '../paging/cursor';
 
 const slug = z.string().min(1).max(40).regex(/^[a-z][a-z0-9-]*$/, 'A department id');
 const name = z.string().trim().min(1).max(100);
@@ -14,7 +14,7 @@ export const createAgentSchema = z
     type: name,
     specialization: name,
     capabilities: capabilitiesSchema.default({}),
-    // A list of kinds asks for the default grant of each (lib/resources/kinds.ts defaultGrant).
+    // A list of kinds asks for the default grant of each (lib/org/resource-kinds.ts defaultGrant).
     resources: z.union([z.array(z.enum(resourceTypes)).max(resourceTypes.length), resourceAmountsSchema]).default({}),
     maxConcurrentTasks: z.number().int().min(1).max(1000).default(1),
     weight: z.number().min(0.01).max(1000).default(1),

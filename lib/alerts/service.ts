@@ -4,11 +4,11 @@ import type { Db } from '@/db/client';
 import { findAlert, listAlertRows, updateAlert } from '@/db/queries/alerts';
 import { alerts } from '@/db/schema/work';
 import { audit } from '../audit/log';
-import { authorize, departmentFilter, isGlobal, type Principal } from '../auth/rbac';
-import { departmentIdSchema } from '../departments/schemas';
+import { authorize, departmentFilter, isGlobal, type Principal } from '../permissions/rbac';
+import { departmentIdSchema } from '../org/department-id';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { alertView, announce, type AlertView } from './engine';
-import { decodeCursor, page } from '../http/cursor';
+import { decodeCursor, page } from '../paging/cursor';
 
 export const alertIdParams = z.object({ id: z.uuid() });
 export const listAlertsQuery = z.object({

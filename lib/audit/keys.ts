@@ -1,5 +1,5 @@
 import { hkdfSync } from 'node:crypto';
-import { authSecret } from '../auth/secret';
+import { authSecret } from '../keys/secret';
 import type { ChainKeys } from './chain';
 
 type Derived = ChainKeys & { checkpoint: Uint8Array };

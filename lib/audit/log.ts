@@ -1,6 +1,6 @@
 import { getDbHandle, type Db } from '@/db/client';
 import { insertAuditRow, type AuditRow } from '@/db/queries/audit';
-import type { Principal } from '../auth/rbac';
+import type { Principal } from '../permissions/rbac';
 import { rowMac, type AuditFields } from './chain';
 import { scheduleChain } from './chain-writer';
 import { auditKeys } from './keys';

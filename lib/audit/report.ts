@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
 import { auditCounts, auditRowsOf } from '@/db/queries/audit-report';
-import { authorize, departmentFilter, type Principal } from '../auth/rbac';
+import { authorize, departmentFilter, type Principal } from '../permissions/rbac';
 import { badRequest } from '../errors';
 import { parseRange } from './service';
 import type { ReportQuery } from './schemas';

@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
 import { listAudit, type AuditRow } from '@/db/queries/audit';
-import { authorize, departmentFilter, type Principal } from '../auth/rbac';
+import { authorize, departmentFilter, type Principal } from '../permissions/rbac';
 import { badRequest } from '../errors';
 import { audit } from './log';
 import { verifyAuditChain, type VerifyResult } from './verify';

@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
 import { audit } from '../audit/log';
-import type { Principal } from './rbac';
+import type { Principal } from '../permissions/rbac';
 import { endAllSessions, revokeRefreshToken } from './session-tokens';
 
 export async function logout(db: Db, principal: Principal, opts: { refreshToken?: string; everywhere?: boolean }): Promise<void> {

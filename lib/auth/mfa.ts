@@ -3,7 +3,7 @@ import type { Db } from '@/db/client';
 import type { UserRow } from '@/db/queries/users';
 import { claimTotpStep, consumeRecoveryCode } from '@/db/queries/mfa-codes';
 import { decryptSecret } from './crypto';
-import { sha256 } from './secret';
+import { sha256 } from '../keys/secret';
 
 /**
  * Our own TOTP settings, on a copy: setting otplib's shared instance would change every other

@@ -1,5 +1,5 @@
 import { roles } from '@/db/schema/auth';
-import { rolePermissions, roleLevels, scopedRoles } from './rbac';
+import { rolePermissions, roleLevels, scopedRoles } from '../permissions/rbac';
 
 /** rolePermissions as a Markdown table: docs/security.md embeds it and a test keeps them equal. */
 export function renderPermissionMatrix(): string {

@@ -5,9 +5,9 @@ import { findActiveApiToken, findUserForAuth, touchApiToken, type UserRow } from
 import { consoleSessionLive, refreshFamilyRevoked } from '@/db/queries/credentials';
 import { mfaRequiredFor } from '../security/mfa-policy';
 import { unauthorized } from '../errors';
-import { narrowPermissions, rolePermissions, type Principal } from './rbac';
-import { peekTokenType, verifyToken, type AccessClaims, type AgentClaims } from './jwt';
-import { sha256 } from './secret';
+import { narrowPermissions, rolePermissions, type Principal } from '../permissions/rbac';
+import { peekTokenType, verifyToken, type AccessClaims, type AgentClaims } from '../keys/jwt';
+import { sha256 } from '../keys/secret';
 import { timingSafeEqual } from 'node:crypto';
 
 export const API_TOKEN_PREFIX = 'ecs_pat_';

@@ -9,8 +9,8 @@ import { unauthorized } from '../errors';
 import { audit } from '../audit/log';
 import { recordSecurityEvent } from '../security/events';
 import { emitDomain } from '../live';
-import { signToken } from './jwt';
-import { randomToken, sha256 } from './secret';
+import { signToken } from '../keys/jwt';
+import { randomToken, sha256 } from '../keys/secret';
 import { mfaRequiredFor } from '../security/mfa-policy';
 
 const REFRESH_TTL_MS = 30 * 24 * 3600_000;

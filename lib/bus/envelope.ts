@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Principal } from '../auth/rbac';
+import type { Principal } from '../permissions/rbac';
 
 export type Sender = { agentId: string; departmentId: string } | { userId: string; username: string } | { system: true };
 

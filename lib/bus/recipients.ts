@@ -2,10 +2,11 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { findDepartment, type DepartmentRow } from '@/db/queries/departments';
 import { agents } from '@/db/schema/work';
-import { presence } from '../agents/presence';
-import { authorize, isGlobal, type Principal } from '../auth/rbac';
+import { presence } from '../presence/presence';
+import { authorize, isGlobal, type Principal } from '../permissions/rbac';
 import { forbidden, notFound, unprocessable } from '../errors';
-import { StrategyState, type Candidate, type Strategy } from '../dispatch/strategies';
+import { StrategyState, type Strategy } from '../dispatch/strategies';
+import type { Candidate } from '../presence/profile';
 import type { Address } from './schemas';
 
 /**

@@ -1,11 +1,11 @@
 import type { Db } from '@/db/client';
-import type { Principal } from '../auth/rbac';
+import type { Principal } from '../permissions/rbac';
 import { audit } from '../audit/log';
 import { unavailable } from '../errors';
 import { envelope } from './envelope';
 import { resolveRecipients, resolveRecipientsCached, type Resolved } from './recipients';
 import { assertMessageSize, type SendInput } from './schemas';
-import { count } from './stats';
+import { count } from '../metrics/bus-stats';
 import { busTransport } from './transport';
 
 export type SendResult = { id: string; recipients: number };

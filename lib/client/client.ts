@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { hasPermission as grants, scopedRoles } from '@/lib/auth/rbac';
+import { hasPermission as grants, scopedRoles } from '@/lib/permissions/rbac';
 import type { createAgentSchema, listAgentsQuery, updateAgentSchema } from '@/lib/agents/schemas';
 import type { createTaskBodySchema, listTasksQuery } from '@/lib/tasks/schemas';
 import type { createDepartmentSchema, updateDepartmentSchema } from '@/lib/departments/schemas';
@@ -11,7 +11,7 @@ import type { SystemStatus } from '@/lib/status/system';
 import type { toAgent } from '@/lib/agents/service';
 import type { Role } from '@/db/schema/auth';
 import type { AllocateInput } from '@/lib/resources/schemas';
-import type { AllocationResult } from '@/lib/resources/allocations';
+import type { AllocationResult } from '@/lib/allocations/allocations';
 import type { Availability, DepartmentResources } from '@/lib/resources/service';
 import { EcsApiError, readResponse, withQuery, type Query } from './http';
 

@@ -1,4 +1,4 @@
 import { z } from 'zod';
-import { departmentIdSchema } from './schemas';
+import { departmentIdSchema } from '../org/department-id';
 
 export const departmentParams = z.object({ id: departmentIdSchema });

@@ -1,11 +1,8 @@
 import { z } from 'zod';
-import { resourceTypes } from '../resources/kinds';
+import { resourceTypes } from '../org/resource-kinds';
+import { departmentIdSchema } from '../org/department-id';
 
-const slug = z
-  .string()
-  .min(2)
-  .max(40)
-  .regex(/^[a-z][a-z0-9-]*$/, 'Lower-case letters, digits and dashes, starting with a letter');
+const slug = departmentIdSchema;
 const tag = z.string().trim().min(1).max(64);
 export const strategySchema = z.enum(['round-robin', 'least-connections', 'weighted', 'capability-match']);
 
@@ -45,7 +42,6 @@ export const updateDepartmentSchema = z
   .refine((v) => Object.keys(v).length > 0, 'Nothing to update');
 export type UpdateDepartmentInput = z.infer<typeof updateDepartmentSchema>;
 
-export const departmentIdSchema = slug;
 
 /** POST /api/v1/departments/{id}/archive: `force` cancels its unfinished tasks instead of refusing. */
 export const archiveDepartmentSchema = z.object({ force: z.boolean().default(false) }).strict();

@@ -17,7 +17,7 @@ import { env } from '../env';
 import { conflict, notFound } from '../errors';
 import { cancelTask } from '../tasks/service';
 import { retireAgent } from '../agents/service';
-import { authorize, departmentFilter, type Principal } from '../auth/rbac';
+import { authorize, departmentFilter, type Principal } from '../permissions/rbac';
 import { audit } from '../audit/log';
 import type { CreateDepartmentInput, UpdateDepartmentInput } from './schemas';
 

@@ -4,7 +4,7 @@ import { mapRow } from '@/db/rows';
 import { runText } from '@/db/raw';
 import { tasks } from '@/db/schema/work';
 import type { TaskRow } from '@/db/queries/tasks';
-import { leaseMsOf } from './assign';
+import { leaseMsOf } from '../lifecycle/lease';
 
 export type PlannedHandOut = { task: Pick<TaskRow, 'id' | 'timeoutMs'>; agentId: string };
 export type BatchOutcome = { assigned: { task: TaskRow }[] };

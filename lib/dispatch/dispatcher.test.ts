@@ -4,7 +4,7 @@ import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { losingNextAnswer } from '@/db/testing/lossy';
 import { agents, tasks } from '@/db/schema/work';
 import { makeAgent, makeTask } from '../resources/test-fixtures';
-import { presence } from '../agents/presence';
+import { presence } from '../presence/presence';
 import { onDomain } from '../live';
 import { dispatchDepartment } from './dispatcher';
 

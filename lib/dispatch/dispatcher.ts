@@ -4,13 +4,13 @@ import { tasks } from '@/db/schema/work';
 import { findDepartmentCached } from '@/db/queries/departments';
 import { runText } from '@/db/raw';
 import { readyTasks, type TaskRow } from '@/db/queries/tasks';
-import { presence } from '../agents/presence';
+import { presence } from '../presence/presence';
 import { emitDomain, publishLive } from '../live';
 import { recordAssignment } from '../metrics/record';
 import { agentFits } from './fit';
 import { assignTask } from './assign';
 import { assignBatch, type BatchOutcome, type PlannedHandOut } from './assign-batch';
-import { preemptLowerPriority } from '../resources/allocations';
+import { preemptLowerPriority } from '../allocations/allocations';
 import { raiseShortage } from '../resources/alerts';
 import { strategyState, type Cursor, type Strategy } from './strategies';
 

@@ -1,4 +1,5 @@
 import type { TaskRequirements } from '@/db/schema/work';
+import type { AgentProfile } from '../presence/profile';
 
 /**
  * Whether an agent's capabilities meet a task's required ones. A required value of `true` asks
@@ -21,12 +22,6 @@ export function capabilitiesMeet(agent: Record<string, unknown>, required: Recor
   return true;
 }
 
-export type AgentProfile = {
-  id: string;
-  departmentId: string;
-  specialization: string;
-  capabilities: Record<string, unknown>;
-};
 
 export function agentFits(agent: AgentProfile, req: TaskRequirements, targetAgentId?: string | null): boolean {
   if (targetAgentId && agent.id !== targetAgentId) return false;

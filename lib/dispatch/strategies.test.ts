@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { StrategyState, type Candidate, type Strategy } from './strategies';
+import {StrategyState, type Strategy } from './strategies';
+import type { Candidate } from '../presence/profile';
 
 /** A small deterministic generator, so a failure names a seed that reproduces it. */
 function random(seed: number) {

@@ -1,15 +1,9 @@
-import { surplus, type AgentProfile } from './fit';
+import { surplus } from './fit';
+import type { Candidate } from '../presence/profile';
 import type { TaskRequirements } from '@/db/schema/work';
 
 export type Strategy = 'round-robin' | 'least-connections' | 'weighted' | 'capability-match';
 
-export type Candidate = AgentProfile & {
-  activeTasks: number;
-  maxConcurrentTasks: number;
-  weight: number;
-  /** 0..1, from the agent's success rate; 1 for an agent with no history yet. */
-  score: number;
-};
 
 export type Cursor = { agentId: string | undefined; stamp: number };
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import type { Principal } from '../auth/rbac';
+import type { Principal } from '../permissions/rbac';
 import { listTasks } from '../tasks/service';
 import { listTasksQuery } from '../tasks/schemas';
 import { listAgents } from '../agents/service';
@@ -10,7 +10,7 @@ import { listAlerts, listAlertsQuery } from '../alerts/service';
 import { listSecurityEvents } from '../security/events';
 import { listAuditEntries } from '../audit/service';
 import { auditQuery } from '../audit/schemas';
-import { decodeCursor } from './cursor';
+import { decodeCursor } from '../paging/cursor';
 
 const admin: Principal = { kind: 'user', id: 'test-admin', name: 'test admin', role: 'super-admin', departmentIds: [], permissions: ['*'] };
 

@@ -1,10 +1,10 @@
 import type { Registry } from 'prom-client';
-import { busStats } from '../bus/stats';
+import { busStats } from './bus-stats';
 
 type Value = { labels?: Record<string, string | number>; value: number; metricName?: string };
 
 /**
- * The bus keeps its own counters (lib/bus/stats.ts, no prom-client there); these collectors read
+ * The bus keeps its own counters (lib/metrics/bus-stats.ts, no prom-client there); these collectors read
  * them at scrape time, so the bus families cost nothing between scrapes and can't drift.
  */
 export function registerBusCollectors(registry: Registry): void {

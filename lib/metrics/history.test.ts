@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { principalOf } from '@/db/testing/principals';
 import { metricSamples } from '@/db/schema/work';
-import { count, resetBusStats } from '@/lib/bus/stats';
+import { count, resetBusStats } from '@/lib/metrics/bus-stats';
 import { recordAssignment, recordTaskCreated, recordTaskFinished } from './record';
 import { resetMetrics } from './registry';
 import { levelsRolledUp, MINUTE, pruneHistory, rollUpMinute } from './rollup';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { bucketedSamples } from '@/db/queries/metrics';
-import { authorize, departmentFilter, type Principal } from '../auth/rbac';
-import { departmentIdSchema } from '../departments/schemas';
+import { authorize, departmentFilter, type Principal } from '../permissions/rbac';
+import { departmentIdSchema } from '../org/department-id';
 import { badRequest } from '../errors';
 import { MINUTE } from './rollup';
 import { knownDepartments, liveMinuteValue } from './live-minute';

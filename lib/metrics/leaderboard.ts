@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
 import { agentPerformanceRows } from '@/db/queries/leaderboard';
-import { authorize, type Principal } from '../auth/rbac';
+import { authorize, type Principal } from '../permissions/rbac';
 import { quantileOf } from './rolling';
 
 export type LeaderboardRow = {
@@ -32,7 +32,7 @@ export async function departmentLeaderboard(db: Db, principal: Principal, depart
         completed: r.completed,
         failed: r.failed,
         successRate: finished ? r.completed / finished : null,
-        // total_duration_ms sums completed runs only (lib/tasks/lifecycle.ts).
+        // total_duration_ms sums completed runs only (lib/lifecycle/lifecycle.ts).
         meanMs: r.completed ? Math.round(r.totalDurationMs / r.completed) : null,
         p95Ms: recent.length ? quantileOf(recent, 0.95) : null,
       };

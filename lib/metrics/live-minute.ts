@@ -1,4 +1,4 @@
-import { busStats } from '../bus/stats';
+import { busStats } from './bus-stats';
 import { metrics, windowOf } from './registry';
 import { quantileOf } from './rolling';
 import type { SeriesName } from './names';

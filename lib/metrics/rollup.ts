@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import { hasSampleAt, insertSamples, pruneSamples, type SampleInput } from '@/db/queries/metrics';
 import { refreshGauges } from './gauges';
-import { busStats } from '../bus/stats';
+import { busStats } from './bus-stats';
 import { metrics, windowOf } from './registry';
 import { quantileOf } from './rolling';
 import type { SeriesName } from './names';
@@ -63,7 +63,7 @@ function rollUpCounts(put: Put, depts: Set<string>, minuteStart: number): void {
       put('assign_latency_p99', dept, quantileOf(lat, 0.99));
     }
   }
-  // The bus counts for itself (lib/bus/stats.ts): store what it accepted since the last roll-up.
+  // The bus counts for itself (lib/metrics/bus-stats.ts): store what it accepted since the last roll-up.
   const busTotal = busStats().totals.messagesTotal;
   put('bus_messages', null, Math.max(0, busTotal - (m.gauges.busTotalAtRollup ?? 0)));
   m.gauges.busTotalAtRollup = busTotal;

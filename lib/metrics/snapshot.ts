@@ -1,4 +1,4 @@
-import { busStats } from '../bus/stats';
+import { busStats } from './bus-stats';
 import { metrics, windowOf } from './registry';
 
 /** The compact figures a live tile shows; pushed every 2 s, computed from memory only. */

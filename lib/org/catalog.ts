@@ -1,4 +1,4 @@
-import { GUARANTEED_SHARE, resourceKindCatalog, type ResourceType } from '../resources/kinds';
+import { GUARANTEED_SHARE, resourceKindCatalog, type ResourceType } from './resource-kinds';
 
 export type DepartmentDefinition = {
   id: string;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { principalOf } from '@/db/testing/principals';
 import { resourceChanges } from '@/db/schema/org';
-import { allocate, releaseAllocation } from './allocations';
+import { allocate, releaseAllocation } from '../allocations/allocations';
 import { decideScaling, defaultScaling, runAutoscale } from './autoscale';
 import { getPool, makeAgent, setPool } from './test-fixtures';
 

@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
 import { recentChanges, utilisationHistory } from '@/db/queries/resources';
-import { authorize, departmentFilter, type Principal } from '../auth/rbac';
+import { authorize, departmentFilter, type Principal } from '../permissions/rbac';
 
 export type HistoryPoint = { minute: string } & Record<string, number | string>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { priorities } from '@/db/schema/work';
-import { departmentIdSchema } from '../departments/schemas';
-import { resourceTypes } from './kinds';
+import { departmentIdSchema } from '../org/department-id';
+import { resourceTypes } from '../org/resource-kinds';
 
 const amount = z.number().int().positive().max(1_000_000);
 const kind = z.enum(resourceTypes);

@@ -4,7 +4,7 @@ import { activeUnitsByAgent, lockKind, poolsOfType, poolsWithKinds, recentChange
 import { resourceChanges, resourcePools } from '@/db/schema/org';
 import { and, eq, sql } from 'drizzle-orm';
 import { audit } from '../audit/log';
-import { authorize, departmentFilter, type Principal } from '../auth/rbac';
+import { authorize, departmentFilter, type Principal } from '../permissions/rbac';
 import { badRequest, conflict, notFound, unprocessable } from '../errors';
 import { publishLive } from '../live';
 import type { CheckInput, UpdateCapacitiesInput } from './schemas';

@@ -1,7 +1,7 @@
 import { forbidden } from '../errors';
-import type { Principal } from '../auth/rbac';
+import type { Principal } from '../permissions/rbac';
 
-export { authorize, departmentFilter, inScope, OutOfScope, type Principal } from '../auth/rbac';
+export { authorize, departmentFilter, inScope, OutOfScope, type Principal } from '../permissions/rbac';
 
 /**
  * Schedules are a person's or a script's tool. An agent holds task:read for its own tasks only, so

@@ -7,7 +7,7 @@ import { schedules } from '@/db/schema/schedules';
 import { priorities, taskEvents, tasks } from '@/db/schema/work';
 import type { TaskRow } from '@/db/queries/tasks';
 import { advanceSchedule, claimFiring, dueSchedules, hasUnfinishedTask, lockSchedule, type ScheduleRow } from '@/db/queries/schedules';
-import type { Principal } from '../auth/rbac';
+import type { Principal } from '../permissions/rbac';
 import { audit } from '../audit/log';
 import { conflict, notFound } from '../errors';
 import { emitDomain, publishLive } from '../live';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { catchUpPolicies, overlapPolicies } from '@/db/schema/schedules';
 import { createTaskSchema } from '../tasks/schemas';
-import { pageQuery } from '../http/cursor';
+import { pageQuery } from '../paging/cursor';
 import { cronProblem, isTimeZone } from './cron';
 
 const task = createTaskSchema.shape;

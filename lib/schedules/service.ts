@@ -6,7 +6,7 @@ import { recentFirings, schedulePage, type ScheduleRow } from '@/db/queries/sche
 import { authorize, departmentFilter, forbiddenForAgents, inScope, OutOfScope, type Principal } from './access';
 import { audit } from '../audit/log';
 import { conflict, notFound, unprocessable } from '../errors';
-import { beforeCursor, decodeCursor, page } from '../http/cursor';
+import { beforeCursor, decodeCursor, page } from '../paging/cursor';
 import { normaliseCapabilities } from '../dispatch/fit';
 import { toTask } from '../tasks/service';
 import { nextFireTime, nextFireTimes } from './cron';

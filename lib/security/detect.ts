@@ -1,7 +1,7 @@
 import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { auditLog, securityEvents, type Role } from '@/db/schema/auth';
-import type { Principal } from '../auth/rbac';
+import type { Principal } from '../permissions/rbac';
 import { recordSecurityEvent } from './events';
 
 /**

@@ -2,8 +2,8 @@ import { and, desc, eq, getTableColumns, type SQL } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { securityEvents } from '@/db/schema/auth';
 import { publishLive } from '../live';
-import { authorize, type Principal } from '../auth/rbac';
-import { beforeCursor, cursorTime, decodeCursor, page } from '../http/cursor';
+import { authorize, type Principal } from '../permissions/rbac';
+import { beforeCursor, cursorTime, decodeCursor, page } from '../paging/cursor';
 
 export const severities = ['low', 'medium', 'high', 'critical'] as const;
 export type Severity = (typeof severities)[number];

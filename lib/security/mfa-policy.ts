@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { roles, users, type Role } from '@/db/schema/auth';
 import { audit } from '../audit/log';
-import { authorize, type Principal } from '../auth/rbac';
+import { authorize, type Principal } from '../permissions/rbac';
 import { env } from '../env';
 import { readSetting, writeSetting } from '../settings/store';
 import { recentRows } from '@/db/queries/recent';

@@ -2,7 +2,7 @@ import type { Db } from '@/db/client';
 import { listDepartmentRows } from '@/db/queries/departments';
 import { agentCountsByDepartment, poolTotalsByDepartment, taskCountsByDepartment } from '@/db/queries/status';
 import { listAlertRows } from '@/db/queries/alerts';
-import { authorize, departmentFilter, type Principal } from '../auth/rbac';
+import { authorize, departmentFilter, type Principal } from '../permissions/rbac';
 import { checkHealth, runtimeState, type Health, type JobStatus } from '../health';
 import { alertView, type AlertView } from '../alerts/engine';
 import { combineSnapshots, snapshot, type MetricsSnapshot } from '../metrics/snapshot';

@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { taskEvents, tasks } from '@/db/schema/work';
-import { authorize, type Principal } from '../auth/rbac';
+import { authorize, type Principal } from '../permissions/rbac';
 import { conflict, forbidden, notFound } from '../errors';
-import { completeTask, failTask, reportProgress } from './lifecycle';
+import { completeTask, failTask, reportProgress } from '../lifecycle/lifecycle';
 import { toTask } from './service';
 
 /** Agent-side calls (socket or REST) act only on tasks assigned to the calling agent. */

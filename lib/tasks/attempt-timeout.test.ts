@@ -4,10 +4,10 @@ import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { agents, taskAttempts, taskEvents, tasks } from '@/db/schema/work';
 import { makeAgent } from '../resources/test-fixtures';
 import { onDomain } from '../live';
-import type { Principal } from '../auth/rbac';
+import type { Principal } from '../permissions/rbac';
 import { createTaskSchema } from './schemas';
 import { createTask } from './service';
-import { completeTask, overdueTasks, requeueTask, timeOutTask } from './lifecycle';
+import { completeTask, overdueTasks, requeueTask, timeOutTask } from '../lifecycle/lifecycle';
 import { assignTask } from '../dispatch/assign';
 
 const admin: Principal = { kind: 'user', id: 'test-admin', name: 'test admin', role: 'super-admin', departmentIds: [], permissions: ['*'] };

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { departments } from '@/db/schema/org';
 import { agents, tasks } from '@/db/schema/work';
-import { authorize, inScope, OutOfScope, type Principal } from '../auth/rbac';
+import { authorize, inScope, OutOfScope, type Principal } from '../permissions/rbac';
 import { forbidden, notFound, unprocessable } from '../errors';
 import { audit } from '../audit/log';
 import { createTask } from './service';

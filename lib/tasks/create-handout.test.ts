@@ -4,9 +4,9 @@ import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { losingNextAnswer } from '@/db/testing/lossy';
 import { agents, taskEvents, tasks } from '@/db/schema/work';
 import { makeAgent } from '../resources/test-fixtures';
-import { presence } from '../agents/presence';
+import { presence } from '../presence/presence';
 import { onDomain } from '../live';
-import type { Principal } from '../auth/rbac';
+import type { Principal } from '../permissions/rbac';
 import { createTaskSchema } from './schemas';
 import { createTask } from './service';
 

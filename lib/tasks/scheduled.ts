@@ -4,7 +4,7 @@ import type { Db } from '@/db/client';
 import { priorities, taskEvents, tasks, type TaskRequirements } from '@/db/schema/work';
 import type { TaskRow } from '@/db/queries/tasks';
 import { promoteDueTasks } from '@/db/queries/scheduled-tasks';
-import type { Principal } from '../auth/rbac';
+import type { Principal } from '../permissions/rbac';
 import { audit } from '../audit/log';
 import { conflict } from '../errors';
 import { emitDomain, publishLive } from '../live';

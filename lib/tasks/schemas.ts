@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { attemptOutcomes, dependencyPolicies, priorities, taskStatuses } from '@/db/schema/work';
-import { resourceKindCatalog, resourceTypes } from '../resources/kinds';
-import { pageQuery } from '../http/cursor';
+import { resourceKindCatalog, resourceTypes } from '../org/resource-kinds';
+import { pageQuery } from '../paging/cursor';
 
 const slug = z.string().min(1).max(40).regex(/^[a-z][a-z0-9-]*$/, 'A department id');
 const name = z.string().trim().min(1).max(100);

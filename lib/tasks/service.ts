@@ -6,22 +6,22 @@ import { findDepartmentCached } from '@/db/queries/departments';
 import type { TaskRow } from '@/db/queries/tasks';
 import { mapRow } from '@/db/rows';
 import { runText } from '@/db/raw';
-import { authorize, departmentFilter, inScope, OutOfScope, type Principal } from '../auth/rbac';
+import { authorize, departmentFilter, inScope, OutOfScope, type Principal } from '../permissions/rbac';
 import { audit, auditInsertText, auditWritten } from '../audit/log';
 import { conflict, notFound, unprocessable } from '../errors';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskCreated } from '../metrics/record';
-import { beforeCursor, cursorTime, decodeCursor, page } from '../http/cursor';
+import { beforeCursor, cursorTime, decodeCursor, page } from '../paging/cursor';
 import { normaliseCapabilities } from '../dispatch/fit';
 import { bookForNew, dispatchTask, settleFailedNew, settleNew } from '../dispatch/dispatcher';
-import { leaseMsOf } from '../dispatch/assign';
-import { requeueTask } from './lifecycle';
+import { leaseMsOf } from '../lifecycle/lease';
+import { requeueTask } from '../lifecycle/lifecycle';
 import type { CreateTaskInput, ListTasksQuery } from './schemas';
 import { whyWaiting } from './wait-reason';
 import { cancelScheduledTask, createScheduledTask, startOf } from './scheduled';
-import { cancelDependants } from './dependencies';
+import { cancelDependants } from '../lifecycle/dependencies';
 import { attemptsOf } from '@/db/queries/attempts';
-import { archivedConflict } from '../departments/archived';
+import { archivedConflict } from '../org/archived';
 
 export type Task = ReturnType<typeof toTask>;
 /** GET /api/v1/tasks/{id}: the task with its timeline, attempts, ETA, children and (pending) why it waits. */

@@ -4,8 +4,8 @@ import type { Db } from '@/db/client';
 import { apiTokens } from '@/db/schema/auth';
 import { audit } from '../audit/log';
 import { API_TOKEN_PREFIX } from '../auth/principal';
-import { authorize, matches, type Principal } from '../auth/rbac';
-import { randomToken, sha256 } from '../auth/secret';
+import { authorize, matches, type Principal } from '../permissions/rbac';
+import { randomToken, sha256 } from '../keys/secret';
 import { forbidden, notFound, unprocessable } from '../errors';
 import type { CreateTokenInput } from './schemas';
 

@@ -10,8 +10,8 @@ import { endConsoleSessionsOf, revokeRefreshTokensOf } from '@/db/queries/creden
 import { audit } from '../audit/log';
 import { decryptSecret, encryptSecret } from '../auth/crypto';
 import { totpStep } from '../auth/mfa';
-import type { Principal } from '../auth/rbac';
-import { sha256 } from '../auth/secret';
+import type { Principal } from '../permissions/rbac';
+import { sha256 } from '../keys/secret';
 import { env } from '../env';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../errors';
 

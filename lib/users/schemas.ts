@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { roles } from '@/db/schema/auth';
 import { usernameSchema } from '../auth/schemas';
-import { departmentIdSchema } from '../departments/schemas';
+import { departmentIdSchema } from '../org/department-id';
 
 const password = z.string().min(1).max(256);
 const departmentIds = z.array(departmentIdSchema).max(50);

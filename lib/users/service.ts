@@ -5,7 +5,7 @@ import { findDepartment } from '@/db/queries/departments';
 import type { Role } from '@/db/schema/auth';
 import { audit } from '../audit/log';
 import { checkPasswordPolicy, hashPassword } from '../auth/password';
-import { authorize, canGrantRole, departmentFilter, isGlobal, managesAllDepartmentsOf, OutOfScope, roleLevels, type Principal } from '../auth/rbac';
+import { authorize, canGrantRole, departmentFilter, isGlobal, managesAllDepartmentsOf, OutOfScope, roleLevels, type Principal } from '../permissions/rbac';
 import { endAllSessions } from '../auth/session-tokens';
 import { env } from '../env';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../errors';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import { randomUUID } from 'node:crypto';
 import type { Envelope } from '@/lib/bus/envelope';
-import { busStats, resetBusStats } from '@/lib/bus/stats';
+import { busStats, resetBusStats } from '@/lib/metrics/bus-stats';
 import type { Redis } from './redis';
 import { BUFFER_TTL_MS, MemoryBuffer, RedisBuffer, type MessageBuffer } from './buffer';
 

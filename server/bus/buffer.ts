@@ -1,5 +1,5 @@
 import type { Envelope } from '@/lib/bus/envelope';
-import { count } from '@/lib/bus/stats';
+import { count } from '@/lib/metrics/bus-stats';
 
 import type { Redis } from './redis';
 import { log } from '@/lib/log';

@@ -8,9 +8,9 @@ import { makeUser } from '@/db/testing/users';
 import { publishLive } from '@/lib/live';
 import { roles } from '@/db/schema/auth';
 import { agents } from '@/db/schema/work';
-import { signToken } from '@/lib/auth/jwt';
-import { sha256 } from '@/lib/auth/secret';
-import { scopedRoles } from '@/lib/auth/rbac';
+import { signToken } from '@/lib/keys/jwt';
+import { sha256 } from '@/lib/keys/secret';
+import { scopedRoles } from '@/lib/permissions/rbac';
 import { registerConsoleNamespace } from './console-namespace';
 import { agentHandshake } from './handshake';
 

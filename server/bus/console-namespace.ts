@@ -1,5 +1,5 @@
 import type { Namespace, Server } from 'socket.io';
-import { hasPermission, isGlobal } from '@/lib/auth/rbac';
+import { hasPermission, isGlobal } from '@/lib/permissions/rbac';
 import { onDomain, onLive } from '@/lib/live';
 import { runtimeState } from '@/lib/health';
 import { connectionLimit, consoleHandshake, type SocketData } from './handshake';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { busStats } from '@/lib/bus/stats';
+import { busStats } from '@/lib/metrics/bus-stats';
 import { startHarness, type Harness } from '../testing/harness';
 import { apiAs, sleep, waitFor, type ApiClient } from '../sim/fleet';
 import { ACK_TIMEOUT_MS } from './messaging';

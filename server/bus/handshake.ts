@@ -3,7 +3,7 @@ import { getDb } from '@/db/client';
 import { authenticateRequest } from '@/lib/http/route';
 import { fromWebRequest } from '@/lib/http/request';
 import { principalFromBearer } from '@/lib/auth/principal';
-import type { Principal } from '@/lib/auth/rbac';
+import type { Principal } from '@/lib/permissions/rbac';
 import { AppError } from '@/lib/errors';
 import { env } from '@/lib/env';
 import { requestClientAddress } from '../http/client-address';

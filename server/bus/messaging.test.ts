@@ -8,7 +8,7 @@ import type { AgentClient } from '@/lib/agent-sdk/client';
 import { sendMessage } from '@/lib/bus/send';
 import { resolveRecipients, resolveRecipientsCached } from '@/lib/bus/recipients';
 import { MAX_MESSAGE_BYTES } from '@/lib/bus/schemas';
-import { busStats, resetBusStats } from '@/lib/bus/stats';
+import { busStats, resetBusStats } from '@/lib/metrics/bus-stats';
 import { startHarness, type Harness } from '../testing/harness';
 import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from '../sim/fleet';
 

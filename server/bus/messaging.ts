@@ -1,11 +1,11 @@
 import type { Namespace, Socket } from 'socket.io';
 import { getDb } from '@/db/client';
-import type { Principal } from '@/lib/auth/rbac';
+import type { Principal } from '@/lib/permissions/rbac';
 import type { Envelope } from '@/lib/bus/envelope';
 import { authorizeTopic, invalidateMembers } from '@/lib/bus/recipients';
 import { publishSchema, sendSchema, topicSchema } from '@/lib/bus/schemas';
 import { sendFromSocket } from '@/lib/bus/send';
-import { count, setLiveGauges } from '@/lib/bus/stats';
+import { count, setLiveGauges } from '@/lib/metrics/bus-stats';
 import { busTransport, setBusTransport } from '@/lib/bus/transport';
 import { env } from '@/lib/env';
 import { conflict } from '@/lib/errors';

@@ -4,7 +4,7 @@ import { toProblem, zodProblems } from '@/lib/http/problem';
 import { assertJsonDepth } from '@/lib/http/request';
 import { log, withLogContext } from '@/lib/log';
 import { getDb } from '@/db/client';
-import { auditDenied } from '@/lib/audit/denied';
+import { auditDenied } from '@/lib/security/denied';
 import type { SocketData } from './handshake';
 
 export type Ack = (reply: unknown) => void;

@@ -2,11 +2,11 @@ import { sql, inArray, notInArray, and } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { agents } from '@/db/schema/work';
 import { env } from '@/lib/env';
-import { presence } from '@/lib/agents/presence';
+import { presence } from '@/lib/presence/presence';
 import { dispatchDepartment, syncPresence } from '@/lib/dispatch/dispatcher';
 import { departmentsWithReadyTasks } from '@/db/queries/tasks';
-import { expiredLeases, overdueTasks, requeueTask, timeOutTask } from '@/lib/tasks/lifecycle';
-import { sweepFailedDependencies } from '@/lib/tasks/dependencies';
+import { expiredLeases, overdueTasks, requeueTask, timeOutTask } from '@/lib/lifecycle/lifecycle';
+import { sweepFailedDependencies } from '@/lib/lifecycle/dependencies';
 import type { AgentsNamespace } from '../bus/agents-namespace';
 import type { Job } from '../jobs/registry';
 

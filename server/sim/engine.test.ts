@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { busStats, resetBusStats } from '@/lib/bus/stats';
+import { busStats, resetBusStats } from '@/lib/metrics/bus-stats';
 import { startHarness, type Harness } from '../testing/harness';
 import { apiAs, waitFor } from './fleet';
 import { startSimulation } from './engine';

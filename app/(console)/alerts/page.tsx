@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { listAlerts, listAlertsQuery } from '@/lib/alerts/service';
-import { hasPermission, isGlobal } from '@/lib/auth/rbac';
+import { hasPermission, isGlobal } from '@/lib/permissions/rbac';
 import { requirePrincipal } from '@/app/_lib/session';
 import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';

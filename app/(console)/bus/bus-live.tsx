@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { BusStats } from '@/lib/bus/stats';
+import type { BusStats } from '@/lib/metrics/bus-stats';
 import { DataTable } from '@/components/data-table';
 import { StatTile } from '@/components/stat-tile';
 import { formatFull, formatTick } from '@/lib/format/time';

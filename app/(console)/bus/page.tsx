@@ -1,6 +1,6 @@
 import { requirePrincipal } from '@/app/_lib/session';
-import { hasPermission, isGlobal } from '@/lib/auth/rbac';
-import { busStats } from '@/lib/bus/stats';
+import { hasPermission, isGlobal } from '@/lib/permissions/rbac';
+import { busStats } from '@/lib/metrics/bus-stats';
 import { EmptyState } from '@/components/empty-state';
 import { BusLive } from './bus-live';
 

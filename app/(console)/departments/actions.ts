@@ -2,7 +2,8 @@
 
 import { revalidatePath } from 'next/cache';
 import type { z } from 'zod';
-import { createDepartmentSchema, departmentIdSchema, updateDepartmentSchema } from '@/lib/departments/schemas';
+import { createDepartmentSchema, updateDepartmentSchema } from '@/lib/departments/schemas';
+import { departmentIdSchema } from '@/lib/org/department-id';
 import { archiveDepartment, createDepartment, unarchiveDepartment, updateDepartment } from '@/lib/departments/service';
 import { badRequest } from '@/lib/errors';
 import { zodProblems } from '@/lib/http/problem';

@@ -4,8 +4,8 @@ import { listDepartments } from '@/lib/departments/service';
 import { requirePrincipal } from '@/app/_lib/session';
 import { Badge } from '@/components/badge';
 import { EmptyState } from '@/components/empty-state';
-import { hasPermission } from '@/lib/auth/rbac';
-import { resourceTypes } from '@/lib/resources/kinds';
+import { hasPermission } from '@/lib/permissions/rbac';
+import { resourceTypes } from '@/lib/org/resource-kinds';
 import { CreateDepartmentForm } from './forms';
 
 export default async function DepartmentsPage() {

@@ -3,7 +3,7 @@ import { getDb } from '@/db/client';
 import { getDepartmentStatus, listDepartments } from '@/lib/departments/service';
 import { listAgents } from '@/lib/agents/service';
 import { listTasks } from '@/lib/tasks/service';
-import { isGlobal } from '@/lib/auth/rbac';
+import { isGlobal } from '@/lib/permissions/rbac';
 import { requirePrincipal } from '@/app/_lib/session';
 import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';

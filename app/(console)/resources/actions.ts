@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { getDb } from '@/db/client';
 import { requirePrincipal } from '@/app/_lib/session';
-import { departmentIdSchema } from '@/lib/departments/schemas';
+import { departmentIdSchema } from '@/lib/org/department-id';
 import { AppError } from '@/lib/errors';
 import { updateCapacitiesSchema } from '@/lib/resources/schemas';
 import { updateCapacities } from '@/lib/resources/service';

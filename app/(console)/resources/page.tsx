@@ -1,9 +1,9 @@
 import { getDb } from '@/db/client';
 import { requirePrincipal } from '@/app/_lib/session';
-import { hasPermission } from '@/lib/auth/rbac';
-import { listAllocations } from '@/lib/resources/allocations';
+import { hasPermission } from '@/lib/permissions/rbac';
+import { listAllocations } from '@/lib/allocations/allocations';
 import { getUtilisationHistory, listCapacityChanges } from '@/lib/resources/history';
-import { resourceTypes } from '@/lib/resources/kinds';
+import { resourceTypes } from '@/lib/org/resource-kinds';
 import { getCosts, listPools } from '@/lib/resources/service';
 import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';

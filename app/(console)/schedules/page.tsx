@@ -3,7 +3,7 @@ import { priorities } from '@/db/schema/work';
 import { listSchedules } from '@/lib/schedules/service';
 import { listSchedulesQuery } from '@/lib/schedules/schemas';
 import { listDepartments } from '@/lib/departments/service';
-import { hasPermission } from '@/lib/auth/rbac';
+import { hasPermission } from '@/lib/permissions/rbac';
 import { requirePrincipal } from '@/app/_lib/session';
 import { single } from '@/app/_lib/search-params';
 import { ActionButton } from '@/components/action-button';

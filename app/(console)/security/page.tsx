@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { listSecurityEvents, severities, type Severity } from '@/lib/security/events';
-import { hasPermission } from '@/lib/auth/rbac';
+import { hasPermission } from '@/lib/permissions/rbac';
 import { requirePrincipal } from '@/app/_lib/session';
 import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';

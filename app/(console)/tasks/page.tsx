@@ -4,7 +4,7 @@ import { priorities, taskStatuses } from '@/db/schema/work';
 import { listTasks } from '@/lib/tasks/service';
 import { listTasksQuery } from '@/lib/tasks/schemas';
 import { listDepartments } from '@/lib/departments/service';
-import { hasPermission } from '@/lib/auth/rbac';
+import { hasPermission } from '@/lib/permissions/rbac';
 import { requirePrincipal } from '@/app/_lib/session';
 import { single } from '@/app/_lib/search-params';
 import { Badge } from '@/components/badge';

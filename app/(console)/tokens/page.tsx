@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
 import { listApiTokens } from '@/lib/tokens/service';
-import { hasPermission } from '@/lib/auth/rbac';
+import { hasPermission } from '@/lib/permissions/rbac';
 import { requirePrincipal } from '@/app/_lib/session';
 import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';

@@ -3,7 +3,7 @@ import { roles } from '@/db/schema/auth';
 import { listUsers } from '@/lib/users/service';
 import { listDepartments } from '@/lib/departments/service';
 import { mfaRequiredRoles } from '@/lib/security/mfa-policy';
-import { canGrantRole, hasPermission } from '@/lib/auth/rbac';
+import { canGrantRole, hasPermission } from '@/lib/permissions/rbac';
 import { env } from '@/lib/env';
 import { requirePrincipal } from '@/app/_lib/session';
 import { Badge } from '@/components/badge';

@@ -8,12 +8,12 @@ import { makeUser } from '@/db/testing/users';
 import { roles, apiTokens, type Role } from '@/db/schema/auth';
 import { departments, resourcePools } from '@/db/schema/org';
 import { and, eq } from 'drizzle-orm';
-import { allocate } from '@/lib/resources/allocations';
+import { allocate } from '@/lib/allocations/allocations';
 import { principalOf } from '@/db/testing/principals';
 import { agents, tasks } from '@/db/schema/work';
-import { signToken } from '@/lib/auth/jwt';
-import { scopedRoles } from '@/lib/auth/rbac';
-import { sha256 } from '@/lib/auth/secret';
+import { signToken } from '@/lib/keys/jwt';
+import { scopedRoles } from '@/lib/permissions/rbac';
+import { sha256 } from '@/lib/keys/secret';
 import { accessMatrix, type Caller, type Entry, type Fixtures } from './access-matrix';
 import { startHarness, type Harness } from '@/server/testing/harness';
 

@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
 import { roles, type Role } from '@/db/schema/auth';
-import { scopedRoles } from '@/lib/auth/rbac';
+import { scopedRoles } from '@/lib/permissions/rbac';
 import { insertAlert } from '@/db/queries/alerts';
 import { schedules } from '@/db/schema/schedules';
 

@@ -7,7 +7,7 @@ import { findUserById } from '@/db/queries/users';
 import { consoleCookie } from '@/db/testing/console-cookie';
 import { consoleSessions, refreshTokens, users } from '@/db/schema/auth';
 import { agents } from '@/db/schema/work';
-import { sha256 } from '@/lib/auth/secret';
+import { sha256 } from '@/lib/keys/secret';
 import { startHarness, type Harness } from '@/server/testing/harness';
 import { admission, serverDisconnects } from '@/server/testing/socket-admits';
 import { consoleSignIn, consoleSignOut } from '@/server/testing/console-sign-in';

@@ -6,7 +6,7 @@ import { makeUser, TEST_PASSWORD } from '@/db/testing/users';
 import { consoleSignIn } from '@/server/testing/console-sign-in';
 import { consoleCookie } from '@/db/testing/console-cookie';
 import { agents } from '@/db/schema/work';
-import { sha256 } from '@/lib/auth/secret';
+import { sha256 } from '@/lib/keys/secret';
 import { admission } from '@/server/testing/socket-admits';
 import { startHarness, type Harness } from '@/server/testing/harness';
 import { PUT as policyPUT } from './security/mfa-policy/route';

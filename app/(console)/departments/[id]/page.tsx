@@ -13,8 +13,8 @@ import { LiveTiles } from '../../_monitoring/live-tiles';
 import { ChartsPanel } from '../../_monitoring/charts-panel';
 import { PoolTable } from '@/components/pool-table';
 import { percent } from '@/components/format';
-import { hasPermission } from '@/lib/auth/rbac';
-import { resourceTypes } from '@/lib/resources/kinds';
+import { hasPermission } from '@/lib/permissions/rbac';
+import { resourceTypes } from '@/lib/org/resource-kinds';
 import { ArchiveControls, EditDepartmentForm } from '../forms';
 
 export default async function DepartmentPage({ params }: { params: Promise<{ id: string }> }) {

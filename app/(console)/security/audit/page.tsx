@@ -3,7 +3,7 @@ import { getDb } from '@/db/client';
 import { auditQuery, reportQuery } from '@/lib/audit/schemas';
 import { listAuditEntries } from '@/lib/audit/service';
 import { complianceReport } from '@/lib/audit/report';
-import { hasPermission } from '@/lib/auth/rbac';
+import { hasPermission } from '@/lib/permissions/rbac';
 import { AppError } from '@/lib/errors';
 import { requirePrincipal } from '@/app/_lib/session';
 import { Badge } from '@/components/badge';

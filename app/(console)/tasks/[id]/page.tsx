@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { getTask } from '@/lib/tasks/service';
-import { hasPermission } from '@/lib/auth/rbac';
+import { hasPermission } from '@/lib/permissions/rbac';
 import { AppError } from '@/lib/errors';
 import { requirePrincipal } from '@/app/_lib/session';
 import { ActionButton } from '@/components/action-button';

@@ -1,5 +1,5 @@
 import { route } from '@/lib/http/route';
-import { allocate, listAllocations } from '@/lib/resources/allocations';
+import { allocate, listAllocations } from '@/lib/allocations/allocations';
 import { allocateSchema, listAllocationsQuery } from '@/lib/resources/schemas';
 
 export const GET = route({ query: listAllocationsQuery }, ({ db, principal, query }) => listAllocations(db, principal, query));

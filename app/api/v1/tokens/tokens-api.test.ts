@@ -4,7 +4,7 @@ import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { params, request } from '@/db/testing/http';
 import { makeUser } from '@/db/testing/users';
 import { apiTokens } from '@/db/schema/auth';
-import { sha256 } from '@/lib/auth/secret';
+import { sha256 } from '@/lib/keys/secret';
 import { GET as meGET } from '../me/route';
 import { GET as deptsGET, POST as deptsPOST } from '../departments/route';
 import { GET as listGET, POST as createPOST } from './route';

@@ -1,8 +1,8 @@
 import type { Db } from '@/db/client';
 import { AppError } from '../errors';
-import { OutOfScope, type Principal } from '../auth/rbac';
-import { detectDeniedBurst } from '../security/detect';
-import { audit } from './log';
+import { OutOfScope, type Principal } from '../permissions/rbac';
+import { detectDeniedBurst } from './detect';
+import { audit } from '../audit/log';
 import { log } from '../log';
 
 /** A refusal worth recording: a missing permission (403) or an id outside the caller's departments. */

@@ -4,10 +4,10 @@ import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { readyTasks } from '@/db/queries/tasks';
 import { agents, taskEvents, tasks } from '@/db/schema/work';
 import { makeAgent } from '../resources/test-fixtures';
-import type { Principal } from '../auth/rbac';
+import type { Principal } from '../permissions/rbac';
 import { assignTask } from '../dispatch/assign';
-import { createTaskSchema } from './schemas';
-import { cancelTask, createTask, getTask, retryTask } from './service';
+import { createTaskSchema } from '../tasks/schemas';
+import { cancelTask, createTask, getTask, retryTask } from '../tasks/service';
 import { completeTask, failTask } from './lifecycle';
 import { sweepFailedDependencies } from './dependencies';
 

@@ -1,4 +1,4 @@
-import { authorize, isGlobal, type Principal } from '../auth/rbac';
+import { authorize, isGlobal, type Principal } from '../permissions/rbac';
 import { forbidden } from '../errors';
 /**
  * Bus counters, in memory and on globalThis (Next's bundle and the custom server load lib/ twice).

@@ -1,4 +1,4 @@
-import type { Candidate } from '../dispatch/strategies';
+import type { Candidate } from './profile';
 
 /**
  * One connected agent. A class, so every entry has one hidden class: built by spreading the

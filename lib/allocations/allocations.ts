@@ -9,15 +9,15 @@ import {
 } from '@/db/queries/resources';
 import { priorities, type Priority } from '@/db/schema/work';
 import { audit } from '../audit/log';
-import { authorize, departmentFilter, inScope, OutOfScope, type Principal } from '../auth/rbac';
+import { authorize, departmentFilter, inScope, OutOfScope, type Principal } from '../permissions/rbac';
 import { badRequest, conflict, notFound } from '../errors';
 import { emitDomain, publishLive } from '../live';
-import { requeueTask } from '../tasks/lifecycle';
-import { raiseShortage } from './alerts';
-import { grantInTx, InsufficientResources, releaseAllocationInTx, releaseForAgentInTx, shortfallConflict, type Shortfall } from './grants';
-import { grantNow } from './fast-grant';
-import type { ListAllocationsQuery } from './schemas';
-import { signalFreed, waitForFreed } from './signals';
+import { requeueTask } from '../lifecycle/lifecycle';
+import { raiseShortage } from '../resources/alerts';
+import { grantInTx, InsufficientResources, releaseAllocationInTx, releaseForAgentInTx, shortfallConflict, type Shortfall } from '../resources/grants';
+import { grantNow } from '../resources/fast-grant';
+import type { ListAllocationsQuery } from '../resources/schemas';
+import { signalFreed, waitForFreed } from '../resources/signals';
 
 export type Allocation = {
   id: string;

@@ -4,12 +4,12 @@ import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { principalOf } from '@/db/testing/principals';
 import { alerts, allocations, taskEvents, tasks } from '@/db/schema/work';
 import { assignTask } from '../dispatch/assign';
-import { completeTask } from '../tasks/lifecycle';
+import { completeTask } from '../lifecycle/lifecycle';
 import { AppError } from '../errors';
 import { onDomain } from '../live';
 import { allocate, chooseVictims, listAllocations, preemptLowerPriority, releaseAgent, releaseAllocation } from './allocations';
-import { checkAvailability } from './service';
-import { getPool, makeAgent, makeTask, setPool } from './test-fixtures';
+import { checkAvailability } from '../resources/service';
+import { getPool, makeAgent, makeTask, setPool } from '../resources/test-fixtures';
 
 let t: TestDb;
 const admin = principalOf('super-admin');
