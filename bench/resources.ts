@@ -15,7 +15,7 @@ import os from 'node:os';
 import postgres from 'postgres';
 import { openDb, setDbHandle } from '@/db/client';
 import { migrateDb } from '@/db/migrate';
-import { seed } from '@/db/seed';
+import { seed } from '@/server/seed';
 import { resourcePools } from '@/db/schema/org';
 import { agents } from '@/db/schema/work';
 import { principalOf } from '@/db/testing/principals';

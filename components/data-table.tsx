@@ -67,6 +67,7 @@ export function DataTable<T>({
       <thead>
         <tr>
           {columns.map((c, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: columns are a fixed list; the position is their identity
             <th key={i} scope="col" className={c.headerClassName}>
               {c.header}
             </th>
@@ -77,6 +78,7 @@ export function DataTable<T>({
         {rows.map((row, r) => (
           <tr key={rowKey(row, r)} data-row-key={String(rowKey(row, r))} {...rowData?.(row)}>
             {columns.map((c, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: columns are a fixed list; the position is their identity
               <td key={i} className={cellClass(c)} title={c.title?.(row)}>
                 {content(c, row)}
               </td>

@@ -84,7 +84,8 @@ export function LiveTable({ head, rows, testId }: { head: { node: ReactNode; cla
         <thead>
           <tr>
             {head.map((h, i) => (
-              <th key={i} scope="col" className={h.className}>
+              // biome-ignore lint/suspicious/noArrayIndexKey: columns are a fixed list; the position is their identity
+            <th key={i} scope="col" className={h.className}>
                 {h.node}
               </th>
             ))}
@@ -94,7 +95,8 @@ export function LiveTable({ head, rows, testId }: { head: { node: ReactNode; cla
           {shown.map((row) => (
             <tr key={row.key} data-row-key={row.key} {...row.data}>
               {row.cells.map((c, i) => (
-                <td key={i} className={c.className} title={c.title}>
+                // biome-ignore lint/suspicious/noArrayIndexKey: columns are a fixed list; the position is their identity
+              <td key={i} className={c.className} title={c.title}>
                   {c.node}
                 </td>
               ))}

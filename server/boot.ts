@@ -2,7 +2,7 @@ import path from 'node:path';
 import { openDb, setDbHandle, type DbHandle } from '@/db/client';
 import { lockDataDir } from './data-dir-lock';
 import { migrateDb } from '@/db/migrate';
-import { seed } from '@/db/seed';
+import { seed } from '@/server/seed';
 import { env } from '@/lib/env';
 import { ensureAuthSecret } from '@/lib/keys/secret';
 import { runtimeState } from '@/lib/health';

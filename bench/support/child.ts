@@ -39,6 +39,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the colour codes this removes
 export const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
 
 /** The last `n` distinct lines of some output (progress lines repeat), without terminal codes. */

@@ -70,7 +70,10 @@ export class StrategyState {
    * back to where it was if none did and nobody else picked since `planned` was read.
    */
   settle(departmentId: string, lastLanded: string | undefined, before: Cursor, planned: Cursor): void {
-    if (lastLanded) return this.picked(departmentId, lastLanded);
+    if (lastLanded) {
+      this.picked(departmentId, lastLanded);
+      return;
+    }
     if (this.moves !== planned.stamp) return;
     if (before.agentId === undefined) this.cursors.delete(departmentId);
     else this.cursors.set(departmentId, before.agentId);

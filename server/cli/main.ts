@@ -103,7 +103,7 @@ type Opts = { [K in keyof typeof options]?: (typeof options)[K]['type'] extends 
 type Io = { out: (s: string) => void; err: (s: string) => void; stderr: NodeJS.WriteStream };
 
 export async function main(argv: string[], io: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n'), stderr: process.stderr }): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true; strict: true }>>;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
@@ -311,7 +311,7 @@ function clientFor(url: string, opts: Opts, saved: ReturnType<typeof loadCredent
 
 async function importFile(client: EcsClient, kind: ImportKind, file: string | undefined, opts: Opts, io: Io): Promise<number> {
   if (!file) throw new UsageError(`ecs import ${kind} FILE`);
-  let rows;
+  let rows: ReturnType<typeof readRows>;
   try {
     rows = readRows(file, opts.format);
   } catch (err) {

@@ -71,8 +71,8 @@ describe('API door', () => {
   it('answers 401 without credentials, 404 for an id of the wrong shape, 400 for a malformed escape', async () => {
     expect((await fetch(`${base}/api/v1/tasks`)).status).toBe(401);
     expect((await fetch(`${base}/api/v1/tasks/not-a-uuid`, { headers: auth() })).status).toBe(404);
-    const escape = await fetch(`${base}/api/v1/tasks/%E0%A4%A`, { headers: auth() });
-    expect(escape.status).toBe(400);
+    const badEscape = await fetch(`${base}/api/v1/tasks/%E0%A4%A`, { headers: auth() });
+    expect(badEscape.status).toBe(400);
   });
 
   it('HEAD is GET without a body; OPTIONS and a method the route lacks list the allowed ones', async () => {

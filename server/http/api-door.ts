@@ -125,7 +125,10 @@ async function readBody(req: IncomingMessage): Promise<string> {
 function write(res: ServerResponse, a: ApiAnswer): void {
   // A body left unread (413) would otherwise be drained before the next request on this connection.
   if (a.status === 413) res.shouldKeepAlive = false;
-  if (!(a instanceof Response)) return writePlain(res, a);
+  if (!(a instanceof Response)) {
+    writePlain(res, a);
+    return;
+  }
   const headers: Record<string, string | string[]> = { ...securityHeaders };
   a.headers.forEach((v, k) => (headers[k] = v));
   const cookies = a.headers.getSetCookie();

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from './client';
-import { departments, resourceKinds, resourcePools } from './schema/org';
-import { countUsers, insertUser } from './queries/users';
+import type { Db } from '../db/client';
+import { departments, resourceKinds, resourcePools } from '../db/schema/org';
+import { countUsers, insertUser } from '../db/queries/users';
 import { departmentCatalog, defaultPools } from '@/lib/org/catalog';
 import { resourceKindCatalog } from '@/lib/org/resource-kinds';
 import { hashPassword } from '@/lib/auth/password';
-import { runText } from './raw';
+import { runText } from '../db/raw';
 
 export type SeedResult = { departments: number; pools: number; /** Existing departments given catalogue entries they lacked. */ extended: number; admin?: { username: string; generatedPassword?: string } };
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from './testing/test-db';
+import { createTestDb, type TestDb } from '../db/testing/test-db';
 import { seed } from './seed';
-import { departments, resourcePools } from './schema/org';
-import { users } from './schema/auth';
+import { departments, resourcePools } from '../db/schema/org';
+import { users } from '../db/schema/auth';
 
 let t: TestDb;
 beforeAll(async () => {
