@@ -19,7 +19,10 @@ const permRoom = (p: string) => `console:perm:${p}`;
 const userRoom = (id: string) => `console:user:${id}`;
 const sessionRoom = (id: string) => `console:session:${id}`;
 // One task (an object) or several (an array), each checked as the body of POST /api/v1/tasks.
-const createPayload = z.union([createTasksBodySchema.shape.tasks, z.record(z.string(), z.unknown())]);
+const createPayload = z
+  .unknown()
+  .transform((p) => (Array.isArray(p) ? p : [p]))
+  .pipe(createTasksBodySchema.shape.tasks);
 
 /**
  * Live pushes to console tabs, each scoped to what its user may see. `shared`: the namespace's
@@ -41,7 +44,7 @@ export function registerConsoleNamespace(io: Server, opts: { shared?: boolean } 
       // Producers hold a token. A connection opened with the console's cookie could be one a
       // hostile page opened in the user's browser (Socket.IO checks no Origin): it creates nothing.
       if (!byToken(socket)) throw forbidden('task:create needs a connection opened with a token (auth.token)');
-      return createTasks(getDb(), principal, Array.isArray(p) ? p : [p], { door: 'socket' });
+      return createTasks(getDb(), principal, p, { door: 'socket' });
     });
     socket.on('disconnect', () => {
       runtimeState().bus.consolesConnected = nsp.sockets.size;

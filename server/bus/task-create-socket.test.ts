@@ -80,7 +80,9 @@ describe('task:create on /console', () => {
     expect(bad.ok).toBe(false);
     expect(bad.error).toMatchObject({ status: 400, results: [{ index: 0, error: { status: 400 } }] });
     const none = await create(socket, 'not a task');
-    expect(none).toMatchObject({ ok: false, error: { status: 400 } });
+    expect(none).toMatchObject({ ok: false, error: { status: 400, results: [{ index: 0, error: { status: 400 } }] } });
+    const many = await create(socket, Array.from({ length: 1001 }, () => ({ title: 'too many', departmentId: 'sales', type })));
+    expect(many).toMatchObject({ ok: false, error: { status: 400, errors: [{ message: 'At most 1000 tasks in one batch: split it' }] } });
     expect(await countOf(type)).toBe(1);
   });
 
