@@ -5,6 +5,8 @@
  *
  *   BENCH_PEER_TASKS=5000 BENCH_PEER_SLOTS=24 BENCH_PEER_RATE=500 BENCH_PEER_SECONDS=10
  *   BENCH_PEERS=ours,bullmq   (a subset)
+ *   BENCH_PEER_PHASE=batch    (the batched phase alone: BENCH_PEER_TASKS created through each system's
+ *                              batch call, 1,000 a call, no workers; prints its table, writes no docs)
  *
  * Writes the "Dispatch vs queues" section of docs/benchmarks.md and its charts under docs/benchmarks/.
  */
@@ -18,8 +20,8 @@ import { writeSection } from './support/report';
 import { barChart, formatValue } from './support/svg';
 import { systems } from './peers/systems';
 import { peerSettings } from './peers/settings';
-import type { PeerResult } from './peers/workload';
-import { explainLosses, peerTable } from './peers/report';
+import type { BatchPhaseResult, PeerResult } from './peers/workload';
+import { batchTable, explainLosses, peerTable } from './peers/report';
 
 const root = path.resolve(import.meta.dirname, '..');
 const chartDir = path.join(root, 'docs/benchmarks');
@@ -38,12 +40,14 @@ const progress = (s: string) => {
 };
 
 const loadStart = loadavg();
+const batchOnly = process.env.BENCH_PEER_PHASE === 'batch';
 const results: PeerResult[] = [];
+const batchResults: BatchPhaseResult[] = [];
 const failures: string[] = [];
 for (const [i, key] of keys.entries()) {
   const prefix = `ecs-bench-${key}-${Date.now().toString(36)}`;
   const before = await benchDatabases();
-  let result: PeerResult | undefined;
+  let result: PeerResult | BatchPhaseResult | undefined;
   const run = await runChild(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'peers/run-one.ts'), key], {
     cwd: root,
     env: { BENCH_BULLMQ_PREFIX: prefix },
@@ -64,9 +68,19 @@ for (const [i, key] of keys.entries()) {
     console.error(`\n[bench:peers] ${key} ${why}; its last output:\n${lastLines(run.output.split('\n').filter((l) => !l.startsWith('PROGRESS')).join('\n'), 25).join('\n')}`);
     continue;
   }
-  results.push(result);
+  if (batchOnly) batchResults.push(result as BatchPhaseResult);
+  else results.push(result as PeerResult);
 }
 if (tty) process.stdout.write('\r\x1b[2K');
+
+if (batchOnly) {
+  console.log(`${machineLine()} · load average at start ${loadStart.map((x) => x.toFixed(2)).join(' / ')}, at end ${loadavg().map((x) => x.toFixed(2)).join(' / ')}`);
+  console.log(`Batched phase: ${settings.tasks} tasks through each system's batch call, 1,000 a call, no workers\n`);
+  console.log(batchResults.map((r) => `- **${r.name}**: ${r.setup}`).join('\n') + '\n');
+  console.log(batchTable(batchResults));
+  if (failures.length) console.error(`[bench:peers] FAILED: ${failures.join('; ')}`);
+  process.exit(failures.length ? 1 : 0);
+}
 
 if (results.length) {
   mkdirSync(chartDir, { recursive: true });

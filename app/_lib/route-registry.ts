@@ -48,6 +48,7 @@ export const routeRegistry: { path: string; load: () => Promise<Record<string, u
   { path: '/api/v1/tasks/[id]/fail', load: () => import('@/app/api/v1/tasks/[id]/fail/route') },
   { path: '/api/v1/tasks/[id]/progress', load: () => import('@/app/api/v1/tasks/[id]/progress/route') },
   { path: '/api/v1/tasks/[id]/retry', load: () => import('@/app/api/v1/tasks/[id]/retry/route') },
+  { path: '/api/v1/tasks/batch', load: () => import('@/app/api/v1/tasks/batch/route') },
   { path: '/api/v1/tokens', load: () => import('@/app/api/v1/tokens/route') },
   { path: '/api/v1/tokens/[id]', load: () => import('@/app/api/v1/tokens/[id]/route') },
   { path: '/api/v1/users', load: () => import('@/app/api/v1/users/route') },

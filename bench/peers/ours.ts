@@ -5,12 +5,16 @@ import { startBenchServer, type BenchServer } from '../support/server';
 import type { QueueSystem, Settings } from './types';
 
 const SLOTS_PER_AGENT = 4;
+/** Tasks per POST /api/v1/tasks/batch, as the peers' batch calls take 1,000 jobs at a time here. */
+const BATCH = 1000;
 
 /**
  * Ours: the API + Socket.IO server (bench/support/server.ts) in its own process on a fresh database.
  * Tasks are created through `POST /api/v1/tasks`; agents connected over Socket.IO take them and
  * complete them at once, `slots / 4` agents of 4 slots each, all in one department (the analogue of
- * one queue). The backlog is created while no agent is connected, so it waits as pending tasks.
+ * one queue). The backlog is created while no agent is connected, so it waits as pending tasks:
+ * through `POST /api/v1/tasks/batch`, 1,000 a request like the peers' batch calls, or with
+ * BENCH_PEER_OURS_BACKLOG=single one request a task (32 in flight), as before the batch route.
  */
 export function ours(settings: Settings, departments = Number(process.env.BENCH_PEER_DEPTS ?? 1)): QueueSystem {
   const agents = Math.max(departments, Math.ceil(settings.slots / SLOTS_PER_AGENT));
@@ -20,14 +24,15 @@ export function ours(settings: Settings, departments = Number(process.env.BENCH_
   let depts: BenchDepartment[] = [];
   let creds: AgentCredentials[] = [];
   let fleet: BenchFleet | undefined;
+  const single = process.env.BENCH_PEER_OURS_BACKLOG === 'single';
+  const task = (seq: number) => ({ title: `bench ${seq}`, departmentId: depts[seq % depts.length].id, type: 'bench', payload: { seq } });
   const create = async (seq: number) => {
-    const d = depts[seq % depts.length];
-    const r = await creator!.call('POST', '/api/v1/tasks', { title: `bench ${seq}`, departmentId: d.id, type: 'bench', payload: { seq } });
+    const r = await creator!.call('POST', '/api/v1/tasks', task(seq));
     if (r.status !== 201) throw new Error(`POST /api/v1/tasks answered ${r.status}: ${JSON.stringify(r.body)}`);
   };
   return {
     name: 'ours',
-    setup: `ECS server process (API + Socket.IO, no page renderer), ${agents} agents × ${SLOTS_PER_AGENT} slots in ${departments} department${departments > 1 ? 's' : ''}, tasks via POST /api/v1/tasks over kept-alive node:http connections (one request each, 32 in flight for the backlog)`,
+    setup: `ECS server process (API + Socket.IO, no page renderer), ${agents} agents × ${SLOTS_PER_AGENT} slots in ${departments} department${departments > 1 ? 's' : ''}, tasks via POST /api/v1/tasks over kept-alive node:http connections (${single ? 'the backlog too, one request each, 32 in flight' : `the backlog via POST /api/v1/tasks/batch, ${BATCH} a request`})`,
     async prepare() {
       server = await startBenchServer();
       api = await apiAs(server.url, 'admin', 'bench-admin-password');
@@ -38,13 +43,19 @@ export function ours(settings: Settings, departments = Number(process.env.BENCH_
       creds = await registerAgents(server.url, api, depts, agents, SLOTS_PER_AGENT);
     },
     async backlog(seqs) {
-      // No batch call in the API: 32 requests in flight, each one task.
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 32 }, async () => {
-          while (next < seqs.length) await create(seqs[next++]);
-        }),
-      );
+      if (single) {
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: 32 }, async () => {
+            while (next < seqs.length) await create(seqs[next++]);
+          }),
+        );
+        return;
+      }
+      for (let i = 0; i < seqs.length; i += BATCH) {
+        const r = await creator!.call('POST', '/api/v1/tasks/batch', { tasks: seqs.slice(i, i + BATCH).map(task) });
+        if (r.status !== 201 || r.body.failed) throw new Error(`POST /api/v1/tasks/batch answered ${r.status}: ${JSON.stringify(r.body).slice(0, 500)}`);
+      }
     },
     async startWorkers(onStart) {
       fleet = await connectAgents(server!.url, creds, (task) => onStart(task.payload?.seq as number));

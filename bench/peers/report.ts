@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import { formatValue as f } from '../support/svg';
-import type { PeerResult } from './workload';
+import type { BatchPhaseResult, PeerResult } from './workload';
 
 const OURS = 'ours';
 const ratio = (x: number) => (x >= 100 ? f(x) : x.toFixed(2));
@@ -119,4 +119,17 @@ export function explainLosses(results: PeerResult[]): string {
     out.push(`**Where ours loses on p99 create→start**: ${laggier.map((p) => `${p.name} ${f(p.latency.p99)} ms vs ours ${f(l.p99)} ms (${(l.p99 / p.latency.p99).toFixed(1)}×)`).join('; ')}. Why, from this run: ${reasons.join('; ')}. ${close}`);
   }
   return out.join('\n\n');
+}
+
+/** The batched phase alone: tasks/s through each system's batch call, and CPU per task by process. */
+export function batchTable(results: BatchPhaseResult[]): string {
+  const o = results.find((r) => r.name === OURS);
+  const rows = results.map((r) => {
+    const c = r.cpuMsPerTask;
+    const vs = o && r !== o ? ratio(o.perSecond / r.perSecond) : '—';
+    return `| ${r.name} | ${f(r.perSecond)} | ${f(r.seconds)} | ${f(c.self)} | ${c.server ? f(c.server) : '—'} | ${f(c.postgres)} | ${f(c.redis)} | ${vs} | ${r.load[0].toFixed(2)} |`;
+  });
+  return `| system | created/s | seconds | bench process CPU ms/task | ECS server | Postgres | Redis | ours ÷ system, created/s | load (1 min) at start |
+|---|---|---|---|---|---|---|---|---|
+${rows.join('\n')}`;
 }

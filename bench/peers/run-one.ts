@@ -2,7 +2,7 @@
 // timers, pools and JIT state never touch the next one's numbers). bench/peers.ts runs this.
 //   tsx bench/peers/run-one.ts <system>   → progress on stderr, `RESULT {json}` on stdout
 import { systems } from './systems';
-import { runWorkload } from './workload';
+import { runBatchPhase, runWorkload } from './workload';
 import { peerSettings } from './settings';
 
 const key = process.argv[2];
@@ -24,11 +24,12 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 let last = 0;
-const result = await runWorkload(system, s, (line) => {
+const progress = (line: string) => {
   if (Date.now() - last < 500) return;
   last = Date.now();
   process.stderr.write(`PROGRESS ${line}\n`);
-});
+};
+const result = process.env.BENCH_PEER_PHASE === 'batch' ? await runBatchPhase(system, s.tasks, progress) : await runWorkload(system, s, progress);
 process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 // Libraries keep timers (pool reapers, lock extenders) after close; the result is out, so leave.
 process.exit(0);

@@ -42,13 +42,34 @@ export type PeerResult = {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const perTask = (a: CpuReading, b: CpuReading, n: number): CpuSnapshot => {
+  const d = cpuDelta(a, b);
+  return { self: d.self / n, server: d.server / n, postgres: d.postgres / n, redis: d.redis / n, machineBusy: d.machineBusy / n };
+};
+
+/** The batched phase alone (BENCH_PEER_PHASE=batch): the backlog through each system's batch call, no worker runs. */
+export type BatchPhaseResult = { name: string; setup: string; tasks: number; seconds: number; perSecond: number; cpuMsPerTask: CpuSnapshot; load: [number, number] };
+
+export async function runBatchPhase(system: QueueSystem, tasks: number, progress: (line: string) => void): Promise<BatchPhaseResult> {
+  const loadStart = loadavg()[0];
+  try {
+    progress('preparing');
+    await system.prepare();
+    const cpu0 = cpuSnapshot(system.serverPid?.());
+    const t0 = performance.now();
+    await system.backlog(Array.from({ length: tasks }, (_, i) => i));
+    const seconds = (performance.now() - t0) / 1000;
+    const cpuMsPerTask = perTask(cpu0, cpuSnapshot(system.serverPid?.()), tasks);
+    return { name: system.name, setup: system.setup, tasks, seconds, perSecond: tasks / seconds, cpuMsPerTask, load: [loadStart, loadavg()[0]] };
+  } finally {
+    progress('cleaning up');
+    await system.close();
+  }
+}
+
 /** Runs both phases on one system. Closes the system whatever happens. */
 export async function runWorkload(system: QueueSystem, s: WorkloadSettings, progress: (line: string) => void): Promise<PeerResult> {
   const loadStart = loadavg()[0];
-  const perTask = (a: CpuReading, b: CpuReading, n: number): CpuSnapshot => {
-    const d = cpuDelta(a, b);
-    return { self: d.self / n, server: d.server / n, postgres: d.postgres / n, redis: d.redis / n, machineBusy: d.machineBusy / n };
-  };
   try {
     progress('preparing');
     await system.prepare();

@@ -32,6 +32,8 @@ describe('typed REST client', () => {
     const task = await ecs.assignTask({ title: 'ship it', departmentId: 'engineering', type: 'build', priority: 'high' });
     expect(task).toMatchObject({ title: 'ship it', priority: 'high' });
     expect((await ecs.tasks.get(task.id)).id).toBe(task.id);
+    const batch = await ecs.tasks.createMany([{ title: 'first', departmentId: 'engineering', type: 'build' }, { title: '', departmentId: 'engineering', type: 'build' }]);
+    expect(batch).toMatchObject({ created: 1, failed: 1, results: [{ index: 0, status: 'pending' }, { index: 1, error: { status: 400 } }] });
 
     await ecs.registerDepartmentCoordinator('engineering', { username: 'eng-lead', password: 'Corr3ct-Horse-Battery-Staple!' }, ['code-review']);
     expect((await ecs.departments.get('engineering')).capabilities).toContain('code-review');

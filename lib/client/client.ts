@@ -7,6 +7,7 @@ import type { Department, DepartmentStatus } from '@/lib/departments/service';
 import type { createScheduleSchema, listSchedulesQuery, updateScheduleSchema } from '@/lib/schedules/schemas';
 import type { Schedule, getSchedule } from '@/lib/schedules/service';
 import type { Task, TaskDetail } from '@/lib/tasks/service';
+import type { BatchResult } from '@/lib/tasks/batch';
 import type { SystemStatus } from '@/lib/status/system';
 import type { toAgent } from '@/lib/agents/service';
 import type { Role } from '@/db/schema/auth';
@@ -158,6 +159,11 @@ export class EcsClient {
     all: (q: ListTasksQuery = {}) => this.paginate<Task>('/api/v1/tasks', q as Query),
     get: (id: string) => this.get<TaskDetail>(`/api/v1/tasks/${enc(id)}`),
     create: (input: CreateTaskInput, idempotencyKey?: string) => this.post<Task>('/api/v1/tasks', input, idempotencyKey),
+    /**
+     * Up to 1,000 tasks in one request: the valid ones are created, each invalid one answered by
+     * index in `results` (an EcsApiError when none could be). "#n" in dependsOn names item n.
+     */
+    createMany: (inputs: CreateTaskInput[], idempotencyKey?: string) => this.post<BatchResult>('/api/v1/tasks/batch', { tasks: inputs }, idempotencyKey),
     cancel: (id: string) => this.post<Task>(`/api/v1/tasks/${enc(id)}/cancel`),
     retry: (id: string) => this.post<Task>(`/api/v1/tasks/${enc(id)}/retry`),
   };

@@ -9,7 +9,7 @@ import { releaseForTaskInTx } from '../resources/grants';
 import { presence } from '../presence/presence';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskFinished, recordTaskRequeued } from '../metrics/record';
-import { leaseMsOf } from '../lifecycle/lease';
+import { leaseMsOf } from './lease';
 import { closeAttempt } from '@/db/queries/attempts';
 import type { AttemptOutcome } from '@/db/schema/work';
 import { cancelDependants } from './dependencies';

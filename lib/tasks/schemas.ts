@@ -99,6 +99,48 @@ export const createTaskBodySchema = z
   // The object above carries every field of createTaskSchema, checked the same way.
   .transform(({ department, ...rest }): CreateTaskInput => ({ ...rest, departmentId: (rest.departmentId ?? department)! }));
 
+/** The most tasks one batch may create: past it, split the batch. */
+export const MAX_BATCH_TASKS = 1000;
+
+/**
+ * POST /api/v1/tasks/batch and the socket's task:create. Each item is checked on its own, as
+ * the body of POST /api/v1/tasks (createTaskBodySchema), so one bad item fails alone.
+ */
+export const createTasksBodySchema = z
+  .object({
+    tasks: z
+      .array(
+        z.unknown().describe(
+          'A task as the body of POST /api/v1/tasks. In `dependsOn`, "#n" names the task at index n of this batch (an earlier one).',
+        ),
+      )
+      .min(1)
+      .max(MAX_BATCH_TASKS, `At most ${MAX_BATCH_TASKS} tasks in one batch: split it`),
+  })
+  .strict();
+
+const itemProblem = z.object({
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+export const createTasksResponse = z.object({
+  results: z
+    .array(
+      z.object({
+        index: z.number().int(),
+        id: z.uuid().optional(),
+        status: z.enum(taskStatuses).optional().describe('pending, or scheduled for a task with runAt or delayMs'),
+        error: itemProblem.optional().describe('Why this item was not created: the problem a single create would have answered'),
+      }),
+    )
+    .describe('One per item, in order'),
+  created: z.number().int(),
+  failed: z.number().int(),
+});
+
 export const listTasksQuery = z.object({
   departmentId: slug.optional(),
   status: z.enum(taskStatuses).optional(),

@@ -1,18 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, getTableColumns, sql, type SQL, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { taskEvents, tasks, priorities, type TaskRequirements } from '@/db/schema/work';
-import { findDepartmentCached } from '@/db/queries/departments';
+import { taskEvents, tasks, priorities } from '@/db/schema/work';
 import type { TaskRow } from '@/db/queries/tasks';
 import { mapRow } from '@/db/rows';
 import { runText } from '@/db/raw';
 import { authorize, departmentFilter, inScope, OutOfScope, type Principal } from '../permissions/rbac';
 import { audit, auditInsertText, auditWritten } from '../audit/log';
 import { conflict, notFound, unprocessable } from '../errors';
+import { admitNewTask, linksOf, unknownLinks } from './admission';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskCreated } from '../metrics/record';
 import { beforeCursor, cursorTime, decodeCursor, page } from '../paging/cursor';
-import { normaliseCapabilities } from '../dispatch/fit';
 import { bookForNew, dispatchTask, settleFailedNew, settleNew } from '../dispatch/dispatcher';
 import { leaseMsOf } from '../lifecycle/lease';
 import { requeueTask } from '../lifecycle/lifecycle';
@@ -21,7 +20,6 @@ import { whyWaiting } from './wait-reason';
 import { cancelScheduledTask, createScheduledTask, startOf } from './scheduled';
 import { cancelDependants } from '../lifecycle/dependencies';
 import { attemptsOf } from '@/db/queries/attempts';
-import { archivedConflict } from '../org/archived';
 
 export type Task = ReturnType<typeof toTask>;
 /** GET /api/v1/tasks/{id}: the task with its timeline, attempts, ETA, children and (pending) why it waits. */
@@ -66,38 +64,10 @@ const rank = (p: (typeof priorities)[number]) => priorities.indexOf(p);
 
 /** Creates a pending task and offers it to a fitting connected agent at once. */
 export async function createTask(db: Db, principal: Principal, input: CreateTaskInput, opts: { audit?: boolean; idempotencyKey?: string } = {}) {
-  authorize(principal, 'task:create', { departmentId: input.departmentId, what: 'Department' });
-  const dept = await findDepartmentCached(db, input.departmentId);
-  if (!dept) throw notFound('Department');
-  if (dept.archivedAt) throw archivedConflict(dept.id);
-  if (dept.status !== 'active') throw conflict(`Department ${dept.id} is inactive and takes no tasks`);
-  const { specialization: _s, capabilities: _c, resources: _r, ...otherRequirements } = input.requirements ?? {};
-  const capabilities = { ...normaliseCapabilities(input.requirements?.capabilities), ...otherRequirements };
-  const requirements: TaskRequirements = {
-    ...(input.requirements?.specialization ? { specialization: input.requirements.specialization } : {}),
-    ...(Object.keys(capabilities).length ? { capabilities } : {}),
-    ...(input.requirements?.resources ? { resources: input.requirements.resources as Record<string, number> } : {}),
-  };
-  if (requirements.specialization && !dept.specializations.includes(requirements.specialization)) {
-    throw unprocessable(`Department ${dept.id} has no specialization '${requirements.specialization}'`, {
-      errors: [{ path: 'requirements.specialization', message: `One of: ${dept.specializations.join(', ')}` }],
-    });
-  }
-  for (const type of Object.keys(requirements.resources ?? {})) {
-    if (!dept.resourceTypes.includes(type)) {
-      throw unprocessable(`Department ${dept.id} has no ${type} pool`, { errors: [{ path: `requirements.resources.${type}`, message: 'Not a resource kind of this department' }] });
-    }
-  }
-  const linked = [...input.dependsOn, ...(input.parentTaskId ? [input.parentTaskId] : [])];
-  if (linked.length) {
-    const found = await db
-      .select({ id: tasks.id, departmentId: tasks.departmentId })
-      .from(tasks)
-      .where(inArray(tasks.id, linked));
-    const visible = new Set(found.filter((t) => inScope(principal, t.departmentId) || principal.kind === 'agent').map((t) => t.id));
-    const missing = linked.filter((id) => !visible.has(id));
-    if (missing.length) throw unprocessable('Unknown dependency or parent task', { errors: missing.map((id) => ({ path: 'dependsOn', message: `No task ${id}` })) });
-  }
+  const requirements = await admitNewTask(db, principal, input);
+  const linked = linksOf(input);
+  const missing = [...(await unknownLinks(db, principal, linked))];
+  if (missing.length) throw unprocessable('Unknown dependency or parent task', { errors: missing.map((id) => ({ path: 'dependsOn', message: `No task ${id}` })) });
   const key = opts.idempotencyKey && principal.id ? opts.idempotencyKey : undefined;
   const existing = key ? await findByIdempotencyKey(db, principal.id, key) : undefined;
   if (existing) return toTask(existing);

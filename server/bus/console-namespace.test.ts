@@ -1,13 +1,16 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Server, type Namespace } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
+import { eq } from 'drizzle-orm';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { makeUser } from '@/db/testing/users';
+import { consoleCookie } from '@/db/testing/console-cookie';
 import { publishLive } from '@/lib/live';
 import { roles } from '@/db/schema/auth';
-import { agents } from '@/db/schema/work';
+import { agents, tasks } from '@/db/schema/work';
 import { signToken } from '@/lib/keys/jwt';
 import { sha256 } from '@/lib/keys/secret';
 import { scopedRoles } from '@/lib/permissions/rbac';
@@ -117,3 +120,66 @@ function countBroadcasts(nsp: Namespace): () => number {
   adapter.broadcast = (...a) => (n++, orig(...a));
   return () => n;
 }
+
+async function producer(opts: { token?: string; cookie?: string }): Promise<Socket> {
+  const socket = connect(url, {
+    auth: opts.token ? { token: opts.token } : {},
+    extraHeaders: opts.cookie ? { cookie: opts.cookie } : {},
+    transports: ['websocket'],
+    reconnection: false,
+    timeout: 3000,
+  });
+  clients.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.on('connect', () => resolve());
+    socket.on('connect_error', reject);
+  });
+  return socket;
+}
+
+type Ack = { ok: boolean; data?: { results: { index: number; id?: string; error?: { status: number } }[]; created: number; failed: number }; error?: { status: number; results?: unknown[] } };
+const create = (socket: Socket, payload: unknown) => socket.timeout(5000).emitWithAck('task:create', payload) as Promise<Ack>;
+const kind = () => `socket-${randomBytes(4).toString('hex')}`;
+const countOf = async (type: string) => (await t.db.select().from(tasks).where(eq(tasks.type, type))).length;
+
+describe('task:create on /console', () => {
+  it('creates the valid tasks of an array and answers each invalid one by index, as the REST batch does', async () => {
+    const socket = await producer({ token: (await makeUser(t.db, 'department-coordinator', ['legal'])).token });
+    const type = kind();
+    const ack = await create(socket, [
+      { title: 'one', departmentId: 'legal', type },
+      { title: 'no department', type },
+      { title: 'elsewhere', departmentId: 'engineering', type },
+    ]);
+    expect(ack.ok).toBe(true);
+    expect(ack.data).toMatchObject({ created: 1, failed: 2 });
+    expect(ack.data!.results[1].error).toMatchObject({ status: 400 });
+    expect(ack.data!.results[2].error).toMatchObject({ status: 404 });
+    expect(await countOf(type)).toBe(1);
+  });
+
+  it('takes one task as an object, and refuses a payload of invalid tasks only, creating nothing', async () => {
+    const socket = await producer({ token: (await makeUser(t.db, 'super-admin')).token });
+    const type = kind();
+    const one = await create(socket, { title: 'single', department: 'sales', type });
+    expect(one).toMatchObject({ ok: true, data: { created: 1, failed: 0, results: [{ index: 0, status: 'pending' }] } });
+    const bad = await create(socket, [{ title: '', departmentId: 'sales', type }]);
+    expect(bad.ok).toBe(false);
+    expect(bad.error).toMatchObject({ status: 400, results: [{ index: 0, error: { status: 400 } }] });
+    const none = await create(socket, 'not a task');
+    expect(none).toMatchObject({ ok: false, error: { status: 400, results: [{ index: 0, error: { status: 400 } }] } });
+    const many = await create(socket, Array.from({ length: 1001 }, () => ({ title: 'too many', departmentId: 'sales', type })));
+    expect(many).toMatchObject({ ok: false, error: { status: 400, errors: [{ message: 'At most 1000 tasks in one batch: split it' }] } });
+    expect(await countOf(type)).toBe(1);
+  });
+
+  it('refuses a principal without task:create, and a connection opened with the console cookie (a page could open one in the browser)', async () => {
+    const type = kind();
+    const reader = await producer({ token: (await makeUser(t.db, 'readonly')).token });
+    expect(await create(reader, { title: 'no', departmentId: 'sales', type })).toMatchObject({ ok: false, error: { status: 403 } });
+    const user = await makeUser(t.db, 'super-admin');
+    const tab = await producer({ cookie: (await consoleCookie(t.db, user)).cookie });
+    expect(await create(tab, { title: 'no', departmentId: 'sales', type })).toMatchObject({ ok: false, error: { status: 403 } });
+    expect(await countOf(type)).toBe(0);
+  });
+});

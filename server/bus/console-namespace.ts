@@ -1,8 +1,14 @@
-import type { Namespace, Server } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
+import { z } from 'zod';
+import { getDb } from '@/db/client';
 import { hasPermission, isGlobal } from '@/lib/permissions/rbac';
+import { forbidden } from '@/lib/errors';
+import { createTasks } from '@/lib/tasks/batch';
+import { createTasksBodySchema } from '@/lib/tasks/schemas';
 import { onDomain, onLive } from '@/lib/live';
 import { runtimeState } from '@/lib/health';
 import { connectionLimit, consoleHandshake, type SocketData } from './handshake';
+import { handle } from './socket-handler';
 
 const ALL = 'console:all';
 const deptRoom = (id: string) => `console:dept:${id}`;
@@ -12,6 +18,11 @@ const permRoom = (p: string) => `console:perm:${p}`;
 // Per user and per console sign-in, so ending credentials can close the sockets they opened.
 const userRoom = (id: string) => `console:user:${id}`;
 const sessionRoom = (id: string) => `console:session:${id}`;
+// One task (an object) or several (an array), each checked as the body of POST /api/v1/tasks.
+const createPayload = z
+  .unknown()
+  .transform((p) => (Array.isArray(p) ? p : [p]))
+  .pipe(createTasksBodySchema.shape.tasks);
 
 /**
  * Live pushes to console tabs, each scoped to what its user may see. `shared`: the namespace's
@@ -29,6 +40,12 @@ export function registerConsoleNamespace(io: Server, opts: { shared?: boolean } 
     socket.join(userRoom(principal.id));
     if (principal.sessionId) socket.join(sessionRoom(principal.sessionId));
     runtimeState().bus.consolesConnected = nsp.sockets.size;
+    handle(socket, 'task:create', createPayload, (p) => {
+      // Producers hold a token. A connection opened with the console's cookie could be one a
+      // hostile page opened in the user's browser (Socket.IO checks no Origin): it creates nothing.
+      if (!byToken(socket)) throw forbidden('task:create needs a connection opened with a token (auth.token)');
+      return createTasks(getDb(), principal, p, { door: 'socket' });
+    });
     socket.on('disconnect', () => {
       runtimeState().bus.consolesConnected = nsp.sockets.size;
     });
@@ -53,3 +70,5 @@ export function registerConsoleNamespace(io: Server, opts: { shared?: boolean } 
     },
   };
 }
+
+const byToken = (socket: Socket) => typeof socket.handshake.auth?.token === 'string' && socket.handshake.auth.token !== '';

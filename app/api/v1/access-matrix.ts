@@ -197,6 +197,13 @@ export const accessMatrix: Entry[] = [
     call: () => ({ body: { title: 'matrix task', departmentId: 'marketing', type: 'campaign' } }),
     elsewhere: () => ({ body: { title: 'matrix task', departmentId: 'engineering', type: 'build' } }),
   },
+  {
+    method: 'POST',
+    path: '/api/v1/tasks/batch',
+    allow: DEPT_WORKERS,
+    call: () => ({ body: { tasks: [{ title: 'matrix batch task', departmentId: 'marketing', type: 'campaign' }] } }),
+    elsewhere: () => ({ body: { tasks: [{ title: 'matrix batch task', departmentId: 'engineering', type: 'build' }] } }),
+  },
   { method: 'GET', path: '/api/v1/tasks/[id]', allow: ALL, call: (f, c) => id(ownTask(f, c)), elsewhere: (f) => id(f.task('engineering')) },
   { method: 'POST', path: '/api/v1/tasks/[id]/cancel', allow: AGENT_EDITORS, call: (f, c) => id(ownTask(f, c)), elsewhere: (f) => id(f.task('engineering')) },
   { method: 'POST', path: '/api/v1/tasks/[id]/retry', allow: AGENT_EDITORS, call: (f, c) => id(ownTask(f, c, 'failed')), elsewhere: (f) => id(f.task('engineering', 'failed')) },

@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Db } from '@/db/client';
+import { priorities, tasks, type TaskRequirements, type TaskStatus } from '@/db/schema/work';
+import { runText } from '@/db/raw';
+import { authorize, type Principal } from '../permissions/rbac';
+import { auditInsertText, auditWritten } from '../audit/log';
+import { auditDenied, isDenial } from '../security/denied';
+import { AppError, badRequest, conflict, unprocessable } from '../errors';
+import { toProblem, zodProblems } from '../http/problem';
+import { emitDomain, publishLive } from '../live';
+import { recordTaskCreated } from '../metrics/record';
+import { admitNewTask, linksOf, unknownLinks } from './admission';
+import { cancelDependants } from '../lifecycle/dependencies';
+import { startOf } from './scheduled';
+import { createTaskBodySchema, MAX_BATCH_TASKS, type CreateTaskInput } from './schemas';
+
+export type ItemProblem = { title: string; status: number; detail?: string; errors?: { path: string; message: string }[] };
+export type BatchItemResult = { index: number; id?: string; status?: TaskStatus; error?: ItemProblem };
+export type BatchResult = { results: BatchItemResult[]; created: number; failed: number };
+
+type Draft = { index: number; id: string; input: CreateTaskInput; requirements: TaskRequirements; runAt?: Date };
+
+/**
+ * Creates up to MAX_BATCH_TASKS tasks in one insert statement. Each item is checked as a single
+ * create checks it (schema, admitNewTask, links), and one that fails is answered with its problem
+ * while the others are created: partial success. When none can be created the batch is refused as
+ * a whole, with the per-item problems. In `dependsOn`, "#n" names the task at index n of the batch.
+ *
+ * With an Idempotency-Key each task records `key\nindex`: a newline can't come through an HTTP
+ * header, so no single create's key can collide with it, and a batch retried after a lost answer
+ * finds the tasks it made.
+ */
+export async function createTasks(db: Db, principal: Principal, items: readonly unknown[], opts: { idempotencyKey?: string; door?: string } = {}): Promise<BatchResult> {
+  authorize(principal, 'task:create');
+  if (items.length > MAX_BATCH_TASKS) throw badRequest(`At most ${MAX_BATCH_TASKS} tasks in one batch: split it`, [{ path: 'tasks', message: `${items.length} items` }]);
+  const ids: string[] = items.map(() => randomUUID());
+  const results: BatchItemResult[] = items.map((_, index) => ({ index }));
+  const failed = (index: number, err: unknown) => {
+    results[index] = { index, error: itemProblem(err) };
+  };
+  let denial: unknown;
+  let drafts: Draft[] = [];
+  for (let index = 0; index < items.length; index++) {
+    try {
+      const input = parseItem(items[index], index, ids, results);
+      const requirements = await admitNewTask(db, principal, input);
+      drafts.push({ index, id: ids[index], input, requirements, runAt: startOf(input) });
+    } catch (err) {
+      if (isDenial(err)) denial ??= err;
+      failed(index, err);
+    }
+  }
+  if (denial) await auditDenied(db, principal, denial, { door: opts.door ?? 'batch', path: 'task:create' });
+
+  const inBatch = new Set<string>(ids);
+  const unknown = await unknownLinks(db, principal, drafts.flatMap((d) => linksOf(d.input).filter((id) => !inBatch.has(id))));
+  drafts = drafts.filter((d) => {
+    const missing = linksOf(d.input).filter((id) => unknown.has(id));
+    // Drafts come in index order and depend only on earlier items, so a failure reaches its dependants here.
+    const lost = d.input.dependsOn.filter((id) => inBatch.has(id) && results[ids.indexOf(id)].error);
+    if (missing.length) failed(d.index, unprocessable('Unknown dependency or parent task', { errors: missing.map((id) => ({ path: 'dependsOn', message: `No task ${id}` })) }));
+    else if (lost.length) failed(d.index, unprocessable(`Depends on item ${ids.indexOf(lost[0])} of this batch, which was not created`));
+    return !missing.length && !lost.length;
+  });
+
+  const key = opts.idempotencyKey && principal.id ? opts.idempotencyKey : undefined;
+  const rows = drafts.length ? (key ? await insertOnce(db, principal, drafts, key) : await insertDrafts(db, principal, drafts)) : [];
+  const made = new Map(rows.map((r) => [r.id, r]));
+  for (const d of drafts) {
+    const row = made.get(d.id);
+    if (row) results[d.index] = { index: d.index, id: row.id, status: row.status };
+    else failed(d.index, conflict('Not created when this Idempotency-Key was first used; send it with a new key'));
+  }
+  const replayed = rows.some((r) => r.replayed);
+  if (rows.length && !replayed) await afterInsert(db, drafts, inBatch);
+
+  const created = results.filter((r) => r.id).length;
+  const answer = { results, created, failed: results.length - created };
+  if (!created) throw refusal(answer);
+  return answer;
+}
+
+type InsertedRow = { id: string; status: TaskStatus; replayed?: boolean };
+
+/** With a key, one batch at a time per key: the second of two racing requests answers the first's tasks. */
+async function insertOnce(db: Db, principal: Principal, drafts: Draft[], key: string): Promise<InsertedRow[]> {
+  return db.transaction(async (tx) => {
+    await runText(tx as unknown as Db, `select pg_advisory_xact_lock(hashtextextended($1::text, 0))`, [`task-batch\n${principal.id}\n${key}`]);
+    const keys = drafts.map((d) => itemKey(key, d.index));
+    const existing = await tx
+      .select({ id: tasks.id, status: tasks.status, idempotencyKey: tasks.idempotencyKey })
+      .from(tasks)
+      .where(and(eq(tasks.createdBy, principal.id), inArray(tasks.idempotencyKey, keys)));
+    if (!existing.length) return insertDrafts(tx as unknown as Db, principal, drafts, key);
+    // Answer the ids made the first time, under this batch's ids for the same indexes.
+    const byKey = new Map(existing.map((r) => [r.idempotencyKey, r]));
+    return drafts.flatMap((d) => {
+      const r = byKey.get(itemKey(key, d.index));
+      if (!r) return [];
+      d.id = r.id;
+      return [{ id: r.id, status: r.status, replayed: true }];
+    });
+  });
+}
+
+/**
+ * The tasks, their `created` events and one audit row naming them all, in one statement. Rows go
+ * in batch order with created_at taken per row, so the queue hands them out in that order.
+ */
+async function insertDrafts(db: Db, principal: Principal, drafts: Draft[], key?: string): Promise<InsertedRow[]> {
+  const rows = drafts.map((d) => ({
+    id: d.id,
+    title: d.input.title,
+    department_id: d.input.departmentId,
+    type: d.input.type,
+    priority: d.input.priority,
+    priority_rank: priorities.indexOf(d.input.priority),
+    requirements: d.requirements,
+    ...(d.input.payload === undefined || d.input.payload === null ? {} : { payload: d.input.payload }),
+    max_attempts: d.input.maxAttempts,
+    timeout_ms: d.input.timeout ?? null,
+    estimated_duration_ms: d.input.estimatedDuration ?? null,
+    depends_on: d.input.dependsOn.join(','),
+    parent_task_id: d.input.parentTaskId ?? null,
+    target_agent_id: d.input.targetAgentId ?? null,
+    idempotency_key: key === undefined ? null : itemKey(key, d.index),
+    status: d.runAt ? 'scheduled' : 'pending',
+    available_at: d.runAt?.toISOString() ?? null,
+    dependency_policy: d.input.dependencyPolicy ?? 'cancel',
+    event: { by: principal.name, batch: true, ...(d.runAt ? { runAt: d.runAt.toISOString() } : {}) },
+  }));
+  const departments = [...new Set(drafts.map((d) => d.input.departmentId))];
+  const audit = auditInsertText(3, principal, {
+    action: 'task.create-batch',
+    targetType: 'task',
+    departmentId: departments.length === 1 ? departments[0] : null,
+    detail: { count: drafts.length, ids: drafts.map((d) => d.id), departments },
+  });
+  const out = await runText<{ id: string; status: TaskStatus }>(db, `${CREATE_TASKS}, audited as (${audit.text}) select created.id, created.status from created join input on input.id = created.id order by input.ord`, [
+    JSON.stringify(rows),
+    principal.id || null,
+    ...audit.params,
+  ]);
+  auditWritten(db);
+  return out;
+}
+
+const CREATE_TASKS = `with input as (
+    select * from rows from (jsonb_to_recordset($1::jsonb) as (id uuid, title text, department_id text, type text,
+      priority text, priority_rank smallint, requirements jsonb, payload jsonb, max_attempts int, timeout_ms int,
+      estimated_duration_ms int, depends_on text, parent_task_id uuid, target_agent_id uuid, idempotency_key text,
+      status text, available_at timestamptz, dependency_policy text, event jsonb)) with ordinality
+      as r(id, title, department_id, type, priority, priority_rank, requirements, payload, max_attempts, timeout_ms,
+      estimated_duration_ms, depends_on, parent_task_id, target_agent_id, idempotency_key, status, available_at,
+      dependency_policy, event, ord)
+  ), created as (
+    insert into tasks (id, title, department_id, type, priority, priority_rank, requirements, payload, max_attempts, timeout_ms,
+      estimated_duration_ms, depends_on, parent_task_id, target_agent_id, created_by, idempotency_key, status, available_at,
+      dependency_policy, created_at)
+    select id, title, department_id, type, priority, priority_rank, requirements, payload, max_attempts, timeout_ms,
+      estimated_duration_ms, string_to_array(depends_on, ',')::uuid[], parent_task_id, target_agent_id, $2::text, idempotency_key,
+      status, coalesce(available_at, now()), dependency_policy, clock_timestamp()
+    from input order by ord
+    returning id, status
+  ), event as (
+    insert into task_events (task_id, type, agent_id, detail)
+    select created.id, 'created', null, input.event from created join input on input.id = created.id
+  )`;
+
+/** Live updates and metrics per task; the dispatcher woken once per department with work ready now. */
+async function afterInsert(db: Db, drafts: Draft[], inBatch: Set<string>): Promise<void> {
+  const ready = new Map<string, string>();
+  const external: string[] = [];
+  for (const d of drafts) {
+    publishLive({ type: 'task:update', scope: d.input.departmentId, data: { id: d.id, status: d.runAt ? 'scheduled' : 'pending' } });
+    recordTaskCreated(d.input.departmentId);
+    if (!d.runAt && !d.input.dependsOn.length && !ready.has(d.input.departmentId)) ready.set(d.input.departmentId, d.id);
+    external.push(...d.input.dependsOn.filter((id) => !inBatch.has(id)));
+  }
+  for (const [departmentId, taskId] of ready) emitDomain('task:ready', { departmentId, taskId });
+  // A dependency that already ended without completing cancels its new dependants at once (policy cancel).
+  if (external.length) await cancelDependants(db, [...new Set(external)]);
+}
+
+const itemKey = (key: string, index: number) => `${key}\n${index}`;
+
+/** One item as POST /api/v1/tasks would parse it, after "#n" in dependsOn is replaced by item n's id. */
+function parseItem(raw: unknown, index: number, ids: readonly string[], results: readonly BatchItemResult[]): CreateTaskInput {
+  const item = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? { ...(raw as Record<string, unknown>) } : raw;
+  if (item && typeof item === 'object' && 'dependsOn' in item && Array.isArray(item.dependsOn)) {
+    item.dependsOn = item.dependsOn.map((ref: unknown, k: number) => {
+      const m = typeof ref === 'string' ? /^#(\d{1,4})$/.exec(ref) : null;
+      if (!m) return ref;
+      const n = Number(m[1]);
+      if (n >= index) throw badRequest('Invalid task', [{ path: `dependsOn.${k}`, message: `Item ${n} does not come before this one (#n names an earlier item)` }]);
+      if (results[n].error) throw unprocessable(`Depends on item ${n} of this batch, which was not created`, { errors: [{ path: `dependsOn.${k}`, message: `Item ${n} failed` }] });
+      return ids[n];
+    });
+  }
+  const bad = unstorableText(item);
+  if (bad !== undefined) throw badRequest('Invalid task', [{ path: bad || '(item)', message: 'Holds a NUL character or a lone surrogate, which the database refuses' }]);
+  const parsed = createTaskBodySchema.safeParse(item);
+  if (!parsed.success) throw badRequest('Invalid task', zodProblems(parsed.error));
+  return parsed.data;
+}
+
+/** An item fails alone with a client's problem; anything else (the database down) fails the batch. */
+function itemProblem(err: unknown): ItemProblem {
+  const p = toProblem(err);
+  if (p.status >= 500) throw err;
+  return { title: p.title, status: p.status, ...(p.detail ? { detail: p.detail } : {}), ...(p.errors ? { errors: p.errors } : {}) };
+}
+
+/** Nothing created: the status every item agrees on (404 for another department's, say), else 400. */
+function refusal(answer: BatchResult): AppError {
+  const statuses = new Set(answer.results.map((r) => r.error?.status));
+  const [only] = statuses;
+  const status = statuses.size === 1 && only ? only : 400;
+  const title = status === 400 ? 'Bad Request' : (answer.results[0].error?.title ?? 'Bad Request');
+  return new AppError(status, title, `None of the ${answer.results.length} tasks was created; see results`, answer);
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The path of a string Postgres would refuse (NUL, or a lone surrogate in JSON), else undefined.
+ * A single create learns it from the database; a batch must find it first, or one item would
+ * fail all the others' statement.
+ */
+function unstorableText(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') || LONE_SURROGATE.test(value) ? path : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [k, v] of Object.entries(value)) {
+    const at = path ? `${path}.${k}` : k;
+    if (k.includes('\u0000') || LONE_SURROGATE.test(k)) return at;
+    const found = unstorableText(v, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
