@@ -1,5 +1,5 @@
 import { redirect } from 'next/navigation';
-import { auth } from '@/app/auth';
+import { auth, signOut } from '@/app/auth';
 import { VerifyForm } from './verify-form';
 
 export const dynamic = 'force-dynamic';
@@ -16,6 +16,17 @@ export default async function VerifyPage() {
           Your identity provider signed you in without a second factor. Enter the code from your authenticator app.
         </p>
         <VerifyForm />
+        <form
+          className="mt-4 text-center"
+          action={async () => {
+            'use server';
+            await signOut({ redirectTo: '/login' });
+          }}
+        >
+          <button type="submit" className="text-sm text-indigo-600 underline dark:text-indigo-400">
+            Cancel and sign out
+          </button>
+        </form>
       </div>
     </main>
   );
