@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { oidcTestEnv } from './e2e/sso-settings';
 
 const port = Number(process.env.E2E_PORT ?? 3210);
 
@@ -24,6 +25,7 @@ export default defineConfig({
     timeout: 120_000,
     reuseExistingServer: false,
     stdout: 'pipe',
-    env: { E2E_PORT: String(port) },
+    // Single sign-on points at the test provider e2e/sso.spec.ts starts; other specs never reach it.
+    env: { E2E_PORT: String(port), ...oidcTestEnv() },
   },
 });

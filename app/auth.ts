@@ -8,6 +8,8 @@ import { loginSchema } from '@/lib/auth/schemas';
 import { env } from '@/lib/env';
 import { log } from '@/lib/log';
 import { endConsoleSignIn, startConsoleSession } from '@/lib/auth/console-sessions';
+import { oidcProviders } from '@/lib/auth/oidc/settings';
+import { ssoSignIn } from '@/lib/auth/oidc/sign-in';
 
 declare module 'next-auth' {
   interface Session {
@@ -17,6 +19,9 @@ declare module 'next-auth' {
     role?: string;
     username?: string;
     sessionVersion?: number;
+    /** Single sign-on: how the sign-in met the MFA policy (lib/auth/oidc/sign-in.ts). */
+    idpMfa?: boolean;
+    mfaPending?: boolean;
   }
 }
 
@@ -32,7 +37,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
   secret: process.env.AUTH_SECRET,
   session: { strategy: 'jwt', maxAge: Math.floor(env().TOKEN_EXPIRATION / 1000) },
-  pages: { signIn: '/login' },
+  // An error in a single sign-on (provider unreachable, cancelled, bad state) shows our page, not Auth.js's.
+  pages: { signIn: '/login', error: '/login/refused' },
   // A refused login is expected (and audited in lib/); only real faults belong in the error log.
   logger: {
     error(err) {
@@ -64,6 +70,18 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         }
       },
     }),
+    // Each configured OpenID Connect provider (lib/auth/oidc/settings.ts): discovery, PKCE, state
+    // and nonce, and the ID token's signature are Auth.js's; who the claims sign in as is ours.
+    ...oidcProviders().map((p) => ({
+      id: p.id,
+      name: p.name,
+      type: 'oidc' as const,
+      issuer: p.issuer,
+      clientId: p.clientId,
+      clientSecret: p.clientSecret,
+      checks: ['pkce' as const, 'state' as const, 'nonce' as const],
+      authorization: { params: { scope: p.scope } },
+    })),
   ],
   events: {
     // The cookie is a stateless JWT: ending its sign-in row is what makes /api/v1, the console
@@ -75,10 +93,30 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     },
   },
   callbacks: {
+    // A refused single sign-on goes to a page saying why (audited in lib/); a password sign-in passes.
+    async signIn({ user, account, profile }) {
+      if (account?.type !== 'oidc') return true;
+      const provider = oidcProviders().find((p) => p.id === account.provider);
+      if (!provider || !profile) return '/login/refused?reason=invalid-claims';
+      const ip = (await headers()).get('x-ecs-client-ip') ?? undefined;
+      const result = await ssoSignIn(getDb(), provider, profile as Record<string, unknown>, { ip });
+      if (!result.ok) return `/login/refused?reason=${result.reason}`;
+      // Auth.js hands this same object to the jwt callback: from here on it is our user.
+      Object.assign(user, {
+        id: result.user.id,
+        name: result.user.username,
+        username: result.user.username,
+        role: result.user.role,
+        sessionVersion: result.user.sessionVersion,
+        idpMfa: result.idpMfa,
+        mfaPending: result.mfaPending,
+      });
+      return true;
+    },
     async jwt({ token, user }) {
       if (user?.id) {
         token.uid = user.id;
-        token.sid = await startConsoleSession(getDb(), user.id);
+        token.sid = await startConsoleSession(getDb(), user.id, { idpMfa: user.idpMfa, mfaPending: user.mfaPending });
         token.sv = user.sessionVersion;
         token.role = user.role;
         token.username = user.username;

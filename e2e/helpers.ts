@@ -6,7 +6,7 @@ export async function login(page: Page, user = admin) {
   await page.goto('/login');
   await page.getByLabel('Username').fill(user.username);
   await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   // Signing in hashes a password and renders a first page: allow a busy machine more than the default 5 s.
   await expect(page.getByTestId('current-user')).toHaveText(user.username, { timeout: 20_000 });
 }

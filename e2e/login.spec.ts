@@ -5,7 +5,7 @@ test('a wrong password is refused on the page', async ({ page }) => {
   await page.goto('/login');
   await page.getByLabel('Username').fill(admin.username);
   await page.getByLabel('Password').fill('definitely-wrong-password');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.locator('#login-status')).toContainText('Invalid username or password');
 });
 

@@ -118,12 +118,12 @@ test('a user enrols MFA with the QR page, then signs in with a code', async ({ p
   await signOut(page);
   await page.getByLabel('Username').fill(user.username);
   await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.locator('#login-status')).toContainText('6-digit code');
   await page.getByLabel('Password').fill(user.password);
   // Each time step signs in once, and enrolment spent the current one: the next step's code is in the window.
   await page.getByLabel('One-time code').fill(authenticator.clone({ epoch: Date.now() + 30_000 }).generate(secret));
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByTestId('current-user')).toHaveText(user.username);
 });
 

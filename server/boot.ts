@@ -5,6 +5,7 @@ import { migrateDb } from '@/db/migrate';
 import { seed } from '@/server/seed';
 import { env } from '@/lib/env';
 import { ensureAuthSecret } from '@/lib/keys/secret';
+import { oidcProviders } from '@/lib/auth/oidc/settings';
 import { runtimeState } from '@/lib/health';
 import { log as logger } from '@/lib/log';
 import { registerAuditRunner } from './workers/verify-audit';
@@ -12,6 +13,9 @@ import { registerAuditRunner } from './workers/verify-audit';
 /** Settings, secret, database, migrations and seed: everything the doors need before they open. */
 export async function bootCore(log: (msg: string) => void = (msg) => logger().info(msg)): Promise<DbHandle> {
   const e = env();
+  // A bad single sign-on setting stops start-up here, naming it, rather than at the first sign-in.
+  const sso = oidcProviders();
+  if (sso.length) log(`single sign-on: ${sso.map((p) => `${p.name} (${p.issuer})`).join(', ')}`);
   ensureAuthSecret(e.DATA_DIR);
   const unlock = e.DATABASE_URL ? () => {} : lockDataDir(e.DATA_DIR);
   const opened = await openDb({ url: e.DATABASE_URL, dataDir: path.join(e.DATA_DIR, 'pglite') });

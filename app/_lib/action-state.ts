@@ -1,4 +1,4 @@
-import { toProblem } from '@/lib/http/problem';
+import { toProblem } from '@/lib/problems/problem';
 import { log } from '@/lib/log';
 import type { FieldProblem } from '@/lib/errors';
 import { getDb } from '@/db/client';

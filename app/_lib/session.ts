@@ -25,6 +25,7 @@ async function consolePrincipal(mfaEnrolment: boolean): Promise<Principal> {
     return await principalForConsoleSession(getDb(), { uid: session.user.id, sv: session.user.sv, sid: session.user.sid }, { ip, mfaEnrolment });
   } catch (err) {
     if (err instanceof AppError && err.status === 401) {
+      if (err.extra.mfaCodeRequired) redirect('/login/verify');
       if (err.extra.mfaEnrollmentRequired) redirect('/account/mfa?required=1');
       redirect('/login?expired=1');
     }

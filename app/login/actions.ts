@@ -2,6 +2,7 @@
 
 import { AuthError } from 'next-auth';
 import { signIn } from '@/app/auth';
+import { oidcProviders } from '@/lib/auth/oidc/settings';
 
 export type LoginState = { error?: string; mfa?: boolean; username?: string };
 
@@ -31,4 +32,12 @@ export async function login(_prev: LoginState, form: FormData): Promise<LoginSta
     }
     throw err; // the redirect after a successful sign-in
   }
+}
+
+/** "Sign in with <provider>": Auth.js sends the browser to the provider and back to `next`. */
+export async function ssoLogin(form: FormData): Promise<void> {
+  const provider = oidcProviders().find((p) => p.id === form.get('provider'));
+  if (!provider) return;
+  const next = String(form.get('next') ?? '/');
+  await signIn(provider.id, { redirectTo: next.startsWith('/') && !next.startsWith('//') ? next : '/' });
 }

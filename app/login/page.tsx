@@ -1,4 +1,5 @@
 import { LoginForm } from './login-form';
+import { SsoButtons } from './sso-buttons';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,6 +12,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         <h1 className="mb-1 text-xl font-semibold">Enterprise Coordination System</h1>
         <p className="mb-6 text-sm text-slate-500 dark:text-slate-400">Sign in to the console.</p>
         <LoginForm next={next} notice={sp.expired ? 'Your session ended. Sign in again.' : undefined} />
+        <SsoButtons next={next} />
       </div>
     </main>
   );

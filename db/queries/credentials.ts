@@ -9,26 +9,58 @@ import { recentRows } from './recent';
  * forgets it here at once; other processes see the end within CHECK_CACHE_MS.
  */
 const CHECK_CACHE_MS = 1_000;
-const sessionState = recentRows<{ userId: string; live: boolean }>(CHECK_CACHE_MS, 10_000);
+const sessionState = recentRows<ConsoleSessionState & { userId: string; live: boolean }>(CHECK_CACHE_MS, 10_000);
 const familyState = recentRows<{ revoked: boolean }>(CHECK_CACHE_MS, 10_000);
 
-export async function insertConsoleSession(db: Db, userId: string, expiresAt: Date): Promise<string> {
-  const [row] = await db.insert(consoleSessions).values({ userId, expiresAt }).returning({ id: consoleSessions.id });
+/** How a live console sign-in met the MFA policy (single sign-on only; a password sign-in has both false). */
+export type ConsoleSessionState = { idpMfa: boolean; mfaPending: boolean };
+
+export async function insertConsoleSession(db: Db, userId: string, expiresAt: Date, mfa: Partial<ConsoleSessionState> = {}): Promise<string> {
+  const [row] = await db
+    .insert(consoleSessions)
+    .values({ userId, expiresAt, idpMfa: mfa.idpMfa ?? false, mfaPending: mfa.mfaPending ?? false })
+    .returning({ id: consoleSessions.id });
   return row.id;
 }
 
-/** True while the console sign-in `id` of `userId` has not been ended and has not run out. */
-export async function consoleSessionLive(db: Db, id: string, userId: string): Promise<boolean> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+/** The console sign-in `id` of `userId` while it has not been ended and has not run out; null otherwise. */
+export async function consoleSessionState(db: Db, id: string, userId: string): Promise<ConsoleSessionState | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
   const state = await sessionState.get(id, async () => {
     const [row] = await db
-      .select({ userId: consoleSessions.userId, live: sql<boolean>`${consoleSessions.endedAt} is null and ${consoleSessions.expiresAt} > now()` })
+      .select({
+        userId: consoleSessions.userId,
+        live: sql<boolean>`${consoleSessions.endedAt} is null and ${consoleSessions.expiresAt} > now()`,
+        idpMfa: consoleSessions.idpMfa,
+        mfaPending: consoleSessions.mfaPending,
+      })
       .from(consoleSessions)
       .where(eq(consoleSessions.id, id))
       .limit(1);
-    return row ?? { userId: '', live: false };
+    return row ?? { userId: '', live: false, idpMfa: false, mfaPending: false };
   });
-  return !!state && state.live && state.userId === userId;
+  if (!state || !state.live || state.userId !== userId) return null;
+  return { idpMfa: state.idpMfa, mfaPending: state.mfaPending };
+}
+
+/** The one-time code was given: the live sign-in opens every door. False when it was not pending (or not live). */
+export async function clearConsoleMfaPending(db: Db, id: string, userId: string): Promise<boolean> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
+  const rows = await db
+    .update(consoleSessions)
+    .set({ mfaPending: false })
+    .where(
+      and(
+        eq(consoleSessions.id, id),
+        eq(consoleSessions.userId, userId),
+        eq(consoleSessions.mfaPending, true),
+        isNull(consoleSessions.endedAt),
+        sql`${consoleSessions.expiresAt} > now()`,
+      ),
+    )
+    .returning({ id: consoleSessions.id });
+  sessionState.forget(id);
+  return rows.length === 1;
 }
 
 export async function endConsoleSession(db: Db, id: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const roles = [
   'super-admin',
@@ -90,8 +90,32 @@ export const consoleSessions = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     endedAt: timestamp('ended_at', { withTimezone: true }),
+    // Single sign-on: the identity provider asserted MFA (its `amr` claim), so the MFA policy is met.
+    idpMfa: boolean('idp_mfa').notNull().default(false),
+    // Single sign-on without MFA from the provider, for a user enrolled here: every door refuses the
+    // session until the user gives their one-time code (app/login/verify).
+    mfaPending: boolean('mfa_pending').notNull().default(false),
   },
   (t) => [index('console_sessions_user').on(t.userId)],
+);
+
+/**
+ * A user's single sign-on identities: the provider's issuer and subject name one person for good
+ * (an e-mail address can change hands), so a returning user is found by this link first.
+ */
+export const ssoIdentities = pgTable(
+  'sso_identities',
+  {
+    issuer: text('issuer').notNull(),
+    subject: text('subject').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    email: text('email'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ name: 'sso_identities_issuer_subject_pk', columns: [t.issuer, t.subject] }), index('sso_identities_user').on(t.userId)],
 );
 
 /**

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { agents } from '@/db/schema/work';
 import { findActiveApiToken, findUserForAuth, touchApiToken, type UserRow } from '@/db/queries/users';
-import { consoleSessionLive, refreshFamilyRevoked } from '@/db/queries/credentials';
+import { consoleSessionState, refreshFamilyRevoked } from '@/db/queries/credentials';
 import { mfaRequiredFor } from '../security/mfa-policy';
 import { unauthorized } from '../errors';
 import { narrowPermissions, rolePermissions, type Principal } from '../permissions/rbac';
@@ -45,8 +45,17 @@ export async function principalForSession(
   if (!user || user.disabled || user.sessionVersion !== sessionVersion) throw unauthorized('Session ended');
   // Access tokens end with their refresh family (logout with the refresh token, reuse, MFA enrolment).
   if (opts.familyId !== undefined && (await refreshFamilyRevoked(db, opts.familyId))) throw unauthorized('Session ended');
-  if (opts.consoleSessionId !== undefined && !(await consoleSessionLive(db, opts.consoleSessionId, user.id))) throw unauthorized('Session ended');
-  await assertMfaEnrolled(db, user, opts);
+  let idpMfa = false;
+  if (opts.consoleSessionId !== undefined) {
+    const session = await consoleSessionState(db, opts.consoleSessionId, user.id);
+    if (!session) throw unauthorized('Session ended');
+    // A single sign-on the provider did without MFA, for a user enrolled here: nothing opens, not
+    // even enrolment, until the user gives their one-time code.
+    if (session.mfaPending) throw unauthorized('Enter the one-time code from your authenticator app first', { mfaCodeRequired: true });
+    idpMfa = session.idpMfa;
+  }
+  // The identity provider asserted MFA for this sign-in: the MFA policy is met.
+  if (!idpMfa) await assertMfaEnrolled(db, user, opts);
   const principal = principalFromUser(user, opts.ip);
   if (opts.consoleSessionId) principal.sessionId = opts.consoleSessionId;
   if (opts.familyId) principal.familyId = opts.familyId;

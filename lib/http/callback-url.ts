@@ -1,6 +1,6 @@
 import { badRequest } from '../errors';
-import { toResponse } from './answer';
-import { problemAnswer } from './problem';
+import { toResponse } from '../problems/answer';
+import { problemAnswer } from '../problems/problem';
 
 const CALLBACK_COOKIES = ['authjs.callback-url', '__Secure-authjs.callback-url'];
 

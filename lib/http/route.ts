@@ -9,8 +9,8 @@ import type { Principal } from '../permissions/rbac';
 import { principalForConsoleSession, principalFromBearer, type AuthOptions, type ConsoleSessionClaims } from '../auth/principal';
 import { authSecret } from '../keys/secret';
 import { auditDenied } from '../security/denied';
-import { problemAnswer, zodProblems } from './problem';
-import { jsonAnswer, toResponse, type ApiAnswer } from './answer';
+import { problemAnswer, zodProblems } from '../problems/problem';
+import { jsonAnswer, toResponse, type ApiAnswer } from '../problems/answer';
 import { clientIp, fromWebRequest, pathOf, queryObject, readJsonBody, requestId, type ApiRequest } from './request';
 import { log, withLogContext } from '../log';
 

@@ -7,7 +7,7 @@ import { authorize, type Principal } from '../permissions/rbac';
 import { auditInsertText, auditWritten } from '../audit/log';
 import { auditDenied, isDenial } from '../security/denied';
 import { AppError, badRequest, conflict, unprocessable } from '../errors';
-import { toProblem, zodProblems } from '../http/problem';
+import { toProblem, zodProblems } from '../problems/problem';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskCreated } from '../metrics/record';
 import { admitNewTask, linksOf, unknownLinks } from './admission';

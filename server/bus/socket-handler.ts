@@ -1,6 +1,6 @@
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
-import { toProblem, zodProblems } from '@/lib/http/problem';
+import { toProblem, zodProblems } from '@/lib/problems/problem';
 import { assertJsonDepth } from '@/lib/http/request';
 import { log, withLogContext } from '@/lib/log';
 import { getDb } from '@/db/client';

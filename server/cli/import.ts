@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { createAgentSchema } from '@/lib/agents/schemas';
 import { createTaskBodySchema } from '@/lib/tasks/schemas';
-import { zodProblems } from '@/lib/http/problem';
+import { zodProblems } from '@/lib/problems/problem';
 import type { EcsClient } from '@/lib/client/client';
 import { EcsApiError } from '@/lib/client/http';
 import type { Row } from './rows';

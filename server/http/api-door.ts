@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import type { ApiAnswer } from '@/lib/http/answer';
+import type { ApiAnswer } from '@/lib/problems/answer';
 import { MAX_BODY_BYTES, tooLarge, type ApiRequest } from '@/lib/http/request';
 import type { RouteHandler } from '@/lib/http/route';
 import securityHeaders from '@/lib/http/security-headers.json';

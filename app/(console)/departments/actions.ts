@@ -6,7 +6,7 @@ import { createDepartmentSchema, updateDepartmentSchema } from '@/lib/department
 import { departmentIdSchema } from '@/lib/org/department-id';
 import { archiveDepartment, createDepartment, unarchiveDepartment, updateDepartment } from '@/lib/departments/service';
 import { badRequest } from '@/lib/errors';
-import { zodProblems } from '@/lib/http/problem';
+import { zodProblems } from '@/lib/problems/problem';
 import { formString, runAction, type ActionState } from '@/app/_lib/action';
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

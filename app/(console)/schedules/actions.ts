@@ -6,7 +6,7 @@ import { getDb } from '@/db/client';
 import { createScheduleSchema } from '@/lib/schedules/schemas';
 import { createSchedule, deleteSchedule, triggerSchedule, updateSchedule } from '@/lib/schedules/service';
 import { badRequest } from '@/lib/errors';
-import { zodProblems } from '@/lib/http/problem';
+import { zodProblems } from '@/lib/problems/problem';
 import { requirePrincipal } from '@/app/_lib/session';
 import { actionError, type ActionState } from '@/app/_lib/action-state';
 import { formJson, formText } from '@/app/_lib/form-fields';

@@ -6,7 +6,7 @@ import { getDb } from '@/db/client';
 import { cancelTask, createTask, retryTask } from '@/lib/tasks/service';
 import { createTaskSchema } from '@/lib/tasks/schemas';
 import { badRequest } from '@/lib/errors';
-import { zodProblems } from '@/lib/http/problem';
+import { zodProblems } from '@/lib/problems/problem';
 import { requirePrincipal } from '@/app/_lib/session';
 import { actionError, type ActionState } from '@/app/_lib/action-state';
 import { formJson, formText } from '@/app/_lib/form-fields';

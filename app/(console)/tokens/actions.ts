@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { createTokenSchema, tokenParams } from '@/lib/tokens/schemas';
 import { createApiToken, revokeApiToken } from '@/lib/tokens/service';
 import { badRequest } from '@/lib/errors';
-import { zodProblems } from '@/lib/http/problem';
+import { zodProblems } from '@/lib/problems/problem';
 import { formString, runAction, type ActionState } from '@/app/_lib/action';
 
 export async function createTokenAction(_prev: ActionState, form: FormData): Promise<ActionState> {

@@ -6,7 +6,7 @@ import { createUserSchema, updateUserSchema, userParams } from '@/lib/users/sche
 import { createUser, deleteUser, updateUser } from '@/lib/users/service';
 import { setMfaPolicy } from '@/lib/security/mfa-policy';
 import { badRequest } from '@/lib/errors';
-import { zodProblems } from '@/lib/http/problem';
+import { zodProblems } from '@/lib/problems/problem';
 import { formString, runAction, type ActionState } from '@/app/_lib/action';
 import type { z } from 'zod';
 
