@@ -125,8 +125,12 @@ describe('webhook delivery', () => {
       });
       await createWebhook(t.db, admin, { url: r.url, events: ['task.created'], departmentId: 'legal', enabled: true });
       for (let i = 0; i < 10; i++) await createTask(t.db, admin, task(`burst ${i}`));
-      const extra = t.url ? [t.db, (await openDb({ url: t.url, max: 4 })).db] : [t.db];
-      await drain(4, extra);
+      const handle = t.url ? await openDb({ url: t.url, max: 4 }) : undefined;
+      try {
+        await drain(4, handle ? [t.db, handle.db] : [t.db]);
+      } finally {
+        await handle?.close();
+      }
       expect(r.accepted()).toHaveLength(10);
       expect(r.maxOpen()).toBeLessThanOrEqual(2);
       expect(r.maxOpen()).toBe(2);
