@@ -164,3 +164,9 @@ export async function sendTest(db: Db, hook: WebhookRow, by: string): Promise<We
     .returning();
   return row;
 }
+
+/** Finished deliveries older than `days` leave the log; pending and in-flight ones stay whatever their age. */
+export async function pruneDeliveries(db: Db, days = 30): Promise<number> {
+  const rows = await runText(db, `delete from webhook_deliveries where status in ('delivered', 'failed') and created_at < now() - $1::int * interval '1 day' returning id`, [days]);
+  return rows.length;
+}

@@ -13,8 +13,10 @@ import { agentLost, agentOnline } from '../agents/connection';
 import { createTaskSchema } from '../tasks/schemas';
 import { createTask } from '../tasks/service';
 import { completeTask, failTask } from '../tasks/lifecycle';
+import { fireSchedule } from '../schedules/firing';
+import { schedules } from '@/db/schema/schedules';
 import { createWebhook } from './service';
-import { deliverDue } from './deliver';
+import { deliverDue, pruneDeliveries } from './deliver';
 import { startReceiver } from './testing/receiver';
 
 const admin = principalOf('super-admin');
@@ -175,5 +177,32 @@ describe('webhook delivery', () => {
       delete process.env.WEBHOOK_RETRY_HOURS;
       resetEnvCache();
     }
+  });
+  it('queues schedule.fired with the task the firing created, in the firing transaction', async () => {
+    const r = await receiver();
+    const hook = await createWebhook(t.db, admin, { url: r.url, events: ['schedule.fired', 'task.created'], departmentId: 'legal', enabled: true });
+    const [s] = await t.db
+      .insert(schedules)
+      .values({ name: 'hourly', departmentId: 'legal', cron: '0 * * * *', task: { title: 'hourly', type: 'review', priority: 'low', maxAttempts: 1 } })
+      .returning();
+    const fired = await fireSchedule(t.db, s.id, new Date('2026-12-07T10:00:00Z'));
+    expect(fired?.outcome).toBe('created');
+    const rows = await t.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hook.id));
+    const taskId = fired?.outcome === 'created' ? fired.task.id : '';
+    expect(rows.find((d) => d.eventType === 'schedule.fired')?.payload).toMatchObject({ data: { scheduleId: s.id, taskId, fireTime: '2026-12-07T10:00:00.000Z', manual: false } });
+    expect(rows.find((d) => d.eventType === 'task.created')?.payload).toMatchObject({ data: { id: taskId, scheduleId: s.id } });
+  });
+
+  it('prunes finished deliveries older than the log keeps, never pending ones', async () => {
+    const old = new Date(Date.now() - 31 * 86_400_000);
+    const base = { webhookId: '00000000-0000-4000-8000-0000000000aa', eventType: 'task.created', payload: {}, createdAt: old };
+    await t.db.insert(webhookDeliveries).values([
+      { ...base, status: 'delivered' },
+      { ...base, status: 'failed' },
+      { ...base, status: 'pending' },
+      { ...base, status: 'delivered', createdAt: new Date() },
+    ]);
+    expect(await pruneDeliveries(t.db, 30)).toBe(2);
+    expect((await t.db.select().from(webhookDeliveries)).map((d) => d.status).sort()).toEqual(['delivered', 'pending']);
   });
 });

@@ -1,5 +1,5 @@
 import { getDb } from '@/db/client';
-import { deliverDue } from '@/lib/webhooks/deliver';
+import { deliverDue, pruneDeliveries } from '@/lib/webhooks/deliver';
 import type { Job } from '../jobs/registry';
 
 /**
@@ -7,6 +7,10 @@ import type { Job } from '../jobs/registry';
  * FOR UPDATE SKIP LOCKED, so processes share the work without sending one twice, and the
  * per-endpoint in-flight limit holds across them (lib/webhooks/deliver.ts).
  */
-export function webhookJob(everyMs = 1000): Job {
-  return { name: 'webhooks', scope: 'every-process', everyMs, run: () => deliverDue(getDb()) };
+export function webhookJobs(everyMs = 1000): Job[] {
+  return [
+    { name: 'webhooks', scope: 'every-process', everyMs, run: () => deliverDue(getDb()) },
+    // The delivery log keeps 30 days of finished deliveries.
+    { name: 'webhooks.prune', scope: 'once-per-cluster', everyMs: 3_600_000, firstDelayMs: 60_000, run: () => pruneDeliveries(getDb()) },
+  ];
 }
