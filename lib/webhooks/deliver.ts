@@ -119,8 +119,13 @@ async function record(db: Db, d: Claimed, r: SendResult): Promise<void> {
   });
 }
 
-/** One open alert per failing webhook: a dead endpoint must not bury the alert list. */
+/**
+ * One open alert per failing webhook: a dead endpoint must not bury the alert list. Deliveries of
+ * one webhook fail side by side; the webhook's row lock makes their look-and-insert one at a time
+ * (the look after the lock sees an alert the previous holder committed).
+ */
 async function raiseFailure(tx: Db, d: Claimed, row: WebhookDeliveryRow, hours: number): Promise<void> {
+  await runText(tx, 'select id from webhooks where id = $1::uuid for no key update', [d.webhook_id]);
   const [open] = await tx
     .select({ id: alerts.id })
     .from(alerts)
