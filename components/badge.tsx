@@ -32,6 +32,8 @@ const toneOf: Record<string, keyof typeof tones> = {
   high: 'warn',
   medium: 'info',
   low: 'muted',
+  delivered: 'good',
+  delivering: 'info',
 };
 
 export function Badge({ value }: { value: string }) {

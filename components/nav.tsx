@@ -19,12 +19,16 @@ const items = [
   { href: '/docs/api', label: 'API' },
 ];
 
-export function Nav() {
+/** Shown only to roles that manage webhooks (department admins, super-admins). */
+const webhooksItem = { href: '/webhooks', label: 'Webhooks' };
+
+export function Nav({ webhooks = false }: { webhooks?: boolean }) {
   const path = usePathname();
   const router = useRouter();
+  const shown = webhooks ? items.flatMap((i) => (i.href === '/alerts' ? [i, webhooksItem] : [i])) : items;
   return (
     <nav aria-label="Main" className="flex gap-1 overflow-x-auto md:flex-col">
-      {items.map((i) => {
+      {shown.map((i) => {
         const active = i.href === '/' ? path === '/' : path.startsWith(i.href);
         return (
           // Prefetched on intent, not on sight: a live page refreshes every second, and each refresh

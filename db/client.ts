@@ -5,8 +5,9 @@ import * as org from './schema/org';
 import * as auth from './schema/auth';
 import * as work from './schema/work';
 import * as schedules from './schema/schedules';
+import * as webhooks from './schema/webhooks';
 
-export const schema = { ...org, ...auth, ...work, ...schedules };
+export const schema = { ...org, ...auth, ...work, ...schedules, ...webhooks };
 export type Schema = typeof schema;
 /** A database or a transaction: every query module accepts either. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;

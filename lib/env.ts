@@ -60,6 +60,13 @@ export const envSchema = z.object({
   METRICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   DASHBOARD_PUSH: z.preprocess(emptyAsUndefined, bool.default(true)),
   ALERT_WEBHOOK_URL: z.preprocess(emptyAsUndefined, z.string().url().optional()),
+  // Outgoing webhooks (lib/webhooks): targets on private, loopback and link-local addresses are
+  // refused unless this opens them (tests, receivers on the same premises).
+  WEBHOOK_ALLOW_PRIVATE: z.preprocess(emptyAsUndefined, bool.default(false)),
+  WEBHOOK_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(100).default(4),
+  WEBHOOK_TIMEOUT_MS: ms(10_000),
+  WEBHOOK_RETRY_BASE_MS: ms(5_000),
+  WEBHOOK_RETRY_HOURS: z.coerce.number().positive().max(720).default(24),
   ALERT_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.25),
   ALERT_LATENCY_P95_MS: z.coerce.number().int().positive().default(2000),
   ALERT_SUSTAIN_MINUTES: z.coerce.number().min(0).max(1440).default(3),

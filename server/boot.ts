@@ -9,6 +9,7 @@ import { oidcProviders } from '@/lib/auth/oidc/settings';
 import { runtimeState } from '@/lib/health';
 import { log as logger } from '@/lib/log';
 import { registerAuditRunner } from './workers/verify-audit';
+import { syncEnvWebhook } from '@/lib/webhooks/from-env';
 
 /** Settings, secret, database, migrations and seed: everything the doors need before they open. */
 export async function bootCore(log: (msg: string) => void = (msg) => logger().info(msg)): Promise<DbHandle> {
@@ -30,6 +31,7 @@ export async function bootCore(log: (msg: string) => void = (msg) => logger().in
   } else if (seeded.admin) {
     log(`bootstrap super-admin '${seeded.admin.username}' created from ECS_ADMIN_USERNAME / ECS_ADMIN_PASSWORD`);
   }
+  await syncEnvWebhook(handle.db);
   // Audit verification from any door (REST, console actions) runs on the worker pool.
   registerAuditRunner();
   runtimeState().migrated = true;

@@ -1,10 +1,12 @@
+import { inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { alerts } from '@/db/schema/work';
 import { activeAlerts, insertAlert, updateAlert, type AlertRow } from '@/db/queries/alerts';
 import { env } from '../env';
 import { publishLive } from '../live';
 import { metrics } from '../metrics/registry';
 import { performanceFirings, stateFirings, type AlertConfig, type Firing } from './rules';
-import { sendAlertWebhook } from './webhook';
+import { queueAlertEvent } from './webhook';
 
 export function alertConfig(): AlertConfig {
   const e = env();
@@ -62,7 +64,6 @@ export function alertView(a: AlertRow): AlertView {
 export function announce(event: 'raised' | 'acknowledged' | 'resolved', a: AlertRow): void {
   const view = alertView(a);
   publishLive({ type: 'alert', scope: a.departmentId, data: { source: 'alerts', event, alert: view } });
-  if (event !== 'acknowledged') sendAlertWebhook(event, view);
 }
 
 /**
@@ -84,20 +85,28 @@ export async function evaluateAlerts(db: Db, cfg: AlertConfig = alertConfig(), n
     const since = pending.get(f.key) ?? now;
     pending.set(f.key, since);
     if (now - since < f.sustainMs || byKey.has(f.key)) continue;
-    const row = await insertAlert(db, {
-      kind: f.kind,
-      severity: f.severity,
-      departmentId: f.departmentId,
-      message: f.message,
-      detail: { ...f.detail, ruleKey: f.key, holdingSince: new Date(since).toISOString() },
-      createdAt: new Date(now),
+    const row = await db.transaction(async (tx) => {
+      const r = await insertAlert(tx, {
+        kind: f.kind,
+        severity: f.severity,
+        departmentId: f.departmentId,
+        message: f.message,
+        detail: { ...f.detail, ruleKey: f.key, holdingSince: new Date(since).toISOString() },
+        createdAt: new Date(now),
+      });
+      await queueAlertEvent(tx, 'raised', r);
+      return r;
     });
     raised.push(row);
     announce('raised', row);
   }
   for (const [key, a] of byKey) {
     if (holding.has(key)) continue;
-    const row = await updateAlert(db, a.id, { status: 'resolved', resolvedAt: new Date(now), detail: { ...a.detail, resolvedBy: 'rule' } });
+    const row = await db.transaction(async (tx) => {
+      const r = await updateAlert(tx, a.id, { status: 'resolved', resolvedAt: new Date(now), detail: { ...a.detail, resolvedBy: 'rule' } }, inArray(alerts.status, ['open', 'acknowledged']));
+      if (r) await queueAlertEvent(tx, 'resolved', r);
+      return r;
+    });
     if (row) {
       resolved.push(row);
       announce('resolved', row);

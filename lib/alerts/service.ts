@@ -8,6 +8,7 @@ import { authorize, departmentFilter, isGlobal, type Principal } from '../permis
 import { departmentIdSchema } from '../org/department-id';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
 import { alertView, announce, type AlertView } from './engine';
+import { queueAlertEvent } from './webhook';
 import { decodeCursor, page } from '../paging/cursor';
 
 export const alertIdParams = z.object({ id: z.uuid() });
@@ -60,12 +61,11 @@ export async function acknowledgeAlert(db: Db, principal: Principal, id: string)
 export async function resolveAlert(db: Db, principal: Principal, id: string): Promise<AlertView> {
   const a = await loadFor(db, principal, id, 'alert:resolve');
   if (a.status === 'resolved') throw conflict('Alert is already resolved');
-  const row = await updateAlert(
-    db,
-    id,
-    { status: 'resolved', resolvedAt: new Date(), detail: { ...a.detail, resolvedBy: principal.name } },
-    inArray(alerts.status, ['open', 'acknowledged']),
-  );
+  const row = await db.transaction(async (tx) => {
+    const r = await updateAlert(tx, id, { status: 'resolved', resolvedAt: new Date(), detail: { ...a.detail, resolvedBy: principal.name } }, inArray(alerts.status, ['open', 'acknowledged']));
+    if (r) await queueAlertEvent(tx, 'resolved', r);
+    return r;
+  });
   if (!row) throw conflict('Alert changed meanwhile');
   await audit(db, principal, { action: 'alert.resolve', targetType: 'alert', targetId: id, departmentId: a.departmentId ?? undefined });
   announce('resolved', row);

@@ -1,14 +1,13 @@
-import { env } from '../env';
-import { log } from '../log';
+import type { Db } from '@/db/client';
+import type { AlertRow } from '@/db/queries/alerts';
+import { queueEvent } from '../outbox/outbox';
+import { alertView } from './engine';
 
-/** Best effort: a slow or failing webhook never delays evaluation or loses the stored alert. */
-export function sendAlertWebhook(event: 'raised' | 'resolved', alert: Record<string, unknown>): void {
-  const url = env().ALERT_WEBHOOK_URL;
-  if (!url) return;
-  fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ event, alert }),
-    signal: AbortSignal.timeout(5_000),
-  }).catch((err) => log().warn({ err, event }, 'alert webhook failed'));
+/**
+ * Queues alert.raised or alert.resolved for the subscribed webhooks (ALERT_WEBHOOK_URL among them,
+ * lib/webhooks/from-env.ts), in the transaction that wrote the alert. `except`: the webhook whose
+ * own failure the alert reports, which would only fail again.
+ */
+export async function queueAlertEvent(tx: Db, event: 'raised' | 'resolved', row: AlertRow, except?: string): Promise<void> {
+  await queueEvent(tx, event === 'raised' ? 'alert.raised' : 'alert.resolved', row.departmentId, alertView(row), except);
 }

@@ -2,7 +2,7 @@ import { authenticator } from 'otplib';
 import type { Db } from '@/db/client';
 import type { UserRow } from '@/db/queries/users';
 import { claimTotpStep, consumeRecoveryCode } from '@/db/queries/mfa-codes';
-import { decryptSecret } from './crypto';
+import { decryptSecret } from '../keys/crypto';
 import { sha256 } from '../keys/secret';
 
 /**

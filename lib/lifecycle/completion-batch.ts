@@ -1,6 +1,7 @@
 import type { Db } from '@/db/client';
 import { retryTx } from '@/db/retry';
 import { runText } from '@/db/raw';
+import { taskOutboxCte } from '../outbox/outbox';
 
 export type CompletedRow = Record<string, unknown> & { id: string; duration_ms: number; agent_completed: number | null; agent_failed: number };
 
@@ -68,7 +69,8 @@ function runBatch(db: Db, batch: Waiting[]): Promise<CompletedRow[]> {
 /**
  * Written out rather than built (see db/raw.ts): $1 the completions as JSON [{task_id, agent_id,
  * result?}]. Each task, its event, its agent's slot and counters (one update per agent, however
- * many of its tasks are in the batch), and any resources the tasks held, back to their pools.
+ * many of its tasks are in the batch), any resources the tasks held, back to their pools, and
+ * task.completed for subscribed webhooks (lib/outbox/outbox.ts).
  * Lock order as everywhere: tasks, then agents, then pools in (department, type) order. Tasks and
  * agents each in id order (the array is computed before the update runs): a statement that locks
  * several tasks (this one, an agent's lease renewal) in another order deadlocked with another such
@@ -104,6 +106,7 @@ const COMPLETE_TASKS = `
   ), event as (
     insert into task_events (task_id, type, agent_id, detail)
     select id, 'completed', assigned_agent_id, jsonb_build_object('durationMs', duration_ms) from done
+  ), hooked as (${taskOutboxCte('task.completed', 'done')}
   ), attempt as (
     update task_attempts a set ended_at = done.finished_at, outcome = 'completed'
     from done where a.task_id = done.id and a.ended_at is null

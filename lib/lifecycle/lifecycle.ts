@@ -13,6 +13,7 @@ import { leaseMsOf } from './lease';
 import { closeAttempt } from '@/db/queries/attempts';
 import type { AttemptOutcome } from '@/db/schema/work';
 import { cancelDependants } from './dependencies';
+import { queueTaskEvent } from '../outbox/outbox';
 
 const ACTIVE = sql`${tasks.status} in ('assigned', 'running')`;
 
@@ -146,6 +147,7 @@ async function endAttempt(db: Db, taskId: string, how: EndAttempt): Promise<Task
       agentId,
       detail: { error, attempt: cur.attempts, retryInMs: retry ? backoffMs(cur.attempts) : undefined, ...(timedOut ? { reason: 'timeout', timeoutMs: cur.timeoutMs } : {}) },
     });
+    if (!retry) await queueTaskEvent(tx, status === 'dead' ? 'task.dead' : 'task.failed', taskId);
     const agent = await freeAgentSlot(tx, agentId, { failed: true });
     await releaseForTaskInTx(tx, taskId);
     const runMs = Date.now() - (cur.assignedAt ?? cur.createdAt).getTime();

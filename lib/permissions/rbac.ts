@@ -33,6 +33,7 @@ export const rolePermissions: Record<Role, string[]> = {
     'alert:*',
     'audit:read',
     'token:own',
+    'webhook:manage',
   ],
   'department-coordinator': [
     ...readAll,

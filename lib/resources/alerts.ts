@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { alerts } from '@/db/schema/work';
 import { publishLive } from '../live';
+import { queueAlertEvent } from '../alerts/webhook';
 
 type AlertKind = 'resource_shortage' | 'capacity_limit';
 
@@ -25,23 +26,31 @@ export async function openAlert(
     )
     .limit(1);
   if (existing) return false;
-  const [row] = await db
-    .insert(alerts)
-    .values({ kind: a.kind, severity: a.severity, departmentId: a.departmentId, message: a.message, detail: { ...a.detail, key: a.key } })
-    .returning();
+  const row = await db.transaction(async (tx) => {
+    const [r] = await tx
+      .insert(alerts)
+      .values({ kind: a.kind, severity: a.severity, departmentId: a.departmentId, message: a.message, detail: { ...a.detail, key: a.key } })
+      .returning();
+    await queueAlertEvent(tx, 'raised', r);
+    return r;
+  });
   publishLive({ type: 'alert', scope: a.departmentId, data: { ...row, createdAt: row.createdAt.toISOString() } });
   return true;
 }
 
 /** Resolves the open alerts of that kind, department and key; answers how many. */
 export async function resolveAlerts(db: Db, kind: AlertKind, departmentId: string, key: string): Promise<number> {
-  const rows = await db
-    .update(alerts)
-    .set({ status: 'resolved', resolvedAt: new Date() })
-    .where(
-      and(eq(alerts.kind, kind), eq(alerts.departmentId, departmentId), sql`${alerts.status} <> 'resolved' and ${alerts.detail}->>'key' = ${key}`),
-    )
-    .returning({ id: alerts.id });
+  const rows = await db.transaction(async (tx) => {
+    const done = await tx
+      .update(alerts)
+      .set({ status: 'resolved', resolvedAt: new Date() })
+      .where(
+        and(eq(alerts.kind, kind), eq(alerts.departmentId, departmentId), sql`${alerts.status} <> 'resolved' and ${alerts.detail}->>'key' = ${key}`),
+      )
+      .returning();
+    for (const r of done) await queueAlertEvent(tx, 'resolved', r);
+    return done;
+  });
   for (const r of rows) publishLive({ type: 'alert', scope: departmentId, data: { id: r.id, kind, status: 'resolved' } });
   return rows.length;
 }

@@ -14,6 +14,7 @@ import { emitDomain, publishLive } from '../live';
 import { recordTaskCreated } from '../metrics/record';
 import { log } from '../log';
 import { fireTimesBetween, lastFireTimeBefore, nextFireTime } from './cron';
+import { queueEvent, queueTaskEvent } from '../outbox/outbox';
 
 /** A firing later than this counts as missed (downtime) and follows the schedule's catchUp policy. */
 export const MISSED_AFTER_MS = 60_000;
@@ -54,6 +55,8 @@ export async function fireSchedule(db: Db, scheduleId: string, fireTime: Date, b
         .update(schedules)
         .set({ lastFiredAt: sql`greatest(${schedules.lastFiredAt}, ${fireTime.toISOString()}::timestamptz)` })
         .where(eq(schedules.id, s.id));
+      await queueTaskEvent(tx, 'task.created', task.id);
+      await queueEvent(tx, 'schedule.fired', s.departmentId, { scheduleId: s.id, name: s.name, departmentId: s.departmentId, fireTime: fireTime.toISOString(), taskId, manual: !!by });
       if (by) await audit(tx, by, { action: 'schedule.trigger', targetType: 'schedule', targetId: s.id, departmentId: s.departmentId, detail: { taskId, fireTime: fireTime.toISOString() } });
       return { outcome: 'created', task };
     }),

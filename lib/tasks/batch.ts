@@ -7,6 +7,7 @@ import { authorize, type Principal } from '../permissions/rbac';
 import { auditInsertText, auditWritten } from '../audit/log';
 import { auditDenied, isDenial } from '../security/denied';
 import { AppError, badRequest, conflict, unprocessable } from '../errors';
+import { taskOutboxCte } from '../outbox/outbox';
 import { toProblem, zodProblems } from '../problems/problem';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskCreated } from '../metrics/record';
@@ -146,6 +147,7 @@ async function insertDrafts(db: Db, principal: Principal, drafts: Draft[], key?:
   return out;
 }
 
+/** Subscribed webhooks get task.created for each task in the same statement (lib/outbox/outbox.ts). */
 const CREATE_TASKS = `with input as (
     select * from rows from (jsonb_to_recordset($1::jsonb) as (id uuid, title text, department_id text, type text,
       priority text, priority_rank smallint, requirements jsonb, payload jsonb, max_attempts int, timeout_ms int,
@@ -162,11 +164,11 @@ const CREATE_TASKS = `with input as (
       estimated_duration_ms, string_to_array(depends_on, ',')::uuid[], parent_task_id, target_agent_id, $2::text, idempotency_key,
       status, coalesce(available_at, now()), dependency_policy, clock_timestamp()
     from input order by ord
-    returning id, status
+    returning *
   ), event as (
     insert into task_events (task_id, type, agent_id, detail)
     select created.id, 'created', null, input.event from created join input on input.id = created.id
-  )`;
+  ), hooked as (${taskOutboxCte('task.created', 'created')})`;
 
 /** Live updates and metrics per task; the dispatcher woken once per department with work ready now. */
 async function afterInsert(db: Db, drafts: Draft[], inBatch: Set<string>): Promise<void> {

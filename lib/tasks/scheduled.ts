@@ -10,6 +10,7 @@ import { conflict } from '../errors';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskCreated } from '../metrics/record';
 import type { CreateTaskInput } from './schemas';
+import { queueTaskEvent } from '../outbox/outbox';
 
 /** When a task created with runAt or delayMs becomes due; undefined for one that starts now. */
 export function startOf(input: Pick<CreateTaskInput, 'runAt' | 'delayMs'>, now = Date.now()): Date | undefined {
@@ -57,6 +58,7 @@ export async function createScheduledTask(
         })
         .returning();
       await tx.insert(taskEvents).values({ taskId: id, type: 'created', detail: { by: principal.name, runAt: runAt.toISOString() } });
+      await queueTaskEvent(tx, 'task.created', id);
       await audit(tx, principal, {
         action: 'task.create',
         targetType: 'task',

@@ -20,6 +20,7 @@ import { whyWaiting } from './wait-reason';
 import { cancelScheduledTask, createScheduledTask, startOf } from './scheduled';
 import { cancelDependants } from '../lifecycle/dependencies';
 import { attemptsOf } from '@/db/queries/attempts';
+import { taskOutboxCte } from '../outbox/outbox';
 
 export type Task = ReturnType<typeof toTask>;
 /** GET /api/v1/tasks/{id}: the task with its timeline, attempts, ETA, children and (pending) why it waits. */
@@ -118,7 +119,8 @@ const CREATE_PARAMS = 20;
 /**
  * A task, its events and (appended by the caller) its audit row in one statement, one round trip.
  * With a booked agent ($17) whose slot is still free the task is born assigned to it, lease
- * running; otherwise it is born pending. Written out rather than built: see db/raw.ts.
+ * running; otherwise it is born pending. Subscribed webhooks get task.created in the same statement
+ * (lib/outbox/outbox.ts). Written out rather than built: see db/raw.ts.
  */
 const CREATE_TASK = `with slot as (
     update agents set active_tasks = active_tasks + 1,
@@ -142,7 +144,7 @@ const CREATE_TASK = `with slot as (
     select id, 'created', null, $19::jsonb from created
     union all
     select id, 'assigned', assigned_agent_id, jsonb_build_object('attempt', 1) from created where assigned_agent_id is not null
-  )`;
+  ), hooked as (${taskOutboxCte('task.created', 'created')})`;
 
 export async function listTasks(db: Db, principal: Principal, q: ListTasksQuery) {
   authorize(principal, 'task:read');

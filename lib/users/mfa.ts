@@ -8,7 +8,7 @@ import { updateUserRow } from '@/db/queries/user-admin';
 import { enableMfaRow } from '@/db/queries/mfa-codes';
 import { endConsoleSessionsOf, revokeRefreshTokensOf } from '@/db/queries/credentials';
 import { audit } from '../audit/log';
-import { decryptSecret, encryptSecret } from '../auth/crypto';
+import { decryptSecret, encryptSecret } from '../keys/crypto';
 import { totpStep } from '../auth/mfa';
 import type { Principal } from '../permissions/rbac';
 import { sha256 } from '../keys/secret';

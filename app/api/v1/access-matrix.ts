@@ -3,6 +3,8 @@ import { roles, type Role } from '@/db/schema/auth';
 import { scopedRoles } from '@/lib/permissions/rbac';
 import { insertAlert } from '@/db/queries/alerts';
 import { schedules } from '@/db/schema/schedules';
+import { webhookDeliveries, webhooks } from '@/db/schema/webhooks';
+import { encryptSecret } from '@/lib/keys/crypto';
 
 /**
  * Who may call each /api/v1 route: the documented allow/deny per role.
@@ -72,6 +74,22 @@ const day = () => new Date().toISOString().slice(0, 10);
 /** A fresh open alert in a department. */
 const matrixAlert = async (f: Fixtures, departmentId: string) =>
   (await insertAlert(f.db, { kind: 'matrix', severity: 'info', departmentId, message: 'access matrix probe', detail: {} })).id;
+
+/** A fresh webhook of a department, aimed where the forgery guard refuses to send (nothing leaves the test). */
+const matrixWebhook = async (f: Fixtures, departmentId: string) => {
+  const [row] = await f.db
+    .insert(webhooks)
+    .values({ url: 'http://127.0.0.1:9/matrix', events: ['task.created'], departmentId, secret: encryptSecret(`whsec_${Buffer.alloc(32, 1).toString('base64')}`) })
+    .returning({ id: webhooks.id });
+  return row.id;
+};
+/** A fresh webhook with one failed delivery, for redelivery. */
+const matrixDelivery = async (f: Fixtures, departmentId: string) => {
+  const id = await matrixWebhook(f, departmentId);
+  const [d] = await f.db.insert(webhookDeliveries).values({ webhookId: id, eventType: 'task.created', payload: {}, status: 'failed' }).returning({ id: webhookDeliveries.id });
+  return { params: { id, deliveryId: d.id } };
+};
+const PUBLIC_HOOK = 'http://93.184.215.14/hook';
 
 /** A fresh paused schedule in a department. */
 const matrixSchedule = async (f: Fixtures, departmentId: string) => {
@@ -227,6 +245,33 @@ export const accessMatrix: Entry[] = [
   },
   { method: 'DELETE', path: '/api/v1/schedules/[id]', allow: DEPT_WORKERS, call: (f) => id(matrixSchedule(f, 'marketing')), elsewhere: (f) => id(matrixSchedule(f, 'engineering')) },
   { method: 'POST', path: '/api/v1/schedules/[id]/trigger', allow: DEPT_WORKERS, call: (f) => id(matrixSchedule(f, 'marketing')), elsewhere: (f) => id(matrixSchedule(f, 'engineering')) },
+  // webhooks: department admins for their departments, super-admins for all and for global ones
+  { method: 'GET', path: '/api/v1/webhooks', allow: ADMINS, call: () => ({}) },
+  {
+    method: 'POST',
+    path: '/api/v1/webhooks',
+    allow: ADMINS,
+    call: () => ({ body: { url: PUBLIC_HOOK, events: ['task.created'], departmentId: 'marketing', enabled: false } }),
+    elsewhere: () => ({ body: { url: PUBLIC_HOOK, events: ['task.created'], departmentId: 'engineering', enabled: false } }),
+  },
+  { method: 'GET', path: '/api/v1/webhooks/[id]', allow: ADMINS, call: (f) => id(matrixWebhook(f, 'marketing')), elsewhere: (f) => id(matrixWebhook(f, 'engineering')) },
+  {
+    method: 'PATCH',
+    path: '/api/v1/webhooks/[id]',
+    allow: ADMINS,
+    call: async (f) => ({ ...(await id(matrixWebhook(f, 'marketing'))), body: { description: 'changed by the matrix' } }),
+    elsewhere: async (f) => ({ ...(await id(matrixWebhook(f, 'engineering'))), body: { description: 'x' } }),
+  },
+  { method: 'DELETE', path: '/api/v1/webhooks/[id]', allow: ADMINS, call: (f) => id(matrixWebhook(f, 'marketing')), elsewhere: (f) => id(matrixWebhook(f, 'engineering')) },
+  { method: 'POST', path: '/api/v1/webhooks/[id]/test', allow: ADMINS, call: (f) => id(matrixWebhook(f, 'marketing')), elsewhere: (f) => id(matrixWebhook(f, 'engineering')) },
+  { method: 'GET', path: '/api/v1/webhooks/[id]/deliveries', allow: ADMINS, call: (f) => id(matrixWebhook(f, 'marketing')), elsewhere: (f) => id(matrixWebhook(f, 'engineering')) },
+  {
+    method: 'POST',
+    path: '/api/v1/webhooks/[id]/deliveries/[deliveryId]/redeliver',
+    allow: ADMINS,
+    call: (f) => matrixDelivery(f, 'marketing'),
+    elsewhere: (f) => matrixDelivery(f, 'engineering'),
+  },
   // Agent-side reports: only the assigned agent, whatever the caller's role.
   {
     method: 'POST',

@@ -9,7 +9,7 @@ import { updateUserRow } from '@/db/queries/user-admin';
 import { setMfaPolicy } from '../../security/mfa-policy';
 import { principalForConsoleSession } from '../principal';
 import { startConsoleSession } from '../console-sessions';
-import { encryptSecret } from '../crypto';
+import { encryptSecret } from '../../keys/crypto';
 import { parseRoleMap } from './role-map';
 import type { OidcProviderSettings } from './settings';
 import { ssoSignIn } from './sign-in';

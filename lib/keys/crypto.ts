@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { derivedKey } from '../keys/secret';
+import { derivedKey } from './secret';
 
 // AES-256-GCM for secrets that must be read back (TOTP seeds); the key is derived from AUTH_SECRET.
 export function encryptSecret(plain: string): string {

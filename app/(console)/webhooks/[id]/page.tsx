@@ -1,0 +1,95 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { getDb } from '@/db/client';
+import { getWebhook, listDeliveries } from '@/lib/webhooks/service';
+import { listDeliveriesQuery } from '@/lib/webhooks/schemas';
+import { AppError } from '@/lib/errors';
+import { requirePrincipal } from '@/app/_lib/session';
+import { single } from '@/app/_lib/search-params';
+import { ActionButton } from '@/components/action-button';
+import { Badge } from '@/components/badge';
+import { DataTable } from '@/components/data-table';
+import { EmptyState } from '@/components/empty-state';
+import { Pager } from '@/components/pager';
+import { Time } from '@/components/time';
+import { deleteWebhookAction, redeliverAction, setWebhookEnabledAction, testWebhookAction } from '../actions';
+
+export default async function WebhookPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const principal = await requirePrincipal();
+  const { id } = await params;
+  const sp = single(await searchParams);
+  const q = listDeliveriesQuery.safeParse(sp);
+  const db = getDb();
+  const loaded = await Promise.all([getWebhook(db, principal, id), listDeliveries(db, principal, id, q.success ? q.data : listDeliveriesQuery.parse({}))]).catch((err) => {
+    if (err instanceof AppError && (err.status === 404 || err.status === 400)) return undefined;
+    throw err;
+  });
+  if (!loaded) notFound();
+  const [hook, deliveries] = loaded;
+  return (
+    <div className="space-y-4">
+      <p className="text-sm">
+        <Link href="/webhooks" className="underline">
+          Webhooks
+        </Link>
+      </p>
+      <h1 className="break-all text-2xl font-semibold">{hook.url}</h1>
+      <dl className="card grid gap-2 text-sm sm:grid-cols-4">
+        <div>
+          <dt className="text-slate-500">Department</dt>
+          <dd>{hook.departmentId ?? 'global'}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">Events</dt>
+          <dd>{hook.events.join(', ')}</dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">State</dt>
+          <dd>
+            <Badge value={hook.enabled ? 'active' : 'paused'} />
+          </dd>
+        </div>
+        <div>
+          <dt className="text-slate-500">Source</dt>
+          <dd>{hook.source === 'env' ? 'ALERT_WEBHOOK_URL' : `API (${hook.createdBy ?? 'unknown'})`}</dd>
+        </div>
+      </dl>
+      <div className="flex flex-wrap gap-2">
+        <ActionButton label="Send test event" action={testWebhookAction.bind(null, hook.id)} />
+        {hook.source !== 'env' && (
+          <>
+            <ActionButton label={hook.enabled ? 'Pause' : 'Resume'} action={setWebhookEnabledAction.bind(null, hook.id, !hook.enabled)} />
+            <ActionButton label="Delete" confirm="Delete this webhook and its delivery log?" action={deleteWebhookAction.bind(null, hook.id)} />
+          </>
+        )}
+      </div>
+      <h2 className="text-lg font-semibold">Deliveries</h2>
+      {deliveries.items.length === 0 ? (
+        <EmptyState title="No deliveries yet">Events this webhook subscribes to appear here as they are sent.</EmptyState>
+      ) : (
+        <div className="card overflow-x-auto">
+          <DataTable
+            testId="deliveries-table"
+            rows={deliveries.items}
+            rowKey={(d) => d.id}
+            columns={[
+              { header: 'Created', numeric: true, className: 'whitespace-nowrap', cell: (d) => <Time value={d.createdAt} /> },
+              { header: 'Event', cell: (d) => <code>{d.eventType}</code> },
+              { header: 'Status', cell: (d) => <Badge value={d.status} /> },
+              { header: 'Attempts', numeric: true, cell: (d) => d.attempts },
+              { header: 'Response', numeric: true, cell: (d) => d.responseStatus ?? '—' },
+              { header: 'Latency', numeric: true, cell: (d) => (d.latencyMs === null ? '—' : `${d.latencyMs} ms`) },
+              { header: 'Last error', cell: (d) => <span className="text-xs">{d.lastError ?? ''}</span> },
+              { header: 'Next attempt', numeric: true, cell: (d) => <Time value={d.nextAttemptAt} /> },
+              {
+                header: <span className="sr-only">Actions</span>,
+                cell: (d) => (d.status === 'delivered' || d.status === 'failed' ? <ActionButton label="Redeliver" action={redeliverAction.bind(null, hook.id, d.id)} /> : null),
+              },
+            ]}
+          />
+          <Pager basePath={`/webhooks/${hook.id}`} params={sp} nextCursor={deliveries.nextCursor} />
+        </div>
+      )}
+    </div>
+  );
+}
