@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { resourceTypes } from '../resources/kinds';
+import { departmentQuotasSchema } from '../quotas/schemas';
 
 const slug = z
   .string()
@@ -19,6 +20,7 @@ const fields = {
   status: z.enum(['active', 'inactive']),
   loadBalancingStrategy: strategySchema,
   collaboratesWith: z.array(slug).max(100),
+  quotas: departmentQuotasSchema,
 };
 
 export const createDepartmentSchema = z

@@ -21,10 +21,34 @@ import { authorize, departmentFilter, type Principal } from '../auth/rbac';
 import { audit } from '../audit/log';
 import type { CreateDepartmentInput, UpdateDepartmentInput } from './schemas';
 
-export type Department = Omit<DepartmentRow, 'createdAt' | 'updatedAt' | 'archivedAt'> & { createdAt: string; updatedAt: string; archivedAt: string | null };
+type QuotaColumns = 'quotaTasksPerMinute' | 'quotaMaxPendingTasks' | 'quotaMaxMonthlyCost';
+export type DepartmentQuotas = { tasksPerMinute: number | null; maxPendingTasks: number | null; maxMonthlyCost: number | null };
+export type Department = Omit<DepartmentRow, 'createdAt' | 'updatedAt' | 'archivedAt' | QuotaColumns> & {
+  quotas: DepartmentQuotas;
+  createdAt: string;
+  updatedAt: string;
+  archivedAt: string | null;
+};
 
 export function toDepartment(row: DepartmentRow): Department {
-  return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(), archivedAt: row.archivedAt?.toISOString() ?? null };
+  const { quotaTasksPerMinute, quotaMaxPendingTasks, quotaMaxMonthlyCost, ...rest } = row;
+  return {
+    ...rest,
+    quotas: { tasksPerMinute: quotaTasksPerMinute, maxPendingTasks: quotaMaxPendingTasks, maxMonthlyCost: quotaMaxMonthlyCost },
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    archivedAt: row.archivedAt?.toISOString() ?? null,
+  };
+}
+
+/** The columns a PATCH's `quotas` names: undefined keeps one, null clears it. */
+function quotaColumns(q: UpdateDepartmentInput['quotas']): Partial<Pick<DepartmentRow, QuotaColumns>> {
+  if (!q) return {};
+  return {
+    ...(q.tasksPerMinute !== undefined ? { quotaTasksPerMinute: q.tasksPerMinute } : {}),
+    ...(q.maxPendingTasks !== undefined ? { quotaMaxPendingTasks: q.maxPendingTasks } : {}),
+    ...(q.maxMonthlyCost !== undefined ? { quotaMaxMonthlyCost: q.maxMonthlyCost } : {}),
+  };
 }
 
 export async function listDepartments(db: Db, principal: Principal): Promise<Department[]> {
@@ -64,14 +88,15 @@ export async function createDepartment(db: Db, principal: Principal, input: Crea
 
 export async function updateDepartment(db: Db, principal: Principal, id: string, input: UpdateDepartmentInput): Promise<Department> {
   authorize(principal, 'department:update', { departmentId: id, what: 'Department' });
+  const { quotas, ...fields } = input;
   const [row] = await db
     .update(departments)
-    .set({ ...input, updatedAt: new Date() })
+    .set({ ...fields, ...quotaColumns(quotas), updatedAt: new Date() })
     .where(eq(departments.id, id))
     .returning();
   forgetDepartment(id);
   if (!row) throw notFound('Department');
-  await audit(db, principal, { action: 'department.update', targetType: 'department', targetId: id, departmentId: id, detail: { changed: Object.keys(input) } });
+  await audit(db, principal, { action: 'department.update', targetType: 'department', targetId: id, departmentId: id, detail: { changed: Object.keys(input), ...(quotas ? { quotas } : {}) } });
   return toDepartment(row);
 }
 

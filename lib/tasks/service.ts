@@ -22,6 +22,8 @@ import { cancelScheduledTask, createScheduledTask, startOf } from './scheduled';
 import { cancelDependants } from './dependencies';
 import { attemptsOf } from '@/db/queries/attempts';
 import { archivedConflict } from '../departments/archived';
+import { takeTaskQuota } from '../quotas/tasks';
+import { capRefusal } from '../quotas/errors';
 
 export type Task = ReturnType<typeof toTask>;
 /** GET /api/v1/tasks/{id}: the task with its timeline, attempts, ETA, children and (pending) why it waits. */
@@ -101,6 +103,17 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
   const key = opts.idempotencyKey && principal.id ? opts.idempotencyKey : undefined;
   const existing = key ? await findByIdempotencyKey(db, principal.id, key) : undefined;
   if (existing) return toTask(existing);
+  // Quotas: the rate is taken here, the caps are checked by the insert itself (lib/quotas/tasks.ts).
+  const quota = await takeTaskQuota(db, dept, 1);
+  try {
+    return await insertTask(db, principal, input, requirements, key, opts);
+  } catch (err) {
+    await quota.giveBack();
+    throw capRefusal(err, dept.id) ?? err;
+  }
+}
+
+async function insertTask(db: Db, principal: Principal, input: CreateTaskInput, requirements: TaskRequirements, key: string | undefined, opts: { audit?: boolean }) {
   const runAt = startOf(input);
   if (runAt) return toTask(await createScheduledTask(db, principal, input, requirements, runAt, key));
   const id = randomUUID();
