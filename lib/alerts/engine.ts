@@ -1,5 +1,5 @@
 import type { Db } from '@/db/client';
-import { activeAlerts, insertAlert, updateAlert, type AlertRow } from '@/db/queries/alerts';
+import { activeAlerts, insertAlert, insertAlertOnce, updateAlert, type AlertRow } from '@/db/queries/alerts';
 import { env } from '../env';
 import { publishLive } from '../live';
 import { metrics } from '../metrics/registry';
@@ -84,14 +84,17 @@ export async function evaluateAlerts(db: Db, cfg: AlertConfig = alertConfig(), n
     const since = pending.get(f.key) ?? now;
     pending.set(f.key, since);
     if (now - since < f.sustainMs || byKey.has(f.key)) continue;
-    const row = await insertAlert(db, {
+    const alert = {
       kind: f.kind,
       severity: f.severity,
       departmentId: f.departmentId,
       message: f.message,
       detail: { ...f.detail, ruleKey: f.key, holdingSince: new Date(since).toISOString() },
       createdAt: new Date(now),
-    });
+    };
+    // A once-only firing that was raised before (resolved since, or by another process) is not raised again.
+    const row = f.once ? await insertAlertOnce(db, alert) : await insertAlert(db, alert);
+    if (!row) continue;
     raised.push(row);
     announce('raised', row);
   }

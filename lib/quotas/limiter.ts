@@ -19,10 +19,10 @@ export type Store = 'database' | 'shared';
 
 const cache = new WeakMap<Db, Map<string, RateLimiterAbstract>>();
 
-function limiterFor(db: Db, limit: Limit, store: Store): RateLimiterAbstract {
+async function limiterFor(db: Db, limit: Limit, store: Store): Promise<RateLimiterAbstract> {
   let byDb = cache.get(db);
   if (!byDb) cache.set(db, (byDb = new Map()));
-  const redis = store === 'shared' ? quotaRedis() : undefined;
+  const redis = store === 'shared' ? await quotaRedis() : undefined;
   const id = `${redis ? 'redis' : 'db'}:${limit.points}:${limit.durationSec}`;
   let l = byDb.get(id);
   if (!l) {
@@ -43,8 +43,8 @@ function limiterFor(db: Db, limit: Limit, store: Store): RateLimiterAbstract {
 export async function take(db: Db, key: string, limit: Limit, opts: { n?: number; store?: Store } = {}): Promise<Take> {
   const n = opts.n ?? 1;
   const store = opts.store ?? 'shared';
-  const limiter = limiterFor(db, limit, store);
-  if (store === 'database' || !quotaRedis()) maybePrune(db);
+  const limiter = await limiterFor(db, limit, store);
+  if (limiter instanceof RateLimiterDb) maybePrune(db);
   try {
     const res = await limiter.consume(key, n);
     return { granted: true, consumed: res.consumedPoints, giveBack: () => giveBack(limiter, key, n) };
@@ -57,7 +57,7 @@ export async function take(db: Db, key: string, limit: Limit, opts: { n?: number
 
 /** Points used in the current window (0 when none), for display and metrics. */
 export async function used(db: Db, key: string, limit: Limit, store: Store = 'shared'): Promise<number> {
-  const res = await limiterFor(db, limit, store).get(key);
+  const res = await (await limiterFor(db, limit, store)).get(key);
   return res?.consumedPoints ?? 0;
 }
 

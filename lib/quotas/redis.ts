@@ -8,19 +8,21 @@ const makeClient = (url: string) =>
   createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy: (n: number) => Math.min(50 * 2 ** n, 2000) } });
 export type QuotaRedis = ReturnType<typeof makeClient>;
 
-type Holder = { client?: QuotaRedis; url?: string };
+type Holder = { client?: QuotaRedis; url?: string; first?: Promise<void> };
 
 /**
  * The Redis client quota counters use when REDIS_URL is set; one per process, on globalThis (Next's
- * bundle and the custom server load lib/ twice). It connects on first use and never holds the
- * process open. undefined without REDIS_URL.
+ * bundle and the custom server load lib/ twice). It connects on first use; shutdown closes it
+ * (closeQuotaRedis). undefined without REDIS_URL.
  */
-export function quotaRedis(): QuotaRedis | undefined {
+export async function quotaRedis(): Promise<QuotaRedis | undefined> {
   const url = env().REDIS_URL;
   if (!url) return undefined;
   const g = globalThis as { __ecsQuotaRedis?: Holder };
   const h = (g.__ecsQuotaRedis ??= {});
-  if (h.client && h.url === url) return h.client;
+  // The first takes wait for the first connection (or its failure): counted in the database
+  // meanwhile, they would split one window between two stores.
+  if (h.client && h.url === url) return h.first ? h.first.then(() => h.client) : h.client;
   const client = makeClient(url);
   let warned = false;
   client.on('error', (err: Error) => {
@@ -28,12 +30,16 @@ export function quotaRedis(): QuotaRedis | undefined {
     warned = true;
   });
   client.on('ready', () => (warned = false));
-  client.connect().then(
-    () => client.unref(),
-    () => undefined,
-  );
   h.client = client;
   h.url = url;
+  h.first = client
+    .connect()
+    .then(
+      () => undefined,
+      () => undefined,
+    )
+    .finally(() => (h.first = undefined));
+  await h.first;
   return client;
 }
 
