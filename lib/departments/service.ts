@@ -20,6 +20,7 @@ import { retireAgent } from '../agents/service';
 import { authorize, departmentFilter, type Principal } from '../auth/rbac';
 import { audit } from '../audit/log';
 import type { CreateDepartmentInput, UpdateDepartmentInput } from './schemas';
+import { departmentQuotaUse, type DepartmentQuotaUse } from '../quotas/usage';
 
 type QuotaColumns = 'quotaTasksPerMinute' | 'quotaMaxPendingTasks' | 'quotaMaxMonthlyCost';
 export type DepartmentQuotas = { tasksPerMinute: number | null; maxPendingTasks: number | null; maxMonthlyCost: number | null };
@@ -127,17 +128,21 @@ export type DepartmentStatus = {
   tasks: { pending: number; active: number; completed: number; failed: number; dead: number; cancelled: number };
   resources: { type: string; capacity: number; allocated: number; available: number; utilisation: number }[];
   alerts: { id: string; kind: string; severity: string; message: string; createdAt: string }[];
+  /** Each quota's use now and its limit (null: no such quota). */
+  quotas: Omit<DepartmentQuotaUse, 'departmentId'>;
 };
 
 export async function getDepartmentStatus(db: Db, principal: Principal, id: string): Promise<DepartmentStatus> {
   authorize(principal, 'department:read', { departmentId: id, what: 'Department' });
   if (!(await findDepartment(db, id))) throw notFound('Department');
-  const [agentRows, taskRows, pools, openAlerts] = await Promise.all([
+  const [agentRows, taskRows, pools, openAlerts, [quotaUse]] = await Promise.all([
     agentCountsByStatus(db, id),
     taskCountsByStatus(db, id),
     poolsOf(db, id),
     openAlertsOf(db, id),
+    departmentQuotaUse(db, [id]),
   ]);
+  const { departmentId: _d, ...quotas } = quotaUse;
   const a = Object.fromEntries(agentRows.map((r) => [r.status, r.n])) as Record<string, number>;
   const t = Object.fromEntries(taskRows.map((r) => [r.status, r.n])) as Record<string, number>;
   const idle = a.idle ?? 0;
@@ -163,6 +168,7 @@ export async function getDepartmentStatus(db: Db, principal: Principal, id: stri
       utilisation: p.capacity ? p.allocated / p.capacity : 0,
     })),
     alerts: openAlerts.map((al) => ({ id: al.id, kind: al.kind, severity: al.severity, message: al.message, createdAt: al.createdAt.toISOString() })),
+    quotas,
   };
 }
 
