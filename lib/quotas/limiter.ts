@@ -18,18 +18,21 @@ export type Take = { granted: true; consumed: number; giveBack: () => Promise<vo
 export type Store = 'database' | 'shared';
 
 const cache = new WeakMap<Db, Map<string, RateLimiterAbstract>>();
+const redisOnly = new Map<string, RateLimiterAbstract>();
 
-async function limiterFor(db: Db, limit: Limit, store: Store): Promise<RateLimiterAbstract> {
-  let byDb = cache.get(db);
-  if (!byDb) cache.set(db, (byDb = new Map()));
+/** `db` null: Redis alone, no insurance (a process that has no database of its own; tests). */
+async function limiterFor(db: Db | null, limit: Limit, store: Store): Promise<RateLimiterAbstract> {
+  let byDb = db ? cache.get(db) : redisOnly;
+  if (!byDb) cache.set(db!, (byDb = new Map()));
   const redis = store === 'shared' ? await quotaRedis() : undefined;
   const id = `${redis ? 'redis' : 'db'}:${limit.points}:${limit.durationSec}`;
   let l = byDb.get(id);
   if (!l) {
-    const inDb = new RateLimiterDb({ db, keyPrefix: 'ecs', points: limit.points, duration: limit.durationSec });
+    const inDb = db ? new RateLimiterDb({ db, keyPrefix: 'ecs', points: limit.points, duration: limit.durationSec }) : undefined;
+    if (!redis && !inDb) throw new Error('No store: neither REDIS_URL nor a database');
     l = redis
       ? new RateLimiterRedis({ storeClient: redis, useRedisPackage: true, keyPrefix: quotaRedisPrefix(), points: limit.points, duration: limit.durationSec, insuranceLimiter: inDb })
-      : inDb;
+      : inDb!;
     byDb.set(id, l);
   }
   return l;
@@ -40,11 +43,11 @@ async function limiterFor(db: Db, limit: Limit, store: Store): Promise<RateLimit
  * so parallel requests and several processes can't get more than the limit between them. A
  * refused take gives its points straight back: refusals don't stretch the wait of the next caller.
  */
-export async function take(db: Db, key: string, limit: Limit, opts: { n?: number; store?: Store } = {}): Promise<Take> {
+export async function take(db: Db | null, key: string, limit: Limit, opts: { n?: number; store?: Store } = {}): Promise<Take> {
   const n = opts.n ?? 1;
   const store = opts.store ?? 'shared';
   const limiter = await limiterFor(db, limit, store);
-  if (limiter instanceof RateLimiterDb) maybePrune(db);
+  if (db && limiter instanceof RateLimiterDb) maybePrune(db);
   try {
     const res = await limiter.consume(key, n);
     return { granted: true, consumed: res.consumedPoints, giveBack: () => giveBack(limiter, key, n) };

@@ -108,8 +108,12 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
   try {
     return await insertTask(db, principal, input, requirements, key, opts);
   } catch (err) {
+    // Refused by a cap: no task, so its point of the rate goes back. Any other failure may have
+    // come after the row was written, and keeps it.
+    const cap = capRefusal(err, dept.id);
+    if (!cap) throw err;
     await quota.giveBack();
-    throw capRefusal(err, dept.id) ?? err;
+    throw cap;
   }
 }
 
