@@ -11,6 +11,8 @@ import { PATCH as deptPATCH } from '../departments/[id]/route';
 import { POST as tokensPOST } from '../tokens/route';
 import { GET as meGET } from '../me/route';
 import { POST as tasksPOST } from './route';
+import { POST as collaborationsPOST } from '../collaborations/route';
+import { departments } from '@/db/schema/org';
 
 let t: TestDb;
 let admin: Awaited<ReturnType<typeof makeUser>>;
@@ -102,6 +104,21 @@ describe('department quotas', () => {
     const [one] = await t.db.select({ id: tasks.id }).from(tasks).where(eq(tasks.departmentId, id)).limit(1);
     await t.db.update(tasks).set({ status: 'cancelled' }).where(inArray(tasks.id, [one.id]));
     expect((await createTask(id)).status).toBe(201);
+  });
+});
+
+describe('every door obeys the quotas', () => {
+  it('a collaboration child counts against the target department, which refuses it past its cap', async () => {
+    const from = await department({});
+    const target = await department({ maxPendingTasks: 1 });
+    await t.db.update(departments).set({ collaboratesWith: [from] }).where(eq(departments.id, target));
+    const parent = await (await createTask(from)).json();
+    const ask = () =>
+      collaborationsPOST(request('POST', '/api/v1/collaborations', { token: admin.token, body: { taskId: parent.id, targetDepartmentId: target, request: { title: 'help' } } }));
+    expect((await ask()).status).toBe(201);
+    const refused = await ask();
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ quota: 'maxPendingTasks', departmentId: target });
   });
 });
 
