@@ -12,7 +12,7 @@ const securityHeaders = Object.entries(base)
 const nextConfig = {
   // Native and engine packages must be loaded from node_modules, not bundled: the custom
   // server and the route handlers then share one copy of each singleton.
-  serverExternalPackages: ['@electric-sql/pglite', 'postgres', '@node-rs/argon2', 'socket.io', 'prom-client'],
+  serverExternalPackages: ['@electric-sql/pglite', 'postgres', '@node-rs/argon2', 'socket.io', 'prom-client', 'rate-limiter-flexible'],
   poweredByHeader: false,
   // `npm run typecheck` (tsc --noEmit over the whole tree) runs first in `npm test`; checking again here
   // would double the build time on a 2-core machine.

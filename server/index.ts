@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import next from 'next';
 import { Server } from 'socket.io';
 import { env } from '@/lib/env';
+import { closeQuotaRedis } from '@/lib/quotas/redis';
 import { runtimeState } from '@/lib/health';
 import { bootCore } from './boot';
 import { registerConsoleNamespace } from './bus/console-namespace';
@@ -73,6 +74,7 @@ async function main() {
     closeConnections();
     await new Promise<void>((resolve) => io.close(() => resolve()));
     await redis?.close();
+    await closeQuotaRedis();
     await closeWorkerPool();
     await db.close();
     log('stopped');

@@ -18,6 +18,12 @@ export async function insertAlert(db: Db, a: NewAlert): Promise<AlertRow> {
   return row;
 }
 
+/** Inserts unless an alert with the same once-only rule key exists (index alerts_quota_once); undefined then. */
+export async function insertAlertOnce(db: Db, a: NewAlert): Promise<AlertRow | undefined> {
+  const [row] = await db.insert(alerts).values(a).onConflictDoNothing().returning();
+  return row;
+}
+
 export async function findAlert(db: Db, id: string): Promise<AlertRow | undefined> {
   const [row] = await db.select().from(alerts).where(eq(alerts.id, id));
   return row;

@@ -1,6 +1,6 @@
 import { and, eq, gt, lt, or, sql, isNull, lte } from 'drizzle-orm';
 import type { Db } from '../client';
-import { authThrottle, loginNameFailures, users } from '../schema/auth';
+import { loginNameFailures, users } from '../schema/auth';
 
 /**
  * A login attempt is reserved BEFORE its password is checked: one statement counts it and, on
@@ -66,52 +66,8 @@ export async function reserveNameAttempt(db: Db, username: string, max: number, 
   return { granted: false, lockedUntil: cur?.lockedUntil ?? null };
 }
 
-export type ThrottleSlot = { granted: true; key: string; windowStart: string; count: number } | { granted: false; retryAfter: number };
-
-/**
- * Fixed-window counter shared by every process: takes one slot of `limit` per `windowMs` under
- * `key`, in one statement, before the credential is checked. A refused request takes no slot.
- */
-export async function reserveThrottleSlot(db: Db, key: string, limit: number, windowMs: number): Promise<ThrottleSlot> {
-  const t = authThrottle;
-  const window = lockoutInterval(windowMs);
-  const expired = sql`(${t.windowStart} <= now() - ${window})`;
-  // Millisecond precision, so the start read back into JS names the same window when released.
-  const start = sql`date_trunc('milliseconds', now())`;
-  const [row] = await db
-    .insert(t)
-    .values({ key, windowStart: start, count: 1 })
-    .onConflictDoUpdate({
-      target: t.key,
-      set: {
-        windowStart: sql`case when ${expired} then ${start} else ${t.windowStart} end`,
-        count: sql`case when ${expired} then 1 else ${t.count} + 1 end`,
-      },
-      setWhere: or(expired, lt(t.count, limit)),
-    })
-    .returning({ windowStart: sql<string>`to_char(${t.windowStart} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS')`, count: t.count });
-  if (row) return { granted: true, key, windowStart: row.windowStart, count: row.count };
-  const [cur] = await db
-    .select({ seconds: sql<number>`greatest(1, ceil(extract(epoch from (${t.windowStart} + ${window} - now()))))::int` })
-    .from(t)
-    .where(eq(t.key, key))
-    .limit(1);
-  return { granted: false, retryAfter: Number(cur?.seconds ?? 1) };
-}
-
-/** Gives a slot back (the attempt was no failure), if its window is still the current one. */
-export async function releaseThrottleSlot(db: Db, slot: ThrottleSlot): Promise<void> {
-  if (!slot.granted) return;
-  const t = authThrottle;
-  await db
-    .update(t)
-    .set({ count: sql`${t.count} - 1` })
-    .where(and(eq(t.key, slot.key), sql`${t.windowStart} = (${slot.windowStart}::timestamp at time zone 'UTC')`, gt(t.count, 0)));
-}
-
-/** Counters nobody has touched for a day; a lock still running is kept. */
+/** Unknown-username counters nobody has touched for a day; a lock still running is kept. */
 export async function pruneLoginCounters(db: Db): Promise<void> {
-  await db.delete(authThrottle).where(lt(authThrottle.windowStart, sql`now() - interval '1 day'`));
   await db
     .delete(loginNameFailures)
     .where(and(lt(loginNameFailures.updatedAt, sql`now() - interval '1 day'`), or(isNull(loginNameFailures.lockedUntil), lt(loginNameFailures.lockedUntil, sql`now()`))));

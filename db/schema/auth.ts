@@ -55,6 +55,8 @@ export const apiTokens = pgTable(
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    // Requests per minute this token may make (lib/quotas/tokens.ts); null: no limit.
+    quotaRequestsPerMinute: integer('quota_requests_per_minute'),
   },
   (t) => [index('api_tokens_user').on(t.userId)],
 );
@@ -207,7 +209,10 @@ export const loginNameFailures = pgTable(
   (t) => [index('login_name_failures_updated').on(t.updatedAt)],
 );
 
-/** Fixed-window failure counters (per address, per agent) shared by every server process. */
+/**
+ * No longer written (the limiters moved to rate_limits in migration 0012); kept for one release so
+ * a process of the previous version in a rolling upgrade still finds it.
+ */
 export const authThrottle = pgTable(
   'auth_throttle',
   {
@@ -216,4 +221,18 @@ export const authThrottle = pgTable(
     count: integer('count').notNull().default(0),
   },
   (t) => [index('auth_throttle_window').on(t.windowStart)],
+);
+
+/**
+ * Fixed-window counters of rate-limiter-flexible kept in the database (lib/quotas/db-store.ts):
+ * login and agent-secret throttles, and quota rates when there is no Redis. `expire` null: never.
+ */
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').primaryKey(),
+    points: integer('points').notNull(),
+    expire: timestamp('expire', { withTimezone: true }),
+  },
+  (t) => [index('rate_limits_expire').on(t.expire)],
 );

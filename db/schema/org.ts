@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { integer, pgTable, primaryKey, real, text, timestamp, index } from 'drizzle-orm/pg-core';
+import { doublePrecision, integer, pgTable, primaryKey, real, text, timestamp, index } from 'drizzle-orm/pg-core';
 
 export const departments = pgTable('departments', {
   id: text('id').primaryKey(),
@@ -20,6 +20,11 @@ export const departments = pgTable('departments', {
   // Set while archived: history kept, no new agents or tasks (a trigger refuses them, migration
   // 0010), not counted toward MAX_DEPARTMENTS.
   archivedAt: timestamp('archived_at', { withTimezone: true }),
+  // Quotas (lib/quotas), null: none. The two caps are enforced by the tasks insert trigger of
+  // migration 0012; the rate by lib/quotas/tasks.ts.
+  quotaTasksPerMinute: integer('quota_tasks_per_minute'),
+  quotaMaxPendingTasks: integer('quota_max_pending_tasks'),
+  quotaMaxMonthlyCost: doublePrecision('quota_max_monthly_cost'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

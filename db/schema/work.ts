@@ -215,5 +215,9 @@ export const alerts = pgTable(
     acknowledgedBy: text('acknowledged_by'),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
   },
-  (t) => [index('alerts_status').on(t.status, t.createdAt)],
+  (t) => [
+    index('alerts_status').on(t.status, t.createdAt),
+    // Once-only alerts (the 80% monthly-cost warning): one row per rule key, ever.
+    uniqueIndex('alerts_quota_once').on(sql`(${t.detail}->>'ruleKey')`).where(sql`${t.kind} = 'quota_cost'`),
+  ],
 );

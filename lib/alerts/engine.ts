@@ -1,7 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { alerts } from '@/db/schema/work';
-import { activeAlerts, insertAlert, updateAlert, type AlertRow } from '@/db/queries/alerts';
+import { activeAlerts, insertAlert, insertAlertOnce, updateAlert, type AlertRow } from '@/db/queries/alerts';
 import { env } from '../env';
 import { publishLive } from '../live';
 import { metrics } from '../metrics/registry';
@@ -85,18 +85,21 @@ export async function evaluateAlerts(db: Db, cfg: AlertConfig = alertConfig(), n
     const since = pending.get(f.key) ?? now;
     pending.set(f.key, since);
     if (now - since < f.sustainMs || byKey.has(f.key)) continue;
+    const alert = {
+      kind: f.kind,
+      severity: f.severity,
+      departmentId: f.departmentId,
+      message: f.message,
+      detail: { ...f.detail, ruleKey: f.key, holdingSince: new Date(since).toISOString() },
+      createdAt: new Date(now),
+    };
+    // A once-only firing that was raised before (resolved since, or by another process) is not raised again.
     const row = await db.transaction(async (tx) => {
-      const r = await insertAlert(tx, {
-        kind: f.kind,
-        severity: f.severity,
-        departmentId: f.departmentId,
-        message: f.message,
-        detail: { ...f.detail, ruleKey: f.key, holdingSince: new Date(since).toISOString() },
-        createdAt: new Date(now),
-      });
-      await queueAlertEvent(tx, 'raised', r);
+      const r = f.once ? await insertAlertOnce(tx, alert) : await insertAlert(tx, alert);
+      if (r) await queueAlertEvent(tx, 'raised', r);
       return r;
     });
+    if (!row) continue;
     raised.push(row);
     announce('raised', row);
   }

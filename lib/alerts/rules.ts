@@ -1,6 +1,7 @@
 import type { Db } from '@/db/client';
 import { departmentCapacities, offlineAgentCounts, overrunningTasks, recentSecurityEvents } from '@/db/queries/alerts';
 import { metrics, windowOf } from '../metrics/registry';
+import { costQuotaFirings } from './cost-quota';
 
 export type AlertConfig = {
   /** Failed share of finished attempts over `windowMs` that counts as degraded. */
@@ -17,13 +18,15 @@ export type AlertConfig = {
 /** A condition that holds now. `key` identifies it across evaluations for de-duplication. */
 export type Firing = {
   key: string;
-  kind: 'performance' | 'agents_offline' | 'agent_capacity' | 'security' | 'overrun';
+  kind: 'performance' | 'agents_offline' | 'agent_capacity' | 'security' | 'overrun' | 'quota_cost';
   severity: 'info' | 'warning' | 'critical';
   departmentId: string | null;
   message: string;
   detail: Record<string, unknown>;
   /** Must hold this long before it raises. */
   sustainMs: number;
+  /** Raised at most once for its key, ever (the key carries its period): see lib/alerts/cost-quota.ts. */
+  once?: boolean;
 };
 
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
@@ -70,18 +73,20 @@ export function performanceFirings(cfg: AlertConfig, now: number): Firing[] {
 
 /**
  * Offline agents, department and system agent limits, security events, tasks running past twice
- * their estimated duration (`overrun`): small grouped queries.
+ * their estimated duration (`overrun`), departments at 80% of their monthly cost quota
+ * (`quota_cost`, once a month): small grouped queries.
  * Resource pools have their own rules in lib/resources/monitor.ts (`capacity_limit` above 90%,
  * `resource_shortage` for refused or waiting requests), raised and resolved there.
  */
 export async function stateFirings(db: Db, cfg: AlertConfig, now: number): Promise<Firing[]> {
-  const [offline, caps, security, overruns] = await Promise.all([
+  const [offline, caps, security, overruns, costs] = await Promise.all([
     offlineAgentCounts(db),
     departmentCapacities(db),
     recentSecurityEvents(db, new Date(now - 15 * 60_000)),
     overrunningTasks(db),
+    costQuotaFirings(db, now),
   ]);
-  const out: Firing[] = [];
+  const out: Firing[] = [...costs];
   // One alert per task, resolved by the rule once the task is no longer running.
   for (const t of overruns) {
     const runningMs = now - (t.assignedAt?.getTime() ?? now);

@@ -7,6 +7,7 @@ import { mfaRequiredFor } from '../security/mfa-policy';
 import { unauthorized } from '../errors';
 import { narrowPermissions, rolePermissions, type Principal } from '../permissions/rbac';
 import { peekTokenType, verifyToken, type AccessClaims, type AgentClaims } from '../keys/jwt';
+import { takeTokenRequest } from '../quotas/tokens';
 import { sha256 } from '../keys/secret';
 import { timingSafeEqual } from 'node:crypto';
 
@@ -133,6 +134,7 @@ async function principalFromApiToken(db: Db, token: string, opts: AuthOptions): 
   if (row.token.expiresAt && row.token.expiresAt.getTime() < Date.now()) throw unauthorized('Token expired');
   if (row.user.disabled) throw unauthorized('Owner disabled');
   await assertMfaEnrolled(db, row.user, opts);
+  await takeTokenRequest(db, id, row.token.quotaRequestsPerMinute);
   await touchApiToken(db, id);
   const base = principalFromUser(row.user, ip);
   return { ...base, kind: 'api-token', tokenId: id, permissions: narrowPermissions(base.permissions, row.token.permissions) };

@@ -1,5 +1,6 @@
 import type { Db } from '@/db/client';
-import { pruneLoginCounters, releaseThrottleSlot, reserveThrottleSlot, type ThrottleSlot } from '@/db/queries/login-attempts';
+import { pruneLoginCounters } from '@/db/queries/login-attempts';
+import { take } from '../quotas/limiter';
 import { log } from '../log';
 
 export type Limit = { limit: number; windowMs: number };
@@ -14,24 +15,26 @@ export const agentSecretLimits = {
   perAddress: { limit: 100, windowMs: 5 * 60_000 } as Limit,
 };
 
-export type { ThrottleSlot };
+export type ThrottleSlot = { granted: true; count: number; release: () => Promise<void> } | { granted: false; retryAfter: number };
 
 /**
- * Takes a slot before the credential is checked, in the database, so parallel requests and
- * several server processes can't get more checks than the limit between them (a count kept in
- * memory, or bumped only after the check, let 44 parallel guesses through a limit of 30).
- * The slot stays taken when the attempt fails; `giveBack` returns it when it didn't.
+ * Takes a slot before the credential is checked, with rate-limiter-flexible over the database
+ * (lib/quotas/limiter.ts, store `database`): one atomic statement shared by every process, so
+ * parallel requests can't get more checks than the limit between them (a count kept in memory,
+ * or bumped only after the check, let 44 parallel guesses through a limit of 30). The slot stays
+ * taken when the attempt fails; `giveBack` returns it when it didn't.
  */
-export function takeSlot(db: Db, key: string, l: Limit): Promise<ThrottleSlot> {
+export async function takeSlot(db: Db, key: string, l: Limit): Promise<ThrottleSlot> {
   maybePrune(db);
-  return reserveThrottleSlot(db, key, l.limit, l.windowMs);
+  const t = await take(db, key, { points: l.limit, durationSec: Math.ceil(l.windowMs / 1000) }, { store: 'database' });
+  return t.granted ? { granted: true, count: t.consumed, release: t.giveBack } : { granted: false, retryAfter: t.retryAfter };
 }
 
-export function giveBack(db: Db, slot: ThrottleSlot): Promise<void> {
-  return releaseThrottleSlot(db, slot);
+export function giveBack(_db: Db, slot: ThrottleSlot): Promise<void> {
+  return slot.granted ? slot.release() : Promise.resolve();
 }
 
-// Old counters are cleared now and then by whichever request comes by: no loop to schedule.
+// Unknown-username counters are cleared now and then by whichever request comes by.
 function maybePrune(db: Db) {
   if (Math.random() >= 0.01) return;
   pruneLoginCounters(db).catch((err) => log().warn({ err }, 'pruning login counters failed'));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { resourceTypes } from '../org/resource-kinds';
 import { departmentIdSchema } from '../org/department-id';
+import { departmentQuotasSchema } from '../quotas/schemas';
 
 const slug = departmentIdSchema;
 const tag = z.string().trim().min(1).max(64);
@@ -16,6 +17,7 @@ const fields = {
   status: z.enum(['active', 'inactive']),
   loadBalancingStrategy: strategySchema,
   collaboratesWith: z.array(slug).max(100),
+  quotas: departmentQuotasSchema,
 };
 
 export const createDepartmentSchema = z

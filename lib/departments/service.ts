@@ -20,11 +20,36 @@ import { retireAgent } from '../agents/service';
 import { authorize, departmentFilter, type Principal } from '../permissions/rbac';
 import { audit } from '../audit/log';
 import type { CreateDepartmentInput, UpdateDepartmentInput } from './schemas';
+import { departmentQuotaUse, type DepartmentQuotaUse } from '../quotas/usage';
 
-export type Department = Omit<DepartmentRow, 'createdAt' | 'updatedAt' | 'archivedAt'> & { createdAt: string; updatedAt: string; archivedAt: string | null };
+type QuotaColumns = 'quotaTasksPerMinute' | 'quotaMaxPendingTasks' | 'quotaMaxMonthlyCost';
+export type DepartmentQuotas = { tasksPerMinute: number | null; maxPendingTasks: number | null; maxMonthlyCost: number | null };
+export type Department = Omit<DepartmentRow, 'createdAt' | 'updatedAt' | 'archivedAt' | QuotaColumns> & {
+  quotas: DepartmentQuotas;
+  createdAt: string;
+  updatedAt: string;
+  archivedAt: string | null;
+};
 
 export function toDepartment(row: DepartmentRow): Department {
-  return { ...row, createdAt: row.createdAt.toISOString(), updatedAt: row.updatedAt.toISOString(), archivedAt: row.archivedAt?.toISOString() ?? null };
+  const { quotaTasksPerMinute, quotaMaxPendingTasks, quotaMaxMonthlyCost, ...rest } = row;
+  return {
+    ...rest,
+    quotas: { tasksPerMinute: quotaTasksPerMinute, maxPendingTasks: quotaMaxPendingTasks, maxMonthlyCost: quotaMaxMonthlyCost },
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    archivedAt: row.archivedAt?.toISOString() ?? null,
+  };
+}
+
+/** The columns a PATCH's `quotas` names: undefined keeps one, null clears it. */
+function quotaColumns(q: UpdateDepartmentInput['quotas']): Partial<Pick<DepartmentRow, QuotaColumns>> {
+  if (!q) return {};
+  return {
+    ...(q.tasksPerMinute !== undefined ? { quotaTasksPerMinute: q.tasksPerMinute } : {}),
+    ...(q.maxPendingTasks !== undefined ? { quotaMaxPendingTasks: q.maxPendingTasks } : {}),
+    ...(q.maxMonthlyCost !== undefined ? { quotaMaxMonthlyCost: q.maxMonthlyCost } : {}),
+  };
 }
 
 export async function listDepartments(db: Db, principal: Principal): Promise<Department[]> {
@@ -64,14 +89,15 @@ export async function createDepartment(db: Db, principal: Principal, input: Crea
 
 export async function updateDepartment(db: Db, principal: Principal, id: string, input: UpdateDepartmentInput): Promise<Department> {
   authorize(principal, 'department:update', { departmentId: id, what: 'Department' });
+  const { quotas, ...fields } = input;
   const [row] = await db
     .update(departments)
-    .set({ ...input, updatedAt: new Date() })
+    .set({ ...fields, ...quotaColumns(quotas), updatedAt: new Date() })
     .where(eq(departments.id, id))
     .returning();
   forgetDepartment(id);
   if (!row) throw notFound('Department');
-  await audit(db, principal, { action: 'department.update', targetType: 'department', targetId: id, departmentId: id, detail: { changed: Object.keys(input) } });
+  await audit(db, principal, { action: 'department.update', targetType: 'department', targetId: id, departmentId: id, detail: { changed: Object.keys(input), ...(quotas ? { quotas } : {}) } });
   return toDepartment(row);
 }
 
@@ -102,17 +128,21 @@ export type DepartmentStatus = {
   tasks: { pending: number; active: number; completed: number; failed: number; dead: number; cancelled: number };
   resources: { type: string; capacity: number; allocated: number; available: number; utilisation: number }[];
   alerts: { id: string; kind: string; severity: string; message: string; createdAt: string }[];
+  /** Each quota's use now and its limit (null: no such quota). */
+  quotas: Omit<DepartmentQuotaUse, 'departmentId'>;
 };
 
 export async function getDepartmentStatus(db: Db, principal: Principal, id: string): Promise<DepartmentStatus> {
   authorize(principal, 'department:read', { departmentId: id, what: 'Department' });
   if (!(await findDepartment(db, id))) throw notFound('Department');
-  const [agentRows, taskRows, pools, openAlerts] = await Promise.all([
+  const [agentRows, taskRows, pools, openAlerts, [quotaUse]] = await Promise.all([
     agentCountsByStatus(db, id),
     taskCountsByStatus(db, id),
     poolsOf(db, id),
     openAlertsOf(db, id),
+    departmentQuotaUse(db, [id]),
   ]);
+  const { departmentId: _d, ...quotas } = quotaUse;
   const a = Object.fromEntries(agentRows.map((r) => [r.status, r.n])) as Record<string, number>;
   const t = Object.fromEntries(taskRows.map((r) => [r.status, r.n])) as Record<string, number>;
   const idle = a.idle ?? 0;
@@ -138,6 +168,7 @@ export async function getDepartmentStatus(db: Db, principal: Principal, id: stri
       utilisation: p.capacity ? p.allocated / p.capacity : 0,
     })),
     alerts: openAlerts.map((al) => ({ id: al.id, kind: al.kind, severity: al.severity, message: al.message, createdAt: al.createdAt.toISOString() })),
+    quotas,
   };
 }
 

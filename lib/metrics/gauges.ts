@@ -1,5 +1,6 @@
 import type { Db } from '@/db/client';
 import { agentStateCounts, pendingTaskCounts, poolRows } from '@/db/queries/metrics';
+import { departmentQuotaUse } from '../quotas/usage';
 import { metrics } from './registry';
 
 export type PoolUse = { departmentId: string; type: string; capacity: number; allocated: number };
@@ -33,6 +34,16 @@ export async function refreshGauges(db: Db): Promise<PoolUse[]> {
     m.resCapacity.set({ department: p.departmentId, type: p.type }, p.capacity);
   }
   m.gauges.pools = pools;
+  m.quotaLimit.reset();
+  m.quotaUsed.reset();
+  for (const q of await departmentQuotaUse(db)) {
+    for (const quota of ['tasksPerMinute', 'maxPendingTasks', 'maxMonthlyCost'] as const) {
+      const { used, limit } = q[quota];
+      if (limit === null) continue;
+      m.quotaLimit.set({ department: q.departmentId, quota }, limit);
+      m.quotaUsed.set({ department: q.departmentId, quota }, used);
+    }
+  }
   m.gauges.refreshedAt = Date.now();
   return pools;
 }

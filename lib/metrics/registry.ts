@@ -42,6 +42,8 @@ function build() {
     logins: new Counter({ name: 'ecs_logins_total', help: 'Login attempts by outcome', labelNames: ['outcome'], ...reg }),
     lockouts: new Counter({ name: 'ecs_lockouts_total', help: 'Accounts locked after repeated failures', ...reg }),
     passwordChecks: new Counter({ name: 'ecs_password_verifications_total', help: 'Password hashes verified (logins, unknown usernames included)', ...reg }),
+    quotaLimit: new Gauge({ name: 'ecs_quota_limit', help: 'Department quota limits (tasksPerMinute, maxPendingTasks, maxMonthlyCost); departments without one are not listed', labelNames: ['department', 'quota'], ...reg }),
+    quotaUsed: new Gauge({ name: 'ecs_quota_used', help: 'What a department uses of each quota it has: tasks created this minute, tasks waiting, monthly cost', labelNames: ['department', 'quota'], ...reg }),
     alertsOpen: new Gauge({ name: 'ecs_alerts_open', help: 'Open alerts by severity', labelNames: ['severity'], ...reg }),
     workerPool,
     workerThreads: poolGauge('ecs_worker_pool_threads', 'Worker-pool threads alive', (s) => s.threads),

@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { retryTx } from '@/db/retry';
 import { departments } from '@/db/schema/org';
-import { schedules } from '@/db/schema/schedules';
+import { scheduleFirings, schedules } from '@/db/schema/schedules';
 import { priorities, taskEvents, tasks } from '@/db/schema/work';
 import type { TaskRow } from '@/db/queries/tasks';
 import { advanceSchedule, claimFiring, dueSchedules, hasUnfinishedTask, lockSchedule, type ScheduleRow } from '@/db/queries/schedules';
 import type { Principal } from '../permissions/rbac';
 import { audit } from '../audit/log';
-import { conflict, notFound } from '../errors';
+import { AppError, conflict, notFound } from '../errors';
+import { takeTaskQuota, type TaskQuotaTaken } from '../quotas/tasks';
+import { capRefusal } from '../quotas/errors';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskCreated } from '../metrics/record';
 import { log } from '../log';
@@ -21,7 +23,7 @@ export const MISSED_AFTER_MS = 60_000;
 /** Firings one schedule may claim per pass (catchUp 'all' after a long outage goes on next pass). */
 const MAX_PER_PASS = 100;
 
-export type FireOutcome = { outcome: 'created'; task: TaskRow } | { outcome: 'skipped'; reason: 'overlap' | 'department-inactive' };
+export type FireOutcome = { outcome: 'created'; task: TaskRow } | { outcome: 'skipped'; reason: 'overlap' | 'department-inactive' | 'quota'; quota?: string };
 
 /**
  * One firing of a schedule: claims (schedule, fire time) and creates the task in one transaction,
@@ -38,19 +40,48 @@ export async function fireSchedule(db: Db, scheduleId: string, fireTime: Date, b
         return null;
       }
       if (!by && !s.enabled) return null;
-      const [dept] = await tx.select({ status: departments.status }).from(departments).where(eq(departments.id, s.departmentId));
+      const [dept] = await tx
+        .select({ id: departments.id, status: departments.status, quotaTasksPerMinute: departments.quotaTasksPerMinute })
+        .from(departments)
+        .where(eq(departments.id, s.departmentId));
       const reason = dept?.status !== 'active' ? 'department-inactive' : s.overlap === 'skip' && (await hasUnfinishedTask(tx, s.id)) ? 'overlap' : undefined;
       if (reason && by) {
         throw conflict(reason === 'overlap' ? "The schedule's previous task has not finished (overlap: skip)" : `Department ${s.departmentId} is inactive and takes no tasks`);
       }
-      const taskId = reason ? null : randomUUID();
-      const claimed = await claimFiring(tx, { scheduleId: s.id, fireTime, taskId, outcome: reason ? 'skipped' : 'created', manual: !!by });
+      // Quotas hold for schedules as for every door: a timed firing past one is skipped (and
+      // logged), a manual trigger answers the 429 or 409 the REST create would.
+      let quota: TaskQuotaTaken | undefined;
+      let refusal: AppError | undefined;
+      if (!reason && dept) {
+        try {
+          quota = await takeTaskQuota(tx, dept, 1);
+        } catch (err) {
+          if (by || !(err instanceof AppError)) throw err;
+          refusal = err;
+        }
+      }
+      const taskId = reason || refusal ? null : randomUUID();
+      const claimed = await claimFiring(tx, { scheduleId: s.id, fireTime, taskId, outcome: taskId ? 'created' : 'skipped', manual: !!by });
       if (!claimed) {
+        await quota?.giveBack();
         if (by) throw conflict('The schedule fired at this instant already; try again');
         return null;
       }
       if (reason) return { outcome: 'skipped', reason };
-      const task = await insertTaskOf(tx, s, taskId!, fireTime, by);
+      if (refusal) return quotaSkipped(s, refusal);
+      let task: TaskRow;
+      try {
+        // A savepoint: the caps are the insert's own (migration 0012), and a refused insert must
+        // leave the claim, recorded as skipped, in place.
+        task = await tx.transaction((sp) => insertTaskOf(sp, s, taskId!, fireTime, by));
+      } catch (err) {
+        await quota?.giveBack();
+        const cap = capRefusal(err, s.departmentId);
+        if (!cap) throw err;
+        if (by) throw cap;
+        await tx.update(scheduleFirings).set({ outcome: 'skipped', taskId: null }).where(and(eq(scheduleFirings.scheduleId, s.id), eq(scheduleFirings.fireTime, fireTime)));
+        return quotaSkipped(s, cap);
+      }
       await tx
         .update(schedules)
         .set({ lastFiredAt: sql`greatest(${schedules.lastFiredAt}, ${fireTime.toISOString()}::timestamptz)` })
@@ -67,6 +98,12 @@ export async function fireSchedule(db: Db, scheduleId: string, fireTime: Date, b
     emitDomain('task:ready', { departmentId: out.task.departmentId, taskId: out.task.id });
   }
   return out;
+}
+
+function quotaSkipped(s: ScheduleRow, err: AppError): FireOutcome {
+  const quota = String(err.extra.quota ?? 'quota');
+  log().warn({ scheduleId: s.id, departmentId: s.departmentId, quota }, 'schedule firing skipped: department quota');
+  return { outcome: 'skipped', reason: 'quota', quota };
 }
 
 async function insertTaskOf(tx: Db, s: ScheduleRow, id: string, fireTime: Date, by?: Principal): Promise<TaskRow> {

@@ -1,3 +1,4 @@
+import type { TaskQuotaHolder } from '../quotas/tasks';
 import { inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { tasks, type TaskRequirements } from '@/db/schema/work';
@@ -13,7 +14,8 @@ import type { CreateTaskInput } from './schemas';
  * Every door that creates tasks (one, or a batch) admits each task here, so a check added here
  * (a quota, say) holds for all of them. Throws the AppError a single create answers.
  */
-export async function admitNewTask(db: Db, principal: Principal, input: CreateTaskInput): Promise<TaskRequirements> {
+/** Checks a new task against its principal and department; answers its requirements and the department (for its quotas). */
+export async function admitNewTask(db: Db, principal: Principal, input: CreateTaskInput): Promise<{ requirements: TaskRequirements; department: TaskQuotaHolder }> {
   authorize(principal, 'task:create', { departmentId: input.departmentId, what: 'Department' });
   const dept = await findDepartmentCached(db, input.departmentId);
   if (!dept) throw notFound('Department');
@@ -36,7 +38,7 @@ export async function admitNewTask(db: Db, principal: Principal, input: CreateTa
       throw unprocessable(`Department ${dept.id} has no ${type} pool`, { errors: [{ path: `requirements.resources.${type}`, message: 'Not a resource kind of this department' }] });
     }
   }
-  return requirements;
+  return { requirements, department: dept };
 }
 
 /** Of the dependency and parent ids a new task names, those that don't exist or that the principal may not see. */

@@ -1,3 +1,5 @@
+import { capRefusal } from '../quotas/errors';
+import { takeTaskQuota, type TaskQuotaHolder, type TaskQuotaTaken } from '../quotas/tasks';
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
@@ -20,7 +22,7 @@ export type ItemProblem = { title: string; status: number; detail?: string; erro
 export type BatchItemResult = { index: number; id?: string; status?: TaskStatus; error?: ItemProblem };
 export type BatchResult = { results: BatchItemResult[]; created: number; failed: number };
 
-type Draft = { index: number; id: string; input: CreateTaskInput; requirements: TaskRequirements; runAt?: Date };
+type Draft = { index: number; id: string; input: CreateTaskInput; requirements: TaskRequirements; department: TaskQuotaHolder; runAt?: Date };
 
 /**
  * Creates up to MAX_BATCH_TASKS tasks in one insert statement. Each item is checked as a single
@@ -45,8 +47,8 @@ export async function createTasks(db: Db, principal: Principal, items: readonly 
   for (let index = 0; index < items.length; index++) {
     try {
       const input = parseItem(items[index], index, ids, results);
-      const requirements = await admitNewTask(db, principal, input);
-      drafts.push({ index, id: ids[index], input, requirements, runAt: startOf(input) });
+      const { requirements, department } = await admitNewTask(db, principal, input);
+      drafts.push({ index, id: ids[index], input, requirements, department, runAt: startOf(input) });
     } catch (err) {
       if (isDenial(err)) denial ??= err;
       failed(index, err);
@@ -66,7 +68,32 @@ export async function createTasks(db: Db, principal: Principal, items: readonly 
   });
 
   const key = opts.idempotencyKey && principal.id ? opts.idempotencyKey : undefined;
-  const rows = drafts.length ? (key ? await insertOnce(db, principal, drafts, key) : await insertDrafts(db, principal, drafts)) : [];
+  // A replayed key creates nothing, so it takes no rate; otherwise each department's items take
+  // their points at once, and a department over its rate fails its items alone.
+  const replay = key && drafts.length ? await batchReplayed(db, principal, drafts, key) : false;
+  const taken: TaskQuotaTaken[] = [];
+  if (!replay) {
+    const byDepartment = new Map<string, Draft[]>();
+    for (const d of drafts) byDepartment.set(d.input.departmentId, [...(byDepartment.get(d.input.departmentId) ?? []), d]);
+    for (const [deptId, group] of byDepartment) {
+      try {
+        taken.push(await takeTaskQuota(db, group[0].department, group.length));
+      } catch (err) {
+        for (const d of group) failed(d.index, err);
+        drafts = drafts.filter((d) => d.input.departmentId !== deptId);
+      }
+    }
+  }
+  let rows: InsertedRow[];
+  try {
+    rows = drafts.length ? (key ? await insertOnce(db, principal, drafts, key) : await insertDrafts(db, principal, drafts)) : [];
+  } catch (err) {
+    // A cap (maxPendingTasks, maxMonthlyCost) refuses the one statement, so the whole batch: no task, so the rate points go back.
+    const cap = capRefusal(err);
+    if (!cap) throw err;
+    await Promise.all(taken.map((t) => t.giveBack()));
+    throw cap;
+  }
   const made = new Map(rows.map((r) => [r.id, r]));
   for (const d of drafts) {
     const row = made.get(d.id);
@@ -83,6 +110,16 @@ export async function createTasks(db: Db, principal: Principal, items: readonly 
 }
 
 type InsertedRow = { id: string; status: TaskStatus; replayed?: boolean };
+
+async function batchReplayed(db: Db, principal: Principal, drafts: Draft[], key: string): Promise<boolean> {
+  const keys = drafts.map((d) => itemKey(key, d.index));
+  const [row] = await db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(eq(tasks.createdBy, principal.id), inArray(tasks.idempotencyKey, keys)))
+    .limit(1);
+  return row !== undefined;
+}
 
 /** With a key, one batch at a time per key: the second of two racing requests answers the first's tasks. */
 async function insertOnce(db: Db, principal: Principal, drafts: Draft[], key: string): Promise<InsertedRow[]> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, getTableColumns, sql, type SQL, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { taskEvents, tasks, priorities } from '@/db/schema/work';
+import { taskEvents, tasks, priorities, type TaskRequirements } from '@/db/schema/work';
 import type { TaskRow } from '@/db/queries/tasks';
 import { mapRow } from '@/db/rows';
 import { runText } from '@/db/raw';
@@ -21,6 +21,8 @@ import { cancelScheduledTask, createScheduledTask, startOf } from './scheduled';
 import { cancelDependants } from '../lifecycle/dependencies';
 import { attemptsOf } from '@/db/queries/attempts';
 import { taskOutboxCte } from '../outbox/outbox';
+import { takeTaskQuota } from '../quotas/tasks';
+import { capRefusal } from '../quotas/errors';
 
 export type Task = ReturnType<typeof toTask>;
 /** GET /api/v1/tasks/{id}: the task with its timeline, attempts, ETA, children and (pending) why it waits. */
@@ -65,13 +67,28 @@ const rank = (p: (typeof priorities)[number]) => priorities.indexOf(p);
 
 /** Creates a pending task and offers it to a fitting connected agent at once. */
 export async function createTask(db: Db, principal: Principal, input: CreateTaskInput, opts: { audit?: boolean; idempotencyKey?: string } = {}) {
-  const requirements = await admitNewTask(db, principal, input);
+  const { requirements, department: dept } = await admitNewTask(db, principal, input);
   const linked = linksOf(input);
   const missing = [...(await unknownLinks(db, principal, linked))];
   if (missing.length) throw unprocessable('Unknown dependency or parent task', { errors: missing.map((id) => ({ path: 'dependsOn', message: `No task ${id}` })) });
   const key = opts.idempotencyKey && principal.id ? opts.idempotencyKey : undefined;
   const existing = key ? await findByIdempotencyKey(db, principal.id, key) : undefined;
   if (existing) return toTask(existing);
+  // Quotas: the rate is taken here, the caps are checked by the insert itself (lib/quotas/tasks.ts).
+  const quota = await takeTaskQuota(db, dept, 1);
+  try {
+    return await insertTask(db, principal, input, requirements, key, opts);
+  } catch (err) {
+    // Refused by a cap: no task, so its point of the rate goes back. Any other failure may have
+    // come after the row was written, and keeps it.
+    const cap = capRefusal(err, dept.id);
+    if (!cap) throw err;
+    await quota.giveBack();
+    throw cap;
+  }
+}
+
+async function insertTask(db: Db, principal: Principal, input: CreateTaskInput, requirements: TaskRequirements, key: string | undefined, opts: { audit?: boolean }) {
   const runAt = startOf(input);
   if (runAt) return toTask(await createScheduledTask(db, principal, input, requirements, runAt, key));
   const id = randomUUID();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tokenQuotasSchema } from '../quotas/schemas';
 
 const permission = z.string().regex(/^(\*|[a-z-]+:(\*|[a-z-]+))$/, 'A permission such as task:read, task:* or *');
 
@@ -9,6 +10,7 @@ export const createTokenSchema = z
     expiresAt: z.iso.datetime({ offset: true }).optional(),
     expiresInDays: z.number().int().min(1).max(3650).optional(),
     permissions: z.array(permission).min(1).max(100).optional(),
+    quotas: tokenQuotasSchema.optional(),
   })
   .strict()
   .refine((v) => !(v.expiresAt && v.expiresInDays), { message: 'Give expiresAt or expiresInDays, not both', path: ['expiresAt'] });

@@ -19,6 +19,7 @@ export type PublicToken = {
   lastUsedAt: string | null;
   revokedAt: string | null;
   createdAt: string;
+  quotas: { requestsPerMinute: number | null };
 };
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -30,6 +31,7 @@ export const toPublicToken = (r: TokenRow): PublicToken => ({
   lastUsedAt: iso(r.lastUsedAt),
   revokedAt: iso(r.revokedAt),
   createdAt: r.createdAt.toISOString(),
+  quotas: { requestsPerMinute: r.quotaRequestsPerMinute },
 });
 
 /** Tokens belong to users: an agent (or a token narrowed without token:own) can't mint more. */
@@ -69,9 +71,9 @@ export async function createApiToken(db: Db, principal: Principal, input: Create
   const secret = randomToken(32);
   const [row] = await db
     .insert(apiTokens)
-    .values({ id, userId: principal.id, name: input.name, secretHash: sha256(secret), permissions, expiresAt })
+    .values({ id, userId: principal.id, name: input.name, secretHash: sha256(secret), permissions, expiresAt, quotaRequestsPerMinute: input.quotas?.requestsPerMinute ?? null })
     .returning();
-  await audit(db, principal, { action: 'token.create', targetType: 'api-token', targetId: id, detail: { name: input.name, permissions, expiresAt: iso(expiresAt) } });
+  await audit(db, principal, { action: 'token.create', targetType: 'api-token', targetId: id, detail: { name: input.name, permissions, expiresAt: iso(expiresAt), ...(input.quotas ? { quotas: input.quotas } : {}) } });
   return { ...toPublicToken(row), token: `${API_TOKEN_PREFIX}${id}_${secret}` };
 }
 

@@ -8,6 +8,7 @@ import { archiveDepartment, createDepartment, unarchiveDepartment, updateDepartm
 import { badRequest } from '@/lib/errors';
 import { zodProblems } from '@/lib/problems/problem';
 import { formString, runAction, type ActionState } from '@/app/_lib/action';
+import { quotaField } from '@/lib/quotas/schemas';
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);
@@ -50,7 +51,18 @@ export async function updateDepartmentAction(_prev: ActionState, form: FormData)
   return runAction('departments.update', async (db, principal) => {
     const id = parse(departmentIdSchema, formString(form, 'id'));
     const { maxAgents, loadBalancingStrategy, ...rest } = fieldsOf(form);
-    const dept = await updateDepartment(db, principal, id, parse(updateDepartmentSchema, { ...rest, ...(maxAgents ? { maxAgents } : {}), ...(loadBalancingStrategy ? { loadBalancingStrategy } : {}), status: formString(form, 'status') || undefined }));
+    // The form sends every quota field: blank removes that quota (null), as in the REST PATCH.
+    const quotas = {
+      tasksPerMinute: quotaField(form.get('tasksPerMinute')),
+      maxPendingTasks: quotaField(form.get('maxPendingTasks')),
+      maxMonthlyCost: quotaField(form.get('maxMonthlyCost')),
+    };
+    const dept = await updateDepartment(
+      db,
+      principal,
+      id,
+      parse(updateDepartmentSchema, { ...rest, ...(maxAgents ? { maxAgents } : {}), ...(loadBalancingStrategy ? { loadBalancingStrategy } : {}), status: formString(form, 'status') || undefined, quotas }),
+    );
     revalidatePath(`/departments/${id}`);
     return { ok: `Saved ${dept.name}` };
   });

@@ -15,6 +15,7 @@ type DepartmentView = {
   maxAgents: number;
   status: string;
   loadBalancingStrategy: string;
+  quotas?: { tasksPerMinute: number | null; maxPendingTasks: number | null; maxMonthlyCost: number | null };
 };
 type Submitted = Partial<Record<keyof DepartmentView | 'id', string | string[] | number>>;
 
@@ -96,6 +97,14 @@ export function EditDepartmentForm({ department, resourceKinds }: { department: 
       <h2 className="font-semibold">Settings</h2>
       <input type="hidden" name="id" value={department.id} />
       <DepartmentFields prefix="edit-dept" value={department} resourceKinds={resourceKinds} />
+      <fieldset>
+        <legend className="mb-1 text-sm font-medium">Quotas (blank: none)</legend>
+        <div className="grid gap-3 sm:grid-cols-3">
+          <Field id="edit-dept-tpm" label="Tasks per minute"><input id="edit-dept-tpm" name="tasksPerMinute" type="number" min={1} step={1} className="input" defaultValue={department.quotas?.tasksPerMinute ?? ''} /></Field>
+          <Field id="edit-dept-pending" label="Max pending tasks"><input id="edit-dept-pending" name="maxPendingTasks" type="number" min={0} step={1} className="input" defaultValue={department.quotas?.maxPendingTasks ?? ''} /></Field>
+          <Field id="edit-dept-cost" label="Max monthly cost (USD)"><input id="edit-dept-cost" name="maxMonthlyCost" type="number" min={0} step="any" className="input" defaultValue={department.quotas?.maxMonthlyCost ?? ''} /></Field>
+        </div>
+      </fieldset>
       <Field id="edit-dept-status" label="Status">
         <select id="edit-dept-status" name="status" className="input" defaultValue={department.status}>
           <option>active</option>

@@ -6,15 +6,18 @@ import { createApiToken, revokeApiToken } from '@/lib/tokens/service';
 import { badRequest } from '@/lib/errors';
 import { zodProblems } from '@/lib/problems/problem';
 import { formString, runAction, type ActionState } from '@/app/_lib/action';
+import { quotaField } from '@/lib/quotas/schemas';
 
 export async function createTokenAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   return runAction('tokens.create', async (db, principal) => {
     const days = formString(form, 'expiresInDays');
     const perms = formString(form, 'permissions').split(/[\s,]+/).filter(Boolean);
+    const requestsPerMinute = quotaField(form.get('requestsPerMinute'));
     const parsed = createTokenSchema.safeParse({
       name: formString(form, 'name'),
       ...(days ? { expiresInDays: Number(days) } : {}),
       ...(perms.length ? { permissions: perms } : {}),
+      ...(typeof requestsPerMinute === 'number' ? { quotas: { requestsPerMinute } } : {}),
     });
     if (!parsed.success) throw badRequest('Check the fields', zodProblems(parsed.error));
     const made = await createApiToken(db, principal, parsed.data);

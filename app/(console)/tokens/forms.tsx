@@ -10,7 +10,7 @@ export function CreateTokenForm() {
   return (
     <form action={action} className="card space-y-3" aria-label="Create API token">
       <h2 className="font-semibold">New API token</h2>
-      <div className="grid gap-3 sm:grid-cols-3">
+      <div className="grid gap-3 sm:grid-cols-4">
         <div>
           <label htmlFor="token-name" className="mb-1 block text-sm font-medium">Name</label>
           <input id="token-name" name="name" required maxLength={100} className="input" />
@@ -22,6 +22,10 @@ export function CreateTokenForm() {
         <div>
           <label htmlFor="token-perms" className="mb-1 block text-sm font-medium">Only these permissions (optional)</label>
           <input id="token-perms" name="permissions" placeholder="task:read, agent:read" className="input" />
+        </div>
+        <div>
+          <label htmlFor="token-rpm" className="mb-1 block text-sm font-medium">Requests per minute (empty = no limit)</label>
+          <input id="token-rpm" name="requestsPerMinute" type="number" min={1} step={1} className="input" />
         </div>
       </div>
       <div className="flex items-center gap-3">

@@ -32,6 +32,7 @@ export default async function TokensPage() {
             columns={[
               { header: 'Name', className: 'font-medium', cell: (t) => t.name },
               { header: 'Permissions', className: 'text-xs', cell: (t) => t.permissions?.join(', ') ?? 'all of yours' },
+              { header: 'Requests / min', numeric: true, cell: (t) => t.quotas.requestsPerMinute ?? 'no limit' },
               { header: 'Created', numeric: true, cell: (t) => <Time value={t.createdAt} /> },
               { header: 'Expires', numeric: true, cell: (t) => <Time value={t.expiresAt} /> },
               { header: 'Last used', numeric: true, cell: (t) => <Time value={t.lastUsedAt} relative /> },

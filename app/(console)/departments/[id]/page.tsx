@@ -12,6 +12,7 @@ import { snapshot } from '@/lib/metrics/snapshot';
 import { LiveTiles } from '../../_monitoring/live-tiles';
 import { ChartsPanel } from '../../_monitoring/charts-panel';
 import { PoolTable } from '@/components/pool-table';
+import { QuotaBars } from '@/components/quota-bars';
 import { percent } from '@/components/format';
 import { hasPermission } from '@/lib/permissions/rbac';
 import { resourceTypes } from '@/lib/org/resource-kinds';
@@ -47,6 +48,10 @@ export default async function DepartmentPage({ params }: { params: Promise<{ id:
         <StatTile label="Active tasks" value={status.tasks.active} hint="when the page loaded" />
         <StatTile label="Completed, all time" value={status.tasks.completed} />
         <StatTile label="Failed or dead, all time" value={status.tasks.failed + status.tasks.dead} hint={`${status.tasks.cancelled} cancelled`} />
+      </section>
+      <section className="card" aria-label="Quotas">
+        <h2 className="mb-2 font-semibold">Quotas</h2>
+        <QuotaBars quotas={status.quotas} />
       </section>
       {status.alerts.length > 0 && (
         <section className="card border-amber-300 dark:border-amber-700" aria-label="Open alerts">
