@@ -5,8 +5,9 @@ import * as org from './schema/org';
 import * as auth from './schema/auth';
 import * as work from './schema/work';
 import * as schedules from './schema/schedules';
+import * as cluster from './schema/cluster';
 
-export const schema = { ...org, ...auth, ...work, ...schedules };
+export const schema = { ...org, ...auth, ...work, ...schedules, ...cluster };
 export type Schema = typeof schema;
 /** A database or a transaction: every query module accepts either. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;

@@ -5,12 +5,13 @@ import { auditChainJob } from './audit-chain';
 import { resourceJobs } from './resources';
 import { monitoringJobs } from './monitoring';
 import { scheduleJob } from './schedules';
+import { clusterJobs } from './cluster';
 
 export type Loops = { stop: () => void };
 
 /** Every background job of the server, each declared with its name, interval and scope. */
 export function serverJobs(agents: AgentsNamespace): Job[] {
-  return [...coordinatorJobs(agents), auditChainJob(), ...resourceJobs(), ...monitoringJobs(), scheduleJob()];
+  return [...coordinatorJobs(agents), auditChainJob(), ...resourceJobs(), ...monitoringJobs(), scheduleJob(), ...clusterJobs()];
 }
 
 /** Background work that outlives requests; each job stops on shutdown. */
