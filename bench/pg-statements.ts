@@ -104,7 +104,9 @@ const taskRows = (tasks.rows - (agents.rows / agents.seconds) * tasks.seconds) /
 console.log(`machine: ${os.cpus().length} cores ${os.cpus()[0].model.trim()}, load ${os.loadavg()[0].toFixed(1)}, ${new Date().toISOString()}`);
 for (const p of phases) {
   console.log(`\n${p.name}: ${p.seconds.toFixed(1)} s, ${p.counts.total} statements (${rate(p).toFixed(1)}/s), ${p.rows} rows written (${(p.rows / p.seconds).toFixed(1)}/s)`);
-  for (const [text, n] of [...p.counts.byText].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`  ${String(n).padStart(6)}  ${text}`);
+  for (const [text, n] of [...p.counts.byText].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${String(n).padStart(6)}  ${text}`);
 }
-console.log(`\nper agent heartbeat (${HEARTBEAT_MS / 1000} s): ${perBeat.toFixed(2)} statements`);
+const beatsPerSecond = AGENTS / (HEARTBEAT_MS / 1000);
+const rowsPerBeat = (agents.rows / agents.seconds - idle.rows / idle.seconds) / beatsPerSecond;
+console.log(`\nper agent heartbeat (${HEARTBEAT_MS / 1000} s, ${beatsPerSecond} beats/s): ${perBeat.toFixed(3)} statements, ${rowsPerBeat.toFixed(2)} rows written`);
 console.log(`per task (create → hand-out → complete), background subtracted: ${taskStatements.toFixed(2)} statements, ${taskRows.toFixed(1)} rows written`);
