@@ -6,6 +6,10 @@ import { beatAndReadPeers } from '@/db/queries/cluster-processes';
 import { count, resetBusStats } from '@/lib/bus/stats';
 import { runtimeState } from '@/lib/health';
 import { getSystemStatus } from '@/lib/status/system';
+import { toAgent } from '@/lib/agents/service';
+import { makeAgent } from '@/lib/resources/test-fixtures';
+import { agents } from '@/db/schema/work';
+import { eq } from 'drizzle-orm';
 import { combineBusStats, quantileFromCounts, readBusStats } from './bus-totals';
 import { beat, cachedPeers, clusterParts, freshWindowMs, leaveCluster, listClusterProcesses } from './processes';
 import { self, selfReport, type ProcessReport } from './self';
@@ -91,6 +95,20 @@ describe('cluster processes', () => {
     await leaveCluster(t.db);
     const rows = await t.db.execute(sql`select id from cluster_processes order by id`);
     expect(JSON.stringify(rows)).not.toContain(self().id);
+  });
+
+  it('shows an agent that another live process holds as connected there, and a silent one as not', async () => {
+    const fresh = await makeAgent(t.db, 'engineering');
+    const silent = await makeAgent(t.db, 'engineering');
+    const [a] = await t.db.update(agents).set({ lastHeartbeatAt: new Date() }).where(eq(agents.id, fresh.id)).returning();
+    const [b] = await t.db.update(agents).set({ lastHeartbeatAt: new Date(Date.now() - 120_000) }).where(eq(agents.id, silent.id)).returning();
+    // Alone, an agent this process doesn't hold is connected nowhere.
+    await beat(t.db);
+    expect(toAgent(a)).toMatchObject({ connected: false, connection: null });
+    await peerBeats('peer-holder', () => {});
+    await beat(t.db);
+    expect(toAgent(a)).toMatchObject({ connected: true, connection: 'other-process' });
+    expect(toAgent(b)).toMatchObject({ connected: false, connection: null });
   });
 
   it('answers one process\'s own exact figures when it is alone', async () => {
