@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!process.env.DATABASE_URL)('the cluster as one (needs DATABASE_URL: several processes on one Postgres)', () => {
-  it('answers bus totals, sockets and every process from any process, and drops a killed one within three beats', { timeout: 300_000 }, async () => {
+  it('answers bus totals, sockets, every process and every agent\'s connection from any process, and drops a killed one within three beats', { timeout: 300_000 }, async () => {
     t = await createTestDb({ adminPassword: PASSWORD });
     const env: Record<string, string> = { DATABASE_URL: t.url!, CLUSTER_HEARTBEAT_INTERVAL: String(BEAT_MS) };
     if (redisUp) Object.assign(env, { REDIS_URL, BUS_PREFIX: prefix });
@@ -57,6 +57,7 @@ describe.skipIf(!process.env.DATABASE_URL)('the cluster as one (needs DATABASE_U
       return { status: res.status, body: (await res.json()) as T };
     };
 
+    const home = new Map<string, number>();
     for (const [i, n] of AGENTS.entries()) {
       for (let k = 0; k < n; k++) {
         const reg = await call<{ credentials: { agentId: string; secret: string } }>(servers[i], 'POST', '/api/v1/agents', { type: 'worker', departmentId: 'engineering', specialization: 'backend' });
@@ -64,6 +65,7 @@ describe.skipIf(!process.env.DATABASE_URL)('the cluster as one (needs DATABASE_U
         const c = new AgentClient({ baseUrl: servers[i].url, ...reg.body.credentials, handler: async () => ({ ok: true }) });
         await c.start();
         fleet.push(c);
+        home.set(c.agentId, i);
       }
     }
     for (const [i, n] of SENDS.entries()) {
@@ -101,6 +103,14 @@ describe.skipIf(!process.env.DATABASE_URL)('the cluster as one (needs DATABASE_U
       const led = status.processes!.flatMap((p) => p.leads);
       expect(led.length).toBeGreaterThan(0);
       expect(new Set(led).size).toBe(led.length);
+    }
+
+    // Every process shows every agent connected: by socket where it is held, elsewhere as other-process.
+    for (const [agentId, i] of home) {
+      for (const [j, s] of servers.entries()) {
+        const view = (await call<{ connected: boolean; connection: string | null }>(s, 'GET', `/api/v1/agents/${agentId}`)).body;
+        expect(view, `agent of process ${i} seen from ${j}`).toMatchObject({ connected: true, connection: i === j ? 'socket' : 'other-process' });
+      }
     }
 
     // SIGKILL: no goodbye; the others stop counting it once its row is three beats old.
