@@ -39,8 +39,6 @@ describe.skipIf(!process.env.DATABASE_URL)('the cluster as one (needs DATABASE_U
     if (redisUp) Object.assign(env, { REDIS_URL, BUS_PREFIX: prefix });
     servers.push(...(await Promise.all([0, 1, 2].map(() => spawnServer(env)))));
     const pids = servers.map((s) => s.proc.pid);
-    const step = (m: string) => process.env.FAULT_LOG_LEVEL && console.log(`${new Date().toISOString()} ${m}`);
-    step('servers up');
 
     const login = await fetch(`${servers[0].url}/api/v1/auth/token`, {
       method: 'POST',
@@ -72,7 +70,6 @@ describe.skipIf(!process.env.DATABASE_URL)('the cluster as one (needs DATABASE_U
       for (let k = 0; k < n; k++) expect((await call(servers[i], 'POST', '/api/v1/messages', { to: { topic: 'fleet.status' }, type: 'note', data: { k } })).status).toBe(201);
     }
 
-    step('agents connected, messages sent');
     const agents = AGENTS.reduce((a, b) => a + b, 0);
     const sends = SENDS.reduce((a, b) => a + b, 0);
     // Every process, asked in turn, answers for all three once each has beaten since the sends.
