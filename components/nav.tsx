@@ -11,6 +11,7 @@ const items = [
   { href: '/schedules', label: 'Schedules' },
   { href: '/resources', label: 'Resources' },
   { href: '/bus', label: 'Bus' },
+  { href: '/cluster', label: 'Cluster' },
   { href: '/alerts', label: 'Alerts' },
   { href: '/security', label: 'Security' },
   { href: '/users', label: 'Users' },

@@ -6,8 +6,9 @@ import * as auth from './schema/auth';
 import * as work from './schema/work';
 import * as schedules from './schema/schedules';
 import * as webhooks from './schema/webhooks';
+import * as cluster from './schema/cluster';
 
-export const schema = { ...org, ...auth, ...work, ...schedules, ...webhooks };
+export const schema = { ...org, ...auth, ...work, ...schedules, ...webhooks, ...cluster };
 export type Schema = typeof schema;
 /** A database or a transaction: every query module accepts either. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;

@@ -47,6 +47,8 @@ export const envSchema = z.object({
   ALLOCATION_STRATEGY: z.enum(['priority-based', 'fair-share']).default('priority-based'),
   AUTO_SCALING: z.preprocess(emptyAsUndefined, bool.default(true)),
   REBALANCE_INTERVAL: ms(60000),
+  // Each process writes its counters to cluster_processes this often; three missed beats and it counts as gone.
+  CLUSTER_HEARTBEAT_INTERVAL: ms(3000),
   MAX_CONNECTIONS: z.coerce.number().int().positive().default(1000),
   // Unset: cores − 1 (at least 1), decided where the pool is made.
   WORKER_THREADS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).optional()),

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { getSystemStatus } from '@/lib/status/system';
 import { isGlobal } from '@/lib/permissions/rbac';
-import { snapshot } from '@/lib/metrics/snapshot';
+import { snapshot } from '@/lib/status/snapshot';
 import { requirePrincipal } from '@/app/_lib/session';
 import { EmptyState } from '@/components/empty-state';
 import { Badge } from '@/components/badge';

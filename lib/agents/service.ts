@@ -18,12 +18,26 @@ import { archivedConflict } from '../org/archived';
 import { requeueTask, tasksHeldBy } from '../lifecycle/lifecycle';
 import { toTask } from '../tasks/service';
 import { presence } from '../presence/presence';
+import { cachedPeers } from '../cluster/processes';
 import type { CreateAgentInput, ListAgentsQuery, UpdateAgentInput } from './schemas';
 
 type AgentRow = typeof agents.$inferSelect;
 
+/**
+ * An agent this process doesn't hold may be connected to another one: the holder writes its beat
+ * to the row every 20 s (lease renewals), so a recent beat on a row not marked offline, while other
+ * processes are alive, means connected elsewhere.
+ */
+const ELSEWHERE_BEAT_MS = 45_000;
+const connectedElsewhere = (row: AgentRow, now = Date.now()) =>
+  (row.status === 'idle' || row.status === 'busy' || row.status === 'draining') &&
+  !!row.lastHeartbeatAt &&
+  now - row.lastHeartbeatAt.getTime() < ELSEWHERE_BEAT_MS &&
+  cachedPeers(now).length > 0;
+
 export function toAgent(row: AgentRow) {
   const live = presence().get(row.id);
+  const elsewhere = !live && connectedElsewhere(row);
   return {
     id: row.id,
     departmentId: row.departmentId,
@@ -35,9 +49,9 @@ export function toAgent(row: AgentRow) {
     maxConcurrentTasks: row.maxConcurrentTasks,
     weight: row.weight,
     status: row.status,
-    connected: !!live,
-    /** How it is online: a Socket.IO connection, or claims over REST (`online (polling)`); null when offline. */
-    connection: live ? (live.connections > 0 ? ('socket' as const) : ('polling' as const)) : null,
+    connected: !!live || elsewhere,
+    /** How it is online: a Socket.IO connection, claims over REST (`online (polling)`), through another server process; null when offline. */
+    connection: live ? (live.connections > 0 ? ('socket' as const) : ('polling' as const)) : elsewhere ? ('other-process' as const) : null,
     activeTasks: row.activeTasks,
     lastHeartbeatAt: live ? new Date(live.lastBeat).toISOString() : (row.lastHeartbeatAt?.toISOString() ?? null),
     metrics: agentMetrics(row),

@@ -1,5 +1,3 @@
-import { authorize, isGlobal, type Principal } from '../permissions/rbac';
-import { forbidden } from '../errors';
 /**
  * Bus counters, in memory and on globalThis (Next's bundle and the custom server load lib/ twice).
  * The metrics layer reads busStats(); nothing here depends on prom-client.
@@ -129,6 +127,21 @@ function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/**
+ * The recent acknowledged latencies (the same sample p50/p99 come from) counted per bucket of
+ * LATENCY_BUCKETS_MS, the last slot above the highest bound: what several processes can add up.
+ */
+export function recentLatencyCounts(): number[] {
+  const s = state();
+  const out = new Array(LATENCY_BUCKETS_MS.length + 1).fill(0);
+  for (const v of s.recent.subarray(0, Math.min(s.recentN, RESERVOIR))) {
+    let i = 0;
+    while (i < LATENCY_BUCKETS_MS.length && v > LATENCY_BUCKETS_MS[i]) i++;
+    out[i]++;
+  }
+  return out;
+}
+
 export type BusStats = ReturnType<typeof busStats>;
 
 /** A snapshot: totals, rates over the last 10 s, latency (acknowledged deliveries), gauges and a per-second series. */
@@ -170,14 +183,4 @@ export function busStats(now = Date.now()) {
 export function resetBusStats(): void {
   const live = state().live;
   (globalThis as { __ecsBusStats?: State }).__ecsBusStats = { ...fresh(), live };
-}
-
-/**
- * The bus figures for the console and scripts. They are the whole fleet's (every department's
- * traffic and every topic's name), so only roles that see every department may read them.
- */
-export function readBusStats(principal: Principal) {
-  authorize(principal, 'metrics:read');
-  if (!isGlobal(principal)) throw forbidden('Bus figures cover every department: organisation-wide roles only');
-  return busStats();
 }

@@ -1,12 +1,16 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { RollingWindow } from './rolling';
 import { registerBusCollectors } from './bus-collector';
+import { self } from '../process/identity';
 
 const latencyBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const runBuckets = [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
 
 function build() {
   const registry = new Registry();
+  // Every series names its process (the id in cluster_processes and GET /api/v1/status), so
+  // several processes scraped behind one job stay apart; sum by (…) without process for the cluster.
+  registry.setDefaultLabels({ process: self().id });
   const reg = { registers: [registry] };
   const dept = ['department'];
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });

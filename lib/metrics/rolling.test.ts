@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { RollingWindow, quantileOf } from './rolling';
 import { recordAgentState, recordAssignment, recordTaskCreated, recordTaskFinished } from './record';
 import { resetMetrics } from './registry';
-import { combineSnapshots, snapshot } from './snapshot';
+import { combineSnapshots, snapshot } from '../status/snapshot';
 
 const T = Date.UTC(2026, 0, 1, 0, 0, 0);
 

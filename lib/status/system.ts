@@ -5,7 +5,8 @@ import { listAlertRows } from '@/db/queries/alerts';
 import { authorize, departmentFilter, type Principal } from '../permissions/rbac';
 import { checkHealth, runtimeState, type Health, type JobStatus } from '../health';
 import { alertView, type AlertView } from '../alerts/engine';
-import { combineSnapshots, snapshot, type MetricsSnapshot } from '../metrics/snapshot';
+import { combineSnapshots, snapshot, type MetricsSnapshot } from './snapshot';
+import { clusterParts, processView, type ProcessView } from '../cluster/processes';
 
 export type Counts = Record<string, number>;
 export type DepartmentSummary = {
@@ -31,6 +32,8 @@ export type SystemStatus = {
   health: { status: Health['status']; database: { engine: Health['db']; reachable: boolean }; bus: { listening: boolean; agentsConnected: number; consolesConnected: number }; redis: Health['bus']['redis'] };
   /** The answering process's background jobs and which it leads; global users only. */
   jobs?: JobStatus[];
+  /** Every live server process (the answering one first), what it holds and which jobs it leads; global users only. */
+  processes?: ProcessView[];
   generatedAt: string;
 };
 
@@ -38,14 +41,17 @@ export type SystemStatus = {
 export async function getSystemStatus(db: Db, principal: Principal): Promise<SystemStatus> {
   authorize(principal, 'department:read');
   const ids = departmentFilter(principal);
-  const [depts, agentRows, taskRows, pools, openAlerts, health] = await Promise.all([
+  const [depts, agentRows, taskRows, pools, openAlerts, health, parts] = await Promise.all([
     listDepartmentRows(db, ids),
     agentCountsByDepartment(db, ids),
     taskCountsByDepartment(db, ids),
     poolTotalsByDepartment(db, ids),
     listAlertRows(db, { status: 'open', departmentIds: ids, limit: 200 }),
     checkHealth(),
+    clusterParts(db),
   ]);
+  // Sockets are held per process: the cluster's are the sum of every live process's.
+  const sockets = (k: 'agentsConnected' | 'consolesConnected') => parts.reduce((a, p) => a + p.report[k], 0);
   const agents: Counts = {};
   const tasks: Counts = {};
   const byDept = new Map<string, { agents: Counts; tasks: Counts }>();
@@ -98,10 +104,10 @@ export async function getSystemStatus(db: Db, principal: Principal): Promise<Sys
     health: {
       status: health.status,
       database: { engine: health.db, reachable: health.dbReachable },
-      bus: { listening: health.bus.listening, agentsConnected: health.bus.agentsConnected, consolesConnected: health.bus.consolesConnected },
+      bus: { listening: health.bus.listening, agentsConnected: sockets('agentsConnected'), consolesConnected: sockets('consolesConnected') },
       redis: health.bus.redis,
     },
-    ...(ids === null ? { jobs: runtimeState().jobs?.() ?? [] } : {}),
+    ...(ids === null ? { jobs: runtimeState().jobs?.() ?? [], processes: parts.map((p) => processView(p)) } : {}),
     generatedAt: new Date().toISOString(),
   };
 }

@@ -54,6 +54,14 @@ export function registerConsoleNamespace(io: Server, opts: { shared?: boolean } 
     // Every task change publishes; with no console anywhere to see it, encoding it for an empty
     // room was 2–3 % of the server's CPU under load (bench/dispatch.ts profile).
     if (!opts.shared && nsp.sockets.size === 0) return;
+    // Every process pushes the cluster's figures to its own tabs (lib/cluster/); through the
+    // adapter each tab would get every process's push, each a little apart, and the tiles would flicker.
+    if (e.type === 'metrics') {
+      if (!nsp.sockets.size) return;
+      if (e.scope === null) nsp.local.emit(e.type, e.data);
+      else nsp.local.to([ALL, deptRoom(e.scope)]).emit(e.type, e.data);
+      return;
+    }
     if (e.permission) nsp.to(permRoom(e.permission)).emit(e.type, e.data);
     else if (e.scope === null) nsp.emit(e.type, e.data);
     else nsp.to([ALL, deptRoom(e.scope)]).emit(e.type, e.data);

@@ -48,12 +48,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
 
   return {
     port,
-    via: (url) => {
-      const u = new URL(url);
-      u.hostname = '127.0.0.1';
-      u.port = String(port);
-      return u.toString();
-    },
+    via: (url) => viaLocalPort(url, port),
     cut: (mode = 'refuse') => {
       outage = mode;
       dropAll();
@@ -67,4 +62,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** `url` with its host and port replaced by a proxy listening on 127.0.0.1:`port`. */
+export function viaLocalPort(url: string, port: number): string {
+  const u = new URL(url);
+  u.hostname = '127.0.0.1';
+  u.port = String(port);
+  return u.toString();
 }

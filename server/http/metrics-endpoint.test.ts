@@ -5,6 +5,7 @@ import { parsePrometheusText } from '@/lib/metrics/testing/prom-text';
 import { count, resetBusStats } from '@/lib/metrics/bus-stats';
 import { recordAssignment, recordLockout, recordLogin, recordTaskCreated, recordTaskFinished } from '@/lib/metrics/record';
 import { resetMetrics } from '@/lib/metrics/registry';
+import { self } from '@/lib/process/identity';
 import { handleMetricsRequest } from './metrics-endpoint';
 
 let server: Server;
@@ -74,6 +75,8 @@ describe('GET /metrics', () => {
     expect(value('ecs_bus_latency_seconds', 'ecs_bus_latency_seconds_bucket', { le: '0.02' })).toBe(1);
     expect(value('ecs_bus_latency_seconds', 'ecs_bus_latency_seconds_bucket', { le: '0.01' })).toBe(0);
     expect(value('ecs_bus_latency_seconds', 'ecs_bus_latency_seconds_count', {})).toBe(1);
+    // Every series names its process, so several processes behind one scrape job stay apart.
+    for (const [name, fam] of families) for (const s of fam.samples) expect(s.labels.process, name).toBe(self().id);
   });
 
   it('leaves other paths to Next and refuses other methods', async () => {

@@ -6,12 +6,13 @@ import { resourceJobs } from './resources';
 import { monitoringJobs } from './monitoring';
 import { scheduleJob } from './schedules';
 import { webhookJobs } from './webhooks';
+import { clusterJobs } from './cluster';
 
 export type Loops = { stop: () => void };
 
 /** Every background job of the server, each declared with its name, interval and scope. */
 export function serverJobs(agents: AgentsNamespace): Job[] {
-  return [...coordinatorJobs(agents), auditChainJob(), ...resourceJobs(), ...monitoringJobs(), scheduleJob(), ...webhookJobs()];
+  return [...coordinatorJobs(agents), auditChainJob(), ...resourceJobs(), ...monitoringJobs(), scheduleJob(), ...webhookJobs(), ...clusterJobs()];
 }
 
 /** Background work that outlives requests; each job stops on shutdown. */

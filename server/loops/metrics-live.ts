@@ -4,7 +4,7 @@ import { publishLive } from '@/lib/live';
 import { refreshGauges } from '@/lib/metrics/gauges';
 import { metrics } from '@/lib/metrics/registry';
 import { setSocketConnections } from '@/lib/metrics/record';
-import { snapshot } from '@/lib/metrics/snapshot';
+import { snapshot } from '@/lib/status/snapshot';
 import type { Job } from '../jobs/registry';
 
 /**

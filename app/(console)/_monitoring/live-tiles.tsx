@@ -1,7 +1,7 @@
 'use client';
 
 import { StatTile } from '@/components/stat-tile';
-import type { MetricsSnapshot } from '@/lib/metrics/snapshot';
+import type { MetricsSnapshot } from '@/lib/status/snapshot';
 import { useLiveMetrics } from './use-console-socket';
 import { percent } from '@/components/format';
 

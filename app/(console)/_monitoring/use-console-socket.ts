@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type { MetricsSnapshot } from '@/lib/metrics/snapshot';
+import type { MetricsSnapshot } from '@/lib/status/snapshot';
 
 let shared: { socket: Socket; users: number } | undefined;
 

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { BusStats } from '@/lib/metrics/bus-stats';
+import type { ClusterBusStats as BusStats } from '@/lib/cluster/bus-totals';
 import { DataTable } from '@/components/data-table';
 import { StatTile } from '@/components/stat-tile';
 import { formatFull, formatTick } from '@/lib/format/time';
@@ -13,7 +13,7 @@ const fmt = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(1)}k` : n > 0 && n
 // The live charts cover a minute or two: HH:mm:ss ticks, the full time in tooltips.
 const time = (t: number) => formatTick(t, 60_000);
 
-/** Polls GET /api/v1/bus/stats every 2 s: throughput per second from the server's series, latency kept here. */
+/** Polls GET /api/v1/bus/stats every 2 s (the cluster's figures): throughput per second from the server's series, latency kept here. */
 export function BusLive({ initial }: { initial: BusStats }) {
   const [stats, setStats] = useState(initial);
   const [latency, setLatency] = useState<Point[]>([{ t: Date.now(), p50: initial.latencyMs.p50, p99: initial.latencyMs.p99 }]);
@@ -53,7 +53,7 @@ export function BusLive({ initial }: { initial: BusStats }) {
         <StatTile label="Messages/s" value={fmt(stats.rates.messagesPerSecond)} hint="last 10 s" testId="bus-messages-rate" />
         <StatTile label="Deliveries/s" value={fmt(stats.rates.deliveriesPerSecond)} hint="last 10 s" />
         <StatTile label="Latency p50 / p99" value={stats.latencyMs.p50 === null ? '–' : `${stats.latencyMs.p50.toFixed(1)} / ${stats.latencyMs.p99!.toFixed(1)} ms`} hint="send → acknowledged" />
-        <StatTile label="Connections" value={stats.connections} hint={`agents on this process · Redis ${stats.redis}`} testId="bus-connections" />
+        <StatTile label="Connections" value={stats.connections} hint={`agents on ${stats.processes.length} server process${stats.processes.length === 1 ? '' : 'es'} · Redis ${stats.redis}`} testId="bus-connections" />
         <StatTile label="Buffered" value={stats.bufferDepth} hint="for briefly offline agents" />
         <StatTile label="Dropped" value={drops} hint={`${stats.drops.overflow} overflow · ${stats.drops.expired} expired · ${stats.drops.lost} lost`} />
       </div>
@@ -95,7 +95,7 @@ export function BusLive({ initial }: { initial: BusStats }) {
         <div className="card">
           <h2 className="mb-2 text-sm font-semibold">Topics</h2>
           {stats.topics.length === 0 ? (
-            <p className="text-sm text-slate-500 dark:text-slate-400">No agent on this process subscribes to a topic.</p>
+            <p className="text-sm text-slate-500 dark:text-slate-400">No connected agent subscribes to a topic.</p>
           ) : (
             <DataTable
               rows={stats.topics}

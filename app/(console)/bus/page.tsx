@@ -1,6 +1,8 @@
 import { requirePrincipal } from '@/app/_lib/session';
 import { hasPermission, isGlobal } from '@/lib/permissions/rbac';
-import { busStats } from '@/lib/metrics/bus-stats';
+import { getDb } from '@/db/client';
+import { combineBusStats } from '@/lib/cluster/bus-totals';
+import { clusterParts } from '@/lib/cluster/processes';
 import { EmptyState } from '@/components/empty-state';
 import { BusLive } from './bus-live';
 
@@ -15,7 +17,7 @@ export default async function BusPage() {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Coordination bus</h1>
-      <BusLive initial={busStats()} />
+      <BusLive initial={combineBusStats(await clusterParts(getDb()))} />
     </div>
   );
 }

@@ -8,7 +8,7 @@ import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { departmentLeaderboard } from '@/lib/metrics/leaderboard';
-import { snapshot } from '@/lib/metrics/snapshot';
+import { snapshot } from '@/lib/status/snapshot';
 import { LiveTiles } from '../../_monitoring/live-tiles';
 import { ChartsPanel } from '../../_monitoring/charts-panel';
 import { PoolTable } from '@/components/pool-table';

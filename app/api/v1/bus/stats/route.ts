@@ -1,4 +1,4 @@
 import { route } from '@/lib/http/route';
-import { readBusStats } from '@/lib/metrics/bus-stats';
+import { readBusStats } from '@/lib/cluster/bus-totals';
 
-export const GET = route({}, async ({ principal }) => readBusStats(principal));
+export const GET = route({}, async ({ db, principal }) => readBusStats(db, principal));

@@ -1,5 +1,6 @@
-import { busStats } from './bus-stats';
-import { metrics, windowOf } from './registry';
+import { busStats } from '../metrics/bus-stats';
+import { metrics, windowOf } from '../metrics/registry';
+import { cachedPeers } from '../cluster/processes';
 
 /** The compact figures a live tile shows; pushed every 2 s, computed from memory only. */
 export type MetricsSnapshot = {
@@ -23,8 +24,23 @@ const MIN = 60_000;
 export function snapshot(departmentId: string | null, now = Date.now()): MetricsSnapshot {
   const m = metrics();
   const w = windowOf(departmentId ?? '');
-  const last = w.sum(MIN, now);
-  const five = w.sum(5 * MIN, now);
+  const last = { ...w.sum(MIN, now) };
+  const five = { ...w.sum(5 * MIN, now) };
+  let p95 = w.quantile(0.95, 5 * MIN, now);
+  let busRate = busStats(now).rates.messagesPerSecond;
+  // Task events and bus traffic are counted by the process that saw them: add the other
+  // processes' counts as of their last beat (lib/cluster/), so every process shows the cluster.
+  for (const peer of cachedPeers(now)) {
+    const c = peer.report.windows[departmentId ?? ''];
+    busRate += peer.report.bus.rates.messagesPerSecond;
+    if (!c) continue;
+    last.created += c.created1;
+    last.completed += c.completed1;
+    last.failed += c.failed1;
+    five.completed += c.completed5;
+    five.failed += c.failed5;
+    if (c.p95AssignmentMs !== null) p95 = Math.max(p95 ?? 0, c.p95AssignmentMs);
+  }
   const finished = five.completed + five.failed;
   const agents: Record<string, number> = {};
   for (const [dept, byState] of m.gauges.agents) {
@@ -49,8 +65,8 @@ export function snapshot(departmentId: string | null, now = Date.now()): Metrics
     completedPerMin: last.completed,
     failedPerMin: last.failed,
     completionRate: finished ? five.completed / finished : null,
-    p95AssignmentMs: w.quantile(0.95, 5 * MIN, now),
-    busMsgPerSec: departmentId ? null : Math.round(busStats(now).rates.messagesPerSecond * 10) / 10,
+    p95AssignmentMs: p95,
+    busMsgPerSec: departmentId ? null : Math.round(busRate * 10) / 10,
     resourceUse: cap ? used / cap : 0,
   };
 }
