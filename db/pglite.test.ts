@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { onDbWrite } from './activity';
 import { openPglite } from './pglite';
 
 const dirs: string[] = [];
@@ -20,5 +21,24 @@ describe('the embedded database', () => {
     const again = await openPglite(data);
     expect((await again.query<{ n: number }>('select n from kept')).rows).toEqual([{ n: 7 }]);
     await again.close();
+  }, 120_000);
+
+  it('tells the write listeners of statements that may write, and not of reads', async () => {
+    const db = await openPglite('memory://');
+    let writes = 0;
+    const stop = onDbWrite(() => writes++);
+    try {
+      await db.query('select 1');
+      await db.query('show shared_buffers');
+      expect(writes).toBe(0);
+      await db.exec('create table t (n int)');
+      await db.query('insert into t values ($1)', [1]);
+      await db.query('select n from t for update');
+      await db.transaction(async (tx) => void (await tx.query('select 1')));
+      expect(writes).toBe(4);
+    } finally {
+      stop();
+      await db.close();
+    }
   }, 120_000);
 });

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
+import { noteStatement } from './activity';
 
 /**
  * PGlite's shared buffers (`PGLITE_SHARED_BUFFERS`, default 16MB). Postgres's own default of 128MB
@@ -36,7 +37,23 @@ export async function openPglite(dir: string): Promise<PGlite> {
   const { PGlite } = await import('@electric-sql/pglite');
   const inMemory = dir.startsWith('memory://');
   if (!inMemory) await initialiseInChild(path.resolve(/*turbopackIgnore: true*/ dir));
-  return PGlite.create(inMemory ? undefined : path.resolve(/*turbopackIgnore: true*/ dir), {
+  const client = await PGlite.create(inMemory ? undefined : path.resolve(/*turbopackIgnore: true*/ dir), {
     startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${pgliteSharedBuffers()}`],
   });
+  observeWrites(client);
+  return client;
+}
+
+/**
+ * Every write of the process goes through this one client (the data directory is locked to it),
+ * so jobs polling for due work can rest until one happens (db/activity.ts).
+ */
+function observeWrites(client: PGlite): void {
+  const c = client as unknown as Record<'query' | 'exec' | 'transaction', (...args: unknown[]) => unknown>;
+  for (const name of ['query', 'exec'] as const) {
+    const fn = c[name].bind(client);
+    c[name] = (text, ...rest) => (noteStatement(String(text)), fn(text, ...rest));
+  }
+  const transaction = c.transaction.bind(client);
+  c.transaction = (...args) => (noteStatement(), transaction(...args));
 }

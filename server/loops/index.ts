@@ -1,3 +1,4 @@
+import { getDbHandle } from '@/db/client';
 import type { AgentsNamespace } from '../bus/agents-namespace';
 import { runJobs, type Job } from '../jobs/registry';
 import { coordinatorJobs } from './coordinator';
@@ -15,5 +16,7 @@ export function serverJobs(agents: AgentsNamespace): Job[] {
 
 /** Background work that outlives requests; each job stops on shutdown. */
 export function startLoops(agents: AgentsNamespace): Loops {
-  return runJobs(serverJobs(agents));
+  // On the embedded database this process makes every write, so jobs polling for due work can
+  // rest while none happens (Job.idle); processes sharing Postgres can't see each other's.
+  return runJobs(serverJobs(agents), undefined, { quiet: getDbHandle()?.engine === 'pglite' });
 }

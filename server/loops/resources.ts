@@ -18,6 +18,7 @@ export function resourceJobs(): Job[] {
       name: 'resources.resource check',
       scope: 'once-per-cluster',
       everyMs: e.RESOURCE_CHECK_INTERVAL,
+      housekeeping: true,
       run: async () => {
         const db = getDb();
         if (e.AUTO_SCALING) await runAutoscale(db);
@@ -27,6 +28,6 @@ export function resourceJobs(): Job[] {
         publishLive({ type: 'resource:update', scope: null, data: { sampledAt: new Date().toISOString() } });
       },
     },
-    { name: 'resources.rebalance', scope: 'once-per-cluster', everyMs: e.REBALANCE_INTERVAL, run: () => runRebalance(getDb(), e.ALLOCATION_STRATEGY) },
+    { name: 'resources.rebalance', scope: 'once-per-cluster', everyMs: e.REBALANCE_INTERVAL, housekeeping: true, run: () => runRebalance(getDb(), e.ALLOCATION_STRATEGY) },
   ];
 }
