@@ -75,7 +75,8 @@ export function runJobs(
       running = true;
       woken = false;
       let foundNothing = false;
-      if (job.scope === 'every-process' || leadership.leads(job.name)) {
+      const ran = job.scope === 'every-process' || leadership.leads(job.name);
+      if (ran) {
         try {
           const result = idle || job.housekeeping ? await unobserved(job.run) : await job.run();
           foundNothing = result === false;
@@ -90,7 +91,9 @@ export function runJobs(
         st.lastRunAt = new Date().toISOString();
       } else failures = 0;
       let delay = failures ? Math.min(30_000, job.everyMs * 2 ** failures) : (job.nextDelayMs?.() ?? job.everyMs);
-      if (idle && !failures) {
+      // A failing job keeps its failure backoff; a wake-up doesn't cut it short.
+      if (failures) rest = job.everyMs;
+      else if (idle) {
         if (!foundNothing) rest = job.everyMs;
         else {
           rest = Math.min(idle.maxMs, rest * 2);
@@ -101,7 +104,7 @@ export function runJobs(
         if (woken) rest = job.everyMs;
         delay = rest;
         // Work found here may be work for the others (a lease reaped is a task to dispatch, a retry to promote).
-        if (!foundNothing) wake();
+        if (ran && !foundNothing) wake();
       }
       running = false;
       lastEnd = Date.now();

@@ -1,4 +1,3 @@
-import { getDbHandle } from '@/db/client';
 import type { AgentsNamespace } from '../bus/agents-namespace';
 import { runJobs, type Job } from '../jobs/registry';
 import { coordinatorJobs } from './coordinator';
@@ -16,7 +15,8 @@ export function serverJobs(agents: AgentsNamespace): Job[] {
 
 /** Background work that outlives requests; each job stops on shutdown. */
 export function startLoops(agents: AgentsNamespace): Loops {
-  // On the embedded database this process makes every write, so jobs polling for due work can
-  // rest while none happens (Job.idle); processes sharing Postgres can't see each other's.
-  return runJobs(serverJobs(agents), undefined, { quiet: getDbHandle()?.engine === 'pglite' });
+  // Resting idle jobs (Job.idle, `quiet`) is meant for the embedded database, where this process
+  // makes every write. Off for now: with it on, server/coordinator.test.ts's first hand-out never
+  // completed (the agent's completion was not recorded within 20 s); not yet understood.
+  return runJobs(serverJobs(agents), undefined, { quiet: false });
 }
