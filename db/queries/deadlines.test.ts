@@ -31,7 +31,7 @@ describe('next deadlines', () => {
 
   it('name the earlier of a running task lease running out and an attempt passing its timeout', async () => {
     const a = await task();
-    const b = await task({ timeoutMs: 60_000 });
+    const b = await task({ timeout: 60_000 });
     await t.db.update(tasks).set({ status: 'running', leaseExpiresAt: sql`now() + interval '5 minutes'`, assignedAt: sql`now()` }).where(eq(tasks.id, a.id));
     near(await nextLeaseDeadline(t.db), Date.now() + 300_000);
     await t.db.update(tasks).set({ status: 'assigned', leaseExpiresAt: sql`now() + interval '10 minutes'`, assignedAt: sql`now()` }).where(eq(tasks.id, b.id));
