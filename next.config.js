@@ -18,6 +18,11 @@ const nextConfig = {
   // would double the build time on a 2-core machine.
   typescript: { ignoreBuildErrors: true },
   typedRoutes: false,
+  experimental: {
+    // Page modules load on their first request instead of all at start: an idle server (or one
+    // that only serves the API) doesn't hold every console page's code.
+    preloadEntriesOnStart: false,
+  },
   async headers() {
     return [{ source: '/:path*', headers: securityHeaders }];
   },

@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as org from './schema/org';
 import * as auth from './schema/auth';
@@ -60,12 +59,11 @@ export async function openDb(opts: OpenOptions): Promise<DbHandle> {
     const db = drizzle(sql, { schema }) as unknown as Db;
     return { db, engine: 'postgres', url: opts.url, close: () => sql.end({ timeout: 5 }) };
   }
-  const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
+  const { openPglite } = await import('./pglite');
   const dir = opts.dataDir ?? 'memory://';
-  const inMemory = dir.startsWith('memory://');
-  if (!inMemory) mkdirSync(/*turbopackIgnore: true*/ dir, { recursive: true });
-  const client = await PGlite.create(inMemory ? undefined : path.resolve(/*turbopackIgnore: true*/ dir));
+  if (!dir.startsWith('memory://')) mkdirSync(/*turbopackIgnore: true*/ dir, { recursive: true });
+  const client = await openPglite(dir);
   const db = drizzle(client, { schema }) as unknown as Db;
   return { db, engine: 'pglite', close: () => client.close() };
 }

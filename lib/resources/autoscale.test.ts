@@ -2,7 +2,8 @@ import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { principalOf } from '@/db/testing/principals';
-import { resourceChanges } from '@/db/schema/org';
+import { resourceChanges, resourcePools } from '@/db/schema/org';
+import { onDbWrite } from '@/db/activity';
 import { allocate, releaseAllocation } from '../allocations/allocations';
 import { decideScaling, defaultScaling, runAutoscale } from './autoscale';
 import { getPool, makeAgent, setPool } from './test-fixtures';
@@ -84,5 +85,17 @@ describe('auto-scaling on the database', () => {
     ]);
     expect(changes[1].reason).toMatch(/^auto-scale up: utilisation 85% at or above 80% for 2 s/);
     expect(changes[0].reason).toMatch(/^auto-scale down: utilisation 0% below 50%, 42 returned to the reserve/);
+  });
+
+  it('a pass with nothing to change leaves every pool as it was, without a transaction on the embedded database', async () => {
+    await runAutoscale(t.db, later(10_000));
+    const before = await t.db.select().from(resourcePools).orderBy(resourcePools.departmentId, resourcePools.type);
+    let writes = 0;
+    const stop = onDbWrite(() => writes++);
+    const acts = await runAutoscale(t.db, later(11_000)).finally(stop);
+    expect(acts).toEqual([]);
+    expect(await t.db.select().from(resourcePools).orderBy(resourcePools.departmentId, resourcePools.type)).toEqual(before);
+    // Only the embedded database reports statements (db/pglite.ts).
+    expect(writes).toBe(0);
   });
 });

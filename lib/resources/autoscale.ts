@@ -1,5 +1,5 @@
 import type { Db } from '@/db/client';
-import { allKinds, lockKind, pendingDemand, poolsOfType, setCapacity, type PoolRow } from '@/db/queries/resources';
+import { allKinds, lockKind, pendingDemand, poolsOfType, poolsWithKinds, setCapacity, type PoolRow } from '@/db/queries/resources';
 import { resourcePools } from '@/db/schema/org';
 import { and, eq } from 'drizzle-orm';
 import { publishLive } from '../live';
@@ -87,11 +87,18 @@ export function decideScaling(
 /**
  * One auto-scaling pass over every kind. Each kind is decided and applied under its row lock
  * from fresh pool rows, so concurrent passes (or admin changes) can't overspend the reserve.
+ * A kind whose unlocked reading calls for nothing is left alone: a transaction and a lock per
+ * kind at every check were most of an idle server's statements. A change after that reading is
+ * seen at the next check, as one just after a locked pass would be.
  */
 export async function runAutoscale(db: Db, now = new Date(), cfg: ScalingConfig = defaultScaling): Promise<ScaleAction[]> {
   const done: ScaleAction[] = [];
   const demand = await pendingDemand(db);
-  for (const { type } of await allKinds(db)) {
+  const reading = await poolsWithKinds(db, null);
+  for (const { type, total } of await allKinds(db)) {
+    const mine = reading.filter((p) => p.type === type);
+    const queuedNow = Object.fromEntries(demand.filter((d) => d.type === type).map((d) => [d.departmentId, Math.ceil(d.amount)]));
+    if (!decideScaling(mine, total - mine.reduce((s, p) => s + p.capacity, 0), now, cfg, queuedNow).length) continue;
     const applied = await db.transaction(async (tx) => {
       const kind = await lockKind(tx, type);
       const pools = await poolsOfType(tx, type);

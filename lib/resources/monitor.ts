@@ -6,9 +6,12 @@ import { openAlert, openAlertsOfKind, resolveAlerts } from './alerts';
 
 export const CAPACITY_LIMIT = 0.9;
 
+/** A reading of every pool, shared by the checks of one pass. */
+export type Pools = Awaited<ReturnType<typeof poolsWithKinds>>;
+
 /** One row per pool: `resource.utilisation.<kind>` = allocated / capacity, for the history chart. */
-export async function sampleUtilisation(db: Db, at = new Date()): Promise<number> {
-  const pools = await poolsWithKinds(db, null);
+export async function sampleUtilisation(db: Db, at = new Date(), read?: Pools): Promise<number> {
+  const pools = read ?? (await poolsWithKinds(db, null));
   if (!pools.length) return 0;
   await db.insert(metricSamples).values(
     pools.map((p) => ({
@@ -25,8 +28,8 @@ export async function sampleUtilisation(db: Db, at = new Date()): Promise<number
  * Opens a `capacity_limit` alert for each pool above 90% (one open per pool), resolves it when the
  * pool falls back, and resolves `resource_shortage` alerts once their kinds have room again.
  */
-export async function checkCapacityAlerts(db: Db): Promise<{ opened: number; resolved: number }> {
-  const pools = await poolsWithKinds(db, null);
+export async function checkCapacityAlerts(db: Db, read?: Pools): Promise<{ opened: number; resolved: number }> {
+  const pools = read ?? (await poolsWithKinds(db, null));
   let opened = 0;
   let resolved = 0;
   for (const p of pools) {

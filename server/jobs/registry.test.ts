@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { noteStatement } from '@/db/activity';
 import { createTestDb, type TestDb } from '@/db/testing/test-db';
 import { runtimeState } from '@/lib/health';
 import { sleep, waitFor } from '../sim/fleet';
@@ -44,6 +45,97 @@ describe('job registry', () => {
     const gaps = at.slice(1, 4).map((v, i) => v - at[i]);
     gaps.forEach((g, i) => expect(g).toBeGreaterThanOrEqual(20 * 2 ** (i + 1) - 2));
     expect(jobs.status()[0]).toMatchObject({ name: 'broken', lastError: 'database gone', runs: at.length });
+  });
+});
+
+describe('idle jobs on a database only this process writes', () => {
+  const alone: Leadership = { leads: () => true, stop: async () => {} };
+  afterEach(() => vi.useRealTimers());
+
+  /** An idle job that records when it ran (fake clock, ms since the start) and answers what `found` says. */
+  const poller = (name: string, opts: { maxMs?: number; nextDueAt?: () => Promise<number | null>; found?: () => boolean; during?: () => void } = {}) => {
+    const t0 = Date.now();
+    const c = { at: [] as number[], job: undefined as unknown as Job };
+    c.job = {
+      name,
+      scope: 'every-process',
+      everyMs: 1000,
+      idle: { maxMs: opts.maxMs ?? 8000, nextDueAt: opts.nextDueAt },
+      run: async () => {
+        c.at.push(Date.now() - t0);
+        opts.during?.();
+        return opts.found?.() ?? false;
+      },
+    };
+    return c;
+  };
+
+  it('rests twice as long after each pass that finds nothing, up to its maximum', async () => {
+    vi.useFakeTimers();
+    const p = poller('p');
+    const jobs = runJobs([p.job], alone, { quiet: true });
+    await vi.advanceTimersByTimeAsync(40_000);
+    jobs.stop();
+    expect(p.at.slice(0, 7)).toEqual([1000, 3000, 7000, 15000, 23000, 31000, 39000]);
+  });
+
+  it('keeps its interval when the process is not alone on its database', async () => {
+    vi.useFakeTimers();
+    const p = poller('p');
+    const jobs = runJobs([p.job], alone);
+    await vi.advanceTimersByTimeAsync(10_000);
+    jobs.stop();
+    expect(p.at).toHaveLength(10);
+  });
+
+  it('is back on its interval after a write elsewhere, and not after a read', async () => {
+    vi.useFakeTimers();
+    const p = poller('p');
+    const jobs = runJobs([p.job], alone, { quiet: true });
+    await vi.advanceTimersByTimeAsync(15_500); // resting until 23000
+    noteStatement('select id from tasks');
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(p.at.at(-1)).toBe(15000);
+    noteStatement("update tasks set status = 'pending'");
+    await vi.advanceTimersByTimeAsync(100);
+    jobs.stop();
+    // It had rested more than its interval since its last pass: it runs at once.
+    expect(Math.floor(p.at.at(-1)! / 100)).toBe(175);
+  });
+
+  it('is not woken by its own statements', async () => {
+    vi.useFakeTimers();
+    const p = poller('p', { during: () => noteStatement('insert into metric_samples values (1)') });
+    const jobs = runJobs([p.job], alone, { quiet: true });
+    await vi.advanceTimersByTimeAsync(16_000);
+    jobs.stop();
+    expect(p.at).toEqual([1000, 3000, 7000, 15000]);
+  });
+
+  it('never rests past the next deadline the database knows', async () => {
+    vi.useFakeTimers();
+    const due = Date.now() + 5_500;
+    const p = poller('p', { nextDueAt: async () => due });
+    const jobs = runJobs([p.job], alone, { quiet: true });
+    await vi.advanceTimersByTimeAsync(6_000);
+    jobs.stop();
+    // Rests 2 s after the first pass, then only until the deadline at 5.5 s.
+    expect(p.at).toEqual([1000, 3000, 5500]);
+  });
+
+  it('a pass that finds work keeps its interval and wakes the other idle jobs', async () => {
+    vi.useFakeTimers();
+    let work = false;
+    const finder = poller('finder', { found: () => work, maxMs: 2000 });
+    const other = poller('other');
+    const jobs = runJobs([finder.job, other.job], alone, { quiet: true });
+    await vi.advanceTimersByTimeAsync(15_500); // other rests until 23000; finder passes every 2 s
+    work = true;
+    await vi.advanceTimersByTimeAsync(3_000);
+    jobs.stop();
+    const seconds = (at: number[]) => at.filter((t) => t > 15_500).map((t) => Math.floor(t / 1000));
+    expect(seconds(finder.at)).toEqual([17, 18]);
+    expect(seconds(other.at)).toEqual([17, 18]);
   });
 });
 

@@ -9,6 +9,7 @@ export function alertJob(everyMs = 15_000): Job {
     name: 'alerts',
     scope: 'once-per-cluster',
     everyMs,
+    housekeeping: true,
     run: async () => {
       const { raised, resolved } = await evaluateAlerts(getDb());
       for (const a of raised) log().info(`alert raised: ${a.message}`);

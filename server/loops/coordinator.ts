@@ -8,9 +8,14 @@ import { departmentsWithReadyTasks } from '@/db/queries/tasks';
 import { expiredLeases, overdueTasks, requeueTask, timeOutTask } from '@/lib/lifecycle/lifecycle';
 import { sweepFailedDependencies } from '@/lib/lifecycle/dependencies';
 import type { AgentsNamespace } from '../bus/agents-namespace';
-import type { Job } from '../jobs/registry';
+import { nextLeaseDeadline } from '@/db/queries/deadlines';
+import { IDLE_MAX_MS, type Job } from '../jobs/registry';
 
-/** Heart-beat watcher, lease reaper, attempt timeouts, dependency sweep, dispatch sweep and stale-status sweep. */
+/**
+ * Heart-beat watcher, lease reaper, attempt timeouts, dependency sweep, dispatch sweep and stale-status sweep.
+ * The reaper and the timeouts rest while nothing runs and nothing is written (Job.idle): what they
+ * look for comes due at a time the database knows.
+ */
 export function coordinatorJobs(agentsNs: AgentsNamespace): Job[] {
   const hb = env().HEARTBEAT_INTERVAL;
   let sweeps = 0;
@@ -31,8 +36,11 @@ export function coordinatorJobs(agentsNs: AgentsNamespace): Job[] {
       name: 'lease-reaper',
       scope: 'every-process',
       everyMs: 1000,
+      idle: { maxMs: IDLE_MAX_MS, nextDueAt: () => nextLeaseDeadline(getDb()) },
       run: async () => {
-        for (const id of await expiredLeases(getDb())) await requeueTask(getDb(), id, 'lease expired');
+        const ids = await expiredLeases(getDb());
+        for (const id of ids) await requeueTask(getDb(), id, 'lease expired');
+        return ids.length > 0;
       },
     },
     // A task's timeout bounds each attempt, whatever leases and heart-beats do. timeOutTask locks
@@ -41,13 +49,16 @@ export function coordinatorJobs(agentsNs: AgentsNamespace): Job[] {
       name: 'attempt-timeouts',
       scope: 'once-per-cluster',
       everyMs: 1000,
+      idle: { maxMs: IDLE_MAX_MS, nextDueAt: () => nextLeaseDeadline(getDb()) },
       run: async () => {
-        for (const id of await overdueTasks(getDb())) await timeOutTask(getDb(), id);
+        const ids = await overdueTasks(getDb());
+        for (const id of ids) await timeOutTask(getDb(), id);
+        return ids.length > 0;
       },
     },
     // A failure cascades to its dependants right after it commits; a crash in between would leave
     // them pending for ever. This finds such leftovers (a scan of pending tasks with dependencies).
-    { name: 'dependency-sweep', scope: 'once-per-cluster', everyMs: 30_000, run: () => sweepFailedDependencies(getDb()) },
+    { name: 'dependency-sweep', scope: 'once-per-cluster', everyMs: 30_000, housekeeping: true, run: () => sweepFailedDependencies(getDb()) },
     // Backoffs end and dependencies complete without a signal: look for ready work each second.
     // Slot counts in memory can drift from Postgres. An agent memory thinks free but isn't heals at
     // its next hand-out (the statement finds it full and re-reads it); one it thinks full or
@@ -75,6 +86,7 @@ export function coordinatorJobs(agentsNs: AgentsNamespace): Job[] {
       name: 'stale-agents',
       scope: 'once-per-cluster',
       everyMs: 30_000,
+      housekeeping: true,
       run: async () => {
         const here = presence().all().map((a) => a.id);
         await getDb()

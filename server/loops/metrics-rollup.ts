@@ -21,6 +21,7 @@ export function metricsRollupJobs(): Job[] {
       name: 'metrics.rollup-counts',
       scope: 'every-process',
       everyMs: MINUTE,
+      housekeeping: true,
       firstDelayMs: untilNextMinute(),
       nextDelayMs: untilNextMinute,
       run: async () => {
@@ -34,6 +35,7 @@ export function metricsRollupJobs(): Job[] {
       name: 'metrics.rollup-levels',
       scope: 'once-per-cluster',
       everyMs: MINUTE,
+      housekeeping: true,
       firstDelayMs: untilNextMinute(),
       nextDelayMs: untilNextMinute,
       // Levels are a reading taken now, so only the minute that just closed; a leader that took
@@ -47,6 +49,7 @@ export function metricsRollupJobs(): Job[] {
       name: 'metrics.prune',
       scope: 'once-per-cluster',
       everyMs: 3_600_000,
+      housekeeping: true,
       firstDelayMs: MINUTE,
       run: async () => {
         const days = env().METRICS_RETENTION_DAYS;

@@ -1,4 +1,5 @@
 import { getDb } from '@/db/client';
+import { poolsWithKinds } from '@/db/queries/resources';
 import { env } from '@/lib/env';
 import { publishLive } from '@/lib/live';
 import { runAutoscale } from '@/lib/resources/autoscale';
@@ -18,15 +19,18 @@ export function resourceJobs(): Job[] {
       name: 'resources.resource check',
       scope: 'once-per-cluster',
       everyMs: e.RESOURCE_CHECK_INTERVAL,
+      housekeeping: true,
       run: async () => {
         const db = getDb();
         if (e.AUTO_SCALING) await runAutoscale(db);
-        await sampleUtilisation(db);
-        await checkCapacityAlerts(db);
+        // One reading of the pools, after any resize, for the sample and the alerts.
+        const pools = await poolsWithKinds(db, null);
+        await sampleUtilisation(db, new Date(), pools);
+        await checkCapacityAlerts(db, pools);
         // Grants made by dispatch don't publish; one push per check keeps open Resources pages current.
         publishLive({ type: 'resource:update', scope: null, data: { sampledAt: new Date().toISOString() } });
       },
     },
-    { name: 'resources.rebalance', scope: 'once-per-cluster', everyMs: e.REBALANCE_INTERVAL, run: () => runRebalance(getDb(), e.ALLOCATION_STRATEGY) },
+    { name: 'resources.rebalance', scope: 'once-per-cluster', everyMs: e.REBALANCE_INTERVAL, housekeeping: true, run: () => runRebalance(getDb(), e.ALLOCATION_STRATEGY) },
   ];
 }

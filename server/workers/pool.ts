@@ -21,7 +21,9 @@ export function workerPool(): Piscina {
     const threads = env().WORKER_THREADS ?? Math.max(1, os.availableParallelism() - 1);
     const pool = new Piscina({
       filename: new URL('./tasks.ts', import.meta.url).href,
-      minThreads: 1,
+      // Threads start with work and end 30 s after it: an idle thread (with tsx loaded) held tens
+      // of MB for good after the first audit check.
+      minThreads: 0,
       maxThreads: threads,
       idleTimeout: 30_000,
       // Lower priority than the event loop (Linux nice is per thread): on a busy machine the
