@@ -12,6 +12,7 @@ import { raiseShortage } from '../resources/alerts';
 import { agentLost, agentOnline } from '../agents/connection';
 import { createTaskSchema } from '../tasks/schemas';
 import { createTask } from '../tasks/service';
+import { createTasks } from '../tasks/batch';
 import { completeTask, failTask } from '../lifecycle/lifecycle';
 import { fireSchedule } from '../schedules/firing';
 import { schedules } from '@/db/schema/schedules';
@@ -115,6 +116,20 @@ describe('webhook delivery', () => {
     const rows = await t.db.select().from(webhookDeliveries);
     expect(rows.map((d) => d.webhookId)).toEqual([global.id]);
     expect(rows[0].payload).toMatchObject({ type: 'task.created', data: { id: created.id, departmentId: 'legal' } });
+  });
+
+  it('queues task.created for every task of a batch, in the batch statement', async () => {
+    const r = await receiver();
+    const hook = await createWebhook(t.db, admin, { url: r.url, events: ['task.created'], departmentId: 'legal', enabled: true });
+    const batch = await createTasks(t.db, admin, [
+      { title: 'batched 1', departmentId: 'legal', type: 'review' },
+      { title: '', departmentId: 'legal', type: 'review' },
+      { title: 'batched 3', departmentId: 'legal', type: 'review' },
+    ]);
+    expect(batch).toMatchObject({ created: 2, failed: 1 });
+    const rows = await t.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hook.id));
+    const ids = batch.results.filter((x) => 'id' in x && x.id).map((x) => (x as { id: string }).id);
+    expect(rows.map((d) => (d.payload as { data: { id: string } }).data.id).sort()).toEqual(ids.sort());
   });
 
   it('keeps at most WEBHOOK_MAX_IN_FLIGHT requests open at one endpoint, across parallel workers', async () => {
