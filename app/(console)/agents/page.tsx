@@ -12,6 +12,7 @@ import { FilterBar } from '@/components/filter-bar';
 import { LiveRefresh } from '@/components/live-refresh';
 import { Pager } from '@/components/pager';
 import { percent } from '@/components/format';
+import { DepartmentRef } from '@/components/entity-refs';
 
 export default async function AgentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
@@ -19,6 +20,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
   const parsed = listAgentsQuery.safeParse(sp);
   const db = getDb();
   const [depts, result] = await Promise.all([listDepartments(db, principal), listAgents(db, principal, parsed.success ? parsed.data : listAgentsQuery.parse({}))]);
+  const deptName = new Map(depts.map((d) => [d.id, d.name]));
   return (
     <div className="space-y-4">
       <div className="flex items-center justify-between">
@@ -51,7 +53,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
             rowKey={(a) => a.id}
             columns={[
               { header: 'Name', href: (a) => `/agents/${a.id}`, strong: true, cell: (a) => a.name },
-              { header: 'Department', cell: (a) => a.departmentId },
+              { header: 'Department', cell: (a) => <DepartmentRef id={a.departmentId} name={deptName.get(a.departmentId)} /> },
               { header: 'Specialization', cell: (a) => a.specialization },
               { header: 'Status', cell: (a) => <Badge value={a.status} /> },
               { header: 'Tasks', numeric: true, cell: (a) => `${a.activeTasks} / ${a.maxConcurrentTasks}` },

@@ -5,12 +5,12 @@ import type { z } from 'zod';
 import { createDepartmentSchema, departmentIdSchema, updateDepartmentSchema } from '@/lib/departments/schemas';
 import { archiveDepartment, createDepartment, unarchiveDepartment, updateDepartment } from '@/lib/departments/service';
 import { badRequest } from '@/lib/errors';
-import { zodProblems } from '@/lib/http/problem';
+import { fieldProblems } from '@/app/_lib/field-messages';
 import { formString, runAction, type ActionState } from '@/app/_lib/action';
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);
-  if (!r.success) throw badRequest('Check the highlighted fields', zodProblems(r.error));
+  if (!r.success) throw badRequest('Check the highlighted fields', fieldProblems(r.error));
   return r.data;
 }
 

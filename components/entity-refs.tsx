@@ -1,0 +1,29 @@
+import Link from 'next/link';
+import type { Names } from '@/lib/org/names';
+import { CopyButton } from './copy-button';
+
+const linkClass = 'text-indigo-600 hover:underline dark:text-indigo-400';
+
+/** An agent by name, linking to its page, with its full id one click from the clipboard. */
+export function AgentRef({ id, names, name }: { id: string | null | undefined; names?: Names; name?: string | null }) {
+  if (!id) return <>—</>;
+  const shown = name ?? names?.agents[id] ?? `agent ${id.slice(0, 8)} (removed)`;
+  return (
+    <span className="inline-flex items-center gap-1.5 whitespace-nowrap">
+      <Link prefetch={false} className={linkClass} href={`/agents/${id}`}>
+        {shown}
+      </Link>
+      <CopyButton value={id} label={`Copy id of agent ${shown}`} text="id" />
+    </span>
+  );
+}
+
+/** A department by name, linking to its page; the slug is its id, shown on hover. */
+export function DepartmentRef({ id, names, name }: { id: string | null | undefined; names?: Names; name?: string | null }) {
+  if (!id) return <>—</>;
+  return (
+    <Link prefetch={false} className={linkClass} href={`/departments/${id}`} title={id}>
+      {name ?? names?.departments[id] ?? id}
+    </Link>
+  );
+}
