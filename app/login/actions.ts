@@ -2,6 +2,7 @@
 
 import { AuthError } from 'next-auth';
 import { signIn } from '@/app/auth';
+import { safeCallbackPath } from '@/app/_lib/safe-callback';
 
 export type LoginState = { error?: string; mfa?: boolean; username?: string };
 
@@ -21,7 +22,7 @@ export async function login(_prev: LoginState, form: FormData): Promise<LoginSta
       username,
       password: String(form.get('password') ?? ''),
       otp: String(form.get('otp') ?? ''),
-      redirectTo: next.startsWith('/') && !next.startsWith('//') ? next : '/',
+      redirectTo: safeCallbackPath(next),
     });
     return {};
   } catch (err) {

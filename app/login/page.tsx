@@ -1,10 +1,11 @@
+import { safeCallbackPath } from '@/app/_lib/safe-callback';
 import { LoginForm } from './login-form';
 
 export const dynamic = 'force-dynamic';
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const sp = await searchParams;
-  const next = sp.callbackUrl ? safePath(sp.callbackUrl) : '/';
+  const next = safeCallbackPath(sp.callbackUrl);
   return (
     <main className="flex min-h-screen items-center justify-center p-4">
       <div className="card w-full max-w-sm">
@@ -14,13 +15,4 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       </div>
     </main>
   );
-}
-
-function safePath(url: string): string {
-  try {
-    const u = new URL(url, 'http://localhost');
-    return u.pathname.startsWith('/') && !u.pathname.startsWith('//') ? u.pathname + u.search : '/';
-  } catch {
-    return '/';
-  }
 }

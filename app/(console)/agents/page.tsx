@@ -1,3 +1,5 @@
+import Link from 'next/link';
+import { hasPermission } from '@/lib/auth/rbac';
 import { getDb } from '@/db/client';
 import { agentStatuses } from '@/db/schema/work';
 import { listAgents } from '@/lib/agents/service';
@@ -26,7 +28,14 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
       <div className="flex items-center justify-between">
         <h1 className="text-2xl font-semibold">Agents</h1>
         {/* Load and completed counts move with task changes, which don't publish agent:update. */}
-        <LiveRefresh events={['agent:update', 'task:update']} />
+        <div className="flex items-center gap-3">
+          <LiveRefresh events={['agent:update', 'task:update']} />
+          {hasPermission(principal, 'agent:create') && (
+            <Link prefetch={false} href="/agents/new" className="btn">
+              Register agent
+            </Link>
+          )}
+        </div>
       </div>
       <FilterBar
         action="/agents"
@@ -41,7 +50,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
       {!parsed.success && <p role="alert" className="text-sm text-red-600">Some filters were not valid and were ignored.</p>}
       {result.items.length === 0 ? (
         <EmptyState title="No agents match">
-          Allocate one with <code>POST /api/v1/agents</code> (its secret comes back once), or run a simulated fleet with{' '}
+          Register one with the Register agent button or <code>POST /api/v1/agents</code> (its secret comes back once), or run a simulated fleet with{' '}
           <code>npm run simulate -- --agents 50</code>.
         </EmptyState>
       ) : (
