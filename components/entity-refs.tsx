@@ -5,7 +5,7 @@ import { CopyButton } from './copy-button';
 const linkClass = 'text-indigo-600 hover:underline dark:text-indigo-400';
 
 /** An agent by name, linking to its page, with its full id one click from the clipboard. */
-export function AgentRef({ id, names, name }: { id: string | null | undefined; names?: Names; name?: string | null }) {
+export function AgentRef({ id, names, name, copy = true }: { id: string | null | undefined; names?: Names; name?: string | null; copy?: boolean }) {
   if (!id) return <>—</>;
   const shown = name ?? names?.agents[id] ?? `agent ${id.slice(0, 8)} (removed)`;
   return (
@@ -13,7 +13,7 @@ export function AgentRef({ id, names, name }: { id: string | null | undefined; n
       <Link prefetch={false} className={linkClass} href={`/agents/${id}`}>
         {shown}
       </Link>
-      <CopyButton value={id} label={`Copy id of agent ${shown}`} text="id" />
+      {copy && <CopyButton value={id} label={`Copy id of agent ${shown}`} />}
     </span>
   );
 }

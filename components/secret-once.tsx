@@ -13,7 +13,7 @@ export function SecretOnce({ title = "Copy it now: it won't be shown again.", it
             <code className="block min-w-0 flex-1 break-all rounded bg-white/70 p-1.5 font-mono text-xs dark:bg-slate-900" data-testid={i.testId}>
               {i.value}
             </code>
-            <CopyButton value={i.value} label={`Copy ${i.label.toLowerCase()}`} />
+            <CopyButton value={i.value} label={`Copy ${i.label.toLowerCase()}`} text="Copy" />
           </div>
         </div>
       ))}

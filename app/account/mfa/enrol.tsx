@@ -37,7 +37,7 @@ function EnrolmentSteps({ onCancel }: { onCancel: () => void }) {
           <p>Scan the code, or enter this key by hand:</p>
           <div className="flex items-start gap-2">
             <code className="block min-w-0 flex-1 break-all rounded bg-slate-100 p-2 dark:bg-slate-800" data-testid="mfa-secret">{e.secret}</code>
-            <CopyButton value={e.secret} label="Copy setup key" />
+            <CopyButton value={e.secret} label="Copy setup key" text="Copy" />
           </div>
         </div>
       </section>

@@ -39,7 +39,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
       <p className="flex flex-wrap items-center gap-2 text-sm">
         <span className="text-slate-500 dark:text-slate-400">Agent id</span>
         <code className="font-mono text-xs">{agent.id}</code>
-        <CopyButton value={agent.id} label="Copy agent id" />
+        <CopyButton value={agent.id} label="Copy agent id" text="Copy" />
       </p>
       <p className="text-sm text-slate-600 dark:text-slate-400">
         <DepartmentRef id={agent.departmentId} names={names} />{' '}

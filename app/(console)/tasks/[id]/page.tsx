@@ -72,7 +72,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           {r ? r.title : `task ${tid.slice(0, 8)}`}
         </Link>
         {r && <Badge value={r.status} />}
-        <CopyButton value={tid} label={`Copy id of task ${r?.title ?? tid}`} text="id" />
+        <CopyButton value={tid} label={`Copy id of task ${r?.title ?? tid}`} />
       </span>
     );
   };
@@ -89,7 +89,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         <code className="font-mono text-xs" data-testid="task-id">
           {task.id}
         </code>
-        <CopyButton value={task.id} label="Copy task id" />
+        <CopyButton value={task.id} label="Copy task id" text="Copy" />
       </p>
       {(cancellable || retriable) && (
         <div className="flex gap-3">

@@ -18,7 +18,7 @@ export function TaskTimeline({ events, names }: { events: (TaskEventView & { id:
             <span>
               {parts.map((p, i) => (
                 <Fragment key={i}>
-                  {i > 0 && <AgentRef id={e.agentId} names={names} />}
+                  {i > 0 && <AgentRef id={e.agentId} names={names} copy={false} />}
                   {p}
                 </Fragment>
               ))}
