@@ -2,7 +2,8 @@ import Link from 'next/link';
 import type { Names } from '@/lib/org/names';
 import { CopyButton } from './copy-button';
 
-const linkClass = 'text-indigo-600 hover:underline dark:text-indigo-400';
+// Underlined: these links also sit inside running text, where colour alone must not mark them.
+const linkClass = 'text-indigo-600 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-600 dark:text-indigo-400 dark:decoration-indigo-700';
 
 /** An agent by name, linking to its page, with its full id one click from the clipboard. */
 export function AgentRef({ id, names, name, copy = true }: { id: string | null | undefined; names?: Names; name?: string | null; copy?: boolean }) {

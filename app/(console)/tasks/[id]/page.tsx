@@ -68,7 +68,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
     const r = related[tid];
     return (
       <span key={tid} className="inline-flex items-center gap-1.5">
-        <Link prefetch={false} className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/tasks/${tid}`}>
+        <Link prefetch={false} className="text-indigo-600 underline underline-offset-2 dark:text-indigo-400" href={`/tasks/${tid}`}>
           {r ? r.title : `task ${tid.slice(0, 8)}`}
         </Link>
         {r && <Badge value={r.status} />}
@@ -170,7 +170,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           )}
           {task.scheduleId && (
             <Fact name="Created by schedule">
-              <Link prefetch={false} className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/schedules/${task.scheduleId}`}>
+              <Link prefetch={false} className="text-indigo-600 underline underline-offset-2 dark:text-indigo-400" href={`/schedules/${task.scheduleId}`}>
                 schedule {task.scheduleId.slice(0, 8)}
               </Link>
             </Fact>
