@@ -41,17 +41,22 @@ export function ConfirmDialog({
       }}
       className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
     >
-      <p id={titleId} className="mb-4 text-sm font-medium">
-        {message}
-      </p>
-      <div className="flex justify-end gap-2">
-        <button type="button" className="btn-secondary" autoFocus onClick={onCancel}>
-          {cancelLabel}
-        </button>
-        <button type="button" className={danger ? 'btn bg-red-600 hover:bg-red-500' : 'btn'} onClick={onConfirm}>
-          {confirmLabel}
-        </button>
-      </div>
+      {/* Content only while open: a closed dialog's words would still match searches of the page. */}
+      {open && (
+        <>
+          <p id={titleId} className="mb-4 text-sm font-medium">
+            {message}
+          </p>
+          <div className="flex justify-end gap-2">
+            <button type="button" className="btn-secondary" autoFocus onClick={onCancel}>
+              {cancelLabel}
+            </button>
+            <button type="button" className={danger ? 'btn bg-red-600 hover:bg-red-500' : 'btn'} onClick={onConfirm}>
+              {confirmLabel}
+            </button>
+          </div>
+        </>
+      )}
     </dialog>
   );
 }

@@ -51,10 +51,8 @@ export default async function ResourcesPage() {
         <StatTile label="Held cost / month" value={`$${totalCost.toLocaleString('en-US', { maximumFractionDigits: 0 })}`} hint={`${borrowed} pools borrowing from the reserve`} />
       </section>
       {/* Focusable: on a narrow window the grid scrolls sideways, and keyboard users must reach it. */}
-      <section className="card overflow-x-auto" tabIndex={0} aria-labelledby="heatmap-heading">
-        <h2 id="heatmap-heading" className="mb-3 font-semibold">
-          Utilisation by department and kind
-        </h2>
+      <section className="card overflow-x-auto" tabIndex={0} aria-label="Pool use heat-map">
+        <h2 className="mb-3 font-semibold">Utilisation by department and kind</h2>
         {pools.length ? <UtilisationHeatmap pools={pools} departments={departments} kinds={kinds} /> : <EmptyState title="No pools you can see">Your departments have no resource pools.</EmptyState>}
       </section>
       <section className="card">
