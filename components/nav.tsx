@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
+import { useCallback, useEffect, useRef, useState } from 'react';
 
 const items = [
   { href: '/', label: 'Overview' },
@@ -20,15 +21,66 @@ const items = [
   { href: '/docs/api', label: 'API' },
 ];
 
+/** Which way the phone's one-row navigation has more items out of sight. */
+function useOverflow() {
+  const ref = useRef<HTMLElement>(null);
+  const [more, setMore] = useState({ left: false, right: false });
+  const measure = useCallback(() => {
+    const el = ref.current;
+    if (!el) return;
+    const left = el.scrollLeft > 2;
+    const right = el.scrollLeft + el.clientWidth < el.scrollWidth - 2;
+    setMore((m) => (m.left === left && m.right === right ? m : { left, right }));
+  }, []);
+  useEffect(() => {
+    measure();
+    window.addEventListener('resize', measure);
+    return () => window.removeEventListener('resize', measure);
+  }, [measure]);
+  return { ref, more, measure };
+}
+
 /** Shown only to roles that manage webhooks (department admins, super-admins). */
 const webhooksItem = { href: '/webhooks', label: 'Webhooks' };
 
 export function Nav({ webhooks = false }: { webhooks?: boolean }) {
   const path = usePathname();
   const router = useRouter();
+  const { ref, more, measure } = useOverflow();
+  // The active item in view on a phone, where the row scrolls sideways.
+  useEffect(() => {
+    ref.current?.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    measure();
+  }, [path, ref, measure]);
   const shown = webhooks ? items.flatMap((i) => (i.href === '/alerts' ? [i, webhooksItem] : [i])) : items;
+  const scrollBy = (dx: number) => ref.current?.scrollBy({ left: dx, behavior: 'smooth' });
   return (
-    <nav aria-label="Main" className="flex gap-1 overflow-x-auto md:flex-col">
+    // On a phone the items are one row that scrolls: a fade and an arrow on the side with more say so.
+    <div className="relative" data-testid="nav-scroller" data-more-left={more.left} data-more-right={more.right}>
+      {more.left && (
+        <button
+          type="button"
+          tabIndex={-1}
+          aria-hidden="true"
+          onClick={() => scrollBy(-160)}
+          className="absolute inset-y-0 left-0 z-10 flex w-10 items-center justify-start bg-gradient-to-r from-white via-white/90 to-transparent pl-0.5 text-slate-600 md:hidden dark:from-slate-900 dark:via-slate-900/90 dark:text-slate-300"
+        >
+          ‹
+        </button>
+      )}
+      {more.right && (
+        <button
+          type="button"
+          tabIndex={-1}
+          aria-hidden="true"
+          onClick={() => scrollBy(160)}
+          className="absolute inset-y-0 right-0 z-10 flex w-10 items-center justify-end bg-gradient-to-l from-white via-white/90 to-transparent pr-0.5 text-slate-600 md:hidden dark:from-slate-900 dark:via-slate-900/90 dark:text-slate-300"
+          data-testid="nav-more-right"
+        >
+          ›
+        </button>
+      )}
+    <nav ref={ref} onScroll={measure} aria-label="Main" className="flex gap-1 overflow-x-auto md:flex-col">
       {shown.map((i) => {
         const active = i.href === '/' ? path === '/' : path.startsWith(i.href);
         return (
@@ -52,5 +104,6 @@ export function Nav({ webhooks = false }: { webhooks?: boolean }) {
         );
       })}
     </nav>
+    </div>
   );
 }

@@ -17,10 +17,12 @@ async function consolePages(page: Page): Promise<string[]> {
   const pages = new Set(nav);
   for (const list of ['/departments', '/agents', '/tasks']) {
     await page.goto(list);
-    const detail = await page.locator(`main a[href^="${list}/"]`).first().getAttribute('href').catch(() => null);
+    // A detail page, not the list's create form (added below).
+    const detail = await page.locator(`main a[href^="${list}/"]:not([href$="/new"])`).first().getAttribute('href').catch(() => null);
     if (detail) pages.add(detail);
   }
   pages.add('/tasks/new');
+  pages.add('/agents/new');
   return [...pages];
 }
 

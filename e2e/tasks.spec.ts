@@ -18,12 +18,12 @@ test('a user creates a task in the console, sees its timeline and cancels it', a
   await page.getByRole('button', { name: 'Create task' }).click();
 
   await expect(page.getByRole('heading', { name: title })).toBeVisible();
-  await expect(page.getByTestId('task-timeline')).toContainText('created');
+  await expect(page.getByTestId('task-timeline')).toContainText('Created by admin');
   // Nobody took it yet: the page says why, from the department's agents.
-  await expect(page.getByTestId('why-waiting')).toContainText(/Agents of finance: \d+ online/);
-  page.once('dialog', (d) => d.accept());
-  await page.getByRole('button', { name: 'Cancel' }).click();
-  await expect(page.getByTestId('task-timeline')).toContainText('cancelled');
+  await expect(page.getByTestId('why-waiting')).toContainText(/Agents of Finance: \d+ online/);
+  await page.getByRole('button', { name: 'Cancel task' }).click();
+  await page.getByRole('dialog', { name: 'Cancel this task?' }).getByRole('button', { name: 'Cancel task' }).click();
+  await expect(page.getByTestId('task-timeline')).toContainText('Cancelled by admin');
 
   await page.goto('/tasks?status=cancelled');
   await expect(page.getByTestId('tasks-table')).toContainText(title);

@@ -72,6 +72,8 @@ export const envSchema = z.object({
   ALERT_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.25),
   ALERT_LATENCY_P95_MS: z.coerce.number().int().positive().default(2000),
   ALERT_SUSTAIN_MINUTES: z.coerce.number().min(0).max(1440).default(3),
+  // Due tasks waiting this long in a department with no agent online raise `stuck_queue`; 0 turns it off.
+  ALERT_STUCK_QUEUE_MINUTES: z.coerce.number().min(0).max(1440).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;

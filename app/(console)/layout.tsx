@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { Nav } from '@/components/nav';
 import { SlashSearch } from '@/components/slash-search';
 import { ThemeToggle } from '@/components/theme-toggle';
@@ -24,15 +25,19 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
         <Nav webhooks={hasPermission(principal, 'webhook:manage')} />
         <SlashSearch />
       </aside>
-      <div className="flex-1">
+      {/* min-w-0: a wide table scrolls inside its card instead of widening the page. */}
+      <div className="min-w-0 flex-1">
         <StatusBar initial={health} />
-        <header className="flex items-center justify-end gap-3 border-b border-slate-200 px-6 py-3 text-sm dark:border-slate-800">
+        <header className="flex flex-wrap items-center justify-end gap-3 border-b border-slate-200 px-6 py-3 text-sm dark:border-slate-800">
           <span>
             <span className="font-medium" data-testid="current-user">
               {principal.name}
             </span>{' '}
             <span className="text-slate-500 dark:text-slate-400">({principal.role})</span>
           </span>
+          <Link href="/account/mfa" prefetch={false} className="text-indigo-600 hover:underline dark:text-indigo-400">
+            Two-factor sign-in
+          </Link>
           <ThemeToggle />
           <form
             action={async () => {

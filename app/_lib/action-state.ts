@@ -5,7 +5,16 @@ import { getDb } from '@/db/client';
 import { auditDenied, isDenial } from '@/lib/security/denied';
 import { requirePrincipal } from './session';
 
-export type ActionState = { ok?: boolean; error?: string; errors?: FieldProblem[]; id?: string };
+export type ActionState = {
+  ok?: boolean;
+  error?: string;
+  errors?: FieldProblem[];
+  id?: string;
+  /** A message in words per form field (by the field's name), after a refused submit. */
+  fields?: Record<string, string>;
+  /** What was submitted, for the form to show again (never secrets). */
+  values?: Record<string, string | string[]>;
+};
 
 /**
  * The same problem lib/ raises for REST, shaped for a form: a message and field errors.

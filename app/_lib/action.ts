@@ -3,8 +3,17 @@ import { auditDenied } from '@/lib/security/denied';
 import type { Principal } from '@/lib/permissions/rbac';
 import { AppError } from '@/lib/errors';
 import { requireEnrollingPrincipal, requirePrincipal } from './session';
+import { messagesByField } from './form-fields';
 
-export type ActionState = { ok?: string; error?: string; fields?: Record<string, string>; data?: unknown };
+export type ActionState = {
+  ok?: string;
+  error?: string;
+  /** A message in words per form field, after a refused submit. */
+  fields?: Record<string, string>;
+  data?: unknown;
+  /** What was submitted, for the form to show again (never secrets). */
+  values?: Record<string, string | string[]>;
+};
 
 /**
  * The server-action twin of the REST route wrapper: the signed-in principal, the same lib/ call,
@@ -23,7 +32,7 @@ export async function runAction(
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     await auditDenied(db, principal, err, { door: 'action', path: name });
-    const fields = Object.fromEntries(((err.extra.errors as { path: string; message: string }[] | undefined) ?? []).map((e) => [e.path, e.message]));
+    const fields = messagesByField(err.extra.errors as { path: string; message: string }[] | undefined);
     return { error: err.detail ?? err.title, fields };
   }
 }

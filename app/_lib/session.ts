@@ -19,15 +19,21 @@ export const requireEnrollingPrincipal = cache((): Promise<Principal> => console
 
 async function consolePrincipal(mfaEnrolment: boolean): Promise<Principal> {
   const session = await auth();
-  if (!session?.user?.id) redirect('/login');
-  const ip = (await headers()).get('x-ecs-client-ip') ?? undefined;
+  const h = await headers();
+  // Back to the page asked for after signing in (the login page checks it stays on this site).
+  const back = () => {
+    const path = h.get('x-ecs-path');
+    return path && path !== '/' ? `callbackUrl=${encodeURIComponent(path)}` : '';
+  };
+  if (!session?.user?.id) redirect(`/login${back() ? `?${back()}` : ''}`);
+  const ip = h.get('x-ecs-client-ip') ?? undefined;
   try {
     return await principalForConsoleSession(getDb(), { uid: session.user.id, sv: session.user.sv, sid: session.user.sid }, { ip, mfaEnrolment });
   } catch (err) {
     if (err instanceof AppError && err.status === 401) {
       if (err.extra.mfaCodeRequired) redirect('/login/verify');
       if (err.extra.mfaEnrollmentRequired) redirect('/account/mfa?required=1');
-      redirect('/login?expired=1');
+      redirect(`/login?expired=1${back() ? `&${back()}` : ''}`);
     }
     throw err;
   }

@@ -3,6 +3,7 @@
 import { AuthError } from 'next-auth';
 import { signIn } from '@/app/auth';
 import { oidcProviders } from '@/lib/auth/oidc/settings';
+import { safeCallbackPath } from '@/app/_lib/safe-callback';
 
 export type LoginState = { error?: string; mfa?: boolean; username?: string };
 
@@ -22,7 +23,7 @@ export async function login(_prev: LoginState, form: FormData): Promise<LoginSta
       username,
       password: String(form.get('password') ?? ''),
       otp: String(form.get('otp') ?? ''),
-      redirectTo: next.startsWith('/') && !next.startsWith('//') ? next : '/',
+      redirectTo: safeCallbackPath(next),
     });
     return {};
   } catch (err) {
@@ -39,5 +40,5 @@ export async function ssoLogin(form: FormData): Promise<void> {
   const provider = oidcProviders().find((p) => p.id === form.get('provider'));
   if (!provider) return;
   const next = String(form.get('next') ?? '/');
-  await signIn(provider.id, { redirectTo: next.startsWith('/') && !next.startsWith('//') ? next : '/' });
+  await signIn(provider.id, { redirectTo: safeCallbackPath(next) });
 }

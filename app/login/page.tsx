@@ -1,3 +1,4 @@
+import { safeCallbackPath } from '@/app/_lib/safe-callback';
 import { LoginForm } from './login-form';
 import { SsoButtons } from './sso-buttons';
 
@@ -5,7 +6,7 @@ export const dynamic = 'force-dynamic';
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const sp = await searchParams;
-  const next = sp.callbackUrl ? safePath(sp.callbackUrl) : '/';
+  const next = safeCallbackPath(sp.callbackUrl);
   return (
     <main className="flex min-h-screen items-center justify-center p-4">
       <div className="card w-full max-w-sm">
@@ -16,13 +17,4 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       </div>
     </main>
   );
-}
-
-function safePath(url: string): string {
-  try {
-    const u = new URL(url, 'http://localhost');
-    return u.pathname.startsWith('/') && !u.pathname.startsWith('//') ? u.pathname + u.search : '/';
-  } catch {
-    return '/';
-  }
 }

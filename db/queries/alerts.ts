@@ -95,3 +95,21 @@ export async function overrunningTasks(db: Db, limit = 50) {
     .orderBy(tasks.assignedAt)
     .limit(limit);
 }
+
+/**
+ * Departments with tasks due and waiting while none of their agents is online to take work
+ * (idle or busy): how many wait and since when the oldest has been due.
+ */
+export async function stuckQueues(db: Db) {
+  return db
+    .select({ departmentId: tasks.departmentId, n: sql<number>`count(*)::int`, oldest: sql<Date>`min(${tasks.availableAt})`.mapWith((v: string | Date) => new Date(v)) })
+    .from(tasks)
+    .where(
+      and(
+        eq(tasks.status, 'pending'),
+        sql`${tasks.availableAt} <= now()`,
+        sql`not exists (select 1 from ${agents} where ${agents.departmentId} = ${tasks.departmentId} and ${agents.status} in ('idle', 'busy'))`,
+      ),
+    )
+    .groupBy(tasks.departmentId);
+}

@@ -17,6 +17,7 @@ export function alertConfig(): AlertConfig {
     windowMs: 60_000,
     minVolume: 5,
     maxConcurrentAgents: e.MAX_CONCURRENT_AGENTS,
+    stuckQueueMs: e.ALERT_STUCK_QUEUE_MINUTES * 60_000,
   };
 }
 

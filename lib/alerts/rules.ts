@@ -1,5 +1,5 @@
 import type { Db } from '@/db/client';
-import { departmentCapacities, offlineAgentCounts, overrunningTasks, recentSecurityEvents } from '@/db/queries/alerts';
+import { departmentCapacities, offlineAgentCounts, overrunningTasks, recentSecurityEvents, stuckQueues } from '@/db/queries/alerts';
 import { metrics, windowOf } from '../metrics/registry';
 import { costQuotaFirings } from './cost-quota';
 
@@ -13,12 +13,14 @@ export type AlertConfig = {
   /** Fewer finished tasks than this in the window say nothing about a rate. */
   minVolume: number;
   maxConcurrentAgents: number;
+  /** How long due tasks may wait in a department with no agent online before `stuck_queue` raises; unset or 0: never. */
+  stuckQueueMs?: number;
 };
 
 /** A condition that holds now. `key` identifies it across evaluations for de-duplication. */
 export type Firing = {
   key: string;
-  kind: 'performance' | 'agents_offline' | 'agent_capacity' | 'security' | 'overrun' | 'quota_cost';
+  kind: 'performance' | 'agents_offline' | 'agent_capacity' | 'security' | 'overrun' | 'quota_cost' | 'stuck_queue';
   severity: 'info' | 'warning' | 'critical';
   departmentId: string | null;
   message: string;
@@ -74,19 +76,36 @@ export function performanceFirings(cfg: AlertConfig, now: number): Firing[] {
 /**
  * Offline agents, department and system agent limits, security events, tasks running past twice
  * their estimated duration (`overrun`), departments at 80% of their monthly cost quota
- * (`quota_cost`, once a month): small grouped queries.
+ * (`quota_cost`, once a month), due tasks in a department with no agent online
+ * (`stuck_queue`): small grouped queries.
  * Resource pools have their own rules in lib/resources/monitor.ts (`capacity_limit` above 90%,
  * `resource_shortage` for refused or waiting requests), raised and resolved there.
  */
 export async function stateFirings(db: Db, cfg: AlertConfig, now: number): Promise<Firing[]> {
-  const [offline, caps, security, overruns, costs] = await Promise.all([
+  const [offline, caps, security, overruns, costs, stuck] = await Promise.all([
     offlineAgentCounts(db),
     departmentCapacities(db),
     recentSecurityEvents(db, new Date(now - 15 * 60_000)),
     overrunningTasks(db),
     costQuotaFirings(db, now),
+    cfg.stuckQueueMs ? stuckQueues(db) : [],
   ]);
   const out: Firing[] = [...costs];
+  // Work waits and nobody can take it: the condition must hold stuckQueueMs (the engine times it,
+  // from the first evaluation that sees it) before it raises; it resolves once an agent is online
+  // or the queue is empty.
+  for (const q of stuck) {
+    const waitedMs = Math.max(0, now - q.oldest.getTime());
+    out.push({
+      key: `stuck:${q.departmentId}`,
+      kind: 'stuck_queue',
+      severity: 'warning',
+      departmentId: q.departmentId,
+      message: `${q.n} task${q.n === 1 ? '' : 's'} waiting in ${q.departmentId} with no agent online to take ${q.n === 1 ? 'it' : 'them'} (oldest due ${Math.round(waitedMs / 60_000)} min ago)`,
+      detail: { pending: q.n, oldestDueAt: q.oldest.toISOString(), waitedMs },
+      sustainMs: cfg.stuckQueueMs!,
+    });
+  }
   // One alert per task, resolved by the rule once the task is no longer running.
   for (const t of overruns) {
     const runningMs = now - (t.assignedAt?.getTime() ?? now);

@@ -1,3 +1,5 @@
+import Link from 'next/link';
+import { hasPermission } from '@/lib/permissions/rbac';
 import { getDb } from '@/db/client';
 import { agentStatuses } from '@/db/schema/work';
 import { listAgents } from '@/lib/agents/service';
@@ -12,6 +14,7 @@ import { FilterBar } from '@/components/filter-bar';
 import { LiveRefresh } from '@/components/live-refresh';
 import { Pager } from '@/components/pager';
 import { percent } from '@/components/format';
+import { DepartmentRef } from '@/components/entity-refs';
 
 export default async function AgentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
@@ -19,12 +22,20 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
   const parsed = listAgentsQuery.safeParse(sp);
   const db = getDb();
   const [depts, result] = await Promise.all([listDepartments(db, principal), listAgents(db, principal, parsed.success ? parsed.data : listAgentsQuery.parse({}))]);
+  const deptName = new Map(depts.map((d) => [d.id, d.name]));
   return (
     <div className="space-y-4">
       <div className="flex items-center justify-between">
         <h1 className="text-2xl font-semibold">Agents</h1>
         {/* Load and completed counts move with task changes, which don't publish agent:update. */}
-        <LiveRefresh events={['agent:update', 'task:update']} />
+        <div className="flex items-center gap-3">
+          <LiveRefresh events={['agent:update', 'task:update']} />
+          {hasPermission(principal, 'agent:create') && (
+            <Link prefetch={false} href="/agents/new" className="btn">
+              Register agent
+            </Link>
+          )}
+        </div>
       </div>
       <FilterBar
         action="/agents"
@@ -39,7 +50,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
       {!parsed.success && <p role="alert" className="text-sm text-red-600">Some filters were not valid and were ignored.</p>}
       {result.items.length === 0 ? (
         <EmptyState title="No agents match">
-          Allocate one with <code>POST /api/v1/agents</code> (its secret comes back once), or run a simulated fleet with{' '}
+          Register one with the Register agent button or <code>POST /api/v1/agents</code> (its secret comes back once), or run a simulated fleet with{' '}
           <code>npm run simulate -- --agents 50</code>.
         </EmptyState>
       ) : (
@@ -51,7 +62,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
             rowKey={(a) => a.id}
             columns={[
               { header: 'Name', href: (a) => `/agents/${a.id}`, strong: true, cell: (a) => a.name },
-              { header: 'Department', cell: (a) => a.departmentId },
+              { header: 'Department', cell: (a) => <DepartmentRef id={a.departmentId} name={deptName.get(a.departmentId)} /> },
               { header: 'Specialization', cell: (a) => a.specialization },
               { header: 'Status', cell: (a) => <Badge value={a.status} /> },
               { header: 'Tasks', numeric: true, cell: (a) => `${a.activeTasks} / ${a.maxConcurrentTasks}` },

@@ -8,7 +8,7 @@ import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { LiveRefresh } from '@/components/live-refresh';
 import { StatTile } from '@/components/stat-tile';
-import { duration } from '@/components/format';
+import { duration } from '@/lib/format/duration';
 
 const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 

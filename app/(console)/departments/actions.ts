@@ -6,13 +6,13 @@ import { createDepartmentSchema, updateDepartmentSchema } from '@/lib/department
 import { departmentIdSchema } from '@/lib/org/department-id';
 import { archiveDepartment, createDepartment, unarchiveDepartment, updateDepartment } from '@/lib/departments/service';
 import { badRequest } from '@/lib/errors';
-import { zodProblems } from '@/lib/problems/problem';
+import { fieldProblems } from '@/app/_lib/field-messages';
 import { formString, runAction, type ActionState } from '@/app/_lib/action';
 import { quotaField } from '@/lib/quotas/schemas';
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);
-  if (!r.success) throw badRequest('Check the highlighted fields', zodProblems(r.error));
+  if (!r.success) throw badRequest('Check the highlighted fields', fieldProblems(r.error));
   return r.data;
 }
 

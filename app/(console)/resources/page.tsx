@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { requirePrincipal } from '@/app/_lib/session';
 import { hasPermission } from '@/lib/permissions/rbac';
@@ -14,6 +15,8 @@ import { HistoryChart } from './history-chart';
 import { PoolSettingsForm } from './pool-settings-form';
 import { UtilisationHeatmap } from './utilisation-heatmap';
 import { Time } from '@/components/time';
+import { AgentRef, DepartmentRef } from '@/components/entity-refs';
+import { resolveNames, relatedTasks } from '@/lib/org/names';
 
 export default async function ResourcesPage() {
   const principal = await requirePrincipal();
@@ -24,6 +27,10 @@ export default async function ResourcesPage() {
     getUtilisationHistory(db, principal, { minutes: 60 }),
     listCapacityChanges(db, principal, 20),
     getCosts(db, principal),
+  ]);
+  const [names, allocTasks] = await Promise.all([
+    resolveNames(db, { departments: [...allocs.items.map((a) => a.departmentId), ...changes.map((c) => c.departmentId)] }),
+    relatedTasks(db, principal, allocs.items.map((a) => a.taskId)),
   ]);
   const departments = [...new Set(pools.map((p) => p.departmentId))].sort();
   const kinds = resourceTypes.filter((k) => pools.some((p) => p.type === k));
@@ -43,7 +50,8 @@ export default async function ResourcesPage() {
         <StatTile label="Pools above 90%" value={hot} testId="tile-hot" />
         <StatTile label="Held cost / month" value={`$${totalCost.toLocaleString('en-US', { maximumFractionDigits: 0 })}`} hint={`${borrowed} pools borrowing from the reserve`} />
       </section>
-      <section className="card overflow-x-auto">
+      {/* Focusable: on a narrow window the grid scrolls sideways, and keyboard users must reach it. */}
+      <section className="card overflow-x-auto" tabIndex={0} aria-label="Pool use heat-map">
         <h2 className="mb-3 font-semibold">Utilisation by department and kind</h2>
         {pools.length ? <UtilisationHeatmap pools={pools} departments={departments} kinds={kinds} /> : <EmptyState title="No pools you can see">Your departments have no resource pools.</EmptyState>}
       </section>
@@ -75,11 +83,11 @@ export default async function ResourcesPage() {
             rows={allocs.items}
             rowKey={(a) => a.id}
             columns={[
-              { header: 'Agent', cell: (a) => a.agentName ?? a.agentId.slice(0, 8) },
-              { header: 'Department', cell: (a) => a.departmentId },
+              { header: 'Agent', cell: (a) => <AgentRef id={a.agentId} name={a.agentName} /> },
+              { header: 'Department', cell: (a) => <DepartmentRef id={a.departmentId} names={names} /> },
               { header: 'Resources', numeric: true, cell: (a) => Object.entries(a.resources).map(([k, n]) => `${k} ${n}`).join(', ') },
               { header: 'Priority', cell: (a) => <Badge value={a.priority} /> },
-              { header: 'Task', className: 'font-mono text-xs', cell: (a) => a.taskId?.slice(0, 8) ?? '—' },
+              { header: 'Task', cell: (a) => (a.taskId ? <Link prefetch={false} className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/tasks/${a.taskId}`}>{allocTasks[a.taskId]?.title ?? `task ${a.taskId.slice(0, 8)}`}</Link> : '—') },
               { header: 'Since', numeric: true, cell: (a) => <Time value={a.createdAt} /> },
             ]}
           />
@@ -96,7 +104,7 @@ export default async function ResourcesPage() {
             rowKey={(c) => c.id}
             columns={[
               { header: 'When', numeric: true, cell: (c) => <Time value={c.at} /> },
-              { header: 'Pool', cell: (c) => `${c.departmentId} · ${c.type}` },
+              { header: 'Pool', cell: (c) => `${names.departments[c.departmentId] ?? c.departmentId} · ${c.type}` },
               { header: 'Capacity', numeric: true, cell: (c) => `${c.capacityBefore} → ${c.capacityAfter}` },
               { header: 'Reason', cell: (c) => c.reason },
             ]}

@@ -6,7 +6,7 @@ import { getDb } from '@/db/client';
 import { createScheduleSchema } from '@/lib/schedules/schemas';
 import { createSchedule, deleteSchedule, triggerSchedule, updateSchedule } from '@/lib/schedules/service';
 import { badRequest } from '@/lib/errors';
-import { zodProblems } from '@/lib/problems/problem';
+import { fieldProblems } from '@/app/_lib/field-messages';
 import { requirePrincipal } from '@/app/_lib/session';
 import { actionError, type ActionState } from '@/app/_lib/action-state';
 import { formJson, formText } from '@/app/_lib/form-fields';
@@ -28,7 +28,7 @@ export async function createScheduleAction(_prev: ActionState, form: FormData): 
       enabled: form.get('paused') !== 'on',
       task: { title: text('title'), type: text('type'), priority: text('priority'), payload },
     });
-    if (!parsed.success) throw badRequest('Invalid input', zodProblems(parsed.error));
+    if (!parsed.success) throw badRequest('Check the highlighted fields', fieldProblems(parsed.error));
     const made = await createSchedule(getDb(), await requirePrincipal(), parsed.data);
     revalidatePath('/schedules');
     return { ok: true, id: made.id };

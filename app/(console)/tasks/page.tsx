@@ -14,6 +14,8 @@ import { FilterBar } from '@/components/filter-bar';
 import { LiveRefresh } from '@/components/live-refresh';
 import { Pager } from '@/components/pager';
 import { Time } from '@/components/time';
+import { AgentRef, DepartmentRef } from '@/components/entity-refs';
+import { resolveNames } from '@/lib/org/names';
 
 export default async function TasksPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
@@ -22,6 +24,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
   const db = getDb();
   const [depts, result] = await Promise.all([listDepartments(db, principal), listTasks(db, principal, parsed.success ? parsed.data : listTasksQuery.parse({}))]);
   const deadView = sp.status === 'dead';
+  const names = await resolveNames(db, { agents: result.items.map((t) => t.assignedAgentId), departments: result.items.map((t) => t.departmentId) });
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -62,21 +65,11 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
             rowKey={(t) => t.id}
             columns={[
               { header: 'Title', href: (t) => `/tasks/${t.id}`, strong: true, cell: (t) => t.title },
-              { header: 'Department', cell: (t) => t.departmentId },
+              { header: 'Department', cell: (t) => <DepartmentRef id={t.departmentId} names={names} /> },
               { header: 'Priority', cell: (t) => <Badge value={t.priority} /> },
               { header: 'Status', cell: (t) => <Badge value={t.status} /> },
               { header: 'Attempts', numeric: true, cell: (t) => `${t.attempts} / ${t.maxAttempts}` },
-              {
-                header: 'Agent',
-                cell: (t) =>
-                  t.assignedAgentId ? (
-                    <Link prefetch={false} className="underline" href={`/agents/${t.assignedAgentId}`}>
-                      {t.assignedAgentId.slice(0, 8)}
-                    </Link>
-                  ) : (
-                    '—'
-                  ),
-              },
+              { header: 'Agent', cell: (t) => <AgentRef id={t.assignedAgentId} names={names} /> },
               { header: 'Created', numeric: true, cell: (t) => <Time value={t.createdAt} /> },
             ]}
           />

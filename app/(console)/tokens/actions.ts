@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { createTokenSchema, tokenParams } from '@/lib/tokens/schemas';
 import { createApiToken, revokeApiToken } from '@/lib/tokens/service';
 import { badRequest } from '@/lib/errors';
-import { zodProblems } from '@/lib/problems/problem';
+import { fieldProblems } from '@/app/_lib/field-messages';
 import { formString, runAction, type ActionState } from '@/app/_lib/action';
 import { quotaField } from '@/lib/quotas/schemas';
 
@@ -19,7 +19,7 @@ export async function createTokenAction(_prev: ActionState, form: FormData): Pro
       ...(perms.length ? { permissions: perms } : {}),
       ...(typeof requestsPerMinute === 'number' ? { quotas: { requestsPerMinute } } : {}),
     });
-    if (!parsed.success) throw badRequest('Check the fields', zodProblems(parsed.error));
+    if (!parsed.success) throw badRequest('Check the fields', fieldProblems(parsed.error));
     const made = await createApiToken(db, principal, parsed.data);
     revalidatePath('/tokens');
     // The only time the secret is shown.

@@ -2,6 +2,7 @@
 
 import { useActionState } from 'react';
 import type { ActionState } from '@/app/_lib/action';
+import { SecretOnce } from '@/components/secret-once';
 import { createTokenAction, revokeTokenAction } from './actions';
 
 export function CreateTokenForm() {
@@ -33,10 +34,7 @@ export function CreateTokenForm() {
         {state.error && <p role="alert" className="text-sm text-red-600">{state.error}</p>}
       </div>
       {token && (
-        <div role="status" className="rounded border border-amber-300 bg-amber-50 p-3 text-sm dark:bg-amber-950">
-          <p className="mb-1 font-medium">Copy it now: it won&apos;t be shown again.</p>
-          <code className="block break-all" data-testid="new-token">{token}</code>
-        </div>
+        <SecretOnce items={[{ label: 'API token', value: token, testId: 'new-token' }]} />
       )}
     </form>
   );

@@ -6,18 +6,21 @@ import { createUserSchema, updateUserSchema, userParams } from '@/lib/users/sche
 import { createUser, deleteUser, updateUser } from '@/lib/users/service';
 import { setMfaPolicy } from '@/lib/security/mfa-policy';
 import { badRequest } from '@/lib/errors';
-import { zodProblems } from '@/lib/problems/problem';
+import { fieldProblems } from '@/app/_lib/field-messages';
 import { formString, runAction, type ActionState } from '@/app/_lib/action';
+import { formValues } from '@/app/_lib/form-fields';
 import type { z } from 'zod';
 
 function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const r = schema.safeParse(value);
-  if (!r.success) throw badRequest('Check the highlighted fields', zodProblems(r.error));
+  if (!r.success) throw badRequest('Check the highlighted fields', fieldProblems(r.error));
   return r.data;
 }
 
+/** Creates a user; a refused form comes back with what was typed (all but the password). */
 export async function createUserAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction('users.create', async (db, principal) => {
+  const values = { ...formValues(form, ['username', 'role']), departmentIds: form.getAll('departmentIds').map(String) };
+  const state = await runAction('users.create', async (db, principal) => {
     const input = parse(createUserSchema, {
       username: formString(form, 'username'),
       password: formString(form, 'password'),
@@ -28,6 +31,7 @@ export async function createUserAction(_prev: ActionState, form: FormData): Prom
     revalidatePath('/users');
     return { ok: `Created ${user.username}` };
   });
+  return state.error ? { ...state, values } : state;
 }
 
 export async function updateUserAction(_prev: ActionState, form: FormData): Promise<ActionState> {

@@ -1,27 +1,29 @@
 'use client';
 
-import { useActionState } from 'react';
+import { useActionState, useRef, useState } from 'react';
 import type { ActionState } from '@/app/_lib/action';
+import { describedBy, FormField } from '@/components/form-field';
+import { ConfirmDialog } from '@/components/confirm-dialog';
 import { createUserAction, deleteUserAction, mfaPolicyAction, updateUserAction } from './actions';
 
 type Dept = { id: string; name: string };
 type UserView = { id: string; username: string; role: string; departmentIds: string[]; disabled: boolean; mfaEnabled: boolean; lockedUntil: string | null };
 
-function Status({ state }: { state: ActionState }) {
+function Status({ state, fieldsShown }: { state: ActionState; fieldsShown?: boolean }) {
   if (state.error)
     return (
       <p role="alert" className="text-sm text-red-600 dark:text-red-400">
         {state.error}
-        {state.fields && Object.keys(state.fields).length > 0 && ` (${Object.entries(state.fields).map(([k, v]) => `${k}: ${v}`).join('; ')})`}
+        {!fieldsShown && state.fields && Object.keys(state.fields).length > 0 && ` (${Object.entries(state.fields).map(([k, v]) => `${k}: ${v}`).join('; ')})`}
       </p>
     );
   if (state.ok) return <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">{state.ok}</p>;
   return null;
 }
 
-function DepartmentPicker({ departments, selected, name = 'departmentIds', label }: { departments: Dept[]; selected: string[]; name?: string; label: string }) {
+function DepartmentPicker({ departments, selected, name = 'departmentIds', label, error, errorId }: { departments: Dept[]; selected: string[]; name?: string; label: string; error?: string; errorId?: string }) {
   return (
-    <fieldset>
+    <fieldset aria-describedby={error ? errorId : undefined} aria-invalid={error ? true : undefined}>
       <legend className="mb-1 text-sm font-medium">{label}</legend>
       <div className="flex flex-wrap gap-x-3 gap-y-1">
         {departments.map((d) => (
@@ -30,37 +32,44 @@ function DepartmentPicker({ departments, selected, name = 'departmentIds', label
           </label>
         ))}
       </div>
+      {error && (
+        <p id={errorId} className="mt-1 text-sm text-red-600 dark:text-red-400">
+          {error}
+        </p>
+      )}
     </fieldset>
   );
 }
 
 export function CreateUserForm({ roles, departments }: { roles: string[]; departments: Dept[] }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(createUserAction, {});
+  // A refused submit comes back with what was typed (never the password): the fields start from it.
+  const v = state.values ?? {};
+  const one = (k: string, fallback: string) => (typeof v[k] === 'string' ? (v[k] as string) : fallback);
+  const chosen = Array.isArray(v.departmentIds) ? v.departmentIds : typeof v.departmentIds === 'string' ? [v.departmentIds] : [];
+  const err = (k: string) => state.fields?.[k];
   return (
-    <form action={action} className="card space-y-3" aria-label="Create user">
+    <form key={state.values ? JSON.stringify(state.values) : 'new'} action={action} className="card space-y-3" aria-label="Create user" noValidate>
       <h2 className="font-semibold">New user</h2>
       <div className="grid gap-3 sm:grid-cols-3">
-        <div>
-          <label htmlFor="new-username" className="mb-1 block text-sm font-medium">Username</label>
-          <input id="new-username" name="username" required className="input" autoComplete="off" />
-        </div>
-        <div>
-          <label htmlFor="new-password" className="mb-1 block text-sm font-medium">Initial password</label>
-          <input id="new-password" name="password" type="password" required minLength={8} className="input" autoComplete="new-password" />
-        </div>
-        <div>
-          <label htmlFor="new-role" className="mb-1 block text-sm font-medium">Role</label>
-          <select id="new-role" name="role" className="input" defaultValue={roles[roles.length - 1]}>
+        <FormField id="new-username" label="Username" error={err('username')}>
+          <input name="username" required className="input" autoComplete="off" defaultValue={one('username', '')} {...describedBy('new-username', err('username'))} />
+        </FormField>
+        <FormField id="new-password" label="Initial password" error={err('password')}>
+          <input name="password" type="password" required className="input" autoComplete="new-password" {...describedBy('new-password', err('password'))} />
+        </FormField>
+        <FormField id="new-role" label="Role" error={err('role')}>
+          <select name="role" className="input" defaultValue={one('role', roles[roles.length - 1])} {...describedBy('new-role', err('role'))}>
             {roles.map((r) => (
               <option key={r}>{r}</option>
             ))}
           </select>
-        </div>
+        </FormField>
       </div>
-      <DepartmentPicker departments={departments} selected={[]} label="Departments" />
+      <DepartmentPicker departments={departments} selected={chosen} label="Departments" error={err('departmentIds')} errorId="new-departments-error" />
       <div className="flex items-center gap-3">
         <button className="btn" disabled={pending}>{pending ? 'Creating…' : 'Create user'}</button>
-        <Status state={state} />
+        <Status state={state} fieldsShown />
       </div>
     </form>
   );
@@ -69,6 +78,8 @@ export function CreateUserForm({ roles, departments }: { roles: string[]; depart
 export function EditUserForm({ user, roles, departments }: { user: UserView; roles: string[]; departments: Dept[] }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(updateUserAction, {});
   const [delState, del, deleting] = useActionState<ActionState, FormData>(deleteUserAction, {});
+  const [asking, setAsking] = useState(false);
+  const delForm = useRef<HTMLFormElement>(null);
   return (
     <div className="space-y-3 py-2">
       <form action={action} className="space-y-3" aria-label={`Edit ${user.username}`}>
@@ -98,9 +109,19 @@ export function EditUserForm({ user, roles, departments }: { user: UserView; rol
           <Status state={state} />
         </div>
       </form>
-      <form action={del} className="flex items-center gap-3" onSubmit={(e) => { if (!confirm(`Delete ${user.username}?`)) e.preventDefault(); }}>
+      <form ref={delForm} action={del} className="flex items-center gap-3">
         <input type="hidden" name="id" value={user.id} />
-        <button className="btn-secondary text-red-700 dark:text-red-400" disabled={deleting}>Delete user</button>
+        <button type="button" className="btn-secondary text-red-700 dark:text-red-400" disabled={deleting} onClick={() => setAsking(true)}>Delete user</button>
+        <ConfirmDialog
+          open={asking}
+          message={`Delete ${user.username}? Their sessions and tokens end.`}
+          confirmLabel="Delete user"
+          onCancel={() => setAsking(false)}
+          onConfirm={() => {
+            setAsking(false);
+            delForm.current?.requestSubmit();
+          }}
+        />
         <Status state={delState} />
       </form>
     </div>

@@ -6,7 +6,7 @@ import { getDb } from '@/db/client';
 import { createWebhookSchema } from '@/lib/webhooks/schemas';
 import { createWebhook, deleteWebhook, redeliver, testWebhook, updateWebhook } from '@/lib/webhooks/service';
 import { badRequest } from '@/lib/errors';
-import { zodProblems } from '@/lib/problems/problem';
+import { fieldProblems } from '@/app/_lib/field-messages';
 import { requirePrincipal } from '@/app/_lib/session';
 import { actionError, type ActionState } from '@/app/_lib/action-state';
 import { formText } from '@/app/_lib/form-fields';
@@ -26,7 +26,7 @@ export async function createWebhookAction(_prev: CreateWebhookState, form: FormD
       departmentId: dept === 'global' ? null : dept,
       description: text('description'),
     });
-    if (!parsed.success) throw badRequest('Invalid input', zodProblems(parsed.error));
+    if (!parsed.success) throw badRequest('Check the fields', fieldProblems(parsed.error));
     const made = await createWebhook(getDb(), await requirePrincipal(), parsed.data);
     revalidatePath('/webhooks');
     return { ok: true, id: made.id, secret: made.secret };

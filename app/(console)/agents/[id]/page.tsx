@@ -13,6 +13,9 @@ import { StatTile } from '@/components/stat-tile';
 import { retireAgentAction, setDrainingAction } from '../actions';
 import { percent } from '@/components/format';
 import { Time } from '@/components/time';
+import { CopyButton } from '@/components/copy-button';
+import { DepartmentRef } from '@/components/entity-refs';
+import { resolveNames } from '@/lib/org/names';
 
 export default async function AgentPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -22,6 +25,7 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
     if (err instanceof AppError && (err.status === 404 || err.status === 400)) notFound();
     throw err;
   });
+  const names = await resolveNames(db, { departments: [agent.departmentId] });
   const m = status.metrics;
   const canManage = hasPermission(principal, 'agent:update') && agent.status !== 'retired';
   return (
@@ -32,10 +36,13 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         <span className="text-sm text-slate-500 dark:text-slate-400">{agent.connected ? 'connected' : 'not connected'}</span>
         <LiveRefresh events={['agent:update', 'task:update']} />
       </div>
+      <p className="flex flex-wrap items-center gap-2 text-sm">
+        <span className="text-slate-500 dark:text-slate-400">Agent id</span>
+        <code className="font-mono text-xs">{agent.id}</code>
+        <CopyButton value={agent.id} label="Copy agent id" text="Copy" />
+      </p>
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        <Link href={`/departments/${agent.departmentId}`} className="underline">
-          {agent.departmentId}
-        </Link>{' '}
+        <DepartmentRef id={agent.departmentId} names={names} />{' '}
         · {agent.type} · {agent.specialization} · weight {agent.weight} · up to {agent.maxConcurrentTasks} tasks at once
       </p>
       {canManage && (

@@ -4,25 +4,78 @@ import { getDb } from '@/db/client';
 import { getTask } from '@/lib/tasks/service';
 import { hasPermission } from '@/lib/permissions/rbac';
 import { AppError } from '@/lib/errors';
+import { relatedTasks, resolveNames } from '@/lib/org/names';
+import { duration } from '@/lib/format/duration';
 import { requirePrincipal } from '@/app/_lib/session';
 import { ActionButton } from '@/components/action-button';
 import { Badge } from '@/components/badge';
+import { CopyButton } from '@/components/copy-button';
 import { DataTable } from '@/components/data-table';
+import { AgentRef, DepartmentRef } from '@/components/entity-refs';
 import { LiveRefresh } from '@/components/live-refresh';
-import { duration } from '@/components/format';
-import { cancelTaskAction, retryTaskAction } from '../actions';
 import { Time } from '@/components/time';
+import { cancelTaskAction, retryTaskAction } from '../actions';
+import { TaskTimeline } from './timeline';
+
+// A task page is the record of one run: what was asked (payload, requirements), who tried it and
+// how each try ended, what came back, and how it relates to other tasks.
+
+const label = 'text-slate-500 dark:text-slate-400';
+
+function Fact({ name, children, testId, wide }: { name: string; children: React.ReactNode; testId?: string; wide?: boolean }) {
+  return (
+    <div className={wide ? 'sm:col-span-2' : undefined} data-testid={testId}>
+      <dt className={`inline ${label}`}>{name}:</dt> <dd className="inline">{children}</dd>
+    </div>
+  );
+}
+
+function Json({ value, testId }: { value: unknown; testId: string }) {
+  return (
+    <pre className="max-h-96 overflow-auto rounded bg-slate-50 p-3 text-xs dark:bg-slate-950" data-testid={testId}>
+      {JSON.stringify(value, null, 2)}
+    </pre>
+  );
+}
+
+const list = (xs: string[]) => (xs.length ? xs.join(', ') : '—');
 
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
   const principal = await requirePrincipal();
-  const task = await getTask(getDb(), principal, id).catch((err) => {
+  const db = getDb();
+  const task = await getTask(db, principal, id).catch((err) => {
     if (err instanceof AppError && err.status === 404) notFound();
     throw err;
   });
+  const [names, related] = await Promise.all([
+    resolveNames(db, {
+      agents: [task.assignedAgentId, task.targetAgentId, ...task.events.map((e) => e.agentId), ...task.children.map((c) => c.assignedAgentId)],
+      departments: [task.departmentId, ...task.children.map((c) => c.departmentId)],
+    }),
+    relatedTasks(db, principal, [task.parentTaskId, ...task.dependsOn]),
+  ]);
   const cancellable = ['pending', 'assigned', 'running', 'scheduled'].includes(task.status) && hasPermission(principal, 'task:cancel');
   const retriable = ['failed', 'dead', 'cancelled'].includes(task.status) && hasPermission(principal, 'task:retry');
+  const req = task.requirements;
+  const capabilities = Object.entries(req.capabilities ?? {}).map(([k, v]) => (v === true ? k : `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`));
+  const resources = Object.entries(req.resources ?? {}).map(([k, v]) => `${k} ${v}`);
+  // The task's `error` column keeps the last failure even after a later attempt succeeds: it is
+  // the task's error only while the task stands failed; otherwise it lives in its attempt's row.
+  const currentError = ['failed', 'dead'].includes(task.status) ? task.error : null;
+  const taskLink = (tid: string) => {
+    const r = related[tid];
+    return (
+      <span key={tid} className="inline-flex items-center gap-1.5">
+        <Link prefetch={false} className="text-indigo-600 underline underline-offset-2 dark:text-indigo-400" href={`/tasks/${tid}`}>
+          {r ? r.title : `task ${tid.slice(0, 8)}`}
+        </Link>
+        {r && <Badge value={r.status} />}
+        <CopyButton value={tid} label={`Copy id of task ${r?.title ?? tid}`} />
+      </span>
+    );
+  };
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
@@ -31,103 +84,137 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         <Badge value={task.priority} />
         <LiveRefresh events={['task:update']} />
       </div>
-      <div className="flex gap-3">
-        {cancellable && <ActionButton label="Cancel" confirm="Cancel this task?" action={cancelTaskAction.bind(null, id)} />}
-        {retriable && <ActionButton label="Retry" variant="primary" action={retryTaskAction.bind(null, id)} />}
-      </div>
-      <section className="card grid gap-2 text-sm sm:grid-cols-2">
-        <p>
-          <span className="text-slate-500 dark:text-slate-400">Department:</span>{' '}
-          <Link className="underline" href={`/departments/${task.departmentId}`}>
-            {task.departmentId}
-          </Link>
+      <p className="flex flex-wrap items-center gap-2 text-sm">
+        <span className={label}>Task id</span>
+        <code className="font-mono text-xs" data-testid="task-id">
+          {task.id}
+        </code>
+        <CopyButton value={task.id} label="Copy task id" text="Copy" />
+      </p>
+      {(cancellable || retriable) && (
+        <div className="flex gap-3">
+          {cancellable && <ActionButton label="Cancel task" confirm="Cancel this task?" action={cancelTaskAction.bind(null, id)} />}
+          {retriable && <ActionButton label="Retry" variant="primary" action={retryTaskAction.bind(null, id)} />}
+        </div>
+      )}
+      {currentError && (
+        <p role="status" className="card border-red-300 text-sm text-red-700 dark:text-red-400" data-testid="task-error">
+          Error: {currentError}
         </p>
-        <p>
-          <span className="text-slate-500 dark:text-slate-400">Type:</span> {task.type}
-        </p>
-        {task.status === 'scheduled' && (
-          <p>
-            <span className="text-slate-500 dark:text-slate-400">Starts:</span> <Time value={task.availableAt} />
-          </p>
-        )}
-        {task.scheduleId && (
-          <p>
-            <span className="text-slate-500 dark:text-slate-400">Created by schedule:</span>{' '}
-            <Link className="underline" href={`/schedules/${task.scheduleId}`}>
-              {task.scheduleId.slice(0, 8)}
-            </Link>
-          </p>
-        )}
-        <p>
-          <span className="text-slate-500 dark:text-slate-400">Agent:</span>{' '}
-          {task.assignedAgentId ? (
-            <Link className="underline" href={`/agents/${task.assignedAgentId}`}>
-              {task.assignedAgentId}
-            </Link>
-          ) : (
-            '—'
+      )}
+      <section className="card" aria-labelledby="run-heading">
+        <h2 id="run-heading" className="mb-2 font-semibold">
+          Run
+        </h2>
+        <dl className="grid gap-2 text-sm sm:grid-cols-2">
+          <Fact name="Department">
+            <DepartmentRef id={task.departmentId} names={names} />
+          </Fact>
+          <Fact name="Type">{task.type}</Fact>
+          <Fact name="Agent">
+            <AgentRef id={task.assignedAgentId} names={names} />
+          </Fact>
+          {task.targetAgentId && (
+            <Fact name="Asked for agent">
+              <AgentRef id={task.targetAgentId} names={names} />
+            </Fact>
           )}
-        </p>
-        <p>
-          <span className="text-slate-500 dark:text-slate-400">Attempts:</span> {task.attempts} / {task.maxAttempts}
-        </p>
-        <p>
-          <span className="text-slate-500 dark:text-slate-400">Progress:</span> {Math.round(task.progress * 100)}%
-        </p>
-        {task.parentTaskId && (
-          <p>
-            <span className="text-slate-500 dark:text-slate-400">Parent:</span>{' '}
-            <Link className="underline" href={`/tasks/${task.parentTaskId}`}>
-              {task.parentTaskId}
-            </Link>
-          </p>
-        )}
-        {task.timeout !== null && (
-          <p>
-            <span className="text-slate-500 dark:text-slate-400">Timeout per attempt:</span> {duration(task.timeout)}
-          </p>
-        )}
-        {task.estimatedDuration !== null && (
-          <p data-testid="task-eta">
-            <span className="text-slate-500 dark:text-slate-400">Estimated duration:</span> {duration(task.estimatedDuration)}
-            {task.eta && (
-              <>
-                {' · '}
-                {task.eta.overrun ? (
-                  <span className="font-medium text-amber-600">overrun: past twice the estimate</span>
-                ) : task.eta.remainingMs > 0 ? (
-                  <>ETA {new Date(task.eta.finishAt).toLocaleTimeString()} (in {duration(task.eta.remainingMs)})</>
-                ) : (
-                  <>past its estimate ({new Date(task.eta.finishAt).toLocaleTimeString()})</>
-                )}
-              </>
-            )}
-          </p>
-        )}
-        {task.dependsOn.length > 0 && (
-          <p className="sm:col-span-2">
-            <span className="text-slate-500 dark:text-slate-400">Depends on:</span>{' '}
-            {task.dependsOn.map((d, i) => (
-              <span key={d}>
-                {i > 0 && ', '}
-                <Link className="underline" href={`/tasks/${d}`}>
-                  {d.slice(0, 8)}
-                </Link>
-              </span>
-            ))}{' '}
-            · if one fails: {task.dependencyPolicy === 'wait' ? 'wait for its retry' : 'cancel this task'}
-          </p>
-        )}
-        {task.reason && (
-          <p>
-            <span className="text-slate-500 dark:text-slate-400">Reason:</span> <span data-testid="task-reason">{task.reason}</span>
-          </p>
-        )}
-        {task.error && <p className="text-red-600 sm:col-span-2">Error: {task.error}</p>}
+          <Fact name="Attempts">
+            {task.attempts} / {task.maxAttempts}
+          </Fact>
+          <Fact name="Progress">{Math.round(task.progress * 100)}%</Fact>
+          <Fact name="Created">
+            <Time value={task.createdAt} />
+          </Fact>
+          {task.status === 'scheduled' && (
+            <Fact name="Starts">
+              <Time value={task.availableAt} />
+            </Fact>
+          )}
+          {task.startedAt && (
+            <Fact name="Started">
+              <Time value={task.startedAt} />
+            </Fact>
+          )}
+          {task.finishedAt && (
+            <Fact name="Finished">
+              <Time value={task.finishedAt} />
+            </Fact>
+          )}
+          {task.timeout !== null && <Fact name="Timeout per attempt">{duration(task.timeout)}</Fact>}
+          {task.estimatedDuration !== null && (
+            <Fact name="Estimated duration" testId="task-eta">
+              {duration(task.estimatedDuration)}
+              {task.eta && (
+                <>
+                  {' · '}
+                  {task.eta.overrun ? (
+                    <span className="font-medium text-amber-600">overrun: past twice the estimate</span>
+                  ) : task.eta.remainingMs > 0 ? (
+                    <>
+                      ETA <Time value={task.eta.finishAt} /> (in {duration(task.eta.remainingMs)})
+                    </>
+                  ) : (
+                    <>
+                      past its estimate (<Time value={task.eta.finishAt} />)
+                    </>
+                  )}
+                </>
+              )}
+            </Fact>
+          )}
+          {task.reason && (
+            <Fact name="Reason">
+              <span data-testid="task-reason">{task.reason}</span>
+            </Fact>
+          )}
+          {task.scheduleId && (
+            <Fact name="Created by schedule">
+              <Link prefetch={false} className="text-indigo-600 underline underline-offset-2 dark:text-indigo-400" href={`/schedules/${task.scheduleId}`}>
+                schedule {task.scheduleId.slice(0, 8)}
+              </Link>
+            </Fact>
+          )}
+        </dl>
       </section>
+      <section className="card" aria-labelledby="req-heading" data-testid="task-requirements">
+        <h2 id="req-heading" className="mb-2 font-semibold">
+          Requirements
+        </h2>
+        <dl className="grid gap-2 text-sm sm:grid-cols-2">
+          <Fact name="Priority">{task.priority}</Fact>
+          <Fact name="Specialization">{req.specialization ?? 'any'}</Fact>
+          <Fact name="Capabilities">{list(capabilities)}</Fact>
+          <Fact name="Resources">{list(resources)}</Fact>
+        </dl>
+      </section>
+      <section className="card" aria-labelledby="payload-heading">
+        <h2 id="payload-heading" className="mb-2 font-semibold">
+          Input (payload)
+        </h2>
+        {task.payload === null || task.payload === undefined ? <p className={`text-sm ${label}`}>No payload.</p> : <Json value={task.payload} testId="task-payload" />}
+      </section>
+      {(task.parentTaskId || task.dependsOn.length > 0) && (
+        <section className="card text-sm" aria-labelledby="links-heading" data-testid="task-links">
+          <h2 id="links-heading" className="mb-2 font-semibold">
+            Related tasks
+          </h2>
+          <dl className="space-y-2">
+            {task.parentTaskId && <Fact name="Parent (asked for this one)">{taskLink(task.parentTaskId)}</Fact>}
+            {task.dependsOn.length > 0 && (
+              <Fact name="Depends on">
+                <span className="inline-flex flex-wrap gap-3">{task.dependsOn.map(taskLink)}</span>
+                <span className={label}> · if one fails: {task.dependencyPolicy === 'wait' ? 'wait for its retry' : 'cancel this task'}</span>
+              </Fact>
+            )}
+          </dl>
+        </section>
+      )}
       {task.attemptHistory.length > 0 && (
-        <section className="card overflow-x-auto">
-          <h2 className="mb-2 font-semibold">Attempts</h2>
+        <section className="card overflow-x-auto" aria-labelledby="attempts-heading">
+          <h2 id="attempts-heading" className="mb-2 font-semibold">
+            Attempts
+          </h2>
           <DataTable
             testId="task-attempts"
             rows={task.attemptHistory}
@@ -135,24 +222,22 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
             rowData={(a) => ({ 'data-outcome': a.outcome ?? 'running' })}
             columns={[
               { header: '#', numeric: true, cell: (a) => a.attempt },
-              {
-                header: 'Agent',
-                cell: (a) =>
-                  a.agentId ? (
-                    <Link className="underline" href={`/agents/${a.agentId}`}>
-                      {a.agentName ?? a.agentId.slice(0, 8)}
-                    </Link>
-                  ) : (
-                    '—'
-                  ),
-              },
-              { header: 'Start', numeric: true, cell: (a) => new Date(a.startedAt).toLocaleTimeString() },
-              { header: 'End', numeric: true, cell: (a) => (a.endedAt ? new Date(a.endedAt).toLocaleTimeString() : '—') },
+              { header: 'Agent', cell: (a) => (a.agentId ? <AgentRef id={a.agentId} name={a.agentName} /> : '—') },
+              { header: 'Start', numeric: true, cell: (a) => <Time value={a.startedAt} /> },
+              { header: 'End', numeric: true, cell: (a) => (a.endedAt ? <Time value={a.endedAt} /> : '—') },
               { header: 'Duration', numeric: true, cell: (a) => duration(a.durationMs) },
-              { header: 'Outcome', cell: (a) => (a.outcome ? <Badge value={a.outcome} /> : <Badge value="running" />) },
+              { header: 'Outcome', cell: (a) => <Badge value={a.outcome ?? 'running'} /> },
               { header: 'Error', cell: (a) => a.error ?? '', title: (a) => a.error ?? undefined },
             ]}
           />
+        </section>
+      )}
+      {task.result !== null && task.result !== undefined && (
+        <section className="card" aria-labelledby="result-heading">
+          <h2 id="result-heading" className="mb-2 font-semibold">
+            Result
+          </h2>
+          <Json value={task.result} testId="task-result" />
         </section>
       )}
       {task.waiting && (
@@ -163,8 +248,9 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
               <li key={r.code}>{r.detail}</li>
             ))}
           </ul>
-          <p className="mt-2 text-slate-500 dark:text-slate-400">
-            Agents of {task.departmentId}: {task.waiting.agents.online} online, {task.waiting.agents.fitting} fit this task, {task.waiting.agents.free} of those with a free slot.
+          <p className={`mt-2 ${label}`}>
+            Agents of {names.departments[task.departmentId] ?? task.departmentId}: {task.waiting.agents.online} online, {task.waiting.agents.fitting} fit this task, {task.waiting.agents.free} of
+            those with a free slot.
           </p>
         </section>
       )}
@@ -176,7 +262,8 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
             rowKey={(c) => c.id}
             columns={[
               { header: 'Task', href: (c) => `/tasks/${c.id}`, cell: (c) => c.title },
-              { header: 'Department', cell: (c) => c.departmentId },
+              { header: 'Department', cell: (c) => <DepartmentRef id={c.departmentId} names={names} /> },
+              { header: 'Agent', cell: (c) => <AgentRef id={c.assignedAgentId} names={names} /> },
               { header: 'Status', cell: (c) => <Badge value={c.status} /> },
             ]}
           />
@@ -184,23 +271,8 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
       )}
       <section className="card">
         <h2 className="mb-3 font-semibold">Timeline</h2>
-        <ol className="space-y-2 border-l-2 border-slate-200 pl-4 dark:border-slate-700" data-testid="task-timeline">
-          {task.events.map((e) => (
-            <li key={e.id} className="text-sm">
-              <span className="font-medium">{e.type}</span>{' '}
-              <span className="tabular-nums text-slate-500 dark:text-slate-400"><Time value={e.at} /></span>
-              {e.agentId && <span className="text-slate-500 dark:text-slate-400"> · agent {e.agentId.slice(0, 8)}</span>}
-              {Object.keys(e.detail).length > 0 && <span className="text-slate-500 dark:text-slate-400"> · {JSON.stringify(e.detail)}</span>}
-            </li>
-          ))}
-        </ol>
+        <TaskTimeline events={task.events} names={names} />
       </section>
-      {task.result !== null && task.result !== undefined && (
-        <section className="card">
-          <h2 className="mb-2 font-semibold">Result</h2>
-          <pre className="overflow-x-auto text-xs">{JSON.stringify(task.result, null, 2)}</pre>
-        </section>
-      )}
     </div>
   );
 }

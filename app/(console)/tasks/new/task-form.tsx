@@ -4,6 +4,7 @@ import { useActionState, useEffect } from 'react';
 import { useRouter } from 'next/navigation';
 import { createTaskAction } from '../actions';
 import type { ActionState } from '@/app/_lib/action-state';
+import { describedBy, FormField } from '@/components/form-field';
 
 type Dept = { id: string; name: string; specializations: string[] };
 
@@ -13,53 +14,50 @@ export function TaskForm({ departments, priorities }: { departments: Dept[]; pri
   useEffect(() => {
     if (state.ok && state.id) router.push(`/tasks/${state.id}`);
   }, [state, router]);
-  const fieldError = (path: string) => state.errors?.filter((e) => e.path === path || e.path.startsWith(path + '.')).map((e) => e.message).join('; ');
-  const field = (name: string, label: string, input: React.ReactNode) => (
-    <div>
-      <label htmlFor={name} className="mb-1 block text-sm font-medium">
-        {label}
-      </label>
-      {input}
-      {fieldError(name) && (
-        <p id={`${name}-error`} className="mt-1 text-sm text-red-600 dark:text-red-400">
-          {fieldError(name)}
-        </p>
-      )}
-    </div>
+  // A refused submit comes back with what was typed: the fields start from it (React resets a
+  // form after its action, to these defaults).
+  const v = (name: string, fallback = '') => {
+    const x = state.values?.[name];
+    return typeof x === 'string' ? x : fallback;
+  };
+  const err = (name: string) => state.fields?.[name];
+  const text = (name: string, label: string, props: React.InputHTMLAttributes<HTMLInputElement> = {}, fallback = '') => (
+    <FormField id={name} label={label} error={err(name)}>
+      <input name={name} className="input" defaultValue={v(name, fallback)} {...props} {...describedBy(name, err(name))} />
+    </FormField>
   );
   return (
-    <form action={action} className="card max-w-2xl space-y-4" noValidate>
-      {field('title', 'Title', <input id="title" name="title" className="input" required aria-describedby="title-error" />)}
+    // The key remounts the fields with the returned values, whatever the browser kept.
+    <form key={state.values ? JSON.stringify(state.values) : 'new'} action={action} className="card max-w-2xl space-y-4" noValidate aria-label="New task">
+      {text('title', 'Title', { required: true })}
       <div className="grid gap-4 sm:grid-cols-2">
-        {field(
-          'departmentId',
-          'Department',
-          <select id="departmentId" name="departmentId" className="input" required>
+        <FormField id="departmentId" label="Department" error={err('departmentId')}>
+          <select name="departmentId" className="input" required defaultValue={v('departmentId', departments[0]?.id)} {...describedBy('departmentId', err('departmentId'))}>
             {departments.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.name}
               </option>
             ))}
-          </select>,
-        )}
-        {field('type', 'Type', <input id="type" name="type" className="input" placeholder="e.g. code-review" required />)}
-        {field(
-          'priority',
-          'Priority',
-          <select id="priority" name="priority" className="input" defaultValue="medium">
+          </select>
+        </FormField>
+        {text('type', 'Type', { required: true, placeholder: 'e.g. code-review' })}
+        <FormField id="priority" label="Priority" error={err('priority')}>
+          <select name="priority" className="input" defaultValue={v('priority', 'medium')} {...describedBy('priority', err('priority'))}>
             {priorities.map((p) => (
               <option key={p}>{p}</option>
             ))}
-          </select>,
-        )}
-        {field('maxAttempts', 'Max attempts', <input id="maxAttempts" name="maxAttempts" type="number" min={1} max={100} defaultValue={3} className="input" />)}
-        {field('delayMs', 'Start in (minutes, optional)', <input id="delayMs" name="startInMinutes" type="number" min={0} step="any" className="input" placeholder="now" />)}
-        {field('timeoutSeconds', 'Timeout per attempt, seconds (optional)', <input id="timeoutSeconds" name="timeoutSeconds" type="number" min={1} step="any" className="input" />)}
-        {field('estimatedMinutes', 'Estimated duration, minutes (optional)', <input id="estimatedMinutes" name="estimatedMinutes" type="number" min={0} step="any" className="input" />)}
-        {field('specialization', 'Specialization (optional)', <input id="specialization" name="specialization" className="input" placeholder="e.g. backend" />)}
-        {field('capabilities', 'Required capabilities (comma-separated)', <input id="capabilities" name="capabilities" className="input" placeholder="e.g. code-review, testing" />)}
+          </select>
+        </FormField>
+        {text('maxAttempts', 'Max attempts', { type: 'number', min: 1, max: 100 }, '3')}
+        {text('startInMinutes', 'Start in (minutes, optional)', { type: 'number', min: 0, step: 'any', placeholder: 'now' })}
+        {text('timeoutSeconds', 'Timeout per attempt, seconds (optional)', { type: 'number', min: 1, step: 'any' })}
+        {text('estimatedMinutes', 'Estimated duration, minutes (optional)', { type: 'number', min: 0, step: 'any' })}
+        {text('specialization', 'Specialization (optional)', { placeholder: 'e.g. backend' })}
+        {text('capabilities', 'Required capabilities (comma-separated)', { placeholder: 'e.g. code-review, testing' })}
       </div>
-      {field('payload', 'Payload (JSON, optional)', <textarea id="payload" name="payload" rows={4} className="input font-mono" />)}
+      <FormField id="payload" label="Payload (JSON, optional)" error={err('payload')}>
+        <textarea name="payload" rows={4} className="input font-mono" defaultValue={v('payload')} {...describedBy('payload', err('payload'))} />
+      </FormField>
       {state.error && (
         <p role="alert" className="text-sm text-red-600 dark:text-red-400">
           {state.error}
