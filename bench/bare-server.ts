@@ -26,17 +26,23 @@ nsp.on('connection', (socket) => {
     nsp.to(room).except(`agent:${agentId}`).emit('message', { id: randomUUID(), from, type: p.type, data: p.data, sentAt: Date.now() });
     ack?.({ ok: true });
   });
-  socket.on('send-acked', (p: { to: { agentId?: string; departmentId?: string }; type: string; data: unknown }, ack?: (r: unknown) => void) => {
-    const room = p.to.agentId ? `agent:${p.to.agentId}` : `dept:${p.to.departmentId}`;
-    nsp
-      .to(room)
-      .except(`agent:${agentId}`)
-      .timeout(5_000)
-      .emit('message', { id: randomUUID(), from, type: p.type, data: p.data, sentAt: Date.now() }, () => {});
-    ack?.({ ok: true });
-  });
+  socket.on(
+    'send-acked',
+    (p: { to: { agentId?: string; departmentId?: string }; type: string; data: unknown }, ack?: (r: unknown) => void) => {
+      const room = p.to.agentId ? `agent:${p.to.agentId}` : `dept:${p.to.departmentId}`;
+      nsp
+        .to(room)
+        .except(`agent:${agentId}`)
+        .timeout(5_000)
+        .emit('message', { id: randomUUID(), from, type: p.type, data: p.data, sentAt: Date.now() }, () => {});
+      ack?.({ ok: true });
+    },
+  );
   socket.on('publish', (p: { topic: string; type: string; data: unknown }, ack?: (r: unknown) => void) => {
-    nsp.to(`topic:${p.topic}`).except(`agent:${agentId}`).emit('message', { id: randomUUID(), from, type: p.type, data: p.data, sentAt: Date.now() });
+    nsp
+      .to(`topic:${p.topic}`)
+      .except(`agent:${agentId}`)
+      .emit('message', { id: randomUUID(), from, type: p.type, data: p.data, sentAt: Date.now() });
     ack?.({ ok: true });
   });
   socket.on('subscribe', (p: { topic: string }, ack?: (r: unknown) => void) => {

@@ -52,7 +52,11 @@ async function connect(url: string, agents: Agent[], bare: boolean) {
       agents.slice(i, i + batch).map(
         (a) =>
           new Promise<void>((resolve, reject) => {
-            const s = io(`${url}/agents`, { transports: ['websocket'], reconnection: false, auth: bare ? { agentId: a.id, departmentId: a.departmentId } : { token: a.token, acks: CUMULATIVE_ACKS } });
+            const s = io(`${url}/agents`, {
+              transports: ['websocket'],
+              reconnection: false,
+              auth: bare ? { agentId: a.id, departmentId: a.departmentId } : { token: a.token, acks: CUMULATIVE_ACKS },
+            });
             // What the SDK does (lib/agent-sdk/client.ts): a Socket.IO ack is answered at once and
             // names the agent (the bare servers ask for those); numbered messages (the bus) are
             // acknowledged cumulatively, once per turn.
@@ -124,9 +128,13 @@ async function open(c: Extract<Command, { cmd: 'open' }>) {
       const from = (m * 7919) % c.total;
       if (!mine(from)) continue;
       const to = (from + 1 + (m % (c.total - 1))) % c.total;
-      sockets[from - offset].emit(c.event, { to: { agentId: c.agentIds[to] }, type: 'bench', data: { t: now() } }, (r: { ok?: boolean }) => {
-        if (r?.ok === false) failed++;
-      });
+      sockets[from - offset].emit(
+        c.event,
+        { to: { agentId: c.agentIds[to] }, type: 'bench', data: { t: now() } },
+        (r: { ok?: boolean }) => {
+          if (r?.ok === false) failed++;
+        },
+      );
       sent++;
     }
     await sleep(1);
@@ -143,7 +151,9 @@ process.on('message', (c: Command) => {
       case 'clock':
         return reply({ now: now() });
       case 'subscribe':
-        await Promise.all(sockets.map((s, i) => s.timeout(10_000).emitWithAck('subscribe', { topic: `bench.t${(offset + i) % c.topics}` })));
+        await Promise.all(
+          sockets.map((s, i) => s.timeout(10_000).emitWithAck('subscribe', { topic: `bench.t${(offset + i) % c.topics}` })),
+        );
         return reply({ ok: true });
       case 'closed':
         await closed(c);

@@ -27,12 +27,27 @@ for (const d of depts) await t.db.update(departments).set({ maxAgents: 1000 }).w
 const agents: { id: string; departmentId: string; token: string }[] = [];
 for (let i = 0; i < n; i++) {
   const d = depts[i % depts.length];
-  const { credentials } = await createAgent(t.db, admin, { departmentId: d.id, type: 'bench', specialization: d.specializations[0], capabilities: {}, resources: {}, maxConcurrentTasks: 1, weight: 1 } as never);
-  agents.push({ id: credentials.agentId, departmentId: d.id, token: await signToken({ sub: credentials.agentId, typ: 'agent', dept: d.id }, 3600) });
+  const { credentials } = await createAgent(t.db, admin, {
+    departmentId: d.id,
+    type: 'bench',
+    specialization: d.specializations[0],
+    capabilities: {},
+    resources: {},
+    maxConcurrentTasks: 1,
+    weight: 1,
+  } as never);
+  agents.push({
+    id: credentials.agentId,
+    departmentId: d.id,
+    token: await signToken({ sub: credentials.agentId, typ: 'agent', dept: d.id }, 3600),
+  });
 }
 const h = await startHarness({ loops: false });
 process.send!({ url: h.url, agents });
 answerProbes();
 process.on('disconnect', () => {
-  void h.close().then(() => t.drop()).finally(() => process.exit(0));
+  void h
+    .close()
+    .then(() => t.drop())
+    .finally(() => process.exit(0));
 });

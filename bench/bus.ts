@@ -41,7 +41,17 @@ const here = import.meta.dirname;
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Result = { messagesPerSec: number; deliveriesPerSec: number; p50: number | null; p99: number | null; serverCpu: number; serverLoopDelayP99: number; serverLoopDelayMax: number; clientCpu: number; failed: number };
+type Result = {
+  messagesPerSec: number;
+  deliveriesPerSec: number;
+  p50: number | null;
+  p99: number | null;
+  serverCpu: number;
+  serverLoopDelayP99: number;
+  serverLoopDelayMax: number;
+  clientCpu: number;
+  failed: number;
+};
 
 function execArgv() {
   const dir = process.env.BENCH_PROF;
@@ -60,7 +70,11 @@ async function startServer(file: string, env: Record<string, string> = {}) {
   // Every server, bus and bare alike, runs with the production server's V8 flags (server/node-flags.json);
   // BENCH_SERVER_FLAGS: extra node flags for every server alike (e.g. GC tracing).
   const flags = [...productionFlags, ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])];
-  const child = fork(path.join(here, file), [], { execArgv: [...flags, ...execArgv()], env: { ...process.env, MAX_CONNECTIONS: '100000', ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(here, file), [], {
+    execArgv: [...flags, ...execArgv()],
+    env: { ...process.env, MAX_CONNECTIONS: '100000', ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const info = await new Promise<{ url: string; agents?: Agent[] }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { url: string; agents?: Agent[] }));
     child.once('exit', (c) => reject(new Error(`${file} exited ${c}`)));
@@ -83,11 +97,16 @@ class Clients {
       const from = p * per;
       const to = Math.min(agents.length, from + per);
       const clientFlags = process.env.BENCH_CLIENT_FLAGS?.split(' ').filter(Boolean) ?? [];
-      const child = fork(path.join(here, 'bus-clients.ts'), [], { execArgv: [...clientFlags, ...execArgv()], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(path.join(here, 'bus-clients.ts'), [], {
+        execArgv: [...clientFlags, ...execArgv()],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
       this.procs.push(child);
       this.ranges.push([from, to]);
     }
-    await Promise.all(this.procs.map((c, p) => ask(c, { cmd: 'connect', url, agents: agents.slice(...this.ranges[p]), offset: this.ranges[p][0], bare })));
+    await Promise.all(
+      this.procs.map((c, p) => ask(c, { cmd: 'connect', url, agents: agents.slice(...this.ranges[p]), offset: this.ranges[p][0], bare })),
+    );
   }
 
   all<T>(m: Command | ((p: number) => Command)): Promise<T[]> {
@@ -117,7 +136,13 @@ class Clients {
 }
 
 /** Runs one scenario on every client process and sums what they saw; CPU is per core (1.0 = one core busy). */
-async function measure(server: BenchServer, clients: Clients, run: () => Promise<unknown>, drainMs: number, windowSecs?: number): Promise<Result> {
+async function measure(
+  server: BenchServer,
+  clients: Clients,
+  run: () => Promise<unknown>,
+  drainMs: number,
+  windowSecs?: number,
+): Promise<Result> {
   const cpu0 = (await server.probe()).cpuMs;
   const t0 = now();
   await run();
@@ -145,8 +170,22 @@ type Scenario = { name: string; bus?: string; bareAcked?: string; bare: string; 
 const scenarios: Scenario[] = [
   { name: `topic fan-out ×${N / TOPICS}`, kind: 'topic', bus: 'publish', bare: 'publish' },
   { name: 'department fan-out', kind: 'department', bus: 'send', bareAcked: 'send-acked', bare: 'send' },
-  { name: `direct at ${OFFERED.toLocaleString('en')}/s offered`, kind: 'direct', bus: 'send', bareAcked: 'send-acked', bare: 'send', rate: OFFERED },
-  { name: `direct at ${LIGHT.toLocaleString('en')}/s offered`, kind: 'direct', bus: 'send', bareAcked: 'send-acked', bare: 'send', rate: LIGHT },
+  {
+    name: `direct at ${OFFERED.toLocaleString('en')}/s offered`,
+    kind: 'direct',
+    bus: 'send',
+    bareAcked: 'send-acked',
+    bare: 'send',
+    rate: OFFERED,
+  },
+  {
+    name: `direct at ${LIGHT.toLocaleString('en')}/s offered`,
+    kind: 'direct',
+    bus: 'send',
+    bareAcked: 'send-acked',
+    bare: 'send',
+    rate: LIGHT,
+  },
 ];
 
 type ServerSpec = { key: string; label: string; file: string; env: Record<string, string>; bare: boolean };
@@ -158,7 +197,9 @@ async function setUp(spec: ServerSpec, agents: Agent[], server: BenchServer): Pr
   const t0 = now();
   await clients.connect(server.info.url, agents, spec.bare);
   const skew = await clients.clockSkewMs();
-  console.log(`[${spec.label}] ${agents.length} agents connected in ${Math.round(now() - t0)} ms over ${PROCS} client processes (clock offset between processes ≤ ${skew.toFixed(3)} ms)`);
+  console.log(
+    `[${spec.label}] ${agents.length} agents connected in ${Math.round(now() - t0)} ms over ${PROCS} client processes (clock offset between processes ≤ ${skew.toFixed(3)} ms)`,
+  );
   await clients.all({ cmd: 'subscribe', topics: TOPICS });
   return { spec, server, clients, skew, out: new Map() };
 }
@@ -167,22 +208,51 @@ async function runScenario(f: Fleet, s: Scenario, agents: Agent[]) {
   const { spec, server, clients } = f;
   const publishers = agents.map((_, i) => i).filter((i) => i % 50 === 0);
   const departments = [...new Set(agents.map((a) => a.departmentId))];
-  const variants: [string, string][] = spec.bare ? (s.bareAcked ? [['acked', s.bareAcked], ['plain', s.bare]] : [['plain', s.bare]]) : [[s.kind === 'topic' ? 'plain' : 'acked', s.bus!]];
+  const variants: [string, string][] = spec.bare
+    ? s.bareAcked
+      ? [
+          ['acked', s.bareAcked],
+          ['plain', s.bare],
+        ]
+      : [['plain', s.bare]]
+    : [[s.kind === 'topic' ? 'plain' : 'acked', s.bus!]];
   for (const [variant, event] of variants) {
     await sleep(1000); // what the previous scenario left in flight drains before this one starts
     let r: Result;
     if (s.kind === 'direct') {
-      r = await measure(server, clients, () => clients.all({ cmd: 'open', rate: s.rate!, seconds: SECONDS, event, total: agents.length, agentIds: agents.map((a) => a.id) }), 1000, SECONDS);
+      r = await measure(
+        server,
+        clients,
+        () => clients.all({ cmd: 'open', rate: s.rate!, seconds: SECONDS, event, total: agents.length, agentIds: agents.map((a) => a.id) }),
+        1000,
+        SECONDS,
+      );
     } else {
-      const make = s.kind === 'topic' ? { event, kind: 'topic' as const, topics: TOPICS } : { event, kind: 'department' as const, departments };
-      r = await measure(server, clients, () => clients.all((p) => ({ cmd: 'closed', publishers: publishers.filter((g) => g >= clients.ranges[p][0] && g < clients.ranges[p][1]), window: WINDOW, seconds: SECONDS, make })), 500);
+      const make =
+        s.kind === 'topic' ? { event, kind: 'topic' as const, topics: TOPICS } : { event, kind: 'department' as const, departments };
+      r = await measure(
+        server,
+        clients,
+        () =>
+          clients.all((p) => ({
+            cmd: 'closed',
+            publishers: publishers.filter((g) => g >= clients.ranges[p][0] && g < clients.ranges[p][1]),
+            window: WINDOW,
+            seconds: SECONDS,
+            make,
+          })),
+        500,
+      );
     }
     f.out.set(`${s.name}|${variant}`, r);
     console.log(`[${spec.label}] ${s.name} (${event})`, JSON.stringify(r));
   }
 }
 
-const loadAtStart = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const loadAtStart = os
+  .loadavg()
+  .map((x) => x.toFixed(2))
+  .join(' ');
 const all: ServerSpec[] = [
   { key: 'bus', label: 'bus', file: 'bus-server.ts', env: { BENCH_AGENTS: String(N) }, bare: false },
   { key: 'bare', label: 'bare Socket.IO', file: 'bare-server.ts', env: {}, bare: true },
@@ -194,7 +264,9 @@ const servers = all.filter((x) => !process.env.BENCH_ONLY || process.env.BENCH_O
 // happened to be measured during it.
 const started = await Promise.all(servers.map((spec) => startServer(spec.file, spec.env)));
 // The bus server creates the agents (and their tokens); the bare servers take the same ids.
-const agents: Agent[] = started.find((x) => x.info.agents)?.info.agents ?? Array.from({ length: N }, (_, i) => ({ id: crypto.randomUUID(), departmentId: `dept-${i % 10}` }));
+const agents: Agent[] =
+  started.find((x) => x.info.agents)?.info.agents ??
+  Array.from({ length: N }, (_, i) => ({ id: crypto.randomUUID(), departmentId: `dept-${i % 10}` }));
 const fleets: Fleet[] = [];
 for (let i = 0; i < servers.length; i++) fleets.push(await setUp(servers[i], agents, started[i]));
 // Unmeasured: each server's send path runs at the offered rate before the first measured scenario,
@@ -205,7 +277,14 @@ const WARM_RATE = Number(process.env.BENCH_WARM_RATE ?? OFFERED);
 const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 3);
 for (const f of fleets) {
   for (const event of f.spec.bare ? ['send-acked', 'send'] : ['send']) {
-    await f.clients.all({ cmd: 'open', rate: WARM_RATE, seconds: WARM_SECONDS, event, total: agents.length, agentIds: agents.map((a) => a.id) });
+    await f.clients.all({
+      cmd: 'open',
+      rate: WARM_RATE,
+      seconds: WARM_SECONDS,
+      event,
+      total: agents.length,
+      agentIds: agents.map((a) => a.id),
+    });
   }
 }
 await sleep(1000);
@@ -216,11 +295,17 @@ for (const f of fleets) {
   await f.clients.close();
   f.server.child.disconnect();
 }
-const runs = new Map(fleets.map((f) => [f.spec.label, { out: f.out, skew: f.skew, departments: new Set(agents.map((a) => a.departmentId)).size }]));
-const loadAtEnd = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const runs = new Map(
+  fleets.map((f) => [f.spec.label, { out: f.out, skew: f.skew, departments: new Set(agents.map((a) => a.departmentId)).size }]),
+);
+const loadAtEnd = os
+  .loadavg()
+  .map((x) => x.toFixed(2))
+  .join(' ');
 
 const fmt = (x: number | null | undefined) => (x == null ? '–' : x.toLocaleString('en', { maximumFractionDigits: 2 }));
-const get = (label: string, s: Scenario, variant: 'acked' | 'plain') => runs.get(label)?.out.get(`${s.name}|${s.kind === 'topic' ? 'plain' : variant}`);
+const get = (label: string, s: Scenario, variant: 'acked' | 'plain') =>
+  runs.get(label)?.out.get(`${s.name}|${s.kind === 'topic' ? 'plain' : variant}`);
 const ratio = (a?: Result, b?: Result) => (a && b?.deliveriesPerSec ? (a.deliveriesPerSec / b.deliveriesPerSec).toFixed(2) : '–');
 const departmentsN = [...runs.values()][0]?.departments ?? 10;
 const nameOf = (s: Scenario) => (s.kind === 'department' ? `department fan-out ×${Math.round(N / departmentsN)}` : s.name);
@@ -231,8 +316,17 @@ for (const s of scenarios) {
     for (const v of variants) {
       const r = get(spec.label, s, v);
       if (!r) continue;
-      const guarantee = s.kind === 'topic' ? 'none (live subscribers)' : v === 'acked' ? (spec.bare ? 'Socket.IO ack per recipient' : 'cumulative ack per recipient, retry, buffer') : 'none (plain room emit)';
-      resultRows.push(`| ${nameOf(s)} | ${spec.label} | ${guarantee} | ${fmt(r.deliveriesPerSec)} | ${fmt(r.messagesPerSec)} | ${fmt(r.p50)} / ${fmt(r.p99)} | ${fmt(r.serverLoopDelayP99)} / ${fmt(r.serverLoopDelayMax)} | ${fmt(r.serverCpu)} / ${fmt(r.clientCpu)} | ${r.messagesPerSec ? fmt(Math.round((r.serverCpu * 1e6) / r.messagesPerSec)) : '–'} |`);
+      const guarantee =
+        s.kind === 'topic'
+          ? 'none (live subscribers)'
+          : v === 'acked'
+            ? spec.bare
+              ? 'Socket.IO ack per recipient'
+              : 'cumulative ack per recipient, retry, buffer'
+            : 'none (plain room emit)';
+      resultRows.push(
+        `| ${nameOf(s)} | ${spec.label} | ${guarantee} | ${fmt(r.deliveriesPerSec)} | ${fmt(r.messagesPerSec)} | ${fmt(r.p50)} / ${fmt(r.p99)} | ${fmt(r.serverLoopDelayP99)} / ${fmt(r.serverLoopDelayMax)} | ${fmt(r.serverCpu)} / ${fmt(r.clientCpu)} | ${r.messagesPerSec ? fmt(Math.round((r.serverCpu * 1e6) / r.messagesPerSec)) : '–'} |`,
+      );
     }
   }
 }
@@ -245,11 +339,13 @@ const ratioRows = saturated.map((s) => {
 const busAll = scenarios.map((s) => get('bus', s, 'acked')).filter((r): r is Result => !!r);
 const best = Math.max(0, ...busAll.map((r) => r.deliveriesPerSec));
 const direct = get('bus', scenarios[2], 'acked');
-const worstRatio = Math.min(...saturated.map((s) => {
-  const b = get('bus', s, 'acked');
-  const bare = get('bare Socket.IO', s, 'acked');
-  return b && bare?.deliveriesPerSec ? b.deliveriesPerSec / bare.deliveriesPerSec : Infinity;
-}));
+const worstRatio = Math.min(
+  ...saturated.map((s) => {
+    const b = get('bus', s, 'acked');
+    const bare = get('bare Socket.IO', s, 'acked');
+    return b && bare?.deliveriesPerSec ? b.deliveriesPerSec / bare.deliveriesPerSec : Infinity;
+  }),
+);
 const verdict = (ok: boolean) => (ok ? 'met' : 'missed');
 const failed = busAll.reduce((a, r) => a + r.failed, 0);
 const skew = Math.max(0, ...[...runs.values()].map((r) => r.skew));
@@ -286,5 +382,6 @@ Targets:
 - ≥ 0.7 of bare Socket.IO's throughput at saturation, same guarantee, each scenario: **${verdict(worstRatio >= 0.7)}** (lowest ${Number.isFinite(worstRatio) ? worstRatio.toFixed(2) : '–'}).
 `;
 console.log('\n' + body);
-if (servers.length === 3 && !process.env.BENCH_SCENARIOS && !process.env.BENCH_NO_WRITE) writeSection('Coordination bus (`npm run bench:bus`)', body + benchNotes('bus', 'every run, what was tried and ruled out'));
+if (servers.length === 3 && !process.env.BENCH_SCENARIOS && !process.env.BENCH_NO_WRITE)
+  writeSection('Coordination bus (`npm run bench:bus`)', body + benchNotes('bus', 'every run, what was tried and ruled out'));
 process.exit(0);

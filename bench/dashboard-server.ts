@@ -41,7 +41,16 @@ process.on('message', async (m: { type: string; on?: boolean }) => {
         pushes++;
       }, 2_000);
   } else if (m.type === 'sample') {
-    send({ type: 'sample', cpu: process.cpuUsage(), at: performance.now(), pushCpuUs, pushes, emits, consoles: runtimeState().bus.consolesConnected, agents: runtimeState().bus.agentsConnected });
+    send({
+      type: 'sample',
+      cpu: process.cpuUsage(),
+      at: performance.now(),
+      pushCpuUs,
+      pushes,
+      emits,
+      consoles: runtimeState().bus.consolesConnected,
+      agents: runtimeState().bus.agentsConnected,
+    });
   } else if (m.type === 'stop') {
     clearInterval(timer);
     await h.close();

@@ -23,11 +23,26 @@ const TABS = arg('tabs', 5);
 const SECONDS = arg('seconds', 60);
 const RATE = arg('rate', 20); // tasks per second, spread over the departments
 const DEPTS = ['engineering', 'marketing', 'sales', 'finance', 'hr', 'operations', 'research', 'legal', 'it', 'analytics'];
-const SPEC: Record<string, string> = { engineering: 'backend', marketing: 'content', sales: 'lead-generation', finance: 'accounting', hr: 'recruiting', operations: 'logistics', research: 'data-science', legal: 'contracts', it: 'infrastructure', analytics: 'reporting' };
+const SPEC: Record<string, string> = {
+  engineering: 'backend',
+  marketing: 'content',
+  sales: 'lead-generation',
+  finance: 'accounting',
+  hr: 'recruiting',
+  operations: 'logistics',
+  research: 'data-science',
+  legal: 'contracts',
+  it: 'infrastructure',
+  analytics: 'reporting',
+};
 
 type Sample = { cpu: NodeJS.CpuUsage; at: number; pushCpuUs: number; pushes: number; emits: number; consoles: number; agents: number };
 
-const child = fork(path.join(import.meta.dirname, 'dashboard-server.ts'), [], { execArgv: ['--import', 'tsx'], env: { ...process.env, MAX_CONNECTIONS: '100000' }, stdio: 'inherit' });
+const child = fork(path.join(import.meta.dirname, 'dashboard-server.ts'), [], {
+  execArgv: ['--import', 'tsx'],
+  env: { ...process.env, MAX_CONNECTIONS: '100000' },
+  stdio: 'inherit',
+});
 process.on('exit', () => child.kill());
 const inbox: ((m: any) => void)[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
 child.on('message', (m) => inbox.shift()?.(m));
@@ -42,11 +57,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ready = await next<{ url: string; engine: string }>();
 const url = ready.url;
 const call = async (method: string, p: string, token: string, body?: unknown) => {
-  const res = await fetch(`${url}${p}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${url}${p}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 };
-const login = await fetch(`${url}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-admin-password-1' }) });
+const login = await fetch(`${url}/api/v1/auth/token`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ username: 'admin', password: 'bench-admin-password-1' }),
+});
 const { accessToken: admin } = (await login.json()) as { accessToken: string };
 
 // Check the specializations the seed gives each department, so tasks fit its agents.
@@ -59,7 +82,13 @@ for (let i = 0; i < AGENTS; i += 50) {
   await Promise.all(
     Array.from({ length: Math.min(50, AGENTS - i) }, async (_, j) => {
       const dept = DEPTS[(i + j) % DEPTS.length];
-      const res = await call('POST', '/api/v1/agents', admin, { departmentId: dept, type: 'worker', name: `bench-${i + j}`, specialization: SPEC[dept], maxConcurrentTasks: 2 });
+      const res = await call('POST', '/api/v1/agents', admin, {
+        departmentId: dept,
+        type: 'worker',
+        name: `bench-${i + j}`,
+        specialization: SPEC[dept],
+        maxConcurrentTasks: 2,
+      });
       if (res.status !== 201) throw new Error(`agent ${i + j}: ${res.status} ${JSON.stringify(res.body)}`);
       const a = new AgentClient({
         baseUrl: url,
@@ -96,7 +125,14 @@ const producer = (async () => {
     await Promise.all(
       Array.from({ length: RATE }, (_, i) => {
         const dept = DEPTS[(created + i) % DEPTS.length];
-        return call('POST', '/api/v1/tasks', admin, { title: 'bench', departmentId: dept, type: 'bench', priority: 'medium', requirements: { specialization: SPEC[dept] }, maxAttempts: 1 });
+        return call('POST', '/api/v1/tasks', admin, {
+          title: 'bench',
+          departmentId: dept,
+          type: 'bench',
+          priority: 'medium',
+          requirements: { specialization: SPEC[dept] },
+          maxAttempts: 1,
+        });
       }),
     );
     created += RATE;
@@ -114,7 +150,17 @@ async function phase(push: boolean) {
   const b = await sample();
   const wallS = (b.at - a.at) / 1000;
   const cpuS = (b.cpu.user + b.cpu.system - a.cpu.user - a.cpu.system) / 1e6;
-  return { push, wallS, processCore: cpuS / wallS, pushCore: (b.pushCpuUs - a.pushCpuUs) / 1e6 / wallS, pushes: b.pushes - a.pushes, emits: b.emits - a.emits, received: received - r0, consoles: b.consoles, agents: b.agents };
+  return {
+    push,
+    wallS,
+    processCore: cpuS / wallS,
+    pushCore: (b.pushCpuUs - a.pushCpuUs) / 1e6 / wallS,
+    pushes: b.pushes - a.pushes,
+    emits: b.emits - a.emits,
+    received: received - r0,
+    consoles: b.consoles,
+    agents: b.agents,
+  };
 }
 
 const off1 = await phase(false);

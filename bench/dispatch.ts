@@ -87,11 +87,19 @@ try {
         if (measured) sentAt.set(k, performance.now());
         inflight.push(
           creator
-            .call('POST', '/api/v1/tasks', { title: `bench ${label} ${k}`, departmentId: d.id, type: 'bench', payload: measured ? { seq: k } : { warmUp: k } })
-            .then((r) => {
-              if (measured) answered.push(performance.now() - sentAt.get(k)!);
-              if (r.status !== 201) errors++;
-            }, () => errors++)
+            .call('POST', '/api/v1/tasks', {
+              title: `bench ${label} ${k}`,
+              departmentId: d.id,
+              type: 'bench',
+              payload: measured ? { seq: k } : { warmUp: k },
+            })
+            .then(
+              (r) => {
+                if (measured) answered.push(performance.now() - sentAt.get(k)!);
+                if (r.status !== 201) errors++;
+              },
+              () => errors++,
+            )
             .finally(() => inflightNow--),
         );
       }
@@ -156,9 +164,11 @@ try {
     if (left === 0) break;
     if (left !== lastLeft) [lastLeft, movedAt] = [left, Date.now()];
     else if (Date.now() - movedAt > 30_000) {
-      const stuck = await sql`select status, count(*)::int as n from tasks where type = 'saturation' and status <> 'completed' group by status`;
+      const stuck =
+        await sql`select status, count(*)::int as n from tasks where type = 'saturation' and status <> 'completed' group by status`;
       // The story of a few stuck tasks, so a stall names its cause.
-      const stories = await sql`select t.id, t.assigned_agent_id as agent, t.assigned_at::text as at, string_agg(e.type || coalesce(' ' || e.agent_id, '') || coalesce(' ' || (e.detail->>'reason'), ''), ' → ' order by e.id) as story
+      const stories =
+        await sql`select t.id, t.assigned_agent_id as agent, t.assigned_at::text as at, string_agg(e.type || coalesce(' ' || e.agent_id, '') || coalesce(' ' || (e.detail->>'reason'), ''), ' → ' order by e.id) as story
         from (select * from tasks where type = 'saturation' and status <> 'completed' limit 3) t join task_events e on e.task_id = t.id group by t.id, t.assigned_agent_id, t.assigned_at`;
       await sql.end();
       throw new Error(
@@ -215,7 +225,10 @@ server's default stays 10: with 4, requests queued behind hung connection attemp
 (server/faults/postgres-outage.test.ts).
 History (same bench): 2026-11-26 11:41, before the single-statement paths: 73 creates/s achieved of 500 offered, p99
 8.2 s, 141 hand-outs/s. 14:48, before creates handed out in their own statement: p50 73 ms, p99 660 ms, 2,653 hand-outs/s.`;
-  writeSection('Dispatch (bench/dispatch.ts)', `${body}\n${benchNotes('dispatch', "where a slow create's time goes, what lowered the CPU per task")}`);
+  writeSection(
+    'Dispatch (bench/dispatch.ts)',
+    `${body}\n${benchNotes('dispatch', "where a slow create's time goes, what lowered the CPU per task")}`,
+  );
   process.stdout.write('\n' + body + '\n');
 } finally {
   await server.stop();

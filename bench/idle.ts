@@ -43,7 +43,17 @@ if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
   process.exit(2);
 }
 
-type Result = { mode: 'demo' | 'idle'; seconds: number; cpuPct: number; rssMeanMb: number; rssMaxMb: number; slopeMbPerHour: number; load: number; samples: number; pids: number };
+type Result = {
+  mode: 'demo' | 'idle';
+  seconds: number;
+  cpuPct: number;
+  rssMeanMb: number;
+  rssMaxMb: number;
+  slopeMbPerHour: number;
+  load: number;
+  samples: number;
+  pids: number;
+};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (b: number) => b / 2 ** 20;
@@ -66,7 +76,11 @@ async function measure(mode: 'demo' | 'idle'): Promise<Result> {
   delete env.REDIS_URL;
   const nodeArgs = [...productionFlags, ...(process.env.IDLE_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   // What server/start.mjs runs once the build is current.
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/index.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/index.ts'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   let lines = '';
   const ready = new Promise<void>((resolve, reject) => {
@@ -82,7 +96,9 @@ async function measure(mode: 'demo' | 'idle'): Promise<Result> {
   try {
     await ready;
     if (/demo fleet not started/.test(lines)) throw new Error(`demo fleet not started:\n${lines.slice(-2000)}`);
-    console.log(`[${mode}] server ${proc.pid} ready on port ${port}; warming up ${warmupSec} s, then ${minutes} min of samples every ${everySec} s`);
+    console.log(
+      `[${mode}] server ${proc.pid} ready on port ${port}; warming up ${warmupSec} s, then ${minutes} min of samples every ${everySec} s`,
+    );
     await sleep(warmupSec * 1000);
     const first = usageOf(proc.pid!);
     if (!first) throw new Error('server gone');
@@ -104,7 +120,9 @@ async function measure(mode: 'demo' | 'idle'): Promise<Result> {
       const cpu = (100 * (u.cpuMs - last.cpuMs)) / (now - lastAt);
       if (points.length % Math.max(1, Math.round(30 / everySec)) === 0 || now >= end) {
         const total = (100 * (u.cpuMs - first.cpuMs)) / (now - t0);
-        console.log(`[${mode}] ${((now - t0) / 60_000).toFixed(1)}/${minutes} min  cpu ${cpu.toFixed(1)}% (mean ${total.toFixed(2)}%)  rss ${mb(u.rssBytes).toFixed(0)} MB  load ${loadavg()[0].toFixed(2)}`);
+        console.log(
+          `[${mode}] ${((now - t0) / 60_000).toFixed(1)}/${minutes} min  cpu ${cpu.toFixed(1)}% (mean ${total.toFixed(2)}%)  rss ${mb(u.rssBytes).toFixed(0)} MB  load ${loadavg()[0].toFixed(2)}`,
+        );
       }
       last = u;
       lastAt = now;
@@ -138,7 +156,9 @@ async function main() {
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const name = r.mode === 'demo' ? 'demo fleet (24 agents, ~2 tasks/s)' : 'DEMO=0, nothing connected';
-    console.log(`| ${name} | ${r.cpuPct.toFixed(2)} | ${r.rssMeanMb.toFixed(0)} MB | ${r.rssMaxMb.toFixed(0)} MB | ${r.slopeMbPerHour >= 0 ? '+' : ''}${r.slopeMbPerHour.toFixed(1)} MB/h | ${r.load.toFixed(2)} |`);
+    console.log(
+      `| ${name} | ${r.cpuPct.toFixed(2)} | ${r.rssMeanMb.toFixed(0)} MB | ${r.rssMaxMb.toFixed(0)} MB | ${r.slopeMbPerHour >= 0 ? '+' : ''}${r.slopeMbPerHour.toFixed(1)} MB/h | ${r.load.toFixed(2)} |`,
+    );
   }
   const child = results.find((r) => r.pids > 1);
   if (child) console.log(`\n(the server ran ${child.pids - 1} child process(es); their CPU and RSS are included)`);

@@ -26,7 +26,10 @@ import { batchTable, explainLosses, peerTable } from './peers/report';
 const root = path.resolve(import.meta.dirname, '..');
 const chartDir = path.join(root, 'docs/benchmarks');
 const settings = peerSettings();
-const keys = (process.env.BENCH_PEERS ?? Object.keys(systems).join(',')).split(',').map((k) => k.trim()).filter(Boolean);
+const keys = (process.env.BENCH_PEERS ?? Object.keys(systems).join(','))
+  .split(',')
+  .map((k) => k.trim())
+  .filter(Boolean);
 for (const k of keys) if (!systems[k]) throw new Error(`BENCH_PEERS: unknown system "${k}"; one of ${Object.keys(systems).join(', ')}`);
 
 const tty = process.stdout.isTTY;
@@ -61,11 +64,20 @@ for (const [i, key] of keys.entries()) {
   // Whatever the child could not clean (it crashed or timed out) is cleaned here.
   const dropped = await dropLeftoverDatabases(before);
   const keysLeft = await deleteRedisPrefix(prefix);
-  if (dropped.length || keysLeft) console.error(`\n[bench:peers] ${key} left ${dropped.length} database(s) and ${keysLeft} Redis key(s): removed`);
+  if (dropped.length || keysLeft)
+    console.error(`\n[bench:peers] ${key} left ${dropped.length} database(s) and ${keysLeft} Redis key(s): removed`);
   if (run.code !== 0 || !result) {
     const why = run.timedOut ? 'timed out' : `exited ${run.code ?? run.signal}`;
     failures.push(`${key} ${why}`);
-    console.error(`\n[bench:peers] ${key} ${why}; its last output:\n${lastLines(run.output.split('\n').filter((l) => !l.startsWith('PROGRESS')).join('\n'), 25).join('\n')}`);
+    console.error(
+      `\n[bench:peers] ${key} ${why}; its last output:\n${lastLines(
+        run.output
+          .split('\n')
+          .filter((l) => !l.startsWith('PROGRESS'))
+          .join('\n'),
+        25,
+      ).join('\n')}`,
+    );
     continue;
   }
   if (batchOnly) batchResults.push(result as BatchPhaseResult);
@@ -74,7 +86,11 @@ for (const [i, key] of keys.entries()) {
 if (tty) process.stdout.write('\r\x1b[2K');
 
 if (batchOnly) {
-  console.log(`${machineLine()} · load average at start ${loadStart.map((x) => x.toFixed(2)).join(' / ')}, at end ${loadavg().map((x) => x.toFixed(2)).join(' / ')}`);
+  console.log(
+    `${machineLine()} · load average at start ${loadStart.map((x) => x.toFixed(2)).join(' / ')}, at end ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' / ')}`,
+  );
   console.log(`Batched phase: ${settings.tasks} tasks through each system's batch call, 1,000 a call, no workers\n`);
   console.log(batchResults.map((r) => `- **${r.name}**: ${r.setup}`).join('\n') + '\n');
   console.log(batchTable(batchResults));
@@ -87,7 +103,12 @@ if (results.length) {
   const names = results.map((r) => r.name);
   writeFileSync(
     path.join(chartDir, 'peers-throughput.svg'),
-    barChart({ title: `Saturated hand-out: ${settings.tasks} tasks backlog, ${settings.slots} slots`, unit: 'tasks/s', categories: names, series: [{ name: 'tasks/s', values: results.map((r) => r.saturation.perSecond) }] }),
+    barChart({
+      title: `Saturated hand-out: ${settings.tasks} tasks backlog, ${settings.slots} slots`,
+      unit: 'tasks/s',
+      categories: names,
+      series: [{ name: 'tasks/s', values: results.map((r) => r.saturation.perSecond) }],
+    }),
   );
   writeFileSync(
     path.join(chartDir, 'peers-latency.svg'),
@@ -142,7 +163,9 @@ ${explainLosses(results)}
 ${failures.length ? `\n**Not measured in this run:** ${failures.join('; ')}.\n` : ''}`;
 writeSection('Dispatch vs queues (`npm run bench:peers`)', body);
 console.log(`\n${peerTable(results)}\n\n${explainLosses(results)}`);
-console.log(`\n[bench:peers] wrote docs/benchmarks.md and docs/benchmarks/peers-*.svg; ${results.map((r) => `${r.name} ${formatValue(r.saturation.perSecond)}/s p99 ${formatValue(r.latency.p99)} ms`).join(' · ')}`);
+console.log(
+  `\n[bench:peers] wrote docs/benchmarks.md and docs/benchmarks/peers-*.svg; ${results.map((r) => `${r.name} ${formatValue(r.saturation.perSecond)}/s p99 ${formatValue(r.latency.p99)} ms`).join(' · ')}`,
+);
 if (failures.length) {
   console.error(`[bench:peers] FAILED: ${failures.join('; ')}`);
   process.exit(1);

@@ -41,7 +41,11 @@ const rowWrites = async () => {
   const [r] = await stats`select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::bigint as n from pg_stat_user_tables`;
   return Number(r.n);
 };
-const login = await fetch(`${server.url}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password }) });
+const login = await fetch(`${server.url}/api/v1/auth/token`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ username: 'bench', password }),
+});
 const api = bearerClient(server.url, ((await login.json()) as { accessToken: string }).accessToken);
 
 type Phase = { name: string; seconds: number; counts: StatementCounts; rows: number };
@@ -65,7 +69,12 @@ await phase('rest, no agents', () => sleep(REST_S * 1000));
 const fleet: AgentClient[] = [];
 let completed = 0;
 for (let i = 0; i < AGENTS; i++) {
-  const reg = await api.call('POST', '/api/v1/agents', { type: 'worker', departmentId: 'engineering', specialization: 'backend', maxConcurrentTasks: 4 });
+  const reg = await api.call('POST', '/api/v1/agents', {
+    type: 'worker',
+    departmentId: 'engineering',
+    specialization: 'backend',
+    maxConcurrentTasks: 4,
+  });
   if (reg.status !== 201) throw new Error(`agent registration answered ${reg.status}`);
   const c = new AgentClient({ baseUrl: server.url, ...reg.body.credentials, handler: async () => (completed++, { ok: true }) });
   await c.start();
@@ -101,12 +110,20 @@ const rate = (p: Phase) => p.counts.total / p.seconds;
 const perBeat = ((rate(agents) - rate(idle)) * HEARTBEAT_MS) / 1000 / AGENTS;
 const taskStatements = (tasks.counts.total - rate(agents) * tasks.seconds) / TASKS;
 const taskRows = (tasks.rows - (agents.rows / agents.seconds) * tasks.seconds) / TASKS;
-console.log(`machine: ${os.cpus().length} cores ${os.cpus()[0].model.trim()}, load ${os.loadavg()[0].toFixed(1)}, ${new Date().toISOString()}`);
+console.log(
+  `machine: ${os.cpus().length} cores ${os.cpus()[0].model.trim()}, load ${os.loadavg()[0].toFixed(1)}, ${new Date().toISOString()}`,
+);
 for (const p of phases) {
-  console.log(`\n${p.name}: ${p.seconds.toFixed(1)} s, ${p.counts.total} statements (${rate(p).toFixed(1)}/s), ${p.rows} rows written (${(p.rows / p.seconds).toFixed(1)}/s)`);
+  console.log(
+    `\n${p.name}: ${p.seconds.toFixed(1)} s, ${p.counts.total} statements (${rate(p).toFixed(1)}/s), ${p.rows} rows written (${(p.rows / p.seconds).toFixed(1)}/s)`,
+  );
   for (const [text, n] of [...p.counts.byText].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${String(n).padStart(6)}  ${text}`);
 }
 const beatsPerSecond = AGENTS / (HEARTBEAT_MS / 1000);
 const rowsPerBeat = (agents.rows / agents.seconds - idle.rows / idle.seconds) / beatsPerSecond;
-console.log(`\nper agent heartbeat (${HEARTBEAT_MS / 1000} s, ${beatsPerSecond} beats/s): ${perBeat.toFixed(3)} statements, ${rowsPerBeat.toFixed(2)} rows written`);
-console.log(`per task (create → hand-out → complete), background subtracted: ${taskStatements.toFixed(2)} statements, ${taskRows.toFixed(1)} rows written`);
+console.log(
+  `\nper agent heartbeat (${HEARTBEAT_MS / 1000} s, ${beatsPerSecond} beats/s): ${perBeat.toFixed(3)} statements, ${rowsPerBeat.toFixed(2)} rows written`,
+);
+console.log(
+  `per task (create → hand-out → complete), background subtracted: ${taskStatements.toFixed(2)} statements, ${taskRows.toFixed(1)} rows written`,
+);

@@ -72,7 +72,10 @@ const info = createClient({ url: URL_ });
 await info.connect();
 const version = /redis_version:(\S+)/.exec(await info.info('server'))?.[1];
 await info.quit();
-console.log(`Redis ${version}, ${os.cpus().length} cores ${os.cpus()[0].model.trim()}, load ${os.loadavg()[0].toFixed(1)}, ${new Date().toISOString()}; ${M} messages of ${payload.length} B to per-agent rooms`);
+console.log(
+  `Redis ${version}, ${os.cpus().length} cores ${os.cpus()[0].model.trim()}, load ${os.loadavg()[0].toFixed(1)}, ${new Date().toISOString()}; ${M} messages of ${payload.length} B to per-agent rooms`,
+);
 console.log('| adapter mode | server processes subscribed | deliveries to processes per message | Redis CPU µs per message | wall ms |');
 console.log('|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.mode} | ${r.processes} | ${r.perMessage.toFixed(2)} | ${r.redisUsPerMessage.toFixed(1)} | ${r.wallMs} |`);
+for (const r of rows)
+  console.log(`| ${r.mode} | ${r.processes} | ${r.perMessage.toFixed(2)} | ${r.redisUsPerMessage.toFixed(1)} | ${r.wallMs} |`);

@@ -46,14 +46,22 @@ async function main() {
     const pools = await db.select({ departmentId: resourcePools.departmentId, type: resourcePools.type }).from(resourcePools);
     const agentOf = new Map<string, string>();
     for (const d of new Set(pools.map((p) => p.departmentId))) {
-      const [a] = await db.insert(agents).values({ departmentId: d, name: `bench-${d}`, type: 'bench', specialization: 'bench', secretHash: 'x', status: 'idle' }).returning();
+      const [a] = await db
+        .insert(agents)
+        .values({ departmentId: d, name: `bench-${d}`, type: 'bench', specialization: 'bench', secretHash: 'x', status: 'idle' })
+        .returning();
       agentOf.set(d, a.id);
     }
 
     const grantOnce = async (i: number) => {
       const p = pools[i % pools.length];
       const t0 = performance.now();
-      const row = await grantNow(db, { agentId: agentOf.get(p.departmentId)!, departmentId: p.departmentId, resources: { [p.type]: 1 }, priority: 'medium' });
+      const row = await grantNow(db, {
+        agentId: agentOf.get(p.departmentId)!,
+        departmentId: p.departmentId,
+        resources: { [p.type]: 1 },
+        priority: 'medium',
+      });
       const ms = performance.now() - t0;
       await db.transaction((tx) => releaseAllocationInTx(tx, row.id));
       return ms;
@@ -63,14 +71,19 @@ async function main() {
     const paced = await phase(`grant, ${concurrency} clients each once per ${paceMs} ms`, durationMs, grantOnce, paceMs);
     const saturated = await phase(`grant, ${concurrency} clients back to back (saturation)`, Math.min(durationMs, 5000), grantOnce);
     const principal = principalOf('super-admin');
-    const full = await phase(`allocate() incl. audit, ${concurrency} clients each once per ${paceMs} ms`, Math.min(durationMs, 5000), async (i) => {
-      const p = pools[i % pools.length];
-      const t0 = performance.now();
-      const a = await allocate(db, principal, { agentId: agentOf.get(p.departmentId)!, resources: { [p.type]: 1 }, priority: 'medium' });
-      const ms = performance.now() - t0;
-      await db.transaction((tx) => releaseAllocationInTx(tx, a.id));
-      return ms;
-    }, paceMs);
+    const full = await phase(
+      `allocate() incl. audit, ${concurrency} clients each once per ${paceMs} ms`,
+      Math.min(durationMs, 5000),
+      async (i) => {
+        const p = pools[i % pools.length];
+        const t0 = performance.now();
+        const a = await allocate(db, principal, { agentId: agentOf.get(p.departmentId)!, resources: { [p.type]: 1 }, priority: 'medium' });
+        const ms = performance.now() - t0;
+        await db.transaction((tx) => releaseAllocationInTx(tx, a.id));
+        return ms;
+      },
+      paceMs,
+    );
     report([paced, saturated, full], pools.length);
   } finally {
     setDbHandle(undefined);
@@ -88,7 +101,9 @@ async function phase(label: string, ms: number, op: (i: number) => Promise<numbe
   const started = Date.now();
   const progress = setInterval(() => {
     const s = (Date.now() - started) / 1000;
-    process.stderr.write(`\r${label}: ${lat.length} grants in ${s.toFixed(0)} s (${Math.round(lat.length / s)}/s), p99 so far ${pct(lat, 0.99).toFixed(2)} ms   `);
+    process.stderr.write(
+      `\r${label}: ${lat.length} grants in ${s.toFixed(0)} s (${Math.round(lat.length / s)}/s), p99 so far ${pct(lat, 0.99).toFixed(2)} ms   `,
+    );
   }, 1000);
   await Promise.all(
     Array.from({ length: concurrency }, async (_, c) => {
@@ -129,7 +144,8 @@ function report(results: Result[], poolCount: number) {
   })();
   const pgVersion = execSafe(`psql "${base}" -Atc "show server_version"`);
   const rows = results.map(
-    (r) => `| ${r.label} | ${r.n} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.max.toFixed(1)} | ${r.p99 < 10 ? 'yes' : 'no'} |`,
+    (r) =>
+      `| ${r.label} | ${r.n} | ${r.perSecond.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.max.toFixed(1)} | ${r.p99 < 10 ? 'yes' : 'no'} |`,
   );
   const section = [
     '<!-- bench:resources -->',
@@ -146,7 +162,9 @@ function report(results: Result[], poolCount: number) {
   ].join('\n');
   const file = 'docs/benchmarks.md';
   mkdirSync('docs', { recursive: true });
-  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nNumbers measured on the project machine; each script replaces its own section.\n';
+  const old = existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : '# Benchmarks\n\nNumbers measured on the project machine; each script replaces its own section.\n';
   const next = /<!-- bench:resources -->[\s\S]*<!-- \/bench:resources -->/.test(old)
     ? old.replace(/<!-- bench:resources -->[\s\S]*<!-- \/bench:resources -->/, section)
     : `${old.trimEnd()}\n\n${section}\n`;

@@ -21,7 +21,10 @@ import { connectAgents, registerAgents, type BenchFleet } from './support/agents
 import type { Probe } from './support/probe';
 import { startBenchServer, type BenchServer } from './support/server';
 
-const LEVELS = (process.env.BENCH_CLUSTER_AGENTS ?? '300,900').split(',').map(Number).filter((n) => n > 0);
+const LEVELS = (process.env.BENCH_CLUSTER_AGENTS ?? '300,900')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const N = Number(process.env.BENCH_CLUSTER_PROCESSES ?? 3);
 const REST_S = Number(process.env.BENCH_REST_SECONDS ?? 15);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -39,19 +42,33 @@ const env = { AUTH_SECRET: randomBytes(48).toString('base64url'), MAX_AGENTS_PER
 const servers: BenchServer[] = [await startBenchServer(env, { probe: true })];
 for (let i = 1; i < N; i++) servers.push(await startBenchServer(env, { probe: true, databaseUrl: servers[0].databaseUrl }));
 const pg = postgres(servers[0].databaseUrl, { max: 1, onnotice: () => {} });
-const agentWrites = async () => Number((await pg`select coalesce(sum(n_tup_upd), 0)::bigint as n from pg_stat_user_tables where relname in ('agents', 'tasks')`)[0].n);
+const agentWrites = async () =>
+  Number((await pg`select coalesce(sum(n_tup_upd), 0)::bigint as n from pg_stat_user_tables where relname in ('agents', 'tasks')`)[0].n);
 const probeAll = async () => {
   const ps = await Promise.all(servers.map((s) => s.probe()));
   return { rss: ps.reduce((a, p) => a + p.rss, 0), heapUsed: ps.reduce((a, p) => a + p.heapUsed, 0) } as Pick<Probe, 'rss' | 'heapUsed'>;
 };
 
-type Row = { agents: number; connectS: number; rssMiB: number; heapMiB: number; rssPerAgentKiB: number; heapPerAgentKiB: number; restCpuPct: number; cpuPer1000: number; beatWritesPerS: number; busConnections: number; processesSeen: number };
+type Row = {
+  agents: number;
+  connectS: number;
+  rssMiB: number;
+  heapMiB: number;
+  rssPerAgentKiB: number;
+  heapPerAgentKiB: number;
+  restCpuPct: number;
+  cpuPer1000: number;
+  beatWritesPerS: number;
+  busConnections: number;
+  processesSeen: number;
+};
 const rows: Row[] = [];
 const fleets: BenchFleet[] = [];
 try {
   const api = await apiAs(servers[0].url, 'admin', 'bench-admin-password');
   const depts = (await api.call('GET', '/api/v1/departments')).body.items as { id: string; specializations: string[] }[];
-  for (const d of depts) await api.call('PATCH', `/api/v1/departments/${d.id}`, { maxAgents: Math.ceil(Math.max(...LEVELS) / depts.length) + 10 });
+  for (const d of depts)
+    await api.call('PATCH', `/api/v1/departments/${d.id}`, { maxAgents: Math.ceil(Math.max(...LEVELS) / depts.length) + 10 });
   await sleep(5000);
   const base = await probeAll();
   let connected = 0;
@@ -59,7 +76,17 @@ try {
     const creds = await registerAgents(servers[0].url, api, depts, level - connected, 4);
     const t0 = performance.now();
     // Evenly over the processes, each process's share connected side by side.
-    await Promise.all(servers.map(async (s, i) => fleets.push(await connectAgents(s.url, creds.filter((_, k) => k % N === i), () => {}))));
+    await Promise.all(
+      servers.map(async (s, i) =>
+        fleets.push(
+          await connectAgents(
+            s.url,
+            creds.filter((_, k) => k % N === i),
+            () => {},
+          ),
+        ),
+      ),
+    );
     const connectS = (performance.now() - t0) / 1000;
     connected = level;
     await sleep(6000); // a full beat interval, and the first lease renewals
@@ -100,9 +127,15 @@ try {
   await r.quit();
 }
 
-console.log(`${N} processes, ${os.cpus().length} cores ${os.cpus()[0].model.trim()}, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)} at the end, ${new Date().toISOString()}`);
-console.log('| agents | processes | connect s | RSS MiB (all processes) | heap MiB after GC | RSS per agent KiB | heap per agent KiB | CPU at rest, % of a core | CPU at rest per 1,000 agents | agents+tasks rows updated/s | bus stats: connections / processes |');
+console.log(
+  `${N} processes, ${os.cpus().length} cores ${os.cpus()[0].model.trim()}, Node ${process.version}, load ${os.loadavg()[0].toFixed(1)} at the end, ${new Date().toISOString()}`,
+);
+console.log(
+  '| agents | processes | connect s | RSS MiB (all processes) | heap MiB after GC | RSS per agent KiB | heap per agent KiB | CPU at rest, % of a core | CPU at rest per 1,000 agents | agents+tasks rows updated/s | bus stats: connections / processes |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows)
-  console.log(`| ${r.agents} | ${N} | ${r.connectS.toFixed(1)} | ${r.rssMiB.toFixed(0)} | ${r.heapMiB.toFixed(0)} | ${r.rssPerAgentKiB.toFixed(1)} | ${r.heapPerAgentKiB.toFixed(1)} | ${r.restCpuPct.toFixed(1)} | ${r.cpuPer1000.toFixed(1)} | ${r.beatWritesPerS.toFixed(1)} | ${r.busConnections} / ${r.processesSeen} |`);
+  console.log(
+    `| ${r.agents} | ${N} | ${r.connectS.toFixed(1)} | ${r.rssMiB.toFixed(0)} | ${r.heapMiB.toFixed(0)} | ${r.rssPerAgentKiB.toFixed(1)} | ${r.heapPerAgentKiB.toFixed(1)} | ${r.restCpuPct.toFixed(1)} | ${r.cpuPer1000.toFixed(1)} | ${r.beatWritesPerS.toFixed(1)} | ${r.busConnections} / ${r.processesSeen} |`,
+  );
 process.exit(0);

@@ -25,7 +25,10 @@ import { writeSection } from './support/report';
 import { startBenchServer, type BenchServer } from './support/server';
 import { lineCharts } from './support/svg-lines';
 
-const LEVELS = (process.env.BENCH_LEVELS ?? '100,250,500,1000,2000').split(',').map(Number).filter((n) => n > 0);
+const LEVELS = (process.env.BENCH_LEVELS ?? '100,250,500,1000,2000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const SAT_CONCURRENCY = Number(process.env.BENCH_SAT_CONCURRENCY ?? 32);
@@ -85,8 +88,13 @@ class Fleets {
     });
   }
   private async spawn() {
-    const child = fork(path.join(import.meta.dirname, 'scale-fleet.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    await new Promise((resolve, reject) => (child.once('message', resolve), child.once('exit', (c) => reject(new Error(`fleet exited ${c}`)))));
+    const child = fork(path.join(import.meta.dirname, 'scale-fleet.ts'), [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    await new Promise(
+      (resolve, reject) => (child.once('message', resolve), child.once('exit', (c) => reject(new Error(`fleet exited ${c}`)))),
+    );
     const f = { child, count: 0 };
     this.procs.push(f);
     return f;
@@ -109,7 +117,11 @@ class Fleets {
   }
   async take(): Promise<Took> {
     const all = await Promise.all(this.procs.map((f) => this.ask<Took>(f.child, { take: true }, 'took')));
-    return { received: all.reduce((n, t) => n + t.received, 0), completed: all.reduce((n, t) => n + t.completed, 0), latencies: all.flatMap((t) => t.latencies) };
+    return {
+      received: all.reduce((n, t) => n + t.received, 0),
+      completed: all.reduce((n, t) => n + t.completed, 0),
+      latencies: all.flatMap((t) => t.latencies),
+    };
   }
   async stop() {
     await Promise.all(this.procs.map((f) => new Promise((r) => (f.child.once('exit', r), f.child.send({ stop: true })))));
@@ -148,13 +160,27 @@ async function createAgents(api: ApiClient, depts: Dept[], n: number): Promise<C
 let taskSeq = 0;
 const createTask = (apis: ApiClient[], depts: Dept[]) => {
   const n = taskSeq++;
-  return apis[n % apis.length].call('POST', '/api/v1/tasks', { title: `scale ${n}`, departmentId: depts[n % depts.length].id, type: 'bench', payload: { t: now() } }).then(
-    (r) => r.status === 201,
-    () => false,
-  );
+  return apis[n % apis.length]
+    .call('POST', '/api/v1/tasks', { title: `scale ${n}`, departmentId: depts[n % depts.length].id, type: 'bench', payload: { t: now() } })
+    .then(
+      (r) => r.status === 201,
+      () => false,
+    );
 };
 
-type Phase = { created: number; errors: number; createdPerSec: number; completed: number; completedPerSec: number; p50: number; p99: number; cpuPct: number; rss: number; drained: boolean; load: string };
+type Phase = {
+  created: number;
+  errors: number;
+  createdPerSec: number;
+  completed: number;
+  completedPerSec: number;
+  p50: number;
+  p99: number;
+  cpuPct: number;
+  rss: number;
+  drained: boolean;
+  load: string;
+};
 
 /** Waits until the agents completed `expected` tasks (or DRAIN_MS), folding takes into `acc`. */
 async function drain(fleets: Fleets, acc: Took, expected: number): Promise<boolean> {
@@ -197,7 +223,19 @@ async function offeredPhase(servers: BenchServer[], apis: ApiClient[], depts: De
   const cpuPct = cpu();
   const span = (performance.now() - t0) / 1000;
   acc.latencies.sort((a, b) => a - b);
-  return { created: ok, errors: sent - ok, createdPerSec: ok / secs, completed: acc.completed, completedPerSec: acc.completed / span, p50: percentile(acc.latencies, 50), p99: percentile(acc.latencies, 99), cpuPct, rss: rssOf(servers), drained, load: load() };
+  return {
+    created: ok,
+    errors: sent - ok,
+    createdPerSec: ok / secs,
+    completed: acc.completed,
+    completedPerSec: acc.completed / span,
+    p50: percentile(acc.latencies, 50),
+    p99: percentile(acc.latencies, 99),
+    cpuPct,
+    rss: rssOf(servers),
+    drained,
+    load: load(),
+  };
 }
 
 /** Closed loop: SAT_CONCURRENCY creators for SECONDS; throughput is what the agents completed in that window. */
@@ -225,7 +263,19 @@ async function saturationPhase(servers: BenchServer[], apis: ApiClient[], depts:
   const acc: Took = { ...window, latencies: [...window.latencies] };
   const drained = await drain(fleets, acc, ok);
   acc.latencies.sort((a, b) => a - b);
-  return { created: ok, errors: sent - ok, createdPerSec: ok / secs, completed: window.completed, completedPerSec: window.completed / secs, p50: percentile(acc.latencies, 50), p99: percentile(acc.latencies, 99), cpuPct, rss, drained, load: load() };
+  return {
+    created: ok,
+    errors: sent - ok,
+    createdPerSec: ok / secs,
+    completed: window.completed,
+    completedPerSec: window.completed / secs,
+    p50: percentile(acc.latencies, 50),
+    p99: percentile(acc.latencies, 99),
+    cpuPct,
+    rss,
+    drained,
+    load: load(),
+  };
 }
 
 async function probeAll(servers: BenchServer[]): Promise<Probe> {
@@ -233,7 +283,15 @@ async function probeAll(servers: BenchServer[]): Promise<Probe> {
   const sum = (k: keyof Omit<Probe, 'spaces'>) => ps.reduce((n, p) => n + p[k], 0);
   const spaces: Record<string, number> = {};
   for (const p of ps) for (const [k, v] of Object.entries(p.spaces)) spaces[k] = (spaces[k] ?? 0) + v;
-  return { rss: sum('rss'), heapUsed: sum('heapUsed'), heapTotal: sum('heapTotal'), external: sum('external'), arrayBuffers: sum('arrayBuffers'), cpuMicros: sum('cpuMicros'), spaces };
+  return {
+    rss: sum('rss'),
+    heapUsed: sum('heapUsed'),
+    heapTotal: sum('heapTotal'),
+    external: sum('external'),
+    arrayBuffers: sum('arrayBuffers'),
+    cpuMicros: sum('cpuMicros'),
+    spaces,
+  };
 }
 
 /**
@@ -263,14 +321,22 @@ async function idleMemory(): Promise<Idle> {
     const { api, depts } = await setup(server.url, Math.ceil(IDLE_AGENTS / 10) + 10);
     const creds = await createAgents(api, depts, IDLE_AGENTS);
     // Load the token route before the baseline, so the delta is agents and not code.
-    await fetch(`${server.url}/api/v1/agents/${creds[0].agentId}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secret: creds[0].secret }) });
+    await fetch(`${server.url}/api/v1/agents/${creds[0].agentId}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ secret: creds[0].secret }),
+    });
     const base = await settled(server, 'baseline');
-    if (process.env.BENCH_SNAPSHOT) say(`heap snapshot (0 agents): ${await server.snapshot(path.join(process.env.BENCH_SNAPSHOT, 'idle-0.heapsnapshot'))}`);
+    if (process.env.BENCH_SNAPSHOT)
+      say(`heap snapshot (0 agents): ${await server.snapshot(path.join(process.env.BENCH_SNAPSHOT, 'idle-0.heapsnapshot'))}`);
     await fleets.add(server.url, creds);
     // Two heartbeats (5 s default), so every per-agent structure exists.
     await sleep(11_000);
     const loaded = await settled(server, `${IDLE_AGENTS} idle agents`);
-    if (process.env.BENCH_SNAPSHOT) say(`heap snapshot (${IDLE_AGENTS} agents): ${await server.snapshot(path.join(process.env.BENCH_SNAPSHOT, `idle-${IDLE_AGENTS}.heapsnapshot`))}`);
+    if (process.env.BENCH_SNAPSHOT)
+      say(
+        `heap snapshot (${IDLE_AGENTS} agents): ${await server.snapshot(path.join(process.env.BENCH_SNAPSHOT, `idle-${IDLE_AGENTS}.heapsnapshot`))}`,
+      );
     return { agents: IDLE_AGENTS, base, loaded, load: load() };
   } finally {
     await fleets.stop();
@@ -279,9 +345,25 @@ async function idleMemory(): Promise<Idle> {
 }
 
 // ---- 2. the curve on one process; 3. two processes with Redis.
-type Level = { agents: number; servers: number; connectSecs: number; idleCpuPct: number; idle: Probe; base: Probe; offered: Phase; sat: Phase };
+type Level = {
+  agents: number;
+  servers: number;
+  connectSecs: number;
+  idleCpuPct: number;
+  idle: Probe;
+  base: Probe;
+  offered: Phase;
+  sat: Phase;
+};
 
-async function measureLevel(servers: BenchServer[], apis: ApiClient[], depts: Dept[], fleets: Fleets, base: Probe, connectSecs: number): Promise<Level> {
+async function measureLevel(
+  servers: BenchServer[],
+  apis: ApiClient[],
+  depts: Dept[],
+  fleets: Fleets,
+  base: Probe,
+  connectSecs: number,
+): Promise<Level> {
   // At rest: what heartbeats and pings alone cost the server.
   const cpu = cpuMeter(servers);
   await sleep(3000);
@@ -357,7 +439,10 @@ function report(idle: Idle, levels: Level[], out: Level | undefined) {
     `| ${l.agents} | ${l.servers} | ${l.offered.createdPerSec.toFixed(0)} | ${ms(l.offered.p50)} / ${ms(l.offered.p99)} | ${l.offered.cpuPct.toFixed(0)} | ${l.sat.createdPerSec.toFixed(0)} | ${l.sat.completedPerSec.toFixed(0)}${l.sat.drained ? '' : ' (backlog left)'} | ${ms(l.sat.p50)} / ${ms(l.sat.p99)} | ${l.sat.cpuPct.toFixed(0)} | ${l.sat.load} |`;
   const mem = (l: Level) =>
     `| ${l.agents} | ${l.servers} | ${l.connectSecs.toFixed(1)} | ${l.idleCpuPct.toFixed(1)} | ${mib(l.idle.rss)} | ${mib(l.idle.heapUsed)} | ${kib((l.idle.rss - l.base.rss) / l.agents)} | ${kib((l.idle.heapUsed - l.base.heapUsed) / l.agents)} | ${mib(l.sat.rss)} | ${l.offered.load} |`;
-  const loadNow = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  const loadNow = os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
   return `Machine: ${machineLine()}. Load average (1, 5, 15 min) at the end: ${loadNow}; each row says the 1-minute load when it was taken (the machine is shared: rows with load above ~2 are noisy).
 Servers: serve-harness processes (API + Socket.IO + background loops, no page renderer) on a fresh Postgres database at 127.0.0.1; agents: real SDK clients (token over REST, heartbeats every 5 s, \`task:progress\` then \`task:complete\` per task) in fleet processes of up to ${PER_FLEET}, spread over the ten departments; tasks created over REST by the bench process. Settings: ${RATE} tasks/s offered for ${SECONDS} s, saturation ${SAT_CONCURRENCY} concurrent creators for ${SECONDS} s.
 
@@ -442,7 +527,9 @@ function chart(levels: Level[], out: Level | undefined): string {
 const started = performance.now();
 say(`levels ${LEVELS.join(', ')}; ${RATE}/s offered; ${SECONDS} s phases; load ${load()}`);
 const idle = await idleMemory();
-say(`idle: ${kib((idle.loaded.rss - idle.base.rss) / idle.agents)} KiB RSS, ${kib((idle.loaded.heapUsed - idle.base.heapUsed) / idle.agents)} KiB heap per agent at ${idle.agents} agents (load ${idle.load})`);
+say(
+  `idle: ${kib((idle.loaded.rss - idle.base.rss) / idle.agents)} KiB RSS, ${kib((idle.loaded.heapUsed - idle.base.heapUsed) / idle.agents)} KiB heap per agent at ${idle.agents} agents (load ${idle.load})`,
+);
 const levels = LEVELS.length ? await curve() : [];
 const out = SCALE_OUT_AGENTS > 0 ? await scaleOut() : undefined;
 const body = report(idle, levels, out);

@@ -28,7 +28,9 @@ process.on('message', async (m: { type: string; gc?: boolean; reset?: boolean })
   if (m.type === 'stats') send({ type: 'stats', ...stats.read(m) });
   else if (m.type === 'account') {
     const one = async <T>(q: ReturnType<typeof sql>) => rowsOf<T>(await t.db.execute(q))[0];
-    const byStatus = rowsOf<{ status: string; n: number }>(await t.db.execute(sql`select status, count(*)::int as n from tasks where type = 'soak' group by status`));
+    const byStatus = rowsOf<{ status: string; n: number }>(
+      await t.db.execute(sql`select status, count(*)::int as n from tasks where type = 'soak' group by status`),
+    );
     const checks = await one<Record<string, number>>(sql`
       select (select count(*)::int from (select e.task_id from task_events e join tasks tk on tk.id = e.task_id
                 where tk.type = 'soak' and e.type = 'completed' group by e.task_id having count(*) > 1) x) as completed_twice,

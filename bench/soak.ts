@@ -27,12 +27,25 @@ const RATE = arg('rate', 20); // tasks per second
 const WARMUP_S = arg('warmup', 30);
 const DEPTS = ['engineering', 'marketing', 'sales', 'finance', 'hr', 'operations', 'research', 'legal', 'it', 'analytics'];
 
-type Stats = { eld: { p50: number; p99: number; max: number; mean: number }; stalls: number; heapUsedMb: number; rssMb: number; afterGc: boolean };
+type Stats = {
+  eld: { p50: number; p99: number; max: number; mean: number };
+  stalls: number;
+  heapUsedMb: number;
+  rssMb: number;
+  afterGc: boolean;
+};
 type Account = { byStatus: Record<string, number>; completed_twice: number; active_allocations: number; pool_allocated: number };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const loadAtStart = os.loadavg().map((l) => l.toFixed(2)).join(', ');
-const child = fork(path.join(import.meta.dirname, 'soak-server.ts'), [], { execArgv: ['--expose-gc', '--import', 'tsx'], env: { ...process.env, MAX_CONNECTIONS: '100000' }, stdio: 'inherit' });
+const loadAtStart = os
+  .loadavg()
+  .map((l) => l.toFixed(2))
+  .join(', ');
+const child = fork(path.join(import.meta.dirname, 'soak-server.ts'), [], {
+  execArgv: ['--expose-gc', '--import', 'tsx'],
+  env: { ...process.env, MAX_CONNECTIONS: '100000' },
+  stdio: 'inherit',
+});
 process.on('exit', () => child.kill());
 const waiting = new Map<string, (m: unknown) => void>();
 child.on('message', (m: { type: string }) => {
@@ -48,7 +61,11 @@ const ask = <T>(type: string, msg: Record<string, unknown> = {}) => {
 const ready = await ask<{ url: string; engine: string }>('ready');
 const url = ready.url;
 const call = async (method: string, p: string, token: string, body?: unknown) => {
-  const res = await fetch(`${url}${p}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${url}${p}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 };
@@ -64,7 +81,13 @@ for (let i = 0; i < AGENTS; i += 50) {
   await Promise.all(
     Array.from({ length: Math.min(50, AGENTS - i) }, async (_, j) => {
       const dept = DEPTS[(i + j) % DEPTS.length];
-      const res = await call('POST', '/api/v1/agents', admin, { departmentId: dept, type: 'worker', name: `soak-${i + j}`, specialization: spec[dept], maxConcurrentTasks: 2 });
+      const res = await call('POST', '/api/v1/agents', admin, {
+        departmentId: dept,
+        type: 'worker',
+        name: `soak-${i + j}`,
+        specialization: spec[dept],
+        maxConcurrentTasks: 2,
+      });
       if (res.status !== 201) throw new Error(`agent ${i + j}: ${res.status} ${JSON.stringify(res.body)}`);
       const a = new AgentClient({
         baseUrl: url,
@@ -149,7 +172,13 @@ while (open(account) > 0 && Date.now() - drainStart < 120_000) {
 }
 const end = await ask<Stats>('stats', { gc: true });
 const total = Object.values(account.byStatus).reduce((a, b) => a + b, 0);
-const ok = total === created && open(account) === 0 && account.completed_twice === 0 && account.active_allocations === 0 && account.pool_allocated === 0 && refused === 0;
+const ok =
+  total === created &&
+  open(account) === 0 &&
+  account.completed_twice === 0 &&
+  account.active_allocations === 0 &&
+  account.pool_allocated === 0 &&
+  refused === 0;
 
 tab.close();
 agents.forEach((a) => a.stop());
@@ -159,11 +188,18 @@ child.send({ type: 'stop' });
 await new Promise((r) => child.once('exit', r));
 
 const result = [
-  `- ${new Date().toISOString().slice(0, 10)}, ${machineLine()}; load average at start ${loadAtStart}, at end ${os.loadavg().map((l) => l.toFixed(2)).join(', ')} (shared machine: other work ran alongside).`,
+  `- ${new Date().toISOString().slice(0, 10)}, ${machineLine()}; load average at start ${loadAtStart}, at end ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')} (shared machine: other work ran alongside).`,
   `- ${agents.length} agents (2 slots each), one console socket, ${RATE} tasks/s for ${(steadyMs / 60_000).toFixed(1)} min after ${WARMUP_S} s of warm-up, ${ready.engine}; ${created} tasks created (${refused} refused), ${runs} handler runs, ${consoleEvents} console events.`,
   `- Server heap used after a forced GC: ${start.heapUsedMb} MiB at the start of the window, ${end.heapUsedMb} MiB at the end (after the drain); rss ${start.rssMb} → ${end.rssMb} MiB.`,
   `- Server event-loop delay over the window: p50 ${window.eld.p50} ms, p99 ${window.eld.p99} ms, max ${window.eld.max} ms; ${window.stalls} blocks over 100 ms.`,
-  `- Accounted: ${Object.entries(account.byStatus).map(([k, v]) => `${v} ${k}`).join(', ')} (of ${created}, drained in ${Math.round((Date.now() - drainStart) / 1000)} s); ${account.completed_twice} completed twice, ${account.active_allocations} active allocations, pools at ${account.pool_allocated}. ${ok ? 'All tasks accounted for.' : 'NOT all tasks accounted for.'}`,
+  `- Accounted: ${Object.entries(account.byStatus)
+    .map(([k, v]) => `${v} ${k}`)
+    .join(
+      ', ',
+    )} (of ${created}, drained in ${Math.round((Date.now() - drainStart) / 1000)} s); ${account.completed_twice} completed twice, ${account.active_allocations} active allocations, pools at ${account.pool_allocated}. ${ok ? 'All tasks accounted for.' : 'NOT all tasks accounted for.'}`,
 ].join('\n');
 console.log(`\n${result}`);
 process.exit(ok ? 0 : 1);

@@ -36,7 +36,15 @@ async function measure(label: string, fn: () => Promise<{ ok: boolean; checked: 
   const ms = performance.now() - t0;
   h.disable();
   const q = (p: number) => Math.round((h.percentile(p) / 1e6) * 10) / 10;
-  const row = { label, ok: r.ok, checked: r.checked, wallMs: Math.round(ms), loopDelayP50: q(50), loopDelayP99: q(99), loopDelayMax: Math.round((h.max / 1e6) * 10) / 10 };
+  const row = {
+    label,
+    ok: r.ok,
+    checked: r.checked,
+    wallMs: Math.round(ms),
+    loopDelayP50: q(50),
+    loopDelayP99: q(99),
+    loopDelayMax: Math.round((h.max / 1e6) * 10) / 10,
+  };
   console.log(JSON.stringify(row));
   return row;
 }
@@ -46,12 +54,20 @@ await new Promise((r) => setTimeout(r, 500));
 const results = [];
 for (let round = 0; round < 2; round++) {
   results.push(await measure('event loop (the check on the main thread)', () => verifyAuditChain(t.db, onThisThread)));
-  results.push(await measure(`worker pool, ${workerPool().options.maxThreads} thread(s) (verifyAuditChainInPool)`, () => verifyAuditChainInPool(t.db)));
+  results.push(
+    await measure(`worker pool, ${workerPool().options.maxThreads} thread(s) (verifyAuditChainInPool)`, () => verifyAuditChainInPool(t.db)),
+  );
 }
-console.log(`\n${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}, ${t.url ? 'Postgres' : 'PGlite'}, ${ROWS} rows, ${new Date().toISOString()}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+console.log(
+  `\n${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}, ${t.url ? 'Postgres' : 'PGlite'}, ${ROWS} rows, ${new Date().toISOString()}, load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
 console.log('| run | rows | wall ms | event-loop delay p50 / p99 / max ms |');
 console.log('|---|---|---|---|');
-for (const r of results.slice(2)) console.log(`| ${r.label} | ${r.checked} | ${r.wallMs} | ${r.loopDelayP50} / ${r.loopDelayP99} / ${r.loopDelayMax} |`);
+for (const r of results.slice(2))
+  console.log(`| ${r.label} | ${r.checked} | ${r.wallMs} | ${r.loopDelayP50} / ${r.loopDelayP99} / ${r.loopDelayMax} |`);
 await closeWorkerPool();
 await t.drop();
 process.exit(0);

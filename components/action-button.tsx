@@ -6,7 +6,17 @@ import { ConfirmDialog } from './confirm-dialog';
 type Result = { ok?: boolean; error?: string };
 
 /** A button that runs a server action (after the console's confirm dialog, when `confirm` is given) and shows its error next to it. */
-export function ActionButton({ label, action, confirm, variant = 'secondary' }: { label: string; action: () => Promise<Result>; confirm?: string; variant?: 'primary' | 'secondary' }) {
+export function ActionButton({
+  label,
+  action,
+  confirm,
+  variant = 'secondary',
+}: {
+  label: string;
+  action: () => Promise<Result>;
+  confirm?: string;
+  variant?: 'primary' | 'secondary';
+}) {
   const [pending, start] = useTransition();
   const [error, setError] = useState<string>();
   const [asking, setAsking] = useState(false);
@@ -17,7 +27,12 @@ export function ActionButton({ label, action, confirm, variant = 'secondary' }: 
     });
   return (
     <span className="inline-flex items-center gap-2">
-      <button type="button" className={variant === 'primary' ? 'btn' : 'btn-secondary'} disabled={pending} onClick={() => (confirm ? setAsking(true) : run())}>
+      <button
+        type="button"
+        className={variant === 'primary' ? 'btn' : 'btn-secondary'}
+        disabled={pending}
+        onClick={() => (confirm ? setAsking(true) : run())}
+      >
         {pending ? '…' : label}
       </button>
       {confirm && (

@@ -42,7 +42,11 @@ export function DataTable<T>({
   const cellClass = (c: Column<T>) => (c.numeric ? (c.className ? `${c.className} tabular-nums` : 'tabular-nums') : c.className);
   const content = (c: Column<T>, row: T) =>
     c.href ? (
-      <Link prefetch={false} className={`${c.strong ? 'font-medium ' : ''}text-indigo-600 hover:underline dark:text-indigo-400`} href={c.href(row)}>
+      <Link
+        prefetch={false}
+        className={`${c.strong ? 'font-medium ' : ''}text-indigo-600 hover:underline dark:text-indigo-400`}
+        href={c.href(row)}
+      >
         {c.cell(row)}
       </Link>
     ) : (
@@ -89,4 +93,3 @@ export function DataTable<T>({
     </table>
   );
 }
-

@@ -54,7 +54,12 @@ export function LiveTable({ head, rows, testId }: { head: { node: ReactNode; cla
     <div className="relative">
       <div aria-live="polite" className="absolute inset-x-0 top-0 z-10 flex justify-center">
         {waiting > 0 && (
-          <button type="button" onClick={show} className="mt-1 rounded-full bg-indigo-600 px-3 py-0.5 text-xs font-medium text-white shadow hover:bg-indigo-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400" data-testid="live-new-rows">
+          <button
+            type="button"
+            onClick={show}
+            className="mt-1 rounded-full bg-indigo-600 px-3 py-0.5 text-xs font-medium text-white shadow hover:bg-indigo-500 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400"
+            data-testid="live-new-rows"
+          >
             {waiting} new — show
           </button>
         )}
@@ -85,7 +90,7 @@ export function LiveTable({ head, rows, testId }: { head: { node: ReactNode; cla
           <tr>
             {head.map((h, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: columns are a fixed list; the position is their identity
-            <th key={i} scope="col" className={h.className}>
+              <th key={i} scope="col" className={h.className}>
                 {h.node}
               </th>
             ))}
@@ -96,7 +101,7 @@ export function LiveTable({ head, rows, testId }: { head: { node: ReactNode; cla
             <tr key={row.key} data-row-key={row.key} {...row.data}>
               {row.cells.map((c, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: columns are a fixed list; the position is their identity
-              <td key={i} className={c.className} title={c.title}>
+                <td key={i} className={c.className} title={c.title}>
                   {c.node}
                 </td>
               ))}

@@ -48,6 +48,7 @@ export function Nav({ webhooks = false }: { webhooks?: boolean }) {
   const router = useRouter();
   const { ref, more, measure } = useOverflow();
   // The active item in view on a phone, where the row scrolls sideways.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs again on each navigation (path) to bring the new active item into view
   useEffect(() => {
     ref.current?.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
     measure();
@@ -80,30 +81,28 @@ export function Nav({ webhooks = false }: { webhooks?: boolean }) {
           ›
         </button>
       )}
-    <nav ref={ref} onScroll={measure} aria-label="Main" className="flex gap-1 overflow-x-auto md:flex-col">
-      {shown.map((i) => {
-        const active = i.href === '/' ? path === '/' : path.startsWith(i.href);
-        return (
-          // Prefetched on intent, not on sight: a live page refreshes every second, and each refresh
-          // re-prefetched every visible nav link (a dozen requests a second).
-          <Link
-            key={i.href}
-            href={i.href}
-            prefetch={false}
-            onMouseEnter={() => router.prefetch(i.href)}
-            onFocus={() => router.prefetch(i.href)}
-            aria-current={active ? 'page' : undefined}
-            className={`whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium ${
-              active
-                ? 'bg-indigo-600 text-white'
-                : 'text-slate-700 hover:bg-slate-200 dark:text-slate-300 dark:hover:bg-slate-800'
-            }`}
-          >
-            {i.label}
-          </Link>
-        );
-      })}
-    </nav>
+      <nav ref={ref} onScroll={measure} aria-label="Main" className="flex gap-1 overflow-x-auto md:flex-col">
+        {shown.map((i) => {
+          const active = i.href === '/' ? path === '/' : path.startsWith(i.href);
+          return (
+            // Prefetched on intent, not on sight: a live page refreshes every second, and each refresh
+            // re-prefetched every visible nav link (a dozen requests a second).
+            <Link
+              key={i.href}
+              href={i.href}
+              prefetch={false}
+              onMouseEnter={() => router.prefetch(i.href)}
+              onFocus={() => router.prefetch(i.href)}
+              aria-current={active ? 'page' : undefined}
+              className={`whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium ${
+                active ? 'bg-indigo-600 text-white' : 'text-slate-700 hover:bg-slate-200 dark:text-slate-300 dark:hover:bg-slate-800'
+              }`}
+            >
+              {i.label}
+            </Link>
+          );
+        })}
+      </nav>
     </div>
   );
 }

@@ -7,7 +7,8 @@ export function NotFoundPanel() {
       <p className="text-sm font-semibold uppercase tracking-wide text-indigo-600 dark:text-indigo-400">404</p>
       <h1 className="text-2xl font-semibold">Nothing here</h1>
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        This page doesn&apos;t exist, or what it showed was removed or is outside your departments. Check the address, or go back to the console.
+        This page doesn&apos;t exist, or what it showed was removed or is outside your departments. Check the address, or go back to the
+        console.
       </p>
       <div className="flex flex-wrap justify-center gap-3">
         <Link href="/" className="btn">

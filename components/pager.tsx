@@ -1,7 +1,15 @@
 import Link from 'next/link';
 
 /** Keyset pagination: "Next" carries the cursor; "First page" drops it. */
-export function Pager({ basePath, params, nextCursor }: { basePath: string; params: Record<string, string | undefined>; nextCursor: string | null }) {
+export function Pager({
+  basePath,
+  params,
+  nextCursor,
+}: {
+  basePath: string;
+  params: Record<string, string | undefined>;
+  nextCursor: string | null;
+}) {
   const qs = (extra: Record<string, string | undefined>) => {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries({ ...params, ...extra })) if (v) p.set(k, v);

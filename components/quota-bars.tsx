@@ -21,10 +21,19 @@ export function QuotaBars({ quotas }: { quotas: QuotaUseView }) {
           <li key={key} data-quota={key}>
             <div className="flex justify-between text-sm">
               <span className="font-medium">{label}</span>
-              <span className="tabular-nums">{limit === null ? `${fmt(used)} · no quota` : `${fmt(used)} / ${fmt(limit)} (${percent(share)})`}</span>
+              <span className="tabular-nums">
+                {limit === null ? `${fmt(used)} · no quota` : `${fmt(used)} / ${fmt(limit)} (${percent(share)})`}
+              </span>
             </div>
             {limit !== null && (
-              <div className="mt-1 h-2 rounded bg-slate-200 dark:bg-slate-700" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={limit} aria-valuenow={used}>
+              <div
+                className="mt-1 h-2 rounded bg-slate-200 dark:bg-slate-700"
+                role="meter"
+                aria-label={label}
+                aria-valuemin={0}
+                aria-valuemax={limit}
+                aria-valuenow={used}
+              >
                 <div className={`h-2 rounded ${tone}`} style={{ width: `${Math.round(share * 100)}%` }} />
               </div>
             )}

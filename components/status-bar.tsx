@@ -19,9 +19,17 @@ export function StatusBar({ initial }: { initial: Health }) {
     return () => clearInterval(timer);
   }, []);
   if (h.status === 'ok') return null;
-  const parts = [!h.dbReachable && 'database unreachable', !h.bus.listening && 'bus not listening', h.bus.redis === 'down' && 'Redis down'].filter(Boolean);
+  const parts = [
+    !h.dbReachable && 'database unreachable',
+    !h.bus.listening && 'bus not listening',
+    h.bus.redis === 'down' && 'Redis down',
+  ].filter(Boolean);
   return (
-    <div role="status" data-testid="status-bar" className={`px-6 py-2 text-sm font-medium text-white ${h.status === 'down' ? 'bg-red-600' : 'bg-amber-600'}`}>
+    <div
+      role="status"
+      data-testid="status-bar"
+      className={`px-6 py-2 text-sm font-medium text-white ${h.status === 'down' ? 'bg-red-600' : 'bg-amber-600'}`}
+    >
       System {h.status}
       {parts.length ? `: ${parts.join(', ')}` : ''}
     </div>

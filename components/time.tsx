@@ -48,7 +48,15 @@ const isoFallback = (iso: string) => `${iso.slice(0, 19).replace('T', ' ')} UTC`
  * ("3 min ago") with the exact time on hover. Server components render this instead of formatting
  * dates themselves, so no page shows the server's zone.
  */
-export function Time({ value, relative = false, className }: { value: string | Date | number | null | undefined; relative?: boolean; className?: string }) {
+export function Time({
+  value,
+  relative = false,
+  className,
+}: {
+  value: string | Date | number | null | undefined;
+  relative?: boolean;
+  className?: string;
+}) {
   const onClient = useOnClient();
   const current = useNow();
   if (value === null || value === undefined || value === '') return <>—</>;

@@ -17,7 +17,11 @@ export async function migrateDb(handle: DbHandle, url?: string): Promise<void> {
   // A session-level lock needs its own connection: the pool may hand each query to another one.
   // The migrations run on that connection too, without the pool's statement timeout: waiting for
   // another process's migrations, or building an index on a big table, may take longer.
-  const lockConn = postgres(url, { max: 1, onnotice: () => {}, connection: { statement_timeout: 0, idle_in_transaction_session_timeout: 0 } });
+  const lockConn = postgres(url, {
+    max: 1,
+    onnotice: () => {},
+    connection: { statement_timeout: 0, idle_in_transaction_session_timeout: 0 },
+  });
   try {
     await lockConn`select pg_advisory_lock(${MIGRATION_LOCK})`;
     await migrate(drizzle(lockConn), { migrationsFolder });

@@ -24,7 +24,8 @@ export function pgliteSharedBuffers(): string {
 async function initialiseInChild(dir: string): Promise<void> {
   if (existsSync(path.join(dir, 'PG_VERSION'))) return;
   const entry = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  const code = 'const { PGlite } = require(process.argv[1]); PGlite.create(process.argv[2]).then((db) => db.close()).then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });';
+  const code =
+    'const { PGlite } = require(process.argv[1]); PGlite.create(process.argv[2]).then((db) => db.close()).then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });';
   await new Promise<void>((resolve) => {
     const child = spawn(process.execPath, ['-e', code, entry, dir], { stdio: ['ignore', 'ignore', 'inherit'] });
     child.once('error', () => resolve());

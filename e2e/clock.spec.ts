@@ -7,11 +7,19 @@ test.use({ timezoneId: 'America/Los_Angeles' });
 test('a task created now shows Los Angeles time on the task list and the task page', async ({ page, request }) => {
   const auth = (await (await request.post('/api/v1/auth/token', { data: admin })).json()).accessToken;
   const title = `clock ${Date.now()}`;
-  const res = await request.post('/api/v1/tasks', { headers: { authorization: `Bearer ${auth}` }, data: { title, departmentId: 'finance', type: 'e2e-clock' } });
+  const res = await request.post('/api/v1/tasks', {
+    headers: { authorization: `Bearer ${auth}` },
+    data: { title, departmentId: 'finance', type: 'e2e-clock' },
+  });
   expect(res.status()).toBe(201);
   const task = await res.json();
 
-  const la = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Los_Angeles', hour: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).formatToParts(new Date(task.createdAt));
+  const la = new Intl.DateTimeFormat('en-US', {
+    timeZone: 'America/Los_Angeles',
+    hour: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).formatToParts(new Date(task.createdAt));
   const hour = la.find((p) => p.type === 'hour')!.value;
   const zone = la.find((p) => p.type === 'timeZoneName')!.value;
   expect(zone).toMatch(/^P[SD]T$/);

@@ -14,14 +14,20 @@ async function token(request: APIRequestContext): Promise<string> {
 }
 
 async function createTask(request: APIRequestContext, auth: string, data: Record<string, unknown>): Promise<string> {
-  const res = await request.post('/api/v1/tasks', { headers: { authorization: `Bearer ${auth}` }, data: { departmentId: 'finance', type: 'e2e-live', ...data } });
+  const res = await request.post('/api/v1/tasks', {
+    headers: { authorization: `Bearer ${auth}` },
+    data: { departmentId: 'finance', type: 'e2e-live', ...data },
+  });
   expect(res.status(), await res.text()).toBe(201);
   return (await res.json()).id;
 }
 
 /** The task id of the row under a viewport point, as the browser hit-tests it. */
 const rowAt = (page: Page, x: number, y: number) =>
-  page.evaluate(([px, py]) => (document.elementFromPoint(px, py)?.closest('tr[data-row-key]') as HTMLElement | null)?.dataset.rowKey ?? null, [x, y]);
+  page.evaluate(
+    ([px, py]) => (document.elementFromPoint(px, py)?.closest('tr[data-row-key]') as HTMLElement | null)?.dataset.rowKey ?? null,
+    [x, y],
+  );
 
 test('a busy Tasks page makes few requests, and the row under the pointer holds still', async ({ page, request }) => {
   test.setTimeout(90_000);
@@ -102,7 +108,8 @@ test('an agent row follows the agent: status, load and completed count change wi
   await page.goto(`/agents?q=${name}`);
   await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-connected', 'true');
   const row = page.getByTestId('agents-table').locator('tbody tr', { hasText: name });
-  const cell = (header: string) => row.locator('td').nth(['Name', 'Department', 'Specialization', 'Status', 'Tasks', 'Completed'].indexOf(header));
+  const cell = (header: string) =>
+    row.locator('td').nth(['Name', 'Department', 'Specialization', 'Status', 'Tasks', 'Completed'].indexOf(header));
   await expect(cell('Status')).toHaveText('offline');
   await expect(cell('Completed')).toHaveText('0');
 
@@ -121,7 +128,11 @@ test('an agent row follows the agent: status, load and completed count change wi
     await agent.start();
     await expect(cell('Status')).toHaveText('idle');
 
-    const taskId = await createTask(request, auth, { departmentId: 'legal', title: `for ${name}`, requirements: { specialization: 'litigation' } });
+    const taskId = await createTask(request, auth, {
+      departmentId: 'legal',
+      title: `for ${name}`,
+      requirements: { specialization: 'litigation' },
+    });
     await expect(cell('Status')).toHaveText('busy');
     await expect(cell('Tasks')).toHaveText('1 / 1');
 

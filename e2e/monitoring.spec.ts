@@ -46,7 +46,14 @@ async function createTasks(request: APIRequestContext, auth: string, from: numbe
       request
         .post('/api/v1/tasks', {
           headers: { authorization: `Bearer ${auth}` },
-          data: { title: `e2e monitoring ${from + i}`, departmentId: 'engineering', type: 'e2e', priority: 'medium', requirements: { specialization: 'backend' }, payload: { n: from + i } },
+          data: {
+            title: `e2e monitoring ${from + i}`,
+            departmentId: 'engineering',
+            type: 'e2e',
+            priority: 'medium',
+            requirements: { specialization: 'backend' },
+            payload: { n: from + i },
+          },
         })
         .then((r) => expect(r.status()).toBe(201)),
     ),
@@ -116,7 +123,8 @@ test('an offline agent raises an alert live, and it resolves when the agent retu
   });
   expect(res.status(), await res.text()).toBe(201);
   const { credentials } = await res.json();
-  const make = () => new AgentClient({ baseUrl: baseURL!, agentId: credentials.agentId, secret: credentials.secret, handler: async () => ({}) });
+  const make = () =>
+    new AgentClient({ baseUrl: baseURL!, agentId: credentials.agentId, secret: credentials.secret, handler: async () => ({}) });
   const first = make();
   await first.start();
 

@@ -11,7 +11,10 @@ test.afterAll(() => fleet.forEach((a) => a.stop()));
 test('agents and departments show by name with links, and an agent id copies in full', async ({ page, request, baseURL }) => {
   const headers = await adminHeaders(request);
   const name = `e2e-names-${Date.now()}`;
-  const res = await request.post('/api/v1/agents', { headers, data: { departmentId: 'it', type: 'worker', name, specialization: 'support', resources: { compute: 1 } } });
+  const res = await request.post('/api/v1/agents', {
+    headers,
+    data: { departmentId: 'it', type: 'worker', name, specialization: 'support', resources: { compute: 1 } },
+  });
   expect(res.status(), await res.text()).toBe(201);
   const { credentials } = await res.json();
   const agentId: string = credentials.agentId;
@@ -20,8 +23,12 @@ test('agents and departments show by name with links, and an agent id copies in 
   fleet.push(agent);
   try {
     const title = `Named ${Date.now()}`;
-    const task = await (await request.post('/api/v1/tasks', { headers, data: { title, departmentId: 'it', type: 'ticket', targetAgentId: agentId } })).json();
-    await expect.poll(async () => (await (await request.get(`/api/v1/tasks/${task.id}`, { headers })).json()).status, { timeout: 20_000 }).toBe('completed');
+    const task = await (
+      await request.post('/api/v1/tasks', { headers, data: { title, departmentId: 'it', type: 'ticket', targetAgentId: agentId } })
+    ).json();
+    await expect
+      .poll(async () => (await (await request.get(`/api/v1/tasks/${task.id}`, { headers })).json()).status, { timeout: 20_000 })
+      .toBe('completed');
 
     await login(page);
     await page.goto(`/tasks?q=${encodeURIComponent(title)}`);

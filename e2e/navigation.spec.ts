@@ -43,7 +43,12 @@ test("cancelling a task asks in the console's own dialog, not the browser's", as
   });
   const headers = await adminHeaders(request);
   // Scheduled an hour out: no agent anywhere is offered it.
-  const task = await (await request.post('/api/v1/tasks', { headers, data: { title: `Confirm ${Date.now()}`, departmentId: 'sales', type: 'call', delayMs: 3_600_000 } })).json();
+  const task = await (
+    await request.post('/api/v1/tasks', {
+      headers,
+      data: { title: `Confirm ${Date.now()}`, departmentId: 'sales', type: 'call', delayMs: 3_600_000 },
+    })
+  ).json();
   try {
     await login(page);
     await page.goto(`/tasks/${task.id}`);
@@ -67,7 +72,10 @@ test('the audit page fits a 1,440 px window: no sideways scroll, Export CSV and 
   await login(page);
   await page.goto('/security/audit');
   await expect(page.getByTestId('audit-table')).toBeVisible();
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
   expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
   await expect(page.getByRole('link', { name: 'Export CSV' })).toBeInViewport();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeInViewport();

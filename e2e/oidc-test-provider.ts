@@ -64,12 +64,21 @@ export async function startTestProvider(): Promise<{ close: () => Promise<void> 
           res.writeHead(200, { 'content-type': 'text/html' }).end(page('<p>Unknown account</p>'));
           return;
         }
-        await provider.interactionFinished(req, res, { login: { accountId: name, ...(account.amr ? { amr: account.amr } : {}) } }, { mergeWithLastSubmission: false });
+        await provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId: name, ...(account.amr ? { amr: account.amr } : {}) } },
+          { mergeWithLastSubmission: false },
+        );
         return;
       }
-      res.writeHead(200, { 'content-type': 'text/html' }).end(
-        page(`<h1>Test IdP</h1><form method="post" action="/interaction/${details.uid}/login"><label for="account">Account</label><input id="account" name="account" autofocus><button type="submit">Continue</button></form>`),
-      );
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          page(
+            `<h1>Test IdP</h1><form method="post" action="/interaction/${details.uid}/login"><label for="account">Account</label><input id="account" name="account" autofocus><button type="submit">Continue</button></form>`,
+          ),
+        );
     } catch (err) {
       res.writeHead(400, { 'content-type': 'text/plain' }).end(String(err));
     }

@@ -30,10 +30,14 @@ test('the admin sees the utilisation heat-map and changes a pool through the set
 test('an allocation made over REST shows in the table, and the sampling loop fills the history chart', async ({ page }) => {
   await login(page);
   // The console session cookie authenticates REST calls from the same browser context.
-  const agentRes = await page.request.post('/api/v1/agents', { data: { departmentId: 'research', name: 'e2e-holder', type: 'worker', specialization: 'ml' } });
+  const agentRes = await page.request.post('/api/v1/agents', {
+    data: { departmentId: 'research', name: 'e2e-holder', type: 'worker', specialization: 'ml' },
+  });
   expect(agentRes.status()).toBe(201);
   const { agent } = await agentRes.json();
-  const alloc = await page.request.post('/api/v1/allocations', { data: { agentId: agent.id, resources: { compute: 12 }, priority: 'high' } });
+  const alloc = await page.request.post('/api/v1/allocations', {
+    data: { agentId: agent.id, resources: { compute: 12 }, priority: 'high' },
+  });
   expect(alloc.status()).toBe(201);
 
   await page.goto('/resources');
@@ -42,7 +46,9 @@ test('an allocation made over REST shows in the table, and the sampling loop fil
   // RESOURCE_CHECK_INTERVAL is 10 s by default: the first samples land within one interval.
   await expect(async () => {
     await page.reload();
-    await expect(page.getByRole('img', { name: 'Utilisation history per resource kind' }).locator('svg').first()).toBeVisible({ timeout: 1000 });
+    await expect(page.getByRole('img', { name: 'Utilisation history per resource kind' }).locator('svg').first()).toBeVisible({
+      timeout: 1000,
+    });
   }).toPass({ timeout: 30_000, intervals: [2000] });
   await page.screenshot({ path: 'test-results/resources-history.png', fullPage: true });
 });

@@ -8,7 +8,11 @@ test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 const fleet: AgentClient[] = [];
 test.afterAll(() => fleet.forEach((a) => a.stop()));
 
-test('a task page reads as its run: input, requirements, each attempt, result, related tasks and a timeline in sentences', async ({ page, request, baseURL }) => {
+test('a task page reads as its run: input, requirements, each attempt, result, related tasks and a timeline in sentences', async ({
+  page,
+  request,
+  baseURL,
+}) => {
   test.setTimeout(90_000);
   const headers = await adminHeaders(request);
   const name = `e2e-run-${Date.now()}`;
@@ -47,9 +51,15 @@ test('a task page reads as its run: input, requirements, each attempt, result, r
         },
       })
     ).json();
-    const poll = (id: string) => expect.poll(async () => (await (await request.get(`/api/v1/tasks/${id}`, { headers })).json()).status, { timeout: 30_000 });
+    const poll = (id: string) =>
+      expect.poll(async () => (await (await request.get(`/api/v1/tasks/${id}`, { headers })).json()).status, { timeout: 30_000 });
     await poll(first.id).toBe('completed');
-    const second = await (await request.post('/api/v1/tasks', { headers, data: { title: `Send report ${Date.now()}`, departmentId: 'analytics', type: 'send', dependsOn: [first.id] } })).json();
+    const second = await (
+      await request.post('/api/v1/tasks', {
+        headers,
+        data: { title: `Send report ${Date.now()}`, departmentId: 'analytics', type: 'send', dependsOn: [first.id] },
+      })
+    ).json();
     await poll(second.id).toBe('completed');
 
     await login(page);

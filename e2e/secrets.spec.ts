@@ -4,7 +4,10 @@ import { adminHeaders, login } from './helpers';
 
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] });
 
-test('an agent registered in the console shows its secret once, with copy buttons, and the secret signs the agent in', async ({ page, request }) => {
+test('an agent registered in the console shows its secret once, with copy buttons, and the secret signs the agent in', async ({
+  page,
+  request,
+}) => {
   const headers = await adminHeaders(request);
   await login(page);
   await page.goto('/agents');

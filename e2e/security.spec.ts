@@ -19,7 +19,10 @@ async function signOut(page: Page) {
 test('a Marketing coordinator sees only Marketing in the portal; Engineering is 404 for them', async ({ page, request }) => {
   const token = await adminToken(request);
   const coordinator = { username: `mkt-coord-${run}`, password: PASSWORD };
-  const made = await request.post('/api/v1/departments/marketing/coordinators', { data: coordinator, headers: { authorization: `Bearer ${token}` } });
+  const made = await request.post('/api/v1/departments/marketing/coordinators', {
+    data: coordinator,
+    headers: { authorization: `Bearer ${token}` },
+  });
   expect(made.status()).toBe(201);
   const auth = { authorization: `Bearer ${token}` };
   const agentIn = async (departmentId: string, name: string, specialization: string) => {
@@ -102,7 +105,9 @@ test('an admin creates a user on the Users page and changes the role', async ({ 
 test('a user enrols MFA with the QR page, then signs in with a code', async ({ page, request }) => {
   const token = await adminToken(request);
   const user = { username: `mfa-${run}`, password: PASSWORD };
-  expect((await request.post('/api/v1/users', { data: { ...user, role: 'auditor' }, headers: { authorization: `Bearer ${token}` } })).status()).toBe(201);
+  expect(
+    (await request.post('/api/v1/users', { data: { ...user, role: 'auditor' }, headers: { authorization: `Bearer ${token}` } })).status(),
+  ).toBe(201);
   await login(page, user);
   await page.goto('/account/mfa');
   await page.getByRole('button', { name: 'Set up MFA' }).click();
@@ -143,15 +148,25 @@ test('an API token is shown once, works, and stops working when revoked', async 
 test('six bad logins lock the account; the lockout shows on the Security and Audit pages', async ({ page, request }) => {
   const token = await adminToken(request);
   const victim = { username: `victim-${run}`, password: PASSWORD };
-  expect((await request.post('/api/v1/users', { data: { ...victim, role: 'readonly' }, headers: { authorization: `Bearer ${token}` } })).status()).toBe(201);
-  const answers = await Promise.all(Array.from({ length: 6 }, () => request.post('/api/v1/auth/token', { data: { username: victim.username, password: 'not-the-password-1' } })));
+  expect(
+    (
+      await request.post('/api/v1/users', { data: { ...victim, role: 'readonly' }, headers: { authorization: `Bearer ${token}` } })
+    ).status(),
+  ).toBe(201);
+  const answers = await Promise.all(
+    Array.from({ length: 6 }, () =>
+      request.post('/api/v1/auth/token', { data: { username: victim.username, password: 'not-the-password-1' } }),
+    ),
+  );
   const statuses = answers.map((r) => r.status()).sort();
   expect(statuses).toEqual([401, 401, 401, 401, 423, 423]);
   expect(Number(answers.find((r) => r.status() === 423)!.headers()['retry-after'])).toBeGreaterThan(0);
 
   await login(page);
   await page.getByRole('link', { name: 'Security' }).click();
-  await expect(page.getByTestId('security-events').getByRole('row', { name: new RegExp(`account-lockout.*${victim.username}`) })).toBeVisible();
+  await expect(
+    page.getByTestId('security-events').getByRole('row', { name: new RegExp(`account-lockout.*${victim.username}`) }),
+  ).toBeVisible();
   await page.getByRole('link', { name: 'Audit log' }).click();
   await page.getByLabel('Action (e.g. user.*)').fill('auth.lockout');
   await page.getByRole('button', { name: 'Filter' }).click();
@@ -193,7 +208,11 @@ test('pages run only scripts carrying the per-request nonce: an injected inline 
 });
 
 test('a malformed login callbackUrl gets a 400 from the running server, never a 500 page', async ({ request }) => {
-  for (const path of ['/api/auth/error?callbackUrl=evil.example.com', '/api/auth/signin?callbackUrl=ftp%3A%2F%2Fevil', '/api/auth/session?callbackUrl=javascript%3Aalert(1)']) {
+  for (const path of [
+    '/api/auth/error?callbackUrl=evil.example.com',
+    '/api/auth/signin?callbackUrl=ftp%3A%2F%2Fevil',
+    '/api/auth/session?callbackUrl=javascript%3Aalert(1)',
+  ]) {
     expect((await request.get(path)).status(), path).toBe(400);
   }
   expect((await request.get('/api/auth/session?callbackUrl=https%3A%2F%2Fevil.example.com%2F')).status()).toBe(200);

@@ -35,6 +35,10 @@ if (process.env.DATABASE_URL) {
 const root = path.resolve(import.meta.dirname, '..');
 // The production server's V8 flags (server/node-flags.json), as npm start passes them: the suite runs what ships.
 const nodeFlags = JSON.parse(readFileSync(path.join(root, 'server/node-flags.json'), 'utf8'));
-const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(root, 'server/index.ts')], { stdio: 'inherit', env, cwd: root });
+const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', path.join(root, 'server/index.ts')], {
+  stdio: 'inherit',
+  env,
+  cwd: root,
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -6,7 +6,14 @@ export const oidcTestIssuer = `http://127.0.0.1:${oidcTestPort}`;
 
 export const oidcTestClients = [
   { prefix: 'OIDC_', id: 'oidc', name: 'Test IdP', clientId: 'ecs-e2e', clientSecret: 'e2e-client-secret-one', autoCreate: true },
-  { prefix: 'OIDC_2_', id: 'oidc-2', name: 'Partner IdP', clientId: 'ecs-e2e-partner', clientSecret: 'e2e-client-secret-two', autoCreate: false },
+  {
+    prefix: 'OIDC_2_',
+    id: 'oidc-2',
+    name: 'Partner IdP',
+    clientId: 'ecs-e2e-partner',
+    clientSecret: 'e2e-client-secret-two',
+    autoCreate: false,
+  },
 ].map((c) => ({ ...c, redirectUri: `http://localhost:${appPort}/api/auth/callback/${c.id}` }));
 
 export const oidcTestRoleMap = { 'ecs-auditors': { role: 'auditor' }, eng: { role: 'readonly', departments: ['engineering'] } };

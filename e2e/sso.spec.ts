@@ -57,10 +57,16 @@ test('a user whose group the mapping does not name is refused even where account
   await expect(page.getByTestId('sso-refusal')).toContainText('does not put you in any group');
   const audit = await request.get('/api/v1/audit?action=auth.sso&limit=20', { headers: await adminAuth(request) });
   const refusal = (await audit.json()).items.find((r: { detail: { subject?: string } }) => r.detail.subject === 'sam');
-  expect(refusal).toMatchObject({ outcome: 'denied', detail: { provider: 'oidc', issuer: oidcTestIssuer, subject: 'sam', reason: 'not-mapped' } });
+  expect(refusal).toMatchObject({
+    outcome: 'denied',
+    detail: { provider: 'oidc', issuer: oidcTestIssuer, subject: 'sam', reason: 'not-mapped' },
+  });
 });
 
-test('a new user gets the role their group maps to, and is refused once disabled though the provider still says yes', async ({ browser, request }) => {
+test('a new user gets the role their group maps to, and is refused once disabled though the provider still says yes', async ({
+  browser,
+  request,
+}) => {
   await inFreshBrowser(browser, async (page) => {
     await signInWith(page, 'Test IdP', 'ada');
     await expect(page.getByTestId('current-user')).toHaveText('ada@example.test', { timeout: 20_000 });
@@ -81,7 +87,10 @@ test('a new user gets the role their group maps to, and is refused once disabled
   });
 });
 
-test('a role that must use MFA gets in when the provider asserted MFA, and is held at enrolment when it did not', async ({ browser, request }) => {
+test('a role that must use MFA gets in when the provider asserted MFA, and is held at enrolment when it did not', async ({
+  browser,
+  request,
+}) => {
   const auth = await adminAuth(request);
   expect((await request.put('/api/v1/security/mfa-policy', { data: { requiredRoles: ['auditor'] }, headers: auth })).status()).toBe(200);
   try {
@@ -113,7 +122,9 @@ test('a user enrolled here gives their one-time code after a provider that did n
   const id = (await made.json()).id as string;
   const erin = { authorization: `Bearer ${(await (await request.post('/api/v1/auth/token', { data: user })).json()).accessToken}` };
   const { secret } = await (await request.post(`/api/v1/users/${id}/mfa`, { data: {}, headers: erin })).json();
-  expect((await request.post(`/api/v1/users/${id}/mfa`, { data: { code: authenticator.generate(secret) }, headers: erin })).status()).toBe(200);
+  expect((await request.post(`/api/v1/users/${id}/mfa`, { data: { code: authenticator.generate(secret) }, headers: erin })).status()).toBe(
+    200,
+  );
 
   await inFreshBrowser(browser, async (page) => {
     await signInWith(page, 'Test IdP', 'erin');

@@ -16,12 +16,19 @@ async function token(request: APIRequestContext): Promise<string> {
   return (await res.json()).accessToken;
 }
 
-test('a timed-out task lists its attempts with agent, times, outcome and error; a running one shows its ETA', async ({ page, request, baseURL }) => {
+test('a timed-out task lists its attempts with agent, times, outcome and error; a running one shows its ETA', async ({
+  page,
+  request,
+  baseURL,
+}) => {
   test.setTimeout(90_000);
   const auth = await token(request);
   const headers = { authorization: `Bearer ${auth}` };
   const name = `e2e-slow-${Date.now()}`;
-  const res = await request.post('/api/v1/agents', { headers, data: { departmentId: 'operations', type: 'worker', name, specialization: 'logistics', maxConcurrentTasks: 2 } });
+  const res = await request.post('/api/v1/agents', {
+    headers,
+    data: { departmentId: 'operations', type: 'worker', name, specialization: 'logistics', maxConcurrentTasks: 2 },
+  });
   expect(res.status(), await res.text()).toBe(201);
   const { credentials } = await res.json();
   // Never finishes on its own; stops when the server revokes the task.
@@ -35,7 +42,10 @@ test('a timed-out task lists its attempts with agent, times, outcome and error; 
   fleet.push(agent);
 
   const create = (data: Record<string, unknown>) =>
-    request.post('/api/v1/tasks', { headers, data: { departmentId: 'operations', type: 'review', targetAgentId: credentials.agentId, ...data } });
+    request.post('/api/v1/tasks', {
+      headers,
+      data: { departmentId: 'operations', type: 'review', targetAgentId: credentials.agentId, ...data },
+    });
   const timed = await (await create({ title: `Times out ${Date.now()}`, timeout: 2000, maxAttempts: 2 })).json();
   const eta = await (await create({ title: `Long review ${Date.now()}`, estimatedDuration: 3_600_000 })).json();
 

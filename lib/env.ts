@@ -1,9 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const ms = (d: number) => z.coerce.number().int().positive().default(d);
 const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
 
@@ -16,7 +14,12 @@ const proxyEntry = z.string().refine((v) => {
 }, 'must be an IP address or CIDR range (e.g. 127.0.0.1, 172.16.0.0/12)');
 const proxyList = z
   .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(proxyEntry).min(1));
 
 /** Every setting the system reads, with the design's defaults. Documented in README.md and .env.example. */
@@ -53,9 +56,7 @@ export const envSchema = z.object({
   // Unset: cores − 1 (at least 1), decided where the pool is made.
   WORKER_THREADS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).optional()),
   MESSAGE_BUFFER_SIZE: z.coerce.number().int().positive().default(10000),
-  LOAD_BALANCING_STRATEGY: z
-    .enum(['round-robin', 'least-connections', 'weighted', 'capability-match'])
-    .default('round-robin'),
+  LOAD_BALANCING_STRATEGY: z.enum(['round-robin', 'least-connections', 'weighted', 'capability-match']).default('round-robin'),
   LOG_FORMAT: z.preprocess(emptyAsUndefined, z.enum(['json', 'pretty']).optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).default(12),

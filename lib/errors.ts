@@ -12,14 +12,12 @@ export class AppError extends Error {
 
 export type FieldProblem = { path: string; message: string };
 
-export const badRequest = (detail: string, errors?: FieldProblem[]) =>
-  new AppError(400, 'Bad Request', detail, errors ? { errors } : {});
+export const badRequest = (detail: string, errors?: FieldProblem[]) => new AppError(400, 'Bad Request', detail, errors ? { errors } : {});
 export const unauthorized = (detail = 'Missing or invalid credentials', extra: Record<string, unknown> = {}) =>
   new AppError(401, 'Unauthorized', detail, extra);
 export const forbidden = (detail = 'Not allowed') => new AppError(403, 'Forbidden', detail);
 export const notFound = (what = 'Resource') => new AppError(404, 'Not Found', `${what} not found`);
-export const conflict = (detail: string, extra: Record<string, unknown> = {}) =>
-  new AppError(409, 'Conflict', detail, extra);
+export const conflict = (detail: string, extra: Record<string, unknown> = {}) => new AppError(409, 'Conflict', detail, extra);
 export const unprocessable = (detail: string, extra: Record<string, unknown> = {}) =>
   new AppError(422, 'Unprocessable Content', detail, extra);
 export const locked = (detail: string, extra: Record<string, unknown> = {}) => new AppError(423, 'Locked', detail, extra);

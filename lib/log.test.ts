@@ -41,7 +41,12 @@ describe('structured logs', () => {
   });
 
   it("never writes a login request's password or the tokens it answers; each line is JSON with a request id", async () => {
-    const res = await token(request('POST', '/api/v1/auth/token', { body: { username: 'admin', password: PASSWORD }, headers: { 'x-request-id': 'login-req-1' } }));
+    const res = await token(
+      request('POST', '/api/v1/auth/token', {
+        body: { username: 'admin', password: PASSWORD },
+        headers: { 'x-request-id': 'login-req-1' },
+      }),
+    );
     expect(res.status).toBe(200);
     const { accessToken, refreshToken } = (await res.json()) as { accessToken: string; refreshToken: string };
     const wrong = await token(request('POST', '/api/v1/auth/token', { body: { username: 'admin', password: 'not-the-password-1' } }));
@@ -61,7 +66,10 @@ describe('structured logs', () => {
     // The body was logged (at debug) — with the credential replaced — under the id the client sent.
     const input = parsed.find((l) => l.msg === 'request input' && l.requestId === 'login-req-1') as { body: Record<string, unknown> };
     expect(input.body).toEqual({ username: 'admin', password: '[redacted]' });
-    expect(parsed.find((l) => l.msg === 'request' && l.requestId === 'login-req-1')).toMatchObject({ status: 200, path: '/api/v1/auth/token' });
+    expect(parsed.find((l) => l.msg === 'request' && l.requestId === 'login-req-1')).toMatchObject({
+      status: 200,
+      path: '/api/v1/auth/token',
+    });
   });
 
   it('carries the context into anything logged underneath, without passing it along', async () => {
@@ -71,7 +79,11 @@ describe('structured logs', () => {
       log().info({ headers: { authorization: 'Bearer abc.def.ghi', cookie: 'authjs.session-token=x' } }, 'deep');
     });
     const line = JSON.parse(out.lines[0]);
-    expect(line).toMatchObject({ requestId: 'sock-1', event: 'task:complete', headers: { authorization: '[redacted]', cookie: '[redacted]' } });
+    expect(line).toMatchObject({
+      requestId: 'sock-1',
+      event: 'task:complete',
+      headers: { authorization: '[redacted]', cookie: '[redacted]' },
+    });
   });
 
   it('scrubs secrets at any depth and bearer tokens inside strings', () => {

@@ -15,9 +15,20 @@ const g = globalThis as typeof globalThis & { __ecsLog?: LogState; __ecsLogStdou
  * Keys whose values never reach a log line, at any depth: credentials and anything that grants
  * access (a logged bearer or refresh token is a stolen session waiting to happen).
  */
-const SECRET_KEYS = new Set(
-  ['authorization', 'cookie', 'set-cookie', 'password', 'currentpassword', 'newpassword', 'secret', 'token', 'refreshtoken', 'accesstoken', 'otp', 'apikey'],
-);
+const SECRET_KEYS = new Set([
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'password',
+  'currentpassword',
+  'newpassword',
+  'secret',
+  'token',
+  'refreshtoken',
+  'accesstoken',
+  'otp',
+  'apikey',
+]);
 const REDACTED = '[redacted]';
 const BEARER = /\b(Bearer)\s+[\w.~+/=-]+/gi;
 
@@ -33,7 +44,11 @@ export function scrub(value: unknown, depth = 0): unknown {
 
 function level(): string {
   const l = process.env.LOG_LEVEL;
-  return l && ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(l) ? l : process.env.NODE_ENV === 'test' ? 'silent' : 'info';
+  return l && ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(l)
+    ? l
+    : process.env.NODE_ENV === 'test'
+      ? 'silent'
+      : 'info';
 }
 
 /**

@@ -10,7 +10,16 @@ import { bearerClient, sleep, spawnAgent, waitFor } from './sim/fleet';
  */
 const s = fleetSuite('attempt-timeouts-admin-pw-1');
 
-type Attempt = { attempt: number; agentId: string; agentName: string; outcome: string; startedAt: string; endedAt: string; durationMs: number; error: string };
+type Attempt = {
+  attempt: number;
+  agentId: string;
+  agentName: string;
+  outcome: string;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  error: string;
+};
 
 /** A handler that never finishes on its own: it reports progress (renewing the lease) until aborted. */
 function hungHandler(aborts: unknown[], started: number[], honourSignal = true) {
@@ -33,14 +42,29 @@ describe('a task timeout is a hard limit per attempt', () => {
   it('a heart-beating agent past the timeout: one attempt, timed out, the task dead with reason timeout', { timeout: 30_000 }, async () => {
     const aborts: unknown[] = [];
     const started: number[] = [];
-    const agent = await spawnAgent(s.h.url, s.api, { departmentId: 'legal', specialization: 'contracts', name: 'slow-legal' }, hungHandler(aborts, started));
+    const agent = await spawnAgent(
+      s.h.url,
+      s.api,
+      { departmentId: 'legal', specialization: 'contracts', name: 'slow-legal' },
+      hungHandler(aborts, started),
+    );
     s.clients.push(agent);
-    const created = await s.api.call('POST', '/api/v1/tasks', { title: 'hangs', departmentId: 'legal', type: 'review', timeout: 2000, maxAttempts: 1 });
+    const created = await s.api.call('POST', '/api/v1/tasks', {
+      title: 'hangs',
+      departmentId: 'legal',
+      type: 'review',
+      timeout: 2000,
+      maxAttempts: 1,
+    });
     expect(created.status).toBe(201);
-    const dead = await waitFor(async () => {
-      const r = await s.api.call('GET', `/api/v1/tasks/${created.body.id}`);
-      return r.body.status === 'dead' && r.body;
-    }, 15_000, 100);
+    const dead = await waitFor(
+      async () => {
+        const r = await s.api.call('GET', `/api/v1/tasks/${created.body.id}`);
+        return r.body.status === 'dead' && r.body;
+      },
+      15_000,
+      100,
+    );
     expect(dead.reason).toBe('timeout');
     expect(dead.attempts).toBe(1);
     const history = dead.attemptHistory as Attempt[];
@@ -55,16 +79,33 @@ describe('a task timeout is a hard limit per attempt', () => {
     expect(started).toHaveLength(1);
   });
 
-  it('a hung SDK handler is aborted, retried and dead-lettered after exactly maxAttempts timed-out attempts', { timeout: 60_000 }, async () => {
+  it('a hung SDK handler is aborted, retried and dead-lettered after exactly maxAttempts timed-out attempts', {
+    timeout: 60_000,
+  }, async () => {
     const aborts: unknown[] = [];
     const started: number[] = [];
-    const agent = await spawnAgent(s.h.url, s.api, { departmentId: 'hr', specialization: 'recruiting', name: 'hung-hr' }, hungHandler(aborts, started));
+    const agent = await spawnAgent(
+      s.h.url,
+      s.api,
+      { departmentId: 'hr', specialization: 'recruiting', name: 'hung-hr' },
+      hungHandler(aborts, started),
+    );
     s.clients.push(agent);
-    const created = await s.api.call('POST', '/api/v1/tasks', { title: 'hangs thrice', departmentId: 'hr', type: 'screen', timeout: 2000, maxAttempts: 3 });
-    const dead = await waitFor(async () => {
-      const r = await s.api.call('GET', `/api/v1/tasks/${created.body.id}`);
-      return r.body.status === 'dead' && r.body;
-    }, 45_000, 200);
+    const created = await s.api.call('POST', '/api/v1/tasks', {
+      title: 'hangs thrice',
+      departmentId: 'hr',
+      type: 'screen',
+      timeout: 2000,
+      maxAttempts: 3,
+    });
+    const dead = await waitFor(
+      async () => {
+        const r = await s.api.call('GET', `/api/v1/tasks/${created.body.id}`);
+        return r.body.status === 'dead' && r.body;
+      },
+      45_000,
+      200,
+    );
     expect(dead.reason).toBe('timeout');
     const history = dead.attemptHistory as Attempt[];
     expect(history.map((a) => [a.attempt, a.outcome])).toEqual([
@@ -81,19 +122,37 @@ describe('a task timeout is a hard limit per attempt', () => {
     expect(agent.completed).toBe(0);
   });
 
-  it('a late completion from a timed-out attempt is refused (REST 409, socket error) and recorded, not counted', { timeout: 30_000 }, async () => {
+  it('a late completion from a timed-out attempt is refused (REST 409, socket error) and recorded, not counted', {
+    timeout: 30_000,
+  }, async () => {
     const aborts: unknown[] = [];
-    const res = await s.api.call('POST', '/api/v1/agents', { type: 'worker', departmentId: 'legal', specialization: 'contracts', name: 'late-legal' });
+    const res = await s.api.call('POST', '/api/v1/agents', {
+      type: 'worker',
+      departmentId: 'legal',
+      specialization: 'contracts',
+      name: 'late-legal',
+    });
     const { agentId, secret } = res.body.credentials;
     const { AgentClient } = await import('@/lib/agent-sdk/client');
     const agent = new AgentClient({ baseUrl: s.h.url, agentId, secret, handler: hungHandler(aborts, [], false) });
     s.clients.push(agent);
     await agent.start();
-    const created = await s.api.call('POST', '/api/v1/tasks', { title: 'finishes late', departmentId: 'legal', type: 'review', timeout: 2000, maxAttempts: 1, targetAgentId: agentId });
+    const created = await s.api.call('POST', '/api/v1/tasks', {
+      title: 'finishes late',
+      departmentId: 'legal',
+      type: 'review',
+      timeout: 2000,
+      maxAttempts: 1,
+      targetAgentId: agentId,
+    });
     const id = created.body.id;
     await waitFor(async () => (await s.api.call('GET', `/api/v1/tasks/${id}`)).body.status === 'dead', 15_000, 100);
 
-    const token = await fetch(`${s.h.url}/api/v1/agents/${agentId}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secret }) });
+    const token = await fetch(`${s.h.url}/api/v1/agents/${agentId}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ secret }),
+    });
     const asAgent = bearerClient(s.h.url, ((await token.json()) as { accessToken: string }).accessToken);
     const [rest, socket, progress] = await Promise.all([
       asAgent.call('POST', `/api/v1/tasks/${id}/complete`, { result: { late: true } }),

@@ -22,7 +22,12 @@ describe('agents killed at random', () => {
       return { by: 'fleet' };
     };
     const spawn = async () => {
-      const c = await spawnAgent(s.h.url, s.api, { departmentId: 'engineering', specialization: 'backend', maxConcurrentTasks: 5 }, handler);
+      const c = await spawnAgent(
+        s.h.url,
+        s.api,
+        { departmentId: 'engineering', specialization: 'backend', maxConcurrentTasks: 5 },
+        handler,
+      );
       s.clients.push(c);
       return c;
     };
@@ -51,12 +56,19 @@ describe('agents killed at random', () => {
     for (let i = 0; i < TASKS; i += 50) {
       await Promise.all(
         Array.from({ length: 50 }, (_, j) =>
-          s.api.call('POST', '/api/v1/tasks', { title: `chaos ${i + j}`, departmentId: 'engineering', type: 'chaos', requirements: { specialization: 'backend' }, maxAttempts: 100 }),
+          s.api.call('POST', '/api/v1/tasks', {
+            title: `chaos ${i + j}`,
+            departmentId: 'engineering',
+            type: 'chaos',
+            requirements: { specialization: 'backend' },
+            maxAttempts: 100,
+          }),
         ),
       );
     }
     const count = async (status: string) =>
-      rowsOf<{ n: number }>(await s.t.db.execute(sql`select count(*)::int as n from tasks where type = 'chaos' and status = ${status}`))[0].n;
+      rowsOf<{ n: number }>(await s.t.db.execute(sql`select count(*)::int as n from tasks where type = 'chaos' and status = ${status}`))[0]
+        .n;
     await waitFor(async () => (await count('completed')) === TASKS, 150_000, 250);
     stop = true;
     await chaos;
@@ -70,11 +82,14 @@ describe('agents killed at random', () => {
     );
     expect(events).toEqual({ completions: TASKS, tasks: TASKS, twice: 0 });
     const [agentSum] = rowsOf<{ n: number; active: number }>(
-      await s.t.db.execute(sql`select sum(completed_count)::int as n, sum(active_tasks)::int as active from agents where department_id = 'engineering'`),
+      await s.t.db.execute(
+        sql`select sum(completed_count)::int as n, sum(active_tasks)::int as active from agents where department_id = 'engineering'`,
+      ),
     );
     expect(agentSum.n).toBe(TASKS);
     expect(await count('pending')).toBe(0);
-    console.log(`chaos: ${drops} brief drops, ${kills} agents killed, ${[...runs.values()].filter((n) => n > 1).length} tasks ran more than once (at-least-once), each completed once`);
+    console.log(
+      `chaos: ${drops} brief drops, ${kills} agents killed, ${[...runs.values()].filter((n) => n > 1).length} tasks ran more than once (at-least-once), each completed once`,
+    );
   });
 });
-

@@ -7,15 +7,26 @@ import { presence } from '@/lib/presence/presence';
 
 const s = fleetSuite('coordinator-admin-pw-1');
 
-const task = (departmentId: string, extra: Record<string, unknown> = {}) => ({ title: 'test task', departmentId, type: 'test', priority: 'medium', ...extra });
+const task = (departmentId: string, extra: Record<string, unknown> = {}) => ({
+  title: 'test task',
+  departmentId,
+  type: 'test',
+  priority: 'medium',
+  ...extra,
+});
 
 describe('coordinator', () => {
   it('hands a task created over REST to a connected agent at once, and records the completion', async () => {
     const received: number[] = [];
-    const agent = await spawnAgent(s.h.url, s.api, { departmentId: 'legal', specialization: 'contracts', capabilities: ['contract-review'] }, async () => {
-      received.push(Date.now());
-      return { reviewed: true };
-    });
+    const agent = await spawnAgent(
+      s.h.url,
+      s.api,
+      { departmentId: 'legal', specialization: 'contracts', capabilities: ['contract-review'] },
+      async () => {
+        received.push(Date.now());
+        return { reviewed: true };
+      },
+    );
     s.clients.push(agent);
     const created = await s.api.call('POST', '/api/v1/tasks', task('legal', { requirements: { capabilities: ['contract-review'] } }));
     expect(created.status).toBe(201);
@@ -35,27 +46,46 @@ describe('coordinator', () => {
   });
 
   it('keeps a task pending until a fitting agent connects, then assigns it', async () => {
-    const created = await s.api.call('POST', '/api/v1/tasks', task('hr', { requirements: { specialization: 'recruiting', capabilities: { 'candidate-screening': true } } }));
+    const created = await s.api.call(
+      'POST',
+      '/api/v1/tasks',
+      task('hr', { requirements: { specialization: 'recruiting', capabilities: { 'candidate-screening': true } } }),
+    );
     expect(created.body.status).toBe('pending');
-    const misfit = await spawnAgent(s.h.url, s.api, { departmentId: 'hr', specialization: 'benefits', capabilities: ['candidate-screening'] }, async () => 'no');
+    const misfit = await spawnAgent(
+      s.h.url,
+      s.api,
+      { departmentId: 'hr', specialization: 'benefits', capabilities: ['candidate-screening'] },
+      async () => 'no',
+    );
     s.clients.push(misfit);
     await sleep(300);
     expect((await s.api.call('GET', `/api/v1/tasks/${created.body.id}`)).body.status).toBe('pending');
     let gotAt = 0;
-    const fit = await spawnAgent(s.h.url, s.api, { departmentId: 'hr', specialization: 'recruiting', capabilities: ['candidate-screening'] }, async () => {
-      gotAt = Date.now();
-      await sleep(50);
-      return 'screened';
-    });
+    const fit = await spawnAgent(
+      s.h.url,
+      s.api,
+      { departmentId: 'hr', specialization: 'recruiting', capabilities: ['candidate-screening'] },
+      async () => {
+        gotAt = Date.now();
+        await sleep(50);
+        return 'screened';
+      },
+    );
     s.clients.push(fit);
     // Handed out when the fitting agent connects; latency is measured in bench/dispatch.ts.
     await waitFor(() => gotAt > 0, 30_000);
-    const done = await waitFor(async () => (await s.api.call('GET', `/api/v1/tasks/${created.body.id}`)).body.status === 'completed', 30_000);
+    const done = await waitFor(
+      async () => (await s.api.call('GET', `/api/v1/tasks/${created.body.id}`)).body.status === 'completed',
+      30_000,
+    );
     expect(done).toBe(true);
   });
 
   it('counts any event from an agent as a sign of life, not only heart-beats', async () => {
-    const agent = await spawnAgent(s.h.url, s.api, { departmentId: 'legal', specialization: 'contracts' }, async () => 'ok', { heartbeatMs: 3_600_000 });
+    const agent = await spawnAgent(s.h.url, s.api, { departmentId: 'legal', specialization: 'contracts' }, async () => 'ok', {
+      heartbeatMs: 3_600_000,
+    });
     s.clients.push(agent);
     const entry = presence().get(agent.agentId)!;
     entry.lastBeat = 0; // as if its heart-beats had stopped long ago
@@ -83,22 +113,35 @@ describe('coordinator', () => {
   it('never overshoots a department limit under 50 concurrent allocations', async () => {
     await s.api.call('PATCH', '/api/v1/departments/finance', { maxAgents: 7 });
     const results = await Promise.all(
-      Array.from({ length: 50 }, () => s.api.call('POST', '/api/v1/agents', { departmentId: 'finance', type: 'worker', specialization: 'audit' })),
+      Array.from({ length: 50 }, () =>
+        s.api.call('POST', '/api/v1/agents', { departmentId: 'finance', type: 'worker', specialization: 'audit' }),
+      ),
     );
-    expect(results.filter((r) => r.status === 201), JSON.stringify(results.find((r) => r.status !== 201 && r.status !== 409))).toHaveLength(7);
+    expect(
+      results.filter((r) => r.status === 201),
+      JSON.stringify(results.find((r) => r.status !== 201 && r.status !== 409)),
+    ).toHaveLength(7);
     const refused = results.filter((r) => r.status === 409);
     expect(refused).toHaveLength(43);
     expect(refused[0].body.detail).toMatch(/limit of 7 agents/);
-    const [{ n }] = await s.t.db.execute<{ n: number }>(sql`select count(*)::int as n from agents where department_id = 'finance' and status <> 'retired'`).then((r) => rowsOf<{ n: number }>(r));
+    const [{ n }] = await s.t.db
+      .execute<{ n: number }>(sql`select count(*)::int as n from agents where department_id = 'finance' and status <> 'retired'`)
+      .then((r) => rowsOf<{ n: number }>(r));
     expect(n).toBe(7);
   });
 
   it('returns the task of a killed agent to pending and another agent completes it', async () => {
     let victimGot = '';
-    const victim = await spawnAgent(s.h.url, s.api, { departmentId: 'it', specialization: 'support' }, async (tk) => {
-      victimGot = tk.id;
-      await sleep(60_000);
-    }, { reconnect: false });
+    const victim = await spawnAgent(
+      s.h.url,
+      s.api,
+      { departmentId: 'it', specialization: 'support' },
+      async (tk) => {
+        victimGot = tk.id;
+        await sleep(60_000);
+      },
+      { reconnect: false },
+    );
     const created = await s.api.call('POST', '/api/v1/tasks', task('it', { requirements: { specialization: 'support' } }));
     await waitFor(() => victimGot === created.body.id);
     victim.socket.io.engine.close(); // the connection dies mid-task
@@ -112,4 +155,3 @@ describe('coordinator', () => {
     expect(done.events.map((e: { type: string }) => e.type)).toContain('requeued');
   });
 });
-

@@ -19,7 +19,14 @@ afterAll(async () => {
 it("cancels the open tasks the last demo run left behind, and nobody else's", async () => {
   const api = await apiAs(h.url, 'admin', 'demo-admin-password-1');
   // Tasks as a fleet made them, needing a specialization the next demo fleet may not have.
-  const task = (fleet: string) => ({ title: `left by ${fleet}`, departmentId: 'analytics', type: 'forecasting', priority: 'low', requirements: { specialization: 'forecasting' }, payload: { fleet } });
+  const task = (fleet: string) => ({
+    title: `left by ${fleet}`,
+    departmentId: 'analytics',
+    type: 'forecasting',
+    priority: 'low',
+    requirements: { specialization: 'forecasting' },
+    payload: { fleet },
+  });
   const leftover = await api.call('POST', '/api/v1/tasks', task('demo-'));
   const other = await api.call('POST', '/api/v1/tasks', task('simulation'));
   expect([leftover.status, other.status], JSON.stringify(leftover.body)).toEqual([201, 201]);

@@ -53,9 +53,10 @@ async function main() {
   await listen(httpServer, e.PORT, e.HOSTNAME === 'localhost' ? undefined : e.HOSTNAME);
   runtimeState().bus.listening = true;
   log(`console at http://localhost:${e.PORT} (${dev ? 'development' : 'production'})`);
-  const demo = (e.DEMO ?? !e.DATABASE_URL)
-    ? await startDemoFleet(`http://localhost:${e.PORT}`, log).catch((err) => log(`demo fleet not started: ${err.message}`))
-    : undefined;
+  const demo =
+    (e.DEMO ?? !e.DATABASE_URL)
+      ? await startDemoFleet(`http://localhost:${e.PORT}`, log).catch((err) => log(`demo fleet not started: ${err.message}`))
+      : undefined;
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -20,7 +20,15 @@ describe('task lifecycle', () => {
     }, 10_000);
     expect(dead.attempts).toBe(2);
     expect(dead.error).toBe('crm unreachable');
-    expect(dead.events.map((e: { type: string }) => e.type)).toEqual(['created', 'assigned', 'started', 'retry-scheduled', 'assigned', 'started', 'dead']);
+    expect(dead.events.map((e: { type: string }) => e.type)).toEqual([
+      'created',
+      'assigned',
+      'started',
+      'retry-scheduled',
+      'assigned',
+      'started',
+      'dead',
+    ]);
     const deadList = await s.api.call('GET', '/api/v1/tasks?status=dead&departmentId=sales');
     expect(deadList.body.items.map((x: { id: string }) => x.id)).toContain(created.body.id);
     agent.stop();
@@ -36,7 +44,12 @@ describe('task lifecycle', () => {
       throw new PermanentTaskError('account closed');
     });
     s.clients.push(agent);
-    const created = await s.api.call('POST', '/api/v1/tasks', { title: 'renew', departmentId: 'sales', type: 'renew', requirements: { specialization: 'account-management' } });
+    const created = await s.api.call('POST', '/api/v1/tasks', {
+      title: 'renew',
+      departmentId: 'sales',
+      type: 'renew',
+      requirements: { specialization: 'account-management' },
+    });
     const failed = await waitFor(async () => {
       const tk = await getTask(created.body.id);
       return tk.status === 'failed' && tk;
@@ -47,18 +60,33 @@ describe('task lifecycle', () => {
 
   it('holds a task until its dependencies complete', async () => {
     const order: string[] = [];
-    const agent = await spawnAgent(s.h.url, s.api, { departmentId: 'analytics', specialization: 'bi', maxConcurrentTasks: 5 }, async (tk) => {
-      order.push(tk.title);
-      await sleep(100);
-      return null;
-    });
+    const agent = await spawnAgent(
+      s.h.url,
+      s.api,
+      { departmentId: 'analytics', specialization: 'bi', maxConcurrentTasks: 5 },
+      async (tk) => {
+        order.push(tk.title);
+        await sleep(100);
+        return null;
+      },
+    );
     s.clients.push(agent);
     const first = await s.api.call('POST', '/api/v1/tasks', { title: 'extract', departmentId: 'analytics', type: 'etl' });
-    const second = await s.api.call('POST', '/api/v1/tasks', { title: 'report', departmentId: 'analytics', type: 'etl', dependsOn: [first.body.id] });
+    const second = await s.api.call('POST', '/api/v1/tasks', {
+      title: 'report',
+      departmentId: 'analytics',
+      type: 'etl',
+      dependsOn: [first.body.id],
+    });
     expect(second.body.status).toBe('pending');
     await waitFor(async () => (await getTask(second.body.id)).status === 'completed', 30_000);
     expect(order).toEqual(['extract', 'report']);
-    const bad = await s.api.call('POST', '/api/v1/tasks', { title: 'x', departmentId: 'analytics', type: 'etl', dependsOn: ['00000000-0000-4000-8000-000000000000'] });
+    const bad = await s.api.call('POST', '/api/v1/tasks', {
+      title: 'x',
+      departmentId: 'analytics',
+      type: 'etl',
+      dependsOn: ['00000000-0000-4000-8000-000000000000'],
+    });
     expect(bad.status).toBe(422);
   });
 
@@ -72,10 +100,22 @@ describe('task lifecycle', () => {
     s.clients.push(agent);
     const created = await s.api.call('POST', '/api/v1/tasks', { title: 'ship', departmentId: 'operations', type: 'ship' });
     await waitFor(async () => (await getTask(created.body.id)).status === 'running');
-    const tokenRes = await fetch(`${s.h.url}/api/v1/agents/${agent.agentId}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"secret":"wrong-secret-value"}' });
+    const tokenRes = await fetch(`${s.h.url}/api/v1/agents/${agent.agentId}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"secret":"wrong-secret-value"}',
+    });
     expect(tokenRes.status).toBe(401);
     const other = (await s.api.call('POST', '/api/v1/agents', { departmentId: 'operations', type: 'w', specialization: 'logistics' })).body;
-    const otherToken = (await (await fetch(`${s.h.url}/api/v1/agents/${other.credentials.agentId}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secret: other.credentials.secret }) })).json()).accessToken;
+    const otherToken = (
+      await (
+        await fetch(`${s.h.url}/api/v1/agents/${other.credentials.agentId}/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ secret: other.credentials.secret }),
+        })
+      ).json()
+    ).accessToken;
     const otherApi = bearerClient(s.h.url, otherToken);
     expect((await otherApi.call('POST', `/api/v1/tasks/${created.body.id}/complete`, { result: 'stolen' })).status).toBe(404);
     release();
@@ -97,7 +137,9 @@ describe('task lifecycle', () => {
       s.api,
       { departmentId: 'engineering', specialization: 'backend' },
       async (tk, ctx) => {
-        const res = (await ctx.collaborate({ targetDepartmentId: 'legal', request: { title: 'review licence', type: 'review' } })) as { task: { id: string } };
+        const res = (await ctx.collaborate({ targetDepartmentId: 'legal', request: { title: 'review licence', type: 'review' } })) as {
+          task: { id: string };
+        };
         childId = res.task.id;
         await waitFor(() => messages.length > 0, 30_000);
         return { parent: tk.id };
@@ -106,7 +148,12 @@ describe('task lifecycle', () => {
     );
     const reviewer = await spawnAgent(s.h.url, s.api, { departmentId: 'legal', specialization: 'ip' }, async () => ({ ok: true }));
     s.clients.push(requester, reviewer);
-    const parent = await s.api.call('POST', '/api/v1/tasks', { title: 'ship feature', departmentId: 'engineering', type: 'build', requirements: { specialization: 'backend' } });
+    const parent = await s.api.call('POST', '/api/v1/tasks', {
+      title: 'ship feature',
+      departmentId: 'engineering',
+      type: 'build',
+      requirements: { specialization: 'backend' },
+    });
     await waitFor(async () => (await getTask(parent.body.id)).status === 'completed', 30_000);
     expect(messages[0]).toMatchObject({ type: 'collaboration:finished', data: { parentTaskId: parent.body.id, status: 'completed' } });
     const detail = await getTask(parent.body.id);

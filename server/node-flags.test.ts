@@ -10,7 +10,9 @@ const read = (f: string) => readFileSync(path.join(root, f), 'utf8');
 describe('production V8 flags', () => {
   it('are the same for npm start, npm run serve and the container image', () => {
     const serve = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.serve;
-    const cmd = read('Dockerfile').split('\n').find((l) => l.startsWith('CMD '))!;
+    const cmd = read('Dockerfile')
+      .split('\n')
+      .find((l) => l.startsWith('CMD '))!;
     const imageArgs = JSON.parse(cmd.slice(4)) as string[];
     expect(flags.length).toBeGreaterThan(0);
     for (const f of flags) {

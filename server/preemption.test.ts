@@ -8,7 +8,9 @@ const s = fleetSuite('preempt-admin-pw-1');
 
 beforeAll(async () => {
   // A small pool, so two tasks can't both hold it.
-  await s.t.db.execute(sql`update resource_pools set capacity = 10, guaranteed = 10, maximum = 10 where department_id = 'research' and type = 'compute'`);
+  await s.t.db.execute(
+    sql`update resource_pools set capacity = 10, guaranteed = 10, maximum = 10 where department_id = 'research' and type = 'compute'`,
+  );
 });
 
 const getTask = async (id: string) => (await s.api.call('GET', `/api/v1/tasks/${id}`)).body;
@@ -26,21 +28,38 @@ describe('dispatch with resources', () => {
       });
       return tk.title;
     };
-    for (let i = 0; i < 2; i++) s.clients.push(await spawnAgent(s.h.url, s.api, { departmentId: 'research', specialization: 'ml' }, handler));
+    for (let i = 0; i < 2; i++)
+      s.clients.push(await spawnAgent(s.h.url, s.api, { departmentId: 'research', specialization: 'ml' }, handler));
     const need = { requirements: { resources: { compute: 8 } } };
-    const low = (await s.api.call('POST', '/api/v1/tasks', { title: 'low', departmentId: 'research', type: 'train', priority: 'low', ...need })).body;
+    const low = (
+      await s.api.call('POST', '/api/v1/tasks', { title: 'low', departmentId: 'research', type: 'train', priority: 'low', ...need })
+    ).body;
     await held(low.id);
-    const [pool] = rowsOf<{ allocated: number }>(await s.t.db.execute(sql`select allocated from resource_pools where department_id = 'research' and type = 'compute'`));
+    const [pool] = rowsOf<{ allocated: number }>(
+      await s.t.db.execute(sql`select allocated from resource_pools where department_id = 'research' and type = 'compute'`),
+    );
     expect(pool.allocated).toBe(8);
 
-    const medium = (await s.api.call('POST', '/api/v1/tasks', { title: 'medium', departmentId: 'research', type: 'train', priority: 'medium', ...need })).body;
+    const medium = (
+      await s.api.call('POST', '/api/v1/tasks', { title: 'medium', departmentId: 'research', type: 'train', priority: 'medium', ...need })
+    ).body;
     expect(medium.status).toBe('pending'); // no resources, and medium never preempts
 
-    const critical = (await s.api.call('POST', '/api/v1/tasks', { title: 'critical', departmentId: 'research', type: 'train', priority: 'critical', ...need })).body;
+    const critical = (
+      await s.api.call('POST', '/api/v1/tasks', {
+        title: 'critical',
+        departmentId: 'research',
+        type: 'train',
+        priority: 'critical',
+        ...need,
+      })
+    ).body;
     // The hand-out may finish in a concurrent dispatch pass just after the create answers.
     await held(critical.id);
     const lowNow = await getTask(low.id);
-    expect(lowNow.events.map((e: { type: string; detail: { reason?: string } }) => `${e.type}${e.detail.reason ? ':' + e.detail.reason : ''}`)).toContain('requeued:preempted');
+    expect(
+      lowNow.events.map((e: { type: string; detail: { reason?: string } }) => `${e.type}${e.detail.reason ? ':' + e.detail.reason : ''}`),
+    ).toContain('requeued:preempted');
 
     // Critical finishes; the queue continues in priority order (medium before low) and the low one finishes later.
     await waitFor(() => gates.has('critical'));
@@ -52,7 +71,9 @@ describe('dispatch with resources', () => {
     await waitFor(async () => gates.has('low') && seen.filter((s) => s === 'low').length === 2, 30_000);
     gates.get('low')!();
     await waitFor(async () => (await getTask(low.id)).status === 'completed', 30_000);
-    const [after] = rowsOf<{ allocated: number }>(await s.t.db.execute(sql`select allocated from resource_pools where department_id = 'research' and type = 'compute'`));
+    const [after] = rowsOf<{ allocated: number }>(
+      await s.t.db.execute(sql`select allocated from resource_pools where department_id = 'research' and type = 'compute'`),
+    );
     expect(after.allocated).toBe(0);
     await sleep(10);
   });
@@ -70,7 +91,8 @@ describe('dispatch with resources', () => {
       }
       return null;
     };
-    for (let i = 0; i < 2; i++) s.clients.push(await spawnAgent(s.h.url, s.api, { departmentId: 'research', specialization: 'data-science' }, hold));
+    for (let i = 0; i < 2; i++)
+      s.clients.push(await spawnAgent(s.h.url, s.api, { departmentId: 'research', specialization: 'data-science' }, hold));
     const need = { requirements: { specialization: 'data-science', resources: { compute: 8 } }, priority: 'critical' };
     const first = (await s.api.call('POST', '/api/v1/tasks', { title: 'c1', departmentId: 'research', type: 'x', ...need })).body;
     await held(first.id);
@@ -84,4 +106,3 @@ describe('dispatch with resources', () => {
     await waitFor(async () => (await getTask(second.id)).status === 'completed', 30_000);
   });
 });
-

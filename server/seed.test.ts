@@ -15,7 +15,16 @@ describe('seed', () => {
   it('creates the ten departments with their agent limits and a pool per kind', async () => {
     const rows = await t.db.select({ id: departments.id, maxAgents: departments.maxAgents }).from(departments);
     expect(Object.fromEntries(rows.map((r) => [r.id, r.maxAgents]))).toEqual({
-      engineering: 100, marketing: 60, sales: 80, finance: 40, hr: 30, operations: 70, research: 50, legal: 25, it: 60, analytics: 45,
+      engineering: 100,
+      marketing: 60,
+      sales: 80,
+      finance: 40,
+      hr: 30,
+      operations: 70,
+      research: 50,
+      legal: 25,
+      it: 60,
+      analytics: 45,
     });
     const [eng] = await t.db.select().from(resourcePools).where(sql`department_id = 'engineering' and type = 'compute'`);
     expect(eng).toMatchObject({ guaranteed: 400, maximum: 800, capacity: 400, allocated: 0 });
@@ -36,17 +45,26 @@ describe('seed', () => {
   it("lists at least the design's specializations and capabilities, as kebab-case ids", async () => {
     const rows = await t.db.select().from(departments);
     const by = Object.fromEntries(rows.map((r) => [r.id, r]));
-    expect(by.engineering.specializations).toEqual(expect.arrayContaining(['full-stack', 'backend', 'frontend', 'devops', 'testing', 'qa']));
+    expect(by.engineering.specializations).toEqual(
+      expect.arrayContaining(['full-stack', 'backend', 'frontend', 'devops', 'testing', 'qa']),
+    );
     expect(by.engineering.capabilities).toEqual(expect.arrayContaining(['code-analysis', 'system-design', 'testing', 'deployment']));
     expect(by.marketing.specializations).toEqual(expect.arrayContaining(['content', 'seo', 'social-media', 'campaigns', 'analytics']));
-    expect(by.sales.specializations).toEqual(expect.arrayContaining(['lead-generation', 'customer-relations', 'negotiation', 'forecasting']));
-    expect(by.analytics.specializations).toEqual(expect.arrayContaining(['data-analysis', 'reporting', 'machine-learning', 'visualization']));
+    expect(by.sales.specializations).toEqual(
+      expect.arrayContaining(['lead-generation', 'customer-relations', 'negotiation', 'forecasting']),
+    );
+    expect(by.analytics.specializations).toEqual(
+      expect.arrayContaining(['data-analysis', 'reporting', 'machine-learning', 'visualization']),
+    );
     expect(by.analytics.capabilities).toEqual(expect.arrayContaining(['data-warehouse', 'analytics-tools']));
     for (const r of rows) for (const id of [...r.specializations, ...r.capabilities]) expect(id).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
   });
 
   it('gives a department seeded by an older catalogue what it lacks, keeping its own entries, once', async () => {
-    await t.db.update(departments).set({ specializations: ['backend', 'qa', 'our-own'], capabilities: ['testing'] }).where(sql`id = 'engineering'`);
+    await t.db
+      .update(departments)
+      .set({ specializations: ['backend', 'qa', 'our-own'], capabilities: ['testing'] })
+      .where(sql`id = 'engineering'`);
     const first = await seed(t.db);
     expect(first.extended).toBe(1);
     const [eng] = await t.db.select().from(departments).where(sql`id = 'engineering'`);

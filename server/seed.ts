@@ -7,7 +7,12 @@ import { resourceKindCatalog } from '@/lib/org/resource-kinds';
 import { hashPassword } from '@/lib/auth/password';
 import { runText } from '../db/raw';
 
-export type SeedResult = { departments: number; pools: number; /** Existing departments given catalogue entries they lacked. */ extended: number; admin?: { username: string; generatedPassword?: string } };
+export type SeedResult = {
+  departments: number;
+  pools: number /** Existing departments given catalogue entries they lacked. */;
+  extended: number;
+  admin?: { username: string; generatedPassword?: string };
+};
 
 /** Idempotent: inserts what is missing and leaves existing rows (and their edits) alone. */
 export async function seed(db: Db, opts: { adminUsername?: string; adminPassword?: string } = {}): Promise<SeedResult> {
@@ -15,11 +20,7 @@ export async function seed(db: Db, opts: { adminUsername?: string; adminPassword
     .insert(resourceKinds)
     .values(Object.entries(resourceKindCatalog).map(([type, k]) => ({ type, ...k })))
     .onConflictDoNothing();
-  const depts = await db
-    .insert(departments)
-    .values(departmentCatalog)
-    .onConflictDoNothing()
-    .returning({ id: departments.id });
+  const depts = await db.insert(departments).values(departmentCatalog).onConflictDoNothing().returning({ id: departments.id });
   const pools = await db
     .insert(resourcePools)
     .values(defaultPools().map((p) => ({ ...p, capacity: p.guaranteed })))

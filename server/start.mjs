@@ -21,9 +21,16 @@ const stale = !existsSync(buildId) || Math.max(...sources.filter(existsSync).map
 if (stale) {
   console.log('[ecs] building the console (first start, or sources changed)…');
   // The OpenAPI route registry is generated from app/api/v1 (what `npm run build` does in prebuild).
-  const gen = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'server/tools/gen-route-registry.ts')], { stdio: 'inherit', cwd: root });
+  const gen = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'server/tools/gen-route-registry.ts')], {
+    stdio: 'inherit',
+    cwd: root,
+  });
   if (gen.status !== 0) process.exit(gen.status ?? 1);
-  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], { stdio: 'inherit', cwd: root, env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env } });
+  const r = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
+    stdio: 'inherit',
+    cwd: root,
+    env: { NEXT_TELEMETRY_DISABLED: '1', ...process.env },
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 

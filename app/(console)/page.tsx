@@ -23,7 +23,11 @@ export default async function OverviewPage() {
         <h1 className="text-2xl font-semibold">Overview</h1>
         {liveScope && <span className="text-sm text-slate-500 dark:text-slate-400">live figures for {liveScope}</span>}
         {s.alerts.open > 0 && (
-          <Link href="/alerts" className="ml-auto text-sm font-medium text-red-600 hover:underline dark:text-red-400" data-testid="open-alerts">
+          <Link
+            href="/alerts"
+            className="ml-auto text-sm font-medium text-red-600 hover:underline dark:text-red-400"
+            data-testid="open-alerts"
+          >
             {s.alerts.open} open alert{s.alerts.open === 1 ? '' : 's'}
           </Link>
         )}

@@ -33,7 +33,9 @@ describe('form field messages', () => {
   });
 
   it("keeps a message the schema's author wrote", () => {
-    expect(problems({ title: 't', type: 't', code: 'abc', priority: 'low', slug: 'A!', count: 1, tags: ['x'] }).slug).toBe('A department id');
+    expect(problems({ title: 't', type: 't', code: 'abc', priority: 'low', slug: 'A!', count: 1, tags: ['x'] }).slug).toBe(
+      'A department id',
+    );
   });
 
   it('gives one message per field', () => {

@@ -16,10 +16,15 @@ export function humanIssue(issue: Issue): string {
   switch (issue.code) {
     case 'invalid_type':
       if (/received undefined|received null/.test(issue.message)) return 'Required';
-      return i.expected === 'number' ? 'Enter a number' : i.expected === 'boolean' ? 'Choose yes or no' : `Must be ${i.expected === 'array' ? 'a list' : `a ${String(i.expected)}`}`;
+      return i.expected === 'number'
+        ? 'Enter a number'
+        : i.expected === 'boolean'
+          ? 'Choose yes or no'
+          : `Must be ${i.expected === 'array' ? 'a list' : `a ${String(i.expected)}`}`;
     case 'too_small':
       if (i.origin === 'string') return Number(i.minimum) <= 1 ? 'Required' : `Use at least ${count(i.minimum, 'character', 'characters')}`;
-      if (i.origin === 'array' || i.origin === 'set') return Number(i.minimum) <= 1 ? 'Choose at least one' : `Choose at least ${i.minimum}`;
+      if (i.origin === 'array' || i.origin === 'set')
+        return Number(i.minimum) <= 1 ? 'Choose at least one' : `Choose at least ${i.minimum}`;
       return `Must be at least ${i.minimum}`;
     case 'too_big':
       if (i.origin === 'string') return `Use at most ${count(i.maximum, 'character', 'characters')}`;

@@ -23,14 +23,19 @@ export function formJson(raw: string | undefined, path: string): unknown {
  * it (secrets such as passwords are never named here, so never sent back).
  */
 export function formValues(form: FormData, names: readonly string[]): Record<string, string | string[]> {
-  return Object.fromEntries(names.map((n) => {
-    const all = form.getAll(n).map((v) => (typeof v === 'string' ? v : ''));
-    return [n, all.length > 1 ? all : (all[0] ?? '')];
-  }));
+  return Object.fromEntries(
+    names.map((n) => {
+      const all = form.getAll(n).map((v) => (typeof v === 'string' ? v : ''));
+      return [n, all.length > 1 ? all : (all[0] ?? '')];
+    }),
+  );
 }
 
 /** One message per form field, from field problems whose paths are the schema's (first one wins). */
-export function messagesByField(errors: readonly { path: string; message: string }[] | undefined, rename: Record<string, string> = {}): Record<string, string> {
+export function messagesByField(
+  errors: readonly { path: string; message: string }[] | undefined,
+  rename: Record<string, string> = {},
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of errors ?? []) {
     const field = rename[e.path] ?? Object.entries(rename).find(([p]) => e.path.startsWith(p + '.'))?.[1] ?? e.path.split('.')[0];

@@ -9,7 +9,17 @@ describe('the after-login destination', () => {
   });
 
   it('refuses anything that leaves the site', () => {
-    for (const evil of ['//evil.com', 'https://evil.com', 'https://evil.com/tasks', '/\\evil.com', '/\t/evil.com', '\\\\evil.com', 'javascript:alert(1)', 'evil.com/x', '/%0a/evil.com'])
+    for (const evil of [
+      '//evil.com',
+      'https://evil.com',
+      'https://evil.com/tasks',
+      '/\\evil.com',
+      '/\t/evil.com',
+      '\\\\evil.com',
+      'javascript:alert(1)',
+      'evil.com/x',
+      '/%0a/evil.com',
+    ])
       expect(new URL(safeCallbackPath(evil), 'http://console.test').origin, evil).toBe('http://console.test');
     expect(safeCallbackPath('//evil.com')).toBe('/');
     expect(safeCallbackPath('https://evil.com')).toBe('/');

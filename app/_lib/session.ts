@@ -28,7 +28,11 @@ async function consolePrincipal(mfaEnrolment: boolean): Promise<Principal> {
   if (!session?.user?.id) redirect(`/login${back() ? `?${back()}` : ''}`);
   const ip = h.get('x-ecs-client-ip') ?? undefined;
   try {
-    return await principalForConsoleSession(getDb(), { uid: session.user.id, sv: session.user.sv, sid: session.user.sid }, { ip, mfaEnrolment });
+    return await principalForConsoleSession(
+      getDb(),
+      { uid: session.user.id, sv: session.user.sv, sid: session.user.sid },
+      { ip, mfaEnrolment },
+    );
   } catch (err) {
     if (err instanceof AppError && err.status === 401) {
       if (err.extra.mfaCodeRequired) redirect('/login/verify');

@@ -9,7 +9,9 @@ export default async function AccountLayout({ children }: { children: React.Reac
   return (
     <main className="mx-auto max-w-2xl space-y-6 p-6">
       <header className="flex items-center justify-between text-sm">
-        <Link href="/" className="font-bold tracking-tight">ECS Console</Link>
+        <Link href="/" className="font-bold tracking-tight">
+          ECS Console
+        </Link>
         <span className="flex items-center gap-4">
           <Link href="/" className="text-indigo-600 underline dark:text-indigo-400">
             Back to the console

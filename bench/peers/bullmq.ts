@@ -25,7 +25,8 @@ export function bullmq(settings: Settings): QueueSystem {
       await queue.waitUntilReady();
     },
     async backlog(seqs) {
-      for (let i = 0; i < seqs.length; i += 1000) await queue!.addBulk(seqs.slice(i, i + 1000).map((seq) => ({ name: 'bench', data: { seq }, opts })));
+      for (let i = 0; i < seqs.length; i += 1000)
+        await queue!.addBulk(seqs.slice(i, i + 1000).map((seq) => ({ name: 'bench', data: { seq }, opts })));
     },
     async startWorkers(onStart) {
       worker = new Worker('bench', async (job) => onStart(job.data.seq), { connection, prefix, concurrency: settings.slots });

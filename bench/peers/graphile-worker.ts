@@ -25,7 +25,8 @@ export function graphileWorker(settings: Settings): QueueSystem {
       await utils.migrate();
     },
     async backlog(seqs) {
-      for (let i = 0; i < seqs.length; i += 1000) await utils!.addJobs(seqs.slice(i, i + 1000).map((seq) => ({ identifier: 'bench', payload: { seq } })));
+      for (let i = 0; i < seqs.length; i += 1000)
+        await utils!.addJobs(seqs.slice(i, i + 1000).map((seq) => ({ identifier: 'bench', payload: { seq } })));
     },
     async startWorkers(onStart) {
       runner = await run({

@@ -54,7 +54,8 @@ export function ours(settings: Settings, departments = Number(process.env.BENCH_
       }
       for (let i = 0; i < seqs.length; i += BATCH) {
         const r = await creator!.call('POST', '/api/v1/tasks/batch', { tasks: seqs.slice(i, i + BATCH).map(task) });
-        if (r.status !== 201 || r.body.failed) throw new Error(`POST /api/v1/tasks/batch answered ${r.status}: ${JSON.stringify(r.body).slice(0, 500)}`);
+        if (r.status !== 201 || r.body.failed)
+          throw new Error(`POST /api/v1/tasks/batch answered ${r.status}: ${JSON.stringify(r.body).slice(0, 500)}`);
       }
     },
     async startWorkers(onStart) {

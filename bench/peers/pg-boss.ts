@@ -17,7 +17,9 @@ const QUEUE = 'bench';
 export function pgBoss(settings: Settings, notify: boolean): QueueSystem {
   const workers = 2; // one fetch loop per core
   const interval = 0.5;
-  const batchSize = notify ? Math.max(1, Math.round(settings.slots / workers)) : Math.max(1, Math.ceil((2 * settings.rate * interval) / workers));
+  const batchSize = notify
+    ? Math.max(1, Math.round(settings.slots / workers))
+    : Math.max(1, Math.ceil((2 * settings.rate * interval) / workers));
   let db: FreshDatabase | undefined;
   let boss: PgBoss | undefined;
   const workerIds: string[] = [];
@@ -32,7 +34,8 @@ export function pgBoss(settings: Settings, notify: boolean): QueueSystem {
       await boss.createQueue(QUEUE);
     },
     async backlog(seqs) {
-      for (let i = 0; i < seqs.length; i += 1000) await boss!.insert(seqs.slice(i, i + 1000).map((seq) => ({ name: QUEUE, data: { seq } })));
+      for (let i = 0; i < seqs.length; i += 1000)
+        await boss!.insert(seqs.slice(i, i + 1000).map((seq) => ({ name: QUEUE, data: { seq } })));
     },
     async startWorkers(onStart) {
       for (let w = 0; w < workers; w++) {

@@ -12,7 +12,8 @@ export function peerTable(results: PeerResult[]): string {
     const mine = r === o;
     const thr = o && !mine ? ratio(o.saturation.perSecond / r.saturation.perSecond) : '—';
     const p99 = o && !mine ? ratio(o.latency.p99 / r.latency.p99) : '—';
-    const incomplete = r.saturation.started < r.backlog.tasks ? ` (${r.saturation.started}/${r.backlog.tasks} started before the timeout)` : '';
+    const incomplete =
+      r.saturation.started < r.backlog.tasks ? ` (${r.saturation.started}/${r.backlog.tasks} started before the timeout)` : '';
     const lost = r.latency.started < r.latency.sent ? ` (${r.latency.started}/${r.latency.sent} started)` : '';
     return `| ${r.name} | ${f(r.saturation.perSecond)}${incomplete} | ${f(r.latency.p50)} | ${f(r.latency.p90)} | ${f(r.latency.p99)}${lost} | ${f(r.latency.max)} | ${f(r.latency.createP99)} | ${f(r.latency.sent / r.latency.sendSeconds)} of ${r.latency.offered} | ${thr} | ${p99} |`;
   });
@@ -55,7 +56,8 @@ export function explainLosses(results: PeerResult[]): string {
   const slower = peers.filter((p) => o.saturation.perSecond < p.saturation.perSecond);
   const laggier = peers.filter((p) => o.latency.p99 > p.latency.p99);
   const out: string[] = [];
-  if (!slower.length && !laggier.length) return `**Ours wins on both counts**: saturated tasks/s at least every peer's and p99 create→start below each.`;
+  if (!slower.length && !laggier.length)
+    return `**Ours wins on both counts**: saturated tasks/s at least every peer's and p99 create→start below each.`;
   const cores = cpus().length;
 
   if (slower.length) {
@@ -63,7 +65,9 @@ export function explainLosses(results: PeerResult[]): string {
     const total = totalCpu(o);
     // Postgres against Postgres: BullMQ's near-zero there says nothing about statements per hand-out.
     const onPostgres = slower.filter((p) => p.saturation.cpuMsPerTask.postgres > p.saturation.cpuMsPerTask.redis);
-    const best = (onPostgres.length ? onPostgres : slower).reduce((a, b) => (a.saturation.cpuMsPerTask.postgres < b.saturation.cpuMsPerTask.postgres ? a : b));
+    const best = (onPostgres.length ? onPostgres : slower).reduce((a, b) =>
+      a.saturation.cpuMsPerTask.postgres < b.saturation.cpuMsPerTask.postgres ? a : b,
+    );
     const ceiling = (cores * 1000) / total;
     const elsewhere =
       o.saturation.perSecond < 0.6 * ceiling
@@ -88,7 +92,9 @@ export function explainLosses(results: PeerResult[]): string {
     } else {
       why = `The machine was only ${busy.toFixed(0)}% busy during ours’ saturation phase (${f(total)} CPU ms per task, server ${f(c.server)}, Postgres ${f(c.postgres)}, agents ${f(c.self)}), so the hand-out is not CPU-bound: it waits on round trips taken one after another (one transaction per task, one fill at a time per department). What would close it is fewer sequential round trips per hand-out: claim and assign a batch of ready tasks per statement, and keep several hand-outs in flight.`;
     }
-    out.push(`**Where ours loses on saturated tasks/s**: ${slower.map((p) => `${p.name} ${f(p.saturation.perSecond)}/s vs ours ${f(o.saturation.perSecond)}/s (${(o.saturation.perSecond / p.saturation.perSecond).toFixed(2)}×)`).join('; ')}. ${why}`);
+    out.push(
+      `**Where ours loses on saturated tasks/s**: ${slower.map((p) => `${p.name} ${f(p.saturation.perSecond)}/s vs ours ${f(o.saturation.perSecond)}/s (${(o.saturation.perSecond / p.saturation.perSecond).toFixed(2)}×)`).join('; ')}. ${why}`,
+    );
   }
 
   if (laggier.length) {
@@ -101,9 +107,16 @@ export function explainLosses(results: PeerResult[]): string {
     const endToEnd = (cores * 1000) / perTask;
     const cost = `a create costs ${f(bc.server)} CPU ms in the server and ${f(bc.postgres)} in Postgres (${f(bc.self)} in the client; backlog phase, ${f(o.backlog.tasks / o.backlog.seconds)} creates/s, 32 in flight, no agent connected), a hand-out and its completion ${f(sc.server)} + ${f(sc.postgres)} (${f(sc.self)} in the agents), ${f(perTask)} ms per task in all: ${cores} cores serve about ${f(endToEnd)} tasks/s end to end`;
     const reasons: string[] = [];
-    if (achieved < 0.95 * l.offered) reasons.push(`creating tasks through \`POST /api/v1/tasks\` kept up with only ${f(achieved)} of the ${l.offered} tasks/s offered, so tasks queued in the client before they existed and the wait grew through the run`);
-    if (l.createP99 > 0.3 * l.p99) reasons.push(`the create call alone takes p50 ${f(l.createP50)} ms, p99 ${f(l.createP99)} ms: requests queue in the server before the task exists`);
-    if (o.saturation.perSecond < l.offered) reasons.push(`ours hands out at most ${f(o.saturation.perSecond)} tasks/s (saturation phase), below the ${l.offered}/s offered`);
+    if (achieved < 0.95 * l.offered)
+      reasons.push(
+        `creating tasks through \`POST /api/v1/tasks\` kept up with only ${f(achieved)} of the ${l.offered} tasks/s offered, so tasks queued in the client before they existed and the wait grew through the run`,
+      );
+    if (l.createP99 > 0.3 * l.p99)
+      reasons.push(
+        `the create call alone takes p50 ${f(l.createP50)} ms, p99 ${f(l.createP99)} ms: requests queue in the server before the task exists`,
+      );
+    if (o.saturation.perSecond < l.offered)
+      reasons.push(`ours hands out at most ${f(o.saturation.perSecond)} tasks/s (saturation phase), below the ${l.offered}/s offered`);
     // Under 25% headroom, bursts (and anything else on the machine) queue: count that as at capacity.
     const over = endToEnd < 1.25 * l.offered;
     reasons.push(
@@ -116,7 +129,9 @@ export function explainLosses(results: PeerResult[]): string {
     const close = over
       ? `What would close it is less CPU per task end to end, under ${f((cores * 1000) / l.offered)} ms for ${l.offered}/s on ${cores} cores (the create is the larger share: ${f(bc.self + bc.server + bc.postgres)} of ${f(perTask)} ms).`
       : 'With capacity to spare, what is left is the path from a created task to its agent: handing a created task straight to a free agent from the create path, without a queue pass in between, would close it.';
-    out.push(`**Where ours loses on p99 create→start**: ${laggier.map((p) => `${p.name} ${f(p.latency.p99)} ms vs ours ${f(l.p99)} ms (${(l.p99 / p.latency.p99).toFixed(1)}×)`).join('; ')}. Why, from this run: ${reasons.join('; ')}. ${close}`);
+    out.push(
+      `**Where ours loses on p99 create→start**: ${laggier.map((p) => `${p.name} ${f(p.latency.p99)} ms vs ours ${f(l.p99)} ms (${(l.p99 / p.latency.p99).toFixed(1)}×)`).join('; ')}. Why, from this run: ${reasons.join('; ')}. ${close}`,
+    );
   }
   return out.join('\n\n');
 }

@@ -29,7 +29,8 @@ const progress = (line: string) => {
   last = Date.now();
   process.stderr.write(`PROGRESS ${line}\n`);
 };
-const result = process.env.BENCH_PEER_PHASE === 'batch' ? await runBatchPhase(system, s.tasks, progress) : await runWorkload(system, s, progress);
+const result =
+  process.env.BENCH_PEER_PHASE === 'batch' ? await runBatchPhase(system, s.tasks, progress) : await runWorkload(system, s, progress);
 process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 // Libraries keep timers (pool reapers, lock extenders) after close; the result is out, so leave.
 process.exit(0);

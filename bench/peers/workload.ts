@@ -48,7 +48,15 @@ const perTask = (a: CpuReading, b: CpuReading, n: number): CpuSnapshot => {
 };
 
 /** The batched phase alone (BENCH_PEER_PHASE=batch): the backlog through each system's batch call, no worker runs. */
-export type BatchPhaseResult = { name: string; setup: string; tasks: number; seconds: number; perSecond: number; cpuMsPerTask: CpuSnapshot; load: [number, number] };
+export type BatchPhaseResult = {
+  name: string;
+  setup: string;
+  tasks: number;
+  seconds: number;
+  perSecond: number;
+  cpuMsPerTask: CpuSnapshot;
+  load: [number, number];
+};
 
 export async function runBatchPhase(system: QueueSystem, tasks: number, progress: (line: string) => void): Promise<BatchPhaseResult> {
   const loadStart = loadavg()[0];
@@ -60,7 +68,15 @@ export async function runBatchPhase(system: QueueSystem, tasks: number, progress
     await system.backlog(Array.from({ length: tasks }, (_, i) => i));
     const seconds = (performance.now() - t0) / 1000;
     const cpuMsPerTask = perTask(cpu0, cpuSnapshot(system.serverPid?.()), tasks);
-    return { name: system.name, setup: system.setup, tasks, seconds, perSecond: tasks / seconds, cpuMsPerTask, load: [loadStart, loadavg()[0]] };
+    return {
+      name: system.name,
+      setup: system.setup,
+      tasks,
+      seconds,
+      perSecond: tasks / seconds,
+      cpuMsPerTask,
+      load: [loadStart, loadavg()[0]],
+    };
   } finally {
     progress('cleaning up');
     await system.close();
@@ -101,7 +117,11 @@ export async function runWorkload(system: QueueSystem, s: WorkloadSettings, prog
     const backlogCpu = perTask(cpuB, cpu0, s.tasks);
     const t0 = performance.now();
     await system.startWorkers(onStart);
-    await until(() => satStarted >= s.tasks, s.timeoutMs, () => progress(`saturation ${satStarted}/${s.tasks} started`));
+    await until(
+      () => satStarted >= s.tasks,
+      s.timeoutMs,
+      () => progress(`saturation ${satStarted}/${s.tasks} started`),
+    );
     const satSeconds = ((satStarted ? lastStart : performance.now()) - t0) / 1000;
     const cpu1 = cpuSnapshot(system.serverPid?.());
 
@@ -135,10 +155,18 @@ export async function runWorkload(system: QueueSystem, s: WorkloadSettings, prog
       progress(`latency: offered ${sent}/${n}, ${latencies.length} started`);
       await sleep(2);
     }
-    await until(() => inflight === 0 || !!failed, s.timeoutMs, () => {});
+    await until(
+      () => inflight === 0 || !!failed,
+      s.timeoutMs,
+      () => {},
+    );
     if (failed) throw failed;
     const sendSeconds = (performance.now() - started) / 1000;
-    await until(() => latencies.length >= n, s.timeoutMs, () => progress(`latency: ${latencies.length}/${n} started`));
+    await until(
+      () => latencies.length >= n,
+      s.timeoutMs,
+      () => progress(`latency: ${latencies.length}/${n} started`),
+    );
     const cpu3 = cpuSnapshot(system.serverPid?.());
     if (duplicates) throw new Error(`${system.name}: ${duplicates} tasks started twice`);
     latencies.sort((a, b) => a - b);
@@ -147,7 +175,12 @@ export async function runWorkload(system: QueueSystem, s: WorkloadSettings, prog
       name: system.name,
       setup: system.setup,
       backlog: { tasks: s.tasks, seconds: backlogSeconds, cpuMsPerTask: backlogCpu },
-      saturation: { started: satStarted, seconds: satSeconds, perSecond: satStarted / satSeconds, cpuMsPerTask: perTask(cpu0, cpu1, Math.max(1, satStarted)) },
+      saturation: {
+        started: satStarted,
+        seconds: satSeconds,
+        perSecond: satStarted / satSeconds,
+        cpuMsPerTask: perTask(cpu0, cpu1, Math.max(1, satStarted)),
+      },
       latency: {
         offered: s.rate,
         sent,

@@ -6,13 +6,25 @@ export type AssignedTask = { id: string; payload: Record<string, unknown> | null
 export type AgentCredentials = { agentId: string; token: string; departmentId: string };
 
 /** Registers `count` agents over REST (round-robin over the departments) and trades each secret for a token. */
-export async function registerAgents(url: string, api: ApiClient, departments: BenchDepartment[], count: number, maxConcurrentTasks: number, onProgress?: (done: number) => void): Promise<AgentCredentials[]> {
+export async function registerAgents(
+  url: string,
+  api: ApiClient,
+  departments: BenchDepartment[],
+  count: number,
+  maxConcurrentTasks: number,
+  onProgress?: (done: number) => void,
+): Promise<AgentCredentials[]> {
   const out: AgentCredentials[] = [];
   for (let i = 0; i < count; i += 25) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(25, count - i) }, async (_, j) => {
         const d = departments[(i + j) % departments.length];
-        const a = await api.call('POST', '/api/v1/agents', { departmentId: d.id, type: 'bench', specialization: d.specializations[0], maxConcurrentTasks });
+        const a = await api.call('POST', '/api/v1/agents', {
+          departmentId: d.id,
+          type: 'bench',
+          specialization: d.specializations[0],
+          maxConcurrentTasks,
+        });
         if (a.status !== 201) throw new Error(`agent registration failed: ${a.status} ${JSON.stringify(a.body)}`);
         const res = await fetch(`${url}/api/v1/agents/${a.body.credentials.agentId}/token`, {
           method: 'POST',
@@ -41,7 +53,12 @@ export type BenchFleet = {
  * Connects registered agents over Socket.IO, 25 at a time. Each heart-beats like a real agent (or the
  * watcher rightly takes its tasks away), calls onAssigned for every hand-out and completes it at once.
  */
-export async function connectAgents(url: string, creds: AgentCredentials[], onAssigned: (task: AssignedTask) => void, onProgress?: (connected: number) => void): Promise<BenchFleet> {
+export async function connectAgents(
+  url: string,
+  creds: AgentCredentials[],
+  onAssigned: (task: AssignedTask) => void,
+  onProgress?: (connected: number) => void,
+): Promise<BenchFleet> {
   const sockets: Socket[] = [];
   const timers: NodeJS.Timeout[] = [];
   const stats = { assigned: 0, completed: 0, refused: 0 };
@@ -63,11 +80,18 @@ export async function connectAgents(url: string, creds: AgentCredentials[], onAs
             stats.assigned++;
             const receivedAt = new Date().toISOString();
             onAssigned(task);
-            s.timeout(30_000).emit('task:complete', { taskId: task.id, result: null }, (err: Error | null, res?: { ok: boolean; error?: { detail?: string; title?: string } }) => {
-              if (!err && res?.ok) return void stats.completed++;
-              // Say the first few: a refused completion leaves the task held by this agent for good.
-              if (stats.refused++ < 3) console.error(`\n[bench agents] task:complete for ${task.id} (received ${receivedAt}, refused ${new Date().toISOString()}) ${err ? 'not acknowledged in 30 s' : `refused: ${res?.error?.detail ?? res?.error?.title}`}`);
-            });
+            s.timeout(30_000).emit(
+              'task:complete',
+              { taskId: task.id, result: null },
+              (err: Error | null, res?: { ok: boolean; error?: { detail?: string; title?: string } }) => {
+                if (!err && res?.ok) return void stats.completed++;
+                // Say the first few: a refused completion leaves the task held by this agent for good.
+                if (stats.refused++ < 3)
+                  console.error(
+                    `\n[bench agents] task:complete for ${task.id} (received ${receivedAt}, refused ${new Date().toISOString()}) ${err ? 'not acknowledged in 30 s' : `refused: ${res?.error?.detail ?? res?.error?.title}`}`,
+                  );
+              },
+            );
           });
           // Beat as the SDK does: at the interval the server announces (HEARTBEAT_INTERVAL).
           const beatMs = await new Promise<number>((resolve, reject) => {

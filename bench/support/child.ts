@@ -44,7 +44,10 @@ export const stripAnsi = (s: string) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
 
 /** The last `n` distinct lines of some output (progress lines repeat), without terminal codes. */
 export function lastLines(output: string, n: number): string[] {
-  const lines = stripAnsi(output).split(/\r|\n/).map((l) => l.trimEnd()).filter(Boolean);
+  const lines = stripAnsi(output)
+    .split(/\r|\n/)
+    .map((l) => l.trimEnd())
+    .filter(Boolean);
   return lines.filter((l, i) => l !== lines[i + 1]).slice(-n);
 }
 
@@ -53,9 +56,18 @@ export function lastLines(output: string, n: number): string[] {
  * on \n and \r so progress lines come through) to onLine. After it exits, or at the timeout, whatever
  * is left in its group is stopped.
  */
-export async function runChild(command: string, args: string[], opts: { env?: Record<string, string>; timeoutMs: number; onLine?: (line: string, stream: 'stdout' | 'stderr') => void; cwd?: string }): Promise<ChildRun> {
+export async function runChild(
+  command: string,
+  args: string[],
+  opts: { env?: Record<string, string>; timeoutMs: number; onLine?: (line: string, stream: 'stdout' | 'stderr') => void; cwd?: string },
+): Promise<ChildRun> {
   const started = Date.now();
-  const child = spawn(command, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const pid = child.pid!;
   groups.add(pid);
   let output = '';

@@ -38,7 +38,13 @@ export async function dropLeftoverDatabases(before: Set<string>): Promise<string
 /** Deletes every Redis key under `prefix:` (a BullMQ queue prefix). Returns how many. */
 export async function deleteRedisPrefix(prefix: string): Promise<number> {
   const u = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const client = new Redis({ host: u.hostname, port: Number(u.port || 6379), db: Number(u.pathname.slice(1) || 0), lazyConnect: true, maxRetriesPerRequest: 1 });
+  const client = new Redis({
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    db: Number(u.pathname.slice(1) || 0),
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+  });
   let n = 0;
   try {
     await client.connect();

@@ -31,7 +31,15 @@ if (process.send) {
       const mem = process.memoryUsage();
       const cpu = process.cpuUsage();
       const spaces = Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, s.space_used_size]));
-      const reply: Probe = { rss: mem.rss, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, arrayBuffers: mem.arrayBuffers, cpuMicros: cpu.user + cpu.system, spaces };
+      const reply: Probe = {
+        rss: mem.rss,
+        heapUsed: mem.heapUsed,
+        heapTotal: mem.heapTotal,
+        external: mem.external,
+        arrayBuffers: mem.arrayBuffers,
+        cpuMicros: cpu.user + cpu.system,
+        spaces,
+      };
       process.send!({ probe: m.probe, ...reply });
     } else if (m?.loop !== undefined) {
       const loop: LoopDelay = { p50Ms: delay.percentile(50) / 1e6, p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 };

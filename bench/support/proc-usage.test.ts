@@ -3,12 +3,30 @@ import { slope, usageOf } from './proc-usage';
 
 describe('slope', () => {
   it('is the least-squares gradient of the points', () => {
-    expect(slope([{ x: 0, y: 1 }, { x: 1, y: 3 }, { x: 2, y: 5 }])).toBeCloseTo(2);
-    expect(slope([{ x: 0, y: 2 }, { x: 1, y: 0 }, { x: 2, y: 2 }, { x: 3, y: 0 }])).toBeCloseTo(-0.4);
+    expect(
+      slope([
+        { x: 0, y: 1 },
+        { x: 1, y: 3 },
+        { x: 2, y: 5 },
+      ]),
+    ).toBeCloseTo(2);
+    expect(
+      slope([
+        { x: 0, y: 2 },
+        { x: 1, y: 0 },
+        { x: 2, y: 2 },
+        { x: 3, y: 0 },
+      ]),
+    ).toBeCloseTo(-0.4);
   });
 
   it('is zero for a flat line and for fewer than two points', () => {
-    expect(slope([{ x: 0, y: 7 }, { x: 5, y: 7 }])).toBe(0);
+    expect(
+      slope([
+        { x: 0, y: 7 },
+        { x: 5, y: 7 },
+      ]),
+    ).toBe(0);
     expect(slope([{ x: 3, y: 1 }])).toBe(0);
     expect(slope([])).toBe(0);
   });

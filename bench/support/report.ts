@@ -24,7 +24,9 @@ export function benchNotes(name: string, what: string): string {
 
 /** Replaces (or appends) the section headed `## title` in docs/benchmarks.md. */
 export function writeSection(title: string, body: string): void {
-  const doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\nRun by hand on the machine named in each section; CI does not run them.\n';
+  const doc = existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : '# Benchmarks\n\nRun by hand on the machine named in each section; CI does not run them.\n';
   const next = replaceSection(doc, title, body);
   writeFileSync(file, next.endsWith('\n') ? next : next + '\n');
 }

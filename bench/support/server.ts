@@ -36,7 +36,17 @@ export async function startBenchServer(env: Record<string, string> = {}, opts: B
   const probeArgs = opts.probe ? ['--expose-gc', '--import', path.join(import.meta.dirname, 'probe.ts')] : [];
   const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...probeArgs, 'server/testing/serve-harness.ts'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, ECS_ADMIN_USERNAME: 'admin', ECS_ADMIN_PASSWORD: 'bench-admin-password', DEMO: '0', NODE_ENV: 'production', MAX_CONCURRENT_AGENTS: '100000', MAX_CONNECTIONS: '100000', ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      ECS_ADMIN_USERNAME: 'admin',
+      ECS_ADMIN_PASSWORD: 'bench-admin-password',
+      DEMO: '0',
+      NODE_ENV: 'production',
+      MAX_CONCURRENT_AGENTS: '100000',
+      MAX_CONNECTIONS: '100000',
+      ...env,
+    },
     stdio: opts.probe ? ['ignore', 'pipe', 'inherit', 'ipc'] : ['ignore', 'pipe', 'inherit'],
   });
   let asked = 0;

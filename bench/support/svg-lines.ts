@@ -40,16 +40,22 @@ function panel(p: Panel, dx: number): string {
   }
   out.push(`<line x1="${dx + M.l}" x2="${dx + M.l}" y1="${M.t}" y2="${M.t + ph}" stroke="#6b7280"/>`);
   out.push(`<line x1="${dx + M.l}" x2="${dx + W - M.r}" y1="${M.t + ph}" y2="${M.t + ph}" stroke="#6b7280"/>`);
-  out.push(`<text x="${dx + M.l + pw / 2}" y="${M.t + ph + 30}" text-anchor="middle">${escapeXml(p.xLabel)}${p.logX ? ' (log)' : ''}</text>`);
+  out.push(
+    `<text x="${dx + M.l + pw / 2}" y="${M.t + ph + 30}" text-anchor="middle">${escapeXml(p.xLabel)}${p.logX ? ' (log)' : ''}</text>`,
+  );
   out.push(`<text transform="translate(${dx + 14} ${M.t + ph / 2}) rotate(-90)" text-anchor="middle">${escapeXml(p.yLabel)}</text>`);
   p.series.forEach((s, i) => {
     const c = COLORS[i % COLORS.length];
     const pts = s.points.filter(([, y]) => Number.isFinite(y));
-    out.push(`<polyline fill="none" stroke="${c}" stroke-width="2" points="${pts.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`);
+    out.push(
+      `<polyline fill="none" stroke="${c}" stroke-width="2" points="${pts.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`,
+    );
     for (const [x, y] of pts) out.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3" fill="${c}"/>`);
     const ly = H - 24 + Math.floor(i / 2) * 14;
     const lx = dx + M.l + (i % 2) * (pw / 2);
-    out.push(`<rect x="${lx}" y="${ly - 8}" width="10" height="10" fill="${c}"/><text x="${lx + 14}" y="${ly + 1}">${escapeXml(s.name)}</text>`);
+    out.push(
+      `<rect x="${lx}" y="${ly - 8}" width="10" height="10" fill="${c}"/><text x="${lx + 14}" y="${ly + 1}">${escapeXml(s.name)}</text>`,
+    );
   });
   return out.join('\n');
 }

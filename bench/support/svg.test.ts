@@ -19,11 +19,23 @@ function assertWellFormedXml(xml: string) {
   expect(xml.trimStart().startsWith('<svg')).toBe(true);
 }
 
-const bars = (svg: string) => [...svg.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="[\d.]+" fill="[^"]+" data-value="([\d.e+-]+)"/g)].map((m) => ({ width: Number(m[1]), value: Number(m[2]) }));
+const bars = (svg: string) =>
+  [...svg.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="[\d.]+" fill="[^"]+" data-value="([\d.e+-]+)"/g)].map((m) => ({
+    width: Number(m[1]),
+    value: Number(m[2]),
+  }));
 
 describe('barChart', () => {
   it('writes well-formed SVG, escaping labels', () => {
-    const svg = barChart({ title: 'p50 & p99 <latency>', unit: 'ms', categories: ['ours', 'pg-boss "notified"'], series: [{ name: 'p50', values: [1, 2] }, { name: 'p99', values: [10, null] }] });
+    const svg = barChart({
+      title: 'p50 & p99 <latency>',
+      unit: 'ms',
+      categories: ['ours', 'pg-boss "notified"'],
+      series: [
+        { name: 'p50', values: [1, 2] },
+        { name: 'p99', values: [10, null] },
+      ],
+    });
     assertWellFormedXml(svg);
     expect(svg).toContain('p50 &amp; p99 &lt;latency&gt;');
     expect(svg).toContain('no result');
@@ -39,7 +51,9 @@ describe('barChart', () => {
   });
 
   it('orders bars by value on a log scale', () => {
-    const found = bars(barChart({ title: 't', unit: 'ms', scale: 'log', categories: ['a', 'b', 'c'], series: [{ name: 'p99', values: [2, 200, 20_000] }] }));
+    const found = bars(
+      barChart({ title: 't', unit: 'ms', scale: 'log', categories: ['a', 'b', 'c'], series: [{ name: 'p99', values: [2, 200, 20_000] }] }),
+    );
     expect(found[0].width).toBeLessThan(found[1].width);
     // Equal ratios, equal steps: 2→200 and 200→20,000 are both ×100.
     expect(found[1].width - found[0].width).toBeCloseTo(found[2].width - found[1].width, 1);

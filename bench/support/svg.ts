@@ -59,7 +59,9 @@ export function barChart(c: BarChart): string {
   const scale = c.scale ?? 'linear';
   const width = c.width ?? 760;
   const plotW = width - LABEL_W - VALUE_W;
-  const values = c.series.flatMap((s) => s.values).filter((v): v is number => v !== null && Number.isFinite(v) && (scale === 'linear' ? v >= 0 : v > 0));
+  const values = c.series
+    .flatMap((s) => s.values)
+    .filter((v): v is number => v !== null && Number.isFinite(v) && (scale === 'linear' ? v >= 0 : v > 0));
   const positive = values.filter((v) => v > 0);
   const tickList = ticks(Math.max(...values, 1e-9), Math.min(...positive, 1), scale);
   const lo = scale === 'log' ? tickList[0] : 0;
@@ -90,7 +92,9 @@ export function barChart(c: BarChart): string {
     out.push(`<line x1="${tx}" y1="${top - 4}" x2="${tx}" y2="${top + plotH}" stroke="#e5e7eb"/>`);
     out.push(`<text x="${tx}" y="${top + plotH + 16}" text-anchor="middle" fill="#6b7280">${escapeXml(formatValue(t))}</text>`);
   }
-  out.push(`<text x="${LABEL_W + plotW / 2}" y="${top + plotH + 30}" text-anchor="middle" fill="#6b7280">${escapeXml(c.unit)}${scale === 'log' ? ' (log scale)' : ''}</text>`);
+  out.push(
+    `<text x="${LABEL_W + plotW / 2}" y="${top + plotH + 30}" text-anchor="middle" fill="#6b7280">${escapeXml(c.unit)}${scale === 'log' ? ' (log scale)' : ''}</text>`,
+  );
   c.categories.forEach((cat, ci) => {
     const gy = top + ci * groupH;
     out.push(`<text x="${LABEL_W - 8}" y="${gy + (c.series.length * BAR_H) / 2 + 4}" text-anchor="end">${escapeXml(cat)}</text>`);
@@ -103,8 +107,12 @@ export function barChart(c: BarChart): string {
         return;
       }
       const w = Math.max(0, x(v));
-      out.push(`<rect x="${LABEL_W}" y="${y + 1}" width="${w.toFixed(2)}" height="${BAR_H - 2}" fill="${palette[si % palette.length]}" data-value="${v}"><title>${escapeXml(`${cat} ${s.name}: ${formatValue(v)} ${c.unit}`)}</title></rect>`);
-      out.push(`<text x="${(LABEL_W + w + 4).toFixed(1)}" y="${y + BAR_H - 4}">${escapeXml(`${formatValue(v)} ${c.valueUnit ?? c.unit}`)}</text>`);
+      out.push(
+        `<rect x="${LABEL_W}" y="${y + 1}" width="${w.toFixed(2)}" height="${BAR_H - 2}" fill="${palette[si % palette.length]}" data-value="${v}"><title>${escapeXml(`${cat} ${s.name}: ${formatValue(v)} ${c.unit}`)}</title></rect>`,
+      );
+      out.push(
+        `<text x="${(LABEL_W + w + 4).toFixed(1)}" y="${y + BAR_H - 4}">${escapeXml(`${formatValue(v)} ${c.valueUnit ?? c.unit}`)}</text>`,
+      );
     });
   });
   out.push('</svg>');

@@ -19,7 +19,19 @@ function rows(series: SeriesSpec[]) {
   return [...byT.values()].sort((a, b) => a.t - b.t);
 }
 
-export function TimeSeriesChart({ title, series, unit, testId, wide }: { title: string; series: SeriesSpec[]; unit?: string; testId: string; wide?: boolean }) {
+export function TimeSeriesChart({
+  title,
+  series,
+  unit,
+  testId,
+  wide,
+}: {
+  title: string;
+  series: SeriesSpec[];
+  unit?: string;
+  testId: string;
+  wide?: boolean;
+}) {
   const data = rows(series);
   const span = data.length > 1 ? data[data.length - 1].t - data[0].t : 0;
   const fmt = (t: number) => formatTick(t, span);
@@ -30,7 +42,9 @@ export function TimeSeriesChart({ title, series, unit, testId, wide }: { title: 
         {unit && <span className="ml-1 font-normal text-slate-500 dark:text-slate-400">({unit})</span>}
       </figcaption>
       {data.length === 0 ? (
-        <p className="flex h-48 items-center justify-center text-sm text-slate-500 dark:text-slate-400">No samples in this range yet: history is written once a minute.</p>
+        <p className="flex h-48 items-center justify-center text-sm text-slate-500 dark:text-slate-400">
+          No samples in this range yet: history is written once a minute.
+        </p>
       ) : (
         <div className="h-48">
           <ResponsiveContainer width="100%" height="100%">
@@ -41,7 +55,16 @@ export function TimeSeriesChart({ title, series, unit, testId, wide }: { title: 
               <Tooltip labelFormatter={(t) => formatFull(Number(t))} />
               {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
               {series.map((s) => (
-                <Line key={s.key} dataKey={s.key} name={s.label} stroke={s.color} dot={data.length <= 90 ? { r: 2 } : false} strokeWidth={2} isAnimationActive={false} connectNulls />
+                <Line
+                  key={s.key}
+                  dataKey={s.key}
+                  name={s.label}
+                  stroke={s.color}
+                  dot={data.length <= 90 ? { r: 2 } : false}
+                  strokeWidth={2}
+                  isAnimationActive={false}
+                  connectNulls
+                />
               ))}
             </LineChart>
           </ResponsiveContainer>

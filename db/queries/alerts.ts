@@ -10,7 +10,10 @@ export type NewAlert = typeof alerts.$inferInsert;
 
 /** Open or acknowledged alerts: the ones a rule may still resolve. */
 export async function activeAlerts(db: Db): Promise<AlertRow[]> {
-  return db.select().from(alerts).where(inArray(alerts.status, ['open', 'acknowledged']));
+  return db
+    .select()
+    .from(alerts)
+    .where(inArray(alerts.status, ['open', 'acknowledged']));
 }
 
 export async function insertAlert(db: Db, a: NewAlert): Promise<AlertRow> {
@@ -38,7 +41,13 @@ export async function updateAlert(db: Db, id: string, patch: Partial<NewAlert>, 
   return row;
 }
 
-export type AlertFilter = { status?: string; departmentIds: string[] | null; departmentId?: string; cursor?: { at: string; id: string }; limit: number };
+export type AlertFilter = {
+  status?: string;
+  departmentIds: string[] | null;
+  departmentId?: string;
+  cursor?: { at: string; id: string };
+  limit: number;
+};
 
 /** Newest first, keyset-paged on (created_at, id); `cursorAt` is created_at to the microsecond (lib/paging/cursor.ts). */
 export async function listAlertRows(db: Db, f: AlertFilter): Promise<(AlertRow & { cursorAt: string })[]> {
@@ -47,7 +56,8 @@ export async function listAlertRows(db: Db, f: AlertFilter): Promise<(AlertRow &
   else if (f.status) where.push(eq(alerts.status, f.status as AlertRow['status']));
   if (f.departmentId) where.push(eq(alerts.departmentId, f.departmentId));
   // Confined callers see their departments' alerts and system-wide ones (security, capacity).
-  if (f.departmentIds) where.push(or(isNull(alerts.departmentId), inArray(alerts.departmentId, f.departmentIds.length ? f.departmentIds : ['']))!);
+  if (f.departmentIds)
+    where.push(or(isNull(alerts.departmentId), inArray(alerts.departmentId, f.departmentIds.length ? f.departmentIds : ['']))!);
   if (f.cursor) where.push(beforeCursor(alerts.createdAt, alerts.id, f.cursor));
   return db
     .select({ ...getTableColumns(alerts), cursorAt: cursorTime(alerts.createdAt) })
@@ -86,7 +96,14 @@ export async function recentSecurityEvents(db: Db, since: Date) {
 /** Running tasks past twice their estimated duration (timed from the current attempt's hand-out). */
 export async function overrunningTasks(db: Db, limit = 50) {
   return db
-    .select({ id: tasks.id, title: tasks.title, departmentId: tasks.departmentId, estimatedMs: tasks.estimatedDurationMs, assignedAt: tasks.assignedAt, agentId: tasks.assignedAgentId })
+    .select({
+      id: tasks.id,
+      title: tasks.title,
+      departmentId: tasks.departmentId,
+      estimatedMs: tasks.estimatedDurationMs,
+      assignedAt: tasks.assignedAt,
+      agentId: tasks.assignedAgentId,
+    })
     .from(tasks)
     .where(
       sql`${tasks.status} in ('assigned', 'running') and ${tasks.estimatedDurationMs} > 0
@@ -102,7 +119,11 @@ export async function overrunningTasks(db: Db, limit = 50) {
  */
 export async function stuckQueues(db: Db) {
   return db
-    .select({ departmentId: tasks.departmentId, n: sql<number>`count(*)::int`, oldest: sql<Date>`min(${tasks.availableAt})`.mapWith((v: string | Date) => new Date(v)) })
+    .select({
+      departmentId: tasks.departmentId,
+      n: sql<number>`count(*)::int`,
+      oldest: sql<Date>`min(${tasks.availableAt})`.mapWith((v: string | Date) => new Date(v)),
+    })
     .from(tasks)
     .where(
       and(

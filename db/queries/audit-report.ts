@@ -18,5 +18,10 @@ export async function auditCounts(db: Db, from: Date, to: Date, departmentIds: s
 export async function auditRowsOf(db: Db, actions: string[], from: Date, to: Date, departmentIds: string[] | null, limit: number) {
   const where: SQL[] = [gte(auditLog.at, from), lt(auditLog.at, to), inArray(auditLog.action, actions)];
   if (departmentIds) where.push(inArray(auditLog.departmentId, departmentIds));
-  return db.select().from(auditLog).where(and(...where)).orderBy(desc(auditLog.id)).limit(limit);
+  return db
+    .select()
+    .from(auditLog)
+    .where(and(...where))
+    .orderBy(desc(auditLog.id))
+    .limit(limit);
 }

@@ -53,19 +53,28 @@ export async function withUnchained(
 
 /** The first row that carries a MAC: where keyed rows begin. */
 export async function firstKeyedAuditId(db: Db): Promise<number | null> {
-  const [row] = await db.select({ id: auditLog.id }).from(auditLog).where(sql`${auditLog.mac} is not null`).orderBy(asc(auditLog.id)).limit(1);
+  const [row] = await db
+    .select({ id: auditLog.id })
+    .from(auditLog)
+    .where(sql`${auditLog.mac} is not null`)
+    .orderBy(asc(auditLog.id))
+    .limit(1);
   return row?.id ?? null;
 }
 
 /** MACs carried by more than one row (the unique index forbids it; a dropped index lets copies in). */
 export async function duplicateAuditMacs(db: Db, limit: number): Promise<{ id: number; n: number }[]> {
-  const rows = await db.execute<{ id: string | number; n: number }>(sql`select max(id) as id, count(*)::int as n from audit_log where mac is not null group by mac having count(*) > 1 order by 1 limit ${limit}`);
+  const rows = await db.execute<{ id: string | number; n: number }>(
+    sql`select max(id) as id, count(*)::int as n from audit_log where mac is not null group by mac having count(*) > 1 order by 1 limit ${limit}`,
+  );
   return rowsOf<{ id: string | number; n: number }>(rows).map((r) => ({ id: Number(r.id), n: r.n }));
 }
 
 /** Names this database (cluster and database), for the checkpoint kept outside it. */
 export async function databaseIdentity(db: Db): Promise<string> {
-  const rows = await db.execute<{ s: string; d: string }>(sql`select system_identifier::text as s, current_database() as d from pg_control_system()`);
+  const rows = await db.execute<{ s: string; d: string }>(
+    sql`select system_identifier::text as s, current_database() as d from pg_control_system()`,
+  );
   const [r] = rowsOf<{ s: string; d: string }>(rows);
   return `${r.s}/${r.d}`;
 }
@@ -93,7 +102,12 @@ export async function tryChainerLease(db: Db): Promise<ChainerLease | undefined>
   }
   let released = false;
   return {
-    alive: async () => !released && (await conn.unsafe<{ ok: number }>('select 1 as ok').then(() => true, () => false)),
+    alive: async () =>
+      !released &&
+      (await conn.unsafe<{ ok: number }>('select 1 as ok').then(
+        () => true,
+        () => false,
+      )),
     release: async () => {
       if (released) return;
       released = true;
@@ -126,12 +140,20 @@ export async function auditRowHash(db: Db, id: number): Promise<{ hash: string |
   return row;
 }
 
-export type AuditFilter = { actor?: string; action?: string; outcome?: AuditRow['outcome']; from?: Date; to?: Date; departmentIds?: string[] | null };
+export type AuditFilter = {
+  actor?: string;
+  action?: string;
+  outcome?: AuditRow['outcome'];
+  from?: Date;
+  to?: Date;
+  departmentIds?: string[] | null;
+};
 
 export async function listAudit(db: Db, f: AuditFilter, beforeId: number | undefined, limit: number): Promise<AuditRow[]> {
   const where: SQL[] = [];
   if (f.actor) where.push(sql`(${auditLog.actorId} = ${f.actor} or ${auditLog.actorName} = ${f.actor})`);
-  if (f.action) where.push(f.action.endsWith('*') ? sql`${auditLog.action} like ${f.action.slice(0, -1) + '%'}` : eq(auditLog.action, f.action));
+  if (f.action)
+    where.push(f.action.endsWith('*') ? sql`${auditLog.action} like ${f.action.slice(0, -1) + '%'}` : eq(auditLog.action, f.action));
   if (f.outcome) where.push(eq(auditLog.outcome, f.outcome));
   if (f.from) where.push(gte(auditLog.at, f.from));
   if (f.to) where.push(lte(auditLog.at, f.to));

@@ -15,7 +15,12 @@ const familyState = recentRows<{ revoked: boolean }>(CHECK_CACHE_MS, 10_000);
 /** How a live console sign-in met the MFA policy (single sign-on only; a password sign-in has both false). */
 export type ConsoleSessionState = { idpMfa: boolean; mfaPending: boolean };
 
-export async function insertConsoleSession(db: Db, userId: string, expiresAt: Date, mfa: Partial<ConsoleSessionState> = {}): Promise<string> {
+export async function insertConsoleSession(
+  db: Db,
+  userId: string,
+  expiresAt: Date,
+  mfa: Partial<ConsoleSessionState> = {},
+): Promise<string> {
   const [row] = await db
     .insert(consoleSessions)
     .values({ userId, expiresAt, idpMfa: mfa.idpMfa ?? false, mfaPending: mfa.mfaPending ?? false })
@@ -64,7 +69,10 @@ export async function clearConsoleMfaPending(db: Db, id: string, userId: string)
 }
 
 export async function endConsoleSession(db: Db, id: string): Promise<void> {
-  await db.update(consoleSessions).set({ endedAt: new Date() }).where(and(eq(consoleSessions.id, id), isNull(consoleSessions.endedAt)));
+  await db
+    .update(consoleSessions)
+    .set({ endedAt: new Date() })
+    .where(and(eq(consoleSessions.id, id), isNull(consoleSessions.endedAt)));
   sessionState.forget(id);
 }
 

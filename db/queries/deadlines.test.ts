@@ -14,7 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-const task = (extra: Record<string, unknown> = {}) => createTask(t.db, admin, createTaskSchema.parse({ title: 'deadline', departmentId: 'legal', type: 'deadline', ...extra }));
+const task = (extra: Record<string, unknown> = {}) =>
+  createTask(t.db, admin, createTaskSchema.parse({ title: 'deadline', departmentId: 'legal', type: 'deadline', ...extra }));
 const near = (a: number | null, b: number) => expect(Math.abs((a ?? 0) - b)).toBeLessThan(2_000);
 
 describe('next deadlines', () => {
@@ -32,9 +33,15 @@ describe('next deadlines', () => {
   it('name the earlier of a running task lease running out and an attempt passing its timeout', async () => {
     const a = await task();
     const b = await task({ timeout: 60_000 });
-    await t.db.update(tasks).set({ status: 'running', leaseExpiresAt: sql`now() + interval '5 minutes'`, assignedAt: sql`now()` }).where(eq(tasks.id, a.id));
+    await t.db
+      .update(tasks)
+      .set({ status: 'running', leaseExpiresAt: sql`now() + interval '5 minutes'`, assignedAt: sql`now()` })
+      .where(eq(tasks.id, a.id));
     near(await nextLeaseDeadline(t.db), Date.now() + 300_000);
-    await t.db.update(tasks).set({ status: 'assigned', leaseExpiresAt: sql`now() + interval '10 minutes'`, assignedAt: sql`now()` }).where(eq(tasks.id, b.id));
+    await t.db
+      .update(tasks)
+      .set({ status: 'assigned', leaseExpiresAt: sql`now() + interval '10 minutes'`, assignedAt: sql`now()` })
+      .where(eq(tasks.id, b.id));
     near(await nextLeaseDeadline(t.db), Date.now() + 60_000);
   });
 });

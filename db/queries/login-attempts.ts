@@ -9,7 +9,9 @@ import { loginNameFailures, users } from '../schema/auth';
  * failed_attempts therefore counts failures plus attempts still being checked; an attempt that
  * turns out not to be a failure (right password, code still missing) gives its slot back.
  */
-export type AttemptSlot = { granted: true; failedAttempts: number; lockedUntil: Date | null } | { granted: false; lockedUntil: Date | null };
+export type AttemptSlot =
+  | { granted: true; failedAttempts: number; lockedUntil: Date | null }
+  | { granted: false; lockedUntil: Date | null };
 
 const lockoutInterval = (ms: number) => sql`(${ms} * interval '1 millisecond')`;
 
@@ -70,5 +72,10 @@ export async function reserveNameAttempt(db: Db, username: string, max: number, 
 export async function pruneLoginCounters(db: Db): Promise<void> {
   await db
     .delete(loginNameFailures)
-    .where(and(lt(loginNameFailures.updatedAt, sql`now() - interval '1 day'`), or(isNull(loginNameFailures.lockedUntil), lt(loginNameFailures.lockedUntil, sql`now()`))));
+    .where(
+      and(
+        lt(loginNameFailures.updatedAt, sql`now() - interval '1 day'`),
+        or(isNull(loginNameFailures.lockedUntil), lt(loginNameFailures.lockedUntil, sql`now()`)),
+      ),
+    );
 }

@@ -23,7 +23,12 @@ export async function pendingTaskCounts(db: Db) {
 
 export async function poolRows(db: Db) {
   return db
-    .select({ departmentId: resourcePools.departmentId, type: resourcePools.type, capacity: resourcePools.capacity, allocated: resourcePools.allocated })
+    .select({
+      departmentId: resourcePools.departmentId,
+      type: resourcePools.type,
+      capacity: resourcePools.capacity,
+      allocated: resourcePools.allocated,
+    })
     .from(resourcePools);
 }
 
@@ -55,7 +60,15 @@ export async function pruneSamples(db: Db, before: Date): Promise<number> {
  */
 export async function bucketedSamples(
   db: Db,
-  opts: { names: string[]; from: Date; to: Date; bucketSec: number; departmentIds: string[] | null; sumNames: string[]; byDepartment?: boolean },
+  opts: {
+    names: string[];
+    from: Date;
+    to: Date;
+    bucketSec: number;
+    departmentIds: string[] | null;
+    sumNames: string[];
+    byDepartment?: boolean;
+  },
 ) {
   // inArray, not `= any(${arr})`: drizzle expands an interpolated array into a row of parameters.
   const deptWhere = opts.byDepartment
@@ -82,6 +95,13 @@ export async function bucketedSamples(
     from per_minute
     group by name, dept, t
     order by name, dept, t`);
-  const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as { name: string; dept: string | null; t: number; total: number; mean: number; n: number }[];
+  const list = (Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows) as {
+    name: string;
+    dept: string | null;
+    t: number;
+    total: number;
+    mean: number;
+    n: number;
+  }[];
   return list.map((r) => ({ name: r.name, dept: r.dept, t: Number(r.t), total: Number(r.total), mean: Number(r.mean), n: Number(r.n) }));
 }

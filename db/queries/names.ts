@@ -7,7 +7,9 @@ import { agents, tasks } from '../schema/work';
 export async function namesOf(db: Db, ids: { agents: string[]; departments: string[] }) {
   const [a, d] = await Promise.all([
     ids.agents.length ? db.select({ id: agents.id, name: agents.name }).from(agents).where(inArray(agents.id, ids.agents)) : [],
-    ids.departments.length ? db.select({ id: departments.id, name: departments.name }).from(departments).where(inArray(departments.id, ids.departments)) : [],
+    ids.departments.length
+      ? db.select({ id: departments.id, name: departments.name }).from(departments).where(inArray(departments.id, ids.departments))
+      : [],
   ]);
   return { agents: a, departments: d };
 }

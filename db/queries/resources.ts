@@ -50,7 +50,14 @@ export async function poolsOfType(tx: Db, type: string): Promise<PoolRow[]> {
 }
 
 /** Moves a pool's capacity, never below what is allocated at that instant (the WHERE is the guard). */
-export async function setCapacity(tx: Db, departmentId: string, type: string, before: number, after: number, reason: string): Promise<boolean> {
+export async function setCapacity(
+  tx: Db,
+  departmentId: string,
+  type: string,
+  before: number,
+  after: number,
+  reason: string,
+): Promise<boolean> {
   const updated = await tx
     .update(resourcePools)
     .set({ capacity: after, updatedAt: new Date() })
@@ -92,7 +99,11 @@ export async function findAgentBrief(db: Db, id: string) {
 }
 
 export async function findTaskBrief(db: Db, id: string) {
-  const [row] = await db.select({ id: tasks.id, departmentId: tasks.departmentId, status: tasks.status }).from(tasks).where(eq(tasks.id, id)).limit(1);
+  const [row] = await db
+    .select({ id: tasks.id, departmentId: tasks.departmentId, status: tasks.status })
+    .from(tasks)
+    .where(eq(tasks.id, id))
+    .limit(1);
   return row;
 }
 
@@ -139,7 +150,9 @@ export async function listAllocationRows(db: Db, f: AllocationFilter) {
         f.agentId ? eq(allocations.agentId, f.agentId) : undefined,
         f.taskId ? eq(allocations.taskId, f.taskId) : undefined,
         f.status ? eq(allocations.status, f.status) : undefined,
-        f.after ? sql`(${createdMs}, ${allocations.id}) < (${f.after.createdAt.toISOString()}::timestamptz, ${f.after.id}::uuid)` : undefined,
+        f.after
+          ? sql`(${createdMs}, ${allocations.id}) < (${f.after.createdAt.toISOString()}::timestamptz, ${f.after.id}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(desc(createdMs), desc(allocations.id))

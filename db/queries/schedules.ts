@@ -60,7 +60,15 @@ export async function claimFiring(tx: Db, v: typeof scheduleFirings.$inferInsert
   return rows.length === 1;
 }
 
-export type FiringRow = { fireTime: Date; firedAt: Date; manual: boolean; outcome: 'created' | 'skipped'; taskId: string | null; taskTitle: string | null; taskStatus: string | null };
+export type FiringRow = {
+  fireTime: Date;
+  firedAt: Date;
+  manual: boolean;
+  outcome: 'created' | 'skipped';
+  taskId: string | null;
+  taskTitle: string | null;
+  taskStatus: string | null;
+};
 
 /** The latest firings of a schedule with their tasks' state. */
 export function recentFirings(db: Db, scheduleId: string, limit: number): Promise<FiringRow[]> {

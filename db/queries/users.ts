@@ -73,4 +73,3 @@ export async function touchApiToken(db: Db, id: string) {
     .set({ lastUsedAt: new Date() })
     .where(and(eq(apiTokens.id, id), sql`coalesce(${apiTokens.lastUsedAt}, 'epoch') < now() - interval '1 minute'`));
 }
-

@@ -41,7 +41,13 @@ export async function requeueDelivery(db: Db, webhookId: string, id: string): Pr
   const [row] = await db
     .update(webhookDeliveries)
     .set({ status: 'pending', nextAttemptAt: new Date(), retryFrom: new Date(), lockedUntil: null })
-    .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.webhookId, webhookId), inArray(webhookDeliveries.status, ['delivered', 'failed'])))
+    .where(
+      and(
+        eq(webhookDeliveries.id, id),
+        eq(webhookDeliveries.webhookId, webhookId),
+        inArray(webhookDeliveries.status, ['delivered', 'failed']),
+      ),
+    )
     .returning();
   return row;
 }
@@ -55,6 +61,9 @@ export async function findDelivery(db: Db, webhookId: string, id: string): Promi
 }
 
 export async function envWebhook(db: Db): Promise<WebhookRow | undefined> {
-  const [row] = await db.select().from(webhooks).where(and(eq(webhooks.source, 'env'), isNull(webhooks.departmentId)));
+  const [row] = await db
+    .select()
+    .from(webhooks)
+    .where(and(eq(webhooks.source, 'env'), isNull(webhooks.departmentId)));
   return row;
 }

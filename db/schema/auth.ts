@@ -117,7 +117,10 @@ export const ssoIdentities = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
   },
-  (t) => [primaryKey({ name: 'sso_identities_issuer_subject_pk', columns: [t.issuer, t.subject] }), index('sso_identities_user').on(t.userId)],
+  (t) => [
+    primaryKey({ name: 'sso_identities_issuer_subject_pk', columns: [t.issuer, t.subject] }),
+    index('sso_identities_user').on(t.userId),
+  ],
 );
 
 /**

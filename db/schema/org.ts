@@ -9,7 +9,9 @@ export const departments = pgTable('departments', {
   capabilities: text('capabilities').array().notNull().default(sql`'{}'::text[]`),
   resourceTypes: text('resource_types').array().notNull().default(sql`'{}'::text[]`),
   maxAgents: integer('max_agents').notNull(),
-  status: text('status', { enum: ['active', 'inactive'] }).notNull().default('active'),
+  status: text('status', { enum: ['active', 'inactive'] })
+    .notNull()
+    .default('active'),
   loadBalancingStrategy: text('load_balancing_strategy', {
     enum: ['round-robin', 'least-connections', 'weighted', 'capability-match'],
   })

@@ -41,7 +41,10 @@ export const schedules = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, precision: 6 }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, precision: 6 }).notNull().defaultNow(),
   },
-  (t) => [index('schedules_due').on(t.nextFireAt).where(sql`enabled`), index('schedules_department_created').on(t.departmentId, t.createdAt)],
+  (t) => [
+    index('schedules_due').on(t.nextFireAt).where(sql`enabled`),
+    index('schedules_department_created').on(t.departmentId, t.createdAt),
+  ],
 );
 
 export const scheduleFirings = pgTable(

@@ -30,7 +30,9 @@ export const webhooks = pgTable(
     secret: text('secret').notNull(),
     enabled: boolean('enabled').notNull().default(true),
     // 'env': made at start-up from ALERT_WEBHOOK_URL; changed only through that setting.
-    source: text('source', { enum: ['api', 'env'] }).notNull().default('api'),
+    source: text('source', { enum: ['api', 'env'] })
+      .notNull()
+      .default('api'),
     description: text('description'),
     createdBy: text('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true, precision: 6 }).notNull().defaultNow(),

@@ -177,7 +177,9 @@ export const allocations = pgTable(
     departmentId: text('department_id').notNull(),
     resources: jsonb('resources').$type<Record<string, number>>().notNull(),
     priority: text('priority', { enum: priorities }).notNull(),
-    status: text('status', { enum: ['active', 'released', 'preempted'] }).notNull().default('active'),
+    status: text('status', { enum: ['active', 'released', 'preempted'] })
+      .notNull()
+      .default('active'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     releasedAt: timestamp('released_at', { withTimezone: true }),
   },
@@ -208,7 +210,9 @@ export const alerts = pgTable(
     severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
     departmentId: text('department_id'),
     message: text('message').notNull(),
-    status: text('status', { enum: ['open', 'acknowledged', 'resolved'] }).notNull().default('open'),
+    status: text('status', { enum: ['open', 'acknowledged', 'resolved'] })
+      .notNull()
+      .default('open'),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),

@@ -19,7 +19,17 @@ export function journal(): Journal {
  * snapshot file per migration and sees exactly what those migrations made.
  */
 export async function snapshotOf(db: Sql): Promise<Snapshot> {
-  const rows = await db<{ table_name: string; column_name: string; is_nullable: string; column_default: string | null; is_generated: string; is_identity: string; identity_generation: string | null }[]>`
+  const rows = await db<
+    {
+      table_name: string;
+      column_name: string;
+      is_nullable: string;
+      column_default: string | null;
+      is_generated: string;
+      is_identity: string;
+      identity_generation: string | null;
+    }[]
+  >`
     select c.table_name, c.column_name, c.is_nullable, c.column_default, c.is_generated, c.is_identity, c.identity_generation
     from information_schema.columns c
     join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
@@ -28,7 +38,12 @@ export async function snapshotOf(db: Sql): Promise<Snapshot> {
   const tables: Snapshot['tables'] = {};
   for (const r of rows) {
     const t = (tables[`public.${r.table_name}`] ??= { name: r.table_name, schema: 'public', columns: {} });
-    t.columns[r.column_name] = { name: r.column_name, notNull: r.is_nullable === 'NO', default: r.column_default ?? undefined, generated: r.is_generated === 'ALWAYS' ? true : undefined };
+    t.columns[r.column_name] = {
+      name: r.column_name,
+      notNull: r.is_nullable === 'NO',
+      default: r.column_default ?? undefined,
+      generated: r.is_generated === 'ALWAYS' ? true : undefined,
+    };
   }
   return { tables };
 }
@@ -55,7 +70,10 @@ export function writableColumns(snapshot: Snapshot, table: string): string[] {
     .map((c) => c.name);
 }
 
-export const tablesOf = (snapshot: Snapshot) => Object.values(snapshot.tables).filter((t) => t.schema === 'public' || t.schema === '').map((t) => t.name);
+export const tablesOf = (snapshot: Snapshot) =>
+  Object.values(snapshot.tables)
+    .filter((t) => t.schema === 'public' || t.schema === '')
+    .map((t) => t.name);
 
 const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
@@ -71,9 +89,14 @@ export async function copyProjected(from: Sql, to: Sql, snapshot: Snapshot): Pro
   await to`set session_replication_role = replica`;
   for (const table of tablesOf(snapshot)) {
     const cols = writableColumns(snapshot, table).map(ident).join(', ');
-    const [{ rows }] = await from.unsafe<{ rows: string | null }[]>(`select json_agg(x)::text as rows from (select ${cols} from ${ident(table)}) x`);
+    const [{ rows }] = await from.unsafe<{ rows: string | null }[]>(
+      `select json_agg(x)::text as rows from (select ${cols} from ${ident(table)}) x`,
+    );
     if (!rows) continue;
-    await to.unsafe(`insert into ${ident(table)} (${cols}) overriding system value select ${cols} from json_populate_recordset(null::${ident(table)}, ($1::text)::json)`, [rows]);
+    await to.unsafe(
+      `insert into ${ident(table)} (${cols}) overriding system value select ${cols} from json_populate_recordset(null::${ident(table)}, ($1::text)::json)`,
+      [rows],
+    );
   }
   await to`set session_replication_role = origin`;
   const owned = await to<{ seq: string; tbl: string; col: string }[]>`
@@ -85,7 +108,9 @@ export async function copyProjected(from: Sql, to: Sql, snapshot: Snapshot): Pro
     join pg_namespace n on n.oid = s.relnamespace
     where s.relkind = 'S' and n.nspname = 'public'`;
   for (const o of owned) {
-    await to.unsafe(`select setval('${ident(o.seq)}', coalesce((select max(${ident(o.col)}) from ${ident(o.tbl)}), 1), (select count(*) > 0 from ${ident(o.tbl)}))`);
+    await to.unsafe(
+      `select setval('${ident(o.seq)}', coalesce((select max(${ident(o.col)}) from ${ident(o.tbl)}), 1), (select count(*) > 0 from ${ident(o.tbl)}))`,
+    );
   }
 }
 

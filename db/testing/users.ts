@@ -9,7 +9,12 @@ export const TEST_PASSWORD = 'correct-horse-battery-9';
 let hashed: Promise<string> | undefined;
 
 /** A user of a role (and departments) with TEST_PASSWORD, and an access token for it. */
-export async function makeUser(db: Db, role: Role, departmentIds: string[] = [], username = `${role}-${randomBytes(3).toString('hex')}`): Promise<UserRow & { token: string }> {
+export async function makeUser(
+  db: Db,
+  role: Role,
+  departmentIds: string[] = [],
+  username = `${role}-${randomBytes(3).toString('hex')}`,
+): Promise<UserRow & { token: string }> {
   hashed ??= hashPassword(TEST_PASSWORD);
   const user = await insertUser(db, { username, passwordHash: await hashed, role, departmentIds });
   return { ...user, token: await accessTokenFor(user) };

@@ -224,7 +224,9 @@ export class AgentClient {
     if (!path) return { ok: false, error: { status: 400, detail: `${event} needs the socket transport` } };
     const res = await this.rest('POST', path, event === 'collaborate' ? payload : body);
     const data = res.status === 204 ? undefined : await res.json().catch(() => undefined);
-    return res.ok ? { ok: true, data } : { ok: false, error: { status: res.status, detail: (data as { detail?: string } | undefined)?.detail } };
+    return res.ok
+      ? { ok: true, data }
+      : { ok: false, error: { status: res.status, detail: (data as { detail?: string } | undefined)?.detail } };
   }
 
   /** A REST call with the agent token; a 401 (token expired) fetches a new one and tries once more. */
@@ -337,7 +339,8 @@ export class AgentClient {
       progress: async (fraction) => {
         const ack = await this.emit('task:progress', { taskId: task.id, progress: Math.max(0, Math.min(1, fraction)) });
         // Polling hears of no revocation: a refused report is how it learns the task moved on.
-        if (this.opts.transport === 'poll' && !ack.ok && (ack.error?.status === 404 || ack.error?.status === 409)) this.abort(task.id, 'moved-on');
+        if (this.opts.transport === 'poll' && !ack.ok && (ack.error?.status === 404 || ack.error?.status === 409))
+          this.abort(task.id, 'moved-on');
       },
       collaborate: async (req) => {
         const ack = await this.emit('collaborate', { taskId: task.id, fromAgentId: this.opts.agentId, ...req });
@@ -355,7 +358,11 @@ export class AgentClient {
     } catch (err) {
       if (controller.signal.aborted) return;
       this.failed++;
-      await this.emitWithRetry('task:fail', { taskId: task.id, error: (err as Error).message || 'failed', retryable: !(err instanceof PermanentTaskError) });
+      await this.emitWithRetry('task:fail', {
+        taskId: task.id,
+        error: (err as Error).message || 'failed',
+        retryable: !(err instanceof PermanentTaskError),
+      });
     } finally {
       // Only its own entry: after a revoke, a retry of the same task may already be running here.
       if (this.running.get(task.id) === controller) this.running.delete(task.id);

@@ -30,7 +30,9 @@ describe.skipIf(!process.env.DATABASE_URL)('agent SDK failover', () => {
       done.push(task.title);
       return { ok: true };
     };
-    const make = async () => (await api.call('POST', '/api/v1/agents', { type: 'worker', departmentId: 'engineering', specialization: 'backend' })).body.credentials;
+    const make = async () =>
+      (await api.call('POST', '/api/v1/agents', { type: 'worker', departmentId: 'engineering', specialization: 'backend' })).body
+        .credentials;
 
     // Nothing listens on port 9: the first server in the list is down.
     const late = new AgentClient({ baseUrl: 'http://127.0.0.1:9', failoverUrls: [b.url], ...(await make()), handler });

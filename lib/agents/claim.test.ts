@@ -28,19 +28,29 @@ const createTask = async (body: Record<string, unknown>) => (await s.api.call('P
 describe('agents that poll for work', () => {
   it('a REST-only agent claims the most urgent fitting task, with its lease and resources, and reads its own status', async () => {
     const low = await createTask({ title: 'low', departmentId: 'legal', priority: 'low' });
-    const urgent = await createTask({ title: 'urgent', departmentId: 'legal', priority: 'critical', timeout: 45_000, requirements: { resources: { storage: 3 } } });
+    const urgent = await createTask({
+      title: 'urgent',
+      departmentId: 'legal',
+      priority: 'critical',
+      timeout: 45_000,
+      requirements: { resources: { storage: 3 } },
+    });
     const waiting = await s.api.call('GET', `/api/v1/tasks/${urgent.id}`);
     expect(waiting.body.waiting.reasons.map((r: { code: string }) => r.code)).toContain('no-agent-online');
 
     const agent = await restAgent({ departmentId: 'legal', specialization: 'contracts', maxConcurrentTasks: 1 });
-    const before = (await s.api.call('GET', '/api/v1/departments/legal/resources')).body.pools.find((p: { type: string }) => p.type === 'storage').allocated;
+    const before = (await s.api.call('GET', '/api/v1/departments/legal/resources')).body.pools.find(
+      (p: { type: string }) => p.type === 'storage',
+    ).allocated;
     const [got, ...more] = await claim(agent, { max: 5 });
     expect(more).toEqual([]); // one slot: the other task waits for it
     expect(got).toMatchObject({ id: urgent.id, status: 'assigned', assignedAgentId: agent.id });
     // The same lease as a socket hand-out: it tells a lost agent from a slow one, whatever the timeout.
     expect(Date.parse(got.leaseExpiresAt) - Date.parse(got.assignedAt)).toBeGreaterThanOrEqual(DEFAULT_LEASE_MS - 1000);
     expect(Date.parse(got.leaseExpiresAt) - Date.parse(got.assignedAt)).toBeLessThanOrEqual(DEFAULT_LEASE_MS + 1000);
-    const during = (await s.api.call('GET', '/api/v1/departments/legal/resources')).body.pools.find((p: { type: string }) => p.type === 'storage').allocated;
+    const during = (await s.api.call('GET', '/api/v1/departments/legal/resources')).body.pools.find(
+      (p: { type: string }) => p.type === 'storage',
+    ).allocated;
     expect(during).toBe(before + 3);
 
     // Not acknowledged yet: the next claim answers it again (a lost answer loses no task).
@@ -87,15 +97,19 @@ describe('agents that poll for work', () => {
     });
     expect(gone.connected).toBe(false);
     // Marked offline first, then its tasks go back to the queue.
-    for (const id of [task.id, second.id]) await waitFor(async () => (await s.api.call('GET', `/api/v1/tasks/${id}`)).body.status === 'pending');
+    for (const id of [task.id, second.id])
+      await waitFor(async () => (await s.api.call('GET', `/api/v1/tasks/${id}`)).body.status === 'pending');
   });
 
   it('parallel claims by two polling agents never get the same task', async () => {
     const a = await restAgent({ departmentId: 'finance', specialization: 'audit', maxConcurrentTasks: 40 });
     const b = await restAgent({ departmentId: 'finance', specialization: 'audit', maxConcurrentTasks: 40 });
     const ids = new Set<string>();
-    for (let i = 0; i < 60; i++) ids.add((await createTask({ title: `ledger ${i}`, departmentId: 'finance', requirements: { specialization: 'audit' } })).id);
-    const answers = await Promise.all([a, b, a, b, a, b, a, b].map(async (agent) => ({ agent: agent.id, tasks: await claim(agent, { max: 50 }) })));
+    for (let i = 0; i < 60; i++)
+      ids.add((await createTask({ title: `ledger ${i}`, departmentId: 'finance', requirements: { specialization: 'audit' } })).id);
+    const answers = await Promise.all(
+      [a, b, a, b, a, b, a, b].map(async (agent) => ({ agent: agent.id, tasks: await claim(agent, { max: 50 }) })),
+    );
     const owner = new Map<string, string>();
     for (const { agent, tasks } of answers) {
       for (const t of tasks) {

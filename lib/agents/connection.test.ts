@@ -21,7 +21,16 @@ describe('agentLost', () => {
     let stranded = 0;
     for (let round = 0; round < 40; round++) {
       await t.db.update(agents).set({ status: 'idle', activeTasks: 0, maxConcurrentTasks: 4 }).where(eq(agents.id, agent.id));
-      presence().connect({ id: agent.id, departmentId: 'legal', specialization: 'general', capabilities: {}, activeTasks: 0, maxConcurrentTasks: 4, weight: 1, score: 1 });
+      presence().connect({
+        id: agent.id,
+        departmentId: 'legal',
+        specialization: 'general',
+        capabilities: {},
+        activeTasks: 0,
+        maxConcurrentTasks: 4,
+        weight: 1,
+        score: 1,
+      });
       const task = await makeTask(t.db, 'legal');
       // The hand-out is on its way to Postgres when the agent is declared lost.
       const handOut = assignTask(t.db, task, agent.id);

@@ -16,18 +16,26 @@ export async function agentOnline(db: Db, agentId: string, opts: { polling?: boo
   const [raw] = await runText(db, AGENT_ONLINE, [agentId]);
   const row = raw ? mapRow(agents, raw) : undefined;
   if (!row || row.status === 'retired') return undefined;
-  const entry = presence().connect({
-    id: row.id,
-    departmentId: row.departmentId,
-    specialization: row.specialization,
-    capabilities: row.capabilities,
-    activeTasks: row.activeTasks,
-    maxConcurrentTasks: row.maxConcurrentTasks,
-    weight: row.weight,
-    score: performanceScore(row.completedCount, row.failedCount),
-  }, Date.now(), opts);
+  const entry = presence().connect(
+    {
+      id: row.id,
+      departmentId: row.departmentId,
+      specialization: row.specialization,
+      capabilities: row.capabilities,
+      activeTasks: row.activeTasks,
+      maxConcurrentTasks: row.maxConcurrentTasks,
+      weight: row.weight,
+      score: performanceScore(row.completedCount, row.failedCount),
+    },
+    Date.now(),
+    opts,
+  );
   entry.draining = row.status === 'draining';
-  publishLive({ type: 'agent:update', scope: row.departmentId, data: { id: row.id, status: row.status, connected: true, ...(opts.polling ? { connection: 'polling' } : {}) } });
+  publishLive({
+    type: 'agent:update',
+    scope: row.departmentId,
+    data: { id: row.id, status: row.status, connected: true, ...(opts.polling ? { connection: 'polling' } : {}) },
+  });
   return row;
 }
 
@@ -42,7 +50,12 @@ export async function agentPolled(db: Db, agentId: string): Promise<{ department
     // A loss already under way when this claim came may have marked the row offline after the
     // claim put it back: no hand-out takes an offline agent, so bring it back (writes only then).
     const [revived] = await runText(db, AGENT_REVIVED, [agentId]);
-    if (revived) publishLive({ type: 'agent:update', scope: entry.departmentId, data: { id: agentId, status: 'idle', connected: true, connection: 'polling' } });
+    if (revived)
+      publishLive({
+        type: 'agent:update',
+        scope: entry.departmentId,
+        data: { id: agentId, status: 'idle', connected: true, connection: 'polling' },
+      });
     return entry;
   }
   const row = await agentOnline(db, agentId, { polling: true });
@@ -81,7 +94,10 @@ export async function agentLost(db: Db, agentId: string, reason: string) {
  */
 const agentData = (a: string) =>
   `jsonb_build_object('id', ${a}.id, 'name', ${a}.name, 'departmentId', ${a}.department_id, 'type', ${a}.type, 'specialization', ${a}.specialization, 'status', ${a}.status)`;
-const queueAgentEvent = (type: 'agent.online' | 'agent.offline', when: string) => `insert into webhook_deliveries (webhook_id, event_type, payload)
+const queueAgentEvent = (
+  type: 'agent.online' | 'agent.offline',
+  when: string,
+) => `insert into webhook_deliveries (webhook_id, event_type, payload)
     select w.id, '${type}', ${bodySql(`'${type}'`, agentData('c'))}
     from changed c join webhooks w on ${subscribersWhere(`'${type}'`, 'c.department_id')} where ${when}`;
 

@@ -21,7 +21,10 @@ describe('lease renewals due together share one statement', () => {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) ids.push((await makeTask(t.db, 'research', { status: 'running', agentId: agent.id })).id);
     // Leases about to run out.
-    await t.db.update(tasks).set({ leaseExpiresAt: new Date(Date.now() + 1000) }).where(inArray(tasks.id, ids));
+    await t.db
+      .update(tasks)
+      .set({ leaseExpiresAt: new Date(Date.now() + 1000) })
+      .where(inArray(tasks.id, ids));
     return { agent, ids };
   }
 
@@ -40,7 +43,15 @@ describe('lease renewals due together share one statement', () => {
     const [untouched] = await t.db.select().from(tasks).where(eq(tasks.id, other.ids[0]));
     expect(untouched.leaseExpiresAt!.getTime()).toBeLessThan(Date.now() + 2000);
 
-    const beat = await t.db.select().from(agents).where(inArray(agents.id, holders.map((h) => h.agent.id)));
+    const beat = await t.db
+      .select()
+      .from(agents)
+      .where(
+        inArray(
+          agents.id,
+          holders.map((h) => h.agent.id),
+        ),
+      );
     for (const a of beat) expect(a.lastHeartbeatAt?.getTime()).toBe(at.getTime());
     expect(beat.find((a) => a.id === holders[2].agent.id)?.status).toBe('busy');
   });

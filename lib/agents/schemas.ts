@@ -4,7 +4,11 @@ import { capabilitiesSchema, resourceAmountsSchema } from '../tasks/schemas';
 import { resourceTypes } from '../org/resource-kinds';
 import { pageQuery } from '../paging/cursor';
 
-const slug = z.string().min(1).max(40).regex(/^[a-z][a-z0-9-]*$/, 'A department id');
+const slug = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z][a-z0-9-]*$/, 'A department id');
 const name = z.string().trim().min(1).max(100);
 
 export const createAgentSchema = z

@@ -97,7 +97,8 @@ export async function createAgent(db: Db, principal: Principal, input: CreateAge
         })
         .from(agents)
         .where(sql`${agents.status} <> 'retired'`);
-      if (inDept >= dept.maxAgents) throw conflict(`Department ${dept.id} is at its limit of ${dept.maxAgents} agents`, { limit: 'department' });
+      if (inDept >= dept.maxAgents)
+        throw conflict(`Department ${dept.id} is at its limit of ${dept.maxAgents} agents`, { limit: 'department' });
       const max = env().MAX_CONCURRENT_AGENTS;
       if (inSystem >= max) throw conflict(`The system is at its limit of ${max} agents (MAX_CONCURRENT_AGENTS)`, { limit: 'system' });
       const [created] = await tx
@@ -124,7 +125,13 @@ export async function createAgent(db: Db, principal: Principal, input: CreateAge
       if (err instanceof InsufficientResources) throw shortfallConflict(err);
       throw err;
     });
-  await audit(db, principal, { action: 'agent.create', targetType: 'agent', targetId: row.id, departmentId: row.departmentId, detail: { name: row.name, specialization: row.specialization } });
+  await audit(db, principal, {
+    action: 'agent.create',
+    targetType: 'agent',
+    targetId: row.id,
+    departmentId: row.departmentId,
+    detail: { name: row.name, specialization: row.specialization },
+  });
   publishLive({ type: 'agent:update', scope: row.departmentId, data: { id: row.id, status: row.status } });
   return { agent: toAgent(row), credentials: { agentId: row.id, secret } };
 }
@@ -176,7 +183,15 @@ export async function getAgentStatus(db: Db, principal: Principal, id: string) {
     .orderBy(desc(tasks.assignedAt))
     .limit(200);
   const agent = toAgent(row);
-  return { id, state: agent.status, connected: agent.connected, connection: agent.connection, currentTasks: current.map(toTask), metrics: agent.metrics, lastHeartbeatAt: agent.lastHeartbeatAt };
+  return {
+    id,
+    state: agent.status,
+    connected: agent.connected,
+    connection: agent.connection,
+    currentTasks: current.map(toTask),
+    metrics: agent.metrics,
+    lastHeartbeatAt: agent.lastHeartbeatAt,
+  };
 }
 
 export async function updateAgent(db: Db, principal: Principal, id: string, input: UpdateAgentInput) {
@@ -190,7 +205,9 @@ export async function updateAgent(db: Db, principal: Principal, id: string, inpu
       ...fields,
       ...(capabilities ? { capabilities: normaliseCapabilities(capabilities) } : {}),
       ...(draining === true ? { status: 'draining' as const } : {}),
-      ...(draining === false && cur.status === 'draining' ? { status: sql`case when ${agents.activeTasks} > 0 then 'busy' else 'idle' end` } : {}),
+      ...(draining === false && cur.status === 'draining'
+        ? { status: sql`case when ${agents.activeTasks} > 0 then 'busy' else 'idle' end` }
+        : {}),
     })
     .where(eq(agents.id, id))
     .returning();
@@ -202,7 +219,13 @@ export async function updateAgent(db: Db, principal: Principal, id: string, inpu
     if (draining !== undefined) live.draining = draining;
     if (!live.draining) emitDomain('agent:free', { agentId: id, departmentId: row.departmentId });
   }
-  await audit(db, principal, { action: 'agent.update', targetType: 'agent', targetId: id, departmentId: row.departmentId, detail: { changed: Object.keys(input) } });
+  await audit(db, principal, {
+    action: 'agent.update',
+    targetType: 'agent',
+    targetId: id,
+    departmentId: row.departmentId,
+    detail: { changed: Object.keys(input) },
+  });
   publishLive({ type: 'agent:update', scope: row.departmentId, data: { id, status: row.status } });
   return toAgent(row);
 }
@@ -226,7 +249,11 @@ export async function issueAgentToken(db: Db, id: string, secret: string, ip?: s
   const [row] = await db.select().from(agents).where(eq(agents.id, id)).limit(1);
   const ok = !!row && row.status !== 'retired' && timingSafeEqual(Buffer.from(sha256(secret)), Buffer.from(row.secretHash));
   if (!ok) {
-    await audit(db, { kind: 'agent', id, name: row?.name ?? 'unknown', ip }, { action: 'agent.token', outcome: 'failure', targetType: 'agent', targetId: id });
+    await audit(
+      db,
+      { kind: 'agent', id, name: row?.name ?? 'unknown', ip },
+      { action: 'agent.token', outcome: 'failure', targetType: 'agent', targetId: id },
+    );
     throw unauthorized('Unknown agent or wrong secret');
   }
   const expiresIn = Math.floor(env().TOKEN_EXPIRATION / 1000);

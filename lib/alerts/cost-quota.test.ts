@@ -20,11 +20,20 @@ beforeEach(() => {
 
 async function departmentWithCost(id: string, cap: number, computeUnits: number) {
   await t.db.insert(departments).values({ id, name: id, maxAgents: 5, resourceTypes: ['compute'], quotaMaxMonthlyCost: cap });
-  await t.db.insert(resourcePools).values({ departmentId: id, type: 'compute', guaranteed: 100, maximum: 100, capacity: 100, allocated: computeUnits });
+  await t.db
+    .insert(resourcePools)
+    .values({ departmentId: id, type: 'compute', guaranteed: 100, maximum: 100, capacity: 100, allocated: computeUnits });
 }
 const setUnits = (id: string, allocated: number) =>
-  t.db.update(resourcePools).set({ allocated }).where(and(eq(resourcePools.departmentId, id), eq(resourcePools.type, 'compute')));
-const costAlerts = (id: string) => t.db.select().from(alerts).where(and(eq(alerts.departmentId, id), eq(alerts.kind, 'quota_cost')));
+  t.db
+    .update(resourcePools)
+    .set({ allocated })
+    .where(and(eq(resourcePools.departmentId, id), eq(resourcePools.type, 'compute')));
+const costAlerts = (id: string) =>
+  t.db
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.departmentId, id), eq(alerts.kind, 'quota_cost')));
 
 describe('monthly cost quota alert', () => {
   it('fires at 80% of maxMonthlyCost once per department and month, not at every evaluation', async () => {
@@ -35,8 +44,11 @@ describe('monthly cost quota alert', () => {
 
     await setUnits('cost-a', 32); // 800 = 80%
     const first = await evaluateAlerts(t.db, undefined, jan + 60_000);
-    expect(first.raised.filter((a) => a.kind === 'quota_cost').map((a) => [a.departmentId, a.severity, a.detail.month])).toEqual([['cost-a', 'warning', '2027-01']]);
-    for (let i = 2; i < 5; i++) expect((await evaluateAlerts(t.db, undefined, jan + i * 60_000)).raised.filter((a) => a.kind === 'quota_cost')).toHaveLength(0);
+    expect(first.raised.filter((a) => a.kind === 'quota_cost').map((a) => [a.departmentId, a.severity, a.detail.month])).toEqual([
+      ['cost-a', 'warning', '2027-01'],
+    ]);
+    for (let i = 2; i < 5; i++)
+      expect((await evaluateAlerts(t.db, undefined, jan + i * 60_000)).raised.filter((a) => a.kind === 'quota_cost')).toHaveLength(0);
 
     // Resolved by hand (or by the cost dipping) and over again the same month: still one alert.
     const [row] = await costAlerts('cost-a');
@@ -65,8 +77,12 @@ describe('monthly cost quota alert', () => {
   });
 
   it('exports quota limits and use per department on /metrics', async () => {
-    await t.db.insert(departments).values({ id: 'cost-c', name: 'c', maxAgents: 5, resourceTypes: ['compute'], quotaMaxMonthlyCost: 500, quotaMaxPendingTasks: 9 });
-    await t.db.insert(resourcePools).values({ departmentId: 'cost-c', type: 'compute', guaranteed: 10, maximum: 10, capacity: 10, allocated: 2 });
+    await t.db
+      .insert(departments)
+      .values({ id: 'cost-c', name: 'c', maxAgents: 5, resourceTypes: ['compute'], quotaMaxMonthlyCost: 500, quotaMaxPendingTasks: 9 });
+    await t.db
+      .insert(resourcePools)
+      .values({ departmentId: 'cost-c', type: 'compute', guaranteed: 10, maximum: 10, capacity: 10, allocated: 2 });
     await refreshGauges(t.db);
     const text = await metrics().registry.metrics();
     expect(text).toContain('ecs_quota_limit{department="cost-c",quota="maxMonthlyCost"} 500');

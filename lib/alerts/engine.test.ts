@@ -19,7 +19,14 @@ beforeEach(() => {
 });
 
 const MIN = 60_000;
-const cfg: AlertConfig = { failureRate: 0.25, latencyP95Ms: 500, sustainMs: 2 * MIN, windowMs: MIN, minVolume: 5, maxConcurrentAgents: 1000 };
+const cfg: AlertConfig = {
+  failureRate: 0.25,
+  latencyP95Ms: 500,
+  sustainMs: 2 * MIN,
+  windowMs: MIN,
+  minVolume: 5,
+  maxConcurrentAgents: 1000,
+};
 const admin = principalOf('super-admin');
 
 /** Drives `n` finished tasks in a department at fake time `at`, `failed` of them failing. */
@@ -58,7 +65,12 @@ describe('performance alerts', () => {
     // Rate falls below the threshold: resolved.
     drive('finance', t0 + 4 * MIN, 20, 1);
     const { resolved } = await evaluateAlerts(t.db, cfg, t0 + 4 * MIN + 1_000);
-    expect(resolved.filter((a) => a.kind === 'performance').map((a) => a.departmentId).sort()).toEqual(['finance', null].sort());
+    expect(
+      resolved
+        .filter((a) => a.kind === 'performance')
+        .map((a) => a.departmentId)
+        .sort(),
+    ).toEqual(['finance', null].sort());
     expect(live.some((e) => e.type === 'alert' && (e.data as { event: string }).event === 'resolved')).toBe(true);
     const after = await listAlerts(t.db, admin, { status: 'open', limit: 50 });
     expect(after.items.filter((a) => a.kind === 'performance')).toHaveLength(0);

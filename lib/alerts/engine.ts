@@ -72,7 +72,11 @@ export function announce(event: 'raised' | 'acknowledged' | 'resolved', a: Alert
  * (de-duplication), resolve rule alerts whose condition cleared. Rows are the record; memory
  * only remembers since when a condition has held.
  */
-export async function evaluateAlerts(db: Db, cfg: AlertConfig = alertConfig(), now = Date.now()): Promise<{ raised: AlertRow[]; resolved: AlertRow[] }> {
+export async function evaluateAlerts(
+  db: Db,
+  cfg: AlertConfig = alertConfig(),
+  now = Date.now(),
+): Promise<{ raised: AlertRow[]; resolved: AlertRow[] }> {
   const firings: Firing[] = [...performanceFirings(cfg, now), ...(await stateFirings(db, cfg, now))];
   const pending = pendingSince();
   const holding = new Set(firings.map((f) => f.key));
@@ -107,7 +111,12 @@ export async function evaluateAlerts(db: Db, cfg: AlertConfig = alertConfig(), n
   for (const [key, a] of byKey) {
     if (holding.has(key)) continue;
     const row = await db.transaction(async (tx) => {
-      const r = await updateAlert(tx, a.id, { status: 'resolved', resolvedAt: new Date(now), detail: { ...a.detail, resolvedBy: 'rule' } }, inArray(alerts.status, ['open', 'acknowledged']));
+      const r = await updateAlert(
+        tx,
+        a.id,
+        { status: 'resolved', resolvedAt: new Date(now), detail: { ...a.detail, resolvedBy: 'rule' } },
+        inArray(alerts.status, ['open', 'acknowledged']),
+      );
       if (r) await queueAlertEvent(tx, 'resolved', r);
       return r;
     });

@@ -13,7 +13,14 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-const cfg: AlertConfig = { failureRate: 0.25, latencyP95Ms: 500, sustainMs: 120_000, windowMs: 60_000, minVolume: 5, maxConcurrentAgents: 1000 };
+const cfg: AlertConfig = {
+  failureRate: 0.25,
+  latencyP95Ms: 500,
+  sustainMs: 120_000,
+  windowMs: 60_000,
+  minVolume: 5,
+  maxConcurrentAgents: 1000,
+};
 
 describe('overrun alerts', () => {
   it('a running task past twice its estimate raises one overrun alert, resolved when it stops running; one within it raises none', async () => {
@@ -21,7 +28,10 @@ describe('overrun alerts', () => {
     const slow = await makeTask(t.db, 'legal', { status: 'running', agentId: agent.id });
     const onTime = await makeTask(t.db, 'legal', { status: 'running', agentId: agent.id });
     await t.db.update(tasks).set({ estimatedDurationMs: 1000, assignedAt: sql`now() - interval '3 seconds'` }).where(eq(tasks.id, slow.id));
-    await t.db.update(tasks).set({ estimatedDurationMs: 10_000, assignedAt: sql`now() - interval '3 seconds'` }).where(eq(tasks.id, onTime.id));
+    await t.db
+      .update(tasks)
+      .set({ estimatedDurationMs: 10_000, assignedAt: sql`now() - interval '3 seconds'` })
+      .where(eq(tasks.id, onTime.id));
 
     const first = await evaluateAlerts(t.db, cfg);
     const overruns = first.raised.filter((a) => a.kind === 'overrun');

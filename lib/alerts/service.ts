@@ -20,7 +20,11 @@ export const listAlertsQuery = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-export async function listAlerts(db: Db, principal: Principal, q: z.output<typeof listAlertsQuery>): Promise<{ items: AlertView[]; nextCursor: string | null }> {
+export async function listAlerts(
+  db: Db,
+  principal: Principal,
+  q: z.output<typeof listAlertsQuery>,
+): Promise<{ items: AlertView[]; nextCursor: string | null }> {
   if (q.departmentId) authorize(principal, 'alert:read', { departmentId: q.departmentId, what: 'Department' });
   else authorize(principal, 'alert:read');
   const rows = await listAlertRows(db, {
@@ -50,7 +54,12 @@ async function loadFor(db: Db, principal: Principal, id: string, permission: str
 export async function acknowledgeAlert(db: Db, principal: Principal, id: string): Promise<AlertView> {
   const a = await loadFor(db, principal, id, 'alert:acknowledge');
   if (a.status !== 'open') throw conflict(`Alert is ${a.status}`);
-  const row = await updateAlert(db, id, { status: 'acknowledged', acknowledgedAt: new Date(), acknowledgedBy: principal.name }, inArray(alerts.status, ['open']));
+  const row = await updateAlert(
+    db,
+    id,
+    { status: 'acknowledged', acknowledgedAt: new Date(), acknowledgedBy: principal.name },
+    inArray(alerts.status, ['open']),
+  );
   if (!row) throw conflict('Alert changed meanwhile');
   await audit(db, principal, { action: 'alert.acknowledge', targetType: 'alert', targetId: id, departmentId: a.departmentId ?? undefined });
   announce('acknowledged', row);
@@ -62,7 +71,12 @@ export async function resolveAlert(db: Db, principal: Principal, id: string): Pr
   const a = await loadFor(db, principal, id, 'alert:resolve');
   if (a.status === 'resolved') throw conflict('Alert is already resolved');
   const row = await db.transaction(async (tx) => {
-    const r = await updateAlert(tx, id, { status: 'resolved', resolvedAt: new Date(), detail: { ...a.detail, resolvedBy: principal.name } }, inArray(alerts.status, ['open', 'acknowledged']));
+    const r = await updateAlert(
+      tx,
+      id,
+      { status: 'resolved', resolvedAt: new Date(), detail: { ...a.detail, resolvedBy: principal.name } },
+      inArray(alerts.status, ['open', 'acknowledged']),
+    );
     if (r) await queueAlertEvent(tx, 'resolved', r);
     return r;
   });

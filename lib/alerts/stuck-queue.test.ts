@@ -14,8 +14,17 @@ afterAll(() => t.drop());
 beforeEach(() => resetAlertState());
 
 const MIN = 60_000;
-const cfg: AlertConfig = { failureRate: 0.25, latencyP95Ms: 500, sustainMs: 2 * MIN, windowMs: MIN, minVolume: 5, maxConcurrentAgents: 1000, stuckQueueMs: 5 * MIN };
-const stuckIn = <A extends { kind: string; departmentId: string | null }>(alerts: A[], dept: string): A[] => alerts.filter((a) => a.kind === 'stuck_queue' && a.departmentId === dept);
+const cfg: AlertConfig = {
+  failureRate: 0.25,
+  latencyP95Ms: 500,
+  sustainMs: 2 * MIN,
+  windowMs: MIN,
+  minVolume: 5,
+  maxConcurrentAgents: 1000,
+  stuckQueueMs: 5 * MIN,
+};
+const stuckIn = <A extends { kind: string; departmentId: string | null }>(alerts: A[], dept: string): A[] =>
+  alerts.filter((a) => a.kind === 'stuck_queue' && a.departmentId === dept);
 
 describe('stuck queue alerts', () => {
   it('raises once due tasks have waited N minutes with no agent online, and resolves when an agent comes online', async () => {
@@ -53,7 +62,8 @@ describe('stuck queue alerts', () => {
       expect(stuckIn(raised, 'marketing')).toHaveLength(0);
     }
     resetAlertState();
-    for (const at of [now, now + 10 * MIN]) expect(stuckIn((await evaluateAlerts(t.db, { ...cfg, stuckQueueMs: 0 }, at)).raised, 'sales')).toHaveLength(0);
+    for (const at of [now, now + 10 * MIN])
+      expect(stuckIn((await evaluateAlerts(t.db, { ...cfg, stuckQueueMs: 0 }, at)).raised, 'sales')).toHaveLength(0);
     expect(stuckIn((await evaluateAlerts(t.db, cfg, now + 20 * MIN)).raised, 'sales')).toHaveLength(0);
     expect(stuckIn((await evaluateAlerts(t.db, cfg, now + 26 * MIN)).raised, 'sales')).toHaveLength(1);
     await t.db.update(tasks).set({ status: 'cancelled' }).where(eq(tasks.id, stuck.id));

@@ -24,7 +24,10 @@ beforeEach(async () => {
 });
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
@@ -143,7 +146,10 @@ describe('grants, waits and releases', () => {
   });
 
   it('check answers the shortfall, counting a kind without a pool as wholly short', async () => {
-    expect(await checkAvailability(t.db, admin, { departmentId: 'engineering', resources: { compute: 4 } })).toEqual({ available: true, shortfall: {} });
+    expect(await checkAvailability(t.db, admin, { departmentId: 'engineering', resources: { compute: 4 } })).toEqual({
+      available: true,
+      shortfall: {},
+    });
     expect(await checkAvailability(t.db, admin, { departmentId: 'engineering', resources: { compute: 14, 'crm-access': 2 } })).toEqual({
       available: false,
       shortfall: { compute: 4, 'crm-access': 2 },

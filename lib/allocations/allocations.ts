@@ -14,7 +14,14 @@ import { badRequest, conflict, notFound } from '../errors';
 import { emitDomain, publishLive } from '../live';
 import { requeueTask } from '../lifecycle/lifecycle';
 import { raiseShortage } from '../resources/alerts';
-import { grantInTx, InsufficientResources, releaseAllocationInTx, releaseForAgentInTx, shortfallConflict, type Shortfall } from '../resources/grants';
+import {
+  grantInTx,
+  InsufficientResources,
+  releaseAllocationInTx,
+  releaseForAgentInTx,
+  shortfallConflict,
+  type Shortfall,
+} from '../resources/grants';
 import { grantNow } from '../resources/fast-grant';
 import type { ListAllocationsQuery } from '../resources/schemas';
 import { signalFreed, waitForFreed } from '../resources/signals';
@@ -105,7 +112,11 @@ export async function allocate(db: Db, principal: Principal, input: AllocateArgs
     departmentId: row.departmentId,
     detail: { agentId: row.agentId, taskId: row.taskId, resources, priority: row.priority, preempted: preempted.map((p) => p.id) },
   });
-  publishLive({ type: 'resource:update', scope: row.departmentId, data: { departmentId: row.departmentId, types: Object.keys(resources) } });
+  publishLive({
+    type: 'resource:update',
+    scope: row.departmentId,
+    data: { departmentId: row.departmentId, types: Object.keys(resources) },
+  });
   return { ...toAllocation(row), preempted: preempted.map((p) => p.id) };
 }
 
@@ -134,7 +145,8 @@ export async function preemptLowerPriority(db: Db, departmentId: string, shortfa
   if (!victims) return false;
   const preempted = await db.transaction(async (tx) => {
     const out: AllocationRow[] = [];
-    for (const v of [...victims].sort((a, b) => (a.id < b.id ? -1 : 1))) if (await releaseAllocationInTx(tx, v.id, 'preempted')) out.push(v);
+    for (const v of [...victims].sort((a, b) => (a.id < b.id ? -1 : 1)))
+      if (await releaseAllocationInTx(tx, v.id, 'preempted')) out.push(v);
     return out;
   });
   await notifyPreempted(db, preempted, priority);
@@ -214,8 +226,18 @@ export async function releaseAllocation(db: Db, principal: Principal, id: string
   const n = await db.transaction((tx) => releaseAllocationInTx(tx, id));
   if (!n) return;
   signalFreed(row.departmentId);
-  await audit(db, principal, { action: 'allocation.release', targetType: 'allocation', targetId: id, departmentId: row.departmentId, detail: { resources: row.resources } });
-  publishLive({ type: 'resource:update', scope: row.departmentId, data: { departmentId: row.departmentId, types: Object.keys(row.resources) } });
+  await audit(db, principal, {
+    action: 'allocation.release',
+    targetType: 'allocation',
+    targetId: id,
+    departmentId: row.departmentId,
+    detail: { resources: row.resources },
+  });
+  publishLive({
+    type: 'resource:update',
+    scope: row.departmentId,
+    data: { departmentId: row.departmentId, types: Object.keys(row.resources) },
+  });
 }
 
 /** Releases everything an agent holds. */
@@ -227,14 +249,24 @@ export async function releaseAgent(db: Db, principal: Principal, agentId: string
   const released = await db.transaction((tx) => releaseForAgentInTx(tx, agentId));
   if (released) {
     signalFreed(agent.departmentId);
-    await audit(db, principal, { action: 'allocation.release-agent', targetType: 'agent', targetId: agentId, departmentId: agent.departmentId, detail: { released } });
+    await audit(db, principal, {
+      action: 'allocation.release-agent',
+      targetType: 'agent',
+      targetId: agentId,
+      departmentId: agent.departmentId,
+      detail: { released },
+    });
     publishLive({ type: 'resource:update', scope: agent.departmentId, data: { departmentId: agent.departmentId } });
   }
   return { agentId, released };
 }
 
 /** Newest first; `nextCursor` pages on (createdAt, id). */
-export async function listAllocations(db: Db, principal: Principal, q: ListAllocationsQuery): Promise<{ items: Allocation[]; nextCursor: string | null }> {
+export async function listAllocations(
+  db: Db,
+  principal: Principal,
+  q: ListAllocationsQuery,
+): Promise<{ items: Allocation[]; nextCursor: string | null }> {
   authorize(principal, 'resource:read', q.departmentId ? { departmentId: q.departmentId, what: 'Department' } : undefined);
   const rows = await listAllocationRows(db, {
     ids: departmentFilter(principal),

@@ -84,7 +84,11 @@ export async function chainPending(db: Db, now = Date.now()): Promise<number> {
  * (rows deleted or hashes nulled: the chain goes on from what was signed, and verify reports the
  * damage), otherwise the newest chained row if its own hash verifies. A string is a refusal.
  */
-function startOf(last: AuditRow | undefined, cp: Checkpoint | undefined, head: ChainLink | undefined): { id: number; hash: string } | string {
+function startOf(
+  last: AuditRow | undefined,
+  cp: Checkpoint | undefined,
+  head: ChainLink | undefined,
+): { id: number; hash: string } | string {
   if (head) return { id: head.id, hash: head.hash };
   if (cp && (!last || last.id <= cp.lastId)) return { id: cp.lastId, hash: cp.head };
   if (!last) return { id: 0, hash: GENESIS_HASH };

@@ -97,25 +97,42 @@ export function checkAuditBatch({ keys, start, rows }: CheckBatch): BatchResult 
     const keyed = s.keyedFrom !== null && row.id >= s.keyedFrom;
     if (row.hash === null || row.prevHash === null) {
       if (row.mac === null && !keyed) legacy++;
-      else if (!macValid(keys.row, row.mac, fields)) report('unchained-forged-row', row.id, `row ${row.id} is not chained and its MAC ${row.mac ? 'does not match its content' : 'is missing'}: the server never wrote it`);
+      else if (!macValid(keys.row, row.mac, fields))
+        report(
+          'unchained-forged-row',
+          row.id,
+          `row ${row.id} is not chained and its MAC ${row.mac ? 'does not match its content' : 'is missing'}: the server never wrote it`,
+        );
       s = advance(s, row);
       continue;
     }
     checked++;
-    if (s.unchained) report('unchained-row', s.unchained.from, `rows ${s.unchained.from}..${s.unchained.to} (${s.unchained.n}) are not chained, yet row ${row.id} after them is`);
+    if (s.unchained)
+      report(
+        'unchained-row',
+        s.unchained.from,
+        `rows ${s.unchained.from}..${s.unchained.to} (${s.unchained.n}) are not chained, yet row ${row.id} after them is`,
+      );
     if (row.prevHash !== s.prev.hash) {
-      if (!s.unchained && row.id > s.lastId + 1 && s.lastId > 0) report('deleted-rows', s.lastId + 1, `row ${row.id} does not link to row ${s.lastId}: rows ${s.lastId + 1}..${row.id - 1} were deleted`);
+      if (!s.unchained && row.id > s.lastId + 1 && s.lastId > 0)
+        report(
+          'deleted-rows',
+          s.lastId + 1,
+          `row ${row.id} does not link to row ${s.lastId}: rows ${s.lastId + 1}..${row.id - 1} were deleted`,
+        );
       else report('broken-link', row.id, `row ${row.id} does not link to row ${s.prev.id}, the chained row before it`);
     }
     if (row.mac === null) {
       if (keyed) report('unkeyed-row', row.id, `row ${row.id} has no MAC, but rows from ${s.keyedFrom} on must have one`);
       else {
         legacy++;
-        if (legacyHash(row.prevHash, fields) !== row.hash) report('hash-mismatch', row.id, `row ${row.id} (from before row MACs) does not match its hash: edited`);
+        if (legacyHash(row.prevHash, fields) !== row.hash)
+          report('hash-mismatch', row.id, `row ${row.id} (from before row MACs) does not match its hash: edited`);
       }
     } else {
       if (!macValid(keys.row, row.mac, fields)) report('mac-mismatch', row.id, `row ${row.id}'s content does not match its MAC: edited`);
-      if (chainHash(keys.chain, row.prevHash, row.id, row.mac) !== row.hash) report('hash-mismatch', row.id, `row ${row.id}'s hash is not the keyed hash of its link: forged`);
+      if (chainHash(keys.chain, row.prevHash, row.id, row.mac) !== row.hash)
+        report('hash-mismatch', row.id, `row ${row.id}'s hash is not the keyed hash of its link: forged`);
     }
     s = advance(s, row);
   }

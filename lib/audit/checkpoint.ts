@@ -40,7 +40,10 @@ let loggedAt = 0;
 export async function checkpointFile(db: Db): Promise<string> {
   let id = identities.get(db);
   if (!id) identities.set(db, (id = databaseIdentity(db)));
-  const key = createHash('sha256').update(await id).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(await id)
+    .digest('hex')
+    .slice(0, 16);
   const e = env();
   const dir = e.AUDIT_LOG_PATH ? path.dirname(e.AUDIT_LOG_PATH) : e.DATA_DIR;
   // Not a build-time path: keep the bundler from tracing the data directory.

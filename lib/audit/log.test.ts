@@ -21,7 +21,9 @@ const actor = { kind: 'system' as const, name: 'test' };
 
 describe('keyed, hash-chained audit log', () => {
   it('verifies an intact chain, including concurrent appends', async () => {
-    await Promise.all(Array.from({ length: 20 }, (_, i) => audit(t.db, actor, { action: 'test.write', detail: { i, nested: { b: 1, a: [1, 'x'] } } })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => audit(t.db, actor, { action: 'test.write', detail: { i, nested: { b: 1, a: [1, 'x'] } } })),
+    );
     expect(await verifyAuditChainInPool(t.db)).toMatchObject({ ok: true, checked: 20, pending: 0, problems: [] });
   });
 
@@ -31,7 +33,9 @@ describe('keyed, hash-chained audit log', () => {
   });
 
   it('names the rows deleted from the middle of the chain', async () => {
-    const [row] = await t.db.execute<{ id: number }>(sql`select id::int as id from audit_log order by id limit 1 offset 9`).then((r) => rowsOf<{ id: number }>(r));
+    const [row] = await t.db
+      .execute<{ id: number }>(sql`select id::int as id from audit_log order by id limit 1 offset 9`)
+      .then((r) => rowsOf<{ id: number }>(r));
     await t.db.execute(sql`delete from audit_log where id = ${row.id}`);
     const result = await verifyAuditChainInPool(t.db);
     expect(result.ok).toBe(false);

@@ -14,7 +14,9 @@ export type AuditEntry = {
   detail?: Record<string, unknown>;
 };
 
-export type Actor = Pick<Principal, 'kind' | 'id' | 'name' | 'ip'> | { kind: 'system' | 'anonymous'; id?: string; name?: string; ip?: string };
+export type Actor =
+  | Pick<Principal, 'kind' | 'id' | 'name' | 'ip'>
+  | { kind: 'system' | 'anonymous'; id?: string; name?: string; ip?: string };
 
 /**
  * Records one audited action. Pass the caller's transaction to make the record part of the write
@@ -34,7 +36,20 @@ export async function audit(db: Db, actor: Actor, entry: AuditEntry): Promise<Au
  */
 export function auditInsertText(first: number, actor: Actor, entry: AuditEntry): { text: string; params: unknown[] } {
   const v = auditValues(actor, entry);
-  const params = [v.at.toISOString(), v.actorType, v.actorId, v.actorName, v.action, v.targetType, v.targetId, v.departmentId, v.ip, v.outcome, v.mac, JSON.stringify(v.detail)];
+  const params = [
+    v.at.toISOString(),
+    v.actorType,
+    v.actorId,
+    v.actorName,
+    v.action,
+    v.targetType,
+    v.targetId,
+    v.departmentId,
+    v.ip,
+    v.outcome,
+    v.mac,
+    JSON.stringify(v.detail),
+  ];
   const [at, ...rest] = params.map((_, i) => `$${first + i}`);
   const detail = rest.pop();
   return {

@@ -29,7 +29,8 @@ export async function complianceReport(db: Db, principal: Principal, q: ReportQu
   const end = new Date(to.getTime() + 1);
   const scope = departmentFilter(principal);
   const counts = await auditCounts(db, from, end, scope);
-  const n = (action: string, outcome?: string) => counts.filter((c) => c.action === action && (!outcome || c.outcome === outcome)).reduce((a, c) => a + c.n, 0);
+  const n = (action: string, outcome?: string) =>
+    counts.filter((c) => c.action === action && (!outcome || c.outcome === outcome)).reduce((a, c) => a + c.n, 0);
   const roleRows = await auditRowsOf(db, ['user.role-change'], from, end, scope, 500);
   return {
     from: from.toISOString(),
@@ -37,11 +38,19 @@ export async function complianceReport(db: Db, principal: Principal, q: ReportQu
     scope: scope ?? 'all',
     logins: { succeeded: n('auth.login', 'success'), failed: n('auth.login', 'failure'), refused: n('auth.login', 'denied') },
     lockouts: n('auth.lockout'),
-    roleChanges: roleRows.map((r) => ({ at: r.at.toISOString(), actor: r.actorName, username: r.detail.username, from: r.detail.from, to: r.detail.to })),
+    roleChanges: roleRows.map((r) => ({
+      at: r.at.toISOString(),
+      actor: r.actorName,
+      username: r.detail.username,
+      from: r.detail.from,
+      to: r.detail.to,
+    })),
     deniedActions: n('access.denied'),
     passwordResets: n('user.password-reset'),
     tokensCreated: n('token.create'),
     tokenReuse: n('auth.refresh-reuse'),
-    writes: counts.filter((c) => c.outcome === 'success' && !c.action.startsWith('auth.') && !c.action.startsWith('audit.')).reduce((a, c) => a + c.n, 0),
+    writes: counts
+      .filter((c) => c.outcome === 'success' && !c.action.startsWith('auth.') && !c.action.startsWith('audit.'))
+      .reduce((a, c) => a + c.n, 0),
   };
 }

@@ -19,7 +19,11 @@ export function parseRange(from?: string, to?: string): { from?: Date; to?: Date
 }
 
 /** Auditors and super-admins read every row; a department admin reads its departments' rows. */
-export async function listAuditEntries(db: Db, principal: Principal, q: AuditQuery): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
+export async function listAuditEntries(
+  db: Db,
+  principal: Principal,
+  q: AuditQuery,
+): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
   authorize(principal, 'audit:read');
   const rows = await listAudit(db, { ...filterOf(principal, q) }, q.cursor ? Number(q.cursor) : undefined, q.limit + 1);
   const items = rows.slice(0, q.limit);
@@ -33,10 +37,28 @@ export async function verifyAudit(db: Db, principal: Principal): Promise<VerifyR
 }
 
 export const EXPORT_MAX_ROWS = 50_000;
-const columns = ['id', 'at', 'actorType', 'actorId', 'actorName', 'action', 'outcome', 'targetType', 'targetId', 'departmentId', 'ip', 'detail', 'hash'] as const;
+const columns = [
+  'id',
+  'at',
+  'actorType',
+  'actorId',
+  'actorName',
+  'action',
+  'outcome',
+  'targetType',
+  'targetId',
+  'departmentId',
+  'ip',
+  'detail',
+  'hash',
+] as const;
 
 /** The filtered rows as CSV (newest first, at most EXPORT_MAX_ROWS). The export is itself audited. */
-export async function exportAuditCsv(db: Db, principal: Principal, q: Omit<AuditQuery, 'limit' | 'cursor'>): Promise<{ csv: string; rows: number }> {
+export async function exportAuditCsv(
+  db: Db,
+  principal: Principal,
+  q: Omit<AuditQuery, 'limit' | 'cursor'>,
+): Promise<{ csv: string; rows: number }> {
   authorize(principal, 'audit:read');
   const lines = [columns.join(',')];
   let before: number | undefined;
@@ -44,7 +66,8 @@ export async function exportAuditCsv(db: Db, principal: Principal, q: Omit<Audit
   while (count < EXPORT_MAX_ROWS) {
     const page = await listAudit(db, filterOf(principal, q), before, Math.min(1000, EXPORT_MAX_ROWS - count));
     if (!page.length) break;
-    for (const r of page) lines.push(columns.map((c) => csvCell(c === 'at' ? r.at.toISOString() : c === 'detail' ? JSON.stringify(r.detail) : r[c])).join(','));
+    for (const r of page)
+      lines.push(columns.map((c) => csvCell(c === 'at' ? r.at.toISOString() : c === 'detail' ? JSON.stringify(r.detail) : r[c])).join(','));
     count += page.length;
     before = page[page.length - 1].id;
   }

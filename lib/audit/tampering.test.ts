@@ -132,7 +132,19 @@ describe('audit chain tampering by a database-level attacker', () => {
     // What a server before row MACs left: content chained with unkeyed hashes, no MAC.
     let prev = GENESIS_HASH;
     for (let i = 1; i <= 4; i++) {
-      const fields = { at: new Date(Date.UTC(2026, 0, i)), actorType: 'system', actorId: null, actorName: 'old', action: 'test.old', targetType: null, targetId: null, departmentId: null, ip: null, outcome: 'success' as const, detail: { i } };
+      const fields = {
+        at: new Date(Date.UTC(2026, 0, i)),
+        actorType: 'system',
+        actorId: null,
+        actorName: 'old',
+        action: 'test.old',
+        targetType: null,
+        targetId: null,
+        departmentId: null,
+        ip: null,
+        outcome: 'success' as const,
+        detail: { i },
+      };
       const hash = legacyHash(prev, fields);
       await t.db.execute(sql`insert into audit_log (at, actor_type, actor_name, action, outcome, detail, prev_hash, hash)
         values (${fields.at.toISOString()}, 'system', 'old', 'test.old', 'success', ${JSON.stringify(fields.detail)}::jsonb, ${prev}, ${hash})`);
@@ -144,10 +156,24 @@ describe('audit chain tampering by a database-level attacker', () => {
 
     // Rewriting a legacy row and redoing the unkeyed hashes after it still breaks at the first keyed row.
     await t.db.execute(sql`update audit_log set detail = '{"i": 42}' where id = 2`);
-    const rows = rowsOf<{ id: number; at: Date | string; detail: Record<string, unknown> }>(await t.db.execute(sql`select id::int as id, at, detail from audit_log where mac is null order by id`));
+    const rows = rowsOf<{ id: number; at: Date | string; detail: Record<string, unknown> }>(
+      await t.db.execute(sql`select id::int as id, at, detail from audit_log where mac is null order by id`),
+    );
     prev = GENESIS_HASH;
     for (const r of rows) {
-      const hash = legacyHash(prev, { at: new Date(r.at), actorType: 'system', actorId: null, actorName: 'old', action: 'test.old', targetType: null, targetId: null, departmentId: null, ip: null, outcome: 'success', detail: r.detail });
+      const hash = legacyHash(prev, {
+        at: new Date(r.at),
+        actorType: 'system',
+        actorId: null,
+        actorName: 'old',
+        action: 'test.old',
+        targetType: null,
+        targetId: null,
+        departmentId: null,
+        ip: null,
+        outcome: 'success',
+        detail: r.detail,
+      });
       await t.db.execute(sql`update audit_log set prev_hash = ${prev}, hash = ${hash} where id = ${r.id}`);
       prev = hash;
     }
@@ -157,7 +183,9 @@ describe('audit chain tampering by a database-level attacker', () => {
 
 describe('a clean log', () => {
   it('1,000 audit writes in parallel chain and verify intact', { timeout: 120_000 }, async () => {
-    await Promise.all(Array.from({ length: 1000 }, (_, i) => audit(t.db, actor, { action: 'test.parallel', detail: { i, nested: { b: 1, a: [i, 'x'] } } })));
+    await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => audit(t.db, actor, { action: 'test.parallel', detail: { i, nested: { b: 1, a: [i, 'x'] } } })),
+    );
     await chainPending(t.db, Date.now() + 10_000);
     expect(await verifyAuditChainInPool(t.db)).toMatchObject({ ok: true, checked: 1000, pending: 0, legacy: 0, problems: [] });
   });

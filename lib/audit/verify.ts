@@ -100,13 +100,25 @@ async function verifySnapshot(db: Db, runner: BatchRunner, read: CheckpointRead)
             : `row ${cp.lastId}, the chain's head in the checkpoint signed at ${cp.at}, is missing`,
       });
     } else if (atCheckpoint.hash === null) {
-      problems.push({ kind: 'hashes-removed', id: cp.lastId, detail: `row ${cp.lastId} had hash ${cp.head.slice(0, 12)}… in the checkpoint signed at ${cp.at}; it has none now` });
+      problems.push({
+        kind: 'hashes-removed',
+        id: cp.lastId,
+        detail: `row ${cp.lastId} had hash ${cp.head.slice(0, 12)}… in the checkpoint signed at ${cp.at}; it has none now`,
+      });
     } else if (atCheckpoint.hash !== cp.head) {
-      problems.push({ kind: 'rechained', id: cp.lastId, detail: `row ${cp.lastId} carries another hash than the checkpoint signed at ${cp.at}: the chain was rewritten` });
+      problems.push({
+        kind: 'rechained',
+        id: cp.lastId,
+        detail: `row ${cp.lastId} carries another hash than the checkpoint signed at ${cp.at}: the chain was rewritten`,
+      });
     }
   }
   for (const dup of await duplicateAuditMacs(db, 10)) {
-    problems.push({ kind: 'replayed-row', id: dup.id, detail: `${dup.n} rows carry one MAC (the newest is ${dup.id}): a real row was copied` });
+    problems.push({
+      kind: 'replayed-row',
+      id: dup.id,
+      detail: `${dup.n} rows carry one MAC (the newest is ${dup.id}): a real row was copied`,
+    });
   }
   const shown = problems.slice(0, MAX_PROBLEMS);
   return {

@@ -37,13 +37,17 @@ export async function exchangeAgentSecret(db: Db, agentId: string, secret: strin
 }
 
 async function refuse(db: Db, agentId: string, ip: string | undefined, retryAfter: number, scope: 'agent' | 'address'): Promise<never> {
-  await audit(db, { kind: 'agent', id: agentId, name: 'unknown', ip }, {
-    action: 'agent.token',
-    outcome: 'denied',
-    targetType: 'agent',
-    targetId: agentId,
-    detail: { reason: 'rate-limited', scope },
-  });
+  await audit(
+    db,
+    { kind: 'agent', id: agentId, name: 'unknown', ip },
+    {
+      action: 'agent.token',
+      outcome: 'denied',
+      targetType: 'agent',
+      targetId: agentId,
+      detail: { reason: 'rate-limited', scope },
+    },
+  );
   throw tooManyRequests(retryAfter);
 }
 

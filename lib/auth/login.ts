@@ -33,7 +33,11 @@ export async function authenticate(db: Db, input: LoginInput, ctx: LoginContext)
   const ipSlot = await takeSlot(db, `login-ip:${ctx.ip ?? 'unknown'}`, loginAddressLimit);
   if (!ipSlot.granted) {
     recordLogin('rate-limited');
-    await audit(db, { kind: 'anonymous', name, ip: ctx.ip }, { action: 'auth.login', outcome: 'denied', detail: { reason: 'rate-limited', via: ctx.via } });
+    await audit(
+      db,
+      { kind: 'anonymous', name, ip: ctx.ip },
+      { action: 'auth.login', outcome: 'denied', detail: { reason: 'rate-limited', via: ctx.via } },
+    );
     throw tooManyRequests(ipSlot.retryAfter);
   }
   const user = await findUserByUsername(db, name);
@@ -43,7 +47,13 @@ export async function authenticate(db: Db, input: LoginInput, ctx: LoginContext)
     // Nothing was checked, so the address keeps its slot for a real attempt.
     await giveBack(db, ipSlot);
     recordLogin('locked');
-    await audit(db, actor.id ? actor : anonymous(actor), { action: 'auth.login', outcome: 'denied', targetType: 'user', targetId: user?.id, detail: { reason: 'locked', via: ctx.via } });
+    await audit(db, actor.id ? actor : anonymous(actor), {
+      action: 'auth.login',
+      outcome: 'denied',
+      targetType: 'user',
+      targetId: user?.id,
+      detail: { reason: 'locked', via: ctx.via },
+    });
     await detectLoginFailure(db, { userId: user?.id, username: name, ip: ctx.ip }).catch(logDetectError);
     throw lockedError(attempt.lockedUntil);
   }
@@ -70,7 +80,13 @@ export async function authenticate(db: Db, input: LoginInput, ctx: LoginContext)
   if (!user.mfaEnabled && ctx.via === 'api' && (await mfaRequiredFor(db, user.role))) {
     await releaseAccountAttempt(db, user.id, max);
     await giveBack(db, ipSlot);
-    await audit(db, actor, { action: 'auth.login', outcome: 'denied', targetType: 'user', targetId: user.id, detail: { reason: 'mfa-enrolment-required', via: ctx.via } });
+    await audit(db, actor, {
+      action: 'auth.login',
+      outcome: 'denied',
+      targetType: 'user',
+      targetId: user.id,
+      detail: { reason: 'mfa-enrolment-required', via: ctx.via },
+    });
     throw unauthorized('Your role must use MFA: enrol at /account/mfa in the console first', { mfaEnrollmentRequired: true });
   }
   await detectNewIpLogin(db, user, ctx.ip).catch(logDetectError);
@@ -100,8 +116,21 @@ async function refuse(db: Db, actor: Actor, attempt: AttemptSlot & { granted: tr
   if (attempt.failedAttempts === max) {
     recordLockout();
     const detail = actor.id ? { failedAttempts: max } : { failedAttempts: max, unknownUser: true };
-    await audit(db, actor.id ? actor : anonymous(actor), { action: 'auth.lockout', outcome: 'success', targetType: 'user', targetId: actor.id || undefined, detail });
-    await recordSecurityEvent(db, { kind: 'account-lockout', severity: 'high', userId: actor.id || undefined, username: actor.name, ip: ctx.ip, detail });
+    await audit(db, actor.id ? actor : anonymous(actor), {
+      action: 'auth.lockout',
+      outcome: 'success',
+      targetType: 'user',
+      targetId: actor.id || undefined,
+      detail,
+    });
+    await recordSecurityEvent(db, {
+      kind: 'account-lockout',
+      severity: 'high',
+      userId: actor.id || undefined,
+      username: actor.name,
+      ip: ctx.ip,
+      detail,
+    });
   }
   throw lockedError(attempt.lockedUntil);
 }

@@ -67,8 +67,13 @@ export async function principalForSession(
  * The console's session cookie, for REST, the console socket, pages and server actions alike.
  * A cookie without a sign-in id can't be signed out, so it is refused.
  */
-export async function principalForConsoleSession(db: Db, claims: Partial<ConsoleSessionClaims> | null | undefined, opts: AuthOptions = {}): Promise<Principal> {
-  if (!claims || typeof claims.uid !== 'string' || typeof claims.sv !== 'number' || typeof claims.sid !== 'string') throw unauthorized('Session ended');
+export async function principalForConsoleSession(
+  db: Db,
+  claims: Partial<ConsoleSessionClaims> | null | undefined,
+  opts: AuthOptions = {},
+): Promise<Principal> {
+  if (!claims || typeof claims.uid !== 'string' || typeof claims.sv !== 'number' || typeof claims.sid !== 'string')
+    throw unauthorized('Session ended');
   return principalForSession(db, claims.uid, claims.sv, { ...opts, consoleSessionId: claims.sid });
 }
 
@@ -84,15 +89,26 @@ async function assertMfaEnrolled(db: Db, user: UserRow, opts: AuthOptions): Prom
   }
 }
 
-export async function principalForAgent(db: Db, agentId: string, opts: AuthOptions & { credentialVersion?: number } = {}): Promise<Principal> {
+export async function principalForAgent(
+  db: Db,
+  agentId: string,
+  opts: AuthOptions & { credentialVersion?: number } = {},
+): Promise<Principal> {
   const [agent] = await db
-    .select({ id: agents.id, name: agents.name, departmentId: agents.departmentId, status: agents.status, credentialVersion: agents.credentialVersion })
+    .select({
+      id: agents.id,
+      name: agents.name,
+      departmentId: agents.departmentId,
+      status: agents.status,
+      credentialVersion: agents.credentialVersion,
+    })
     .from(agents)
     .where(eq(agents.id, agentId))
     .limit(1);
   if (!agent || agent.status === 'retired') throw unauthorized('Agent unknown or retired');
   // A token issued before the last secret rotation names an older version: refused.
-  if (opts.credentialVersion !== undefined && agent.credentialVersion !== opts.credentialVersion) throw unauthorized('Token issued before a secret rotation');
+  if (opts.credentialVersion !== undefined && agent.credentialVersion !== opts.credentialVersion)
+    throw unauthorized('Token issued before a secret rotation');
   return {
     kind: 'agent',
     id: agent.id,

@@ -79,14 +79,21 @@ export async function rotateRefreshToken(db: Db, token: string, ip?: string): Pr
   const [existing] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hash)).limit(1);
   if (existing && existing.usedAt) {
     // Revoking the replayed row alone already ends the family (see the claim above); the rest go too.
-    await db.update(refreshTokens).set({ revokedAt: sql`now()` }).where(and(eq(refreshTokens.familyId, existing.familyId), isNull(refreshTokens.revokedAt)));
+    await db
+      .update(refreshTokens)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(refreshTokens.familyId, existing.familyId), isNull(refreshTokens.revokedAt)));
     const user = await findUserById(db, existing.userId);
-    await audit(db, { kind: 'user', id: existing.userId, name: user?.username ?? '', ip }, {
-      action: 'auth.refresh-reuse',
-      outcome: 'denied',
-      targetType: 'refresh-family',
-      targetId: existing.familyId,
-    });
+    await audit(
+      db,
+      { kind: 'user', id: existing.userId, name: user?.username ?? '', ip },
+      {
+        action: 'auth.refresh-reuse',
+        outcome: 'denied',
+        targetType: 'refresh-family',
+        targetId: existing.familyId,
+      },
+    );
     await recordSecurityEvent(db, {
       kind: 'refresh-token-reuse',
       severity: 'high',
@@ -108,7 +115,10 @@ export async function revokeRefreshToken(db: Db, token: string): Promise<void> {
  * sessionVersion; refresh tokens, console sign-ins and personal API tokens are revoked.
  */
 export async function endAllSessions(db: Db, userId: string): Promise<void> {
-  await db.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
+  await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(eq(users.id, userId));
   forgetUser(userId);
   await revokeRefreshTokensOf(db, userId);
   await endConsoleSessionsOf(db, userId);

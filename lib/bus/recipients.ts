@@ -28,7 +28,13 @@ type Cache = {
 function cache(): Cache {
   const g = globalThis as { __ecsBusCache?: Cache };
   // Its own StrategyState: picking message recipients must not move the task dispatcher's cursors.
-  return (g.__ecsBusCache ??= { depts: new Map(), deptLoads: new Map(), agentDept: new Map(), members: new Map(), strategies: new StrategyState() });
+  return (g.__ecsBusCache ??= {
+    depts: new Map(),
+    deptLoads: new Map(),
+    agentDept: new Map(),
+    members: new Map(),
+    strategies: new StrategyState(),
+  });
 }
 
 export function invalidateMembers(departmentId?: string): void {
@@ -93,7 +99,11 @@ async function departmentOfAgent(db: Db, agentId: string): Promise<string | null
   const known = knownDepartmentOfAgent(agentId);
   if (known !== undefined) return known;
   const c = cache().agentDept;
-  const [row] = await db.select({ departmentId: agents.departmentId, status: agents.status }).from(agents).where(eq(agents.id, agentId)).limit(1);
+  const [row] = await db
+    .select({ departmentId: agents.departmentId, status: agents.status })
+    .from(agents)
+    .where(eq(agents.id, agentId))
+    .limit(1);
   const departmentId = row && row.status !== 'retired' ? row.departmentId : null;
   c.set(agentId, { departmentId, at: Date.now() });
   return departmentId;
@@ -224,7 +234,8 @@ function authorizeTopicNamespace(principal: Principal, dept: DepartmentRow | und
   if (!dept) return;
   if (principal.kind === 'agent') {
     const own = principal.departmentIds[0];
-    if (dept.id !== own && !dept.collaboratesWith.includes(own)) throw forbidden(`Topics under ${owner}/ belong to ${dept.name}, which does not collaborate with ${own}`);
+    if (dept.id !== own && !dept.collaboratesWith.includes(own))
+      throw forbidden(`Topics under ${owner}/ belong to ${dept.name}, which does not collaborate with ${own}`);
     return;
   }
   authorize(principal, 'message:send', { departmentId: dept.id, what: 'Topic namespace' });
@@ -236,7 +247,8 @@ function pickOne(dept: DepartmentRow, online: Candidate[]): string[] {
     .all()
     .filter((a) => a.departmentId === dept.id && !a.draining);
   const pool = local.length ? local : online;
-  if (!pool.length) throw unprocessable(`No agent of ${dept.name} is online`, { errors: [{ path: 'to.departmentId', message: 'No online agent' }] });
+  if (!pool.length)
+    throw unprocessable(`No agent of ${dept.name} is online`, { errors: [{ path: 'to.departmentId', message: 'No online agent' }] });
   const s = cache().strategies;
   const [first] = s.rank((dept.loadBalancingStrategy ?? 'round-robin') as Strategy, dept.id, pool);
   s.picked(dept.id, first.id);

@@ -9,7 +9,11 @@ const topicName = z
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, { message: 'Topic: letters, digits and . _ : / - (starting with a letter or digit)' });
-const departmentSlug = z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'Unknown department' });
+const departmentSlug = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'Unknown department' });
 
 export const addressSchema = z.union([
   z.strictObject({ agentId: z.uuid() }),
@@ -25,7 +29,11 @@ export const sendSchema = z.object({
 });
 
 export const topicSchema = z.object({ topic: topicName });
-export const publishSchema = z.object({ topic: topicName, type: z.string().min(1).max(100).default('publish'), data: z.unknown().optional() });
+export const publishSchema = z.object({
+  topic: topicName,
+  type: z.string().min(1).max(100).default('publish'),
+  data: z.unknown().optional(),
+});
 
 export type Address = z.output<typeof addressSchema>;
 export type SendInput = z.output<typeof sendSchema>;
@@ -34,6 +42,9 @@ export type SendInput = z.output<typeof sendSchema>;
 export function assertMessageSize(data: unknown): void {
   const bytes = data === undefined ? 0 : Buffer.byteLength(JSON.stringify(data) ?? '', 'utf8');
   if (bytes > MAX_MESSAGE_BYTES) {
-    throw new AppError(413, 'Content Too Large', `Message data is ${bytes} bytes; the limit is ${MAX_MESSAGE_BYTES}`, { limit: MAX_MESSAGE_BYTES, size: bytes });
+    throw new AppError(413, 'Content Too Large', `Message data is ${bytes} bytes; the limit is ${MAX_MESSAGE_BYTES}`, {
+      limit: MAX_MESSAGE_BYTES,
+      size: bytes,
+    });
   }
 }

@@ -25,7 +25,14 @@ export async function sendMessage(db: Db, principal: Principal, input: SendInput
   await audit(db, principal, {
     action: 'message.send',
     targetType: target.kind,
-    targetId: 'agentId' in input.to ? input.to.agentId : 'departmentId' in input.to ? input.to.departmentId : 'topic' in input.to ? input.to.topic : '*',
+    targetId:
+      'agentId' in input.to
+        ? input.to.agentId
+        : 'departmentId' in input.to
+          ? input.to.departmentId
+          : 'topic' in input.to
+            ? input.to.topic
+            : '*',
     departmentId: 'departmentId' in target ? target.departmentId : null,
     detail: { messageId: sent.id, type: input.type, recipients: sent.recipients },
   });

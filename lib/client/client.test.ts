@@ -25,20 +25,39 @@ describe('typed REST client', () => {
     const pair = await ecs.login('admin', PASSWORD);
     expect(pair.user.role).toBe('super-admin');
 
-    const { agent, credentials } = await ecs.allocateAgentToDepartment('engineering', { type: 'worker', specialization: 'backend', capabilities: ['node'] });
+    const { agent, credentials } = await ecs.allocateAgentToDepartment('engineering', {
+      type: 'worker',
+      specialization: 'backend',
+      capabilities: ['node'],
+    });
     expect(agent.departmentId).toBe('engineering');
     expect(credentials.secret.length).toBeGreaterThan(10);
 
     const task = await ecs.assignTask({ title: 'ship it', departmentId: 'engineering', type: 'build', priority: 'high' });
     expect(task).toMatchObject({ title: 'ship it', priority: 'high' });
     expect((await ecs.tasks.get(task.id)).id).toBe(task.id);
-    const batch = await ecs.tasks.createMany([{ title: 'first', departmentId: 'engineering', type: 'build' }, { title: '', departmentId: 'engineering', type: 'build' }]);
-    expect(batch).toMatchObject({ created: 1, failed: 1, results: [{ index: 0, status: 'pending' }, { index: 1, error: { status: 400 } }] });
+    const batch = await ecs.tasks.createMany([
+      { title: 'first', departmentId: 'engineering', type: 'build' },
+      { title: '', departmentId: 'engineering', type: 'build' },
+    ]);
+    expect(batch).toMatchObject({
+      created: 1,
+      failed: 1,
+      results: [
+        { index: 0, status: 'pending' },
+        { index: 1, error: { status: 400 } },
+      ],
+    });
 
-    await ecs.registerDepartmentCoordinator('engineering', { username: 'eng-lead', password: 'Corr3ct-Horse-Battery-Staple!' }, ['code-review']);
+    await ecs.registerDepartmentCoordinator('engineering', { username: 'eng-lead', password: 'Corr3ct-Horse-Battery-Staple!' }, [
+      'code-review',
+    ]);
     expect((await ecs.departments.get('engineering')).capabilities).toContain('code-review');
     const lead = new EcsClient({ baseUrl: h.url });
-    expect((await lead.login('eng-lead', 'Corr3ct-Horse-Battery-Staple!')).user).toMatchObject({ role: 'department-coordinator', departmentIds: ['engineering'] });
+    expect((await lead.login('eng-lead', 'Corr3ct-Horse-Battery-Staple!')).user).toMatchObject({
+      role: 'department-coordinator',
+      departmentIds: ['engineering'],
+    });
     expect(await ecs.audit.exportCsv({ action: 'task.*' })).toMatch(/^.*action/);
 
     const status = await ecs.getDepartmentStatus('engineering');
@@ -46,7 +65,7 @@ describe('typed REST client', () => {
     expect(await ecs.hasPermission('task:create', 'engineering')).toBe(true);
   });
 
-  it('checks, allocates and releases resources by the design\'s names', async () => {
+  it("checks, allocates and releases resources by the design's names", async () => {
     const ecs = new EcsClient({ baseUrl: h.url });
     await ecs.login('admin', PASSWORD);
     const before = await ecs.getDepartmentResources('engineering');
@@ -96,7 +115,12 @@ describe('typed REST client', () => {
   });
 
   it('hasPermission honours the role and, for scoped roles, the department', async () => {
-    await insertUser(t.db, { username: 'coord-sales', passwordHash: await hashPassword('coord-sales-password-1'), role: 'department-coordinator', departmentIds: ['sales'] });
+    await insertUser(t.db, {
+      username: 'coord-sales',
+      passwordHash: await hashPassword('coord-sales-password-1'),
+      role: 'department-coordinator',
+      departmentIds: ['sales'],
+    });
     const ecs = new EcsClient({ baseUrl: h.url });
     await ecs.login('coord-sales', 'coord-sales-password-1');
     expect(await ecs.hasPermission('agent:create', 'sales')).toBe(true);

@@ -30,10 +30,25 @@ export type UpdateScheduleInput = z.input<typeof updateScheduleSchema>;
 export type ListSchedulesQuery = Partial<z.input<typeof listSchedulesQuery>>;
 export type ScheduleDetail = Awaited<ReturnType<typeof getSchedule>>;
 export type { Schedule };
-export type { Department, DepartmentStatus, SystemStatus, Task, TaskDetail, AllocateInput, AllocationResult, Availability, DepartmentResources };
+export type {
+  Department,
+  DepartmentStatus,
+  SystemStatus,
+  Task,
+  TaskDetail,
+  AllocateInput,
+  AllocationResult,
+  Availability,
+  DepartmentResources,
+};
 export type CoordinatorDepartmentSettings = { maxAgents?: number; specializations?: string[]; capabilities?: string[] };
 export type Page<T> = { items: T[]; nextCursor: string | null };
-export type TokenPair = { accessToken: string; refreshToken: string; expiresIn: number; user: { id: string; username: string; role: Role; departmentIds: string[] } };
+export type TokenPair = {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: { id: string; username: string; role: Role; departmentIds: string[] };
+};
 export type Me = { id: string; kind: string; username: string; role: Role; departmentIds: string[]; permissions: string[] };
 export type ResourceAmounts = Partial<Record<string, number>>;
 export type MessageTarget = { agentId: string } | { departmentId: string; mode?: 'all' | 'one' } | { topic: string } | { broadcast: true };
@@ -75,7 +90,11 @@ export class EcsClient {
       if (this.token) headers.authorization = `Bearer ${this.token}`;
       if (o.body !== undefined) headers['content-type'] = 'application/json';
       if (o.idempotencyKey) headers['idempotency-key'] = o.idempotencyKey;
-      return this.fetchFn(this.baseUrl + withQuery(path, o.query), { method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body) });
+      return this.fetchFn(this.baseUrl + withQuery(path, o.query), {
+        method,
+        headers,
+        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+      });
     };
     let res = await send();
     if (res.status === 401 && this.refresh && !path.startsWith('/api/v1/auth/')) {
@@ -86,7 +105,8 @@ export class EcsClient {
   }
 
   private get = <T>(path: string, query?: Query) => this.request<T>('GET', path, { query });
-  private post = <T>(path: string, body?: unknown, idempotencyKey?: string) => this.request<T>('POST', path, { body: body ?? {}, idempotencyKey });
+  private post = <T>(path: string, body?: unknown, idempotencyKey?: string) =>
+    this.request<T>('POST', path, { body: body ?? {}, idempotencyKey });
 
   /** Follows nextCursor through every page of a list. */
   async *paginate<T>(path: string, query: Query = {}): AsyncGenerator<T> {
@@ -109,7 +129,8 @@ export class EcsClient {
 
   /** Rotates the refresh token (the old one stops working) and keeps the new pair. */
   async refreshToken(refreshToken = this.refresh): Promise<TokenPair> {
-    if (!refreshToken) throw new EcsApiError(401, { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'No refresh token: log in again' });
+    if (!refreshToken)
+      throw new EcsApiError(401, { type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'No refresh token: log in again' });
     const pair = await this.post<TokenPair>('/api/v1/auth/refresh', { refreshToken });
     this.token = pair.accessToken;
     this.refresh = pair.refreshToken;
@@ -117,7 +138,8 @@ export class EcsClient {
     return pair;
   }
 
-  logout = (everywhere = false) => this.post<void>('/api/v1/auth/logout', { ...(this.refresh ? { refreshToken: this.refresh } : {}), everywhere });
+  logout = (everywhere = false) =>
+    this.post<void>('/api/v1/auth/logout', { ...(this.refresh ? { refreshToken: this.refresh } : {}), everywhere });
   whoami = async () => (this.me = await this.get<Me>('/api/v1/me'));
 
   /** Whether the signed-in caller holds `permission` (wildcards honoured), optionally inside a department. */
@@ -132,11 +154,13 @@ export class EcsClient {
     list: () => this.get<Page<Department>>('/api/v1/departments'),
     get: (id: string) => this.get<Department>(`/api/v1/departments/${enc(id)}`),
     create: (input: CreateDepartmentInput, idempotencyKey?: string) => this.post<Department>('/api/v1/departments', input, idempotencyKey),
-    update: (id: string, input: UpdateDepartmentInput) => this.request<Department>('PATCH', `/api/v1/departments/${enc(id)}`, { body: input }),
+    update: (id: string, input: UpdateDepartmentInput) =>
+      this.request<Department>('PATCH', `/api/v1/departments/${enc(id)}`, { body: input }),
     delete: (id: string) => this.request<void>('DELETE', `/api/v1/departments/${enc(id)}`),
     status: (id: string) => this.get<DepartmentStatus>(`/api/v1/departments/${enc(id)}/status`),
     resources: (id: string) => this.get<DepartmentResources>(`/api/v1/departments/${enc(id)}/resources`),
-    addCoordinator: (id: string, body: { username: string; password: string }) => this.post<unknown>(`/api/v1/departments/${enc(id)}/coordinators`, body),
+    addCoordinator: (id: string, body: { username: string; password: string }) =>
+      this.post<unknown>(`/api/v1/departments/${enc(id)}/coordinators`, body),
     /** Keeps its history, takes no new agents or tasks; `force` cancels its open tasks (409 otherwise). */
     archive: (id: string, opts: { force?: boolean } = {}) => this.post<Department>(`/api/v1/departments/${enc(id)}/archive`, opts),
     unarchive: (id: string) => this.post<Department>(`/api/v1/departments/${enc(id)}/unarchive`, {}),
@@ -163,7 +187,8 @@ export class EcsClient {
      * Up to 1,000 tasks in one request: the valid ones are created, each invalid one answered by
      * index in `results` (an EcsApiError when none could be). "#n" in dependsOn names item n.
      */
-    createMany: (inputs: CreateTaskInput[], idempotencyKey?: string) => this.post<BatchResult>('/api/v1/tasks/batch', { tasks: inputs }, idempotencyKey),
+    createMany: (inputs: CreateTaskInput[], idempotencyKey?: string) =>
+      this.post<BatchResult>('/api/v1/tasks/batch', { tasks: inputs }, idempotencyKey),
     cancel: (id: string) => this.post<Task>(`/api/v1/tasks/${enc(id)}/cancel`),
     retry: (id: string) => this.post<Task>(`/api/v1/tasks/${enc(id)}/retry`),
   };
@@ -179,12 +204,14 @@ export class EcsClient {
     delete: (id: string) => this.request<void>('DELETE', `/api/v1/schedules/${enc(id)}`),
     trigger: (id: string) => this.post<{ scheduleId: string; task: Task }>(`/api/v1/schedules/${enc(id)}/trigger`),
     /** The tasks the schedule created, newest first. */
-    tasks: (id: string, q: Omit<ListTasksQuery, 'scheduleId'> = {}) => this.get<Page<Task>>('/api/v1/tasks', { ...q, scheduleId: id } as Query),
+    tasks: (id: string, q: Omit<ListTasksQuery, 'scheduleId'> = {}) =>
+      this.get<Page<Task>>('/api/v1/tasks', { ...q, scheduleId: id } as Query),
   };
 
   readonly resources = {
     list: () => this.get<unknown>('/api/v1/resources'),
-    check: (departmentId: string, resources: ResourceAmounts) => this.post<Availability>('/api/v1/resources/check', { departmentId, resources }),
+    check: (departmentId: string, resources: ResourceAmounts) =>
+      this.post<Availability>('/api/v1/resources/check', { departmentId, resources }),
     allocate: (body: AllocateInput, idempotencyKey?: string) => this.post<AllocationResult>('/api/v1/allocations', body, idempotencyKey),
     release: (allocationId: string) => this.request<unknown>('DELETE', `/api/v1/allocations/${enc(allocationId)}`),
   };
@@ -198,7 +225,8 @@ export class EcsClient {
     history: (q: Query) => this.get<unknown>('/api/v1/metrics/history', q),
   };
 
-  send = (to: MessageTarget, type: string, data: unknown) => this.post<{ id: string; recipients: number }>('/api/v1/messages', { to, type, data });
+  send = (to: MessageTarget, type: string, data: unknown) =>
+    this.post<{ id: string; recipients: number }>('/api/v1/messages', { to, type, data });
 
   // ── the design's programmatic API, by its own names ──────────────────────
   /**
@@ -207,28 +235,40 @@ export class EcsClient {
    * add to the department, or department settings: `maxAgents`, and specializations and
    * capabilities to add (existing ones stay).
    */
-  async registerDepartmentCoordinator(departmentId: string, credentials: { username?: string; password: string }, settings: string[] | CoordinatorDepartmentSettings = []) {
-    const coordinator = await this.departments.addCoordinator(departmentId, { username: credentials.username ?? `${departmentId}-coordinator`, password: credentials.password });
+  async registerDepartmentCoordinator(
+    departmentId: string,
+    credentials: { username?: string; password: string },
+    settings: string[] | CoordinatorDepartmentSettings = [],
+  ) {
+    const coordinator = await this.departments.addCoordinator(departmentId, {
+      username: credentials.username ?? `${departmentId}-coordinator`,
+      password: credentials.password,
+    });
     const wanted: CoordinatorDepartmentSettings = Array.isArray(settings) ? { capabilities: settings } : settings;
     const dept = await this.departments.get(departmentId);
     const patch: UpdateDepartmentInput = {};
     const add = (have: string[], more: string[] = []) => [...new Set([...have, ...more])];
-    if (wanted.capabilities && add(dept.capabilities, wanted.capabilities).length !== dept.capabilities.length) patch.capabilities = add(dept.capabilities, wanted.capabilities);
-    if (wanted.specializations && add(dept.specializations, wanted.specializations).length !== dept.specializations.length) patch.specializations = add(dept.specializations, wanted.specializations);
+    if (wanted.capabilities && add(dept.capabilities, wanted.capabilities).length !== dept.capabilities.length)
+      patch.capabilities = add(dept.capabilities, wanted.capabilities);
+    if (wanted.specializations && add(dept.specializations, wanted.specializations).length !== dept.specializations.length)
+      patch.specializations = add(dept.specializations, wanted.specializations);
     if (wanted.maxAgents !== undefined && wanted.maxAgents !== dept.maxAgents) patch.maxAgents = wanted.maxAgents;
     if (Object.keys(patch).length) await this.departments.update(departmentId, patch);
     return coordinator;
   }
-  allocateAgentToDepartment = (departmentId: string, agentSpec: Omit<CreateAgentInput, 'departmentId'>) => this.agents.create({ ...agentSpec, departmentId });
+  allocateAgentToDepartment = (departmentId: string, agentSpec: Omit<CreateAgentInput, 'departmentId'>) =>
+    this.agents.create({ ...agentSpec, departmentId });
   assignTask = (taskSpec: CreateTaskInput) => this.tasks.create(taskSpec);
   getDepartmentStatus = (id: string) => this.departments.status(id);
   getSystemStatus = () => this.get<SystemStatus>('/api/v1/status');
   checkResourceAvailability = (departmentId: string, resources: ResourceAmounts) => this.resources.check(departmentId, resources);
-  allocateResources = (agentId: string, resources: AllocateInput['resources'], opts: Omit<AllocateInput, 'agentId' | 'resources'> = {}) => this.resources.allocate({ agentId, resources, ...opts });
+  allocateResources = (agentId: string, resources: AllocateInput['resources'], opts: Omit<AllocateInput, 'agentId' | 'resources'> = {}) =>
+    this.resources.allocate({ agentId, resources, ...opts });
   releaseResources = (allocationId: string) => this.resources.release(allocationId);
   getDepartmentResources = (departmentId: string) => this.departments.resources(departmentId);
   sendToAgent = (agentId: string, type: string, data: unknown) => this.send({ agentId }, type, data);
-  sendToDepartment = (departmentId: string, type: string, data: unknown, mode: 'all' | 'one' = 'all') => this.send({ departmentId, mode }, type, data);
+  sendToDepartment = (departmentId: string, type: string, data: unknown, mode: 'all' | 'one' = 'all') =>
+    this.send({ departmentId, mode }, type, data);
   broadcast = (type: string, data: unknown) => this.send({ broadcast: true }, type, data);
   publish = (topic: string, data: unknown, type = 'event') => this.send({ topic }, type, data);
 }

@@ -1,5 +1,12 @@
 /** RFC 9457 problem as the API answers it. */
-export type Problem = { type: string; title: string; status: number; detail?: string; errors?: { path: string; message: string }[]; [k: string]: unknown };
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: { path: string; message: string }[];
+  [k: string]: unknown;
+};
 
 /** Thrown for every non-2xx answer; `problem` carries the server's reasons (field errors included). */
 export class EcsApiError extends Error {

@@ -21,10 +21,14 @@ async function quickStart(baseUrl: string, adminPassword: string) {
   const ecs = new EcsClient({ baseUrl });
   await ecs.login('admin', adminPassword);
 
-  await ecs.registerDepartmentCoordinator('engineering', { password: 'Corr3ct-Horse-Battery-Staple!' }, {
-    maxAgents: 100,
-    specializations: ['full-stack', 'backend', 'frontend', 'devops', 'testing'],
-  });
+  await ecs.registerDepartmentCoordinator(
+    'engineering',
+    { password: 'Corr3ct-Horse-Battery-Staple!' },
+    {
+      maxAgents: 100,
+      specializations: ['full-stack', 'backend', 'frontend', 'devops', 'testing'],
+    },
+  );
   const { agent, credentials } = await ecs.allocateAgentToDepartment('engineering', {
     type: 'development',
     specialization: 'full-stack',
@@ -53,10 +57,18 @@ describe('the README quick start', () => {
     const { ecs, agent, credentials, task, status, engineering } = await quickStart(h.url, ADMIN_PASSWORD);
 
     const coordinator = new EcsClient({ baseUrl: h.url });
-    expect((await coordinator.login('engineering-coordinator', 'Corr3ct-Horse-Battery-Staple!')).user).toMatchObject({ role: 'department-coordinator', departmentIds: ['engineering'] });
+    expect((await coordinator.login('engineering-coordinator', 'Corr3ct-Horse-Battery-Staple!')).user).toMatchObject({
+      role: 'department-coordinator',
+      departmentIds: ['engineering'],
+    });
     expect((await ecs.departments.get('engineering')).maxAgents).toBe(100);
 
-    expect(agent).toMatchObject({ departmentId: 'engineering', type: 'development', specialization: 'full-stack', capabilities: { 'code-analysis': true, 'system-design': true } });
+    expect(agent).toMatchObject({
+      departmentId: 'engineering',
+      type: 'development',
+      specialization: 'full-stack',
+      capabilities: { 'code-analysis': true, 'system-design': true },
+    });
     // A list of kinds is the default grant of each: 1 vCPU, 2 GB of memory, 10 GB of storage.
     expect(agent.resources).toEqual({ compute: 1, memory: 2, storage: 10 });
     expect(credentials.secret.length).toBeGreaterThan(10);
@@ -75,11 +87,20 @@ describe('the README quick start', () => {
   it('keeps the older call forms: a username with a capability list, departmentId, capabilities as a list', async () => {
     const ecs = new EcsClient({ baseUrl: h.url });
     await ecs.login('admin', ADMIN_PASSWORD);
-    await ecs.registerDepartmentCoordinator('marketing', { username: 'mkt-lead', password: 'Corr3ct-Horse-Battery-Staple!' }, ['brand-voice']);
+    await ecs.registerDepartmentCoordinator('marketing', { username: 'mkt-lead', password: 'Corr3ct-Horse-Battery-Staple!' }, [
+      'brand-voice',
+    ]);
     expect((await ecs.departments.get('marketing')).capabilities).toContain('brand-voice');
-    const { agent } = await ecs.allocateAgentToDepartment('marketing', { type: 'ai-agent', specialization: 'seo', capabilities: ['keyword-research'], resources: { communication: 2 } });
+    const { agent } = await ecs.allocateAgentToDepartment('marketing', {
+      type: 'ai-agent',
+      specialization: 'seo',
+      capabilities: ['keyword-research'],
+      resources: { communication: 2 },
+    });
     expect(agent).toMatchObject({ capabilities: { 'keyword-research': true }, resources: { communication: 2 } });
-    expect(await ecs.assignTask({ title: 'Audit the blog', departmentId: 'marketing', type: 'seo' })).toMatchObject({ departmentId: 'marketing' });
+    expect(await ecs.assignTask({ title: 'Audit the blog', departmentId: 'marketing', type: 'seo' })).toMatchObject({
+      departmentId: 'marketing',
+    });
   });
 
   it('answers 400 naming the field when neither department nor departmentId is given, or they disagree', async () => {

@@ -33,7 +33,11 @@ const admin = principalOf('super-admin');
 async function peerBeats(id: string, edit: (r: ProcessReport) => void) {
   const report = structuredClone(selfReport());
   edit(report);
-  await beatAndReadPeers(t.db, { id, host: 'other-host', pid: 4242, version: '9.9.9', startedAt: new Date(Date.now() - 60_000), report }, freshWindowMs());
+  await beatAndReadPeers(
+    t.db,
+    { id, host: 'other-host', pid: 4242, version: '9.9.9', startedAt: new Date(Date.now() - 60_000), report },
+    freshWindowMs(),
+  );
 }
 
 describe('cluster processes', () => {
@@ -87,7 +91,9 @@ describe('cluster processes', () => {
     await peerBeats('peer-gone', () => {});
     await peerBeats('peer-live', () => {});
     expect((await clusterParts(t.db)).map((p) => p.id)).toEqual([self().id, 'peer-gone', 'peer-live']);
-    await t.db.execute(sql`update cluster_processes set seen_at = now() - make_interval(secs => ${freshWindowMs() / 1000 + 0.5}) where id = 'peer-gone'`);
+    await t.db.execute(
+      sql`update cluster_processes set seen_at = now() - make_interval(secs => ${freshWindowMs() / 1000 + 0.5}) where id = 'peer-gone'`,
+    );
     expect((await clusterParts(t.db)).map((p) => p.id)).toEqual([self().id, 'peer-live']);
     expect((await beat(t.db)).map((p) => p.id)).toEqual(['peer-live']);
     expect(cachedPeers().map((p) => p.id)).toEqual(['peer-live']);
@@ -102,7 +108,11 @@ describe('cluster processes', () => {
     const fresh = await makeAgent(t.db, 'engineering');
     const silent = await makeAgent(t.db, 'engineering');
     const [a] = await t.db.update(agents).set({ lastHeartbeatAt: new Date() }).where(eq(agents.id, fresh.id)).returning();
-    const [b] = await t.db.update(agents).set({ lastHeartbeatAt: new Date(Date.now() - 120_000) }).where(eq(agents.id, silent.id)).returning();
+    const [b] = await t.db
+      .update(agents)
+      .set({ lastHeartbeatAt: new Date(Date.now() - 120_000) })
+      .where(eq(agents.id, silent.id))
+      .returning();
     // Alone, an agent this process doesn't hold is connected nowhere.
     await beat(t.db);
     expect(toAgent(a)).toMatchObject({ connected: false, connection: null });
@@ -112,7 +122,7 @@ describe('cluster processes', () => {
     expect(toAgent(b)).toMatchObject({ connected: false, connection: null });
   });
 
-  it('answers one process\'s own exact figures when it is alone', async () => {
+  it("answers one process's own exact figures when it is alone", async () => {
     count.acked(3);
     count.acked(7);
     const stats = combineBusStats(await clusterParts(t.db));

@@ -19,7 +19,16 @@ const cache = (): Cache => ((globalThis as { __ecsClusterPeers?: Cache }).__ecsC
 
 function selfPart(report: ProcessReport, now: number): ClusterPart {
   const me = self();
-  return { id: me.id, host: me.host, pid: me.pid, version: runtimeState().version, startedAt: me.startedAt, seenAt: new Date(now), self: true, report };
+  return {
+    id: me.id,
+    host: me.host,
+    pid: me.pid,
+    version: runtimeState().version,
+    startedAt: me.startedAt,
+    seenAt: new Date(now),
+    self: true,
+    report,
+  };
 }
 
 const peerPart = (r: ProcessRow): ClusterPart => ({ ...r, self: false, report: r.report as ProcessReport });
@@ -55,7 +64,10 @@ export async function leaveCluster(db: Db): Promise<void> {
 }
 
 /** The per-process table of the console and the status answer. */
-export type ProcessView = Pick<ProcessReport, 'agentsConnected' | 'consolesConnected' | 'eventLoopDelayP99Ms' | 'rssBytes' | 'heapUsedBytes' | 'leads'> & {
+export type ProcessView = Pick<
+  ProcessReport,
+  'agentsConnected' | 'consolesConnected' | 'eventLoopDelayP99Ms' | 'rssBytes' | 'heapUsedBytes' | 'leads'
+> & {
   id: string;
   host: string;
   pid: number;

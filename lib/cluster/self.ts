@@ -17,7 +17,14 @@ export type ProcessReport = {
   /** Live-tile counts from this process's rolling windows, per department ('' = all). */
   windows: Record<string, WindowCounts>;
 };
-export type WindowCounts = { created1: number; completed1: number; failed1: number; completed5: number; failed5: number; p95AssignmentMs: number | null };
+export type WindowCounts = {
+  created1: number;
+  completed1: number;
+  failed1: number;
+  completed5: number;
+  failed5: number;
+  p95AssignmentMs: number | null;
+};
 
 const TOP_TOPICS = 50;
 const MIN = 60_000;
@@ -37,7 +44,14 @@ export function selfReport(opts: { resetLoopDelay?: boolean; now?: number } = {}
   for (const [scope, w] of metrics().windows) {
     const one = w.sum(MIN, now);
     const five = w.sum(5 * MIN, now);
-    windows[scope] = { created1: one.created, completed1: one.completed, failed1: one.failed, completed5: five.completed, failed5: five.failed, p95AssignmentMs: w.quantile(0.95, 5 * MIN, now) };
+    windows[scope] = {
+      created1: one.created,
+      completed1: one.completed,
+      failed1: one.failed,
+      completed5: five.completed,
+      failed5: five.failed,
+      p95AssignmentMs: w.quantile(0.95, 5 * MIN, now),
+    };
   }
   return {
     agentsConnected: rt.bus.agentsConnected,

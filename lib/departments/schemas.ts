@@ -44,6 +44,5 @@ export const updateDepartmentSchema = z
   .refine((v) => Object.keys(v).length > 0, 'Nothing to update');
 export type UpdateDepartmentInput = z.infer<typeof updateDepartmentSchema>;
 
-
 /** POST /api/v1/departments/{id}/archive: `force` cancels its unfinished tasks instead of refusing. */
 export const archiveDepartmentSchema = z.object({ force: z.boolean().default(false) }).strict();

@@ -70,7 +70,8 @@ export async function createDepartment(db: Db, principal: Principal, input: Crea
   const row = await db.transaction(async (tx) => {
     // Serialise creations so two concurrent requests can't both pass the limit.
     await tx.execute(sql`lock table ${departments} in share row exclusive mode`);
-    if ((await countDepartments(tx)) >= max) throw conflict(`The system is at its limit of ${max} departments (MAX_DEPARTMENTS); archive one to make room`);
+    if ((await countDepartments(tx)) >= max)
+      throw conflict(`The system is at its limit of ${max} departments (MAX_DEPARTMENTS); archive one to make room`);
     const [created] = await tx
       .insert(departments)
       .values({
@@ -83,7 +84,13 @@ export async function createDepartment(db: Db, principal: Principal, input: Crea
     if (!created) throw conflict(`A department with id '${input.id}' already exists`);
     return created;
   });
-  await audit(db, principal, { action: 'department.create', targetType: 'department', targetId: row.id, departmentId: row.id, detail: { name: row.name } });
+  await audit(db, principal, {
+    action: 'department.create',
+    targetType: 'department',
+    targetId: row.id,
+    departmentId: row.id,
+    detail: { name: row.name },
+  });
   return toDepartment(row);
 }
 
@@ -97,7 +104,13 @@ export async function updateDepartment(db: Db, principal: Principal, id: string,
     .returning();
   forgetDepartment(id);
   if (!row) throw notFound('Department');
-  await audit(db, principal, { action: 'department.update', targetType: 'department', targetId: id, departmentId: id, detail: { changed: Object.keys(input), ...(quotas ? { quotas } : {}) } });
+  await audit(db, principal, {
+    action: 'department.update',
+    targetType: 'department',
+    targetId: id,
+    departmentId: id,
+    detail: { changed: Object.keys(input), ...(quotas ? { quotas } : {}) },
+  });
   return toDepartment(row);
 }
 
@@ -167,7 +180,13 @@ export async function getDepartmentStatus(db: Db, principal: Principal, id: stri
       available: p.capacity - p.allocated,
       utilisation: p.capacity ? p.allocated / p.capacity : 0,
     })),
-    alerts: openAlerts.map((al) => ({ id: al.id, kind: al.kind, severity: al.severity, message: al.message, createdAt: al.createdAt.toISOString() })),
+    alerts: openAlerts.map((al) => ({
+      id: al.id,
+      kind: al.kind,
+      severity: al.severity,
+      message: al.message,
+      createdAt: al.createdAt.toISOString(),
+    })),
     quotas,
   };
 }
@@ -190,24 +209,43 @@ export async function archiveDepartment(db: Db, principal: Principal, id: string
     const open = await db.select({ id: tasks.id }).from(tasks).where(sql`${tasks.departmentId} = ${id} and ${UNFINISHED}`);
     for (const t of open) {
       // A task that finished meanwhile is no longer in the way.
-      await cancelTask(db, principal, t.id).then(() => cancelled++, (err) => (err?.status === 409 ? undefined : Promise.reject(err)));
+      await cancelTask(db, principal, t.id).then(
+        () => cancelled++,
+        (err) => (err?.status === 409 ? undefined : Promise.reject(err)),
+      );
     }
   }
   // The row lock makes inserts into the department wait (their guard reads it FOR KEY SHARE), so
   // the count below sees every task that could still arrive, and none arrives after it.
   const row = await db.transaction(async (tx) => {
     await tx.select({ id: departments.id }).from(departments).where(eq(departments.id, id)).for('update');
-    const [{ n }] = await tx.select({ n: sql<number>`count(*)::int` }).from(tasks).where(sql`${tasks.departmentId} = ${id} and ${UNFINISHED}`);
+    const [{ n }] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(tasks)
+      .where(sql`${tasks.departmentId} = ${id} and ${UNFINISHED}`);
     if (n > 0) {
-      throw conflict(`Department ${id} has ${n} unfinished tasks (pending, assigned or running): let them finish, or archive with {"force": true} to cancel them`, { unfinishedTasks: n });
+      throw conflict(
+        `Department ${id} has ${n} unfinished tasks (pending, assigned or running): let them finish, or archive with {"force": true} to cancel them`,
+        { unfinishedTasks: n },
+      );
     }
-    const [updated] = await tx.update(departments).set({ archivedAt: new Date(), updatedAt: new Date() }).where(eq(departments.id, id)).returning();
+    const [updated] = await tx
+      .update(departments)
+      .set({ archivedAt: new Date(), updatedAt: new Date() })
+      .where(eq(departments.id, id))
+      .returning();
     return updated;
   });
   forgetDepartment(id);
   const live = await db.select({ id: agents.id }).from(agents).where(sql`${agents.departmentId} = ${id} and ${agents.status} <> 'retired'`);
   for (const a of live) await retireAgent(db, principal, a.id);
-  await audit(db, principal, { action: 'department.archive', targetType: 'department', targetId: id, departmentId: id, detail: { force: !!opts.force, cancelledTasks: cancelled, retiredAgents: live.length } });
+  await audit(db, principal, {
+    action: 'department.archive',
+    targetType: 'department',
+    targetId: id,
+    departmentId: id,
+    detail: { force: !!opts.force, cancelledTasks: cancelled, retiredAgents: live.length },
+  });
   return toDepartment(row);
 }
 
@@ -221,12 +259,16 @@ export async function unarchiveDepartment(db: Db, principal: Principal, id: stri
     const [cur] = await tx.select().from(departments).where(eq(departments.id, id));
     if (!cur) throw notFound('Department');
     if (!cur.archivedAt) return cur;
-    if ((await countDepartments(tx)) >= max) throw conflict(`The system is at its limit of ${max} departments (MAX_DEPARTMENTS); archive another first`);
-    const [updated] = await tx.update(departments).set({ archivedAt: null, updatedAt: new Date() }).where(eq(departments.id, id)).returning();
+    if ((await countDepartments(tx)) >= max)
+      throw conflict(`The system is at its limit of ${max} departments (MAX_DEPARTMENTS); archive another first`);
+    const [updated] = await tx
+      .update(departments)
+      .set({ archivedAt: null, updatedAt: new Date() })
+      .where(eq(departments.id, id))
+      .returning();
     return updated;
   });
   forgetDepartment(id);
   await audit(db, principal, { action: 'department.unarchive', targetType: 'department', targetId: id, departmentId: id });
   return toDepartment(row);
 }
-

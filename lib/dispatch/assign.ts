@@ -8,7 +8,6 @@ import { runText } from '@/db/raw';
 import { grantInTx, InsufficientResources } from '../resources/grants';
 import { leaseMsOf } from '../lifecycle/lease';
 
-
 export type AssignOutcome =
   | { ok: true; task: TaskRow }
   | { ok: false; reason: 'taken' | 'agent-full' | 'no-resources'; shortfall?: Record<string, number> };
@@ -39,7 +38,11 @@ type Assignable = Pick<TaskRow, 'id' | 'departmentId' | 'requirements' | 'priori
  * Lock order as everywhere: the task (claimed), then the agent.
  */
 async function assignInOneStatement(db: Db, task: Assignable, agentId: string): Promise<AssignOutcome> {
-  const [row] = await runText<Record<string, unknown> & { claimed: number; agent_active: number | null }>(db, ASSIGN_ONE, [task.id, agentId, leaseMsOf(task)]);
+  const [row] = await runText<Record<string, unknown> & { claimed: number; agent_active: number | null }>(db, ASSIGN_ONE, [
+    task.id,
+    agentId,
+    leaseMsOf(task),
+  ]);
   if (!row || Number(row.claimed) === 0) return { ok: false, reason: 'taken' };
   if (row.agent_active === null || row.id === null) return { ok: false, reason: 'agent-full' };
   return { ok: true, task: mapRow(tasks, row) };
@@ -72,41 +75,45 @@ const ASSIGN_ONE = `
 /** With resources: claim, slot, grant (which may fall short and roll everything back), hand-out. */
 async function assignWithGrant(db: Db, task: Assignable, agentId: string, resources: Record<string, number>): Promise<AssignOutcome> {
   try {
-    return await retryTx(() => db.transaction(async (tx) => {
-      const claimed = await tx.execute(sql`select id from tasks where id = ${task.id} and status = 'pending' for update skip locked`);
-      if (rowsOf(claimed).length === 0) throw new Rollback({ ok: false, reason: 'taken' });
-      const [agent] = await tx
-        .update(agents)
-        .set({
-          activeTasks: sql`${agents.activeTasks} + 1`,
-          status: sql`case when ${agents.status} = 'idle' then 'busy' else ${agents.status} end`,
-          lastAssignedAt: sql`clock_timestamp()`,
-        })
-        .where(sql`${agents.id} = ${agentId} and ${agents.activeTasks} < ${agents.maxConcurrentTasks} and ${agents.status} in ('idle', 'busy')`)
-        .returning({ id: agents.id });
-      if (!agent) throw new Rollback({ ok: false, reason: 'agent-full' });
-      try {
-        await grantInTx(tx, { agentId, taskId: task.id, departmentId: task.departmentId, resources, priority: task.priority });
-      } catch (err) {
-        if (err instanceof InsufficientResources) throw new Rollback({ ok: false, reason: 'no-resources', shortfall: err.shortfall });
-        throw err;
-      }
-      const [row] = await tx
-        .update(tasks)
-        .set({
-          status: 'assigned',
-          assignedAgentId: agentId,
-          assignedAt: sql`clock_timestamp()`,
-          leaseExpiresAt: sql`clock_timestamp() + (${leaseMsOf(task)} * interval '1 millisecond')`,
-          attempts: sql`${tasks.attempts} + 1`,
-          progress: 0,
-          updatedAt: new Date(),
-        })
-        .where(eq(tasks.id, task.id))
-        .returning();
-      await tx.insert(taskEvents).values({ taskId: task.id, type: 'assigned', agentId, detail: { attempt: row.attempts } });
-      return { ok: true as const, task: row };
-    }));
+    return await retryTx(() =>
+      db.transaction(async (tx) => {
+        const claimed = await tx.execute(sql`select id from tasks where id = ${task.id} and status = 'pending' for update skip locked`);
+        if (rowsOf(claimed).length === 0) throw new Rollback({ ok: false, reason: 'taken' });
+        const [agent] = await tx
+          .update(agents)
+          .set({
+            activeTasks: sql`${agents.activeTasks} + 1`,
+            status: sql`case when ${agents.status} = 'idle' then 'busy' else ${agents.status} end`,
+            lastAssignedAt: sql`clock_timestamp()`,
+          })
+          .where(
+            sql`${agents.id} = ${agentId} and ${agents.activeTasks} < ${agents.maxConcurrentTasks} and ${agents.status} in ('idle', 'busy')`,
+          )
+          .returning({ id: agents.id });
+        if (!agent) throw new Rollback({ ok: false, reason: 'agent-full' });
+        try {
+          await grantInTx(tx, { agentId, taskId: task.id, departmentId: task.departmentId, resources, priority: task.priority });
+        } catch (err) {
+          if (err instanceof InsufficientResources) throw new Rollback({ ok: false, reason: 'no-resources', shortfall: err.shortfall });
+          throw err;
+        }
+        const [row] = await tx
+          .update(tasks)
+          .set({
+            status: 'assigned',
+            assignedAgentId: agentId,
+            assignedAt: sql`clock_timestamp()`,
+            leaseExpiresAt: sql`clock_timestamp() + (${leaseMsOf(task)} * interval '1 millisecond')`,
+            attempts: sql`${tasks.attempts} + 1`,
+            progress: 0,
+            updatedAt: new Date(),
+          })
+          .where(eq(tasks.id, task.id))
+          .returning();
+        await tx.insert(taskEvents).values({ taskId: task.id, type: 'assigned', agentId, detail: { attempt: row.attempts } });
+        return { ok: true as const, task: row };
+      }),
+    );
   } catch (err) {
     if (err instanceof Rollback) return err.outcome;
     throw err;

@@ -21,7 +21,16 @@ describe('dispatcher', () => {
     const agent = await makeAgent(t.db, 'legal');
     await t.db.update(agents).set({ maxConcurrentTasks: 4, specialization: 'contracts' }).where(eq(agents.id, agent.id));
     const queued = [await makeTask(t.db, 'legal'), await makeTask(t.db, 'legal')];
-    presence().connect({ id: agent.id, departmentId: 'legal', specialization: 'contracts', capabilities: {}, activeTasks: 0, maxConcurrentTasks: 4, weight: 1, score: 1 });
+    presence().connect({
+      id: agent.id,
+      departmentId: 'legal',
+      specialization: 'contracts',
+      capabilities: {},
+      activeTasks: 0,
+      maxConcurrentTasks: 4,
+      weight: 1,
+      score: 1,
+    });
     const told: string[] = [];
     const off = onDomain('task:assigned', ({ taskId, agentId }) => agentId === agent.id && told.push(taskId));
     try {

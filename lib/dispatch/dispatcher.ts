@@ -110,7 +110,10 @@ export async function settleFailedNew(db: Db, taskId: string, booked: string): P
 /** After a failed hand-out: delivers the planned tasks that did get assigned to their planned agent. */
 async function deliverCommitted(db: Db, plan: PlannedHandOut[]): Promise<void> {
   const planned = new Map(plan.map((p) => [p.task.id, p.agentId]));
-  const rows = await db.select().from(tasks).where(and(inArray(tasks.id, [...planned.keys()]), eq(tasks.status, 'assigned')));
+  const rows = await db
+    .select()
+    .from(tasks)
+    .where(and(inArray(tasks.id, [...planned.keys()]), eq(tasks.status, 'assigned')));
   for (const row of rows) if (row.assignedAgentId === planned.get(row.id)) delivered(row);
   await syncPresence(db, [...new Set(planned.values())]);
 }
@@ -125,7 +128,9 @@ const SLOTS_OF = `select id, active_tasks, status, max_concurrent_tasks from age
  */
 export async function syncPresence(db: Db, ids: string[]): Promise<void> {
   if (!ids.length) return;
-  const rows = await runText<{ id: string; active_tasks: number; status: string; max_concurrent_tasks: number }>(db, SLOTS_OF, [JSON.stringify(ids)]);
+  const rows = await runText<{ id: string; active_tasks: number; status: string; max_concurrent_tasks: number }>(db, SLOTS_OF, [
+    JSON.stringify(ids),
+  ]);
   for (const r of rows) {
     const p = presence().get(r.id);
     if (!p) continue;
@@ -217,7 +222,10 @@ async function handOut(db: Db, plan: PlannedHandOut[]): Promise<BatchOutcome['as
   const shortBy = new Map<string, number>();
   for (const p of plan) shortBy.set(p.agentId, (shortBy.get(p.agentId) ?? 0) + 1);
   for (const a of assigned) shortBy.set(a.task.assignedAgentId!, shortBy.get(a.task.assignedAgentId!)! - 1);
-  await syncPresence(db, [...shortBy].filter(([, n]) => n > 0).map(([id]) => id));
+  await syncPresence(
+    db,
+    [...shortBy].filter(([, n]) => n > 0).map(([id]) => id),
+  );
   const order = new Map(plan.map((p, i) => [p.task.id, i]));
   return assigned.sort((x, y) => order.get(x.task.id)! - order.get(y.task.id)!);
 }
@@ -270,7 +278,11 @@ export function dispatchDepartment(db: Db, departmentId: string, opts: { onlyIfQ
  */
 function delivered(task: TaskRow): void {
   emitDomain('task:assigned', { taskId: task.id, agentId: task.assignedAgentId!, task });
-  publishLive({ type: 'task:update', scope: task.departmentId, data: { id: task.id, status: task.status, assignedAgentId: task.assignedAgentId } });
+  publishLive({
+    type: 'task:update',
+    scope: task.departmentId,
+    data: { id: task.id, status: task.status, assignedAgentId: task.assignedAgentId },
+  });
   // Latency from the moment the task could run (created, or its retry backoff ended) to the agent notified.
   const now = Date.now();
   const readyAt = Math.max(task.createdAt.getTime(), task.availableAt.getTime());

@@ -22,7 +22,6 @@ export function capabilitiesMeet(agent: Record<string, unknown>, required: Recor
   return true;
 }
 
-
 export function agentFits(agent: AgentProfile, req: TaskRequirements, targetAgentId?: string | null): boolean {
   if (targetAgentId && agent.id !== targetAgentId) return false;
   if (req.specialization && agent.specialization !== req.specialization) return false;

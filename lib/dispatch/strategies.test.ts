@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {StrategyState, type Strategy } from './strategies';
+import { StrategyState, type Strategy } from './strategies';
 import type { Candidate } from '../presence/profile';
 
 /** A small deterministic generator, so a failure names a seed that reproduces it. */
 function random(seed: number) {
   let x = seed;
-  return () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 function candidates(rnd: () => number, n: number): Candidate[] {

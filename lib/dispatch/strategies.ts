@@ -4,7 +4,6 @@ import type { TaskRequirements } from '@/db/schema/work';
 
 export type Strategy = 'round-robin' | 'least-connections' | 'weighted' | 'capability-match';
 
-
 export type Cursor = { agentId: string | undefined; stamp: number };
 
 /** Per-department state the strategies keep between picks (round-robin cursor, weighted credits). */

@@ -34,7 +34,8 @@ const sentences: Record<string, (e: TaskEventView) => string> = {
   due: () => 'Its start time came: joined the queue',
   assigned: (e) => `Handed to ${agentOf(e)}${attemptOf(e.detail)}`,
   started: (e) => `${e.agentId ? AGENT : 'The agent'} started work`,
-  completed: (e) => `Completed by ${agentOf(e)}${num(e.detail.durationMs) !== undefined ? `; took ${duration(num(e.detail.durationMs)!)}` : ''}`,
+  completed: (e) =>
+    `Completed by ${agentOf(e)}${num(e.detail.durationMs) !== undefined ? `; took ${duration(num(e.detail.durationMs)!)}` : ''}`,
   'retry-scheduled': (e) =>
     `Attempt${num(e.detail.attempt) !== undefined ? ` ${num(e.detail.attempt)}` : ''} on ${agentOf(e)} ${failure(e)}${num(e.detail.retryInMs) !== undefined ? `; retry in ${duration(num(e.detail.retryInMs)!)}` : '; will retry'}`,
   failed: (e) => `Failed on ${agentOf(e)}${attemptOf(e.detail)}: ${cause(e)}`,
@@ -46,7 +47,8 @@ const sentences: Record<string, (e: TaskEventView) => string> = {
     return `Cancelled${byOf(d)}${d.while === 'scheduled' ? ' before its start time' : ''}`;
   },
   retried: (e) => `Retried${byOf(e.detail)}: queued again with fresh attempts`,
-  'late-report': (e) => `${e.agentId ? AGENT : 'An agent'} reported ${str(e.detail.call) ?? 'back'} after the task was already ${str(e.detail.status) ?? 'finished'}; ignored`,
+  'late-report': (e) =>
+    `${e.agentId ? AGENT : 'An agent'} reported ${str(e.detail.call) ?? 'back'} after the task was already ${str(e.detail.status) ?? 'finished'}; ignored`,
 };
 
 const words = (key: string) => key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();

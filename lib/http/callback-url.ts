@@ -19,7 +19,11 @@ export function refuseBadCallbackUrl(req: AuthRequest): Response | undefined {
   const badCookie = CALLBACK_COOKIES.find((name) => cookies.has(name) && !isHttpUrl(cookies.get(name)!, url.origin));
   if ((given === null || isHttpUrl(given, url.origin)) && !badCookie) return undefined;
   const res = toResponse(problemAnswer(badRequest('Invalid callbackUrl: give a path on this site or an http(s) URL')));
-  if (badCookie) res.headers.append('set-cookie', `${badCookie}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${badCookie.startsWith('__Secure-') ? '; Secure' : ''}`);
+  if (badCookie)
+    res.headers.append(
+      'set-cookie',
+      `${badCookie}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax${badCookie.startsWith('__Secure-') ? '; Secure' : ''}`,
+    );
   return res;
 }
 

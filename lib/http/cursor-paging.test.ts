@@ -64,7 +64,9 @@ describe('cursor pages over rows created in the same milliseconds find every row
   });
 
   it('agents', { timeout: 120_000 }, async () => {
-    const seen = await pageAll((cursor) => listAgents(t.db, admin, listAgentsQuery.parse({ departmentId: 'hr', status: 'offline', limit: 17, cursor })));
+    const seen = await pageAll((cursor) =>
+      listAgents(t.db, admin, listAgentsQuery.parse({ departmentId: 'hr', status: 'offline', limit: 17, cursor })),
+    );
     expectEachOnce(seen, N);
   });
 

@@ -24,7 +24,11 @@ export function openApiPath(p: string): string {
  * defaults and transforms); refinements and transforms JSON Schema can't express become `{}`.
  */
 function toSchema(schema: z.ZodType): JsonSchema {
-  const { $schema, $defs, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+  const { $schema, $defs, ...rest } = z.toJSONSchema(schema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as JsonSchema;
   void $schema;
   if (!$defs) return rest;
   // Recursive schemas (z.json()) come with local $defs; inside an OpenAPI document `#/` is the
@@ -55,7 +59,10 @@ function parameters(schema: z.ZodType | undefined, where: 'query' | 'path'): Ope
   }));
 }
 
-const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+const problem = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+});
 
 function errorResponses(meta: RouteMeta, hasPathParams: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -91,7 +98,10 @@ function operation(method: string, path: string, meta: RouteMeta): Operation {
     ...(params.length ? { parameters: params } : {}),
     ...(meta.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(meta.body) } } } } : {}),
     responses: {
-      [status]: status === '204' ? { description: 'Success, no body' } : { description: 'Success', content: { 'application/json': { schema: meta.response ? toSchema(meta.response) : {} } } },
+      [status]:
+        status === '204'
+          ? { description: 'Success, no body' }
+          : { description: 'Success', content: { 'application/json': { schema: meta.response ? toSchema(meta.response) : {} } } },
       ...errorResponses(meta, Boolean(meta.params)),
     },
     ...(meta.auth === false ? { security: [] } : {}),
@@ -112,10 +122,11 @@ export function defaultSummary(method: string, path: string): string {
   const last = segs[segs.length - 1];
   if (segs.length === 1) {
     if (method === 'POST') return `Create ${singular(last)}`;
-    return `${method === 'GET' && last.endsWith('s') ? 'List' : verb[method] ?? method} ${words(last)}`;
+    return `${method === 'GET' && last.endsWith('s') ? 'List' : (verb[method] ?? method)} ${words(last)}`;
   }
   if (isParam(last)) return `${verb[method] ?? method} ${singular(segs[segs.length - 2])}`;
-  if (method === 'POST' && isParam(segs[segs.length - 2]) && ACTIONS.has(last)) return `${last[0].toUpperCase()}${last.slice(1)} ${singular(segs[segs.length - 3])}`;
+  if (method === 'POST' && isParam(segs[segs.length - 2]) && ACTIONS.has(last))
+    return `${last[0].toUpperCase()}${last.slice(1)} ${singular(segs[segs.length - 3])}`;
   // A segment followed by an id names one thing: departments/[id]/status → "department status".
   const parts = segs.flatMap((x, i) => (isParam(x) ? [] : [isParam(segs[i + 1] ?? '') ? singular(x) : words(x)]));
   return `${verb[method] ?? method} ${parts.join(' ')}`;
@@ -136,13 +147,31 @@ export function operationId(method: string, path: string): string {
 /** The unversioned service routes, which are plain handlers without route() metadata. */
 const SERVICE_PATHS: Record<string, Operation> = {
   '/api/health': {
-    get: { operationId: 'getHealth', summary: 'Liveness and component health', tags: ['service'], security: [], responses: { '200': { description: 'Up' }, '503': problem('Down') } },
+    get: {
+      operationId: 'getHealth',
+      summary: 'Liveness and component health',
+      tags: ['service'],
+      security: [],
+      responses: { '200': { description: 'Up' }, '503': problem('Down') },
+    },
   },
   '/api/ready': {
-    get: { operationId: 'getReady', summary: 'Readiness: migrations ran and the bus listens', tags: ['service'], security: [], responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } },
+    get: {
+      operationId: 'getReady',
+      summary: 'Readiness: migrations ran and the bus listens',
+      tags: ['service'],
+      security: [],
+      responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } },
+    },
   },
   '/api/openapi.json': {
-    get: { operationId: 'getOpenApi', summary: 'This document', tags: ['service'], security: [], responses: { '200': { description: 'OpenAPI 3.1 document' } } },
+    get: {
+      operationId: 'getOpenApi',
+      summary: 'This document',
+      tags: ['service'],
+      security: [],
+      responses: { '200': { description: 'OpenAPI 3.1 document' } },
+    },
   },
 };
 
@@ -173,7 +202,11 @@ export function buildOpenApi(routes: RouteModule[], info: { version: string } = 
     paths: { ...paths, ...SERVICE_PATHS },
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', description: 'Access token from POST /api/v1/auth/token, an API token, or an agent token' },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Access token from POST /api/v1/auth/token, an API token, or an agent token',
+        },
         cookieAuth: { type: 'apiKey', in: 'cookie', name: 'authjs.session-token', description: 'The console session cookie' },
       },
       schemas: {
@@ -186,7 +219,14 @@ export function buildOpenApi(routes: RouteModule[], info: { version: string } = 
             title: { type: 'string' },
             status: { type: 'integer' },
             detail: { type: 'string' },
-            errors: { type: 'array', items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+            errors: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['path', 'message'],
+                properties: { path: { type: 'string' }, message: { type: 'string' } },
+              },
+            },
             quota: {
               type: 'string',
               enum: ['tasksPerMinute', 'maxPendingTasks', 'maxMonthlyCost', 'requestsPerMinute'],
@@ -203,8 +243,13 @@ export function buildOpenApi(routes: RouteModule[], info: { version: string } = 
         Forbidden: problem('Authenticated but not allowed'),
         NotFound: problem('Unknown id, or one outside your departments'),
         TooLarge: problem('Body over 1 MiB'),
-        TooManyRequests: { ...problem('Rate limited: a login or secret throttle, or a quota (`quota` names it: tasksPerMinute, requestsPerMinute)'), headers: { 'Retry-After': { schema: { type: 'integer' } } } },
-        Problem: problem('Any other problem (409 conflict, a department quota cap among them with `quota` naming it; 422 impossible, 423 locked, 503 unavailable)'),
+        TooManyRequests: {
+          ...problem('Rate limited: a login or secret throttle, or a quota (`quota` names it: tasksPerMinute, requestsPerMinute)'),
+          headers: { 'Retry-After': { schema: { type: 'integer' } } },
+        },
+        Problem: problem(
+          'Any other problem (409 conflict, a department quota cap among them with `quota` naming it; 422 impossible, 423 locked, 503 unavailable)',
+        ),
       },
     },
   };

@@ -62,10 +62,11 @@ export type RouteHandler = ((req: Request, segment?: { params?: Promise<Record<s
  * The one wrapper every /api/v1 handler goes through: authenticate, parse and validate, call
  * lib/, answer JSON or problem+json. Authorisation itself happens in lib/, once.
  */
-export function route<B extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, P extends Schema | undefined = undefined>(
-  opts: Options<B, Q, P>,
-  handler: (ctx: RouteContext<Out<B>, Out<Q>, Out<P>>) => Promise<unknown>,
-) {
+export function route<
+  B extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  P extends Schema | undefined = undefined,
+>(opts: Options<B, Q, P>, handler: (ctx: RouteContext<Out<B>, Out<Q>, Out<P>>) => Promise<unknown>) {
   const serve = (req: ApiRequest, params?: Record<string, string | string[]>): Promise<ApiAnswer> => {
     const id = requestId(req);
     return withLogContext({ requestId: id }, () => withDeadline(run(req, params, id), id));
@@ -77,7 +78,11 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
     // Built only when debug lines are on: parsing the URL per request showed in profiles under load.
     const debug = log().isLevelEnabled('debug');
     const done = (res: ApiAnswer) => {
-      if (debug) log().debug({ method: req.method, path: pathOf(req.url), status: res.status, ms: Math.round(performance.now() - started) }, 'request');
+      if (debug)
+        log().debug(
+          { method: req.method, path: pathOf(req.url), status: res.status, ms: Math.round(performance.now() - started) },
+          'request',
+        );
       return res;
     };
     let principal: Principal | undefined;
@@ -97,7 +102,11 @@ export function route<B extends Schema | undefined = undefined, Q extends Schema
         const replay = await findReplay(db, principal, key, raw);
         if (replay) return done(jsonAnswer(replay.response, replay.status, id, { 'idempotent-replayed': 'true' }));
       }
-      const ctx = { req, db, principal, body, query, params, ip, requestId: id, idempotencyKey: key ?? undefined } as RouteContext<Out<B>, Out<Q>, Out<P>>;
+      const ctx = { req, db, principal, body, query, params, ip, requestId: id, idempotencyKey: key ?? undefined } as RouteContext<
+        Out<B>,
+        Out<Q>,
+        Out<P>
+      >;
       const result = await handler(ctx);
       if (result instanceof Response) return done(result);
       const status = result === undefined ? 204 : (opts.status ?? 200);
@@ -170,7 +179,13 @@ export async function authenticateRequest(db: Db, req: ApiRequest, opts: AuthOpt
   const cookieName = SESSION_COOKIES.find((c) => cookies.includes(`${c}=`));
   if (cookieName) {
     assertSameOrigin(req);
-    const token = await getToken({ req: { headers: { cookie: cookies } }, secret: authSecret(), cookieName, salt: cookieName, secureCookie: cookieName.startsWith('__Secure') });
+    const token = await getToken({
+      req: { headers: { cookie: cookies } },
+      secret: authSecret(),
+      cookieName,
+      salt: cookieName,
+      secureCookie: cookieName.startsWith('__Secure'),
+    });
     if (token) return principalForConsoleSession(db, token as Partial<ConsoleSessionClaims>, opts);
   }
   throw unauthorized();
@@ -201,7 +216,10 @@ function anonymous(ip?: string): Principal {
   return { kind: 'user', id: '', name: 'anonymous', role: 'readonly', departmentIds: [], permissions: [], ip };
 }
 
-const bodyHash = (raw: unknown) => createHash('sha256').update(JSON.stringify(raw ?? null)).digest('hex');
+const bodyHash = (raw: unknown) =>
+  createHash('sha256')
+    .update(JSON.stringify(raw ?? null))
+    .digest('hex');
 
 async function findReplay(db: Db, principal: Principal, key: string, raw: unknown) {
   if (key.length > 200) throw badRequest('Idempotency-Key is longer than 200 characters');

@@ -25,12 +25,23 @@ describe('verifyToken', () => {
     await expect(verifyToken(agent, 'access')).rejects.toMatchObject({ status: 401 });
     const good = await signToken({ sub: 'u1', typ: 'access', sv: 1 }, 60);
     const [h, , s] = good.split('.');
-    await expect(verifyToken(`${h}.${b64({ sub: 'admin', typ: 'access', sv: 1, exp: soon() })}.${s}`, 'access')).rejects.toMatchObject({ status: 401 });
+    await expect(verifyToken(`${h}.${b64({ sub: 'admin', typ: 'access', sv: 1, exp: soon() })}.${s}`, 'access')).rejects.toMatchObject({
+      status: 401,
+    });
     await expect(verifyToken(`${good.slice(0, -2)}AA`, 'access')).rejects.toMatchObject({ status: 401 });
-    await expect(verifyToken(`${b64({ alg: 'none' })}.${b64({ sub: 'u1', typ: 'access', exp: soon() })}.`, 'access')).rejects.toMatchObject({ status: 401 });
-    await expect(verifyToken(forge({ alg: 'HS256' }, { sub: 'u1', typ: 'access', sv: 1 }), 'access')).rejects.toMatchObject({ status: 401 });
-    await expect(verifyToken(forge({ alg: 'HS256' }, { sub: 'u1', typ: 'access', sv: 1, exp: 1 }), 'access')).rejects.toMatchObject({ status: 401, detail: 'Token expired' });
-    await expect(verifyToken(forge({ alg: 'HS256' }, { sub: 'u1', typ: 'access', sv: 1, exp: soon() }), 'access')).resolves.toMatchObject({ sub: 'u1' });
+    await expect(verifyToken(`${b64({ alg: 'none' })}.${b64({ sub: 'u1', typ: 'access', exp: soon() })}.`, 'access')).rejects.toMatchObject(
+      { status: 401 },
+    );
+    await expect(verifyToken(forge({ alg: 'HS256' }, { sub: 'u1', typ: 'access', sv: 1 }), 'access')).rejects.toMatchObject({
+      status: 401,
+    });
+    await expect(verifyToken(forge({ alg: 'HS256' }, { sub: 'u1', typ: 'access', sv: 1, exp: 1 }), 'access')).rejects.toMatchObject({
+      status: 401,
+      detail: 'Token expired',
+    });
+    await expect(verifyToken(forge({ alg: 'HS256' }, { sub: 'u1', typ: 'access', sv: 1, exp: soon() }), 'access')).resolves.toMatchObject({
+      sub: 'u1',
+    });
     await expect(verifyToken('not-a-token', 'access')).rejects.toMatchObject({ status: 401 });
     await expect(verifyToken(`${b64([1])}.${b64('x')}.zz`, 'access')).rejects.toMatchObject({ status: 401 });
   });

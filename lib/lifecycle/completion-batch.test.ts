@@ -19,7 +19,10 @@ describe('completions arriving together share one statement', () => {
 
   async function busyAgent(held: number) {
     const agent = await makeAgent(t.db, 'finance');
-    await t.db.update(agents).set({ maxConcurrentTasks: 8, activeTasks: held, status: 'busy', completedCount: 2, recentDurationsMs: Array(99).fill(7) }).where(eq(agents.id, agent.id));
+    await t.db
+      .update(agents)
+      .set({ maxConcurrentTasks: 8, activeTasks: held, status: 'busy', completedCount: 2, recentDurationsMs: Array(99).fill(7) })
+      .where(eq(agents.id, agent.id));
     const ids: string[] = [];
     for (let i = 0; i < held; i++) ids.push((await makeTask(t.db, 'finance', { status: 'assigned', agentId: agent.id })).id);
     await t.db.update(tasks).set({ assignedAt: new Date(), attempts: 1 }).where(inArray(tasks.id, ids));
@@ -40,7 +43,12 @@ describe('completions arriving together share one statement', () => {
       completeTask(t.db, stranger.id, b.ids[0], { n: 'stolen' }),
       completeTask(t.db, b.agent.id, b.ids[0], { n: 'b0' }),
       completeTask(t.db, b.agent.id, b.ids[1], { n: 'b1' }),
-    ].map((p) => p.then((v) => ({ ok: true as const, v }), (err: { code?: string; cause?: { code?: string } }) => ({ ok: false as const, code: err.code ?? err.cause?.code })));
+    ].map((p) =>
+      p.then(
+        (v) => ({ ok: true as const, v }),
+        (err: { code?: string; cause?: { code?: string } }) => ({ ok: false as const, code: err.code ?? err.cause?.code }),
+      ),
+    );
     const [a0, a0again, a1, a2, stolen, b0, b1] = await Promise.all(calls);
 
     expect(a0.ok && a0again.ok && [a0.v?.duplicate, a0again.v?.duplicate].sort()).toEqual([false, true]);
@@ -59,8 +67,16 @@ describe('completions arriving together share one statement', () => {
     expect([rowB.activeTasks, rowB.status, rowB.completedCount]).toEqual([0, 'idle', 4]);
     const [stillHeld] = await t.db.select().from(tasks).where(eq(tasks.id, a.ids[2]));
     expect([stillHeld.status, stillHeld.assignedAgentId]).toEqual(['assigned', a.agent.id]);
-    const events = await t.db.select().from(taskEvents).where(inArray(taskEvents.taskId, [...a.ids, ...b.ids]));
-    expect(events.filter((e) => e.type === 'completed').map((e) => e.taskId).sort()).toEqual([a.ids[0], a.ids[1], ...b.ids].sort());
+    const events = await t.db
+      .select()
+      .from(taskEvents)
+      .where(inArray(taskEvents.taskId, [...a.ids, ...b.ids]));
+    expect(
+      events
+        .filter((e) => e.type === 'completed')
+        .map((e) => e.taskId)
+        .sort(),
+    ).toEqual([a.ids[0], a.ids[1], ...b.ids].sort());
   });
 
   it('commits completions of one turn together: one transaction for all of them', async () => {
@@ -107,7 +123,11 @@ function recordingErrors(db: Db, codes: string[]): Db {
   const recording = new Proxy(client, {
     get: (target, key, receiver) =>
       key === 'unsafe'
-        ? (...args: unknown[]) => target.unsafe!(...args).catch((err: { code?: string }) => { codes.push(String(err.code)); throw err; })
+        ? (...args: unknown[]) =>
+            target.unsafe!(...args).catch((err: { code?: string }) => {
+              codes.push(String(err.code));
+              throw err;
+            })
         : Reflect.get(target, key, receiver),
   });
   return new Proxy(db, { get: (target, key, receiver) => (key === '$client' ? recording : Reflect.get(target, key, receiver)) });

@@ -3,9 +3,20 @@ import { retryTx } from '@/db/retry';
 import { runText } from '@/db/raw';
 import { taskOutboxCte } from '../outbox/outbox';
 
-export type CompletedRow = Record<string, unknown> & { id: string; duration_ms: number; agent_completed: number | null; agent_failed: number };
+export type CompletedRow = Record<string, unknown> & {
+  id: string;
+  duration_ms: number;
+  agent_completed: number | null;
+  agent_failed: number;
+};
 
-type Waiting = { taskId: string; agentId: string; result: unknown; resolve: (row: CompletedRow | null) => void; reject: (err: unknown) => void };
+type Waiting = {
+  taskId: string;
+  agentId: string;
+  result: unknown;
+  resolve: (row: CompletedRow | null) => void;
+  reject: (err: unknown) => void;
+};
 type Queue = { waiting: Waiting[]; busy: boolean };
 
 // Per database handle: a transaction's completions never join statements outside it.
@@ -62,7 +73,11 @@ async function settle(db: Db, batch: Waiting[]): Promise<void> {
 }
 
 function runBatch(db: Db, batch: Waiting[]): Promise<CompletedRow[]> {
-  const plan = batch.map((w) => (w.result === undefined || w.result === null ? { task_id: w.taskId, agent_id: w.agentId } : { task_id: w.taskId, agent_id: w.agentId, result: w.result }));
+  const plan = batch.map((w) =>
+    w.result === undefined || w.result === null
+      ? { task_id: w.taskId, agent_id: w.agentId }
+      : { task_id: w.taskId, agent_id: w.agentId, result: w.result },
+  );
   return runText<CompletedRow>(db, COMPLETE_TASKS, [JSON.stringify(plan)]);
 }
 

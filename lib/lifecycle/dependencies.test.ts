@@ -45,7 +45,11 @@ describe('dependants of a task that ends without completing', () => {
     expect(rb.error).toContain(a.id);
     expect(rc).toMatchObject({ status: 'cancelled', statusReason: 'dependency-failed' });
     expect(rc.error).toContain(b.id);
-    const [ev] = await t.db.select().from(taskEvents).where(eq(taskEvents.taskId, c.id)).then((r) => r.filter((e) => e.type === 'cancelled'));
+    const [ev] = await t.db
+      .select()
+      .from(taskEvents)
+      .where(eq(taskEvents.taskId, c.id))
+      .then((r) => r.filter((e) => e.type === 'cancelled'));
     expect(ev.detail).toMatchObject({ reason: 'dependency-failed', dependency: b.id, root: a.id });
     expect((await statusOf(other.id)).status).toBe('pending');
     const view = await getTask(t.db, admin, c.id);

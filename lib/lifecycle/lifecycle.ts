@@ -55,7 +55,11 @@ function afterFree(agentId: string, row: FreedAgent | undefined) {
 }
 
 function changed(task: TaskRow) {
-  publishLive({ type: 'task:update', scope: task.departmentId, data: { id: task.id, status: task.status, assignedAgentId: task.assignedAgentId, progress: task.progress } });
+  publishLive({
+    type: 'task:update',
+    scope: task.departmentId,
+    data: { id: task.id, status: task.status, assignedAgentId: task.assignedAgentId, progress: task.progress },
+  });
 }
 
 export type CompleteResult = { task: TaskRow; duplicate: boolean };
@@ -113,51 +117,67 @@ export async function timeOutTask(db: Db, taskId: string): Promise<TaskRow | nul
 type EndAttempt = { agentId?: string; error: string; retryable: boolean; outcome: 'failed' | 'timed-out'; overdueOnly?: boolean };
 
 async function endAttempt(db: Db, taskId: string, how: EndAttempt): Promise<TaskRow | null> {
-  const out = await retryTx(() => db.transaction(async (tx) => {
-    const [cur] = await tx
-      .select()
-      .from(tasks)
-      .where(and(eq(tasks.id, taskId), how.agentId ? eq(tasks.assignedAgentId, how.agentId) : undefined, ACTIVE, how.overdueOnly ? OVERDUE : undefined))
-      .for('update', how.overdueOnly ? { skipLocked: true } : {});
-    if (!cur || !cur.assignedAgentId) return null;
-    const agentId = cur.assignedAgentId;
-    const timedOut = how.outcome === 'timed-out';
-    const error = timedOut ? `timeout: attempt ${cur.attempts} ran past ${cur.timeoutMs} ms` : how.error;
-    const retry = how.retryable && cur.attempts < cur.maxAttempts;
-    const status = retry ? 'pending' : how.retryable ? 'dead' : 'failed';
-    const [row] = await tx
-      .update(tasks)
-      .set({
-        status,
-        error,
-        statusReason: retry ? null : timedOut ? 'timeout' : null,
-        assignedAgentId: retry ? null : cur.assignedAgentId,
-        leaseExpiresAt: null,
-        availableAt: retry ? new Date(Date.now() + backoffMs(cur.attempts)) : cur.availableAt,
-        finishedAt: retry ? null : sql`clock_timestamp()`,
-        updatedAt: new Date(),
-      })
-      .where(and(eq(tasks.id, taskId), ACTIVE, how.overdueOnly ? OVERDUE : undefined))
-      .returning();
-    if (!row) return null;
-    await closeAttempt(tx, taskId, how.outcome, error);
-    await tx.insert(taskEvents).values({
-      taskId,
-      type: retry ? 'retry-scheduled' : status,
-      agentId,
-      detail: { error, attempt: cur.attempts, retryInMs: retry ? backoffMs(cur.attempts) : undefined, ...(timedOut ? { reason: 'timeout', timeoutMs: cur.timeoutMs } : {}) },
-    });
-    if (!retry) await queueTaskEvent(tx, status === 'dead' ? 'task.dead' : 'task.failed', taskId);
-    const agent = await freeAgentSlot(tx, agentId, { failed: true });
-    await releaseForTaskInTx(tx, taskId);
-    const runMs = Date.now() - (cur.assignedAt ?? cur.createdAt).getTime();
-    return { row, agent, runMs, agentId };
-  }));
+  const out = await retryTx(() =>
+    db.transaction(async (tx) => {
+      const [cur] = await tx
+        .select()
+        .from(tasks)
+        .where(
+          and(
+            eq(tasks.id, taskId),
+            how.agentId ? eq(tasks.assignedAgentId, how.agentId) : undefined,
+            ACTIVE,
+            how.overdueOnly ? OVERDUE : undefined,
+          ),
+        )
+        .for('update', how.overdueOnly ? { skipLocked: true } : {});
+      if (!cur || !cur.assignedAgentId) return null;
+      const agentId = cur.assignedAgentId;
+      const timedOut = how.outcome === 'timed-out';
+      const error = timedOut ? `timeout: attempt ${cur.attempts} ran past ${cur.timeoutMs} ms` : how.error;
+      const retry = how.retryable && cur.attempts < cur.maxAttempts;
+      const status = retry ? 'pending' : how.retryable ? 'dead' : 'failed';
+      const [row] = await tx
+        .update(tasks)
+        .set({
+          status,
+          error,
+          statusReason: retry ? null : timedOut ? 'timeout' : null,
+          assignedAgentId: retry ? null : cur.assignedAgentId,
+          leaseExpiresAt: null,
+          availableAt: retry ? new Date(Date.now() + backoffMs(cur.attempts)) : cur.availableAt,
+          finishedAt: retry ? null : sql`clock_timestamp()`,
+          updatedAt: new Date(),
+        })
+        .where(and(eq(tasks.id, taskId), ACTIVE, how.overdueOnly ? OVERDUE : undefined))
+        .returning();
+      if (!row) return null;
+      await closeAttempt(tx, taskId, how.outcome, error);
+      await tx.insert(taskEvents).values({
+        taskId,
+        type: retry ? 'retry-scheduled' : status,
+        agentId,
+        detail: {
+          error,
+          attempt: cur.attempts,
+          retryInMs: retry ? backoffMs(cur.attempts) : undefined,
+          ...(timedOut ? { reason: 'timeout', timeoutMs: cur.timeoutMs } : {}),
+        },
+      });
+      if (!retry) await queueTaskEvent(tx, status === 'dead' ? 'task.dead' : 'task.failed', taskId);
+      const agent = await freeAgentSlot(tx, agentId, { failed: true });
+      await releaseForTaskInTx(tx, taskId);
+      const runMs = Date.now() - (cur.assignedAt ?? cur.createdAt).getTime();
+      return { row, agent, runMs, agentId };
+    }),
+  );
   if (!out) return null;
   if (how.outcome === 'timed-out') emitDomain('task:revoked', { taskId, agentId: out.agentId, reason: 'timeout' });
   afterFree(out.agentId, out.agent);
   changed(out.row);
-  recordTaskFinished(out.row.departmentId, out.row.status === 'dead' ? 'dead' : 'failed', out.runMs, { requeued: out.row.status === 'pending' });
+  recordTaskFinished(out.row.departmentId, out.row.status === 'dead' ? 'dead' : 'failed', out.runMs, {
+    requeued: out.row.status === 'pending',
+  });
   if (out.row.status !== 'pending') {
     emitDomain('task:finished', { taskId, parentTaskId: out.row.parentTaskId, status: out.row.status });
     await cancelDependants(db, [taskId]);
@@ -197,20 +217,33 @@ export async function reportProgress(db: Db, agentId: string, taskId: string, pr
  * its late completion is refused because the task is no longer assigned to it.
  */
 export async function requeueTask(db: Db, taskId: string, reason: string): Promise<TaskRow | null> {
-  const out = await retryTx(() => db.transaction(async (tx) => {
-    const [cur] = await tx.select().from(tasks).where(and(eq(tasks.id, taskId), ACTIVE)).for('update');
-    if (!cur) return null;
-    const [row] = await tx
-      .update(tasks)
-      .set({ status: 'pending', assignedAgentId: null, leaseExpiresAt: null, progress: 0, availableAt: new Date(), updatedAt: new Date() })
-      .where(eq(tasks.id, taskId))
-      .returning();
-    await tx.insert(taskEvents).values({ taskId, type: 'requeued', agentId: cur.assignedAgentId, detail: { reason } });
-    await closeAttempt(tx, taskId, outcomeOfRequeue(reason));
-    const agent = cur.assignedAgentId ? await freeAgentSlot(tx, cur.assignedAgentId) : undefined;
-    await releaseForTaskInTx(tx, taskId);
-    return { row, agent, agentId: cur.assignedAgentId };
-  }));
+  const out = await retryTx(() =>
+    db.transaction(async (tx) => {
+      const [cur] = await tx
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.id, taskId), ACTIVE))
+        .for('update');
+      if (!cur) return null;
+      const [row] = await tx
+        .update(tasks)
+        .set({
+          status: 'pending',
+          assignedAgentId: null,
+          leaseExpiresAt: null,
+          progress: 0,
+          availableAt: new Date(),
+          updatedAt: new Date(),
+        })
+        .where(eq(tasks.id, taskId))
+        .returning();
+      await tx.insert(taskEvents).values({ taskId, type: 'requeued', agentId: cur.assignedAgentId, detail: { reason } });
+      await closeAttempt(tx, taskId, outcomeOfRequeue(reason));
+      const agent = cur.assignedAgentId ? await freeAgentSlot(tx, cur.assignedAgentId) : undefined;
+      await releaseForTaskInTx(tx, taskId);
+      return { row, agent, agentId: cur.assignedAgentId };
+    }),
+  );
   if (!out) return null;
   if (out.agentId) {
     emitDomain('task:revoked', { taskId, agentId: out.agentId, reason });
@@ -224,7 +257,10 @@ export async function requeueTask(db: Db, taskId: string, reason: string): Promi
 
 /** What an agent holds, whole rows: handed back to it when it reconnects (it may have missed the first send). */
 export async function heldTasks(db: Db, agentId: string): Promise<TaskRow[]> {
-  return db.select().from(tasks).where(and(eq(tasks.assignedAgentId, agentId), ACTIVE));
+  return db
+    .select()
+    .from(tasks)
+    .where(and(eq(tasks.assignedAgentId, agentId), ACTIVE));
 }
 
 /** The agent working on a parent task, to tell it a collaboration it asked for has finished. */
@@ -234,7 +270,10 @@ export async function requesterOf(db: Db, parentTaskId: string): Promise<string 
 }
 
 export async function tasksHeldBy(db: Db, agentId: string): Promise<string[]> {
-  const rows = await db.select({ id: tasks.id }).from(tasks).where(and(eq(tasks.assignedAgentId, agentId), ACTIVE));
+  const rows = await db
+    .select({ id: tasks.id })
+    .from(tasks)
+    .where(and(eq(tasks.assignedAgentId, agentId), ACTIVE));
   return rows.map((r) => r.id);
 }
 
@@ -255,10 +294,6 @@ export async function overdueTasks(db: Db, limit = 500): Promise<string[]> {
 }
 
 export async function expiredLeases(db: Db, limit = 500): Promise<string[]> {
-  const rows = await db
-    .select({ id: tasks.id })
-    .from(tasks)
-    .where(sql`${ACTIVE} and ${tasks.leaseExpiresAt} < now()`)
-    .limit(limit);
+  const rows = await db.select({ id: tasks.id }).from(tasks).where(sql`${ACTIVE} and ${tasks.leaseExpiresAt} < now()`).limit(limit);
   return rows.map((r) => r.id);
 }

@@ -36,7 +36,12 @@ describe('per-minute roll-up and history', () => {
 
     // A restart: the process forgets everything it held in memory.
     resetMetrics();
-    const h = await getHistory(t.db, admin, q('24h', 'tasks_created,tasks_completed,tasks_failed,assign_latency_p95,bus_messages,resource_capacity'), now);
+    const h = await getHistory(
+      t.db,
+      admin,
+      q('24h', 'tasks_created,tasks_completed,tasks_failed,assign_latency_p95,bus_messages,resource_capacity'),
+      now,
+    );
     expect(h.bucketSeconds).toBe(900);
     expect(h.series.tasks_created).toEqual([{ t: expect.any(Number), v: 40 }]);
     expect(h.series.tasks_completed[0].v).toBe(15);
@@ -57,7 +62,7 @@ describe('per-minute roll-up and history', () => {
     expect(eng.series.assign_latency_p99).toEqual([{ t: m0, v: 99 }]);
   });
 
-  it('splits a minute into this process\'s counts and the cluster\'s levels, each written by its own pass', async () => {
+  it("splits a minute into this process's counts and the cluster's levels, each written by its own pass", async () => {
     resetMetrics();
     const m = Date.UTC(2020, 0, 3, 10, 0, 0);
     recordTaskCreated('engineering', m + 1_000);
@@ -65,7 +70,14 @@ describe('per-minute roll-up and history', () => {
     expect(await levelsRolledUp(t.db, m)).toBe(false);
     await rollUpMinute(t.db, m, 'levels');
     expect(await levelsRolledUp(t.db, m)).toBe(true);
-    const names = (await t.db.select().from(metricSamples).where(eq(metricSamples.at, new Date(m)))).filter((r) => r.departmentId === null).map((r) => r.name);
+    const names = (
+      await t.db
+        .select()
+        .from(metricSamples)
+        .where(eq(metricSamples.at, new Date(m)))
+    )
+      .filter((r) => r.departmentId === null)
+      .map((r) => r.name);
     // Each series once: the two passes never both wrote one.
     expect(names.length).toBe(new Set(names).size);
     expect(names).toEqual(expect.arrayContaining(['tasks_created', 'bus_messages', 'queue_depth', 'agents_idle', 'resource_capacity']));
@@ -75,7 +87,12 @@ describe('per-minute roll-up and history', () => {
   it('turns counts into per-minute rates over wide buckets and averages levels', async () => {
     const base = Date.UTC(2026, 0, 5, 0, 0, 0);
     const now = base + 3 * 3600_000;
-    const rows = [0, 1, 2, 3].map((i) => ({ at: new Date(base + i * MINUTE), name: 'tasks_completed', departmentId: 'hr', value: 10 * (i + 1) }));
+    const rows = [0, 1, 2, 3].map((i) => ({
+      at: new Date(base + i * MINUTE),
+      name: 'tasks_completed',
+      departmentId: 'hr',
+      value: 10 * (i + 1),
+    }));
     rows.push(...[0, 1].map((i) => ({ at: new Date(base + i * MINUTE), name: 'queue_depth', departmentId: 'hr', value: 4 + 2 * i })));
     await t.db.insert(metricSamples).values(rows);
     const h = await getHistory(t.db, admin, q('7d', 'tasks_completed,queue_depth', 'hr'), now);
@@ -90,10 +107,20 @@ describe('per-minute roll-up and history', () => {
       { at: new Date(base), name: 'resource_use', departmentId: 'legal', value: 0.25 },
       { at: new Date(base), name: 'resource_use', departmentId: null, value: 0.4 },
     ]);
-    const all = await getHistory(t.db, admin, historyQuerySchema.parse({ range: '24h', name: 'resource_use', by: 'department' }), base + 60_000);
+    const all = await getHistory(
+      t.db,
+      admin,
+      historyQuerySchema.parse({ range: '24h', name: 'resource_use', by: 'department' }),
+      base + 60_000,
+    );
     expect(all.series).toEqual({ 'resource_use:it': [{ t: base, v: 0.5 }], 'resource_use:legal': [{ t: base, v: 0.25 }] });
     const coord = principalOf('department-coordinator', ['legal']);
-    const own = await getHistory(t.db, coord, historyQuerySchema.parse({ range: '24h', name: 'resource_use', by: 'department' }), base + 60_000);
+    const own = await getHistory(
+      t.db,
+      coord,
+      historyQuerySchema.parse({ range: '24h', name: 'resource_use', by: 'department' }),
+      base + 60_000,
+    );
     expect(Object.keys(own.series)).toEqual(['resource_use:legal']);
   });
 

@@ -8,7 +8,12 @@ import { MINUTE } from './rollup';
 import { knownDepartments, liveMinuteValue } from './live-minute';
 import { seriesKinds, seriesNames, type SeriesName } from './names';
 
-export const ranges = { '15m': { ms: 15 * MINUTE, bucketSec: 60 }, '1h': { ms: 60 * MINUTE, bucketSec: 60 }, '24h': { ms: 24 * 60 * MINUTE, bucketSec: 15 * 60 }, '7d': { ms: 7 * 24 * 60 * MINUTE, bucketSec: 2 * 3600 } } as const;
+export const ranges = {
+  '15m': { ms: 15 * MINUTE, bucketSec: 60 },
+  '1h': { ms: 60 * MINUTE, bucketSec: 60 },
+  '24h': { ms: 24 * 60 * MINUTE, bucketSec: 15 * 60 },
+  '7d': { ms: 7 * 24 * 60 * MINUTE, bucketSec: 2 * 3600 },
+} as const;
 export type Range = keyof typeof ranges;
 
 export const historyQuerySchema = z.object({
@@ -16,8 +21,18 @@ export const historyQuerySchema = z.object({
   name: z
     .string()
     .max(1000)
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(seriesNames as [SeriesName, ...SeriesName[]])).min(1).max(20)),
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.enum(seriesNames as [SeriesName, ...SeriesName[]]))
+        .min(1)
+        .max(20),
+    ),
   departmentId: departmentIdSchema.optional(),
   /** 'department': one series per department, keyed `name:departmentId` (e.g. resource use per department). */
   by: z.enum(['department']).optional(),
@@ -42,7 +57,15 @@ export async function getHistory(db: Db, principal: Principal, q: HistoryQuery, 
   if (departmentIds && departmentIds.length === 0) throw badRequest('No departments in scope');
   const r = ranges[q.range];
   const sumNames = q.name.filter((n) => seriesKinds[n] !== 'ratio');
-  const rows = await bucketedSamples(db, { names: q.name, from: new Date(now - r.ms), to: new Date(now), bucketSec: r.bucketSec, departmentIds, sumNames, byDepartment: q.by === 'department' });
+  const rows = await bucketedSamples(db, {
+    names: q.name,
+    from: new Date(now - r.ms),
+    to: new Date(now),
+    bucketSec: r.bucketSec,
+    departmentIds,
+    sumNames,
+    byDepartment: q.by === 'department',
+  });
   const series: Record<string, HistoryPoint[]> = q.by === 'department' ? {} : Object.fromEntries(q.name.map((n) => [n, []]));
   for (const row of rows) {
     const kind = seriesKinds[row.name as SeriesName];
@@ -53,7 +76,11 @@ export async function getHistory(db: Db, principal: Principal, q: HistoryQuery, 
   if (r.bucketSec === 60) {
     const start = Math.floor(now / MINUTE) * MINUTE;
     const scopes: [string, string[] | null][] =
-      q.by === 'department' ? knownDepartments().filter((d) => !departmentIds || departmentIds.includes(d)).map((d) => [`:${d}`, [d]]) : [['', departmentIds]];
+      q.by === 'department'
+        ? knownDepartments()
+            .filter((d) => !departmentIds || departmentIds.includes(d))
+            .map((d) => [`:${d}`, [d]])
+        : [['', departmentIds]];
     for (const n of q.name)
       for (const [suffix, ids] of scopes) {
         const v = liveMinuteValue(n, ids, now);

@@ -29,6 +29,8 @@ describe('department leaderboard', () => {
   });
 
   it('hides another department from a confined user', async () => {
-    await expect(departmentLeaderboard(t.db, principalOf('department-coordinator', ['hr']), 'legal')).rejects.toMatchObject({ status: 404 });
+    await expect(departmentLeaderboard(t.db, principalOf('department-coordinator', ['hr']), 'legal')).rejects.toMatchObject({
+      status: 404,
+    });
   });
 });

@@ -36,7 +36,11 @@ export function liveMinuteValue(name: SeriesName, departmentIds: string[] | null
     case 'tasks_dead':
       return sum((c) => c.dead);
     case 'bus_messages':
-      return departmentIds ? null : busStats(now).series.filter((s) => s.t >= start).reduce((a, s) => a + s.messages, 0);
+      return departmentIds
+        ? null
+        : busStats(now)
+            .series.filter((s) => s.t >= start)
+            .reduce((a, s) => a + s.messages, 0);
     case 'assign_latency_p50':
     case 'assign_latency_p95':
     case 'assign_latency_p99': {
@@ -63,7 +67,7 @@ export function liveMinuteValue(name: SeriesName, departmentIds: string[] | null
     case 'resource_use': {
       let cap = 0;
       let used = 0;
-      for (const p of m.gauges.pools) if (inScope(p.departmentId)) ((cap += p.capacity), (used += p.allocated));
+      for (const p of m.gauges.pools) if (inScope(p.departmentId)) (cap += p.capacity), (used += p.allocated);
       if (!m.gauges.refreshedAt) return null;
       return name === 'resource_allocated' ? used : name === 'resource_capacity' ? cap : cap ? used / cap : 0;
     }

@@ -42,7 +42,12 @@ export function recordAssignment(dept: string, latencyMs: number, waitMs = laten
  * final failure after the last attempt, and also counts as failed for the failure rate.
  * A retried attempt goes back to the queue: pass requeued=true.
  */
-export function recordTaskFinished(dept: string, status: 'completed' | 'failed' | 'dead', runMs: number | null, opts: { requeued?: boolean; at?: number } = {}): void {
+export function recordTaskFinished(
+  dept: string,
+  status: 'completed' | 'failed' | 'dead',
+  runMs: number | null,
+  opts: { requeued?: boolean; at?: number } = {},
+): void {
   const m = metrics();
   const at = opts.at ?? Date.now();
   if (runMs !== null && runMs >= 0) m.runTime.observe({ department: dept }, runMs / 1000);

@@ -43,7 +43,16 @@ describe('live snapshot', () => {
     recordAgentState('sales', null, 'idle');
     recordAgentState('sales', 'idle', 'busy');
     const s = snapshot('sales', T + 1_000);
-    expect(s).toMatchObject({ departmentId: 'sales', tasksPerMin: 10, completedPerMin: 3, failedPerMin: 1, completionRate: 0.75, p95AssignmentMs: 60, queueDepth: 4, agents: { idle: 0, busy: 1 } });
+    expect(s).toMatchObject({
+      departmentId: 'sales',
+      tasksPerMin: 10,
+      completedPerMin: 3,
+      failedPerMin: 1,
+      completionRate: 0.75,
+      p95AssignmentMs: 60,
+      queueDepth: 4,
+      agents: { idle: 0, busy: 1 },
+    });
     const all = snapshot(null, T + 1_000);
     expect(all).toMatchObject({ tasksPerMin: 11, queueDepth: 5 });
     // A minute later the per-minute figures are empty again; the 5-minute ones remain.

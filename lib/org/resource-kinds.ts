@@ -47,7 +47,9 @@ export const defaultGrant: Record<ResourceType, number> = {
 };
 
 /** A list of kinds means the default grant of each; amounts are taken as given. */
-export function resourceAmountsOf(resources: Partial<Record<ResourceType, number>> | readonly ResourceType[]): Partial<Record<ResourceType, number>> {
+export function resourceAmountsOf(
+  resources: Partial<Record<ResourceType, number>> | readonly ResourceType[],
+): Partial<Record<ResourceType, number>> {
   if (!Array.isArray(resources)) return resources as Partial<Record<ResourceType, number>>;
   return Object.fromEntries((resources as readonly ResourceType[]).map((k) => [k, defaultGrant[k]]));
 }

@@ -56,6 +56,12 @@ const EVENT = `insert into webhook_deliveries (webhook_id, event_type, payload)
  * Queues an event whose object the caller already holds (agent, alert, schedule firing), inside
  * the caller's transaction. `except`: a webhook that must not hear it (its own failure alert).
  */
-export async function queueEvent(tx: Db, type: WebhookEventType, departmentId: string | null, data: unknown, except?: string): Promise<void> {
+export async function queueEvent(
+  tx: Db,
+  type: WebhookEventType,
+  departmentId: string | null,
+  data: unknown,
+  except?: string,
+): Promise<void> {
   await runText(tx, EVENT, [type, departmentId, JSON.stringify(data), except ?? null]);
 }

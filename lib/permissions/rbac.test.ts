@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { principalOf } from '@/db/testing/principals';
 import { AppError } from '../errors';
 import { roles } from '@/db/schema/auth';
-import { authorize, canGrantRole, hasPermission, managesAllDepartmentsOf, matches, narrowPermissions, rolePermissions, scopedRoles } from './rbac';
+import {
+  authorize,
+  canGrantRole,
+  hasPermission,
+  managesAllDepartmentsOf,
+  matches,
+  narrowPermissions,
+  rolePermissions,
+  scopedRoles,
+} from './rbac';
 
 describe('permission matching', () => {
   it('matches wildcards on either side of the colon', () => {
@@ -55,7 +64,11 @@ describe('authorize', () => {
       for (const role of roles) {
         const granted = canGrantRole(principalOf(granter, ['engineering']), role);
         if (!scopedRoles.has(role)) expect(granted, `${granter} → ${role}`).toBe(false);
-        if (granted) expect(rolePermissions[role].every((p) => hasPermission(principalOf(granter), p)), `${granter} → ${role}`).toBe(true);
+        if (granted)
+          expect(
+            rolePermissions[role].every((p) => hasPermission(principalOf(granter), p)),
+            `${granter} → ${role}`,
+          ).toBe(true);
       }
     }
     // A super-admin's token narrowed to a few permissions grants only roles within them.

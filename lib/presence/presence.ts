@@ -92,7 +92,11 @@ export class PresenceRegistry {
     if (!e) return;
     this.agents.delete(agentId);
     const list = this.byDept.get(e.departmentId);
-    if (list) this.byDept.set(e.departmentId, list.filter((x) => x !== e));
+    if (list)
+      this.byDept.set(
+        e.departmentId,
+        list.filter((x) => x !== e),
+      );
   }
 
   beat(agentId: string, load?: number, now = Date.now()): PresenceEntry | undefined {

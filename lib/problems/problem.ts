@@ -58,12 +58,21 @@ function dbCode(err: unknown): string | undefined {
 function dbRejection(err: unknown): Problem | undefined {
   const code = dbCode(err);
   if (!code) return undefined;
-  if (code.startsWith('22')) return { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'A value was refused by the database (for example a NUL character or a number out of range)' };
+  if (code.startsWith('22'))
+    return {
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'A value was refused by the database (for example a NUL character or a number out of range)',
+    };
   if (code === '23505') return { type: 'about:blank', title: 'Conflict', status: 409, detail: 'That already exists' };
   // Raised by the insert guard of migration 0010: the department was archived meanwhile.
-  if (code === 'EC409') return { type: 'about:blank', title: 'Conflict', status: 409, detail: 'The department is archived: it takes no new agents or tasks' };
-  if (code === '23503') return { type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: 'It refers to something that does not exist' };
-  if (code.startsWith('23')) return { type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: 'A database constraint refused the change' };
+  if (code === 'EC409')
+    return { type: 'about:blank', title: 'Conflict', status: 409, detail: 'The department is archived: it takes no new agents or tasks' };
+  if (code === '23503')
+    return { type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: 'It refers to something that does not exist' };
+  if (code.startsWith('23'))
+    return { type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: 'A database constraint refused the change' };
   return undefined;
 }
 
@@ -71,5 +80,20 @@ function isDbUnavailable(err: unknown): boolean {
   const code = dbCode(err);
   // Connection trouble, shutdown, too many clients, a deadlock that outlived its retries, or a
   // statement or idle transaction ended by DB_STATEMENT_TIMEOUT (57014, 25P03): transient.
-  return ['ECONNREFUSED', 'ECONNRESET', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', '57P01', '57P03', '53300', '08006', '08001', '40P01', '40001', '57014', '25P03'].includes(code ?? '');
+  return [
+    'ECONNREFUSED',
+    'ECONNRESET',
+    'CONNECTION_CLOSED',
+    'CONNECTION_ENDED',
+    'CONNECT_TIMEOUT',
+    '57P01',
+    '57P03',
+    '53300',
+    '08006',
+    '08001',
+    '40P01',
+    '40001',
+    '57014',
+    '25P03',
+  ].includes(code ?? '');
 }

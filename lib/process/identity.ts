@@ -13,7 +13,13 @@ export function self(): Self {
     loopDelay.enable();
     const host = os.hostname();
     // The random part keeps a restarted process (same pid in a container) apart from its predecessor.
-    g.__ecsClusterSelf = { id: `${host}:${process.pid}:${randomBytes(3).toString('hex')}`, host, pid: process.pid, startedAt: new Date(runtimeState().startedAt), loopDelay };
+    g.__ecsClusterSelf = {
+      id: `${host}:${process.pid}:${randomBytes(3).toString('hex')}`,
+      host,
+      pid: process.pid,
+      startedAt: new Date(runtimeState().startedAt),
+      loopDelay,
+    };
   }
   return g.__ecsClusterSelf;
 }

@@ -7,7 +7,9 @@ import { quotaRedis, quotaRedisPrefix } from './redis';
 export type Limit = { points: number; durationSec: number };
 
 /** A granted take can be given back (the attempt turned out not to count); a refused one says when to retry. */
-export type Take = { granted: true; consumed: number; giveBack: () => Promise<void> } | { granted: false; retryAfter: number; consumed: number };
+export type Take =
+  | { granted: true; consumed: number; giveBack: () => Promise<void> }
+  | { granted: false; retryAfter: number; consumed: number };
 
 /**
  * `database`: always the rate_limits table (login and agent-secret throttles: those requests touch
@@ -31,7 +33,14 @@ async function limiterFor(db: Db | null, limit: Limit, store: Store): Promise<Ra
     const inDb = db ? new RateLimiterDb({ db, keyPrefix: 'ecs', points: limit.points, duration: limit.durationSec }) : undefined;
     if (!redis && !inDb) throw new Error('No store: neither REDIS_URL nor a database');
     l = redis
-      ? new RateLimiterRedis({ storeClient: redis, useRedisPackage: true, keyPrefix: quotaRedisPrefix(), points: limit.points, duration: limit.durationSec, insuranceLimiter: inDb })
+      ? new RateLimiterRedis({
+          storeClient: redis,
+          useRedisPackage: true,
+          keyPrefix: quotaRedisPrefix(),
+          points: limit.points,
+          duration: limit.durationSec,
+          insuranceLimiter: inDb,
+        })
       : inDb!;
     byDb.set(id, l);
   }

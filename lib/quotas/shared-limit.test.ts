@@ -21,10 +21,14 @@ afterAll(async () => {
 type Result = { granted: boolean; retryAfter?: number };
 
 function startChild(key: string, limit: number, n: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, 'testing/take-child.ts'), key, String(limit), String(n)], {
-    env: { ...process.env, REDIS_URL, BUS_PREFIX: prefix, NODE_ENV: 'test', LOG_LEVEL: 'silent' },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.resolve(import.meta.dirname, 'testing/take-child.ts'), key, String(limit), String(n)],
+    {
+      env: { ...process.env, REDIS_URL, BUS_PREFIX: prefix, NODE_ENV: 'test', LOG_LEVEL: 'silent' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   children.push(child);
   const lines = createInterface({ input: child.stdout! });
   const queue: string[] = [];
@@ -35,7 +39,9 @@ function startChild(key: string, limit: number, n: number) {
 }
 
 describe.skipIf(!redisUp)('quota rates across processes (Redis)', () => {
-  it('two processes taking one key in parallel get exactly the limit between them; the rest are told when to retry', { timeout: 120_000 }, async () => {
+  it('two processes taking one key in parallel get exactly the limit between them; the rest are told when to retry', {
+    timeout: 120_000,
+  }, async () => {
     const key = `tasks-per-minute:shared-${randomBytes(3).toString('hex')}`;
     const a = startChild(key, 20, 15);
     const b = startChild(key, 20, 15);

@@ -15,10 +15,17 @@ type Row = { id: string; tpm: number | null; pending_cap: number | null; cost_ca
  * its held resources (units × cost per unit, as the cap and lib/resources count it).
  * `ids` null: every department that has at least one quota.
  */
-export async function departmentQuotaUse(db: Db, ids: string[] | null = null, opts: { rates?: boolean } = {}): Promise<DepartmentQuotaUse[]> {
+export async function departmentQuotaUse(
+  db: Db,
+  ids: string[] | null = null,
+  opts: { rates?: boolean } = {},
+): Promise<DepartmentQuotaUse[]> {
   if (ids && ids.length === 0) return [];
   const only = ids
-    ? sql`d.id in (${sql.join(ids.map((i) => sql`${i}`), sql`, `)})`
+    ? sql`d.id in (${sql.join(
+        ids.map((i) => sql`${i}`),
+        sql`, `,
+      )})`
     : sql`(d.quota_tasks_per_minute is not null or d.quota_max_pending_tasks is not null or d.quota_max_monthly_cost is not null)`;
   const rows = rowsOf<Row>(
     await db.execute(sql`select d.id, d.quota_tasks_per_minute as tpm, d.quota_max_pending_tasks as pending_cap, d.quota_max_monthly_cost as cost_cap,
@@ -29,7 +36,10 @@ export async function departmentQuotaUse(db: Db, ids: string[] | null = null, op
   return Promise.all(
     rows.map(async (r) => ({
       departmentId: r.id,
-      tasksPerMinute: { used: r.tpm && opts.rates !== false ? await used(db, tasksKey(r.id), { points: r.tpm, durationSec: 60 }) : 0, limit: r.tpm },
+      tasksPerMinute: {
+        used: r.tpm && opts.rates !== false ? await used(db, tasksKey(r.id), { points: r.tpm, durationSec: 60 }) : 0,
+        limit: r.tpm,
+      },
       maxPendingTasks: { used: Number(r.pending), limit: r.pending_cap },
       maxMonthlyCost: { used: Math.round(Number(r.cost) * 100) / 100, limit: r.cost_cap === null ? null : Number(r.cost_cap) },
     })),

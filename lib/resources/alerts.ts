@@ -12,7 +12,14 @@ type AlertKind = 'resource_shortage' | 'capacity_limit';
  */
 export async function openAlert(
   db: Db,
-  a: { kind: AlertKind; key: string; departmentId: string; severity: 'warning' | 'critical'; message: string; detail: Record<string, unknown> },
+  a: {
+    kind: AlertKind;
+    key: string;
+    departmentId: string;
+    severity: 'warning' | 'critical';
+    message: string;
+    detail: Record<string, unknown>;
+  },
 ): Promise<boolean> {
   const [existing] = await db
     .select({ id: alerts.id })
@@ -45,7 +52,11 @@ export async function resolveAlerts(db: Db, kind: AlertKind, departmentId: strin
       .update(alerts)
       .set({ status: 'resolved', resolvedAt: new Date() })
       .where(
-        and(eq(alerts.kind, kind), eq(alerts.departmentId, departmentId), sql`${alerts.status} <> 'resolved' and ${alerts.detail}->>'key' = ${key}`),
+        and(
+          eq(alerts.kind, kind),
+          eq(alerts.departmentId, departmentId),
+          sql`${alerts.status} <> 'resolved' and ${alerts.detail}->>'key' = ${key}`,
+        ),
       )
       .returning();
     for (const r of done) await queueAlertEvent(tx, 'resolved', r);

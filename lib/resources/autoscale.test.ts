@@ -40,7 +40,9 @@ describe('decideScaling (pure)', () => {
       expect.objectContaining({ departmentId: 'b', after: 110 }),
       expect.objectContaining({ departmentId: 'a', after: 110 }),
     ]);
-    expect(decideScaling([pool({ allocated: 90, overThresholdSince: t0 })], 0, later(60_000)).filter((a) => a.kind === 'resize')).toEqual([]);
+    expect(decideScaling([pool({ allocated: 90, overThresholdSince: t0 })], 0, later(60_000)).filter((a) => a.kind === 'resize')).toEqual(
+      [],
+    );
   });
 
   it('gives idle borrowed units back, keeping the guarantee, allocations and queued demand', () => {

@@ -124,5 +124,6 @@ export async function runAutoscale(db: Db, now = new Date(), cfg: ScalingConfig 
 
 export function publishResizes(actions: { kind: string; departmentId: string; type: string }[]): void {
   for (const a of actions)
-    if (a.kind === 'resize') publishLive({ type: 'resource:update', scope: a.departmentId, data: { departmentId: a.departmentId, types: [a.type] } });
+    if (a.kind === 'resize')
+      publishLive({ type: 'resource:update', scope: a.departmentId, data: { departmentId: a.departmentId, types: [a.type] } });
 }

@@ -27,7 +27,9 @@ describe('concurrent grants never overcommit', () => {
     })();
     const responses = await Promise.all(
       Array.from({ length: 500 }, () =>
-        allocatePOST(request('POST', '/api/v1/allocations', { token, body: { agentId: agent.id, resources: { compute: 1 }, priority: 'medium' } })),
+        allocatePOST(
+          request('POST', '/api/v1/allocations', { token, body: { agentId: agent.id, resources: { compute: 1 }, priority: 'medium' } }),
+        ),
       ),
     );
     sampling = false;

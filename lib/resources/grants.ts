@@ -9,7 +9,11 @@ export type Shortfall = Record<string, number>;
 
 export class InsufficientResources extends Error {
   constructor(readonly shortfall: Shortfall) {
-    super(`Insufficient resources: ${Object.entries(shortfall).map(([k, v]) => `${k} short by ${v}`).join(', ')}`);
+    super(
+      `Insufficient resources: ${Object.entries(shortfall)
+        .map(([k, v]) => `${k} short by ${v}`)
+        .join(', ')}`,
+    );
   }
 }
 
@@ -75,7 +79,8 @@ async function releaseWhere(tx: Db, where: ReturnType<typeof sql>, status: 'rele
     .returning({ departmentId: allocations.departmentId, resources: allocations.resources });
   const totals = new Map<string, number>();
   for (const a of released)
-    for (const [type, n] of Object.entries(a.resources)) totals.set(`${a.departmentId}\u0000${type}`, (totals.get(`${a.departmentId}\u0000${type}`) ?? 0) + n);
+    for (const [type, n] of Object.entries(a.resources))
+      totals.set(`${a.departmentId}\u0000${type}`, (totals.get(`${a.departmentId}\u0000${type}`) ?? 0) + n);
   for (const key of [...totals.keys()].sort()) {
     const [departmentId, type] = key.split('\u0000');
     await tx

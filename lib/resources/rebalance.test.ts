@@ -39,7 +39,12 @@ describe('decideRebalance (pure)', () => {
   });
 
   it('draws from the reserve before taking from idle pools, and caps growth at the maximum', () => {
-    const { moves } = decideRebalance([pool('idle', { capacity: 30 }), pool('busy', { capacity: 35, allocated: 35 })], [{ departmentId: 'busy', amount: 20, bestRank: 0, tasks: 4 }], 3, 'priority-based');
+    const { moves } = decideRebalance(
+      [pool('idle', { capacity: 30 }), pool('busy', { capacity: 35, allocated: 35 })],
+      [{ departmentId: 'busy', amount: 20, bestRank: 0, tasks: 4 }],
+      3,
+      'priority-based',
+    );
     expect(moves.filter((m) => m.to === 'busy')).toEqual([
       { type: 'analytics', from: null, to: 'busy', amount: 3 },
       { type: 'analytics', from: 'idle', to: 'busy', amount: 2 },
@@ -53,7 +58,11 @@ describe('decideRebalance (pure)', () => {
       { departmentId: 'low', amount: 10, bestRank: 3, tasks: 1 },
     ];
     const grow = (s: 'priority-based' | 'fair-share') =>
-      Object.fromEntries(decideRebalance(pools, demand, 0, s).resizes.filter((r) => r.after > r.before).map((r) => [r.departmentId, r.after - r.before]));
+      Object.fromEntries(
+        decideRebalance(pools, demand, 0, s)
+          .resizes.filter((r) => r.after > r.before)
+          .map((r) => [r.departmentId, r.after - r.before]),
+      );
     expect(grow('priority-based')).toEqual({ crit: 10 });
     expect(grow('fair-share')).toEqual({ crit: 5, low: 5 });
   });
@@ -91,7 +100,11 @@ describe('rebalancing on the database', () => {
     await runRebalance(t.db, 'priority-based');
     expect((await getPool(t.db, 'analytics', 'analytics')).capacity).toBe(10);
 
-    const changes = await t.db.select().from(resourceChanges).where(eq(resourceChanges.type, 'analytics')).orderBy(desc(resourceChanges.id));
+    const changes = await t.db
+      .select()
+      .from(resourceChanges)
+      .where(eq(resourceChanges.type, 'analytics'))
+      .orderBy(desc(resourceChanges.id));
     const analytics = changes.filter((c) => c.departmentId === 'analytics');
     expect(analytics.map((c) => [c.capacityBefore, c.capacityAfter])).toEqual([
       [25, 10],

@@ -38,7 +38,13 @@ export function decideRebalance(
     // Like auto-scaling's give-back: keep the guarantee, what is held and queued, and headroom to the target.
     .map((p) => ({
       p,
-      idle: p.capacity - Math.max(p.guaranteed, p.allocated + Math.ceil(wants.get(p.departmentId)?.amount ?? 0), Math.ceil(p.allocated / defaultScaling.target)),
+      idle:
+        p.capacity -
+        Math.max(
+          p.guaranteed,
+          p.allocated + Math.ceil(wants.get(p.departmentId)?.amount ?? 0),
+          Math.ceil(p.allocated / defaultScaling.target),
+        ),
     }))
     .filter((d) => d.idle > 0)
     .sort((a, b) => b.idle - a.idle);
@@ -48,7 +54,10 @@ export function decideRebalance(
 
   // Draw what the grants need from the reserve first, then from the idle pools; return the rest.
   const moves: Move[] = [];
-  const sources: { from: string | null; left: number }[] = [{ from: null, left: Math.max(0, reserve) }, ...donors.map((d) => ({ from: d.p.departmentId, left: d.idle }))];
+  const sources: { from: string | null; left: number }[] = [
+    { from: null, left: Math.max(0, reserve) },
+    ...donors.map((d) => ({ from: d.p.departmentId, left: d.idle })),
+  ];
   for (const [to, amount] of grants) {
     let owed = amount;
     for (const s of sources) {
@@ -121,23 +130,30 @@ export async function runRebalance(db: Db, strategy: Strategy): Promise<Resize[]
   const demand = await pendingDemand(db);
   const done: Resize[] = [];
   for (const { type } of await allKinds(db)) {
-    const applied = await db.transaction(async (tx) => {
-      const kind = await lockKind(tx, type);
-      const pools = await poolsOfType(tx, type);
-      const reserve = kind.total - pools.reduce((s, p) => s + p.capacity, 0);
-      const { resizes } = decideRebalance(pools, demand.filter((d) => d.type === type), reserve, strategy);
-      const out: Resize[] = [];
-      // Shrinks first, so the reserve holds the units before anyone grows with them.
-      for (const r of [...resizes].sort((a, b) => a.after - a.before - (b.after - b.before))) {
-        if (await setCapacity(tx, r.departmentId, r.type, r.before, r.after, r.reason)) out.push(r);
-        else if (r.after < r.before) throw new RebalanceRace();
-      }
-      return out;
-    }).catch((err) => {
-      // A donor's units were granted meanwhile: skip this kind, the next pass decides again.
-      if (err instanceof RebalanceRace) return [];
-      throw err;
-    });
+    const applied = await db
+      .transaction(async (tx) => {
+        const kind = await lockKind(tx, type);
+        const pools = await poolsOfType(tx, type);
+        const reserve = kind.total - pools.reduce((s, p) => s + p.capacity, 0);
+        const { resizes } = decideRebalance(
+          pools,
+          demand.filter((d) => d.type === type),
+          reserve,
+          strategy,
+        );
+        const out: Resize[] = [];
+        // Shrinks first, so the reserve holds the units before anyone grows with them.
+        for (const r of [...resizes].sort((a, b) => a.after - a.before - (b.after - b.before))) {
+          if (await setCapacity(tx, r.departmentId, r.type, r.before, r.after, r.reason)) out.push(r);
+          else if (r.after < r.before) throw new RebalanceRace();
+        }
+        return out;
+      })
+      .catch((err) => {
+        // A donor's units were granted meanwhile: skip this kind, the next pass decides again.
+        if (err instanceof RebalanceRace) return [];
+        throw err;
+      });
     done.push(...applied);
   }
   publishResizes(done);

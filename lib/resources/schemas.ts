@@ -33,9 +33,7 @@ const poolLimits = z
   .refine((p) => p.guaranteed !== undefined || p.maximum !== undefined, 'Give guaranteed, maximum or both');
 
 /** PATCH body: `{compute: {guaranteed: 400, maximum: 800}}`. A kind without a pool yet gets one (both fields then needed). */
-export const updateCapacitiesSchema = z
-  .partialRecord(kind, poolLimits)
-  .refine((r) => Object.keys(r).length > 0, 'Nothing to update');
+export const updateCapacitiesSchema = z.partialRecord(kind, poolLimits).refine((r) => Object.keys(r).length > 0, 'Nothing to update');
 export type UpdateCapacitiesInput = z.infer<typeof updateCapacitiesSchema>;
 
 export const listAllocationsQuery = z

@@ -76,7 +76,13 @@ export async function getDepartmentResources(db: Db, principal: Principal, depar
       capacity: round2(pools.reduce((s, p) => s + p.capacity * p.costPerUnit, 0)),
     },
     agents: costs.agents,
-    changes: changes.map((c) => ({ at: c.at.toISOString(), type: c.type, capacityBefore: c.capacityBefore, capacityAfter: c.capacityAfter, reason: c.reason })),
+    changes: changes.map((c) => ({
+      at: c.at.toISOString(),
+      type: c.type,
+      capacityBefore: c.capacityBefore,
+      capacityAfter: c.capacityAfter,
+      reason: c.reason,
+    })),
   };
 }
 
@@ -132,11 +138,20 @@ export async function checkAvailability(db: Db, principal: Principal, input: Che
  * (from the reserve), lowered to a new maximum, never below what is allocated. The sum of
  * guarantees, and of capacities, must fit the organisation total of the kind.
  */
-export async function updateCapacities(db: Db, principal: Principal, departmentId: string, input: UpdateCapacitiesInput): Promise<DepartmentResources> {
+export async function updateCapacities(
+  db: Db,
+  principal: Principal,
+  departmentId: string,
+  input: UpdateCapacitiesInput,
+): Promise<DepartmentResources> {
   authorize(principal, 'resource:update', { departmentId, what: 'Department' });
   if (!(await findDepartment(db, departmentId))) throw notFound('Department');
   const entries = (Object.entries(input) as [string, { guaranteed?: number; maximum?: number }][]).sort(([a], [b]) => (a < b ? -1 : 1));
-  const changed: { type: string; before: { guaranteed: number; maximum: number; capacity: number } | null; after: { guaranteed: number; maximum: number; capacity: number } }[] = [];
+  const changed: {
+    type: string;
+    before: { guaranteed: number; maximum: number; capacity: number } | null;
+    after: { guaranteed: number; maximum: number; capacity: number };
+  }[] = [];
   await db.transaction(async (tx) => {
     for (const [type, limits] of entries) {
       const kind = await lockKind(tx, type);
@@ -151,33 +166,51 @@ export async function updateCapacities(db: Db, principal: Principal, departmentI
       const before = current?.capacity ?? 0;
       if (guaranteed > maximum) throw unprocessable(`${type}: guaranteed (${guaranteed}) is above maximum (${maximum})`);
       if (maximum > kind.total) throw unprocessable(`${type}: maximum (${maximum}) is above the organisation total (${kind.total})`);
-      if (maximum < allocated) throw conflict(`${type}: ${allocated} ${kind.unit} are allocated; maximum can't go below that`, { allocated });
+      if (maximum < allocated)
+        throw conflict(`${type}: ${allocated} ${kind.unit} are allocated; maximum can't go below that`, { allocated });
       const others = pools.filter((p) => p.departmentId !== departmentId);
       const otherGuaranteed = others.reduce((s, p) => s + p.guaranteed, 0);
       if (otherGuaranteed + guaranteed > kind.total)
-        throw conflict(`${type}: guarantees would total ${otherGuaranteed + guaranteed} of ${kind.total} ${kind.unit}`, { maxGuaranteed: kind.total - otherGuaranteed });
+        throw conflict(`${type}: guarantees would total ${otherGuaranteed + guaranteed} of ${kind.total} ${kind.unit}`, {
+          maxGuaranteed: kind.total - otherGuaranteed,
+        });
       const capacity = Math.max(guaranteed, Math.min(before, maximum), allocated);
       const otherCapacity = others.reduce((s, p) => s + p.capacity, 0);
       if (otherCapacity + capacity > kind.total)
-        throw conflict(`${type}: the shared reserve has ${kind.total - otherCapacity - before} ${kind.unit} left; other pools must give back first`, {
-          reserve: kind.total - otherCapacity - before,
-        });
+        throw conflict(
+          `${type}: the shared reserve has ${kind.total - otherCapacity - before} ${kind.unit} left; other pools must give back first`,
+          {
+            reserve: kind.total - otherCapacity - before,
+          },
+        );
       const reason = `admin ${principal.name}: guaranteed ${current?.guaranteed ?? 0}→${guaranteed}, maximum ${current?.maximum ?? 0}→${maximum}`;
       if (current) {
         const updated = await tx
           .update(resourcePools)
           .set({ guaranteed, maximum, capacity, updatedAt: new Date() })
-          .where(and(eq(resourcePools.departmentId, departmentId), eq(resourcePools.type, type), sql`${resourcePools.allocated} <= ${capacity}`))
+          .where(
+            and(eq(resourcePools.departmentId, departmentId), eq(resourcePools.type, type), sql`${resourcePools.allocated} <= ${capacity}`),
+          )
           .returning({ type: resourcePools.type });
         if (!updated.length) throw conflict(`${type}: allocations changed meanwhile; try again`);
       } else {
         await tx.insert(resourcePools).values({ departmentId, type, guaranteed, maximum, capacity });
       }
       await tx.insert(resourceChanges).values({ departmentId, type, capacityBefore: before, capacityAfter: capacity, reason });
-      changed.push({ type, before: current ? { guaranteed: current.guaranteed, maximum: current.maximum, capacity: before } : null, after: { guaranteed, maximum, capacity } });
+      changed.push({
+        type,
+        before: current ? { guaranteed: current.guaranteed, maximum: current.maximum, capacity: before } : null,
+        after: { guaranteed, maximum, capacity },
+      });
     }
   });
-  await audit(db, principal, { action: 'resource.update', targetType: 'department', targetId: departmentId, departmentId, detail: { changed } });
+  await audit(db, principal, {
+    action: 'resource.update',
+    targetType: 'department',
+    targetId: departmentId,
+    departmentId,
+    detail: { changed },
+  });
   publishLive({ type: 'resource:update', scope: departmentId, data: { departmentId, types: changed.map((c) => c.type) } });
   return getDepartmentResources(db, principal, departmentId);
 }

@@ -34,7 +34,12 @@ export async function makeTask(
   return row;
 }
 
-export async function setPool(db: Db, departmentId: string, type: string, p: { guaranteed?: number; maximum?: number; capacity?: number; allocated?: number }) {
+export async function setPool(
+  db: Db,
+  departmentId: string,
+  type: string,
+  p: { guaranteed?: number; maximum?: number; capacity?: number; allocated?: number },
+) {
   await db
     .update(resourcePools)
     .set(p)

@@ -23,7 +23,9 @@ export const MISSED_AFTER_MS = 60_000;
 /** Firings one schedule may claim per pass (catchUp 'all' after a long outage goes on next pass). */
 const MAX_PER_PASS = 100;
 
-export type FireOutcome = { outcome: 'created'; task: TaskRow } | { outcome: 'skipped'; reason: 'overlap' | 'department-inactive' | 'quota'; quota?: string };
+export type FireOutcome =
+  | { outcome: 'created'; task: TaskRow }
+  | { outcome: 'skipped'; reason: 'overlap' | 'department-inactive' | 'quota'; quota?: string };
 
 /**
  * One firing of a schedule: claims (schedule, fire time) and creates the task in one transaction,
@@ -44,9 +46,18 @@ export async function fireSchedule(db: Db, scheduleId: string, fireTime: Date, b
         .select({ id: departments.id, status: departments.status, quotaTasksPerMinute: departments.quotaTasksPerMinute })
         .from(departments)
         .where(eq(departments.id, s.departmentId));
-      const reason = dept?.status !== 'active' ? 'department-inactive' : s.overlap === 'skip' && (await hasUnfinishedTask(tx, s.id)) ? 'overlap' : undefined;
+      const reason =
+        dept?.status !== 'active'
+          ? 'department-inactive'
+          : s.overlap === 'skip' && (await hasUnfinishedTask(tx, s.id))
+            ? 'overlap'
+            : undefined;
       if (reason && by) {
-        throw conflict(reason === 'overlap' ? "The schedule's previous task has not finished (overlap: skip)" : `Department ${s.departmentId} is inactive and takes no tasks`);
+        throw conflict(
+          reason === 'overlap'
+            ? "The schedule's previous task has not finished (overlap: skip)"
+            : `Department ${s.departmentId} is inactive and takes no tasks`,
+        );
       }
       // Quotas hold for schedules as for every door: a timed firing past one is skipped (and
       // logged), a manual trigger answers the 429 or 409 the REST create would.
@@ -79,7 +90,10 @@ export async function fireSchedule(db: Db, scheduleId: string, fireTime: Date, b
         const cap = capRefusal(err, s.departmentId);
         if (!cap) throw err;
         if (by) throw cap;
-        await tx.update(scheduleFirings).set({ outcome: 'skipped', taskId: null }).where(and(eq(scheduleFirings.scheduleId, s.id), eq(scheduleFirings.fireTime, fireTime)));
+        await tx
+          .update(scheduleFirings)
+          .set({ outcome: 'skipped', taskId: null })
+          .where(and(eq(scheduleFirings.scheduleId, s.id), eq(scheduleFirings.fireTime, fireTime)));
         return quotaSkipped(s, cap);
       }
       await tx
@@ -87,8 +101,22 @@ export async function fireSchedule(db: Db, scheduleId: string, fireTime: Date, b
         .set({ lastFiredAt: sql`greatest(${schedules.lastFiredAt}, ${fireTime.toISOString()}::timestamptz)` })
         .where(eq(schedules.id, s.id));
       await queueTaskEvent(tx, 'task.created', task.id);
-      await queueEvent(tx, 'schedule.fired', s.departmentId, { scheduleId: s.id, name: s.name, departmentId: s.departmentId, fireTime: fireTime.toISOString(), taskId, manual: !!by });
-      if (by) await audit(tx, by, { action: 'schedule.trigger', targetType: 'schedule', targetId: s.id, departmentId: s.departmentId, detail: { taskId, fireTime: fireTime.toISOString() } });
+      await queueEvent(tx, 'schedule.fired', s.departmentId, {
+        scheduleId: s.id,
+        name: s.name,
+        departmentId: s.departmentId,
+        fireTime: fireTime.toISOString(),
+        taskId,
+        manual: !!by,
+      });
+      if (by)
+        await audit(tx, by, {
+          action: 'schedule.trigger',
+          targetType: 'schedule',
+          targetId: s.id,
+          departmentId: s.departmentId,
+          detail: { taskId, fireTime: fireTime.toISOString() },
+        });
       return { outcome: 'created', task };
     }),
   );
@@ -129,7 +157,12 @@ async function insertTaskOf(tx: Db, s: ScheduleRow, id: string, fireTime: Date, 
   await tx.insert(taskEvents).values({
     taskId: id,
     type: 'created',
-    detail: { by: by ? by.name : `schedule ${s.name}`, scheduleId: s.id, fireTime: fireTime.toISOString(), ...(by ? { manual: true } : {}) },
+    detail: {
+      by: by ? by.name : `schedule ${s.name}`,
+      scheduleId: s.id,
+      fireTime: fireTime.toISOString(),
+      ...(by ? { manual: true } : {}),
+    },
   });
   return row;
 }
@@ -140,7 +173,10 @@ async function insertTaskOf(tx: Db, s: ScheduleRow, id: string, fireTime: Date, 
  * 'latest' runs the newest missed one once, and only when no on-time firing runs anyway, 'none'
  * runs none. `advanceTo` is the last fire time considered; the next firing comes after it.
  */
-export function firingsDue(s: Pick<ScheduleRow, 'cron' | 'timezone' | 'catchUp' | 'nextFireAt'>, now: Date): { fire: Date[]; advanceTo: Date } {
+export function firingsDue(
+  s: Pick<ScheduleRow, 'cron' | 'timezone' | 'catchUp' | 'nextFireAt'>,
+  now: Date,
+): { fire: Date[]; advanceTo: Date } {
   const from = s.nextFireAt ?? now;
   const cutoff = new Date(Math.floor(now.getTime() / 1000) * 1000 - MISSED_AFTER_MS);
   if (s.catchUp === 'all' || from.getTime() >= cutoff.getTime()) {

@@ -25,13 +25,23 @@ afterAll(async () => {
 async function scheduleIn(quotas: Partial<typeof departments.$inferInsert>) {
   const id = `sq-${Math.random().toString(36).slice(2, 10)}`;
   await t.db.insert(departments).values({ id, name: id, maxAgents: 5, ...quotas });
-  const res = await POST(request('POST', '/api/v1/schedules', { token, body: { name: 'q', cron: '0 2 * * *', departmentId: id, task: { title: 'nightly', type: 'review' } } }));
+  const res = await POST(
+    request('POST', '/api/v1/schedules', {
+      token,
+      body: { name: 'q', cron: '0 2 * * *', departmentId: id, task: { title: 'nightly', type: 'review' } },
+    }),
+  );
   expect(res.status).toBe(201);
   return { dept: id, schedule: (await res.json()) as { id: string } };
 }
 const trigger = (id: string) => triggerPOST(request('POST', `/api/v1/schedules/${id}/trigger`, { token }), params({ id }));
 const firingOf = async (scheduleId: string, at: Date) =>
-  (await t.db.select().from(scheduleFirings).where(and(eq(scheduleFirings.scheduleId, scheduleId), eq(scheduleFirings.fireTime, at))))[0];
+  (
+    await t.db
+      .select()
+      .from(scheduleFirings)
+      .where(and(eq(scheduleFirings.scheduleId, scheduleId), eq(scheduleFirings.fireTime, at)))
+  )[0];
 
 describe('schedules obey department quotas', () => {
   it('a timed firing past maxPendingTasks is skipped and recorded; a manual trigger answers 409 naming the quota', async () => {
@@ -50,7 +60,11 @@ describe('schedules obey department quotas', () => {
   it('a timed firing past tasksPerMinute is skipped; a manual trigger answers 429 with Retry-After', async () => {
     const { dept, schedule } = await scheduleIn({ quotaTasksPerMinute: 1 });
     expect((await fireSchedule(t.db, schedule.id, new Date(Date.UTC(2027, 0, 1, 2))))?.outcome).toBe('created');
-    expect(await fireSchedule(t.db, schedule.id, new Date(Date.UTC(2027, 0, 2, 2)))).toEqual({ outcome: 'skipped', reason: 'quota', quota: 'tasksPerMinute' });
+    expect(await fireSchedule(t.db, schedule.id, new Date(Date.UTC(2027, 0, 2, 2)))).toEqual({
+      outcome: 'skipped',
+      reason: 'quota',
+      quota: 'tasksPerMinute',
+    });
     const res = await trigger(schedule.id);
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -24,7 +24,8 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 const base = { departmentId: 'legal', task: { title: 'nightly review', type: 'review' } };
-const create = (body: Record<string, unknown>) => POST(request('POST', '/api/v1/schedules', { token, body: { name: 'nightly', cron: '0 2 * * *', ...base, ...body } }));
+const create = (body: Record<string, unknown>) =>
+  POST(request('POST', '/api/v1/schedules', { token, body: { name: 'nightly', cron: '0 2 * * *', ...base, ...body } }));
 const made = async (body: Record<string, unknown> = {}) => {
   const res = await create(body);
   expect(res.status).toBe(201);
@@ -63,7 +64,13 @@ describe('a schedule answers its next 5 fire times', () => {
     const times = s.nextFireTimes.map((x: string) => new Date(x));
     expect(times[0].getTime()).toBeGreaterThan(Date.now());
     for (const d of times) {
-      const local = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', weekday: 'short', hour12: false }).format(d);
+      const local = new Intl.DateTimeFormat('en-US', {
+        timeZone: 'America/New_York',
+        hour: '2-digit',
+        minute: '2-digit',
+        weekday: 'short',
+        hour12: false,
+      }).format(d);
       expect(local).toMatch(/^(Mon|Tue|Wed|Thu|Fri) 09:30$/);
     }
     expect(s.nextFireAt).toBe(s.nextFireTimes[0]);
@@ -86,8 +93,13 @@ describe('POST /api/v1/schedules/{id}/trigger', () => {
     const listed = await (await tasksGET(request('GET', `/api/v1/tasks?scheduleId=${s.id}`, { token }))).json();
     expect(listed.items.map((x: { id: string }) => x.id)).toEqual([task.id]);
     const one = await (await call(GET, 'GET', s.id)).json();
-    expect(one.history).toEqual([expect.objectContaining({ manual: true, outcome: 'created', task: { id: task.id, title: 'nightly review', status: 'pending' } })]);
-    const audited = await t.db.select().from(auditLog).where(and(eq(auditLog.targetId, s.id), eq(auditLog.action, 'schedule.trigger')));
+    expect(one.history).toEqual([
+      expect.objectContaining({ manual: true, outcome: 'created', task: { id: task.id, title: 'nightly review', status: 'pending' } }),
+    ]);
+    const audited = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.targetId, s.id), eq(auditLog.action, 'schedule.trigger')));
     expect(audited).toHaveLength(1);
   });
 
@@ -196,7 +208,9 @@ describe('PATCH and DELETE /api/v1/schedules/{id}', () => {
   it('deletes the schedule, keeps its tasks, and audits create, update and delete', async () => {
     const s = await made();
     await call(PATCH, 'PATCH', s.id, { name: 'renamed' });
-    const { task } = await (await triggerPOST(request('POST', `/api/v1/schedules/${s.id}/trigger`, { token }), params({ id: s.id }))).json();
+    const { task } = await (
+      await triggerPOST(request('POST', `/api/v1/schedules/${s.id}/trigger`, { token }), params({ id: s.id }))
+    ).json();
     expect((await call(DELETE, 'DELETE', s.id)).status).toBe(204);
     expect((await call(GET, 'GET', s.id)).status).toBe(404);
     const [kept] = await t.db.select().from(tasks).where(eq(tasks.id, task.id));

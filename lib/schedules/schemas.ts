@@ -49,7 +49,10 @@ export const createScheduleSchema = z
     timezone: timezoneSchema.default('UTC'),
     task: taskTemplateSchema,
     overlap: z.enum(overlapPolicies).default('allow').describe("skip: no firing while the previous firing's task is unfinished"),
-    catchUp: z.enum(catchUpPolicies).default('latest').describe('Firings missed by more than a minute (downtime): run the latest once, none, or all'),
+    catchUp: z
+      .enum(catchUpPolicies)
+      .default('latest')
+      .describe('Firings missed by more than a minute (downtime): run the latest once, none, or all'),
     enabled: z.boolean().default(true),
   })
   .strict();
@@ -71,7 +74,10 @@ export type UpdateScheduleInput = z.infer<typeof updateScheduleSchema>;
 
 export const listSchedulesQuery = z.object({
   departmentId: task.departmentId.optional(),
-  enabled: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  enabled: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   ...pageQuery,
 });
 export type ListSchedulesQuery = z.infer<typeof listSchedulesQuery>;

@@ -49,7 +49,9 @@ async function checkTemplate(db: Db, departmentId: string, input: TaskTemplateIn
   }
   for (const type of Object.keys(r?.resources ?? {})) {
     if (!dept.resourceTypes.includes(type)) {
-      throw unprocessable(`Department ${dept.id} has no ${type} pool`, { errors: [{ path: `task.requirements.resources.${type}`, message: 'Not a resource kind of this department' }] });
+      throw unprocessable(`Department ${dept.id} has no ${type} pool`, {
+        errors: [{ path: `task.requirements.resources.${type}`, message: 'Not a resource kind of this department' }],
+      });
     }
   }
   return {
@@ -92,7 +94,13 @@ export async function createSchedule(db: Db, principal: Principal, input: Create
         createdBy: principal.id || null,
       })
       .returning();
-    await audit(tx, principal, { action: 'schedule.create', targetType: 'schedule', targetId: row.id, departmentId: row.departmentId, detail: { name: row.name, cron: row.cron, timezone: row.timezone } });
+    await audit(tx, principal, {
+      action: 'schedule.create',
+      targetType: 'schedule',
+      targetId: row.id,
+      departmentId: row.departmentId,
+      detail: { name: row.name, cron: row.cron, timezone: row.timezone },
+    });
     return row;
   });
   return toSchedule(row, now);
@@ -165,7 +173,13 @@ export async function updateSchedule(db: Db, principal: Principal, id: string, i
       .where(eq(schedules.id, id))
       .returning();
     if (!row) throw notFound('Schedule');
-    await audit(tx, principal, { action: 'schedule.update', targetType: 'schedule', targetId: id, departmentId: row.departmentId, detail: { fields: Object.keys(input) } });
+    await audit(tx, principal, {
+      action: 'schedule.update',
+      targetType: 'schedule',
+      targetId: id,
+      departmentId: row.departmentId,
+      detail: { fields: Object.keys(input) },
+    });
     return row;
   });
   return toSchedule(row, now);
@@ -177,7 +191,13 @@ export async function deleteSchedule(db: Db, principal: Principal, id: string): 
   authorize(principal, 'task:create', { departmentId: cur.departmentId, what: 'Schedule' });
   await db.transaction(async (tx) => {
     await tx.delete(schedules).where(eq(schedules.id, id));
-    await audit(tx, principal, { action: 'schedule.delete', targetType: 'schedule', targetId: id, departmentId: cur.departmentId, detail: { name: cur.name } });
+    await audit(tx, principal, {
+      action: 'schedule.delete',
+      targetType: 'schedule',
+      targetId: id,
+      departmentId: cur.departmentId,
+      detail: { name: cur.name },
+    });
   });
 }
 

@@ -15,7 +15,12 @@ export function isDenial(err: unknown): err is AppError {
  * door (route wrapper, server actions) sends its refusals, so probing leaves a trail.
  * Never throws: a failure to audit must not turn a 403 into a 500.
  */
-export async function auditDenied(db: Db, principal: Principal | undefined, err: unknown, where: { door: string; method?: string; path?: string }): Promise<void> {
+export async function auditDenied(
+  db: Db,
+  principal: Principal | undefined,
+  err: unknown,
+  where: { door: string; method?: string; path?: string },
+): Promise<void> {
   if (!principal?.id || !isDenial(err)) return;
   try {
     await audit(db, principal, {

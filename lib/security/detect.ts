@@ -30,9 +30,16 @@ export async function detectLoginFailure(db: Db, f: { userId?: string; username:
     const [{ n }] = await db
       .select({ n: sql<number>`count(distinct ${auditLog.actorName})::int` })
       .from(auditLog)
-      .where(and(eq(auditLog.action, 'auth.login'), eq(auditLog.outcome, 'failure'), eq(auditLog.ip, f.ip), gt(auditLog.at, since(windowMs))));
+      .where(
+        and(eq(auditLog.action, 'auth.login'), eq(auditLog.outcome, 'failure'), eq(auditLog.ip, f.ip), gt(auditLog.at, since(windowMs))),
+      );
     if (n >= usernames && !(await recentEvent(db, 'credential-stuffing', windowMs, { ip: f.ip }))) {
-      await recordSecurityEvent(db, { kind: 'credential-stuffing', severity: 'critical', ip: f.ip, detail: { usernames: n, windowSeconds: windowMs / 1000 } });
+      await recordSecurityEvent(db, {
+        kind: 'credential-stuffing',
+        severity: 'critical',
+        ip: f.ip,
+        detail: { usernames: n, windowSeconds: windowMs / 1000 },
+      });
     }
   }
 }
@@ -47,10 +54,19 @@ async function detectBruteForce(db: Db, f: { userId?: string; username: string; 
   const [{ n }] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(auditLog)
-    .where(and(eq(auditLog.action, 'auth.login'), inArray(auditLog.outcome, ['failure', 'denied']), target, gt(auditLog.at, since(windowMs))));
+    .where(
+      and(eq(auditLog.action, 'auth.login'), inArray(auditLog.outcome, ['failure', 'denied']), target, gt(auditLog.at, since(windowMs))),
+    );
   const who = f.userId ? { userId: f.userId } : { username: f.username };
   if (n >= attempts && !(await recentEvent(db, 'brute-force', windowMs, who))) {
-    await recordSecurityEvent(db, { kind: 'brute-force', severity: 'high', userId: f.userId, username: f.username, ip: f.ip, detail: { attempts: n, windowSeconds: windowMs / 1000 } });
+    await recordSecurityEvent(db, {
+      kind: 'brute-force',
+      severity: 'high',
+      userId: f.userId,
+      username: f.username,
+      ip: f.ip,
+      detail: { attempts: n, windowSeconds: windowMs / 1000 },
+    });
   }
 }
 
@@ -75,15 +91,35 @@ export async function detectDeniedBurst(db: Db, principal: Principal): Promise<v
 }
 
 /** Called on a successful login, before the address joins the user's known ones. */
-export async function detectNewIpLogin(db: Db, user: { id: string; username: string; role: Role; knownIps: string[] }, ip: string | undefined): Promise<void> {
+export async function detectNewIpLogin(
+  db: Db,
+  user: { id: string; username: string; role: Role; knownIps: string[] },
+  ip: string | undefined,
+): Promise<void> {
   // The first login has nothing to compare with; it only teaches the first address.
   if (!ip || !privilegedRoles.has(user.role) || user.knownIps.length === 0 || user.knownIps.includes(ip)) return;
-  await recordSecurityEvent(db, { kind: 'new-ip-login', severity: 'medium', userId: user.id, username: user.username, ip, detail: { role: user.role, knownIps: user.knownIps.length } });
+  await recordSecurityEvent(db, {
+    kind: 'new-ip-login',
+    severity: 'medium',
+    userId: user.id,
+    username: user.username,
+    ip,
+    detail: { role: user.role, knownIps: user.knownIps.length },
+  });
 }
 
 /** One event per attack and window, not one per attempt. */
-async function recentEvent(db: Db, kind: string, windowMs: number, who: { userId?: string; ip?: string; username?: string }): Promise<boolean> {
-  const match = who.userId ? eq(securityEvents.userId, who.userId) : who.ip ? eq(securityEvents.ip, who.ip) : eq(securityEvents.username, who.username ?? '');
+async function recentEvent(
+  db: Db,
+  kind: string,
+  windowMs: number,
+  who: { userId?: string; ip?: string; username?: string },
+): Promise<boolean> {
+  const match = who.userId
+    ? eq(securityEvents.userId, who.userId)
+    : who.ip
+      ? eq(securityEvents.ip, who.ip)
+      : eq(securityEvents.username, who.username ?? '');
   const [row] = await db
     .select({ id: securityEvents.id })
     .from(securityEvents)

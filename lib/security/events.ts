@@ -21,7 +21,10 @@ export type SecurityEventRow = typeof securityEvents.$inferSelect;
 
 /** Stores the event and pushes it live, only to consoles whose user may read security events. */
 export async function recordSecurityEvent(db: Db, e: SecurityEventInput): Promise<SecurityEventRow> {
-  const [row] = await db.insert(securityEvents).values({ ...e, detail: e.detail ?? {} }).returning();
+  const [row] = await db
+    .insert(securityEvents)
+    .values({ ...e, detail: e.detail ?? {} })
+    .returning();
   publishLive({ type: 'alert', scope: null, permission: 'security:read', data: { source: 'security', ...row } });
   return row;
 }

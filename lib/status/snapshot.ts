@@ -76,7 +76,19 @@ export function snapshot(departmentId: string | null, now = Date.now()): Metrics
  * the completion rate re-weights by volume, and p95 takes the worst (a sum of p95s means nothing).
  */
 export function combineSnapshots(parts: MetricsSnapshot[], departmentId: string | null, now = Date.now()): MetricsSnapshot {
-  const out: MetricsSnapshot = { departmentId, at: now, agents: {}, queueDepth: 0, tasksPerMin: 0, completedPerMin: 0, failedPerMin: 0, completionRate: null, p95AssignmentMs: null, busMsgPerSec: null, resourceUse: 0 };
+  const out: MetricsSnapshot = {
+    departmentId,
+    at: now,
+    agents: {},
+    queueDepth: 0,
+    tasksPerMin: 0,
+    completedPerMin: 0,
+    failedPerMin: 0,
+    completionRate: null,
+    p95AssignmentMs: null,
+    busMsgPerSec: null,
+    resourceUse: 0,
+  };
   let done = 0;
   let fin = 0;
   for (const p of parts) {

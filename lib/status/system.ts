@@ -26,10 +26,23 @@ export type SystemStatus = {
   /** Live figures from the in-memory windows (no aggregate over tasks). */
   taskMetrics: Omit<MetricsSnapshot, 'agents' | 'departmentId' | 'at'>;
   /** Totals over every task the caller may see, from the same counts as `tasks`. */
-  metrics: { totalTasks: number; pendingTasks: number; activeTasks: number; completedTasks: number; failedTasks: number; deadTasks: number; cancelledTasks: number };
+  metrics: {
+    totalTasks: number;
+    pendingTasks: number;
+    activeTasks: number;
+    completedTasks: number;
+    failedTasks: number;
+    deadTasks: number;
+    cancelledTasks: number;
+  };
   resources: { allocated: number; capacity: number; utilisation: number };
   alerts: { open: number; bySeverity: Record<string, number>; recent: AlertView[] };
-  health: { status: Health['status']; database: { engine: Health['db']; reachable: boolean }; bus: { listening: boolean; agentsConnected: number; consolesConnected: number }; redis: Health['bus']['redis'] };
+  health: {
+    status: Health['status'];
+    database: { engine: Health['db']; reachable: boolean };
+    bus: { listening: boolean; agentsConnected: number; consolesConnected: number };
+    redis: Health['bus']['redis'];
+  };
   /** The answering process's background jobs and which it leads; global users only. */
   jobs?: JobStatus[];
   /** Every live server process (the answering one first), what it holds and which jobs it leads; global users only. */
@@ -72,7 +85,12 @@ export async function getSystemStatus(db: Db, principal: Principal): Promise<Sys
   const util = new Map(pools.map((p) => [p.departmentId, p.capacity ? p.allocated / p.capacity : 0]));
   const capacity = pools.reduce((a, p) => a + p.capacity, 0);
   const allocated = pools.reduce((a, p) => a + p.allocated, 0);
-  const live = ids ? combineSnapshots(ids.map((d) => snapshot(d)), null) : snapshot(null);
+  const live = ids
+    ? combineSnapshots(
+        ids.map((d) => snapshot(d)),
+        null,
+      )
+    : snapshot(null);
   const { agents: _a, departmentId: _d, at: _t, ...taskMetrics } = live;
   const bySeverity: Record<string, number> = {};
   for (const a of openAlerts) bySeverity[a.severity] = (bySeverity[a.severity] ?? 0) + 1;
@@ -104,7 +122,11 @@ export async function getSystemStatus(db: Db, principal: Principal): Promise<Sys
     health: {
       status: health.status,
       database: { engine: health.db, reachable: health.dbReachable },
-      bus: { listening: health.bus.listening, agentsConnected: sockets('agentsConnected'), consolesConnected: sockets('consolesConnected') },
+      bus: {
+        listening: health.bus.listening,
+        agentsConnected: sockets('agentsConnected'),
+        consolesConnected: sockets('consolesConnected'),
+      },
       redis: health.bus.redis,
     },
     ...(ids === null ? { jobs: runtimeState().jobs?.() ?? [], processes: parts.map((p) => processView(p)) } : {}),

@@ -15,7 +15,11 @@ import type { CreateTaskInput } from './schemas';
  * (a quota, say) holds for all of them. Throws the AppError a single create answers.
  */
 /** Checks a new task against its principal and department; answers its requirements and the department (for its quotas). */
-export async function admitNewTask(db: Db, principal: Principal, input: CreateTaskInput): Promise<{ requirements: TaskRequirements; department: TaskQuotaHolder }> {
+export async function admitNewTask(
+  db: Db,
+  principal: Principal,
+  input: CreateTaskInput,
+): Promise<{ requirements: TaskRequirements; department: TaskQuotaHolder }> {
   authorize(principal, 'task:create', { departmentId: input.departmentId, what: 'Department' });
   const dept = await findDepartmentCached(db, input.departmentId);
   if (!dept) throw notFound('Department');
@@ -35,7 +39,9 @@ export async function admitNewTask(db: Db, principal: Principal, input: CreateTa
   }
   for (const type of Object.keys(requirements.resources ?? {})) {
     if (!dept.resourceTypes.includes(type)) {
-      throw unprocessable(`Department ${dept.id} has no ${type} pool`, { errors: [{ path: `requirements.resources.${type}`, message: 'Not a resource kind of this department' }] });
+      throw unprocessable(`Department ${dept.id} has no ${type} pool`, {
+        errors: [{ path: `requirements.resources.${type}`, message: 'Not a resource kind of this department' }],
+      });
     }
   }
   return { requirements, department: dept };
@@ -53,4 +59,7 @@ export async function unknownLinks(db: Db, principal: Principal, ids: readonly s
 }
 
 /** The ids a new task links to: its dependencies and its parent. */
-export const linksOf = (input: Pick<CreateTaskInput, 'dependsOn' | 'parentTaskId'>): string[] => [...input.dependsOn, ...(input.parentTaskId ? [input.parentTaskId] : [])];
+export const linksOf = (input: Pick<CreateTaskInput, 'dependsOn' | 'parentTaskId'>): string[] => [
+  ...input.dependsOn,
+  ...(input.parentTaskId ? [input.parentTaskId] : []),
+];

@@ -24,7 +24,11 @@ describe('attempt timeouts', () => {
   async function overdueTask(maxAttempts: number) {
     const agent = await makeAgent(t.db, 'legal');
     await t.db.update(agents).set({ status: 'idle' }).where(eq(agents.id, agent.id));
-    const task = await createTask(t.db, admin, createTaskSchema.parse({ title: 'slow', departmentId: 'legal', type: 'review', timeout: 1000, maxAttempts }));
+    const task = await createTask(
+      t.db,
+      admin,
+      createTaskSchema.parse({ title: 'slow', departmentId: 'legal', type: 'review', timeout: 1000, maxAttempts }),
+    );
     const out = await assignTask(t.db, { ...task, timeoutMs: 1000, requirements: {} } as never, agent.id);
     expect(out.ok).toBe(true);
     // Its lease was renewed just now (a heart-beat), but it was handed out 5 s ago.
@@ -72,7 +76,11 @@ describe('attempt timeouts', () => {
 
   it('records every attempt with how it ended: lost (lease), preempted, revoked (cancelled), completed', async () => {
     const agent = await makeAgent(t.db, 'legal');
-    const task = await createTask(t.db, admin, createTaskSchema.parse({ title: 'many hands', departmentId: 'legal', type: 'review', maxAttempts: 10 }));
+    const task = await createTask(
+      t.db,
+      admin,
+      createTaskSchema.parse({ title: 'many hands', departmentId: 'legal', type: 'review', maxAttempts: 10 }),
+    );
     const handOut = async () => {
       const [row] = await t.db.select().from(tasks).where(eq(tasks.id, task.id));
       expect((await assignTask(t.db, row, agent.id)).ok).toBe(true);

@@ -22,7 +22,14 @@ export type ItemProblem = { title: string; status: number; detail?: string; erro
 export type BatchItemResult = { index: number; id?: string; status?: TaskStatus; error?: ItemProblem };
 export type BatchResult = { results: BatchItemResult[]; created: number; failed: number };
 
-type Draft = { index: number; id: string; input: CreateTaskInput; requirements: TaskRequirements; department: TaskQuotaHolder; runAt?: Date };
+type Draft = {
+  index: number;
+  id: string;
+  input: CreateTaskInput;
+  requirements: TaskRequirements;
+  department: TaskQuotaHolder;
+  runAt?: Date;
+};
 
 /**
  * Creates up to MAX_BATCH_TASKS tasks in one insert statement. Each item is checked as a single
@@ -34,9 +41,15 @@ type Draft = { index: number; id: string; input: CreateTaskInput; requirements: 
  * header, so no single create's key can collide with it, and a batch retried after a lost answer
  * finds the tasks it made.
  */
-export async function createTasks(db: Db, principal: Principal, items: readonly unknown[], opts: { idempotencyKey?: string; door?: string } = {}): Promise<BatchResult> {
+export async function createTasks(
+  db: Db,
+  principal: Principal,
+  items: readonly unknown[],
+  opts: { idempotencyKey?: string; door?: string } = {},
+): Promise<BatchResult> {
   authorize(principal, 'task:create');
-  if (items.length > MAX_BATCH_TASKS) throw badRequest(`At most ${MAX_BATCH_TASKS} tasks in one batch: split it`, [{ path: 'tasks', message: `${items.length} items` }]);
+  if (items.length > MAX_BATCH_TASKS)
+    throw badRequest(`At most ${MAX_BATCH_TASKS} tasks in one batch: split it`, [{ path: 'tasks', message: `${items.length} items` }]);
   const ids: string[] = items.map(() => randomUUID());
   const results: BatchItemResult[] = items.map((_, index) => ({ index }));
   const failed = (index: number, err: unknown) => {
@@ -57,12 +70,22 @@ export async function createTasks(db: Db, principal: Principal, items: readonly 
   if (denial) await auditDenied(db, principal, denial, { door: opts.door ?? 'batch', path: 'task:create' });
 
   const inBatch = new Set<string>(ids);
-  const unknown = await unknownLinks(db, principal, drafts.flatMap((d) => linksOf(d.input).filter((id) => !inBatch.has(id))));
+  const unknown = await unknownLinks(
+    db,
+    principal,
+    drafts.flatMap((d) => linksOf(d.input).filter((id) => !inBatch.has(id))),
+  );
   drafts = drafts.filter((d) => {
     const missing = linksOf(d.input).filter((id) => unknown.has(id));
     // Drafts come in index order and depend only on earlier items, so a failure reaches its dependants here.
     const lost = d.input.dependsOn.filter((id) => inBatch.has(id) && results[ids.indexOf(id)].error);
-    if (missing.length) failed(d.index, unprocessable('Unknown dependency or parent task', { errors: missing.map((id) => ({ path: 'dependsOn', message: `No task ${id}` })) }));
+    if (missing.length)
+      failed(
+        d.index,
+        unprocessable('Unknown dependency or parent task', {
+          errors: missing.map((id) => ({ path: 'dependsOn', message: `No task ${id}` })),
+        }),
+      );
     else if (lost.length) failed(d.index, unprocessable(`Depends on item ${ids.indexOf(lost[0])} of this batch, which was not created`));
     return !missing.length && !lost.length;
   });
@@ -124,7 +147,9 @@ async function batchReplayed(db: Db, principal: Principal, drafts: Draft[], key:
 /** With a key, one batch at a time per key: the second of two racing requests answers the first's tasks. */
 async function insertOnce(db: Db, principal: Principal, drafts: Draft[], key: string): Promise<InsertedRow[]> {
   return db.transaction(async (tx) => {
-    await runText(tx as unknown as Db, `select pg_advisory_xact_lock(hashtextextended($1::text, 0))`, [`task-batch\n${principal.id}\n${key}`]);
+    await runText(tx as unknown as Db, `select pg_advisory_xact_lock(hashtextextended($1::text, 0))`, [
+      `task-batch\n${principal.id}\n${key}`,
+    ]);
     const keys = drafts.map((d) => itemKey(key, d.index));
     const existing = await tx
       .select({ id: tasks.id, status: tasks.status, idempotencyKey: tasks.idempotencyKey })
@@ -175,11 +200,11 @@ async function insertDrafts(db: Db, principal: Principal, drafts: Draft[], key?:
     departmentId: departments.length === 1 ? departments[0] : null,
     detail: { count: drafts.length, ids: drafts.map((d) => d.id), departments },
   });
-  const out = await runText<{ id: string; status: TaskStatus }>(db, `${CREATE_TASKS}, audited as (${audit.text}) select created.id, created.status from created join input on input.id = created.id order by input.ord`, [
-    JSON.stringify(rows),
-    principal.id || null,
-    ...audit.params,
-  ]);
+  const out = await runText<{ id: string; status: TaskStatus }>(
+    db,
+    `${CREATE_TASKS}, audited as (${audit.text}) select created.id, created.status from created join input on input.id = created.id order by input.ord`,
+    [JSON.stringify(rows), principal.id || null, ...audit.params],
+  );
   auditWritten(db);
   return out;
 }
@@ -232,13 +257,22 @@ function parseItem(raw: unknown, index: number, ids: readonly string[], results:
       const m = typeof ref === 'string' ? /^#(\d{1,4})$/.exec(ref) : null;
       if (!m) return ref;
       const n = Number(m[1]);
-      if (n >= index) throw badRequest('Invalid task', [{ path: `dependsOn.${k}`, message: `Item ${n} does not come before this one (#n names an earlier item)` }]);
-      if (results[n].error) throw unprocessable(`Depends on item ${n} of this batch, which was not created`, { errors: [{ path: `dependsOn.${k}`, message: `Item ${n} failed` }] });
+      if (n >= index)
+        throw badRequest('Invalid task', [
+          { path: `dependsOn.${k}`, message: `Item ${n} does not come before this one (#n names an earlier item)` },
+        ]);
+      if (results[n].error)
+        throw unprocessable(`Depends on item ${n} of this batch, which was not created`, {
+          errors: [{ path: `dependsOn.${k}`, message: `Item ${n} failed` }],
+        });
       return ids[n];
     });
   }
   const bad = unstorableText(item);
-  if (bad !== undefined) throw badRequest('Invalid task', [{ path: bad || '(item)', message: 'Holds a NUL character or a lone surrogate, which the database refuses' }]);
+  if (bad !== undefined)
+    throw badRequest('Invalid task', [
+      { path: bad || '(item)', message: 'Holds a NUL character or a lone surrogate, which the database refuses' },
+    ]);
   const parsed = createTaskBodySchema.safeParse(item);
   if (!parsed.success) throw badRequest('Invalid task', zodProblems(parsed.error));
   return parsed.data;

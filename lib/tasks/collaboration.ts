@@ -22,8 +22,13 @@ export async function createCollaboration(db: Db, principal: Principal, input: C
   } else if (!inScope(principal, parent.departmentId)) throw new OutOfScope('Task');
   let targetDepartmentId = input.targetDepartmentId;
   if (input.targetAgentId) {
-    const [target] = await db.select({ departmentId: agents.departmentId, status: agents.status }).from(agents).where(eq(agents.id, input.targetAgentId)).limit(1);
-    if (!target || target.status === 'retired') throw unprocessable('Unknown target agent', { errors: [{ path: 'targetAgentId', message: 'No such agent' }] });
+    const [target] = await db
+      .select({ departmentId: agents.departmentId, status: agents.status })
+      .from(agents)
+      .where(eq(agents.id, input.targetAgentId))
+      .limit(1);
+    if (!target || target.status === 'retired')
+      throw unprocessable('Unknown target agent', { errors: [{ path: 'targetAgentId', message: 'No such agent' }] });
     targetDepartmentId = target.departmentId;
   }
   const [dept] = await db.select().from(departments).where(eq(departments.id, targetDepartmentId!)).limit(1);
@@ -32,7 +37,11 @@ export async function createCollaboration(db: Db, principal: Principal, input: C
     throw forbidden(`${dept.name} does not accept collaboration requests from ${parent.departmentId}`);
   }
   // The child is created on behalf of the requester, inside the target department's scope.
-  const actingPrincipal: Principal = { ...principal, departmentIds: [...principal.departmentIds, dept.id], permissions: [...principal.permissions, 'task:create'] };
+  const actingPrincipal: Principal = {
+    ...principal,
+    departmentIds: [...principal.departmentIds, dept.id],
+    permissions: [...principal.permissions, 'task:create'],
+  };
   const child = await createTask(
     db,
     actingPrincipal,

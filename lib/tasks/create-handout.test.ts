@@ -25,7 +25,16 @@ describe('createTask hands out in the same statement', () => {
   async function connectedAgent(active = 0) {
     const agent = await makeAgent(t.db, 'legal');
     await t.db.update(agents).set({ maxConcurrentTasks: 2, activeTasks: active }).where(eq(agents.id, agent.id));
-    presence().connect({ id: agent.id, departmentId: 'legal', specialization: 'general', capabilities: {}, activeTasks: 0, maxConcurrentTasks: 2, weight: 1, score: 1 });
+    presence().connect({
+      id: agent.id,
+      departmentId: 'legal',
+      specialization: 'general',
+      capabilities: {},
+      activeTasks: 0,
+      maxConcurrentTasks: 2,
+      weight: 1,
+      score: 1,
+    });
     return agent;
   }
 

@@ -20,7 +20,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-const create = (body: Record<string, unknown>) => POST(request('POST', '/api/v1/tasks', { token, body: { title: 'later', departmentId: 'legal', type: 'delayed', ...body } }));
+const create = (body: Record<string, unknown>) =>
+  POST(request('POST', '/api/v1/tasks', { token, body: { title: 'later', departmentId: 'legal', type: 'delayed', ...body } }));
 const fieldsOf = async (res: Response) => ((await res.json()).errors as { path: string }[]).map((e) => e.path);
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 /** Moves a scheduled task's start into the past, as if its time had come. */
@@ -58,11 +59,17 @@ describe('POST /api/v1/tasks with a start time', () => {
     expect(b.status).toBe('scheduled');
     expect(Date.parse(b.availableAt)).toBeGreaterThan(Date.now() + 3500_000);
     await promoteDue(t.db);
-    const rows = await t.db.select().from(tasks).where(inArray(tasks.id, [a.id, b.id]));
+    const rows = await t.db
+      .select()
+      .from(tasks)
+      .where(inArray(tasks.id, [a.id, b.id]));
     expect(rows.map((r) => r.status)).toEqual(['scheduled', 'scheduled']);
     await makeDue(a.id);
     await promoteDue(t.db);
-    const after = await t.db.select().from(tasks).where(inArray(tasks.id, [a.id, b.id]));
+    const after = await t.db
+      .select()
+      .from(tasks)
+      .where(inArray(tasks.id, [a.id, b.id]));
     expect(Object.fromEntries(after.map((r) => [r.id, r.status]))).toEqual({ [a.id]: 'pending', [b.id]: 'scheduled' });
     const events = await t.db.select().from(taskEvents).where(eq(taskEvents.taskId, a.id));
     expect(events.map((e) => e.type)).toEqual(['created', 'due']);
@@ -71,7 +78,10 @@ describe('POST /api/v1/tasks with a start time', () => {
   it('answers the same scheduled task for a repeated Idempotency-Key', async () => {
     const key = `delayed-${Date.now()}`;
     const input = createTaskSchema.parse({ title: 'once', departmentId: 'legal', type: 'delayed', delayMs: 60_000 });
-    const [x, y] = await Promise.all([createTask(t.db, admin, input, { idempotencyKey: key }), createTask(t.db, admin, input, { idempotencyKey: key })]);
+    const [x, y] = await Promise.all([
+      createTask(t.db, admin, input, { idempotencyKey: key }),
+      createTask(t.db, admin, input, { idempotencyKey: key }),
+    ]);
     expect(x.id).toBe(y.id);
   });
 });
@@ -93,11 +103,23 @@ describe('cancelling a scheduled task', () => {
 describe('promoting due tasks from several processes at once', () => {
   it('makes each due task pending exactly once (one due event each)', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 30; i++) ids.push((await createTask(t.db, admin, createTaskSchema.parse({ title: `due ${i}`, departmentId: 'legal', type: 'race', delayMs: 3600_000 }))).id);
+    for (let i = 0; i < 30; i++)
+      ids.push(
+        (
+          await createTask(
+            t.db,
+            admin,
+            createTaskSchema.parse({ title: `due ${i}`, departmentId: 'legal', type: 'race', delayMs: 3600_000 }),
+          )
+        ).id,
+      );
     await t.db.update(tasks).set({ availableAt: sql`now() - interval '1 second'` }).where(inArray(tasks.id, ids));
     const counts = await Promise.all([1, 2, 3, 4].map(() => promoteDue(t.db)));
     expect(counts.reduce((a, b) => a + b, 0)).toBe(30);
-    const due = await t.db.select().from(taskEvents).where(and(inArray(taskEvents.taskId, ids), eq(taskEvents.type, 'due')));
+    const due = await t.db
+      .select()
+      .from(taskEvents)
+      .where(and(inArray(taskEvents.taskId, ids), eq(taskEvents.type, 'due')));
     expect(due).toHaveLength(30);
   });
 });

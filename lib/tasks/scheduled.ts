@@ -75,7 +75,11 @@ export async function createScheduledTask(
     // Two requests with one Idempotency-Key raced: the loser answers the winner's task.
     const e = err as { code?: string; cause?: { code?: string } };
     if (key && (e.code === '23505' || e.cause?.code === '23505')) {
-      const [again] = await db.select().from(tasks).where(and(eq(tasks.createdBy, principal.id), eq(tasks.idempotencyKey, key))).limit(1);
+      const [again] = await db
+        .select()
+        .from(tasks)
+        .where(and(eq(tasks.createdBy, principal.id), eq(tasks.idempotencyKey, key)))
+        .limit(1);
       if (again) return again;
     }
     throw err;
@@ -112,4 +116,3 @@ export async function promoteDue(db: Db): Promise<number> {
   }
   return promoted.length;
 }
-

@@ -3,7 +3,11 @@ import { attemptOutcomes, dependencyPolicies, priorities, taskStatuses } from '@
 import { resourceKindCatalog, resourceTypes } from '../org/resource-kinds';
 import { pageQuery } from '../paging/cursor';
 
-const slug = z.string().min(1).max(40).regex(/^[a-z][a-z0-9-]*$/, 'A department id');
+const slug = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z][a-z0-9-]*$/, 'A department id');
 const name = z.string().trim().min(1).max(100);
 const jsonValue = z.json().refine((v) => JSON.stringify(v).length <= 256 * 1024, 'At most 256 KiB of JSON');
 
@@ -18,7 +22,8 @@ export const resourceAmountsSchema = z.partialRecord(z.enum(resourceTypes), z.nu
   for (const kind of resourceTypes) {
     const amount = amounts[kind];
     const { total, unit } = resourceKindCatalog[kind];
-    if (amount !== undefined && amount > total) ctx.addIssue({ code: 'custom', path: [kind], message: `At most ${total} ${unit}: the organisation's whole ${kind}` });
+    if (amount !== undefined && amount > total)
+      ctx.addIssue({ code: 'custom', path: [kind], message: `At most ${total} ${unit}: the organisation's whole ${kind}` });
   }
 });
 
@@ -58,14 +63,18 @@ export const createTaskSchema = z
       .min(1000)
       .max(7 * 24 * 3600_000)
       .optional()
-      .describe('Hard limit in milliseconds on one attempt, from its hand-out, whatever heart-beats do; past it the attempt is timed out and counts against maxAttempts'),
+      .describe(
+        'Hard limit in milliseconds on one attempt, from its hand-out, whatever heart-beats do; past it the attempt is timed out and counts against maxAttempts',
+      ),
     maxAttempts: z.number().int().min(1).max(100).default(3),
     dependsOn: z.array(z.uuid()).max(100).default([]),
     /** When a dependency ends without completing: `cancel` this task too (the default), or `wait` for the dependency to be retried. */
     dependencyPolicy: z
       .enum(dependencyPolicies)
       .optional()
-      .describe("When a dependency ends dead, failed or cancelled: 'cancel' this task too, with reason dependency-failed (the default), or 'wait' for the dependency to be retried"),
+      .describe(
+        "When a dependency ends dead, failed or cancelled: 'cancel' this task too, with reason dependency-failed (the default), or 'wait' for the dependency to be retried",
+      ),
     parentTaskId: z.uuid().optional(),
     targetAgentId: z.uuid().optional(),
     // Delayed start: the task is 'scheduled' until then (lib/tasks/scheduled.ts).
@@ -77,10 +86,12 @@ export const createTaskSchema = z
 export type CreateTaskInput = z.infer<typeof createTaskSchema>;
 
 function checkStartTime(v: { runAt?: string; delayMs?: number }, ctx: z.RefinementCtx) {
-  if (v.runAt !== undefined && v.delayMs !== undefined) ctx.addIssue({ code: 'custom', path: ['delayMs'], message: 'Give runAt or delayMs, not both' });
+  if (v.runAt !== undefined && v.delayMs !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['delayMs'], message: 'Give runAt or delayMs, not both' });
   if (v.runAt === undefined) return;
   const at = Date.parse(v.runAt);
-  if (at < Date.now() - RUN_AT_PAST_TOLERANCE_MS) ctx.addIssue({ code: 'custom', path: ['runAt'], message: 'More than a minute in the past' });
+  if (at < Date.now() - RUN_AT_PAST_TOLERANCE_MS)
+    ctx.addIssue({ code: 'custom', path: ['runAt'], message: 'More than a minute in the past' });
   if (at > Date.now() + MAX_DELAY_MS) ctx.addIssue({ code: 'custom', path: ['runAt'], message: 'More than a year ahead' });
 }
 
@@ -94,7 +105,10 @@ export const createTaskBodySchema = z
   // For the OpenAPI document: one of the two names is required.
   .meta({ anyOf: [{ required: ['departmentId'] }, { required: ['department'] }] })
   .refine((v) => !!(v.departmentId ?? v.department), { message: 'Required (or its alias department)', path: ['departmentId'] })
-  .refine((v) => !(v.departmentId && v.department && v.departmentId !== v.department), { message: 'department and departmentId name different departments', path: ['department'] })
+  .refine((v) => !(v.departmentId && v.department && v.departmentId !== v.department), {
+    message: 'department and departmentId name different departments',
+    path: ['department'],
+  })
   .superRefine(checkStartTime)
   // The object above carries every field of createTaskSchema, checked the same way.
   .transform(({ department, ...rest }): CreateTaskInput => ({ ...rest, departmentId: (rest.departmentId ?? department)! }));
@@ -110,9 +124,11 @@ export const createTasksBodySchema = z
   .object({
     tasks: z
       .array(
-        z.unknown().describe(
-          'A task as the body of POST /api/v1/tasks. In `dependsOn`, "#n" names the task at index n of this batch (an earlier one).',
-        ),
+        z
+          .unknown()
+          .describe(
+            'A task as the body of POST /api/v1/tasks. In `dependsOn`, "#n" names the task at index n of this batch (an earlier one).',
+          ),
       )
       .min(1)
       .max(MAX_BATCH_TASKS, `At most ${MAX_BATCH_TASKS} tasks in one batch: split it`),
@@ -176,7 +192,10 @@ export const collaborationSchema = z
       .strict(),
   })
   .strict()
-  .refine((v) => !!v.targetDepartmentId !== !!v.targetAgentId, { message: 'Give exactly one of targetDepartmentId or targetAgentId', path: ['targetDepartmentId'] });
+  .refine((v) => !!v.targetDepartmentId !== !!v.targetAgentId, {
+    message: 'Give exactly one of targetDepartmentId or targetAgentId',
+    path: ['targetDepartmentId'],
+  });
 export type CollaborationInput = z.infer<typeof collaborationSchema>;
 
 /** GET /api/v1/tasks/{id}, for the OpenAPI document: the fields of a task that need saying (the rest as in lists). */
@@ -194,7 +213,12 @@ export const taskAttemptSchema = z.object({
 export const taskDetailResponse = z.looseObject({
   id: z.uuid(),
   status: z.enum(taskStatuses),
-  reason: z.string().nullable().describe('Why it ended as it did when the status says not enough: `timeout` (dead after its last attempt timed out), `dependency-failed` (cancelled because a task it depends on failed)'),
+  reason: z
+    .string()
+    .nullable()
+    .describe(
+      'Why it ended as it did when the status says not enough: `timeout` (dead after its last attempt timed out), `dependency-failed` (cancelled because a task it depends on failed)',
+    ),
   dependencyPolicy: z.enum(dependencyPolicies),
   attempts: z.number().int().describe('Attempts so far (hand-outs)'),
   attemptHistory: z.array(taskAttemptSchema).describe('Each attempt: agent, start, end, duration, outcome, error'),

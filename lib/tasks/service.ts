@@ -66,11 +66,19 @@ export function toTask(row: TaskRow) {
 const rank = (p: (typeof priorities)[number]) => priorities.indexOf(p);
 
 /** Creates a pending task and offers it to a fitting connected agent at once. */
-export async function createTask(db: Db, principal: Principal, input: CreateTaskInput, opts: { audit?: boolean; idempotencyKey?: string } = {}) {
+export async function createTask(
+  db: Db,
+  principal: Principal,
+  input: CreateTaskInput,
+  opts: { audit?: boolean; idempotencyKey?: string } = {},
+) {
   const { requirements, department: dept } = await admitNewTask(db, principal, input);
   const linked = linksOf(input);
   const missing = [...(await unknownLinks(db, principal, linked))];
-  if (missing.length) throw unprocessable('Unknown dependency or parent task', { errors: missing.map((id) => ({ path: 'dependsOn', message: `No task ${id}` })) });
+  if (missing.length)
+    throw unprocessable('Unknown dependency or parent task', {
+      errors: missing.map((id) => ({ path: 'dependsOn', message: `No task ${id}` })),
+    });
   const key = opts.idempotencyKey && principal.id ? opts.idempotencyKey : undefined;
   const existing = key ? await findByIdempotencyKey(db, principal.id, key) : undefined;
   if (existing) return toTask(existing);
@@ -88,26 +96,63 @@ export async function createTask(db: Db, principal: Principal, input: CreateTask
   }
 }
 
-async function insertTask(db: Db, principal: Principal, input: CreateTaskInput, requirements: TaskRequirements, key: string | undefined, opts: { audit?: boolean }) {
+async function insertTask(
+  db: Db,
+  principal: Principal,
+  input: CreateTaskInput,
+  requirements: TaskRequirements,
+  key: string | undefined,
+  opts: { audit?: boolean },
+) {
   const runAt = startOf(input);
   if (runAt) return toTask(await createScheduledTask(db, principal, input, requirements, runAt, key));
   const id = randomUUID();
   const ready = input.dependsOn.length === 0;
-  const draft = { id, departmentId: input.departmentId, requirements, priority: input.priority, timeoutMs: input.timeout ?? null, targetAgentId: input.targetAgentId ?? null };
+  const draft = {
+    id,
+    departmentId: input.departmentId,
+    requirements,
+    priority: input.priority,
+    timeoutMs: input.timeout ?? null,
+    targetAgentId: input.targetAgentId ?? null,
+  };
   const booked = ready ? await bookForNew(db, draft) : undefined;
   const audited = opts.audit !== false;
   const auditText = audited
-    ? auditInsertText(CREATE_PARAMS + 1, principal, { action: 'task.create', targetType: 'task', targetId: id, departmentId: input.departmentId, detail: { priority: input.priority, type: input.type } })
+    ? auditInsertText(CREATE_PARAMS + 1, principal, {
+        action: 'task.create',
+        targetType: 'task',
+        targetId: id,
+        departmentId: input.departmentId,
+        detail: { priority: input.priority, type: input.type },
+      })
     : undefined;
   const params = [
-    id, input.title, input.departmentId, input.type, input.priority, rank(input.priority), JSON.stringify(requirements),
+    id,
+    input.title,
+    input.departmentId,
+    input.type,
+    input.priority,
+    rank(input.priority),
+    JSON.stringify(requirements),
     input.payload === undefined || input.payload === null ? null : JSON.stringify(input.payload),
-    input.maxAttempts, input.timeout ?? null, input.estimatedDuration ?? null, input.dependsOn.join(','), input.parentTaskId ?? null,
-    input.targetAgentId ?? null, principal.id || null, key ?? null, booked ?? null, leaseMsOf(draft), JSON.stringify({ by: principal.name }),
+    input.maxAttempts,
+    input.timeout ?? null,
+    input.estimatedDuration ?? null,
+    input.dependsOn.join(','),
+    input.parentTaskId ?? null,
+    input.targetAgentId ?? null,
+    principal.id || null,
+    key ?? null,
+    booked ?? null,
+    leaseMsOf(draft),
+    JSON.stringify({ by: principal.name }),
     input.dependencyPolicy ?? 'cancel',
   ];
   const row = await (async () => {
-    const text = auditText ? `${CREATE_TASK}, audited as (${auditText.text}) select * from created` : `${CREATE_TASK} select * from created`;
+    const text = auditText
+      ? `${CREATE_TASK}, audited as (${auditText.text}) select * from created`
+      : `${CREATE_TASK} select * from created`;
     const [raw] = await runText(db, text, auditText ? [...params, ...auditText.params] : params);
     if (audited) auditWritten(db);
     return mapRow(tasks, raw);
@@ -215,7 +260,13 @@ export async function getTask(db: Db, principal: Principal, id: string) {
     // A pending task says why nobody has it yet (console and scripts alike).
     waiting: row.status === 'pending' ? await whyWaiting(db, task) : null,
     events: events.map((e) => ({ id: e.id, at: e.at.toISOString(), type: e.type, agentId: e.agentId, detail: e.detail })),
-    children: children.map((c) => ({ id: c.id, title: c.title, departmentId: c.departmentId, status: c.status, assignedAgentId: c.assignedAgentId })),
+    children: children.map((c) => ({
+      id: c.id,
+      title: c.title,
+      departmentId: c.departmentId,
+      status: c.status,
+      assignedAgentId: c.assignedAgentId,
+    })),
   };
 }
 
@@ -256,7 +307,8 @@ export async function cancelTask(db: Db, principal: Principal, id: string) {
     await cancelDependants(db, [id]);
     return toTask(row);
   }
-  if (!['pending', 'assigned', 'running'].includes(cur.status)) throw conflict(`Task is ${cur.status}; only pending, assigned or running tasks can be cancelled`);
+  if (!['pending', 'assigned', 'running'].includes(cur.status))
+    throw conflict(`Task is ${cur.status}; only pending, assigned or running tasks can be cancelled`);
   if (cur.status !== 'pending') {
     // Take it back from the agent first (frees its slot and resources), then cancel.
     await requeueTask(db, id, 'cancelled');
@@ -281,7 +333,17 @@ export async function retryTask(db: Db, principal: Principal, id: string) {
   authorize(principal, 'task:retry', { departmentId: cur.departmentId, what: 'Task' });
   const [row] = await db
     .update(tasks)
-    .set({ status: 'pending', attempts: 0, error: null, statusReason: null, assignedAgentId: null, availableAt: new Date(), finishedAt: null, progress: 0, updatedAt: new Date() })
+    .set({
+      status: 'pending',
+      attempts: 0,
+      error: null,
+      statusReason: null,
+      assignedAgentId: null,
+      availableAt: new Date(),
+      finishedAt: null,
+      progress: 0,
+      updatedAt: new Date(),
+    })
     .where(and(eq(tasks.id, id), sql`${tasks.status} in ('failed', 'dead', 'cancelled')`))
     .returning();
   if (!row) throw conflict(`Task is ${cur.status}; only failed, dead or cancelled tasks can be retried`);

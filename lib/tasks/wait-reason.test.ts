@@ -20,14 +20,22 @@ afterAll(async () => {
 });
 
 const task = (over: Record<string, unknown>) =>
-  createTask(t.db, admin, createTaskSchema.parse({ title: 'waits', departmentId: 'analytics', type: 'reporting', priority: 'low', ...over }));
+  createTask(
+    t.db,
+    admin,
+    createTaskSchema.parse({ title: 'waits', departmentId: 'analytics', type: 'reporting', priority: 'low', ...over }),
+  );
 const codes = async (over: Record<string, unknown>) => (await whyWaiting(t.db, await task(over))).reasons.map((r) => r.code);
 
 it('says why a pending task waits, from what the dispatcher looks at', async () => {
   // No agent of the department connected.
   expect(await codes({ requirements: { specialization: 'forecasting' } })).toEqual(['no-agent-online']);
 
-  const { agent } = await createAgent(t.db, admin, createAgentSchema.parse({ departmentId: 'analytics', type: 'worker', specialization: 'reporting', maxConcurrentTasks: 1 }));
+  const { agent } = await createAgent(
+    t.db,
+    admin,
+    createAgentSchema.parse({ departmentId: 'analytics', type: 'worker', specialization: 'reporting', maxConcurrentTasks: 1 }),
+  );
   await t.db.update(agents).set({ status: 'idle' }).where(eq(agents.id, agent.id));
   // Online, but not of the specialization asked for.
   const misfit = await whyWaiting(t.db, await task({ requirements: { specialization: 'forecasting' } }));

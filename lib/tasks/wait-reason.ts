@@ -4,7 +4,18 @@ import { agents, tasks, type TaskRequirements } from '@/db/schema/work';
 import { agentFits, normaliseCapabilities } from '../dispatch/fit';
 import { freeUnitsFor } from '../resources/service';
 
-export type WaitReason = { code: 'backoff' | 'dependencies' | 'dependency-failed' | 'no-agent-online' | 'no-fitting-agent' | 'fitting-agents-busy' | 'resources' | 'next'; detail: string };
+export type WaitReason = {
+  code:
+    | 'backoff'
+    | 'dependencies'
+    | 'dependency-failed'
+    | 'no-agent-online'
+    | 'no-fitting-agent'
+    | 'fitting-agents-busy'
+    | 'resources'
+    | 'next';
+  detail: string;
+};
 export type WaitDiagnosis = { reasons: WaitReason[]; agents: { online: number; fitting: number; free: number } };
 
 type PendingTask = {
@@ -35,23 +46,48 @@ export async function whyWaiting(db: Db, task: PendingTask, now = new Date()): P
     const failed = open.filter((d) => d.status === 'dead' || d.status === 'failed' || d.status === 'cancelled');
     if (failed.length) {
       const which = failed.map((d) => `${d.id} (${d.status})`).join(', ');
-      const next = task.dependencyPolicy === 'wait' ? 'it waits (dependency policy wait): retrying it wakes this task' : 'this task is cancelled with it';
-      reasons.push({ code: 'dependency-failed', detail: `${failed.length === 1 ? 'A task' : 'Tasks'} it depends on ended without completing: ${which}; ${next}` });
+      const next =
+        task.dependencyPolicy === 'wait'
+          ? 'it waits (dependency policy wait): retrying it wakes this task'
+          : 'this task is cancelled with it';
+      reasons.push({
+        code: 'dependency-failed',
+        detail: `${failed.length === 1 ? 'A task' : 'Tasks'} it depends on ended without completing: ${which}; ${next}`,
+      });
     }
     const running = open.length - failed.length;
-    if (running) reasons.push({ code: 'dependencies', detail: `Waits for ${running} of the ${task.dependsOn.length} tasks it depends on to complete` });
+    if (running)
+      reasons.push({
+        code: 'dependencies',
+        detail: `Waits for ${running} of the ${task.dependsOn.length} tasks it depends on to complete`,
+      });
   }
 
   const req = task.requirements ?? {};
   const online = await db
-    .select({ id: agents.id, departmentId: agents.departmentId, specialization: agents.specialization, capabilities: agents.capabilities, activeTasks: agents.activeTasks, maxConcurrentTasks: agents.maxConcurrentTasks })
+    .select({
+      id: agents.id,
+      departmentId: agents.departmentId,
+      specialization: agents.specialization,
+      capabilities: agents.capabilities,
+      activeTasks: agents.activeTasks,
+      maxConcurrentTasks: agents.maxConcurrentTasks,
+    })
     .from(agents)
     .where(and(eq(agents.departmentId, task.departmentId), inArray(agents.status, ['idle', 'busy'])));
   const fitting = online.filter((a) => agentFits({ ...a, capabilities: normaliseCapabilities(a.capabilities) }, req, task.targetAgentId));
   const free = fitting.filter((a) => a.activeTasks < a.maxConcurrentTasks);
   if (!online.length) reasons.push({ code: 'no-agent-online', detail: `No agent of ${task.departmentId} is online` });
-  else if (!fitting.length) reasons.push({ code: 'no-fitting-agent', detail: `None of the ${online.length} online agents of ${task.departmentId} fits: ${wanted(req, task.targetAgentId)}` });
-  else if (!free.length) reasons.push({ code: 'fitting-agents-busy', detail: `All ${fitting.length} agents that fit are at their task limit; it goes to the first to free a slot` });
+  else if (!fitting.length)
+    reasons.push({
+      code: 'no-fitting-agent',
+      detail: `None of the ${online.length} online agents of ${task.departmentId} fits: ${wanted(req, task.targetAgentId)}`,
+    });
+  else if (!free.length)
+    reasons.push({
+      code: 'fitting-agents-busy',
+      detail: `All ${fitting.length} agents that fit are at their task limit; it goes to the first to free a slot`,
+    });
 
   if (req.resources && Object.keys(req.resources).length) {
     const short = (await freeUnitsFor(db, task.departmentId, req.resources))
@@ -60,7 +96,11 @@ export async function whyWaiting(db: Db, task: PendingTask, now = new Date()): P
     if (short.length) reasons.push({ code: 'resources', detail: `Short of resources: ${short.join('; ')}` });
   }
 
-  if (!reasons.length) reasons.push({ code: 'next', detail: `${free.length} agent${free.length === 1 ? '' : 's'} that fit have a free slot: it is handed out on the dispatcher's next pass` });
+  if (!reasons.length)
+    reasons.push({
+      code: 'next',
+      detail: `${free.length} agent${free.length === 1 ? '' : 's'} that fit have a free slot: it is handed out on the dispatcher's next pass`,
+    });
   return { reasons, agents: { online: online.length, fitting: fitting.length, free: free.length } };
 }
 

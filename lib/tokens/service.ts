@@ -40,7 +40,11 @@ function assertMayOwnTokens(principal: Principal): void {
   authorize(principal, 'token:own');
 }
 
-export async function listApiTokens(db: Db, principal: Principal, opts: { includeRevoked?: boolean } = {}): Promise<{ items: PublicToken[]; nextCursor: null }> {
+export async function listApiTokens(
+  db: Db,
+  principal: Principal,
+  opts: { includeRevoked?: boolean } = {},
+): Promise<{ items: PublicToken[]; nextCursor: null }> {
   assertMayOwnTokens(principal);
   const rows = await db
     .select()
@@ -65,15 +69,32 @@ export async function createApiToken(db: Db, principal: Principal, input: Create
     const exceeding = permissions.filter((p) => !principal.permissions.some((o) => matches(o, p)));
     if (exceeding.length) throw unprocessable('A token cannot have rights its owner lacks', { exceeding });
   }
-  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86_400_000) : null;
+  const expiresAt = input.expiresAt
+    ? new Date(input.expiresAt)
+    : input.expiresInDays
+      ? new Date(Date.now() + input.expiresInDays * 86_400_000)
+      : null;
   if (expiresAt && expiresAt.getTime() <= Date.now()) throw unprocessable('expiresAt is in the past');
   const id = randomUUID();
   const secret = randomToken(32);
   const [row] = await db
     .insert(apiTokens)
-    .values({ id, userId: principal.id, name: input.name, secretHash: sha256(secret), permissions, expiresAt, quotaRequestsPerMinute: input.quotas?.requestsPerMinute ?? null })
+    .values({
+      id,
+      userId: principal.id,
+      name: input.name,
+      secretHash: sha256(secret),
+      permissions,
+      expiresAt,
+      quotaRequestsPerMinute: input.quotas?.requestsPerMinute ?? null,
+    })
     .returning();
-  await audit(db, principal, { action: 'token.create', targetType: 'api-token', targetId: id, detail: { name: input.name, permissions, expiresAt: iso(expiresAt), ...(input.quotas ? { quotas: input.quotas } : {}) } });
+  await audit(db, principal, {
+    action: 'token.create',
+    targetType: 'api-token',
+    targetId: id,
+    detail: { name: input.name, permissions, expiresAt: iso(expiresAt), ...(input.quotas ? { quotas: input.quotas } : {}) },
+  });
   return { ...toPublicToken(row), token: `${API_TOKEN_PREFIX}${id}_${secret}` };
 }
 
@@ -83,5 +104,10 @@ export async function revokeApiToken(db: Db, principal: Principal, id: string): 
   const [row] = await db.select().from(apiTokens).where(eq(apiTokens.id, id)).limit(1);
   if (!row || (row.userId !== principal.id && principal.role !== 'super-admin')) throw notFound('Token');
   if (!row.revokedAt) await db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, id));
-  await audit(db, principal, { action: 'token.revoke', targetType: 'api-token', targetId: id, detail: { name: row.name, owner: row.userId } });
+  await audit(db, principal, {
+    action: 'token.revoke',
+    targetType: 'api-token',
+    targetId: id,
+    detail: { name: row.name, owner: row.userId },
+  });
 }

@@ -37,7 +37,12 @@ export async function startMfaEnrolment(db: Db, principal: Principal, userId: st
   });
   const sealed = encryptSecret(JSON.stringify({ secret, recovery: recoveryCodes.map((c) => sha256(c)) }));
   await updateUserRow(db, user.id, { mfaPendingSecretEnc: sealed });
-  await audit(db, principal, { action: 'user.mfa-enrol', targetType: 'user', targetId: user.id, departmentId: user.departmentIds[0] ?? null });
+  await audit(db, principal, {
+    action: 'user.mfa-enrol',
+    targetType: 'user',
+    targetId: user.id,
+    departmentId: user.departmentIds[0] ?? null,
+  });
   return { status: 'pending', secret, otpauthUri: authenticator.keyuri(user.username, MFA_ISSUER, secret), recoveryCodes };
 }
 
@@ -60,7 +65,12 @@ export async function confirmMfaEnrolment(db: Db, principal: Principal, userId: 
   });
   if (!enabled) throw conflict('MFA is already on for this account');
   await endPasswordOnlySessions(db, user.id, principal);
-  await audit(db, principal, { action: 'user.mfa-enable', targetType: 'user', targetId: user.id, departmentId: user.departmentIds[0] ?? null });
+  await audit(db, principal, {
+    action: 'user.mfa-enable',
+    targetType: 'user',
+    targetId: user.id,
+    departmentId: user.departmentIds[0] ?? null,
+  });
   return { status: 'enabled' };
 }
 

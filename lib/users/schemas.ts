@@ -45,7 +45,10 @@ export const userParams = z.object({ id: z.uuid() });
 export const mfaBodySchema = z
   .object({
     // Absent: start (or restart) enrolment. Present: confirm it with the current code.
-    code: z.string().regex(/^\d{6}$/, 'The 6-digit code from the authenticator app').optional(),
+    code: z
+      .string()
+      .regex(/^\d{6}$/, 'The 6-digit code from the authenticator app')
+      .optional(),
   })
   .strict();
 

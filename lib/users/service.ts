@@ -5,16 +5,34 @@ import { findDepartment } from '@/db/queries/departments';
 import type { Role } from '@/db/schema/auth';
 import { audit } from '../audit/log';
 import { checkPasswordPolicy, hashPassword } from '../auth/password';
-import { authorize, canGrantRole, departmentFilter, isGlobal, managesAllDepartmentsOf, OutOfScope, roleLevels, type Principal } from '../permissions/rbac';
+import {
+  authorize,
+  canGrantRole,
+  departmentFilter,
+  isGlobal,
+  managesAllDepartmentsOf,
+  OutOfScope,
+  roleLevels,
+  type Principal,
+} from '../permissions/rbac';
 import { endAllSessions } from '../auth/session-tokens';
 import { env } from '../env';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../errors';
 import type { CreateUserInput, ListUsersQuery, UpdateUserInput } from './schemas';
 import { toPublicUser, type PublicUser } from './view';
 
-export async function listUsers(db: Db, principal: Principal, q: ListUsersQuery): Promise<{ items: PublicUser[]; nextCursor: string | null }> {
+export async function listUsers(
+  db: Db,
+  principal: Principal,
+  q: ListUsersQuery,
+): Promise<{ items: PublicUser[]; nextCursor: string | null }> {
   authorize(principal, 'user:read');
-  const rows = await listUserRows(db, { departmentIds: departmentFilter(principal), q: q.q, role: q.role, departmentId: q.departmentId }, q.cursor, q.limit + 1);
+  const rows = await listUserRows(
+    db,
+    { departmentIds: departmentFilter(principal), q: q.q, role: q.role, departmentId: q.departmentId },
+    q.cursor,
+    q.limit + 1,
+  );
   const items = rows.slice(0, q.limit).map(toPublicUser);
   return { items, nextCursor: rows.length > q.limit ? items[items.length - 1].username : null };
 }
@@ -30,10 +48,20 @@ export async function createUser(db: Db, principal: Principal, input: CreateUser
 }
 
 /** `registerDepartmentCoordinator`: a coordinator of one department, made by that department's admin. */
-export async function registerCoordinator(db: Db, principal: Principal, departmentId: string, input: { username: string; password: string }): Promise<PublicUser> {
+export async function registerCoordinator(
+  db: Db,
+  principal: Principal,
+  departmentId: string,
+  input: { username: string; password: string },
+): Promise<PublicUser> {
   authorize(principal, 'department:coordinators', { departmentId, what: 'Department' });
   if (!(await findDepartment(db, departmentId))) throw notFound('Department');
-  const user = await addUser(db, principal, { ...input, role: 'department-coordinator', departmentIds: [departmentId] }, 'department.coordinator-register');
+  const user = await addUser(
+    db,
+    principal,
+    { ...input, role: 'department-coordinator', departmentIds: [departmentId] },
+    'department.coordinator-register',
+  );
   return toPublicUser(user);
 }
 
@@ -68,9 +96,29 @@ export async function updateUser(db: Db, principal: Principal, id: string, input
   const departmentId = user.departmentIds[0] ?? null;
   const changed = Object.keys(input).filter((k) => k !== 'password');
   if (input.password) changed.push('password');
-  await audit(db, principal, { action: 'user.update', targetType: 'user', targetId: id, departmentId, detail: { username: user.username, changed, sessionsEnded: endSessions } });
-  if (set.role) await audit(db, principal, { action: 'user.role-change', targetType: 'user', targetId: id, departmentId, detail: { username: user.username, from: user.role, to: set.role } });
-  if (set.passwordHash) await audit(db, principal, { action: 'user.password-reset', targetType: 'user', targetId: id, departmentId, detail: { username: user.username } });
+  await audit(db, principal, {
+    action: 'user.update',
+    targetType: 'user',
+    targetId: id,
+    departmentId,
+    detail: { username: user.username, changed, sessionsEnded: endSessions },
+  });
+  if (set.role)
+    await audit(db, principal, {
+      action: 'user.role-change',
+      targetType: 'user',
+      targetId: id,
+      departmentId,
+      detail: { username: user.username, from: user.role, to: set.role },
+    });
+  if (set.passwordHash)
+    await audit(db, principal, {
+      action: 'user.password-reset',
+      targetType: 'user',
+      targetId: id,
+      departmentId,
+      detail: { username: user.username },
+    });
   return toPublicUser(updated);
 }
 
@@ -81,7 +129,13 @@ export async function deleteUser(db: Db, principal: Principal, id: string): Prom
   assertManagesWholly(principal, user);
   if (user.id === principal.id) throw unprocessable('You cannot delete your own account');
   if (!(await deleteUserRow(db, id))) throw notFound('User');
-  await audit(db, principal, { action: 'user.delete', targetType: 'user', targetId: id, departmentId: user.departmentIds[0] ?? null, detail: { username: user.username, role: user.role } });
+  await audit(db, principal, {
+    action: 'user.delete',
+    targetType: 'user',
+    targetId: id,
+    departmentId: user.departmentIds[0] ?? null,
+    detail: { username: user.username, role: user.role },
+  });
 }
 
 // helpers
@@ -89,11 +143,23 @@ export async function deleteUser(db: Db, principal: Principal, id: string): Prom
 async function addUser(db: Db, principal: Principal, input: CreateUserInput, action: string): Promise<UserRow> {
   assertCanGrant(principal, input.role);
   const departmentIds = await nextDepartments(db, principal, [], input.departmentIds);
-  if (!isGlobal(principal) && departmentIds.length === 0) throw badRequest('Choose at least one of your departments', [{ path: 'departmentIds', message: 'Required' }]);
+  if (!isGlobal(principal) && departmentIds.length === 0)
+    throw badRequest('Choose at least one of your departments', [{ path: 'departmentIds', message: 'Required' }]);
   checkPasswordPolicy(input.password, env().PASSWORD_MIN_LENGTH, input.username);
-  const row = await insertUser(db, { username: input.username, passwordHash: await hashPassword(input.password), role: input.role, departmentIds });
+  const row = await insertUser(db, {
+    username: input.username,
+    passwordHash: await hashPassword(input.password),
+    role: input.role,
+    departmentIds,
+  });
   if (!row) throw conflict(`The username '${input.username.toLowerCase()}' is taken`);
-  await audit(db, principal, { action, targetType: 'user', targetId: row.id, departmentId: departmentIds[0] ?? null, detail: { username: row.username, role: row.role, departmentIds } });
+  await audit(db, principal, {
+    action,
+    targetType: 'user',
+    targetId: row.id,
+    departmentId: departmentIds[0] ?? null,
+    detail: { username: row.username, role: row.role, departmentIds },
+  });
   return row;
 }
 
@@ -133,7 +199,11 @@ async function nextDepartments(db: Db, principal: Principal, current: string[], 
   }
   const known = await existingDepartmentIds(db, wanted);
   const unknown = wanted.filter((d) => !known.includes(d));
-  if (unknown.length) throw badRequest('Unknown departments', unknown.map((d) => ({ path: 'departmentIds', message: `No department '${d}'` })));
+  if (unknown.length)
+    throw badRequest(
+      'Unknown departments',
+      unknown.map((d) => ({ path: 'departmentIds', message: `No department '${d}'` })),
+    );
   if (isGlobal(principal)) return wanted;
   const kept = current.filter((d) => !principal.departmentIds.includes(d));
   return [...kept, ...wanted];

@@ -23,7 +23,17 @@ export function retryDelayMs(attempts: number, baseMs = env().WEBHOOK_RETRY_BASE
   return Math.round(plain * (0.9 + Math.random() * 0.2));
 }
 
-type Claimed = { id: string; webhook_id: string; event_type: string; payload: unknown; attempts: number; url: string; secret: string; department_id: string | null; source: string };
+type Claimed = {
+  id: string;
+  webhook_id: string;
+  event_type: string;
+  payload: unknown;
+  attempts: number;
+  url: string;
+  secret: string;
+  department_id: string | null;
+  source: string;
+};
 
 /** A claim that outlived its process (killed mid-delivery) goes back to pending: at least once. */
 const RECLAIM = `update webhook_deliveries set status = 'pending', locked_until = null
@@ -92,14 +102,19 @@ async function deliverOne(db: Db, d: Claimed): Promise<void> {
   } catch (err) {
     result = { ok: false, status: null, latencyMs: 0, error: (err as Error).message, body: '' };
   }
-  await record(db, d, result).catch((err) => log().warn({ err: (err as Error).message, delivery: d.id }, 'webhook delivery outcome not recorded'));
+  await record(db, d, result).catch((err) =>
+    log().warn({ err: (err as Error).message, delivery: d.id }, 'webhook delivery outcome not recorded'),
+  );
 }
 
 async function record(db: Db, d: Claimed, r: SendResult): Promise<void> {
   const mine = and(eq(webhookDeliveries.id, d.id), eq(webhookDeliveries.status, 'delivering'), eq(webhookDeliveries.attempts, d.attempts));
   const seen = { responseStatus: r.status, latencyMs: r.latencyMs, lastError: r.error?.slice(0, 500) ?? null, lockedUntil: null };
   if (r.ok) {
-    await db.update(webhookDeliveries).set({ ...seen, status: 'delivered', deliveredAt: new Date() }).where(mine);
+    await db
+      .update(webhookDeliveries)
+      .set({ ...seen, status: 'delivered', deliveredAt: new Date() })
+      .where(mine);
     return;
   }
   const hours = env().WEBHOOK_RETRY_HOURS;
@@ -150,7 +165,13 @@ async function raiseFailure(tx: Db, d: Claimed, row: WebhookDeliveryRow, hours: 
 export async function sendTest(db: Db, hook: WebhookRow, by: string): Promise<WebhookDeliveryRow> {
   const id = randomUUID();
   const payload = { type: 'webhook.test', timestamp: new Date().toISOString(), data: { webhookId: hook.id, by } };
-  const r = await sendSigned({ url: hook.url, secret: decryptSecret(hook.secret), id, body: JSON.stringify(payload), trusted: hook.source === 'env' });
+  const r = await sendSigned({
+    url: hook.url,
+    secret: decryptSecret(hook.secret),
+    id,
+    body: JSON.stringify(payload),
+    trusted: hook.source === 'env',
+  });
   const [row] = await db
     .insert(webhookDeliveries)
     .values({
@@ -172,6 +193,10 @@ export async function sendTest(db: Db, hook: WebhookRow, by: string): Promise<We
 
 /** Finished deliveries older than `days` leave the log; pending and in-flight ones stay whatever their age. */
 export async function pruneDeliveries(db: Db, days = 30): Promise<number> {
-  const rows = await runText(db, `delete from webhook_deliveries where status in ('delivered', 'failed') and created_at < now() - $1::int * interval '1 day' returning id`, [days]);
+  const rows = await runText(
+    db,
+    `delete from webhook_deliveries where status in ('delivered', 'failed') and created_at < now() - $1::int * interval '1 day' returning id`,
+    [days],
+  );
   return rows.length;
 }

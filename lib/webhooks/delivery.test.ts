@@ -56,14 +56,18 @@ async function drain(workers = 1, dbs = [t.db], deadlineMs = 20_000) {
   const until = Date.now() + deadlineMs;
   for (;;) {
     await Promise.all(Array.from({ length: workers }, (_, i) => deliverDue(dbs[i % dbs.length])));
-    const open = await t.db.select({ id: webhookDeliveries.id }).from(webhookDeliveries).where(inArray(webhookDeliveries.status, ['pending', 'delivering']));
+    const open = await t.db
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(inArray(webhookDeliveries.status, ['pending', 'delivering']));
     if (!open.length) return;
     if (Date.now() > until) throw new Error(`${open.length} deliveries still open`);
     await sleep(5);
   }
 }
 
-const task = (title: string, extra: Record<string, unknown> = {}) => createTaskSchema.parse({ title, departmentId: 'legal', type: 'review', ...extra });
+const task = (title: string, extra: Record<string, unknown> = {}) =>
+  createTaskSchema.parse({ title, departmentId: 'legal', type: 'review', ...extra });
 
 describe('webhook delivery', () => {
   it('retries a receiver that fails twice until it accepts each event exactly once, signed', async () => {
@@ -91,13 +95,29 @@ describe('webhook delivery', () => {
 
     const rows = await t.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hook.id));
     const types = rows.map((d) => d.eventType).sort();
-    expect(types).toEqual(['agent.offline', 'agent.online', 'alert.raised', 'task.completed', 'task.created', 'task.created', 'task.created', 'task.dead', 'task.failed'].sort());
+    expect(types).toEqual(
+      [
+        'agent.offline',
+        'agent.online',
+        'alert.raised',
+        'task.completed',
+        'task.created',
+        'task.created',
+        'task.created',
+        'task.dead',
+        'task.failed',
+      ].sort(),
+    );
     expect(rows.every((d) => d.status === 'delivered' && d.attempts === 3 && d.responseStatus === 200)).toBe(true);
     const accepted = r.accepted();
     expect(accepted.map((a) => a.id).sort()).toEqual(rows.map((d) => d.id).sort());
     const verifier = new Webhook(hook.secret);
     for (const a of accepted) {
-      const body = verifier.verify(a.body, { 'webhook-id': a.id, 'webhook-timestamp': a.timestamp, 'webhook-signature': a.signature }) as { type: string; timestamp: string; data: Record<string, unknown> };
+      const body = verifier.verify(a.body, { 'webhook-id': a.id, 'webhook-timestamp': a.timestamp, 'webhook-signature': a.signature }) as {
+        type: string;
+        timestamp: string;
+        data: Record<string, unknown>;
+      };
       expect(body.type).toBe(rows.find((d) => d.id === a.id)!.eventType);
       expect(Number.isNaN(Date.parse(body.timestamp))).toBe(false);
       if (body.type === 'task.completed') expect(body.data).toMatchObject({ id: done.id, status: 'completed', result: { ok: true } });
@@ -196,16 +216,28 @@ describe('webhook delivery', () => {
   });
   it('queues schedule.fired with the task the firing created, in the firing transaction', async () => {
     const r = await receiver();
-    const hook = await createWebhook(t.db, admin, { url: r.url, events: ['schedule.fired', 'task.created'], departmentId: 'legal', enabled: true });
+    const hook = await createWebhook(t.db, admin, {
+      url: r.url,
+      events: ['schedule.fired', 'task.created'],
+      departmentId: 'legal',
+      enabled: true,
+    });
     const [s] = await t.db
       .insert(schedules)
-      .values({ name: 'hourly', departmentId: 'legal', cron: '0 * * * *', task: { title: 'hourly', type: 'review', priority: 'low', maxAttempts: 1 } })
+      .values({
+        name: 'hourly',
+        departmentId: 'legal',
+        cron: '0 * * * *',
+        task: { title: 'hourly', type: 'review', priority: 'low', maxAttempts: 1 },
+      })
       .returning();
     const fired = await fireSchedule(t.db, s.id, new Date('2026-12-07T10:00:00Z'));
     expect(fired?.outcome).toBe('created');
     const rows = await t.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hook.id));
     const taskId = fired?.outcome === 'created' ? fired.task.id : '';
-    expect(rows.find((d) => d.eventType === 'schedule.fired')?.payload).toMatchObject({ data: { scheduleId: s.id, taskId, fireTime: '2026-12-07T10:00:00.000Z', manual: false } });
+    expect(rows.find((d) => d.eventType === 'schedule.fired')?.payload).toMatchObject({
+      data: { scheduleId: s.id, taskId, fireTime: '2026-12-07T10:00:00.000Z', manual: false },
+    });
     expect(rows.find((d) => d.eventType === 'task.created')?.payload).toMatchObject({ data: { id: taskId, scheduleId: s.id } });
   });
 

@@ -16,14 +16,22 @@ export type SendResult = { ok: boolean; status: number | null; latencyMs: number
  * which may name a private address whatever WEBHOOK_ALLOW_PRIVATE says. Redirects are not followed (3xx is a failure):
  * following one would let a public receiver point the server at its own network. Never throws.
  */
-export async function sendSigned(opts: { url: string; secret: string; id: string; body: string; now?: Date; trusted?: boolean }): Promise<SendResult> {
+export async function sendSigned(opts: {
+  url: string;
+  secret: string;
+  id: string;
+  body: string;
+  now?: Date;
+  trusted?: boolean;
+}): Promise<SendResult> {
   const started = performance.now();
   const done = (r: Omit<SendResult, 'latencyMs'>): SendResult => ({ ...r, latencyMs: Math.round(performance.now() - started) });
   try {
     const url = parseTarget(opts.url);
     // An address literal never reaches the resolver, so it is checked here.
     const host = hostOf(url);
-    if (!opts.trusted && isIP(host) && !isAllowedAddress(host)) throw new RefusedTarget(`${host} is a private, loopback or link-local address`);
+    if (!opts.trusted && isIP(host) && !isAllowedAddress(host))
+      throw new RefusedTarget(`${host} is a private, loopback or link-local address`);
     const now = opts.now ?? new Date();
     const signature = new Webhook(opts.secret).sign(opts.id, now, opts.body);
     const headers = {
@@ -42,29 +50,44 @@ export async function sendSigned(opts: { url: string; secret: string; id: string
   }
 }
 
-function post(url: URL, headers: Record<string, string>, body: string, timeoutMs: number, trusted: boolean): Promise<{ status: number; body: string }> {
+function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+  trusted: boolean,
+): Promise<{ status: number; body: string }> {
   const lib = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.request(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, ...(trusted ? {} : { lookup: pinnedLookup }), agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        if (size >= MAX_RESPONSE_BYTES) return;
-        chunks.push(c.subarray(0, MAX_RESPONSE_BYTES - size));
-        size += c.length;
-        // Enough read: the rest is not worth the wait or the memory.
-        if (size >= MAX_RESPONSE_BYTES) {
-          finish();
-          res.destroy();
-        }
-      });
-      const finish = () => {
-        clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
-      };
-      res.on('end', finish);
-      res.on('error', finish);
-    });
+    const req = lib.request(
+      url,
+      {
+        method: 'POST',
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        ...(trusted ? {} : { lookup: pinnedLookup }),
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          if (size >= MAX_RESPONSE_BYTES) return;
+          chunks.push(c.subarray(0, MAX_RESPONSE_BYTES - size));
+          size += c.length;
+          // Enough read: the rest is not worth the wait or the memory.
+          if (size >= MAX_RESPONSE_BYTES) {
+            finish();
+            res.destroy();
+          }
+        });
+        const finish = () => {
+          clearTimeout(timer);
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+        };
+        res.on('end', finish);
+        res.on('error', finish);
+      },
+    );
     const timer = setTimeout(() => req.destroy(new Error(`No answer within ${timeoutMs} ms`)), timeoutMs);
     req.on('error', (err) => {
       clearTimeout(timer);

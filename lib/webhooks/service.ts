@@ -61,7 +61,10 @@ export function generateSecret(): string {
  * webhook is answered like an unknown id.
  */
 function authorizeFor(principal: Principal, departmentId: string | null, what = 'Webhook'): void {
-  if (departmentId) return authorize(principal, 'webhook:manage', { departmentId, what });
+  if (departmentId) {
+    authorize(principal, 'webhook:manage', { departmentId, what });
+    return;
+  }
   authorize(principal, 'webhook:manage');
   if (!isGlobal(principal)) throw new OutOfScope(what);
 }
@@ -78,7 +81,8 @@ async function checkUrl(url: string): Promise<void> {
   try {
     await checkTarget(url);
   } catch (err) {
-    if (err instanceof RefusedTarget) throw unprocessable(`Webhook URL refused: ${err.message}`, { errors: [{ path: 'url', message: err.message }] });
+    if (err instanceof RefusedTarget)
+      throw unprocessable(`Webhook URL refused: ${err.message}`, { errors: [{ path: 'url', message: err.message }] });
     throw err;
   }
 }
@@ -108,15 +112,34 @@ export async function createWebhook(db: Db, principal: Principal, input: CreateW
   const row = await db.transaction(async (tx) => {
     const [r] = await tx
       .insert(webhooks)
-      .values({ url: input.url, events: input.events, departmentId, secret: encryptSecret(secret), enabled: input.enabled, description: input.description ?? null, createdBy: principal.name })
+      .values({
+        url: input.url,
+        events: input.events,
+        departmentId,
+        secret: encryptSecret(secret),
+        enabled: input.enabled,
+        description: input.description ?? null,
+        createdBy: principal.name,
+      })
       .returning();
-    await audit(tx, principal, { action: 'webhook.create', targetType: 'webhook', targetId: r.id, departmentId: departmentId ?? undefined, detail: { url: r.url, events: r.events } });
+    await audit(tx, principal, {
+      action: 'webhook.create',
+      targetType: 'webhook',
+      targetId: r.id,
+      departmentId: departmentId ?? undefined,
+      detail: { url: r.url, events: r.events },
+    });
     return r;
   });
   return { ...toWebhook(row), secret };
 }
 
-export async function updateWebhook(db: Db, principal: Principal, id: string, input: UpdateWebhookInput): Promise<Webhook & { secret?: string }> {
+export async function updateWebhook(
+  db: Db,
+  principal: Principal,
+  id: string,
+  input: UpdateWebhookInput,
+): Promise<Webhook & { secret?: string }> {
   const cur = await loadFor(db, principal, id);
   if (cur.source === 'env') throw conflict('This webhook is set by ALERT_WEBHOOK_URL; change the setting instead');
   if (input.url !== undefined) await checkUrl(input.url);
@@ -136,7 +159,13 @@ export async function updateWebhook(db: Db, principal: Principal, id: string, in
       .returning();
     if (!r) throw notFound('Webhook');
     const changed = Object.keys(input).filter((k) => k !== 'rotateSecret' && input[k as keyof UpdateWebhookInput] !== undefined);
-    await audit(tx, principal, { action: 'webhook.update', targetType: 'webhook', targetId: id, departmentId: r.departmentId ?? undefined, detail: { changed, rotatedSecret: !!secret } });
+    await audit(tx, principal, {
+      action: 'webhook.update',
+      targetType: 'webhook',
+      targetId: id,
+      departmentId: r.departmentId ?? undefined,
+      detail: { changed, rotatedSecret: !!secret },
+    });
     return r;
   });
   return { ...toWebhook(row), ...(secret ? { secret } : {}) };
@@ -150,7 +179,13 @@ export async function deleteWebhook(db: Db, principal: Principal, id: string): P
     const [gone] = await tx.delete(webhooks).where(eq(webhooks.id, id)).returning({ id: webhooks.id });
     if (!gone) throw notFound('Webhook');
     await tx.delete(webhookDeliveries).where(eq(webhookDeliveries.webhookId, id));
-    await audit(tx, principal, { action: 'webhook.delete', targetType: 'webhook', targetId: id, departmentId: cur.departmentId ?? undefined, detail: { url: cur.url } });
+    await audit(tx, principal, {
+      action: 'webhook.delete',
+      targetType: 'webhook',
+      targetId: id,
+      departmentId: cur.departmentId ?? undefined,
+      detail: { url: cur.url },
+    });
   });
 }
 
@@ -160,7 +195,12 @@ export async function testWebhook(db: Db, principal: Principal, id: string): Pro
   return toDelivery(await sendTest(db, hook, principal.name));
 }
 
-export async function listDeliveries(db: Db, principal: Principal, id: string, q: ListDeliveriesQuery): Promise<{ items: WebhookDelivery[]; nextCursor: string | null }> {
+export async function listDeliveries(
+  db: Db,
+  principal: Principal,
+  id: string,
+  q: ListDeliveriesQuery,
+): Promise<{ items: WebhookDelivery[]; nextCursor: string | null }> {
   await loadFor(db, principal, id);
   const rows = await deliveryPage(db, id, { status: q.status, cursor: decodeCursor(q.cursor), limit: q.limit + 1 });
   const p = page(rows, q.limit);
@@ -176,6 +216,12 @@ export async function redeliver(db: Db, principal: Principal, id: string, delive
     if (!cur) throw notFound('Delivery');
     throw conflict(`The delivery is ${cur.status}; it goes out without a redelivery`);
   }
-  await audit(db, principal, { action: 'webhook.redeliver', targetType: 'webhook', targetId: id, departmentId: hook.departmentId ?? undefined, detail: { deliveryId } });
+  await audit(db, principal, {
+    action: 'webhook.redeliver',
+    targetType: 'webhook',
+    targetId: id,
+    departmentId: hook.departmentId ?? undefined,
+    detail: { deliveryId },
+  });
   return toDelivery(row);
 }

@@ -38,9 +38,12 @@ describe('request forgery guard', () => {
     expect(isAllowedAddress(address)).toBe(false);
   });
 
-  it.each(['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c', '::ffff:93.184.215.14'])('allows the public address %s', (address) => {
-    expect(isAllowedAddress(address)).toBe(true);
-  });
+  it.each(['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c', '::ffff:93.184.215.14'])(
+    'allows the public address %s',
+    (address) => {
+      expect(isAllowedAddress(address)).toBe(true);
+    },
+  );
 
   it.each([
     'http://127.0.0.1:8080/hook',
@@ -57,7 +60,11 @@ describe('request forgery guard', () => {
   it('refuses at delivery a loopback address and a host name resolving to one, sending nothing', async () => {
     const r = await startReceiver();
     try {
-      for (const url of [`http://127.0.0.1:${r.port}/hook`, `http://localhost:${r.port}/hook`, `http://[::ffff:127.0.0.1]:${r.port}/hook`]) {
+      for (const url of [
+        `http://127.0.0.1:${r.port}/hook`,
+        `http://localhost:${r.port}/hook`,
+        `http://[::ffff:127.0.0.1]:${r.port}/hook`,
+      ]) {
         const out = await send(url);
         expect(out.ok).toBe(false);
         expect(out.error).toMatch(/private, loopback or link-local/);

@@ -57,7 +57,9 @@ export async function checkTarget(raw: string): Promise<URL> {
 
 function resolveAll(host: string): Promise<LookupAddress[]> {
   return new Promise((resolve, reject) =>
-    dnsLookup(host, { all: true }, (err, addresses) => (err ? reject(new RefusedTarget(`${host} does not resolve (${err.code ?? err.message})`)) : resolve(addresses))),
+    dnsLookup(host, { all: true }, (err, addresses) =>
+      err ? reject(new RefusedTarget(`${host} does not resolve (${err.code ?? err.message})`)) : resolve(addresses),
+    ),
   );
 }
 
@@ -71,7 +73,14 @@ export const pinnedLookup: LookupFunction = (hostname, options, callback) => {
     if (err) return callback(err, '', 0);
     const bad = addresses.find((a) => !isAllowedAddress(a.address));
     if (bad || !addresses.length) {
-      return callback(Object.assign(new RefusedTarget(`${hostname} resolves to ${bad?.address ?? 'nothing'}, a private, loopback or link-local address`), { code: 'ERR_WEBHOOK_TARGET' }), '', 0);
+      return callback(
+        Object.assign(
+          new RefusedTarget(`${hostname} resolves to ${bad?.address ?? 'nothing'}, a private, loopback or link-local address`),
+          { code: 'ERR_WEBHOOK_TARGET' },
+        ),
+        '',
+        0,
+      );
     }
     if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
     else callback(null, addresses[0].address, addresses[0].family);

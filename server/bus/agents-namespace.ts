@@ -113,7 +113,9 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
   async function notifyRequester(taskId: string, parentTaskId: string, status: string) {
     const requester = await requesterOf(getDb(), parentTaskId);
     if (requester) {
-      nsp.to(`agent:${requester}`).emit('message', { id: taskId, from: { system: true }, type: 'collaboration:finished', data: { taskId, parentTaskId, status } });
+      nsp
+        .to(`agent:${requester}`)
+        .emit('message', { id: taskId, from: { system: true }, type: 'collaboration:finished', data: { taskId, parentTaskId, status } });
     }
   }
 

@@ -17,7 +17,10 @@ const prefix = `ecs-test-${randomUUID().slice(0, 8)}:`;
 beforeAll(async () => {
   const c = createClient({ url: REDIS_URL, socket: { reconnectStrategy: false, connectTimeout: 1000 } });
   c.on('error', () => {});
-  redis = await c.connect().then(() => c as unknown as Redis, () => undefined);
+  redis = await c.connect().then(
+    () => c as unknown as Redis,
+    () => undefined,
+  );
 });
 
 afterAll(async () => {

@@ -112,7 +112,10 @@ export class RedisBuffer implements MessageBuffer {
     const key = this.key(agentId);
     await this.redis
       .multi()
-      .lPush(key, [...envs].reverse().map((e) => JSON.stringify(e)))
+      .lPush(
+        key,
+        [...envs].reverse().map((e) => JSON.stringify(e)),
+      )
       .lTrim(key, 0, this.size - 1)
       .exec();
   }

@@ -18,7 +18,10 @@ async function setup(coalesce: boolean) {
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   closers.push(() => new Promise<void>((r) => io.close(() => r())));
   const serverSide = new Promise<import('socket.io').Socket>((r) => io.on('connection', r));
-  const client: ClientSocket = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: ['websocket'], reconnection: false });
+  const client: ClientSocket = connect(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, {
+    transports: ['websocket'],
+    reconnection: false,
+  });
   closers.push(() => void client.disconnect());
   const socket = await serverSide;
   await new Promise<void>((r) => client.once('connect', () => r()));

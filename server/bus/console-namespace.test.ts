@@ -102,7 +102,10 @@ describe('/console pushes are scoped to what the user may see', () => {
   it.each([...roles])('handshakes as %s: /console for people, /agents for agents only', async (role) => {
     let token: string;
     if (role === 'agent') {
-      const [a] = await t.db.insert(agents).values({ departmentId: 'marketing', name: 'sock', type: 'worker', specialization: 'campaigns', secretHash: sha256('x') }).returning();
+      const [a] = await t.db
+        .insert(agents)
+        .values({ departmentId: 'marketing', name: 'sock', type: 'worker', specialization: 'campaigns', secretHash: sha256('x') })
+        .returning();
       token = await signToken({ sub: a.id, typ: 'agent', dept: 'marketing' }, 600);
     } else {
       token = (await makeUser(t.db, role, scopedRoles.has(role) ? ['marketing'] : [])).token;
@@ -137,7 +140,11 @@ async function producer(opts: { token?: string; cookie?: string }): Promise<Sock
   return socket;
 }
 
-type Ack = { ok: boolean; data?: { results: { index: number; id?: string; error?: { status: number } }[]; created: number; failed: number }; error?: { status: number; results?: unknown[] } };
+type Ack = {
+  ok: boolean;
+  data?: { results: { index: number; id?: string; error?: { status: number } }[]; created: number; failed: number };
+  error?: { status: number; results?: unknown[] };
+};
 const create = (socket: Socket, payload: unknown) => socket.timeout(5000).emitWithAck('task:create', payload) as Promise<Ack>;
 const kind = () => `socket-${randomBytes(4).toString('hex')}`;
 const countOf = async (type: string) => (await t.db.select().from(tasks).where(eq(tasks.type, type))).length;
@@ -168,7 +175,10 @@ describe('task:create on /console', () => {
     expect(bad.error).toMatchObject({ status: 400, results: [{ index: 0, error: { status: 400 } }] });
     const none = await create(socket, 'not a task');
     expect(none).toMatchObject({ ok: false, error: { status: 400, results: [{ index: 0, error: { status: 400 } }] } });
-    const many = await create(socket, Array.from({ length: 1001 }, () => ({ title: 'too many', departmentId: 'sales', type })));
+    const many = await create(
+      socket,
+      Array.from({ length: 1001 }, () => ({ title: 'too many', departmentId: 'sales', type })),
+    );
     expect(many).toMatchObject({ ok: false, error: { status: 400, errors: [{ message: 'At most 1000 tasks in one batch: split it' }] } });
     expect(await countOf(type)).toBe(1);
   });

@@ -17,7 +17,11 @@ const socks: Socket[] = [];
 
 /** An agent on a bare socket.io-client, so the test sees the wire: numbered or with a Socket.IO ack. */
 async function connect(agentId: string, token: string, cumulative: boolean, got: Got[] = []): Promise<Raw> {
-  const sock = io(`${h.url}/agents`, { transports: ['websocket'], reconnection: false, auth: cumulative ? { token, acks: 'cumulative' } : { token } });
+  const sock = io(`${h.url}/agents`, {
+    transports: ['websocket'],
+    reconnection: false,
+    auth: cumulative ? { token, acks: 'cumulative' } : { token },
+  });
   socks.push(sock);
   sock.on('message', (m: Omit<Got, 'hadAck' | 'at'>, ack?: (r: unknown) => void) => {
     got.push({ id: m.id, type: m.type, data: m.data, seq: m.seq, hadAck: typeof ack === 'function', at: Date.now() });
@@ -30,7 +34,11 @@ async function connect(agentId: string, token: string, cumulative: boolean, got:
 async function rawAgent(departmentId: string, cumulative: boolean): Promise<Raw> {
   const created = await api.call('POST', '/api/v1/agents', { departmentId, type: 'worker', specialization: specs.get(departmentId) });
   const { agentId, secret } = created.body.credentials;
-  const res = await fetch(`${h.url}/api/v1/agents/${agentId}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secret }) });
+  const res = await fetch(`${h.url}/api/v1/agents/${agentId}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ secret }),
+  });
   return connect(agentId, ((await res.json()) as { accessToken: string }).accessToken, cumulative);
 }
 

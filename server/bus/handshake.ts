@@ -23,7 +23,12 @@ function clientIp(socket: Socket): string | undefined {
 export function connectionLimit(socket: Socket, next: (err?: Error) => void) {
   const max = env().MAX_CONNECTIONS;
   // The engine counts this connection already.
-  if (socket.nsp.server.engine.clientsCount > max) return next(refusal(new AppError(503, 'Service Unavailable', `This server holds its limit of ${max} connections; try another server or retry shortly`)));
+  if (socket.nsp.server.engine.clientsCount > max)
+    return next(
+      refusal(
+        new AppError(503, 'Service Unavailable', `This server holds its limit of ${max} connections; try another server or retry shortly`),
+      ),
+    );
   next();
 }
 
@@ -59,7 +64,10 @@ export async function consoleHandshake(socket: Socket, next: (err?: Error) => vo
 }
 
 function refusal(err: unknown): Error {
-  const e = new Error(err instanceof AppError ? err.detail ?? err.title : 'Handshake failed') as Error & { data?: unknown };
-  e.data = { status: err instanceof AppError ? err.status : 500, ...(err instanceof AppError && err.extra.mfaEnrollmentRequired ? { mfaEnrollmentRequired: true } : {}) };
+  const e = new Error(err instanceof AppError ? (err.detail ?? err.title) : 'Handshake failed') as Error & { data?: unknown };
+  e.data = {
+    status: err instanceof AppError ? err.status : 500,
+    ...(err instanceof AppError && err.extra.mfaEnrollmentRequired ? { mfaEnrollmentRequired: true } : {}),
+  };
   return e;
 }

@@ -100,15 +100,29 @@ describe('coordination bus: 50 agents, every kind of address', () => {
   });
 
   it('delivers topic messages to current subscribers only, and stops after unsubscribe', async () => {
-    const subs = [agent('engineering', 1), agent('sales', 2), agent('finance', 3), agent('hr', 4), agent('marketing', 5), agent('sales', 6), agent('hr', 7)];
+    const subs = [
+      agent('engineering', 1),
+      agent('sales', 2),
+      agent('finance', 3),
+      agent('hr', 4),
+      agent('marketing', 5),
+      agent('sales', 6),
+      agent('hr', 7),
+    ];
     for (const s of subs) expect(await s.subscribe('alerts.critical')).toMatchObject({ ok: true });
     const pub = await agent('finance', 0).publish('alerts.critical', { level: 'red' }, 'topic-1');
     expect(pub).toMatchObject({ ok: true, data: { recipients: 7 } });
-    await expectExactlyOnce('topic-1', subs.map((s) => s.agentId));
+    await expectExactlyOnce(
+      'topic-1',
+      subs.map((s) => s.agentId),
+    );
     expect(await subs[0].unsubscribe('alerts.critical')).toMatchObject({ ok: true });
     const r = await post({ to: { topic: 'alerts.critical' }, type: 'topic-2', data: null });
     expect(r.body.recipients).toBe(6);
-    await expectExactlyOnce('topic-2', subs.slice(1).map((s) => s.agentId));
+    await expectExactlyOnce(
+      'topic-2',
+      subs.slice(1).map((s) => s.agentId),
+    );
     const stats = (await api.call('GET', '/api/v1/bus/stats')).body;
     expect(stats.topics).toContainEqual({ name: 'alerts.critical', subscribers: 6 });
   });
@@ -128,7 +142,12 @@ describe('coordination bus: 50 agents, every kind of address', () => {
     await waitFor(() => ids('finance').reduce((s, a) => s + inbox.get(a)!.filter((m) => m.type === 'one').length, 0) === 300, 10_000);
     const counts = ids('finance').map((a) => inbox.get(a)!.filter((m) => m.type === 'one').length);
     for (const c of counts) expect(Math.abs(c - 30)).toBeLessThanOrEqual(3);
-    const seen = ids('finance').flatMap((a) => inbox.get(a)!.filter((m) => m.type === 'one').map((m) => m.data!.n));
+    const seen = ids('finance').flatMap((a) =>
+      inbox
+        .get(a)!
+        .filter((m) => m.type === 'one')
+        .map((m) => m.data!.n),
+    );
     expect(new Set(seen).size).toBe(300);
     for (const a of ids().filter((x) => !ids('finance').includes(x))) expect(inbox.get(a)!.some((m) => m.type === 'one')).toBe(false);
   });
@@ -165,7 +184,9 @@ describe('coordination bus: authorization and limits', () => {
     const coord = principalOf('department-coordinator', ['sales']);
     await expect(sendMessage(t.db, coord, { to: { topic: 'hr/payroll' }, type: 'x', data: null })).rejects.toMatchObject({ status: 404 });
     expect(() => resolveRecipientsCached(coord, { topic: 'hr/payroll' }, t.db)).toThrow(expect.objectContaining({ status: 404 }));
-    await expect(sendMessage(t.db, coord, { to: { topic: 'sales/leads' }, type: 'ns-user', data: null })).resolves.toMatchObject({ recipients: 1 });
+    await expect(sendMessage(t.db, coord, { to: { topic: 'sales/leads' }, type: 'ns-user', data: null })).resolves.toMatchObject({
+      recipients: 1,
+    });
     restSends++;
     await sleep(200);
     expect(inbox.get(member.agentId)!.some((m) => m.type === 'ns-forged')).toBe(false);
@@ -191,7 +212,8 @@ describe('coordination bus: authorization and limits', () => {
 
   it('serves a just-expired department from the cache while one query refreshes it, and asks again past two TTLs', async () => {
     type Entry = { row: unknown; at: number };
-    const c = (globalThis as unknown as { __ecsBusCache: { depts: Map<string, Entry>; deptLoads: Map<string, Promise<unknown>> } }).__ecsBusCache;
+    const c = (globalThis as unknown as { __ecsBusCache: { depts: Map<string, Entry>; deptLoads: Map<string, Promise<unknown>> } })
+      .__ecsBusCache;
     const coord = principalOf('department-coordinator', ['sales']);
     const to = { agentId: ids('sales')[0] };
     const fresh = await resolveRecipients(t.db, coord, to);
@@ -212,8 +234,12 @@ describe('coordination bus: authorization and limits', () => {
 
   it('keeps a department-scoped user inside its departments (404 outside, no broadcast)', async () => {
     const coord = principalOf('department-coordinator', ['sales']);
-    await expect(sendMessage(t.db, coord, { to: { departmentId: 'sales', mode: 'all' }, type: 'scoped', data: null })).resolves.toMatchObject({ recipients: 10 });
-    await expect(sendMessage(t.db, coord, { to: { departmentId: 'hr', mode: 'all' }, type: 'x', data: null })).rejects.toMatchObject({ status: 404 });
+    await expect(
+      sendMessage(t.db, coord, { to: { departmentId: 'sales', mode: 'all' }, type: 'scoped', data: null }),
+    ).resolves.toMatchObject({ recipients: 10 });
+    await expect(sendMessage(t.db, coord, { to: { departmentId: 'hr', mode: 'all' }, type: 'x', data: null })).rejects.toMatchObject({
+      status: 404,
+    });
     await expect(sendMessage(t.db, coord, { to: { agentId: ids('hr')[0] }, type: 'x', data: null })).rejects.toMatchObject({ status: 404 });
     await expect(sendMessage(t.db, coord, { to: { broadcast: true }, type: 'x', data: null })).rejects.toMatchObject({ status: 403 });
     const readonly = principalOf('readonly', []);
@@ -272,7 +298,14 @@ describe('coordination bus: offline buffer', () => {
     const got = inbox.get(x.agentId)!.slice(before);
     expect(got.filter((m) => m.type === 'missed').map((m) => m.data!.n)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     // Interleaved department messages keep their place in the sequence too.
-    expect(got.map((m) => `${m.type}:${m.data!.n}`).slice(0, 6)).toEqual(['missed:0', 'missed:1', 'missed:2', 'missed:3', 'missed:4', 'missed-dept:4']);
+    expect(got.map((m) => `${m.type}:${m.data!.n}`).slice(0, 6)).toEqual([
+      'missed:0',
+      'missed:1',
+      'missed:2',
+      'missed:3',
+      'missed:4',
+      'missed-dept:4',
+    ]);
     expect(got.filter((m) => m.type === 'missed-dept')).toHaveLength(4);
     expect(busStats().totals.bufferedDelivered).toBeGreaterThanOrEqual(24);
     expect(busStats().bufferDepth).toBe(0);
@@ -283,7 +316,15 @@ describe('coordination bus: acknowledgements', () => {
   it('re-sends a message whose acknowledgement does not come, and counts the retry', async () => {
     const created = await api.call('POST', '/api/v1/agents', { departmentId: 'sales', type: 'worker', specialization: 'lead-generation' });
     const { agentId, secret } = created.body.credentials;
-    const token = (await (await fetch(`${h.url}/api/v1/agents/${agentId}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secret }) })).json()).accessToken;
+    const token = (
+      await (
+        await fetch(`${h.url}/api/v1/agents/${agentId}/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ secret }),
+        })
+      ).json()
+    ).accessToken;
     const { io } = await import('socket.io-client');
     const raw = io(`${h.url}/agents`, { transports: ['websocket'], auth: { token }, reconnection: false });
     const seen: { id: string; at: number }[] = [];

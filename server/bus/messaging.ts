@@ -217,7 +217,11 @@ function acknowledgeCumulatively(socket: Socket, agentId: string) {
       count.deliveries(n, now);
     }
     if (typeof reply === 'function') {
-      reply(ok ? { ok: true, data: null } : { ok: false, error: { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'ack needs {seq: number}' } });
+      reply(
+        ok
+          ? { ok: true, data: null }
+          : { ok: false, error: { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'ack needs {seq: number}' } },
+      );
     }
   });
   socket.on('disconnect', () => {
@@ -312,7 +316,14 @@ function soleLocalSocket(nsp: Namespace, agentId: string): Socket | undefined {
 
 /** seq numbers the messages this process writes to cumulatively acknowledging connections. */
 type NumberedConn = { socket: Socket; ledger: Ledger };
-type BusState = { nsp?: Namespace; buffer?: MessageBuffer; replaying: Map<string, Envelope[]>; ledgers: Ledgers; numbered: Map<string, NumberedConn>; seq: number };
+type BusState = {
+  nsp?: Namespace;
+  buffer?: MessageBuffer;
+  replaying: Map<string, Envelope[]>;
+  ledgers: Ledgers;
+  numbered: Map<string, NumberedConn>;
+  seq: number;
+};
 function bus(): BusState {
   const g = globalThis as { __ecsBusState?: BusState };
   return (g.__ecsBusState ??= { replaying: new Map(), ledgers: new Ledgers(), numbered: new Map(), seq: 0 });

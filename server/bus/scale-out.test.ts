@@ -27,7 +27,16 @@ const inbox = new Map<string, Msg[]>();
 
 async function serve(): Promise<string> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../testing/serve-harness.ts')], {
-    env: { ...process.env, DATABASE_URL: t.url, REDIS_URL, BUS_PREFIX: prefix, HEARTBEAT_INTERVAL: '2000', NODE_ENV: 'test', DATA_DIR: path.join(os.tmpdir(), `ecs-scale-${prefix.slice(9, 17)}`), DEMO: 'false' },
+    env: {
+      ...process.env,
+      DATABASE_URL: t.url,
+      REDIS_URL,
+      BUS_PREFIX: prefix,
+      HEARTBEAT_INTERVAL: '2000',
+      NODE_ENV: 'test',
+      DATA_DIR: path.join(os.tmpdir(), `ecs-scale-${prefix.slice(9, 17)}`),
+      DEMO: 'false',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   procs.push(child);
@@ -40,7 +49,9 @@ async function serve(): Promise<string> {
 
 async function agentOn(url: string, departmentId: string, specialization: string) {
   let self = '';
-  const c = await spawnAgent(url, apiB, { departmentId, specialization }, async () => null, { onMessage: (m) => inbox.get(self)!.push(m as Msg) });
+  const c = await spawnAgent(url, apiB, { departmentId, specialization }, async () => null, {
+    onMessage: (m) => inbox.get(self)!.push(m as Msg),
+  });
   self = c.agentId;
   inbox.set(self, []);
   clients.push(c);
@@ -89,14 +100,17 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUp)('scale-out over Redis: tw
     await waitFor(() => [onA1, onA2, onB1].every((c) => got(c, 'dept').length === 1), 5000);
     await sleep(300);
     expect([onA1, onA2, onB1, onB2].map((c) => got(c, 'dept').length)).toEqual([1, 1, 1, 0]);
-    expect([onA1, onA2, onB1, onB2].map((c) => got(c, 'rest-b').length + got(c, 'direct-b').length + got(c, 'pub-b').length)).toEqual([2, 1, 0, 0]);
+    expect([onA1, onA2, onB1, onB2].map((c) => got(c, 'rest-b').length + got(c, 'direct-b').length + got(c, 'pub-b').length)).toEqual([
+      2, 1, 0, 0,
+    ]);
   });
 
   it('keeps messages sent through B for an agent of A that is offline, in Redis, and replays them on reconnect', async () => {
     const onA = clients[1];
     onA.socket.disconnect();
     await sleep(500);
-    for (let n = 0; n < 5; n++) expect((await apiB.call('POST', '/api/v1/messages', { to: { agentId: onA.agentId }, type: 'held', data: { n } })).status).toBe(201);
+    for (let n = 0; n < 5; n++)
+      expect((await apiB.call('POST', '/api/v1/messages', { to: { agentId: onA.agentId }, type: 'held', data: { n } })).status).toBe(201);
     await sleep(300);
     expect(got(onA, 'held')).toHaveLength(0);
     onA.socket.connect();

@@ -13,7 +13,10 @@ describe('socket events and log context', () => {
       await new Promise((r) => setTimeout(r, 5));
       return currentLogContext();
     });
-    const ask = () => new Promise<{ ok: boolean; data: Record<string, unknown> }>((resolve) => (socket as unknown as EventEmitter).emit('task:progress', { n: 1 }, resolve));
+    const ask = () =>
+      new Promise<{ ok: boolean; data: Record<string, unknown> }>((resolve) =>
+        (socket as unknown as EventEmitter).emit('task:progress', { n: 1 }, resolve),
+      );
     const [a, b] = await Promise.all([ask(), ask()]);
     expect(a.data).toMatchObject({ requestId: expect.any(String), event: 'task:progress', socketId: 'sock-A' });
     expect(a.data.requestId).not.toBe(b.data.requestId);

@@ -32,7 +32,11 @@ export function handle<S extends z.ZodType>(socket: Socket, event: string, schem
     } catch (err) {
       return void fail(err, reply);
     }
-    if (out instanceof Promise) out.then((d) => reply?.({ ok: true, data: d ?? null }), (err) => fail(err, reply));
+    if (out instanceof Promise)
+      out.then(
+        (d) => reply?.({ ok: true, data: d ?? null }),
+        (err) => fail(err, reply),
+      );
     else reply?.({ ok: true, data: out ?? null });
   };
   socket.on(event, (payload: unknown, ack?: unknown) => {
@@ -45,7 +49,16 @@ export function handle<S extends z.ZodType>(socket: Socket, event: string, schem
     }
     const parsed = schema.safeParse(input);
     if (!parsed.success) {
-      return void reply?.({ ok: false, error: { type: 'about:blank', title: 'Bad Request', status: 400, detail: `Invalid ${event} payload`, errors: zodProblems(parsed.error) } });
+      return void reply?.({
+        ok: false,
+        error: {
+          type: 'about:blank',
+          title: 'Bad Request',
+          status: 400,
+          detail: `Invalid ${event} payload`,
+          errors: zodProblems(parsed.error),
+        },
+      });
     }
     // Each event gets its own request id, carried into lib/ so its log lines can be followed like
     // an HTTP request's: the socket's id and a count, unique without minting a UUID per event.

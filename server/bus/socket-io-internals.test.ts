@@ -25,12 +25,14 @@ afterAll(async () => {
   await new Promise<void>((r) => io.close(() => r()));
 });
 
-const version = (name: string) => JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../node_modules', name, 'package.json'), 'utf8')).version;
+const version = (name: string) =>
+  JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../node_modules', name, 'package.json'), 'utf8')).version;
 
 describe('the Socket.IO internals this server relies on', () => {
   it('are those of the pinned versions', () => {
     const pkg = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8'));
-    for (const name of ['socket.io', 'socket.io-client', 'engine.io', 'engine.io-client']) expect(version(name), name).toBe(pkg.dependencies[name]);
+    for (const name of ['socket.io', 'socket.io-client', 'engine.io', 'engine.io-client'])
+      expect(version(name), name).toBe(pkg.dependencies[name]);
   });
 
   it('keep namespaces in io._nsps and broadcast through adapter.broadcast / broadcastWithAck', () => {

@@ -24,7 +24,10 @@ type Run = { code: number | null; stdout: string; stderr: string };
 /** Runs the real `ecs` executable as a user would, with its own config directory. */
 function ecs(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ECS_CONFIG_DIR: home, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ECS_CONFIG_DIR: home, ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -104,7 +107,9 @@ describe('ecs CLI', () => {
     expect((await ecs(['tasks', 'create', '--title', 'x'])).stderr).toContain('Missing --department');
   });
 
-  it('imports 5,000 CSV tasks with progress: creates the valid ones, reports each rejected row with its reasons, and a re-run duplicates nothing', { timeout: 600_000 }, async () => {
+  it('imports 5,000 CSV tasks with progress: creates the valid ones, reports each rejected row with its reasons, and a re-run duplicates nothing', {
+    timeout: 600_000,
+  }, async () => {
     const lines = ['title,departmentId,type,priority,payload,requirements.specialization,maxAttempts'];
     const invalid = new Map<number, string>(); // file line → expected reason fragment
     for (let i = 0; i < 5000; i++) {
@@ -142,7 +147,17 @@ describe('ecs CLI', () => {
 
   it('imports agents from YAML and prints a human summary', async () => {
     const file = path.join(home, 'agents.yaml');
-    writeFileSync(file, ['- name: yaml-a', '  type: worker', '  specialization: frontend', '  capabilities: [react]', '- name: yaml-b', '  type: worker'].join('\n'));
+    writeFileSync(
+      file,
+      [
+        '- name: yaml-a',
+        '  type: worker',
+        '  specialization: frontend',
+        '  capabilities: [react]',
+        '- name: yaml-b',
+        '  type: worker',
+      ].join('\n'),
+    );
     const r = await ecs(['import', 'agents', file, '--department', 'engineering']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('1 of 2 agents created, 1 rejected');
@@ -150,7 +165,19 @@ describe('ecs CLI', () => {
   });
 
   it('lists and creates tasks, as a table and as JSON', async () => {
-    const created = await ecs(['tasks', 'create', '--title', 'from cli', '--department', 'sales', '--type', 'call', '--payload', '{"a":1}', '--json']);
+    const created = await ecs([
+      'tasks',
+      'create',
+      '--title',
+      'from cli',
+      '--department',
+      'sales',
+      '--type',
+      'call',
+      '--payload',
+      '{"a":1}',
+      '--json',
+    ]);
     expect(created.code).toBe(0);
     const task = JSON.parse(created.stdout);
     expect(task).toMatchObject({ title: 'from cli', departmentId: 'sales', payload: { a: 1 } });
@@ -173,7 +200,11 @@ describe('ecs CLI', () => {
       expect(res.status).toBe(201);
       await api.call('POST', `/api/v1/tasks/${res.body.id}/cancel`);
       const events = await waitFor(() => {
-        const evs = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.id === res.body.id);
+        const evs = stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+          .filter((e) => e.id === res.body.id);
         return evs.length >= 2 && evs;
       }, 10_000);
       expect(events.map((e: { status: string }) => e.status)).toEqual(['pending', 'cancelled']);

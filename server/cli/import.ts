@@ -29,7 +29,8 @@ export async function importRows(
   const keys = idempotencyKeys(kind, rows);
   let next = 0;
   let done = 0;
-  const report = () => opts.onProgress?.({ done, total: rows.length, created: result.created + result.replayed, rejected: result.rejected.length });
+  const report = () =>
+    opts.onProgress?.({ done, total: rows.length, created: result.created + result.replayed, rejected: result.rejected.length });
   const worker = async () => {
     for (let i = next++; i < rows.length; i = next++) {
       const row = rows[i];
@@ -77,6 +78,10 @@ function idempotencyKeys(kind: ImportKind, rows: Row[]): string[] {
 
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }

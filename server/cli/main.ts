@@ -102,7 +102,10 @@ const options = {
 type Opts = { [K in keyof typeof options]?: (typeof options)[K]['type'] extends 'boolean' ? boolean : string };
 type Io = { out: (s: string) => void; err: (s: string) => void; stderr: NodeJS.WriteStream };
 
-export async function main(argv: string[], io: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n'), stderr: process.stderr }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n'), stderr: process.stderr },
+): Promise<number> {
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true; strict: true }>>;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
@@ -154,11 +157,17 @@ async function run(cmd: string, sub: string | undefined, rest: string[], opts: O
     const client = new EcsClient({ baseUrl: url });
     const pair = await client.login(username, password, opts.otp);
     saveCredentials({ url, accessToken: pair.accessToken, refreshToken: pair.refreshToken, username });
-    print({ user: pair.user, credentials: credentialsFile() }, () => `Logged in to ${url} as ${pair.user.username} (${pair.user.role}); token kept in ${credentialsFile()}`);
+    print(
+      { user: pair.user, credentials: credentialsFile() },
+      () => `Logged in to ${url} as ${pair.user.username} (${pair.user.role}); token kept in ${credentialsFile()}`,
+    );
     return EXIT.ok;
   }
   if (cmd === 'logout') {
-    if (saved) await clientFor(url, opts, saved).logout().catch(() => {});
+    if (saved)
+      await clientFor(url, opts, saved)
+        .logout()
+        .catch(() => {});
     removeCredentials();
     print({ ok: true }, () => 'Logged out');
     return EXIT.ok;
@@ -182,7 +191,11 @@ async function run(cmd: string, sub: string | undefined, rest: string[], opts: O
       return EXIT.ok;
     }
     case 'departments create': {
-      const d = await client.departments.create({ id: need(opts.id, '--id'), name: need(opts.name, '--name'), ...(opts.description ? { description: opts.description } : {}) });
+      const d = await client.departments.create({
+        id: need(opts.id, '--id'),
+        name: need(opts.name, '--name'),
+        ...(opts.description ? { description: opts.description } : {}),
+      });
       print(d, () => `Created department ${d.id}`);
       return EXIT.ok;
     }
@@ -206,11 +219,19 @@ async function run(cmd: string, sub: string | undefined, rest: string[], opts: O
         ...(opts.name ? { name: opts.name } : {}),
         ...(opts.capabilities ? { capabilities: opts.capabilities.split(',').map((s) => s.trim()) } : {}),
       });
-      print(res, () => `Created agent ${res.agent.id}\n  agent id: ${res.credentials.agentId}\n  secret:   ${res.credentials.secret}  (shown once)`);
+      print(
+        res,
+        () => `Created agent ${res.agent.id}\n  agent id: ${res.credentials.agentId}\n  secret:   ${res.credentials.secret}  (shown once)`,
+      );
       return EXIT.ok;
     }
     case 'tasks list': {
-      const page = await client.tasks.list({ departmentId: opts.department, status: opts.status as never, priority: opts.priority as never, limit: num(opts.limit) });
+      const page = await client.tasks.list({
+        departmentId: opts.department,
+        status: opts.status as never,
+        priority: opts.priority as never,
+        limit: num(opts.limit),
+      });
       print(page, () => table(page.items, ['id', 'title', 'departmentId', 'priority', 'status', 'assignedAgentId']));
       return EXIT.ok;
     }
@@ -225,7 +246,14 @@ async function run(cmd: string, sub: string | undefined, rest: string[], opts: O
         ...(opts['delay-ms'] !== undefined ? { delayMs: Number(opts['delay-ms']) } : {}),
         ...(opts.timeout ? { timeout: num(opts.timeout) } : {}),
         ...(opts['max-attempts'] ? { maxAttempts: num(opts['max-attempts']) } : {}),
-        ...(opts['depends-on'] ? { dependsOn: opts['depends-on'].split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+        ...(opts['depends-on']
+          ? {
+              dependsOn: opts['depends-on']
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            }
+          : {}),
         ...(opts['dependency-policy'] ? { dependencyPolicy: opts['dependency-policy'] as never } : {}),
       });
       print(task, () => `Created task ${task.id} (${task.status}${task.status === 'scheduled' ? `, starts ${task.availableAt}` : ''})`);
@@ -253,7 +281,11 @@ async function run(cmd: string, sub: string | undefined, rest: string[], opts: O
           ...(opts.payload ? { payload: jsonArg(opts.payload, '--payload') } : {}),
         },
       });
-      print(made, () => `Created schedule ${made.id}${made.enabled ? `; next firings:\n${made.nextFireTimes.map((x) => `  ${x}`).join('\n')}` : ' (paused)'}`);
+      print(
+        made,
+        () =>
+          `Created schedule ${made.id}${made.enabled ? `; next firings:\n${made.nextFireTimes.map((x) => `  ${x}`).join('\n')}` : ' (paused)'}`,
+      );
       return EXIT.ok;
     }
     case 'schedules pause':
@@ -275,7 +307,13 @@ async function run(cmd: string, sub: string | undefined, rest: string[], opts: O
           `${task.title} (${task.id}): ${task.status}${task.reason ? `, ${task.reason}` : ''}; attempts ${task.attempts}/${task.maxAttempts}`,
           ...(task.error ? [`error: ${task.error}`] : []),
           table(
-            task.attemptHistory.map((a) => ({ ...a, agent: a.agentName ?? a.agentId ?? '', outcome: a.outcome ?? 'running', durationMs: a.durationMs ?? '', error: a.error ?? '' })),
+            task.attemptHistory.map((a) => ({
+              ...a,
+              agent: a.agentName ?? a.agentId ?? '',
+              outcome: a.outcome ?? 'running',
+              durationMs: a.durationMs ?? '',
+              error: a.error ?? '',
+            })),
             ['attempt', 'agent', 'startedAt', 'endedAt', 'durationMs', 'outcome', 'error'],
           ),
         ].join('\n'),
@@ -324,8 +362,12 @@ async function importFile(client: EcsClient, kind: ImportKind, file: string | un
     onProgress: progressReporter(io.stderr, `import ${kind}`),
   });
   if (kind === 'agents' && opts.secrets) {
-    const creds = result.createdItems.map((r) => (r as { credentials: { agentId: string; secret: string }; agent: { name: string } }));
-    writeFileSync(opts.secrets, toCsv(creds.map((c) => ({ agentId: c.credentials.agentId, name: c.agent.name, secret: c.credentials.secret }))), { mode: 0o600 });
+    const creds = result.createdItems.map((r) => r as { credentials: { agentId: string; secret: string }; agent: { name: string } });
+    writeFileSync(
+      opts.secrets,
+      toCsv(creds.map((c) => ({ agentId: c.credentials.agentId, name: c.agent.name, secret: c.credentials.secret }))),
+      { mode: 0o600 },
+    );
   }
   const summary = { total: result.total, created: result.created, rejected: result.rejected };
   if (opts.json) io.out(JSON.stringify(kind === 'agents' && !opts.secrets ? { ...summary, items: result.createdItems } : summary, null, 2));
@@ -341,7 +383,10 @@ async function watchTasks(client: EcsClient, opts: Opts, io: Io): Promise<number
     const d = e.data as { id: string; status: string; departmentId?: string; assignedAgentId?: string | null; progress?: number };
     if (opts.department && d.departmentId && d.departmentId !== opts.department) return;
     if (opts.json) io.out(JSON.stringify({ at: new Date().toISOString(), type: e.type, ...d }));
-    else io.out(`${new Date().toISOString()}  ${d.id}  ${d.status}${d.assignedAgentId ? `  agent ${d.assignedAgentId}` : ''}${d.progress != null ? `  ${Math.round(d.progress * 100)}%` : ''}`);
+    else
+      io.out(
+        `${new Date().toISOString()}  ${d.id}  ${d.status}${d.assignedAgentId ? `  agent ${d.assignedAgentId}` : ''}${d.progress != null ? `  ${Math.round(d.progress * 100)}%` : ''}`,
+      );
   });
   io.err('watching task events (Ctrl-C to stop)…');
   return new Promise((resolve) => {
@@ -429,5 +474,7 @@ function jsonArg(v: string, flag: string): never {
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }

@@ -3,7 +3,11 @@ export function table(rows: Record<string, unknown>[], columns: string[]): strin
   if (!rows.length) return '(none)';
   const cells = rows.map((r) => columns.map((c) => text(r[c])));
   const widths = columns.map((c, i) => Math.min(60, Math.max(c.length, ...cells.map((row) => row[i].length))));
-  const line = (vals: string[]) => vals.map((v, i) => v.slice(0, widths[i]).padEnd(widths[i])).join('  ').trimEnd();
+  const line = (vals: string[]) =>
+    vals
+      .map((v, i) => v.slice(0, widths[i]).padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n');
 }
 
@@ -31,7 +35,9 @@ export function progressReporter(stream: NodeJS.WriteStream, label: string) {
     if (stream.isTTY) {
       const width = 30;
       const filled = Math.round(frac * width);
-      stream.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}  created ${created}  rejected ${rejected}${done === total ? '\n' : ''}`);
+      stream.write(
+        `\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}  created ${created}  rejected ${rejected}${done === total ? '\n' : ''}`,
+      );
       return;
     }
     const decile = Math.floor(frac * 10);

@@ -24,7 +24,14 @@ export function readRows(file: string, format?: string): Row[] {
  * ending; blank lines skipped. `line` is where the row starts, for messages about rejected rows.
  */
 export function parseCsv(text: string): { cells: string[]; line: number }[] {
-  const records = parse(text, { bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, record_delimiter: ['\r\n', '\n', '\r'] }) as unknown as {
+  const records = parse(text, {
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    info: true,
+    record_delimiter: ['\r\n', '\n', '\r'],
+  }) as unknown as {
     record: string[];
     info: { lines: number };
   }[];
@@ -59,7 +66,11 @@ function cellValue(name: string, raw: string): unknown {
       return raw;
     }
   }
-  if (LIST_FIELDS.has(leaf) || (leaf === 'capabilities' && raw.includes(';'))) return raw.split(';').map((s) => s.trim()).filter(Boolean);
+  if (LIST_FIELDS.has(leaf) || (leaf === 'capabilities' && raw.includes(';')))
+    return raw
+      .split(';')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (leaf === 'capabilities') return [raw];
   if (/^-?\d+(\.\d+)?$/.test(raw) && name.includes('.') === false && NUMERIC.has(leaf)) return Number(raw);
   if (name.startsWith('resources.') || name.startsWith('requirements.resources.')) return /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;

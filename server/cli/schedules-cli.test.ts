@@ -16,7 +16,10 @@ let home: string;
 /** Runs the real `ecs` executable as a user would, with its own config directory. */
 function ecs(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ECS_CONFIG_DIR: home }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ECS_CONFIG_DIR: home },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -40,7 +43,23 @@ afterAll(async () => {
 
 describe('ecs schedules', () => {
   it('creates, lists, pauses, resumes and triggers a schedule', { timeout: 120_000 }, async () => {
-    const made = await ecs(['schedules', 'create', '--name', 'nightly', '--department', 'legal', '--cron', '0 2 * * *', '--timezone', 'Europe/Berlin', '--title', 'review', '--type', 'review', '--json']);
+    const made = await ecs([
+      'schedules',
+      'create',
+      '--name',
+      'nightly',
+      '--department',
+      'legal',
+      '--cron',
+      '0 2 * * *',
+      '--timezone',
+      'Europe/Berlin',
+      '--title',
+      'review',
+      '--type',
+      'review',
+      '--json',
+    ]);
     expect(made.code).toBe(0);
     const s = JSON.parse(made.stdout);
     expect(s).toMatchObject({ name: 'nightly', cron: '0 2 * * *', timezone: 'Europe/Berlin', enabled: true });
@@ -60,7 +79,22 @@ describe('ecs schedules', () => {
   });
 
   it('shows the field a bad cron or time zone names, exit 1; a missing flag is a usage error', { timeout: 60_000 }, async () => {
-    const bad = await ecs(['schedules', 'create', '--name', 'x', '--department', 'legal', '--cron', '* * *', '--timezone', 'Nowhere/Land', '--title', 't', '--type', 't']);
+    const bad = await ecs([
+      'schedules',
+      'create',
+      '--name',
+      'x',
+      '--department',
+      'legal',
+      '--cron',
+      '* * *',
+      '--timezone',
+      'Nowhere/Land',
+      '--title',
+      't',
+      '--type',
+      't',
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/cron: /);
     expect(bad.stderr).toMatch(/timezone: /);

@@ -24,7 +24,9 @@ const pgDumpOk = await run('pg_dump', ['--version']).then(
 );
 const AGENTS = 6;
 const LEASE_MS = 4000;
-const journal = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../db/migrations/meta/_journal.json'), 'utf8')) as { entries: unknown[] };
+const journal = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../db/migrations/meta/_journal.json'), 'utf8')) as {
+  entries: unknown[];
+};
 
 // One query for "what the database holds", run in the dump's snapshot and against the restored copy.
 const STATE = `
@@ -57,7 +59,9 @@ afterEach(async () => {
 });
 
 describe.skipIf(!process.env.DATABASE_URL || !pgDumpOk)('backup and restore', () => {
-  it('a pg_dump taken mid-work restores to the dump moment, boots without migrating, verifies its audit chain and carries on', { timeout: 120_000 }, async () => {
+  it('a pg_dump taken mid-work restores to the dump moment, boots without migrating, verifies its audit chain and carries on', {
+    timeout: 120_000,
+  }, async () => {
     t = await createTestDb({ adminPassword: 'backup-admin-pw-1' });
     const origin = await spawnServer({ DATABASE_URL: t.url! });
     servers.push(origin);
@@ -74,7 +78,12 @@ describe.skipIf(!process.env.DATABASE_URL || !pgDumpOk)('backup and restore', ()
       fleet.push(client);
     };
     for (let i = 0; i < AGENTS; i++) {
-      const res = await api.call('POST', '/api/v1/agents', { type: 'worker', departmentId: 'engineering', specialization: 'backend', maxConcurrentTasks: 3 });
+      const res = await api.call('POST', '/api/v1/agents', {
+        type: 'worker',
+        departmentId: 'engineering',
+        specialization: 'backend',
+        maxConcurrentTasks: 3,
+      });
       expect(res.status).toBe(201);
       creds.push(res.body.credentials);
       await connect(origin.url, res.body.credentials);
@@ -86,7 +95,13 @@ describe.skipIf(!process.env.DATABASE_URL || !pgDumpOk)('backup and restore', ()
     const createTasks = async (client: ApiClient, n: number) => {
       const res = await Promise.all(
         Array.from({ length: n }, () =>
-          client.call('POST', '/api/v1/tasks', { title: `backup ${made}`, departmentId: 'engineering', type: 'backup', timeout: LEASE_MS, requirements: made++ % 2 ? { resources: { compute: 1 } } : undefined }),
+          client.call('POST', '/api/v1/tasks', {
+            title: `backup ${made}`,
+            departmentId: 'engineering',
+            type: 'backup',
+            timeout: LEASE_MS,
+            requirements: made++ % 2 ? { resources: { compute: 1 } } : undefined,
+          }),
         ),
       );
       expect(res.map((r) => r.status)).toEqual(res.map(() => 201));
@@ -106,20 +121,26 @@ describe.skipIf(!process.env.DATABASE_URL || !pgDumpOk)('backup and restore', ()
     let atDump: State | undefined;
     let absent: string | undefined;
     try {
-      await waitFor(async () => {
-        await sleep(1500);
-        return sqlc.begin('isolation level repeatable read read only', async (tx) => {
-          const [{ snapshot }] = await tx<{ snapshot: string }[]>`select pg_export_snapshot() as snapshot`;
-          const [state] = await tx.unsafe<State[]>(STATE);
-          // The agent holding the most work at the dump will not come back after the restore.
-          const [holder] = await tx<{ id: string }[]>`select assigned_agent_id as id from tasks where status in ('assigned', 'running') group by 1 order by count(*) desc limit 1`;
-          if (!holder || state.completed < 20) return false;
-          await run('pg_dump', ['--format=custom', '--no-owner', `--snapshot=${snapshot}`, `--dbname=${t!.url}`, `--file=${file}`]);
-          atDump = state;
-          absent = holder.id;
-          return true;
-        });
-      }, 60_000, 0);
+      await waitFor(
+        async () => {
+          await sleep(1500);
+          return sqlc.begin('isolation level repeatable read read only', async (tx) => {
+            const [{ snapshot }] = await tx<{ snapshot: string }[]>`select pg_export_snapshot() as snapshot`;
+            const [state] = await tx.unsafe<State[]>(STATE);
+            // The agent holding the most work at the dump will not come back after the restore.
+            const [holder] = await tx<
+              { id: string }[]
+            >`select assigned_agent_id as id from tasks where status in ('assigned', 'running') group by 1 order by count(*) desc limit 1`;
+            if (!holder || state.completed < 20) return false;
+            await run('pg_dump', ['--format=custom', '--no-owner', `--snapshot=${snapshot}`, `--dbname=${t!.url}`, `--file=${file}`]);
+            atDump = state;
+            absent = holder.id;
+            return true;
+          });
+        },
+        60_000,
+        0,
+      );
     } finally {
       await sqlc.end();
     }

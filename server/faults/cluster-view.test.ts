@@ -33,7 +33,9 @@ afterAll(async () => {
 });
 
 describe.skipIf(!process.env.DATABASE_URL)('the cluster as one (needs DATABASE_URL: several processes on one Postgres)', () => {
-  it('answers bus totals, sockets, every process and every agent\'s connection from any process, and drops a killed one within three beats', { timeout: 300_000 }, async () => {
+  it("answers bus totals, sockets, every process and every agent's connection from any process, and drops a killed one within three beats", {
+    timeout: 300_000,
+  }, async () => {
     t = await createTestDb({ adminPassword: PASSWORD });
     const env: Record<string, string> = { DATABASE_URL: t.url!, CLUSTER_HEARTBEAT_INTERVAL: String(BEAT_MS) };
     if (redisUp) Object.assign(env, { REDIS_URL, BUS_PREFIX: prefix });
@@ -58,7 +60,11 @@ describe.skipIf(!process.env.DATABASE_URL)('the cluster as one (needs DATABASE_U
     const home = new Map<string, number>();
     for (const [i, n] of AGENTS.entries()) {
       for (let k = 0; k < n; k++) {
-        const reg = await call<{ credentials: { agentId: string; secret: string } }>(servers[i], 'POST', '/api/v1/agents', { type: 'worker', departmentId: 'engineering', specialization: 'backend' });
+        const reg = await call<{ credentials: { agentId: string; secret: string } }>(servers[i], 'POST', '/api/v1/agents', {
+          type: 'worker',
+          departmentId: 'engineering',
+          specialization: 'backend',
+        });
         expect(reg.status).toBe(201);
         const c = new AgentClient({ baseUrl: servers[i].url, ...reg.body.credentials, handler: async () => ({ ok: true }) });
         await c.start();
@@ -67,7 +73,10 @@ describe.skipIf(!process.env.DATABASE_URL)('the cluster as one (needs DATABASE_U
       }
     }
     for (const [i, n] of SENDS.entries()) {
-      for (let k = 0; k < n; k++) expect((await call(servers[i], 'POST', '/api/v1/messages', { to: { topic: 'fleet.status' }, type: 'note', data: { k } })).status).toBe(201);
+      for (let k = 0; k < n; k++)
+        expect(
+          (await call(servers[i], 'POST', '/api/v1/messages', { to: { topic: 'fleet.status' }, type: 'note', data: { k } })).status,
+        ).toBe(201);
     }
 
     const agents = AGENTS.reduce((a, b) => a + b, 0);
@@ -106,7 +115,10 @@ describe.skipIf(!process.env.DATABASE_URL)('the cluster as one (needs DATABASE_U
     for (const [agentId, i] of home) {
       for (const [j, s] of servers.entries()) {
         const view = (await call<{ connected: boolean; connection: string | null }>(s, 'GET', `/api/v1/agents/${agentId}`)).body;
-        expect(view, `agent of process ${i} seen from ${j}`).toMatchObject({ connected: true, connection: i === j ? 'socket' : 'other-process' });
+        expect(view, `agent of process ${i} seen from ${j}`).toMatchObject({
+          connected: true,
+          connection: i === j ? 'socket' : 'other-process',
+        });
       }
     }
 

@@ -51,80 +51,90 @@ async function teardown() {
 afterEach(teardown);
 
 describe('crash safety', () => {
-  it.skipIf(!process.env.DATABASE_URL).each(Array.from({ length: ROUNDS }, (_, i) => i + 1))(`round %i: ${KILLS} SIGKILLs during ${TASKS} tasks lose nothing and complete nothing twice`, { timeout: 300_000 }, async () => {
-    t = await createTestDb({ adminPassword: 'crash-admin-pw-1' });
-    await startServer();
-    let accessToken = '';
-    const login = patientApi([url], () => '');
-    accessToken = (await login.call('POST', '/api/v1/auth/token', { username: 'admin', password: 'crash-admin-pw-1' })).body.accessToken;
-    const api = patientApi([url], () => accessToken);
-    await api.call('PATCH', '/api/v1/departments/engineering', { maxAgents: 200 });
-    for (let i = 0; i < 16; i++) {
-      fleet.push(
-        await spawnAgent(url, api, { departmentId: 'engineering', specialization: 'backend', maxConcurrentTasks: 3 }, async () => {
-          await sleep(5 + Math.random() * 30);
-          return { ok: true };
-        }),
-      );
-    }
-
-    let created = 0;
-    const creator = (async () => {
-      for (let i = 0; i < TASKS; i += 20) {
-        await Promise.all(
-          Array.from({ length: 20 }, (_, j) =>
-            api
-              .call(
-                'POST',
-                '/api/v1/tasks',
-                {
-                  title: `crash ${i + j}`,
-                  departmentId: 'engineering',
-                  type: 'crash',
-                  maxAttempts: 50,
-                  requirements: (i + j) % 2 ? { resources: { compute: 1 } } : undefined,
-                },
-                { 'idempotency-key': `crash-${i + j}` },
-              )
-              .then((r) => {
-                if (r.status !== 201) throw new Error(`create answered ${r.status}: ${JSON.stringify(r.body)}`);
-                created++;
-              }),
-          ),
+  it.skipIf(!process.env.DATABASE_URL).each(Array.from({ length: ROUNDS }, (_, i) => i + 1))(
+    `round %i: ${KILLS} SIGKILLs during ${TASKS} tasks lose nothing and complete nothing twice`,
+    { timeout: 300_000 },
+    async () => {
+      t = await createTestDb({ adminPassword: 'crash-admin-pw-1' });
+      await startServer();
+      let accessToken = '';
+      const login = patientApi([url], () => '');
+      accessToken = (await login.call('POST', '/api/v1/auth/token', { username: 'admin', password: 'crash-admin-pw-1' })).body.accessToken;
+      const api = patientApi([url], () => accessToken);
+      await api.call('PATCH', '/api/v1/departments/engineering', { maxAgents: 200 });
+      for (let i = 0; i < 16; i++) {
+        fleet.push(
+          await spawnAgent(url, api, { departmentId: 'engineering', specialization: 'backend', maxConcurrentTasks: 3 }, async () => {
+            await sleep(5 + Math.random() * 30);
+            return { ok: true };
+          }),
         );
       }
-    })();
 
-    for (let k = 0; k < KILLS; k++) {
-      await sleep(1500 + Math.random() * 2500);
-      proc!.kill('SIGKILL');
-      await new Promise((r) => proc!.once('exit', r));
-      await sleep(200);
-      await startServer();
-    }
-    await creator;
-    expect(created).toBe(TASKS);
+      let created = 0;
+      const creator = (async () => {
+        for (let i = 0; i < TASKS; i += 20) {
+          await Promise.all(
+            Array.from({ length: 20 }, (_, j) =>
+              api
+                .call(
+                  'POST',
+                  '/api/v1/tasks',
+                  {
+                    title: `crash ${i + j}`,
+                    departmentId: 'engineering',
+                    type: 'crash',
+                    maxAttempts: 50,
+                    requirements: (i + j) % 2 ? { resources: { compute: 1 } } : undefined,
+                  },
+                  { 'idempotency-key': `crash-${i + j}` },
+                )
+                .then((r) => {
+                  if (r.status !== 201) throw new Error(`create answered ${r.status}: ${JSON.stringify(r.body)}`);
+                  created++;
+                }),
+            ),
+          );
+        }
+      })();
 
-    const one = async <T>(q: ReturnType<typeof sql>) => rowsOf<T>(await t.db.execute(q))[0];
-    await waitFor(async () => (await one<{ n: number }>(sql`select count(*)::int as n from tasks where type = 'crash' and status = 'completed'`)).n === TASKS, 200_000, 500);
+      for (let k = 0; k < KILLS; k++) {
+        await sleep(1500 + Math.random() * 2500);
+        proc!.kill('SIGKILL');
+        await new Promise((r) => proc!.once('exit', r));
+        await sleep(200);
+        await startServer();
+      }
+      await creator;
+      expect(created).toBe(TASKS);
 
-    const counts = await one<{ tasks: number; distinct_titles: number; completions: number; twice: number }>(sql`
+      const one = async <T>(q: ReturnType<typeof sql>) => rowsOf<T>(await t.db.execute(q))[0];
+      await waitFor(
+        async () =>
+          (await one<{ n: number }>(sql`select count(*)::int as n from tasks where type = 'crash' and status = 'completed'`)).n === TASKS,
+        200_000,
+        500,
+      );
+
+      const counts = await one<{ tasks: number; distinct_titles: number; completions: number; twice: number }>(sql`
       select (select count(*)::int from tasks where type = 'crash') as tasks,
              (select count(distinct title)::int from tasks where type = 'crash') as distinct_titles,
              (select count(*)::int from task_events e join tasks t on t.id = e.task_id where t.type = 'crash' and e.type = 'completed') as completions,
              (select count(*)::int from (select e.task_id from task_events e join tasks t on t.id = e.task_id
                where t.type = 'crash' and e.type = 'completed' group by e.task_id having count(*) > 1) x) as twice`);
-    expect(counts).toEqual({ tasks: TASKS, distinct_titles: TASKS, completions: TASKS, twice: 0 });
+      expect(counts).toEqual({ tasks: TASKS, distinct_titles: TASKS, completions: TASKS, twice: 0 });
 
-    const leaks = await one<{ leaked: number; pool: number; active: number }>(sql`
+      const leaks = await one<{ leaked: number; pool: number; active: number }>(sql`
       select (select count(*)::int from allocations a join tasks t on t.id = a.task_id where a.status = 'active' and t.status <> 'running' and t.status <> 'assigned') as leaked,
              (select allocated from resource_pools where department_id = 'engineering' and type = 'compute') as pool,
              (select coalesce(sum((resources->>'compute')::int), 0)::int from allocations where status = 'active' and department_id = 'engineering') as active`);
-    expect(leaks).toEqual({ leaked: 0, pool: 0, active: 0 });
+      expect(leaks).toEqual({ leaked: 0, pool: 0, active: 0 });
 
-    const chain = await verifyAuditChainInPool(t.db);
-    expect(chain).toMatchObject({ ok: true, pending: 0 });
-    console.log(`crash: ${KILLS} SIGKILLs, ${TASKS} tasks each completed once, 0 leaked allocations, audit chain of ${chain.checked} rows intact`);
-  });
+      const chain = await verifyAuditChainInPool(t.db);
+      expect(chain).toMatchObject({ ok: true, pending: 0 });
+      console.log(
+        `crash: ${KILLS} SIGKILLs, ${TASKS} tasks each completed once, 0 leaked allocations, audit chain of ${chain.checked} rows intact`,
+      );
+    },
+  );
 });
-

@@ -31,9 +31,25 @@ beforeAll(async () => {
   const coord = await makeUser(t.db, 'department-coordinator', ['marketing']);
   const auditor = await makeUser(t.db, 'auditor');
   const agent = (await api.call('POST', '/api/v1/agents', { departmentId: 'marketing', type: 'fuzz', specialization: 'content' })).body;
-  agentToken = (await (await fetch(`${h.url}/api/v1/agents/${agent.credentials.agentId}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secret: agent.credentials.secret }) })).json()).accessToken;
+  agentToken = (
+    await (
+      await fetch(`${h.url}/api/v1/agents/${agent.credentials.agentId}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ secret: agent.credentials.secret }),
+      })
+    ).json()
+  ).accessToken;
   const spare = (await api.call('POST', '/api/v1/agents', { departmentId: 'sales', type: 'fuzz', specialization: 'sales-ops' })).body;
-  socketAgentToken = (await (await fetch(`${h.url}/api/v1/agents/${spare.credentials.agentId}/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ secret: spare.credentials.secret }) })).json()).accessToken;
+  socketAgentToken = (
+    await (
+      await fetch(`${h.url}/api/v1/agents/${spare.credentials.agentId}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ secret: spare.credentials.secret }),
+      })
+    ).json()
+  ).accessToken;
   const task = (await api.call('POST', '/api/v1/tasks', { title: 'fuzz target', departmentId: 'marketing', type: 'fuzz' })).body;
   known.push(agent.credentials.agentId, task.id, 'marketing', 'engineering', coord.id, auditor.id);
   tokens.push(api.token, api.token, api.token, coord.token, auditor.token, agentToken, undefined, 'garbage-token-value-123');
@@ -51,7 +67,11 @@ describe('hostile input', () => {
     for (const e of routeTable()) {
       if (!e.path.startsWith('/api/v1')) continue;
       const mod = (await import(e.file)) as Record<string, unknown>;
-      routes.push({ path: e.path, params: e.params, methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => typeof mod[m] === 'function') });
+      routes.push({
+        path: e.path,
+        params: e.params,
+        methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => typeof mod[m] === 'function'),
+      });
     }
     const failures: string[] = [];
     let done = 0;
@@ -66,14 +86,24 @@ describe('hostile input', () => {
       try {
         const res = await fetch(`${h.url}${url}`, {
           method,
-          headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
+          headers: {
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
+          },
           body: payload,
           signal: AbortSignal.timeout(15_000),
         });
         const text = await res.text();
-        if (res.status >= 500) failures.push(`#${step} ${method} ${url.slice(0, 200)} body ${payload?.slice(0, 300)} → ${res.status} ${text.slice(0, 300)}`);
+        if (res.status >= 500)
+          failures.push(`#${step} ${method} ${url.slice(0, 200)} body ${payload?.slice(0, 300)} → ${res.status} ${text.slice(0, 300)}`);
         // 414/431 come from Node's HTTP parser (URL or headers over its limit) before any handler runs.
-        else if (res.status >= 400 && res.status !== 414 && res.status !== 431 && !res.headers.get('content-type')?.includes('application/problem+json')) failures.push(`#${step} ${method} ${url.slice(0, 200)} → ${res.status} not problem+json`);
+        else if (
+          res.status >= 400 &&
+          res.status !== 414 &&
+          res.status !== 431 &&
+          !res.headers.get('content-type')?.includes('application/problem+json')
+        )
+          failures.push(`#${step} ${method} ${url.slice(0, 200)} → ${res.status} not problem+json`);
       } catch (err) {
         failures.push(`#${step} ${method} ${url.slice(0, 200)} → ${(err as Error).name}: ${(err as Error).message}`);
       }
@@ -91,7 +121,17 @@ describe('hostile input', () => {
       socket.once('ready', () => resolve());
       setTimeout(() => reject(new Error('the agent socket never became ready')), 15_000);
     });
-    const events = ['heartbeat', 'task:progress', 'task:complete', 'task:fail', 'collaborate', 'send', 'subscribe', 'unsubscribe', 'publish'];
+    const events = [
+      'heartbeat',
+      'task:progress',
+      'task:complete',
+      'task:fail',
+      'collaborate',
+      'send',
+      'subscribe',
+      'unsubscribe',
+      'publish',
+    ];
     const bad: string[] = [];
     let last = '';
     socket.on('disconnect', (reason) => bad.push(`disconnected (${reason}) after ${last}`));
@@ -102,8 +142,12 @@ describe('hostile input', () => {
       // Frames over 1 MiB are refused by closing the transport (maxHttpBufferSize), not acked: see docs/reliability.md.
       if ((JSON.stringify(payload) ?? '').length > 1_000_000) continue;
       last = `${event} ${JSON.stringify(payload)?.slice(0, 150)}`;
-      const ack = (await socket.timeout(3_000).emitWithAck(event, payload).catch((e: Error) => ({ timeout: e.message }))) as { ok?: boolean; error?: { status: number }; timeout?: string };
-      if (ack.timeout || (!ack.ok && !(ack.error && ack.error.status < 500))) bad.push(`${last.slice(0, 200)} → ${JSON.stringify(ack).slice(0, 200)}`);
+      const ack = (await socket
+        .timeout(3_000)
+        .emitWithAck(event, payload)
+        .catch((e: Error) => ({ timeout: e.message }))) as { ok?: boolean; error?: { status: number }; timeout?: string };
+      if (ack.timeout || (!ack.ok && !(ack.error && ack.error.status < 500)))
+        bad.push(`${last.slice(0, 200)} → ${JSON.stringify(ack).slice(0, 200)}`);
       if (bad.length >= 10) break;
     }
     expect(bad.slice(0, 10)).toEqual([]);

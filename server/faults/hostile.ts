@@ -46,12 +46,61 @@ const strings = [
 ];
 const numbers = [0, -0, 1, -1, 0.5, 1e308, -1e308, 2 ** 53 + 1, 2 ** 31, -(2 ** 31) - 1, 42, 1000, 100000];
 const fieldNames = [
-  'title', 'departmentId', 'type', 'priority', 'requirements', 'specialization', 'capabilities', 'resources', 'payload',
-  'maxAttempts', 'dependsOn', 'parentTaskId', 'targetAgentId', 'timeout', 'estimatedDuration', 'name', 'maxAgents',
-  'maxConcurrentTasks', 'weight', 'agentId', 'taskId', 'username', 'password', 'otp', 'role', 'departmentIds', 'disabled',
-  'to', 'data', 'topic', 'broadcast', 'mode', 'request', 'targetDepartmentId', 'secret', 'refreshToken', 'result', 'error',
-  'retryable', 'progress', 'waitMs', 'compute', 'storage', 'guaranteed', 'maximum', 'expiresAt', 'permissions', 'id',
-  'status', 'description', 'loadBalancingStrategy', 'collaboratesWith', 'draining', '__proto__', 'constructor',
+  'title',
+  'departmentId',
+  'type',
+  'priority',
+  'requirements',
+  'specialization',
+  'capabilities',
+  'resources',
+  'payload',
+  'maxAttempts',
+  'dependsOn',
+  'parentTaskId',
+  'targetAgentId',
+  'timeout',
+  'estimatedDuration',
+  'name',
+  'maxAgents',
+  'maxConcurrentTasks',
+  'weight',
+  'agentId',
+  'taskId',
+  'username',
+  'password',
+  'otp',
+  'role',
+  'departmentIds',
+  'disabled',
+  'to',
+  'data',
+  'topic',
+  'broadcast',
+  'mode',
+  'request',
+  'targetDepartmentId',
+  'secret',
+  'refreshToken',
+  'result',
+  'error',
+  'retryable',
+  'progress',
+  'waitMs',
+  'compute',
+  'storage',
+  'guaranteed',
+  'maximum',
+  'expiresAt',
+  'permissions',
+  'id',
+  'status',
+  'description',
+  'loadBalancingStrategy',
+  'collaboratesWith',
+  'draining',
+  '__proto__',
+  'constructor',
 ];
 
 export function value(r: Rng, depth = 0): unknown {
@@ -78,7 +127,8 @@ export function value(r: Rng, depth = 0): unknown {
 
 export function object(r: Rng, depth = 0): Record<string, unknown> {
   const o: Record<string, unknown> = {};
-  for (let i = r.int(6); i > 0; i--) Object.defineProperty(o, r.pick(fieldNames), { value: value(r, depth + 1), enumerable: true, configurable: true, writable: true });
+  for (let i = r.int(6); i > 0; i--)
+    Object.defineProperty(o, r.pick(fieldNames), { value: value(r, depth + 1), enumerable: true, configurable: true, writable: true });
   return o;
 }
 
@@ -121,7 +171,9 @@ export function query(r: Rng): string {
     } catch {
       encoded = '%ZZ';
     }
-    parts.push(`${r.pick(['limit', 'cursor', 'status', 'departmentId', 'priority', 'agentId', 'q', 'from', 'to', 'range', 'actor', 'action', 'type'])}=${encoded}`);
+    parts.push(
+      `${r.pick(['limit', 'cursor', 'status', 'departmentId', 'priority', 'agentId', 'q', 'from', 'to', 'range', 'actor', 'action', 'type'])}=${encoded}`,
+    );
   }
   return parts.length ? `?${parts.join('&')}` : '';
 }

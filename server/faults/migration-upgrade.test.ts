@@ -47,7 +47,9 @@ afterEach(async () => {
 });
 
 describe.skipIf(!process.env.DATABASE_URL || previous < 1)('migration upgrade', () => {
-  it(`a database at migration ${entries[previous - 1]?.tag} with live data upgrades to ${entries[previous]?.tag}: no row lost, all of it usable`, { timeout: 120_000 }, async () => {
+  it(`a database at migration ${entries[previous - 1]?.tag} with live data upgrades to ${entries[previous]?.tag}: no row lost, all of it usable`, {
+    timeout: 120_000,
+  }, async () => {
     // 1. Realistic rows, made by the product: completed, failed, held and queued tasks, resources
     //    granted, agents with secrets, users, audit rows.
     t = await createTestDb({ adminPassword: 'upgrade-admin-pw-1' });
@@ -63,7 +65,12 @@ describe.skipIf(!process.env.DATABASE_URL || previous < 1)('migration upgrade', 
     };
     const creds: { agentId: string; secret: string }[] = [];
     for (let i = 0; i < AGENTS; i++) {
-      const res = await api.call('POST', '/api/v1/agents', { type: 'worker', departmentId: 'engineering', specialization: 'backend', maxConcurrentTasks: 2 });
+      const res = await api.call('POST', '/api/v1/agents', {
+        type: 'worker',
+        departmentId: 'engineering',
+        specialization: 'backend',
+        maxConcurrentTasks: 2,
+      });
       expect(res.status).toBe(201);
       creds.push(res.body.credentials);
       const c = new AgentClient({ baseUrl: first.url, ...res.body.credentials, handler });
@@ -72,11 +79,17 @@ describe.skipIf(!process.env.DATABASE_URL || previous < 1)('migration upgrade', 
     }
     const create = async (n: number, extra: Record<string, unknown> = {}) => {
       for (let i = 0; i < n; i++) {
-        const r = await api.call('POST', '/api/v1/tasks', { title: `upgrade ${i}`, departmentId: 'engineering', type: 'upgrade', ...extra }, { 'idempotency-key': `upgrade-${Math.random()}` });
+        const r = await api.call(
+          'POST',
+          '/api/v1/tasks',
+          { title: `upgrade ${i}`, departmentId: 'engineering', type: 'upgrade', ...extra },
+          { 'idempotency-key': `upgrade-${Math.random()}` },
+        );
         expect(r.status).toBe(201);
       }
     };
-    const count = async (db: postgres.Sql, status: string) => (await db<{ n: number }[]>`select count(*)::int as n from tasks where type = 'upgrade' and status = ${status}`)[0].n;
+    const count = async (db: postgres.Sql, status: string) =>
+      (await db<{ n: number }[]>`select count(*)::int as n from tasks where type = 'upgrade' and status = ${status}`)[0].n;
     const src = postgres(t.url!, { max: 2, onnotice: () => {} });
     try {
       await create(20, { requirements: { resources: { compute: 1 } } });
@@ -124,7 +137,8 @@ describe.skipIf(!process.env.DATABASE_URL || previous < 1)('migration upgrade', 
         // 3. The upgrade, by the path a deployed server takes at start-up.
         await migrateDb(old, oldUrl);
         expect((await loader<{ n: number }[]>`select count(*)::int as n from drizzle.__drizzle_migrations`)[0].n).toBe(entries.length);
-        for (const table of tablesOf(snapshot)) expect(await tableDigest(loader, table, writableColumns(snapshot, table)), table).toEqual(before[table]);
+        for (const table of tablesOf(snapshot))
+          expect(await tableDigest(loader, table, writableColumns(snapshot, table)), table).toEqual(before[table]);
       } finally {
         await loader.end();
       }

@@ -25,7 +25,13 @@ import { nginxInstalled, startNginx, type Nginx } from '../testing/nginx';
  * session cookie a sign-in sets, on the console namespace and the REST API, through nginx.
  */
 const redisUp = !!process.env.REDIS_URL && (await redisReachable());
-const skip = !process.env.DATABASE_URL ? 'needs DATABASE_URL (two processes share Postgres)' : !redisUp ? 'needs REDIS_URL (Socket.IO across processes)' : !nginxInstalled() ? 'needs /usr/sbin/nginx (apt-get install nginx)' : '';
+const skip = !process.env.DATABASE_URL
+  ? 'needs DATABASE_URL (two processes share Postgres)'
+  : !redisUp
+    ? 'needs REDIS_URL (Socket.IO across processes)'
+    : !nginxInstalled()
+      ? 'needs /usr/sbin/nginx (apt-get install nginx)'
+      : '';
 if (skip) console.warn(`nginx-front skipped: ${skip}`);
 
 const AGENTS = 200;
@@ -52,10 +58,19 @@ afterAll(async () => {
 });
 
 describe.skipIf(!!skip)('nginx in front of two processes', () => {
-  it(`REST, the agent SDK and the console pass through; a SIGKILL during ${AGENTS} agents' work loses nothing and every agent is back within 10 s`, { timeout: 180_000 }, async () => {
+  it(`REST, the agent SDK and the console pass through; a SIGKILL during ${AGENTS} agents' work loses nothing and every agent is back within 10 s`, {
+    timeout: 180_000,
+  }, async () => {
     t = await createTestDb({ adminPassword: PASSWORD });
     const ports = await freePorts(2);
-    const env = (i: number) => ({ DATABASE_URL: t!.url!, REDIS_URL, BUS_PREFIX: prefix, PORT: String(ports[i]), TRUST_PROXY: PROXY_ADDR, HEARTBEAT_INTERVAL: '2000' });
+    const env = (i: number) => ({
+      DATABASE_URL: t!.url!,
+      REDIS_URL,
+      BUS_PREFIX: prefix,
+      PORT: String(ports[i]),
+      TRUST_PROXY: PROXY_ADDR,
+      HEARTBEAT_INTERVAL: '2000',
+    });
     servers.push(...(await Promise.all([0, 1].map((i) => spawnServer(env(i))))));
     nginx = await startNginx(ports, { http: `proxy_bind ${PROXY_ADDR};` });
     const front = nginx.url;
@@ -71,7 +86,9 @@ describe.skipIf(!!skip)('nginx in front of two processes', () => {
     expect(login.status).toBe(200);
     const { accessToken } = (await login.json()) as { accessToken: string };
     const one = async <T>(q: ReturnType<typeof sql>) => rowsOf<T>(await t!.db.execute(q))[0];
-    expect(await one(sql`select ip from audit_log where action = 'auth.login' and outcome = 'success' order by id desc limit 1`)).toEqual({ ip: '127.0.0.1' });
+    expect(await one(sql`select ip from audit_log where action = 'auth.login' and outcome = 'success' order by id desc limit 1`)).toEqual({
+      ip: '127.0.0.1',
+    });
     const api = patientApi([front], () => accessToken);
     const created = await api.call('POST', '/api/v1/tasks', { title: 'through nginx', departmentId: 'engineering', type: 'front' });
     expect(created.status).toBe(201);
@@ -86,7 +103,12 @@ describe.skipIf(!!skip)('nginx in front of two processes', () => {
     const admin = (await findUserByUsername(t.db, 'admin'))!;
     const { cookie } = await consoleCookie(t.db, admin);
     expect((await fetch(`${front}/api/v1/me`, { headers: { cookie } })).status).toBe(200);
-    const consoleSocket = io(`${front}/console`, { transports: ['websocket'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
+    const consoleSocket = io(`${front}/console`, {
+      transports: ['websocket'],
+      extraHeaders: { cookie },
+      reconnection: false,
+      forceNew: true,
+    });
     sockets.push(consoleSocket);
     await new Promise<void>((resolve, reject) => {
       consoleSocket.once('connect', resolve);
@@ -96,14 +118,24 @@ describe.skipIf(!!skip)('nginx in front of two processes', () => {
     // The agent SDK. Which process an agent landed on is read from each process's own health
     // (its count of connected agents), asked directly; nginx is left to choose.
     expect((await api.call('PATCH', '/api/v1/departments/engineering', { maxAgents: AGENTS + 10 })).status).toBe(200);
-    const connectedOn = async () => Promise.all(direct.map(async (u) => ((await (await fetch(`${u}/api/health`)).json()) as { bus: { agentsConnected: number } }).bus.agentsConnected));
+    const connectedOn = async () =>
+      Promise.all(
+        direct.map(
+          async (u) => ((await (await fetch(`${u}/api/health`)).json()) as { bus: { agentsConnected: number } }).bus.agentsConnected,
+        ),
+      );
     const got = new Map<string, unknown[]>();
     const reconnects = new Map<AgentClient, { down?: number; up?: number }>();
     let completions = 0;
     let setupDisconnects = 0;
     let killedAt: number | undefined;
     const agent = async () => {
-      const res = await api.call('POST', '/api/v1/agents', { type: 'worker', departmentId: 'engineering', specialization: 'backend', maxConcurrentTasks: 2 });
+      const res = await api.call('POST', '/api/v1/agents', {
+        type: 'worker',
+        departmentId: 'engineering',
+        specialization: 'backend',
+        maxConcurrentTasks: 2,
+      });
       if (res.status !== 201) throw new Error(`agent allocation answered ${res.status}`);
       const { agentId, secret } = res.body.credentials;
       const c = new AgentClient({
@@ -131,10 +163,14 @@ describe.skipIf(!!skip)('nginx in front of two processes', () => {
     while (!home[0].length || !home[1].length) {
       const before = await connectedOn();
       const c = await agent();
-      const after = await waitFor(async () => {
-        const n = await connectedOn();
-        return n[0] + n[1] === fleet.length && n;
-      }, 10_000, 50);
+      const after = await waitFor(
+        async () => {
+          const n = await connectedOn();
+          return n[0] + n[1] === fleet.length && n;
+        },
+        10_000,
+        50,
+      );
       const on = after.findIndex((n, j) => n > before[j]);
       expect(on, `connected ${JSON.stringify(before)} -> ${JSON.stringify(after)}`).toBeGreaterThanOrEqual(0);
       home[on].push(c);
@@ -155,20 +191,30 @@ describe.skipIf(!!skip)('nginx in front of two processes', () => {
       const n = await connectedOn();
       if (Math.abs(n[0] - n[1]) > 4) await fetch(`${front}/api/health`);
     }
-    const split = await waitFor(async () => {
-      const n = await connectedOn();
-      return n[0] + n[1] === AGENTS && n;
-    }, 10_000, 50);
+    const split = await waitFor(
+      async () => {
+        const n = await connectedOn();
+        return n[0] + n[1] === AGENTS && n;
+      },
+      10_000,
+      50,
+    );
     expect(setupDisconnects).toBe(0);
     expect(Math.min(...split)).toBeGreaterThan(0);
 
     // Work through nginx: hand-out and completion, then a SIGKILL of process B mid-stream.
-    const completed = async () => (await one<{ n: number }>(sql`select count(*)::int as n from tasks where type = 'nginx' and status = 'completed'`)).n;
+    const completed = async () =>
+      (await one<{ n: number }>(sql`select count(*)::int as n from tasks where type = 'nginx' and status = 'completed'`)).n;
     const creator = (async () => {
       for (let i = 0; i < TASKS; i += 20) {
         const batch = await Promise.all(
           Array.from({ length: 20 }, (_, j) =>
-            api.call('POST', '/api/v1/tasks', { title: `nginx ${i + j}`, departmentId: 'engineering', type: 'nginx', maxAttempts: 20 }, { 'idempotency-key': `nginx-${i + j}` }),
+            api.call(
+              'POST',
+              '/api/v1/tasks',
+              { title: `nginx ${i + j}`, departmentId: 'engineering', type: 'nginx', maxAttempts: 20 },
+              { 'idempotency-key': `nginx-${i + j}` },
+            ),
           ),
         );
         if (batch.some((r) => r.status !== 201)) throw new Error(`create answered ${batch.map((r) => r.status)}`);
@@ -179,11 +225,23 @@ describe.skipIf(!!skip)('nginx in front of two processes', () => {
     killedAt = Date.now();
     await servers[1].stop('SIGKILL');
     // Every agent of B is connected again, through nginx, to A; A's own agents never noticed.
-    await waitFor(async () => ((await (await fetch(`${direct[0]}/api/health`)).json()) as { bus: { agentsConnected: number } }).bus.agentsConnected === AGENTS, 30_000, 100).catch(async (err) => {
-      const stuck = fleet.filter((c) => !c.socket.connected).map((c) => {
-        const m = c.socket.io as unknown as { _readyState: string; _reconnecting: boolean; backoff: { attempts: number }; engine?: { readyState: string; transport?: { name: string } } };
-        return `${c.agentId} home=${home[0].includes(c) ? 0 : home[1].includes(c) ? 1 : '?'} active=${c.socket.active} manager=${m._readyState} reconnecting=${m._reconnecting} attempts=${m.backoff.attempts} engine=${m.engine?.readyState} tasks=${c.activeTasks} ${JSON.stringify(reconnects.get(c))}`;
-      });
+    await waitFor(
+      async () =>
+        ((await (await fetch(`${direct[0]}/api/health`)).json()) as { bus: { agentsConnected: number } }).bus.agentsConnected === AGENTS,
+      30_000,
+      100,
+    ).catch(async (err) => {
+      const stuck = fleet
+        .filter((c) => !c.socket.connected)
+        .map((c) => {
+          const m = c.socket.io as unknown as {
+            _readyState: string;
+            _reconnecting: boolean;
+            backoff: { attempts: number };
+            engine?: { readyState: string; transport?: { name: string } };
+          };
+          return `${c.agentId} home=${home[0].includes(c) ? 0 : home[1].includes(c) ? 1 : '?'} active=${c.socket.active} manager=${m._readyState} reconnecting=${m._reconnecting} attempts=${m.backoff.attempts} engine=${m.engine?.readyState} tasks=${c.activeTasks} ${JSON.stringify(reconnects.get(c))}`;
+        });
       throw new Error(`${err.message}: not back ${stuck.join('; ')}; nginx: ${(await nginx!.errors()).slice(-3000)}`);
     });
     const victims = fleet.filter((c) => reconnects.get(c)!.down !== undefined);
@@ -193,9 +251,15 @@ describe.skipIf(!!skip)('nginx in front of two processes', () => {
 
     await creator;
     await waitFor(async () => (await completed()) === TASKS, 90_000, 200).catch(async (err) => {
-      const left = rowsOf(await t!.db.execute(sql`select status, assigned_agent_id, attempts, updated_at from tasks where type = 'nginx' and status <> 'completed' limit 20`));
+      const left = rowsOf(
+        await t!.db.execute(
+          sql`select status, assigned_agent_id, attempts, updated_at from tasks where type = 'nginx' and status <> 'completed' limit 20`,
+        ),
+      );
       const byStatus = rowsOf(await t!.db.execute(sql`select status, count(*)::int as n from tasks where type = 'nginx' group by status`));
-      throw new Error(`${err.message}: ${JSON.stringify(byStatus)} ${JSON.stringify(left)}; agents busy ${fleet.filter((c) => c.activeTasks).length}`);
+      throw new Error(
+        `${err.message}: ${JSON.stringify(byStatus)} ${JSON.stringify(left)}; agents busy ${fleet.filter((c) => c.activeTasks).length}`,
+      );
     });
     const counts = await one<Record<string, number>>(sql`
       select (select count(*)::int from tasks where type = 'nginx') as tasks,
@@ -205,6 +269,8 @@ describe.skipIf(!!skip)('nginx in front of two processes', () => {
                where tk.type = 'nginx' and e.type = 'completed' group by e.task_id having count(*) > 1) x) as twice`);
     expect(counts).toEqual({ tasks: TASKS, distinct_titles: TASKS, completions: TASKS, twice: 0 });
     expect(worst).toBeLessThan(10_000);
-    console.log(`nginx-front: agents split ${split.join('/')} over two processes; after SIGKILL of B all ${victims.length} of its agents were back through nginx within ${worst} ms; ${TASKS} tasks each completed once (handlers ran ${completions} times)`);
+    console.log(
+      `nginx-front: agents split ${split.join('/')} over two processes; after SIGKILL of B all ${victims.length} of its agents were back through nginx within ${worst} ms; ${TASKS} tasks each completed once (handlers ran ${completions} times)`,
+    );
   });
 });

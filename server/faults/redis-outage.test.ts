@@ -84,7 +84,11 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUp)('Redis down under two ser
     for (const url of [A, B]) expect(await health(url)).toMatchObject({ code: 200, status: 'degraded', bus: { redis: 'down' } });
 
     // A task created through A's REST reaches an agent connected to A and is completed.
-    const task = await apiA.call('POST', '/api/v1/tasks', { title: 'during redis outage', departmentId: 'engineering', type: 'redis-outage' });
+    const task = await apiA.call('POST', '/api/v1/tasks', {
+      title: 'during redis outage',
+      departmentId: 'engineering',
+      type: 'redis-outage',
+    });
     expect(task.status).toBe(201);
     await waitFor(async () => (await apiA.call('GET', `/api/v1/tasks/${task.body.id}`)).body.status === 'completed', 15_000, 200);
     // Direct messages between agents of one process, and REST to an agent of that process.
@@ -101,7 +105,9 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUp)('Redis down under two ser
     await sleep(200);
     a1.socket.connect();
     await waitFor(() => a1.socket.connected, 5000);
-    expect((await apiA.call('POST', '/api/v1/messages', { to: { agentId: a1.agentId }, type: 'after-reconnect', data: null })).status).toBe(201);
+    expect((await apiA.call('POST', '/api/v1/messages', { to: { agentId: a1.agentId }, type: 'after-reconnect', data: null })).status).toBe(
+      201,
+    );
     await waitFor(() => got(a1, 'after-reconnect').length === 1, 5000);
     expect(await a2.send({ agentId: a1.agentId }, 'direct-after-reconnect', null)).toMatchObject({ ok: true });
     await waitFor(() => got(a1, 'direct-after-reconnect').length === 1, 5000);

@@ -36,21 +36,29 @@ afterAll(async () => {
 });
 
 describe.skipIf(!process.env.DATABASE_URL || !redisUp)('rolling restart of two processes', () => {
-  it(`SIGTERM and restart A, then B, during ${TASKS} tasks: each completed once, nothing lost or leaked`, { timeout: 150_000 }, async () => {
+  it(`SIGTERM and restart A, then B, during ${TASKS} tasks: each completed once, nothing lost or leaked`, {
+    timeout: 150_000,
+  }, async () => {
     t = await createTestDb({ adminPassword: 'rolling-admin-pw-1' });
     const env = (i: number) => ({ DATABASE_URL: t!.url!, REDIS_URL, BUS_PREFIX: prefix, PORT: ports[i] });
     servers[0] = await spawnServer(env(0));
     servers[1] = await spawnServer(env(1));
     const urls = servers.map((s) => s!.url);
     let token = '';
-    token = (await patientApi(urls, () => '').call('POST', '/api/v1/auth/token', { username: 'admin', password: 'rolling-admin-pw-1' })).body.accessToken;
+    token = (await patientApi(urls, () => '').call('POST', '/api/v1/auth/token', { username: 'admin', password: 'rolling-admin-pw-1' }))
+      .body.accessToken;
     // REST through whichever process answers, as a balancer with health checks would.
     const api = patientApi(urls, () => token);
 
     const drained = [0, 0];
     let disconnects = 0;
     for (let i = 0; i < AGENTS; i++) {
-      const res = await api.call('POST', '/api/v1/agents', { type: 'worker', departmentId: 'engineering', specialization: 'backend', maxConcurrentTasks: 3 });
+      const res = await api.call('POST', '/api/v1/agents', {
+        type: 'worker',
+        departmentId: 'engineering',
+        specialization: 'backend',
+        maxConcurrentTasks: 3,
+      });
       expect(res.status).toBe(201);
       const home = i % 2;
       const c = new AgentClient({
@@ -77,7 +85,13 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUp)('rolling restart of two p
             api.call(
               'POST',
               '/api/v1/tasks',
-              { title: `rolling ${i + j}`, departmentId: 'engineering', type: 'rolling', maxAttempts: 10, requirements: (i + j) % 2 ? { resources: { compute: 1 } } : undefined },
+              {
+                title: `rolling ${i + j}`,
+                departmentId: 'engineering',
+                type: 'rolling',
+                maxAttempts: 10,
+                requirements: (i + j) % 2 ? { resources: { compute: 1 } } : undefined,
+              },
               { 'idempotency-key': `rolling-${i + j}` },
             ),
           ),
@@ -89,7 +103,8 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUp)('rolling restart of two p
     })();
 
     const one = async <T>(q: ReturnType<typeof sql>) => rowsOf<T>(await t!.db.execute(q))[0];
-    const completed = async () => (await one<{ n: number }>(sql`select count(*)::int as n from tasks where type = 'rolling' and status = 'completed'`)).n;
+    const completed = async () =>
+      (await one<{ n: number }>(sql`select count(*)::int as n from tasks where type = 'rolling' and status = 'completed'`)).n;
     const onServer = (i: number) => fleet.filter((c) => c.socket.connected && c.url === urls[i]).length;
     const log: string[] = [];
     for (const i of [0, 1]) {
@@ -117,13 +132,17 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUp)('rolling restart of two p
              (select count(*)::int from allocations where status = 'active') as active_allocations,
              (select allocated from resource_pools where department_id = 'engineering' and type = 'compute') as pool`);
     expect(counts).toEqual({ tasks: TASKS, distinct_titles: TASKS, completions: TASKS, active_allocations: 0, pool: 0 });
-    const requeued = await one<{ n: number }>(sql`select count(*)::int as n from task_events e join tasks tk on tk.id = e.task_id where tk.type = 'rolling' and e.type = 'requeued'`);
+    const requeued = await one<{ n: number }>(
+      sql`select count(*)::int as n from task_events e join tasks tk on tk.id = e.task_id where tk.type = 'rolling' and e.type = 'requeued'`,
+    );
     const chain = await api.call('GET', '/api/v1/audit/verify');
     expect(chain.body).toMatchObject({ ok: true });
     // Each drain reached that process's agents only: A's half once, then the whole fleet on B. With
     // the drain broadcast through Redis, stopping A also disconnected every agent on B.
     expect(drained).toEqual([AGENTS / 2, AGENTS]);
     expect(disconnects).toBe(AGENTS / 2 + AGENTS);
-    console.log(`rolling-restart: ${log.join('; ')}; ${TASKS} tasks each completed once, ${requeued.n} re-queued, 0 active allocations, audit chain of ${chain.body.checked} rows intact`);
+    console.log(
+      `rolling-restart: ${log.join('; ')}; ${TASKS} tasks each completed once, ${requeued.n} re-queued, 0 active allocations, audit chain of ${chain.body.checked} rows intact`,
+    );
   });
 });

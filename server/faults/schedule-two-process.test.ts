@@ -24,9 +24,17 @@ describe.skipIf(!process.env.DATABASE_URL)('a schedule fired by two processes', 
     t = await createTestDb({ adminPassword: 'schedule-admin-pw-1' });
     servers.push(await spawnServer({ DATABASE_URL: t.url! }), await spawnServer({ DATABASE_URL: t.url! }));
     const urls = servers.map((s) => s.url);
-    const login = await patientApi(urls, () => '').call('POST', '/api/v1/auth/token', { username: 'admin', password: 'schedule-admin-pw-1' });
+    const login = await patientApi(urls, () => '').call('POST', '/api/v1/auth/token', {
+      username: 'admin',
+      password: 'schedule-admin-pw-1',
+    });
     const api = patientApi(urls, () => login.body.accessToken);
-    const created = await api.call('POST', '/api/v1/schedules', { name: 'every second', departmentId: 'legal', cron: '* * * * * *', task: { title: 'tick', type: 'tick' } });
+    const created = await api.call('POST', '/api/v1/schedules', {
+      name: 'every second',
+      departmentId: 'legal',
+      cron: '* * * * * *',
+      task: { title: 'tick', type: 'tick' },
+    });
     expect(created.status).toBe(201);
     const id: string = created.body.id;
 
@@ -36,7 +44,14 @@ describe.skipIf(!process.env.DATABASE_URL)('a schedule fired by two processes', 
     const inWindow = and(eq(scheduleFirings.scheduleId, id), gte(scheduleFirings.fireTime, t0), lt(scheduleFirings.fireTime, t1));
     // Done once a firing at or after the window's end exists: every earlier one was claimed before it.
     await waitFor(
-      async () => (await t!.db.select().from(scheduleFirings).where(and(eq(scheduleFirings.scheduleId, id), gte(scheduleFirings.fireTime, t1))).limit(1)).length > 0,
+      async () =>
+        (
+          await t!.db
+            .select()
+            .from(scheduleFirings)
+            .where(and(eq(scheduleFirings.scheduleId, id), gte(scheduleFirings.fireTime, t1)))
+            .limit(1)
+        ).length > 0,
       60_000,
       200,
     );
@@ -44,7 +59,9 @@ describe.skipIf(!process.env.DATABASE_URL)('a schedule fired by two processes', 
     await sleep(200);
 
     const firings = await t.db.select().from(scheduleFirings).where(inWindow);
-    expect(firings.map((f) => f.fireTime.getTime() - t0.getTime()).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((s) => s * 1000));
+    expect(firings.map((f) => f.fireTime.getTime() - t0.getTime()).sort((a, b) => a - b)).toEqual(
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((s) => s * 1000),
+    );
     expect(firings.every((f) => f.outcome === 'created' && f.taskId)).toBe(true);
     const [{ n }] = await t.db
       .select({ n: sql<number>`count(*)::int` })
@@ -54,7 +71,10 @@ describe.skipIf(!process.env.DATABASE_URL)('a schedule fired by two processes', 
     expect(n).toBe(10);
     // And no task at all without its own claimed firing.
     const [all] = await t.db.select({ n: sql<number>`count(*)::int` }).from(tasks).where(eq(tasks.scheduleId, id));
-    const [claims] = await t.db.select({ n: sql<number>`count(*)::int` }).from(scheduleFirings).where(and(eq(scheduleFirings.scheduleId, id), eq(scheduleFirings.outcome, 'created')));
+    const [claims] = await t.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(scheduleFirings)
+      .where(and(eq(scheduleFirings.scheduleId, id), eq(scheduleFirings.outcome, 'created')));
     expect(all.n).toBe(claims.n);
     const [row] = await t.db.select().from(schedules).where(eq(schedules.id, id));
     expect(row.lastFiredAt!.getTime()).toBeGreaterThanOrEqual(t1.getTime());

@@ -29,7 +29,9 @@ afterEach(async () => {
 });
 
 describe.skipIf(!process.env.DATABASE_URL)('SIGTERM drains', () => {
-  it(`a SIGTERM during ${TASKS} tasks: agents told to drain, rejoin the restarted process, every task completed once`, { timeout: 120_000 }, async () => {
+  it(`a SIGTERM during ${TASKS} tasks: agents told to drain, rejoin the restarted process, every task completed once`, {
+    timeout: 120_000,
+  }, async () => {
     t = await createTestDb({ adminPassword: 'sigterm-admin-pw-1' });
     const env = { DATABASE_URL: t.url!, PORT };
     server = await spawnServer(env);
@@ -37,28 +39,41 @@ describe.skipIf(!process.env.DATABASE_URL)('SIGTERM drains', () => {
     let drained = 0;
     let finishedRuns = 0;
     for (let i = 0; i < AGENTS; i++) {
-      const c = await spawnAgent(server.url, api, { departmentId: 'engineering', specialization: 'backend', maxConcurrentTasks: 3 }, async () => {
-        // Long enough that a SIGTERM lands while tasks are in hand.
-        await sleep(300 + Math.random() * 400);
-        finishedRuns++;
-        return { ok: true };
-      });
+      const c = await spawnAgent(
+        server.url,
+        api,
+        { departmentId: 'engineering', specialization: 'backend', maxConcurrentTasks: 3 },
+        async () => {
+          // Long enough that a SIGTERM lands while tasks are in hand.
+          await sleep(300 + Math.random() * 400);
+          finishedRuns++;
+          return { ok: true };
+        },
+      );
       c.socket.on('server:draining', () => drained++);
       fleet.push(c);
     }
     for (let i = 0; i < TASKS; i += 20) {
       const batch = await Promise.all(
         Array.from({ length: 20 }, (_, j) =>
-          api.call('POST', '/api/v1/tasks', { title: `drain ${i + j}`, departmentId: 'engineering', type: 'drain', requirements: (i + j) % 2 ? { resources: { compute: 1 } } : undefined }),
+          api.call('POST', '/api/v1/tasks', {
+            title: `drain ${i + j}`,
+            departmentId: 'engineering',
+            type: 'drain',
+            requirements: (i + j) % 2 ? { resources: { compute: 1 } } : undefined,
+          }),
         ),
       );
       expect(batch.every((r) => r.status === 201)).toBe(true);
     }
 
     const one = async <T>(q: ReturnType<typeof sql>) => rowsOf<T>(await t!.db.execute(q))[0];
-    const completed = async () => (await one<{ n: number }>(sql`select count(*)::int as n from tasks where type = 'drain' and status = 'completed'`)).n;
+    const completed = async () =>
+      (await one<{ n: number }>(sql`select count(*)::int as n from tasks where type = 'drain' and status = 'completed'`)).n;
     await waitFor(async () => (await completed()) >= 20, 30_000, 50);
-    const held = await one<{ n: number }>(sql`select count(*)::int as n from tasks where type = 'drain' and status in ('assigned', 'running')`);
+    const held = await one<{ n: number }>(
+      sql`select count(*)::int as n from tasks where type = 'drain' and status in ('assigned', 'running')`,
+    );
 
     const started = Date.now();
     await server.stop('SIGTERM');
@@ -81,6 +96,8 @@ describe.skipIf(!process.env.DATABASE_URL)('SIGTERM drains', () => {
              (select count(*)::int from task_events e join tasks tk on tk.id = e.task_id where tk.type = 'drain' and e.type in ('requeued', 'retry-scheduled', 'failed', 'dead')) as requeued,
              (select allocated from resource_pools where department_id = 'engineering' and type = 'compute') as pool`);
     expect(counts).toEqual({ tasks: TASKS, completions: TASKS, active_allocations: 0, requeued: 0, pool: 0 });
-    console.log(`sigterm: ${held.n} tasks in hand at SIGTERM, ${atStop} completed before it, all ${TASKS} completed once after the restart; ${finishedRuns} handler runs`);
+    console.log(
+      `sigterm: ${held.n} tasks in hand at SIGTERM, ${atStop} completed before it, all ${TASKS} completed once after the restart; ${finishedRuns} handler runs`,
+    );
   });
 });

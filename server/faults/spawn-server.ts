@@ -2,7 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
-export type ServerProc = { url: string; proc: ChildProcess; lines: string[]; alive: () => boolean; stop: (signal?: NodeJS.Signals) => Promise<void> };
+export type ServerProc = {
+  url: string;
+  proc: ChildProcess;
+  lines: string[];
+  alive: () => boolean;
+  stop: (signal?: NodeJS.Signals) => Promise<void>;
+};
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -14,7 +20,15 @@ const root = path.resolve(import.meta.dirname, '../..');
 export async function spawnServer(env: Record<string, string>): Promise<ServerProc> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/testing/serve-harness.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', NODE_ENV: 'production', LOG_LEVEL: process.env.FAULT_LOG_LEVEL ?? 'warn', DEMO: '0', HEARTBEAT_INTERVAL: '1000', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      NODE_ENV: 'production',
+      LOG_LEVEL: process.env.FAULT_LOG_LEVEL ?? 'warn',
+      DEMO: '0',
+      HEARTBEAT_INTERVAL: '1000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines: string[] = [];

@@ -40,7 +40,12 @@ describe('webhook delivery across a crash', () => {
       }
       return 200;
     });
-    const settings: Record<string, string> = { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_MS: '1000', ECS_ADMIN_USERNAME: 'admin', ECS_ADMIN_PASSWORD: PASSWORD };
+    const settings: Record<string, string> = {
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_TIMEOUT_MS: '1000',
+      ECS_ADMIN_USERNAME: 'admin',
+      ECS_ADMIN_PASSWORD: PASSWORD,
+    };
     if (process.env.DATABASE_URL) {
       t = await createTestDb({ adminPassword: PASSWORD });
       settings.DATABASE_URL = t.url!;
@@ -54,7 +59,12 @@ describe('webhook delivery across a crash', () => {
     const login = await patientApi([url], () => '').call('POST', '/api/v1/auth/token', { username: 'admin', password: PASSWORD });
     expect(login.status).toBe(200);
     const api = () => patientApi([url], () => login.body.accessToken);
-    const hook = await api().call('POST', '/api/v1/webhooks', { url: receiver.url, events: ['task.created'], departmentId: 'legal', secret });
+    const hook = await api().call('POST', '/api/v1/webhooks', {
+      url: receiver.url,
+      events: ['task.created'],
+      departmentId: 'legal',
+      secret,
+    });
     expect(hook.status).toBe(201);
     const task = await api().call('POST', '/api/v1/tasks', { title: 'survives a crash', departmentId: 'legal', type: 'review' });
     expect(task.status).toBe(201);

@@ -41,10 +41,18 @@ describe('API door', () => {
   });
 
   it('creates through POST with a body, and refuses a bad one with a 4xx problem', async () => {
-    const ok = await fetch(`${base}/api/v1/tasks`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify({ title: 'door', departmentId: 'legal', type: 'review' }) });
+    const ok = await fetch(`${base}/api/v1/tasks`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'door', departmentId: 'legal', type: 'review' }),
+    });
     expect(ok.status).toBe(201);
     expect((await ok.json()).status).toBe('pending');
-    const bad = await fetch(`${base}/api/v1/tasks`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: '{"title":' });
+    const bad = await fetch(`${base}/api/v1/tasks`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: '{"title":',
+    });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toBe('application/problem+json');
     expect((await bad.json()).detail).toBe('Malformed JSON body');
@@ -52,15 +60,23 @@ describe('API door', () => {
 
   it('answers 413 past 1 MiB, declared or streamed, and closes the connection instead of draining the rest', async () => {
     const big = JSON.stringify({ title: 'x'.repeat(1_100_000) });
-    const res = await fetch(`${base}/api/v1/tasks`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: big });
+    const res = await fetch(`${base}/api/v1/tasks`, {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/json' },
+      body: big,
+    });
     expect(res.status).toBe(413);
     expect(res.headers.get('connection')).toBe('close');
     // No Content-Length: the limit is found while reading, and the answer still arrives.
     const chunked = await new Promise<{ status?: number; connection?: string }>((resolve, reject) => {
-      const req = request(`${base}/api/v1/tasks`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (r) => {
-        r.resume();
-        resolve({ status: r.statusCode, connection: r.headers.connection });
-      });
+      const req = request(
+        `${base}/api/v1/tasks`,
+        { method: 'POST', headers: { ...auth(), 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (r) => {
+          r.resume();
+          resolve({ status: r.statusCode, connection: r.headers.connection });
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < 20; i++) req.write(big.slice(i * 60_000, (i + 1) * 60_000));
       req.end();
@@ -112,6 +128,7 @@ describe('API door', () => {
       expect(res.status, host).toBe(400);
       expect(JSON.parse(res.body).detail).toBe('Malformed Host header');
     }
-    for (const host of ['localhost:3000', '127.0.0.1', '[::1]:8080', 'ecs.example.com']) expect((await withHost(host)).status, host).toBe(200);
+    for (const host of ['localhost:3000', '127.0.0.1', '[::1]:8080', 'ecs.example.com'])
+      expect((await withHost(host)).status, host).toBe(200);
   });
 });

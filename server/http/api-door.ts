@@ -63,9 +63,14 @@ async function answer(req: IncomingMessage, res: ServerResponse, entry: RouteEnt
   // As Next does: HEAD is GET without the body, OPTIONS lists the methods.
   const handler = mod[method] ?? (method === 'HEAD' ? mod.GET : undefined);
   if (typeof handler !== 'function') {
-    const allow = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].filter((m) => typeof mod[m] === 'function' || (m === 'HEAD' && typeof mod.GET === 'function') || m === 'OPTIONS').join(', ');
+    const allow = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
+      .filter((m) => typeof mod[m] === 'function' || (m === 'HEAD' && typeof mod.GET === 'function') || m === 'OPTIONS')
+      .join(', ');
     if (method === 'OPTIONS') return writePlain(res, { status: 204, headers: { allow }, body: null });
-    return writePlain(res, { ...problem(405, 'Method Not Allowed', `${method} is not served here`), headers: { ...problemHeaders, allow } });
+    return writePlain(res, {
+      ...problem(405, 'Method Not Allowed', `${method} is not served here`),
+      headers: { ...problemHeaders, allow },
+    });
   }
   const m = entry.pattern.exec(path)!;
   let params: Record<string, string>;

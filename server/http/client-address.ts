@@ -33,7 +33,11 @@ function trusts(list: BlockList, addr: string): boolean {
  * which case X-Forwarded-For is read from the right, past every trusted proxy, to the first
  * address a trusted proxy saw. Entries left of that were written by the client and may be forged.
  */
-export function clientAddress(socketAddress: string | undefined, forwardedFor: string | string[] | undefined, trusted: string[] | undefined): string | undefined {
+export function clientAddress(
+  socketAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trusted: string[] | undefined,
+): string | undefined {
   const peer = socketAddress ? plain(socketAddress) : undefined;
   if (!peer || !trusted?.length) return peer;
   const list = blockList(trusted);

@@ -66,8 +66,12 @@ describe('GET /metrics', () => {
     expect(value('ecs_tasks_created_total', 'ecs_tasks_created_total', { department: 'engineering' })).toBe(1);
     expect(value('ecs_tasks_failed_total', 'ecs_tasks_failed_total', { department: 'sales' })).toBe(1);
     expect(value('ecs_tasks_dead_total', 'ecs_tasks_dead_total', { department: 'sales' })).toBe(1);
-    expect(value('ecs_assignment_latency_seconds', 'ecs_assignment_latency_seconds_bucket', { department: 'engineering', le: '0.025' })).toBe(1);
-    expect(value('ecs_assignment_latency_seconds', 'ecs_assignment_latency_seconds_bucket', { department: 'engineering', le: '0.01' })).toBe(0);
+    expect(
+      value('ecs_assignment_latency_seconds', 'ecs_assignment_latency_seconds_bucket', { department: 'engineering', le: '0.025' }),
+    ).toBe(1);
+    expect(
+      value('ecs_assignment_latency_seconds', 'ecs_assignment_latency_seconds_bucket', { department: 'engineering', le: '0.01' }),
+    ).toBe(0);
     expect(value('ecs_logins_total', 'ecs_logins_total', { outcome: 'failure' })).toBe(1);
     expect(value('ecs_lockouts_total', 'ecs_lockouts_total', {})).toBe(1);
     expect(value('ecs_bus_messages_total', 'ecs_bus_messages_total', { kind: 'direct' })).toBe(1);

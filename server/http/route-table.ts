@@ -13,7 +13,10 @@ export function routeTable(dir = root): RouteEntry[] {
       const full = path.join(d, name);
       if (statSync(full).isDirectory()) walk(full);
       else if (name === 'route.ts') {
-        const rel = path.relative(root, d).split(path.sep).filter((s) => !s.startsWith('('));
+        const rel = path
+          .relative(root, d)
+          .split(path.sep)
+          .filter((s) => !s.startsWith('('));
         const params: string[] = [];
         const re = rel
           .map((seg) => {

@@ -35,10 +35,20 @@ describe('job registry', () => {
 
   it('records a failing run and backs off, doubling the wait after each failure in a row', async () => {
     const at: number[] = [];
-    const jobs = runJobs([{ name: 'broken', scope: 'every-process', everyMs: 20, run: async () => (at.push(performance.now()), Promise.reject(new Error('database gone'))) }], {
-      leads: () => true,
-      stop: async () => {},
-    });
+    const jobs = runJobs(
+      [
+        {
+          name: 'broken',
+          scope: 'every-process',
+          everyMs: 20,
+          run: async () => (at.push(performance.now()), Promise.reject(new Error('database gone'))),
+        },
+      ],
+      {
+        leads: () => true,
+        stop: async () => {},
+      },
+    );
     await waitFor(() => at.length >= 4, 10_000);
     jobs.stop();
     // After failures 1, 2, 3 the waits are at least 40, 80 and 160 ms (a busy machine only lengthens them).
@@ -53,7 +63,10 @@ describe('idle jobs on a database only this process writes', () => {
   afterEach(() => vi.useRealTimers());
 
   /** An idle job that records when it ran (fake clock, ms since the start) and answers what `found` says. */
-  const poller = (name: string, opts: { maxMs?: number; nextDueAt?: () => Promise<number | null>; found?: () => boolean; during?: () => void } = {}) => {
+  const poller = (
+    name: string,
+    opts: { maxMs?: number; nextDueAt?: () => Promise<number | null>; found?: () => boolean; during?: () => void } = {},
+  ) => {
     const t0 = Date.now();
     const c = { at: [] as number[], job: undefined as unknown as Job };
     c.job = {

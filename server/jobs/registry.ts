@@ -61,7 +61,14 @@ export function runJobs(
   const wake = () => wakers.forEach((w) => w());
 
   for (const job of jobs) {
-    const st = { name: job.name, scope: job.scope, everyMs: job.everyMs, runs: 0, lastRunAt: null as string | null, lastError: null as string | null };
+    const st = {
+      name: job.name,
+      scope: job.scope,
+      everyMs: job.everyMs,
+      runs: 0,
+      lastRunAt: null as string | null,
+      lastError: null as string | null,
+    };
     states.set(job.name, st);
     const idle = opts.quiet ? job.idle : undefined;
     let failures = 0;
@@ -124,7 +131,8 @@ export function runJobs(
   }
 
   const unhear = opts.quiet && wakers.size ? onDbWrite(wake) : () => {};
-  const status = (): JobStatus[] => [...states.values()].map((s) => ({ ...s, leader: s.scope === 'every-process' || leadership.leads(s.name) }));
+  const status = (): JobStatus[] =>
+    [...states.values()].map((s) => ({ ...s, leader: s.scope === 'every-process' || leadership.leads(s.name) }));
   runtimeState().jobs = status;
   return {
     status,

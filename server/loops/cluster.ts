@@ -9,5 +9,14 @@ import type { Job } from '../jobs/registry';
  */
 export function clusterJobs(): Job[] {
   if (getDbHandle()?.engine !== 'postgres') return [];
-  return [{ name: 'cluster.heartbeat', scope: 'every-process', everyMs: beatIntervalMs(), firstDelayMs: 0, run: () => beat(getDb()), stop: () => leaveCluster(getDb()) }];
+  return [
+    {
+      name: 'cluster.heartbeat',
+      scope: 'every-process',
+      everyMs: beatIntervalMs(),
+      firstDelayMs: 0,
+      run: () => beat(getDb()),
+      stop: () => leaveCluster(getDb()),
+    },
+  ];
 }

@@ -28,7 +28,8 @@ export function coordinatorJobs(agentsNs: AgentsNamespace): Job[] {
       run: async () => {
         const cutoff = Date.now() - hb * 3;
         // Checked again just before each loss: a polling agent may have claimed meanwhile.
-        for (const silent of presence().silentSince(cutoff)) if (presence().isSilent(silent.id, cutoff)) await agentsNs.lose(silent.id, 'heartbeats stopped');
+        for (const silent of presence().silentSince(cutoff))
+          if (presence().isSilent(silent.id, cutoff)) await agentsNs.lose(silent.id, 'heartbeats stopped');
       },
     },
     // The safety net across processes and crashes: a lease nobody renewed returns its task.
@@ -58,7 +59,13 @@ export function coordinatorJobs(agentsNs: AgentsNamespace): Job[] {
     },
     // A failure cascades to its dependants right after it commits; a crash in between would leave
     // them pending for ever. This finds such leftovers (a scan of pending tasks with dependencies).
-    { name: 'dependency-sweep', scope: 'once-per-cluster', everyMs: 30_000, housekeeping: true, run: () => sweepFailedDependencies(getDb()) },
+    {
+      name: 'dependency-sweep',
+      scope: 'once-per-cluster',
+      everyMs: 30_000,
+      housekeeping: true,
+      run: () => sweepFailedDependencies(getDb()),
+    },
     // Backoffs end and dependencies complete without a signal: look for ready work each second.
     // Slot counts in memory can drift from Postgres. An agent memory thinks free but isn't heals at
     // its next hand-out (the statement finds it full and re-reads it); one it thinks full or
@@ -71,8 +78,20 @@ export function coordinatorJobs(agentsNs: AgentsNamespace): Job[] {
       everyMs: 1000,
       run: async () => {
         ++sweeps;
-        if (sweeps % 60 === 0) await syncPresence(getDb(), presence().all().map((a) => a.id));
-        else if (sweeps % 5 === 0) await syncPresence(getDb(), presence().takingNoWork().map((a) => a.id));
+        if (sweeps % 60 === 0)
+          await syncPresence(
+            getDb(),
+            presence()
+              .all()
+              .map((a) => a.id),
+          );
+        else if (sweeps % 5 === 0)
+          await syncPresence(
+            getDb(),
+            presence()
+              .takingNoWork()
+              .map((a) => a.id),
+          );
         const free = new Set(presence().departmentsWithFreeAgents());
         if (!free.size) return;
         // Departments fill side by side: one at a time left nine idle while the first drained its backlog.
@@ -88,7 +107,9 @@ export function coordinatorJobs(agentsNs: AgentsNamespace): Job[] {
       everyMs: 30_000,
       housekeeping: true,
       run: async () => {
-        const here = presence().all().map((a) => a.id);
+        const here = presence()
+          .all()
+          .map((a) => a.id);
         await getDb()
           .update(agents)
           .set({ status: 'offline' })

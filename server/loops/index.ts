@@ -12,7 +12,15 @@ export type Loops = { stop: () => void };
 
 /** Every background job of the server, each declared with its name, interval and scope. */
 export function serverJobs(agents: AgentsNamespace): Job[] {
-  return [...coordinatorJobs(agents), auditChainJob(), ...resourceJobs(), ...monitoringJobs(), scheduleJob(), ...webhookJobs(), ...clusterJobs()];
+  return [
+    ...coordinatorJobs(agents),
+    auditChainJob(),
+    ...resourceJobs(),
+    ...monitoringJobs(),
+    scheduleJob(),
+    ...webhookJobs(),
+    ...clusterJobs(),
+  ];
 }
 
 /** Background work that outlives requests; each job stops on shutdown. */

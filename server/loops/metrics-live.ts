@@ -22,8 +22,18 @@ export type LiveOptions = { pushMs?: number; gaugeMs?: number; enabled?: boolean
  * per process, however many tabs are open. Both serve this process's console sockets.
  */
 export function metricsLiveJobs(opts: LiveOptions = {}): Job[] {
-  const jobs: Job[] = [{ name: 'metrics.gauges', scope: 'every-process', everyMs: opts.gaugeMs ?? 10_000, firstDelayMs: 0, housekeeping: true, run: () => refreshGauges(getDb()) }];
-  if (opts.enabled !== false) jobs.push({ name: 'metrics.live-push', scope: 'every-process', everyMs: opts.pushMs ?? 2_000, run: async () => pushSnapshots() });
+  const jobs: Job[] = [
+    {
+      name: 'metrics.gauges',
+      scope: 'every-process',
+      everyMs: opts.gaugeMs ?? 10_000,
+      firstDelayMs: 0,
+      housekeeping: true,
+      run: () => refreshGauges(getDb()),
+    },
+  ];
+  if (opts.enabled !== false)
+    jobs.push({ name: 'metrics.live-push', scope: 'every-process', everyMs: opts.pushMs ?? 2_000, run: async () => pushSnapshots() });
   return jobs;
 }
 

@@ -31,6 +31,12 @@ export function resourceJobs(): Job[] {
         publishLive({ type: 'resource:update', scope: null, data: { sampledAt: new Date().toISOString() } });
       },
     },
-    { name: 'resources.rebalance', scope: 'once-per-cluster', everyMs: e.REBALANCE_INTERVAL, housekeeping: true, run: () => runRebalance(getDb(), e.ALLOCATION_STRATEGY) },
+    {
+      name: 'resources.rebalance',
+      scope: 'once-per-cluster',
+      everyMs: e.REBALANCE_INTERVAL,
+      housekeeping: true,
+      run: () => runRebalance(getDb(), e.ALLOCATION_STRATEGY),
+    },
   ];
 }

@@ -22,7 +22,16 @@ type Pool = { departmentId: string; type: string; allocated: number };
 it('runs a fleet that takes tasks, holds resources while working and talks on the bus', async () => {
   const api = await apiAs(h.url, 'admin', 'sim-admin-password-1');
   resetBusStats();
-  const sim = await startSimulation({ url: h.url, api, agents: 6, tasksPerSecond: 10, meanTaskMs: 400, failureRate: 0, collaborationRate: 0, resourceRate: 1 });
+  const sim = await startSimulation({
+    url: h.url,
+    api,
+    agents: 6,
+    tasksPerSecond: 10,
+    meanTaskMs: 400,
+    failureRate: 0,
+    collaborationRate: 0,
+    resourceRate: 1,
+  });
   try {
     // Tasks asked for resources of their department's pools: granted while they run.
     const held = await waitFor(async () => {

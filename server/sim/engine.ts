@@ -16,11 +16,27 @@ export type SimulationOptions = {
   log?: (line: string) => void;
 };
 
-type Dept = { id: string; name: string; specializations: string[]; capabilities: string[]; maxAgents: number; archivedAt?: string | null; status?: string };
+type Dept = {
+  id: string;
+  name: string;
+  specializations: string[];
+  capabilities: string[];
+  maxAgents: number;
+  archivedAt?: string | null;
+  status?: string;
+};
 type Profile = { departmentId: string; specialization: string; capabilities: string[] };
 type Pool = { departmentId: string; type: string; capacity: number };
 
-export type SimulationStats = { agents: number; created: number; createFailed: number; completed: number; failed: number; collaborations: number; messages: number };
+export type SimulationStats = {
+  agents: number;
+  created: number;
+  createFailed: number;
+  completed: number;
+  failed: number;
+  collaborations: number;
+  messages: number;
+};
 
 /** Every simulated agent hears here what the fleet finishes: topic traffic for the console's Bus page. */
 export const STATUS_TOPIC = 'fleet.status';
@@ -32,7 +48,10 @@ const verbs = ['Review', 'Prepare', 'Analyse', 'Draft', 'Reconcile', 'Deploy', '
 /** Log-normal-ish durations around the mean: most short, a few long, like real work. */
 function duration(mean: number): number {
   const u = Math.random() || 1e-9;
-  return Math.min(mean * 8, Math.max(20, Math.round(mean * Math.exp(0.6 * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * Math.random()) - 0.18))));
+  return Math.min(
+    mean * 8,
+    Math.max(20, Math.round(mean * Math.exp(0.6 * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * Math.random()) - 0.18))),
+  );
 }
 
 /**
@@ -40,10 +59,14 @@ function duration(mean: number): number {
  * from their department, tasks at a steady rate with priorities, durations, failures and
  * cross-department collaborations. Returns a stop function and live stats.
  */
-export async function startSimulation(o: SimulationOptions): Promise<{ stop: () => Promise<void>; stats: SimulationStats; done: Promise<void> }> {
+export async function startSimulation(
+  o: SimulationOptions,
+): Promise<{ stop: () => Promise<void>; stats: SimulationStats; done: Promise<void> }> {
   const log = o.log ?? (() => {});
   const stats: SimulationStats = { agents: 0, created: 0, createFailed: 0, completed: 0, failed: 0, collaborations: 0, messages: 0 };
-  const depts = ((await o.api.call('GET', '/api/v1/departments')).body.items as Dept[]).filter((d) => d.specializations.length && !d.archivedAt && d.status !== 'inactive');
+  const depts = ((await o.api.call('GET', '/api/v1/departments')).body.items as Dept[]).filter(
+    (d) => d.specializations.length && !d.archivedAt && d.status !== 'inactive',
+  );
   if (!depts.length) throw new Error('No departments with specializations to simulate');
   const pools = ((await o.api.call('GET', '/api/v1/resources')).body.items as Pool[] | undefined)?.filter((p) => p.capacity > 0) ?? [];
   const totalWeight = depts.reduce((s, d) => s + d.maxAgents, 0);
@@ -70,7 +93,10 @@ export async function startSimulation(o: SimulationOptions): Promise<{ stop: () 
       const other = pick(depts.filter((d) => d.id !== task.departmentId));
       await ctx
         .collaborate({ targetDepartmentId: other.id, request: { title: `Help with: ${task.title}`.slice(0, 300), type: 'collaboration' } })
-        .then(() => stats.collaborations++, () => {});
+        .then(
+          () => stats.collaborations++,
+          () => {},
+        );
     }
     await sleep(duration(meanMs) / 2);
     if (Math.random() < (o.failureRate ?? 0.05)) {
@@ -95,14 +121,20 @@ export async function startSimulation(o: SimulationOptions): Promise<{ stop: () 
       plan.slice(i, i + 20).map(async ({ i: n, d, spec, caps }) => {
         try {
           let me: AgentClient | undefined;
-          const c = await spawnAgent(o.url, o.api, {
-            ...(o.namePrefix ? { name: `${o.namePrefix}${d.id}-${n}` } : {}),
-            departmentId: d.id,
-            specialization: spec,
-            capabilities: caps,
-            maxConcurrentTasks: 1 + Math.floor(Math.random() * 3),
-            weight: 1 + Math.floor(Math.random() * 3),
-          }, (task, ctx) => work(task, ctx, () => me), { reconnect: true });
+          const c = await spawnAgent(
+            o.url,
+            o.api,
+            {
+              ...(o.namePrefix ? { name: `${o.namePrefix}${d.id}-${n}` } : {}),
+              departmentId: d.id,
+              specialization: spec,
+              capabilities: caps,
+              maxConcurrentTasks: 1 + Math.floor(Math.random() * 3),
+              weight: 1 + Math.floor(Math.random() * 3),
+            },
+            (task, ctx) => work(task, ctx, () => me),
+            { reconnect: true },
+          );
           me = c;
           // Subscriptions end with a connection: taken again after every reconnect ('ready').
           const subscribe = () => void c.subscribe(STATUS_TOPIC).catch(() => {});
@@ -162,7 +194,9 @@ export async function startSimulation(o: SimulationOptions): Promise<{ stop: () 
       if (Date.now() - lastLog >= 1000) {
         lastLog = Date.now();
         const secs = Math.max(1, (Date.now() - started) / 1000);
-        log(`t=${secs.toFixed(0)}s agents=${stats.agents} created=${stats.created} completed=${stats.completed} failed=${stats.failed} collab=${stats.collaborations} messages=${stats.messages} (${(stats.completed / secs).toFixed(1)}/s)`);
+        log(
+          `t=${secs.toFixed(0)}s agents=${stats.agents} created=${stats.created} completed=${stats.completed} failed=${stats.failed} collab=${stats.collaborations} messages=${stats.messages} (${(stats.completed / secs).toFixed(1)}/s)`,
+        );
       }
       await sleep(100);
     }

@@ -7,7 +7,11 @@ export type ApiClient = {
 
 /** Logs in over REST and returns a small JSON caller bound to that token. */
 export async function apiAs(url: string, username: string, password: string): Promise<ApiClient> {
-  const login = await fetch(`${url}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const login = await fetch(`${url}/api/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
   const { accessToken } = (await login.json()) as { accessToken: string };
   return bearerClient(url, accessToken);
@@ -28,20 +32,45 @@ export function bearerClient(url: string, token: string): ApiClient {
   };
 }
 
-export type AgentSpec = { name?: string; departmentId: string; type?: string; specialization: string; capabilities?: Record<string, unknown> | string[]; maxConcurrentTasks?: number; weight?: number; resources?: Record<string, number> };
+export type AgentSpec = {
+  name?: string;
+  departmentId: string;
+  type?: string;
+  specialization: string;
+  capabilities?: Record<string, unknown> | string[];
+  maxConcurrentTasks?: number;
+  weight?: number;
+  resources?: Record<string, number>;
+};
 
 /** Allocates an agent over REST and connects it with the SDK. */
-export async function spawnAgent(url: string, api: ApiClient, spec: AgentSpec, handler: AgentClientOptions['handler'], extra: Partial<AgentClientOptions> = {}) {
+export async function spawnAgent(
+  url: string,
+  api: ApiClient,
+  spec: AgentSpec,
+  handler: AgentClientOptions['handler'],
+  extra: Partial<AgentClientOptions> = {},
+) {
   const res = await api.call('POST', '/api/v1/agents', { type: 'worker', ...spec });
   if (res.status !== 201) throw new Error(`agent allocation failed: ${res.status} ${JSON.stringify(res.body)}`);
-  const client = new AgentClient({ baseUrl: url, agentId: res.body.credentials.agentId, secret: res.body.credentials.secret, handler, ...extra });
+  const client = new AgentClient({
+    baseUrl: url,
+    agentId: res.body.credentials.agentId,
+    secret: res.body.credentials.secret,
+    handler,
+    ...extra,
+  });
   await client.start();
   return client;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, stepMs = 20): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 20_000,
+  stepMs = 20,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

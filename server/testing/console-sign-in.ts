@@ -11,7 +11,11 @@ export async function consoleSignIn(baseUrl: string, username: string, password:
       jar.set(pair.slice(0, eq), pair.slice(eq + 1));
     }
   };
-  const cookie = () => [...jar].filter(([, v]) => v).map(([k, v]) => `${k}=${v}`).join('; ');
+  const cookie = () =>
+    [...jar]
+      .filter(([, v]) => v)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ');
   const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
   keep(csrf);
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
@@ -23,7 +27,8 @@ export async function consoleSignIn(baseUrl: string, username: string, password:
     redirect: 'manual',
   });
   keep(res);
-  if (![...jar.keys()].some((k) => k.endsWith('authjs.session-token'))) throw new Error(`console sign-in refused (${res.status} ${res.headers.get('location')})`);
+  if (![...jar.keys()].some((k) => k.endsWith('authjs.session-token')))
+    throw new Error(`console sign-in refused (${res.status} ${res.headers.get('location')})`);
   return cookie();
 }
 

@@ -18,7 +18,9 @@ export type Harness = { url: string; io: Server; http: HttpServer; close: () => 
  * namespaces and background loops, on an ephemeral port. For integration tests and benchmarks;
  * the e2e suite covers the full Next server.
  */
-export async function startHarness(opts: { loops?: boolean; port?: number; redis?: { url: string; prefix: string } } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { loops?: boolean; port?: number; redis?: { url: string; prefix: string } } = {},
+): Promise<Harness> {
   // The production server's API door, with Auth.js's routes too (there is no Next here to take them).
   const door = createApiDoor();
   registerAuditRunner();

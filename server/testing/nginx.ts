@@ -25,7 +25,8 @@ export async function startNginx(upstreamPorts: number[], opts: { http?: string 
   await chmod(dir, 0o755);
   let conf = await readFile(shipped, 'utf8');
   const servers = [...conf.matchAll(/^\s*server\s+(app\d+:\d+)/gm)].map((m) => m[1]);
-  if (servers.length < upstreamPorts.length) throw new Error(`ecs.conf names ${servers.length} upstream servers, ${upstreamPorts.length} wanted`);
+  if (servers.length < upstreamPorts.length)
+    throw new Error(`ecs.conf names ${servers.length} upstream servers, ${upstreamPorts.length} wanted`);
   // Extra shipped lines (none today) would point at processes that don't exist here.
   servers.forEach((s, i) => (conf = conf.replace(s, i < upstreamPorts.length ? `127.0.0.1:${upstreamPorts[i]}` : s)));
   const port = await freePort();
@@ -51,7 +52,9 @@ http {
 }
 `,
   );
-  const proc = spawn(NGINX, ['-c', `${dir}/nginx.conf`, '-p', `${dir}/`, '-e', `${dir}/error.log`], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const proc = spawn(NGINX, ['-c', `${dir}/nginx.conf`, '-p', `${dir}/`, '-e', `${dir}/error.log`], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const errors = () => readFile(path.join(dir, 'error.log'), 'utf8').catch(() => '');
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   // Up when its port answers; an nginx that exits instead (a config error) says why in its log.

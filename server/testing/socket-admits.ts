@@ -18,7 +18,9 @@ export function admission(url: string, opts: { token?: string; cookie?: string }
   });
   return new Promise((resolve) => {
     socket.on('connect', () => resolve({ admitted: true, socket }));
-    socket.on('connect_error', (err) => resolve({ admitted: false, data: (err as Error & { data?: Record<string, unknown> }).data, message: err.message, socket }));
+    socket.on('connect_error', (err) =>
+      resolve({ admitted: false, data: (err as Error & { data?: Record<string, unknown> }).data, message: err.message, socket }),
+    );
   });
 }
 

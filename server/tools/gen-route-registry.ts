@@ -15,7 +15,13 @@ export function renderRegistry(): string {
     .filter((r) => r.path.startsWith('/api/v1/'))
     .sort((a, b) => a.path.localeCompare(b.path))
     .map((r) => {
-      const spec = '@/' + path.relative(path.resolve(import.meta.dirname, '../..'), r.file).split(path.sep).join('/').replace(/\.ts$/, '');
+      const spec =
+        '@/' +
+        path
+          .relative(path.resolve(import.meta.dirname, '../..'), r.file)
+          .split(path.sep)
+          .join('/')
+          .replace(/\.ts$/, '');
       return `  { path: '${r.path}', load: () => import('${spec}') },`;
     });
   return [

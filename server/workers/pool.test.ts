@@ -13,7 +13,10 @@ describe('worker threads under the production server flags', () => {
   it('start a thread with what is kept, where the full list makes Node refuse it', async () => {
     const flags = JSON.parse((await import('node:fs')).readFileSync(new URL('../node-flags.json', import.meta.url), 'utf8')) as string[];
     expect(() => new Worker('1', { eval: true, execArgv: flags })).toThrow(/invalid execArgv/);
-    const ok = new Worker('require("node:worker_threads").parentPort.postMessage("up")', { eval: true, execArgv: workerExecArgv(flags).filter((a) => a !== '--import' && a !== 'tsx') });
+    const ok = new Worker('require("node:worker_threads").parentPort.postMessage("up")', {
+      eval: true,
+      execArgv: workerExecArgv(flags).filter((a) => a !== '--import' && a !== 'tsx'),
+    });
     await expect(new Promise((r) => ok.once('message', r))).resolves.toBe('up');
     await ok.terminate();
   });

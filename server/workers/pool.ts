@@ -39,7 +39,12 @@ export function workerPool(): Piscina {
     const s: PoolState = {
       pool,
       inFlight: 0,
-      read: () => ({ threads: pool.threads.length, busy: Math.max(0, s.inFlight - pool.queueSize), queued: pool.queueSize, utilization: pool.utilization }),
+      read: () => ({
+        threads: pool.threads.length,
+        busy: Math.max(0, s.inFlight - pool.queueSize),
+        queued: pool.queueSize,
+        utilization: pool.utilization,
+      }),
     };
     g.__ecsWorkerPool = s;
     metrics().workerPool.read = s.read;
@@ -82,8 +87,13 @@ export function workerExecArgv(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C'].includes(a) && i + 1 < argv.length) out.push(a, argv[++i]);
-    else if (/^--(import|require|loader|experimental-loader|conditions)=/.test(a) || /^--(experimental-|no-warnings|enable-source-maps|no-deprecation)/.test(a)) out.push(a);
+    if (['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C'].includes(a) && i + 1 < argv.length)
+      out.push(a, argv[++i]);
+    else if (
+      /^--(import|require|loader|experimental-loader|conditions)=/.test(a) ||
+      /^--(experimental-|no-warnings|enable-source-maps|no-deprecation)/.test(a)
+    )
+      out.push(a);
   }
   return out.some((a) => a.includes('tsx')) ? out : [...out, '--import', 'tsx'];
 }

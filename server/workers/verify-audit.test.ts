@@ -40,7 +40,8 @@ describe('audit chain verification in the worker pool', () => {
 
   it('reports its threads, busy threads, queue and task time on /metrics', { timeout: 60_000 }, async () => {
     await appendChainedAuditRows(t.db, 2000);
-    const checks = async () => Number((await metrics().registry.metrics()).match(/^ecs_worker_pool_task_seconds_count\{kind="audit-check"\} (\d+)$/m)?.[1] ?? 0);
+    const checks = async () =>
+      Number((await metrics().registry.metrics()).match(/^ecs_worker_pool_task_seconds_count\{kind="audit-check"\} (\d+)$/m)?.[1] ?? 0);
     const before = await checks();
     await verifyAuditChainInPool(t.db);
     // 2,000 rows are four pages: four checks.
@@ -54,28 +55,32 @@ describe('audit chain verification in the worker pool', () => {
 
   // 200,000 rows through PGlite (one in-process engine on the same event loop) takes minutes to
   // load and read, and its reads are themselves on this thread: the property is about Postgres.
-  it.skipIf(!process.env.DATABASE_URL)('keeps the event loop responsive (p99 delay under 50 ms) while 200,000 rows are verified', { timeout: 180_000 }, async () => {
-    const loading = performance.now();
-    await appendChainedAuditRows(t.db, 200_000);
-    const loaded = performance.now() - loading;
-    workerPool(); // threads up before the measurement
-    // An idle process measured over the same seconds: the delay the machine itself puts on any
-    // event loop (other processes on a shared machine), which no code of ours can take away.
-    const control = await idleLoopDelay();
-    const h = monitorEventLoopDelay({ resolution: 10 });
-    h.enable();
-    const verifying = performance.now();
-    const result = await verifyAuditChainInPool(t.db);
-    h.disable();
-    const machine = await control.stop();
-    expect(result).toMatchObject({ ok: true, checked: 200_000, problems: [] });
-    const p99 = h.percentile(99) / 1e6;
-    console.log(
-      `200,000 rows loaded in ${(loaded / 1000).toFixed(1)} s, verified in ${((performance.now() - verifying) / 1000).toFixed(1)} s: event-loop delay p50 ${(h.percentile(50) / 1e6).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms; an idle process meanwhile: p99 ${machine.p99.toFixed(1)} ms, max ${machine.max.toFixed(1)} ms`,
-    );
-    // On a quiet machine the idle process's p99 is a few milliseconds: this is "under 50 ms".
-    expect(p99 - machine.p99).toBeLessThan(50);
-  });
+  it.skipIf(!process.env.DATABASE_URL)(
+    'keeps the event loop responsive (p99 delay under 50 ms) while 200,000 rows are verified',
+    { timeout: 180_000 },
+    async () => {
+      const loading = performance.now();
+      await appendChainedAuditRows(t.db, 200_000);
+      const loaded = performance.now() - loading;
+      workerPool(); // threads up before the measurement
+      // An idle process measured over the same seconds: the delay the machine itself puts on any
+      // event loop (other processes on a shared machine), which no code of ours can take away.
+      const control = await idleLoopDelay();
+      const h = monitorEventLoopDelay({ resolution: 10 });
+      h.enable();
+      const verifying = performance.now();
+      const result = await verifyAuditChainInPool(t.db);
+      h.disable();
+      const machine = await control.stop();
+      expect(result).toMatchObject({ ok: true, checked: 200_000, problems: [] });
+      const p99 = h.percentile(99) / 1e6;
+      console.log(
+        `200,000 rows loaded in ${(loaded / 1000).toFixed(1)} s, verified in ${((performance.now() - verifying) / 1000).toFixed(1)} s: event-loop delay p50 ${(h.percentile(50) / 1e6).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms; an idle process meanwhile: p99 ${machine.p99.toFixed(1)} ms, max ${machine.max.toFixed(1)} ms`,
+      );
+      // On a quiet machine the idle process's p99 is a few milliseconds: this is "under 50 ms".
+      expect(p99 - machine.p99).toBeLessThan(50);
+    },
+  );
 });
 
 /** A separate process doing nothing but measuring its own event-loop delay until stopped. */

@@ -23,7 +23,12 @@ async function fetchHistory(range: Range, names: string[], departmentId: string 
 }
 
 const spec = (h: History | undefined, defs: ([string, string] | [string, string, string])[], scale = 1): SeriesSpec[] =>
-  defs.map(([key, label, color], i) => ({ key, label, color: color ?? colorAt(i), points: (h?.series[key] ?? []).map((p) => ({ t: p.t, v: Math.round(p.v * scale * 100) / 100 })) }));
+  defs.map(([key, label, color], i) => ({
+    key,
+    label,
+    color: color ?? colorAt(i),
+    points: (h?.series[key] ?? []).map((p) => ({ t: p.t, v: Math.round(p.v * scale * 100) / 100 })),
+  }));
 
 /**
  * Charts over a selectable range, all from stored per-minute history (the minute in progress
@@ -37,8 +42,23 @@ export function ChartsPanel({ departmentId, departments }: { departmentId: strin
 
   const load = useCallback(async () => {
     try {
-      const names = ['tasks_created', 'tasks_completed', 'tasks_failed', 'tasks_dead', 'assign_latency_p50', 'assign_latency_p95', 'assign_latency_p99', 'queue_depth', 'agents_idle', 'agents_busy', 'resource_use'];
-      const [m, d] = await Promise.all([fetchHistory(range, names, departmentId), departmentId ? Promise.resolve(undefined) : fetchHistory(range, ['resource_use'], null, 'department')]);
+      const names = [
+        'tasks_created',
+        'tasks_completed',
+        'tasks_failed',
+        'tasks_dead',
+        'assign_latency_p50',
+        'assign_latency_p95',
+        'assign_latency_p99',
+        'queue_depth',
+        'agents_idle',
+        'agents_busy',
+        'resource_use',
+      ];
+      const [m, d] = await Promise.all([
+        fetchHistory(range, names, departmentId),
+        departmentId ? Promise.resolve(undefined) : fetchHistory(range, ['resource_use'], null, 'department'),
+      ]);
       setMain(m);
       setPerDept(d);
       setError(undefined);
@@ -59,7 +79,12 @@ export function ChartsPanel({ departmentId, departments }: { departmentId: strin
     ? spec(main, [['resource_use', 'use']], 100)
     : Object.entries(perDept?.series ?? {}).map(([key, points], i) => {
         const id = key.split(':')[1];
-        return { key: id, label: names.get(id) ?? id, color: colorAt(i), points: points.map((p) => ({ t: p.t, v: Math.round(p.v * 10000) / 100 })) };
+        return {
+          key: id,
+          label: names.get(id) ?? id,
+          color: colorAt(i),
+          points: points.map((p) => ({ t: p.t, v: Math.round(p.v * 10000) / 100 })),
+        };
       });
 
   return (
@@ -67,7 +92,11 @@ export function ChartsPanel({ departmentId, departments }: { departmentId: strin
       <div className="flex flex-wrap items-center gap-2">
         <h2 className="mr-auto font-semibold">Trends</h2>
         {error && <span className="text-sm text-red-600">Could not load history ({error})</span>}
-        <div role="group" aria-label="Range" className="inline-flex overflow-hidden rounded-md border border-slate-300 dark:border-slate-700">
+        <div
+          role="group"
+          aria-label="Range"
+          className="inline-flex overflow-hidden rounded-md border border-slate-300 dark:border-slate-700"
+        >
           {ranges.map((r) => (
             <button
               key={r.id}
@@ -82,11 +111,51 @@ export function ChartsPanel({ departmentId, departments }: { departmentId: strin
         </div>
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
-        <TimeSeriesChart testId="chart-throughput" title="Throughput" unit="tasks per minute" series={spec(main, [['tasks_created', 'created', tone.neutral], ['tasks_completed', 'completed', tone.good]])} />
-        <TimeSeriesChart testId="chart-latency" title="Assignment latency" unit="ms" series={spec(main, [['assign_latency_p50', 'p50', tone.good], ['assign_latency_p95', 'p95', tone.warn], ['assign_latency_p99', 'p99', tone.bad]])} />
-        <TimeSeriesChart testId="chart-outcomes" title="Completions vs failures" unit="per minute" series={spec(main, [['tasks_completed', 'completed', tone.good], ['tasks_failed', 'failed', tone.bad], ['tasks_dead', 'dead', tone.worse]])} />
-        <TimeSeriesChart testId="chart-queue" title="Queue and agents" series={spec(main, [['queue_depth', 'queue'], ['agents_busy', 'busy agents'], ['agents_idle', 'idle agents']])} />
-        <TimeSeriesChart testId="chart-resources" wide title={departmentId ? 'Resource use' : 'Resource use per department'} unit="% of capacity" series={resourceSeries} />
+        <TimeSeriesChart
+          testId="chart-throughput"
+          title="Throughput"
+          unit="tasks per minute"
+          series={spec(main, [
+            ['tasks_created', 'created', tone.neutral],
+            ['tasks_completed', 'completed', tone.good],
+          ])}
+        />
+        <TimeSeriesChart
+          testId="chart-latency"
+          title="Assignment latency"
+          unit="ms"
+          series={spec(main, [
+            ['assign_latency_p50', 'p50', tone.good],
+            ['assign_latency_p95', 'p95', tone.warn],
+            ['assign_latency_p99', 'p99', tone.bad],
+          ])}
+        />
+        <TimeSeriesChart
+          testId="chart-outcomes"
+          title="Completions vs failures"
+          unit="per minute"
+          series={spec(main, [
+            ['tasks_completed', 'completed', tone.good],
+            ['tasks_failed', 'failed', tone.bad],
+            ['tasks_dead', 'dead', tone.worse],
+          ])}
+        />
+        <TimeSeriesChart
+          testId="chart-queue"
+          title="Queue and agents"
+          series={spec(main, [
+            ['queue_depth', 'queue'],
+            ['agents_busy', 'busy agents'],
+            ['agents_idle', 'idle agents'],
+          ])}
+        />
+        <TimeSeriesChart
+          testId="chart-resources"
+          wide
+          title={departmentId ? 'Resource use' : 'Resource use per department'}
+          unit="% of capacity"
+          series={resourceSeries}
+        />
       </div>
     </section>
   );

@@ -14,12 +14,27 @@ export function LiveTiles({ departmentId, initial }: { departmentId: string | nu
   const total = a('idle') + a('busy') + a('draining') + a('offline');
   return (
     <section className="grid grid-cols-2 gap-4 lg:grid-cols-6" aria-label="Live figures" data-testid="live-tiles" data-at={s.at}>
-      <StatTile label="Agents" value={total} hint={`${a('idle')} idle · ${a('busy')} busy · ${a('offline')} offline`} testId="tile-agents" />
+      <StatTile
+        label="Agents"
+        value={total}
+        hint={`${a('idle')} idle · ${a('busy')} busy · ${a('offline')} offline`}
+        testId="tile-agents"
+      />
       <StatTile label="Queue depth" value={s.queueDepth} hint="pending tasks" testId="tile-queue" />
-      <StatTile label="Tasks / min" value={s.tasksPerMin} hint={`${s.completedPerMin} done · ${s.failedPerMin} failed in the last minute`} testId="tile-throughput" />
+      <StatTile
+        label="Tasks / min"
+        value={s.tasksPerMin}
+        hint={`${s.completedPerMin} done · ${s.failedPerMin} failed in the last minute`}
+        testId="tile-throughput"
+      />
       <StatTile label="Completion rate" value={percent(s.completionRate)} hint="last 5 minutes" testId="tile-completion" />
       <StatTile label="p95 assignment" value={fmtMs(s.p95AssignmentMs)} hint="last 5 minutes" testId="tile-latency" />
-      <StatTile label="Bus msg/s" value={s.busMsgPerSec === null ? '—' : s.busMsgPerSec.toFixed(1)} hint={`resources ${percent(s.resourceUse)} used`} testId="tile-bus" />
+      <StatTile
+        label="Bus msg/s"
+        value={s.busMsgPerSec === null ? '—' : s.busMsgPerSec.toFixed(1)}
+        hint={`resources ${percent(s.resourceUse)} used`}
+        testId="tile-bus"
+      />
     </section>
   );
 }

@@ -49,13 +49,20 @@ export async function registerAgentAction(_prev: FormActionState, form: FormData
       name: text('name'),
       type: text('type') ?? 'worker',
       specialization: text('specialization'),
-      capabilities: text('capabilities')?.split(',').map((s) => s.trim()).filter(Boolean) ?? [],
+      capabilities:
+        text('capabilities')
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean) ?? [],
       maxConcurrentTasks: text('maxConcurrentTasks') ? Number(text('maxConcurrentTasks')) : undefined,
     });
     if (!parsed.success) throw badRequest('Check the highlighted fields', fieldProblems(parsed.error));
     const made = await createAgent(db, principal, parsed.data);
     revalidatePath('/agents');
-    return { ok: `Registered ${made.agent.name}`, data: { agentId: made.credentials.agentId, secret: made.credentials.secret, name: made.agent.name } };
+    return {
+      ok: `Registered ${made.agent.name}`,
+      data: { agentId: made.credentials.agentId, secret: made.credentials.secret, name: made.agent.name },
+    };
   });
   return state.error ? { ...state, values } : state;
 }

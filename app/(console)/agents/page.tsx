@@ -21,7 +21,10 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
   const sp = single(await searchParams);
   const parsed = listAgentsQuery.safeParse(sp);
   const db = getDb();
-  const [depts, result] = await Promise.all([listDepartments(db, principal), listAgents(db, principal, parsed.success ? parsed.data : listAgentsQuery.parse({}))]);
+  const [depts, result] = await Promise.all([
+    listDepartments(db, principal),
+    listAgents(db, principal, parsed.success ? parsed.data : listAgentsQuery.parse({})),
+  ]);
   const deptName = new Map(depts.map((d) => [d.id, d.name]));
   return (
     <div className="space-y-4">
@@ -47,11 +50,15 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
           { name: 'q', label: 'Name', placeholder: 'search' },
         ]}
       />
-      {!parsed.success && <p role="alert" className="text-sm text-red-600">Some filters were not valid and were ignored.</p>}
+      {!parsed.success && (
+        <p role="alert" className="text-sm text-red-600">
+          Some filters were not valid and were ignored.
+        </p>
+      )}
       {result.items.length === 0 ? (
         <EmptyState title="No agents match">
-          Register one with the Register agent button or <code>POST /api/v1/agents</code> (its secret comes back once), or run a simulated fleet with{' '}
-          <code>npm run simulate -- --agents 50</code>.
+          Register one with the Register agent button or <code>POST /api/v1/agents</code> (its secret comes back once), or run a simulated
+          fleet with <code>npm run simulate -- --agents 50</code>.
         </EmptyState>
       ) : (
         <div className="card overflow-x-auto">

@@ -33,14 +33,22 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
       </div>
       <nav aria-label="Alert status" className="flex gap-2">
         {tabs.map((t) => (
-          <Link key={t.id} href={`/alerts?status=${t.id}`} aria-current={t.id === tab ? 'page' : undefined} className={t.id === tab ? 'btn' : 'btn-secondary'}>
+          <Link
+            key={t.id}
+            href={`/alerts?status=${t.id}`}
+            aria-current={t.id === tab ? 'page' : undefined}
+            className={t.id === tab ? 'btn' : 'btn-secondary'}
+          >
             {t.label}
           </Link>
         ))}
       </nav>
       <section className="card overflow-x-auto">
         {page.items.length === 0 ? (
-          <EmptyState title={`No ${tab === 'all' ? '' : tab} alerts`}>Rules run every 15 seconds: performance, offline agents, agent limits and security; resource pools raise capacity and shortage alerts.</EmptyState>
+          <EmptyState title={`No ${tab === 'all' ? '' : tab} alerts`}>
+            Rules run every 15 seconds: performance, offline agents, agent limits and security; resource pools raise capacity and shortage
+            alerts.
+          </EmptyState>
         ) : (
           <DataTable
             testId="alerts-table"

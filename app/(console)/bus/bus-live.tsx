@@ -52,10 +52,23 @@ export function BusLive({ initial }: { initial: BusStats }) {
       <div className="grid grid-cols-2 gap-3 md:grid-cols-6">
         <StatTile label="Messages/s" value={fmt(stats.rates.messagesPerSecond)} hint="last 10 s" testId="bus-messages-rate" />
         <StatTile label="Deliveries/s" value={fmt(stats.rates.deliveriesPerSecond)} hint="last 10 s" />
-        <StatTile label="Latency p50 / p99" value={stats.latencyMs.p50 === null ? '–' : `${stats.latencyMs.p50.toFixed(1)} / ${stats.latencyMs.p99!.toFixed(1)} ms`} hint="send → acknowledged" />
-        <StatTile label="Connections" value={stats.connections} hint={`agents on ${stats.processes.length} server process${stats.processes.length === 1 ? '' : 'es'} · Redis ${stats.redis}`} testId="bus-connections" />
+        <StatTile
+          label="Latency p50 / p99"
+          value={stats.latencyMs.p50 === null ? '–' : `${stats.latencyMs.p50.toFixed(1)} / ${stats.latencyMs.p99!.toFixed(1)} ms`}
+          hint="send → acknowledged"
+        />
+        <StatTile
+          label="Connections"
+          value={stats.connections}
+          hint={`agents on ${stats.processes.length} server process${stats.processes.length === 1 ? '' : 'es'} · Redis ${stats.redis}`}
+          testId="bus-connections"
+        />
         <StatTile label="Buffered" value={stats.bufferDepth} hint="for briefly offline agents" />
-        <StatTile label="Dropped" value={drops} hint={`${stats.drops.overflow} overflow · ${stats.drops.expired} expired · ${stats.drops.lost} lost`} />
+        <StatTile
+          label="Dropped"
+          value={drops}
+          hint={`${stats.drops.overflow} overflow · ${stats.drops.expired} expired · ${stats.drops.lost} lost`}
+        />
       </div>
       <div className="grid gap-4 lg:grid-cols-2">
         <div className="card">
@@ -102,7 +115,13 @@ export function BusLive({ initial }: { initial: BusStats }) {
               rowKey={(t) => t.name}
               columns={[
                 { header: 'Topic', className: 'font-mono text-sm', cell: (t) => t.name },
-                { header: 'Subscribers', headerClassName: 'text-right', className: 'text-right', numeric: true, cell: (t) => t.subscribers },
+                {
+                  header: 'Subscribers',
+                  headerClassName: 'text-right',
+                  className: 'text-right',
+                  numeric: true,
+                  cell: (t) => t.subscribers,
+                },
               ]}
             />
           )}

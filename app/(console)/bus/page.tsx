@@ -12,7 +12,9 @@ export default async function BusPage() {
     return <EmptyState title="Not available">Your role ({principal.role}) lacks metrics:read.</EmptyState>;
   }
   if (!isGlobal(principal)) {
-    return <EmptyState title="Not available">Bus figures cover every department; they are shown to organisation-wide roles only.</EmptyState>;
+    return (
+      <EmptyState title="Not available">Bus figures cover every department; they are shown to organisation-wide roles only.</EmptyState>
+    );
   }
   return (
     <div className="space-y-4">

@@ -15,11 +15,17 @@ const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 export default async function ClusterPage() {
   const principal = await requirePrincipal();
   if (!hasPermission(principal, 'metrics:read') || !isGlobal(principal)) {
-    return <EmptyState title="Not available">The cluster view covers every department; it is shown to organisation-wide roles with metrics:read only.</EmptyState>;
+    return (
+      <EmptyState title="Not available">
+        The cluster view covers every department; it is shown to organisation-wide roles with metrics:read only.
+      </EmptyState>
+    );
   }
   const processes = await listClusterProcesses(getDb(), principal);
   // Every once-per-cluster job this process knows, with the process that says it runs it.
-  const jobs = (runtimeState().jobs?.() ?? []).filter((j) => j.scope === 'once-per-cluster').map((j) => ({ name: j.name, leader: processes.find((p) => p.leads.includes(j.name)) }));
+  const jobs = (runtimeState().jobs?.() ?? [])
+    .filter((j) => j.scope === 'once-per-cluster')
+    .map((j) => ({ name: j.name, leader: processes.find((p) => p.leads.includes(j.name)) }));
   const sum = (k: 'agentsConnected' | 'consolesConnected') => processes.reduce((a, p) => a + p[k], 0);
   const worstLoop = Math.max(0, ...processes.map((p) => p.eventLoopDelayP99Ms ?? 0));
   return (
@@ -39,13 +45,25 @@ export default async function ClusterPage() {
           rowKey={(p) => p.id}
           testId="cluster-table"
           columns={[
-            { header: 'Process', strong: true, cell: (p) => <span title={p.id}>{p.host} · pid {p.pid} {p.self && <Badge value="this one" />}</span> },
+            {
+              header: 'Process',
+              strong: true,
+              cell: (p) => (
+                <span title={p.id}>
+                  {p.host} · pid {p.pid} {p.self && <Badge value="this one" />}
+                </span>
+              ),
+            },
             { header: 'Version', cell: (p) => p.version },
             { header: 'Uptime', numeric: true, cell: (p) => duration(p.uptimeSeconds * 1000) },
             { header: 'Last beat', numeric: true, cell: (p) => (p.self ? 'now' : `${p.lastSeenSecondsAgo.toFixed(1)} s ago`) },
             { header: 'Agents', numeric: true, cell: (p) => p.agentsConnected },
             { header: 'Consoles', numeric: true, cell: (p) => p.consolesConnected },
-            { header: 'Loop p99', numeric: true, cell: (p) => (p.eventLoopDelayP99Ms === null ? '—' : `${p.eventLoopDelayP99Ms.toFixed(1)} ms`) },
+            {
+              header: 'Loop p99',
+              numeric: true,
+              cell: (p) => (p.eventLoopDelayP99Ms === null ? '—' : `${p.eventLoopDelayP99Ms.toFixed(1)} ms`),
+            },
             { header: 'RSS', numeric: true, cell: (p) => mib(p.rssBytes) },
             { header: 'Heap', numeric: true, cell: (p) => mib(p.heapUsedBytes) },
             { header: 'Bus msg/s', numeric: true, cell: (p) => p.busMessagesPerSecond.toFixed(1) },
@@ -60,7 +78,10 @@ export default async function ClusterPage() {
           rowKey={(j) => j.name}
           columns={[
             { header: 'Job', strong: true, cell: (j) => j.name },
-            { header: 'Runs on', cell: (j) => (j.leader ? `${j.leader.host} · pid ${j.leader.pid}` : 'no process yet (taken within seconds)') },
+            {
+              header: 'Runs on',
+              cell: (j) => (j.leader ? `${j.leader.host} · pid ${j.leader.pid}` : 'no process yet (taken within seconds)'),
+            },
           ]}
         />
       </section>

@@ -61,7 +61,13 @@ export async function updateDepartmentAction(_prev: ActionState, form: FormData)
       db,
       principal,
       id,
-      parse(updateDepartmentSchema, { ...rest, ...(maxAgents ? { maxAgents } : {}), ...(loadBalancingStrategy ? { loadBalancingStrategy } : {}), status: formString(form, 'status') || undefined, quotas }),
+      parse(updateDepartmentSchema, {
+        ...rest,
+        ...(maxAgents ? { maxAgents } : {}),
+        ...(loadBalancingStrategy ? { loadBalancingStrategy } : {}),
+        status: formString(form, 'status') || undefined,
+        quotas,
+      }),
     );
     revalidatePath(`/departments/${id}`);
     return { ok: `Saved ${dept.name}` };

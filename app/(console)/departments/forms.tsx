@@ -26,40 +26,71 @@ function Status({ state }: { state: ActionState }) {
     return (
       <p role="alert" className="text-sm text-red-600 dark:text-red-400">
         {state.error}
-        {state.fields && Object.keys(state.fields).length > 0 && ` (${Object.entries(state.fields).map(([k, v]) => `${k}: ${v}`).join('; ')})`}
+        {state.fields &&
+          Object.keys(state.fields).length > 0 &&
+          ` (${Object.entries(state.fields)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('; ')})`}
       </p>
     );
-  if (state.ok) return <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">{state.ok}</p>;
+  if (state.ok)
+    return (
+      <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+        {state.ok}
+      </p>
+    );
   return null;
 }
 
 function Field({ id, label, children }: { id: string; label: string; children: React.ReactNode }) {
   return (
     <div>
-      <label htmlFor={id} className="mb-1 block text-sm font-medium">{label}</label>
+      <label htmlFor={id} className="mb-1 block text-sm font-medium">
+        {label}
+      </label>
       {children}
     </div>
   );
 }
 
 /** The fields create and edit share; `prefix` keeps ids unique when both are on a page. */
-function DepartmentFields({ prefix, value, resourceKinds }: { prefix: string; value: Partial<DepartmentView>; resourceKinds: readonly string[] }) {
+function DepartmentFields({
+  prefix,
+  value,
+  resourceKinds,
+}: {
+  prefix: string;
+  value: Partial<DepartmentView>;
+  resourceKinds: readonly string[];
+}) {
   const join = (v?: string[] | string) => (Array.isArray(v) ? v.join(', ') : (v ?? ''));
   return (
     <>
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field id={`${prefix}-name`} label="Name"><input id={`${prefix}-name`} name="name" className="input" defaultValue={value.name} required /></Field>
-        <Field id={`${prefix}-maxAgents`} label="Agent limit"><input id={`${prefix}-maxAgents`} name="maxAgents" type="number" min={1} className="input" defaultValue={value.maxAgents} /></Field>
-        <Field id={`${prefix}-specializations`} label="Specializations (comma-separated)"><input id={`${prefix}-specializations`} name="specializations" className="input" defaultValue={join(value.specializations)} /></Field>
-        <Field id={`${prefix}-capabilities`} label="Capabilities (comma-separated)"><input id={`${prefix}-capabilities`} name="capabilities" className="input" defaultValue={join(value.capabilities)} /></Field>
+        <Field id={`${prefix}-name`} label="Name">
+          <input id={`${prefix}-name`} name="name" className="input" defaultValue={value.name} required />
+        </Field>
+        <Field id={`${prefix}-maxAgents`} label="Agent limit">
+          <input id={`${prefix}-maxAgents`} name="maxAgents" type="number" min={1} className="input" defaultValue={value.maxAgents} />
+        </Field>
+        <Field id={`${prefix}-specializations`} label="Specializations (comma-separated)">
+          <input id={`${prefix}-specializations`} name="specializations" className="input" defaultValue={join(value.specializations)} />
+        </Field>
+        <Field id={`${prefix}-capabilities`} label="Capabilities (comma-separated)">
+          <input id={`${prefix}-capabilities`} name="capabilities" className="input" defaultValue={join(value.capabilities)} />
+        </Field>
         <Field id={`${prefix}-strategy`} label="Load balancing">
           <select id={`${prefix}-strategy`} name="loadBalancingStrategy" className="input" defaultValue={value.loadBalancingStrategy ?? ''}>
             {!value.loadBalancingStrategy && <option value="">(the default)</option>}
-            {STRATEGIES.map((s) => <option key={s}>{s}</option>)}
+            {STRATEGIES.map((s) => (
+              <option key={s}>{s}</option>
+            ))}
           </select>
         </Field>
       </div>
-      <Field id={`${prefix}-description`} label="Description"><textarea id={`${prefix}-description`} name="description" rows={2} className="input" defaultValue={value.description} /></Field>
+      <Field id={`${prefix}-description`} label="Description">
+        <textarea id={`${prefix}-description`} name="description" rows={2} className="input" defaultValue={value.description} />
+      </Field>
       <fieldset>
         <legend className="mb-1 text-sm font-medium">Resource kinds</legend>
         <div className="flex flex-wrap gap-x-3 gap-y-1">
@@ -80,10 +111,14 @@ export function CreateDepartmentForm({ resourceKinds }: { resourceKinds: readonl
   return (
     <form action={action} className="card space-y-3" aria-label="Create department">
       <h2 className="font-semibold">New department</h2>
-      <Field id="new-dept-id" label="Id (lower-case, e.g. customer-support)"><input id="new-dept-id" name="id" className="input" defaultValue={typed.id as string} required /></Field>
+      <Field id="new-dept-id" label="Id (lower-case, e.g. customer-support)">
+        <input id="new-dept-id" name="id" className="input" defaultValue={typed.id as string} required />
+      </Field>
       <DepartmentFields prefix="new-dept" value={typed as Partial<DepartmentView>} resourceKinds={resourceKinds} />
       <div className="flex items-center gap-3">
-        <button className="btn" disabled={pending}>{pending ? 'Creating…' : 'Create department'}</button>
+        <button type="submit" className="btn" disabled={pending}>
+          {pending ? 'Creating…' : 'Create department'}
+        </button>
         <Status state={state} />
       </div>
     </form>
@@ -100,9 +135,39 @@ export function EditDepartmentForm({ department, resourceKinds }: { department: 
       <fieldset>
         <legend className="mb-1 text-sm font-medium">Quotas (blank: none)</legend>
         <div className="grid gap-3 sm:grid-cols-3">
-          <Field id="edit-dept-tpm" label="Tasks per minute"><input id="edit-dept-tpm" name="tasksPerMinute" type="number" min={1} step={1} className="input" defaultValue={department.quotas?.tasksPerMinute ?? ''} /></Field>
-          <Field id="edit-dept-pending" label="Max pending tasks"><input id="edit-dept-pending" name="maxPendingTasks" type="number" min={0} step={1} className="input" defaultValue={department.quotas?.maxPendingTasks ?? ''} /></Field>
-          <Field id="edit-dept-cost" label="Max monthly cost (USD)"><input id="edit-dept-cost" name="maxMonthlyCost" type="number" min={0} step="any" className="input" defaultValue={department.quotas?.maxMonthlyCost ?? ''} /></Field>
+          <Field id="edit-dept-tpm" label="Tasks per minute">
+            <input
+              id="edit-dept-tpm"
+              name="tasksPerMinute"
+              type="number"
+              min={1}
+              step={1}
+              className="input"
+              defaultValue={department.quotas?.tasksPerMinute ?? ''}
+            />
+          </Field>
+          <Field id="edit-dept-pending" label="Max pending tasks">
+            <input
+              id="edit-dept-pending"
+              name="maxPendingTasks"
+              type="number"
+              min={0}
+              step={1}
+              className="input"
+              defaultValue={department.quotas?.maxPendingTasks ?? ''}
+            />
+          </Field>
+          <Field id="edit-dept-cost" label="Max monthly cost (USD)">
+            <input
+              id="edit-dept-cost"
+              name="maxMonthlyCost"
+              type="number"
+              min={0}
+              step="any"
+              className="input"
+              defaultValue={department.quotas?.maxMonthlyCost ?? ''}
+            />
+          </Field>
         </div>
       </fieldset>
       <Field id="edit-dept-status" label="Status">
@@ -112,7 +177,9 @@ export function EditDepartmentForm({ department, resourceKinds }: { department: 
         </select>
       </Field>
       <div className="flex items-center gap-3">
-        <button className="btn" disabled={pending}>{pending ? 'Saving…' : 'Save'}</button>
+        <button type="submit" className="btn" disabled={pending}>
+          {pending ? 'Saving…' : 'Save'}
+        </button>
         <Status state={state} />
       </div>
     </form>
@@ -123,7 +190,11 @@ export function ArchiveControls({ id, archived }: { id: string; archived: boolea
   if (archived) return <ActionButton label="Unarchive" action={() => unarchiveDepartmentAction(id)} />;
   return (
     <span className="inline-flex flex-wrap items-center gap-2">
-      <ActionButton label="Archive" action={() => archiveDepartmentAction(id, false)} confirm={`Archive ${id}? It keeps its history but takes no new agents or tasks; its agents are retired.`} />
+      <ActionButton
+        label="Archive"
+        action={() => archiveDepartmentAction(id, false)}
+        confirm={`Archive ${id}? It keeps its history but takes no new agents or tasks; its agents are retired.`}
+      />
       <ActionButton
         label="Archive and cancel its tasks"
         action={() => archiveDepartmentAction(id, true)}

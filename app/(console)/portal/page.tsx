@@ -30,7 +30,9 @@ export default async function PortalPage() {
       <div>
         <h1 className="text-2xl font-semibold">Coordinator portal</h1>
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          {isGlobal(principal) ? 'Every department (your role is not limited to departments).' : `Your departments: ${departments.map((d) => d.name).join(', ') || 'none'}.`}
+          {isGlobal(principal)
+            ? 'Every department (your role is not limited to departments).'
+            : `Your departments: ${departments.map((d) => d.name).join(', ') || 'none'}.`}
         </p>
       </div>
       {departments.length === 0 && <EmptyState title="You belong to no department">Ask a department administrator to add you.</EmptyState>}
@@ -40,12 +42,18 @@ export default async function PortalPage() {
           <section key={d.id} className="space-y-3" aria-labelledby={`portal-${d.id}`} data-testid={`portal-${d.id}`}>
             <div className="flex items-center gap-3">
               <h2 id={`portal-${d.id}`} className="text-xl font-semibold">
-                <Link href={`/departments/${d.id}`} className="text-indigo-600 hover:underline dark:text-indigo-400">{d.name}</Link>
+                <Link href={`/departments/${d.id}`} className="text-indigo-600 hover:underline dark:text-indigo-400">
+                  {d.name}
+                </Link>
               </h2>
               <Badge value={d.status} />
             </div>
             <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
-              <StatTile label="Agents" value={`${s.agents.total} / ${d.maxAgents}`} hint={`${s.agents.idle} idle · ${s.agents.busy} busy · ${s.agents.offline} offline`} />
+              <StatTile
+                label="Agents"
+                value={`${s.agents.total} / ${d.maxAgents}`}
+                hint={`${s.agents.idle} idle · ${s.agents.busy} busy · ${s.agents.offline} offline`}
+              />
               <StatTile label="Pending tasks" value={s.tasks.pending} />
               <StatTile label="Active tasks" value={s.tasks.active} />
               <StatTile label="Completed" value={s.tasks.completed} hint={`${s.tasks.failed + s.tasks.dead} failed or dead`} />
@@ -110,7 +118,9 @@ export default async function PortalPage() {
       })}
       <section className="card">
         <h2 className="mb-2 font-semibold">What your role ({principal.role}) may do</h2>
-        <p className="text-xs text-slate-600 dark:text-slate-400" data-testid="portal-permissions">{principal.permissions.join(' · ')}</p>
+        <p className="text-xs text-slate-600 dark:text-slate-400" data-testid="portal-permissions">
+          {principal.permissions.join(' · ')}
+        </p>
       </section>
     </div>
   );

@@ -30,7 +30,11 @@ export default async function ResourcesPage() {
   ]);
   const [names, allocTasks] = await Promise.all([
     resolveNames(db, { departments: [...allocs.items.map((a) => a.departmentId), ...changes.map((c) => c.departmentId)] }),
-    relatedTasks(db, principal, allocs.items.map((a) => a.taskId)),
+    relatedTasks(
+      db,
+      principal,
+      allocs.items.map((a) => a.taskId),
+    ),
   ]);
   const departments = [...new Set(pools.map((p) => p.departmentId))].sort();
   const kinds = resourceTypes.filter((k) => pools.some((p) => p.type === k));
@@ -48,12 +52,20 @@ export default async function ResourcesPage() {
         <StatTile label="Pools" value={pools.length} testId="tile-pools" />
         <StatTile label="Active allocations" value={allocs.items.length === 50 ? '50+' : allocs.items.length} testId="tile-allocations" />
         <StatTile label="Pools above 90%" value={hot} testId="tile-hot" />
-        <StatTile label="Held cost / month" value={`$${totalCost.toLocaleString('en-US', { maximumFractionDigits: 0 })}`} hint={`${borrowed} pools borrowing from the reserve`} />
+        <StatTile
+          label="Held cost / month"
+          value={`$${totalCost.toLocaleString('en-US', { maximumFractionDigits: 0 })}`}
+          hint={`${borrowed} pools borrowing from the reserve`}
+        />
       </section>
       {/* Focusable: on a narrow window the grid scrolls sideways, and keyboard users must reach it. */}
       <section className="card overflow-x-auto" tabIndex={0} aria-label="Pool use heat-map">
         <h2 className="mb-3 font-semibold">Utilisation by department and kind</h2>
-        {pools.length ? <UtilisationHeatmap pools={pools} departments={departments} kinds={kinds} /> : <EmptyState title="No pools you can see">Your departments have no resource pools.</EmptyState>}
+        {pools.length ? (
+          <UtilisationHeatmap pools={pools} departments={departments} kinds={kinds} />
+        ) : (
+          <EmptyState title="No pools you can see">Your departments have no resource pools.</EmptyState>
+        )}
       </section>
       <section className="card">
         <h2 className="mb-3 font-semibold">History (last hour, mean per kind)</h2>
@@ -76,7 +88,9 @@ export default async function ResourcesPage() {
       <section className="card overflow-x-auto">
         <h2 className="mb-3 font-semibold">Active allocations</h2>
         {allocs.items.length === 0 ? (
-          <EmptyState title="Nothing allocated">Agents get units through dispatch or <code>POST /api/v1/allocations</code>.</EmptyState>
+          <EmptyState title="Nothing allocated">
+            Agents get units through dispatch or <code>POST /api/v1/allocations</code>.
+          </EmptyState>
         ) : (
           <DataTable
             testId="allocations-table"
@@ -85,9 +99,26 @@ export default async function ResourcesPage() {
             columns={[
               { header: 'Agent', cell: (a) => <AgentRef id={a.agentId} name={a.agentName} /> },
               { header: 'Department', cell: (a) => <DepartmentRef id={a.departmentId} names={names} /> },
-              { header: 'Resources', numeric: true, cell: (a) => Object.entries(a.resources).map(([k, n]) => `${k} ${n}`).join(', ') },
+              {
+                header: 'Resources',
+                numeric: true,
+                cell: (a) =>
+                  Object.entries(a.resources)
+                    .map(([k, n]) => `${k} ${n}`)
+                    .join(', '),
+              },
               { header: 'Priority', cell: (a) => <Badge value={a.priority} /> },
-              { header: 'Task', cell: (a) => (a.taskId ? <Link prefetch={false} className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/tasks/${a.taskId}`}>{allocTasks[a.taskId]?.title ?? `task ${a.taskId.slice(0, 8)}`}</Link> : '—') },
+              {
+                header: 'Task',
+                cell: (a) =>
+                  a.taskId ? (
+                    <Link prefetch={false} className="text-indigo-600 hover:underline dark:text-indigo-400" href={`/tasks/${a.taskId}`}>
+                      {allocTasks[a.taskId]?.title ?? `task ${a.taskId.slice(0, 8)}`}
+                    </Link>
+                  ) : (
+                    '—'
+                  ),
+              },
               { header: 'Since', numeric: true, cell: (a) => <Time value={a.createdAt} /> },
             ]}
           />

@@ -19,7 +19,9 @@ export function PoolSettingsForm({ pools, departments, kinds }: { pools: PoolLim
         const data = new FormData(e.currentTarget);
         startTransition(() => action(data));
       }}
-      className="grid gap-3 sm:grid-cols-5 sm:items-end" aria-describedby="pool-form-status">
+      className="grid gap-3 sm:grid-cols-5 sm:items-end"
+      aria-describedby="pool-form-status"
+    >
       <div>
         <label htmlFor="pool-dept" className="mb-1 block text-sm font-medium">
           Department
@@ -44,18 +46,38 @@ export function PoolSettingsForm({ pools, departments, kinds }: { pools: PoolLim
         <label htmlFor="pool-guaranteed" className="mb-1 block text-sm font-medium">
           Guaranteed
         </label>
-        <input key={`g-${dept}-${type}`} id="pool-guaranteed" name="guaranteed" type="number" min={0} className="input" defaultValue={current?.guaranteed ?? ''} />
+        <input
+          key={`g-${dept}-${type}`}
+          id="pool-guaranteed"
+          name="guaranteed"
+          type="number"
+          min={0}
+          className="input"
+          defaultValue={current?.guaranteed ?? ''}
+        />
       </div>
       <div>
         <label htmlFor="pool-maximum" className="mb-1 block text-sm font-medium">
           Maximum
         </label>
-        <input key={`m-${dept}-${type}`} id="pool-maximum" name="maximum" type="number" min={0} className="input" defaultValue={current?.maximum ?? ''} />
+        <input
+          key={`m-${dept}-${type}`}
+          id="pool-maximum"
+          name="maximum"
+          type="number"
+          min={0}
+          className="input"
+          defaultValue={current?.maximum ?? ''}
+        />
       </div>
       <button type="submit" className="btn justify-center" disabled={pending}>
         {pending ? 'Saving…' : current ? 'Save pool' : 'Grant kind'}
       </button>
-      <p id="pool-form-status" role="status" className={`min-h-5 text-sm sm:col-span-5 ${state.error ? 'text-red-600 dark:text-red-400' : 'text-emerald-700 dark:text-emerald-400'}`}>
+      <p
+        id="pool-form-status"
+        role="status"
+        className={`min-h-5 text-sm sm:col-span-5 ${state.error ? 'text-red-600 dark:text-red-400' : 'text-emerald-700 dark:text-emerald-400'}`}
+      >
         {state.error ?? state.ok ?? (current ? '' : `${dept} has no ${type} pool yet: give both amounts to grant it.`)}
       </p>
     </form>

@@ -24,7 +24,12 @@ export function UtilisationHeatmap({ pools, departments, kinds }: { pools: Pool[
             </th>
             {kinds.map((k) => {
               const p = at.get(`${d}\u0000${k}`);
-              if (!p) return <td key={k} className="text-center text-slate-400" aria-label="no pool">—</td>;
+              if (!p)
+                return (
+                  <td key={k} className="text-center text-slate-400" aria-label="no pool">
+                    —
+                  </td>
+                );
               return (
                 <td
                   key={k}

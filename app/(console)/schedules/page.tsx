@@ -21,7 +21,10 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Pr
   const sp = single(await searchParams);
   const parsed = listSchedulesQuery.safeParse(sp);
   const db = getDb();
-  const [depts, result] = await Promise.all([listDepartments(db, principal), listSchedules(db, principal, parsed.success ? parsed.data : listSchedulesQuery.parse({}))]);
+  const [depts, result] = await Promise.all([
+    listDepartments(db, principal),
+    listSchedules(db, principal, parsed.success ? parsed.data : listSchedulesQuery.parse({})),
+  ]);
   const canEdit = hasPermission(principal, 'task:create');
   return (
     <div className="space-y-4">
@@ -31,7 +34,14 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Pr
         values={sp}
         fields={[
           { name: 'departmentId', label: 'Department', options: depts.map((d) => ({ value: d.id, label: d.name })) },
-          { name: 'enabled', label: 'State', options: [{ value: 'true', label: 'active' }, { value: 'false', label: 'paused' }] },
+          {
+            name: 'enabled',
+            label: 'State',
+            options: [
+              { value: 'true', label: 'active' },
+              { value: 'false', label: 'paused' },
+            ],
+          },
         ]}
       />
       {result.items.length === 0 ? (
@@ -59,7 +69,10 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Pr
                       header: 'Actions',
                       cell: (s: (typeof result.items)[number]) => (
                         <span className="flex gap-2">
-                          <ActionButton label={s.enabled ? 'Pause' : 'Resume'} action={setScheduleEnabledAction.bind(null, s.id, !s.enabled)} />
+                          <ActionButton
+                            label={s.enabled ? 'Pause' : 'Resume'}
+                            action={setScheduleEnabledAction.bind(null, s.id, !s.enabled)}
+                          />
                           <ActionButton label="Trigger now" action={triggerScheduleAction.bind(null, s.id)} />
                         </span>
                       ),
@@ -71,7 +84,12 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Pr
           <Pager basePath="/schedules" params={sp} nextCursor={result.nextCursor} />
         </div>
       )}
-      {canEdit && <ScheduleForm departments={depts.filter((d) => d.status === 'active').map((d) => ({ id: d.id, name: d.name }))} priorities={priorities} />}
+      {canEdit && (
+        <ScheduleForm
+          departments={depts.filter((d) => d.status === 'active').map((d) => ({ id: d.id, name: d.name }))}
+          priorities={priorities}
+        />
+      )}
     </div>
   );
 }

@@ -13,7 +13,11 @@ export function ScheduleForm({ departments, priorities }: { departments: Dept[];
   useEffect(() => {
     if (state.ok && state.id) router.push(`/schedules/${state.id}`);
   }, [state, router]);
-  const fieldError = (path: string) => state.errors?.filter((e) => e.path === path || e.path.startsWith(path + '.')).map((e) => e.message).join('; ');
+  const fieldError = (path: string) =>
+    state.errors
+      ?.filter((e) => e.path === path || e.path.startsWith(path + '.'))
+      .map((e) => e.message)
+      .join('; ');
   const field = (name: string, path: string, label: string, input: React.ReactNode) => (
     <div>
       <label htmlFor={name} className="mb-1 block text-sm font-medium">
@@ -44,8 +48,18 @@ export function ScheduleForm({ departments, priorities }: { departments: Dept[];
             ))}
           </select>,
         )}
-        {field('cron', 'cron', 'Cron (5 fields, or 6 with seconds)', <input id="cron" name="cron" className="input font-mono" placeholder="0 2 * * *" required aria-describedby="cron-error" />)}
-        {field('timezone', 'timezone', 'Time zone', <input id="timezone" name="timezone" className="input" defaultValue="UTC" aria-describedby="timezone-error" />)}
+        {field(
+          'cron',
+          'cron',
+          'Cron (5 fields, or 6 with seconds)',
+          <input id="cron" name="cron" className="input font-mono" placeholder="0 2 * * *" required aria-describedby="cron-error" />,
+        )}
+        {field(
+          'timezone',
+          'timezone',
+          'Time zone',
+          <input id="timezone" name="timezone" className="input" defaultValue="UTC" aria-describedby="timezone-error" />,
+        )}
         {field(
           'overlap',
           'overlap',
@@ -65,7 +79,12 @@ export function ScheduleForm({ departments, priorities }: { departments: Dept[];
             <option value="all">run each</option>
           </select>,
         )}
-        {field('title', 'task.title', 'Task title', <input id="title" name="title" className="input" required aria-describedby="title-error" />)}
+        {field(
+          'title',
+          'task.title',
+          'Task title',
+          <input id="title" name="title" className="input" required aria-describedby="title-error" />,
+        )}
         {field('type', 'task.type', 'Task type', <input id="type" name="type" className="input" placeholder="e.g. report" required />)}
         {field(
           'priority',
@@ -78,7 +97,12 @@ export function ScheduleForm({ departments, priorities }: { departments: Dept[];
           </select>,
         )}
       </div>
-      {field('payload', 'task.payload', 'Task payload (JSON, optional)', <textarea id="payload" name="payload" rows={2} className="input font-mono" />)}
+      {field(
+        'payload',
+        'task.payload',
+        'Task payload (JSON, optional)',
+        <textarea id="payload" name="payload" rows={2} className="input font-mono" />,
+      )}
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" name="paused" /> Create paused
       </label>

@@ -24,7 +24,8 @@ export function LiveSecurityAlerts() {
   return (
     <section className="card" aria-live="polite" data-testid="live-alerts">
       <h2 className="mb-2 font-semibold">
-        Live <span className={`ml-1 inline-block h-2 w-2 rounded-full ${connected ? 'bg-emerald-500' : 'bg-slate-400'}`} aria-hidden="true" />
+        Live{' '}
+        <span className={`ml-1 inline-block h-2 w-2 rounded-full ${connected ? 'bg-emerald-500' : 'bg-slate-400'}`} aria-hidden="true" />
         <span className="sr-only">{connected ? 'connected' : 'disconnected'}</span>
       </h2>
       {alerts.length === 0 ? (

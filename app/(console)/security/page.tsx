@@ -11,7 +11,11 @@ import { Time } from '@/components/time';
 
 const kinds = ['account-lockout', 'brute-force', 'credential-stuffing', 'refresh-token-reuse', 'denied-burst', 'new-ip-login'];
 
-export default async function SecurityPage({ searchParams }: { searchParams: Promise<{ kind?: string; severity?: string; cursor?: string }> }) {
+export default async function SecurityPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ kind?: string; severity?: string; cursor?: string }>;
+}) {
   const principal = await requirePrincipal();
   const sp = await searchParams;
   const canAudit = hasPermission(principal, 'audit:read');
@@ -35,9 +39,12 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
   }
   const kind = kinds.includes(sp.kind ?? '') ? sp.kind : undefined;
   const severity = (severities as readonly string[]).includes(sp.severity ?? '') ? (sp.severity as Severity) : undefined;
-  const { items, nextCursor } = await listSecurityEvents(getDb(), principal, { kind, severity, limit: 100, cursor: sp.cursor?.slice(0, 200) || undefined }).catch(() =>
-    listSecurityEvents(getDb(), principal, { kind, severity, limit: 100 }),
-  );
+  const { items, nextCursor } = await listSecurityEvents(getDb(), principal, {
+    kind,
+    severity,
+    limit: 100,
+    cursor: sp.cursor?.slice(0, 200) || undefined,
+  }).catch(() => listSecurityEvents(getDb(), principal, { kind, severity, limit: 100 }));
   return (
     <div className="space-y-6">
       <div className="flex items-center justify-between">
@@ -47,7 +54,9 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
       <LiveSecurityAlerts />
       <form className="card flex flex-wrap items-end gap-3" aria-label="Filter security events">
         <div>
-          <label htmlFor="sec-kind" className="mb-1 block text-sm font-medium">Kind</label>
+          <label htmlFor="sec-kind" className="mb-1 block text-sm font-medium">
+            Kind
+          </label>
           <select id="sec-kind" name="kind" defaultValue={kind ?? ''} className="input">
             <option value="">any</option>
             {kinds.map((k) => (
@@ -56,7 +65,9 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           </select>
         </div>
         <div>
-          <label htmlFor="sec-sev" className="mb-1 block text-sm font-medium">Severity</label>
+          <label htmlFor="sec-sev" className="mb-1 block text-sm font-medium">
+            Severity
+          </label>
           <select id="sec-sev" name="severity" defaultValue={severity ?? ''} className="input">
             <option value="">any</option>
             {severities.map((s) => (
@@ -64,11 +75,15 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
             ))}
           </select>
         </div>
-        <button className="btn">Filter</button>
+        <button type="submit" className="btn">
+          Filter
+        </button>
       </form>
       <section className="card overflow-x-auto">
         {items.length === 0 ? (
-          <EmptyState title="No security events">Lockouts, brute force, credential stuffing, token reuse and denied-request bursts appear here.</EmptyState>
+          <EmptyState title="No security events">
+            Lockouts, brute force, credential stuffing, token reuse and denied-request bursts appear here.
+          </EmptyState>
         ) : (
           <DataTable
             testId="security-events"
@@ -85,7 +100,10 @@ export default async function SecurityPage({ searchParams }: { searchParams: Pro
           />
         )}
         {nextCursor && (
-          <Link className="btn-secondary mt-3" href={`/security?${new URLSearchParams({ ...(kind ? { kind } : {}), ...(severity ? { severity } : {}), cursor: nextCursor })}`}>
+          <Link
+            className="btn-secondary mt-3"
+            href={`/security?${new URLSearchParams({ ...(kind ? { kind } : {}), ...(severity ? { severity } : {}), cursor: nextCursor })}`}
+          >
             Older
           </Link>
         )}

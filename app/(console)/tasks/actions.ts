@@ -33,7 +33,19 @@ export async function retryTaskAction(taskId: string): Promise<ActionState> {
   }
 }
 
-const TASK_FIELDS = ['title', 'departmentId', 'type', 'priority', 'maxAttempts', 'startInMinutes', 'timeoutSeconds', 'estimatedMinutes', 'specialization', 'capabilities', 'payload'] as const;
+const TASK_FIELDS = [
+  'title',
+  'departmentId',
+  'type',
+  'priority',
+  'maxAttempts',
+  'startInMinutes',
+  'timeoutSeconds',
+  'estimatedMinutes',
+  'specialization',
+  'capabilities',
+  'payload',
+] as const;
 // Schema paths whose form field has another name (the form asks minutes and seconds, the API milliseconds).
 const FIELD_OF_PATH = {
   delayMs: 'startInMinutes',
@@ -48,7 +60,10 @@ export async function createTaskAction(_prev: ActionState, form: FormData): Prom
   const values = formValues(form, TASK_FIELDS);
   try {
     const text = formText(form);
-    const capabilities = text('capabilities')?.split(',').map((s) => s.trim()).filter(Boolean);
+    const capabilities = text('capabilities')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     // Bad JSON is one more field problem: the other fields are still checked and reported with it.
     let jsonProblem: AppError | undefined;
     let payload: unknown;
@@ -71,7 +86,10 @@ export async function createTaskAction(_prev: ActionState, form: FormData): Prom
       estimatedDuration: text('estimatedMinutes') ? Math.round(Number(text('estimatedMinutes')) * 60_000) : undefined,
       requirements: text('specialization') || capabilities?.length ? { specialization: text('specialization'), capabilities } : undefined,
     });
-    const problems = [...((jsonProblem?.extra.errors as FieldProblem[] | undefined) ?? []), ...(parsed.success ? [] : fieldProblems(parsed.error))];
+    const problems = [
+      ...((jsonProblem?.extra.errors as FieldProblem[] | undefined) ?? []),
+      ...(parsed.success ? [] : fieldProblems(parsed.error)),
+    ];
     if (problems.length || !parsed.success) throw badRequest('Check the highlighted fields', problems);
     const task = await createTask(getDb(), await requirePrincipal(), parsed.data);
     revalidatePath('/tasks');

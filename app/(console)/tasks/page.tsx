@@ -22,9 +22,15 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
   const sp = single(await searchParams);
   const parsed = listTasksQuery.safeParse(sp);
   const db = getDb();
-  const [depts, result] = await Promise.all([listDepartments(db, principal), listTasks(db, principal, parsed.success ? parsed.data : listTasksQuery.parse({}))]);
+  const [depts, result] = await Promise.all([
+    listDepartments(db, principal),
+    listTasks(db, principal, parsed.success ? parsed.data : listTasksQuery.parse({})),
+  ]);
   const deadView = sp.status === 'dead';
-  const names = await resolveNames(db, { agents: result.items.map((t) => t.assignedAgentId), departments: result.items.map((t) => t.departmentId) });
+  const names = await resolveNames(db, {
+    agents: result.items.map((t) => t.assignedAgentId),
+    departments: result.items.map((t) => t.departmentId),
+  });
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -51,10 +57,20 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
           { name: 'q', label: 'Title', placeholder: 'search' },
         ]}
       />
-      {!parsed.success && <p role="alert" className="text-sm text-red-600">Some filters were not valid and were ignored.</p>}
+      {!parsed.success && (
+        <p role="alert" className="text-sm text-red-600">
+          Some filters were not valid and were ignored.
+        </p>
+      )}
       {result.items.length === 0 ? (
         <EmptyState title={deadView ? 'No dead letters' : 'No tasks match'}>
-          {deadView ? 'Tasks that run out of attempts land here, ready to retry.' : <>Create one with the New task button or <code>POST /api/v1/tasks</code>.</>}
+          {deadView ? (
+            'Tasks that run out of attempts land here, ready to retry.'
+          ) : (
+            <>
+              Create one with the New task button or <code>POST /api/v1/tasks</code>.
+            </>
+          )}
         </EmptyState>
       ) : (
         <div className="card overflow-x-auto">

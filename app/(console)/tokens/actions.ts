@@ -11,7 +11,9 @@ import { quotaField } from '@/lib/quotas/schemas';
 export async function createTokenAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   return runAction('tokens.create', async (db, principal) => {
     const days = formString(form, 'expiresInDays');
-    const perms = formString(form, 'permissions').split(/[\s,]+/).filter(Boolean);
+    const perms = formString(form, 'permissions')
+      .split(/[\s,]+/)
+      .filter(Boolean);
     const requestsPerMinute = quotaField(form.get('requestsPerMinute'));
     const parsed = createTokenSchema.safeParse({
       name: formString(form, 'name'),

@@ -13,29 +13,41 @@ export function CreateTokenForm() {
       <h2 className="font-semibold">New API token</h2>
       <div className="grid gap-3 sm:grid-cols-4">
         <div>
-          <label htmlFor="token-name" className="mb-1 block text-sm font-medium">Name</label>
+          <label htmlFor="token-name" className="mb-1 block text-sm font-medium">
+            Name
+          </label>
           <input id="token-name" name="name" required maxLength={100} className="input" />
         </div>
         <div>
-          <label htmlFor="token-days" className="mb-1 block text-sm font-medium">Expires in (days, empty = never)</label>
+          <label htmlFor="token-days" className="mb-1 block text-sm font-medium">
+            Expires in (days, empty = never)
+          </label>
           <input id="token-days" name="expiresInDays" type="number" min={1} max={3650} className="input" />
         </div>
         <div>
-          <label htmlFor="token-perms" className="mb-1 block text-sm font-medium">Only these permissions (optional)</label>
+          <label htmlFor="token-perms" className="mb-1 block text-sm font-medium">
+            Only these permissions (optional)
+          </label>
           <input id="token-perms" name="permissions" placeholder="task:read, agent:read" className="input" />
         </div>
         <div>
-          <label htmlFor="token-rpm" className="mb-1 block text-sm font-medium">Requests per minute (empty = no limit)</label>
+          <label htmlFor="token-rpm" className="mb-1 block text-sm font-medium">
+            Requests per minute (empty = no limit)
+          </label>
           <input id="token-rpm" name="requestsPerMinute" type="number" min={1} step={1} className="input" />
         </div>
       </div>
       <div className="flex items-center gap-3">
-        <button className="btn" disabled={pending}>{pending ? 'Creating…' : 'Create token'}</button>
-        {state.error && <p role="alert" className="text-sm text-red-600">{state.error}</p>}
+        <button type="submit" className="btn" disabled={pending}>
+          {pending ? 'Creating…' : 'Create token'}
+        </button>
+        {state.error && (
+          <p role="alert" className="text-sm text-red-600">
+            {state.error}
+          </p>
+        )}
       </div>
-      {token && (
-        <SecretOnce items={[{ label: 'API token', value: token, testId: 'new-token' }]} />
-      )}
+      {token && <SecretOnce items={[{ label: 'API token', value: token, testId: 'new-token' }]} />}
     </form>
   );
 }
@@ -45,7 +57,9 @@ export function RevokeButton({ id, name }: { id: string; name: string }) {
   return (
     <form action={action} className="flex items-center gap-2">
       <input type="hidden" name="id" value={id} />
-      <button className="btn-secondary" disabled={pending} aria-label={`Revoke ${name}`}>Revoke</button>
+      <button type="submit" className="btn-secondary" disabled={pending} aria-label={`Revoke ${name}`}>
+        Revoke
+      </button>
       {state.error && <span className="text-sm text-red-600">{state.error}</span>}
     </form>
   );

@@ -7,21 +7,53 @@ import { ConfirmDialog } from '@/components/confirm-dialog';
 import { createUserAction, deleteUserAction, mfaPolicyAction, updateUserAction } from './actions';
 
 type Dept = { id: string; name: string };
-type UserView = { id: string; username: string; role: string; departmentIds: string[]; disabled: boolean; mfaEnabled: boolean; lockedUntil: string | null };
+type UserView = {
+  id: string;
+  username: string;
+  role: string;
+  departmentIds: string[];
+  disabled: boolean;
+  mfaEnabled: boolean;
+  lockedUntil: string | null;
+};
 
 function Status({ state, fieldsShown }: { state: ActionState; fieldsShown?: boolean }) {
   if (state.error)
     return (
       <p role="alert" className="text-sm text-red-600 dark:text-red-400">
         {state.error}
-        {!fieldsShown && state.fields && Object.keys(state.fields).length > 0 && ` (${Object.entries(state.fields).map(([k, v]) => `${k}: ${v}`).join('; ')})`}
+        {!fieldsShown &&
+          state.fields &&
+          Object.keys(state.fields).length > 0 &&
+          ` (${Object.entries(state.fields)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('; ')})`}
       </p>
     );
-  if (state.ok) return <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">{state.ok}</p>;
+  if (state.ok)
+    return (
+      <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+        {state.ok}
+      </p>
+    );
   return null;
 }
 
-function DepartmentPicker({ departments, selected, name = 'departmentIds', label, error, errorId }: { departments: Dept[]; selected: string[]; name?: string; label: string; error?: string; errorId?: string }) {
+function DepartmentPicker({
+  departments,
+  selected,
+  name = 'departmentIds',
+  label,
+  error,
+  errorId,
+}: {
+  departments: Dept[];
+  selected: string[];
+  name?: string;
+  label: string;
+  error?: string;
+  errorId?: string;
+}) {
   return (
     <fieldset aria-describedby={error ? errorId : undefined} aria-invalid={error ? true : undefined}>
       <legend className="mb-1 text-sm font-medium">{label}</legend>
@@ -49,26 +81,59 @@ export function CreateUserForm({ roles, departments }: { roles: string[]; depart
   const chosen = Array.isArray(v.departmentIds) ? v.departmentIds : typeof v.departmentIds === 'string' ? [v.departmentIds] : [];
   const err = (k: string) => state.fields?.[k];
   return (
-    <form key={state.values ? JSON.stringify(state.values) : 'new'} action={action} className="card space-y-3" aria-label="Create user" noValidate>
+    <form
+      key={state.values ? JSON.stringify(state.values) : 'new'}
+      action={action}
+      className="card space-y-3"
+      aria-label="Create user"
+      noValidate
+    >
       <h2 className="font-semibold">New user</h2>
       <div className="grid gap-3 sm:grid-cols-3">
         <FormField id="new-username" label="Username" error={err('username')}>
-          <input name="username" required className="input" autoComplete="off" defaultValue={one('username', '')} {...describedBy('new-username', err('username'))} />
+          <input
+            name="username"
+            required
+            className="input"
+            autoComplete="off"
+            defaultValue={one('username', '')}
+            {...describedBy('new-username', err('username'))}
+          />
         </FormField>
         <FormField id="new-password" label="Initial password" error={err('password')}>
-          <input name="password" type="password" required className="input" autoComplete="new-password" {...describedBy('new-password', err('password'))} />
+          <input
+            name="password"
+            type="password"
+            required
+            className="input"
+            autoComplete="new-password"
+            {...describedBy('new-password', err('password'))}
+          />
         </FormField>
         <FormField id="new-role" label="Role" error={err('role')}>
-          <select name="role" className="input" defaultValue={one('role', roles[roles.length - 1])} {...describedBy('new-role', err('role'))}>
+          <select
+            name="role"
+            className="input"
+            defaultValue={one('role', roles[roles.length - 1])}
+            {...describedBy('new-role', err('role'))}
+          >
             {roles.map((r) => (
               <option key={r}>{r}</option>
             ))}
           </select>
         </FormField>
       </div>
-      <DepartmentPicker departments={departments} selected={chosen} label="Departments" error={err('departmentIds')} errorId="new-departments-error" />
+      <DepartmentPicker
+        departments={departments}
+        selected={chosen}
+        label="Departments"
+        error={err('departmentIds')}
+        errorId="new-departments-error"
+      />
       <div className="flex items-center gap-3">
-        <button className="btn" disabled={pending}>{pending ? 'Creating…' : 'Create user'}</button>
+        <button type="submit" className="btn" disabled={pending}>
+          {pending ? 'Creating…' : 'Create user'}
+        </button>
         <Status state={state} fieldsShown />
       </div>
     </form>
@@ -86,7 +151,9 @@ export function EditUserForm({ user, roles, departments }: { user: UserView; rol
         <input type="hidden" name="id" value={user.id} />
         <div className="grid gap-3 sm:grid-cols-2">
           <div>
-            <label htmlFor={`role-${user.id}`} className="mb-1 block text-sm font-medium">Role</label>
+            <label htmlFor={`role-${user.id}`} className="mb-1 block text-sm font-medium">
+              Role
+            </label>
             <select id={`role-${user.id}`} name="role" className="input" defaultValue={user.role}>
               {[...new Set([user.role, ...roles])].map((r) => (
                 <option key={r}>{r}</option>
@@ -94,24 +161,40 @@ export function EditUserForm({ user, roles, departments }: { user: UserView; rol
             </select>
           </div>
           <div>
-            <label htmlFor={`pw-${user.id}`} className="mb-1 block text-sm font-medium">New password (ends their sessions)</label>
+            <label htmlFor={`pw-${user.id}`} className="mb-1 block text-sm font-medium">
+              New password (ends their sessions)
+            </label>
             <input id={`pw-${user.id}`} name="password" type="password" className="input" autoComplete="new-password" />
           </div>
         </div>
         <DepartmentPicker departments={departments} selected={user.departmentIds} label="Departments" />
         <div className="flex flex-wrap gap-4 text-sm">
-          <label className="flex items-center gap-1"><input type="checkbox" name="disabled" defaultChecked={user.disabled} /> Disabled</label>
-          {user.lockedUntil && <label className="flex items-center gap-1"><input type="checkbox" name="unlock" /> Unlock now</label>}
-          {user.mfaEnabled && <label className="flex items-center gap-1"><input type="checkbox" name="resetMfa" /> Reset MFA</label>}
+          <label className="flex items-center gap-1">
+            <input type="checkbox" name="disabled" defaultChecked={user.disabled} /> Disabled
+          </label>
+          {user.lockedUntil && (
+            <label className="flex items-center gap-1">
+              <input type="checkbox" name="unlock" /> Unlock now
+            </label>
+          )}
+          {user.mfaEnabled && (
+            <label className="flex items-center gap-1">
+              <input type="checkbox" name="resetMfa" /> Reset MFA
+            </label>
+          )}
         </div>
         <div className="flex items-center gap-3">
-          <button className="btn" disabled={pending}>{pending ? 'Saving…' : 'Save'}</button>
+          <button type="submit" className="btn" disabled={pending}>
+            {pending ? 'Saving…' : 'Save'}
+          </button>
           <Status state={state} />
         </div>
       </form>
       <form ref={delForm} action={del} className="flex items-center gap-3">
         <input type="hidden" name="id" value={user.id} />
-        <button type="button" className="btn-secondary text-red-700 dark:text-red-400" disabled={deleting} onClick={() => setAsking(true)}>Delete user</button>
+        <button type="button" className="btn-secondary text-red-700 dark:text-red-400" disabled={deleting} onClick={() => setAsking(true)}>
+          Delete user
+        </button>
         <ConfirmDialog
           open={asking}
           message={`Delete ${user.username}? Their sessions and tokens end.`}
@@ -141,7 +224,9 @@ export function MfaPolicyForm({ roles, required }: { roles: string[]; required: 
         ))}
       </div>
       <div className="flex items-center gap-3">
-        <button className="btn" disabled={pending}>Save policy</button>
+        <button type="submit" className="btn" disabled={pending}>
+          Save policy
+        </button>
         <Status state={state} />
       </div>
     </form>

@@ -15,9 +15,7 @@ import { Time } from '@/components/time';
 export default async function UsersPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   const principal = await requirePrincipal();
   if (!hasPermission(principal, 'user:read')) {
-    return (
-      <EmptyState title="Users are managed by administrators">Your role ({principal.role}) can&apos;t see the user list.</EmptyState>
-    );
+    return <EmptyState title="Users are managed by administrators">Your role ({principal.role}) can&apos;t see the user list.</EmptyState>;
   }
   const db = getDb();
   const { q } = await searchParams;
@@ -34,9 +32,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold">Users</h1>
         <form className="flex gap-2" role="search">
-          <label htmlFor="user-q" className="sr-only">Search users</label>
+          <label htmlFor="user-q" className="sr-only">
+            Search users
+          </label>
           <input id="user-q" name="q" defaultValue={q} placeholder="Search username" className="input w-56" />
-          <button className="btn-secondary">Search</button>
+          <button type="submit" className="btn-secondary">
+            Search
+          </button>
         </form>
       </div>
       {hasPermission(principal, 'user:create') && <CreateUserForm roles={grantable} departments={depts} />}

@@ -16,12 +16,16 @@ export default async function WebhooksPage() {
   const principal = await requirePrincipal();
   const db = getDb();
   const [hooks, depts] = await Promise.all([listWebhooks(db, principal, {}), listDepartments(db, principal)]);
-  const targets = [...(isGlobal(principal) ? [{ id: 'global', name: 'All departments (global)' }] : []), ...depts.map((d) => ({ id: d.id, name: d.name }))];
+  const targets = [
+    ...(isGlobal(principal) ? [{ id: 'global', name: 'All departments (global)' }] : []),
+    ...depts.map((d) => ({ id: d.id, name: d.name })),
+  ];
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Webhooks</h1>
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Signed POSTs (Standard Webhooks) for task, agent, alert and schedule events, retried with back-off for 24 hours. See the API docs for how to verify them.
+        Signed POSTs (Standard Webhooks) for task, agent, alert and schedule events, retried with back-off for 24 hours. See the API docs
+        for how to verify them.
       </p>
       {hooks.items.length === 0 ? (
         <EmptyState title="No webhooks">
@@ -42,7 +46,10 @@ export default async function WebhooksPage() {
               { header: 'Created', numeric: true, cell: (w) => <Time value={w.createdAt} /> },
               {
                 header: 'Actions',
-                cell: (w) => (w.source === 'env' ? null : <ActionButton label={w.enabled ? 'Pause' : 'Resume'} action={setWebhookEnabledAction.bind(null, w.id, !w.enabled)} />),
+                cell: (w) =>
+                  w.source === 'env' ? null : (
+                    <ActionButton label={w.enabled ? 'Pause' : 'Resume'} action={setWebhookEnabledAction.bind(null, w.id, !w.enabled)} />
+                  ),
               },
             ]}
           />

@@ -7,7 +7,11 @@ type Option = { id: string; name: string };
 
 export function WebhookForm({ departments, events }: { departments: Option[]; events: readonly string[] }) {
   const [state, action, pending] = useActionState<CreateWebhookState, FormData>(createWebhookAction, {});
-  const fieldError = (path: string) => state.errors?.filter((e) => e.path === path || e.path.startsWith(path + '.')).map((e) => e.message).join('; ');
+  const fieldError = (path: string) =>
+    state.errors
+      ?.filter((e) => e.path === path || e.path.startsWith(path + '.'))
+      .map((e) => e.message)
+      .join('; ');
   return (
     <form action={action} className="card space-y-4" aria-label="New webhook" noValidate>
       <h2 className="font-semibold">New webhook</h2>

@@ -7,7 +7,9 @@ import { DownloadText } from '@/components/download-text';
 import { confirmEnrolmentAction, startEnrolmentAction, type Enrolment } from './actions';
 
 const recoveryFile = (codes: string[]) =>
-  ['Enterprise Coordination System: MFA recovery codes', 'Each code works once, instead of a code from your app.', '', ...codes, ''].join('\n');
+  ['Enterprise Coordination System: MFA recovery codes', 'Each code works once, instead of a code from your app.', '', ...codes, ''].join(
+    '\n',
+  );
 
 export function MfaEnrolment() {
   // Cancelling starts the steps afresh: nothing was turned on before a code is confirmed.
@@ -19,13 +21,24 @@ function EnrolmentSteps({ onCancel }: { onCancel: () => void }) {
   const [started, start, starting] = useActionState<ActionState, FormData>(startEnrolmentAction, {});
   const [confirmed, confirm, confirming] = useActionState<ActionState, FormData>(confirmEnrolmentAction, {});
   const e = started.data as Enrolment | undefined;
-  if (confirmed.ok) return <p role="status" className="card text-emerald-700 dark:text-emerald-400">{confirmed.ok}</p>;
+  if (confirmed.ok)
+    return (
+      <p role="status" className="card text-emerald-700 dark:text-emerald-400">
+        {confirmed.ok}
+      </p>
+    );
   if (!e)
     return (
       <form action={start} className="card space-y-3">
         <p className="text-sm">Use an authenticator app (any TOTP app). You&apos;ll scan a QR code, then type one code to confirm.</p>
-        <button className="btn" disabled={starting}>{starting ? 'Preparing…' : 'Set up MFA'}</button>
-        {started.error && <p role="alert" className="text-sm text-red-600">{started.error}</p>}
+        <button type="submit" className="btn" disabled={starting}>
+          {starting ? 'Preparing…' : 'Set up MFA'}
+        </button>
+        {started.error && (
+          <p role="alert" className="text-sm text-red-600">
+            {started.error}
+          </p>
+        )}
       </form>
     );
   return (
@@ -37,7 +50,9 @@ function EnrolmentSteps({ onCancel }: { onCancel: () => void }) {
         <div className="space-y-2 text-sm">
           <p>Scan the code, or enter this key by hand:</p>
           <div className="flex items-start gap-2">
-            <code className="block min-w-0 flex-1 break-all rounded bg-slate-100 p-2 dark:bg-slate-800" data-testid="mfa-secret">{e.secret}</code>
+            <code className="block min-w-0 flex-1 break-all rounded bg-slate-100 p-2 dark:bg-slate-800" data-testid="mfa-secret">
+              {e.secret}
+            </code>
             <CopyButton value={e.secret} label="Copy setup key" text="Copy" />
           </div>
         </div>
@@ -56,10 +71,26 @@ function EnrolmentSteps({ onCancel }: { onCancel: () => void }) {
         </div>
       </section>
       <form action={confirm} className="card space-y-3">
-        <label htmlFor="mfa-code" className="block text-sm font-medium">Code from the app</label>
-        <input id="mfa-code" name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9 ]{6,7}" required className="input w-40" />
-        <button className="btn" disabled={confirming}>{confirming ? 'Checking…' : 'Turn on MFA'}</button>
-        {confirmed.error && <p role="alert" className="text-sm text-red-600">{confirmed.error}</p>}
+        <label htmlFor="mfa-code" className="block text-sm font-medium">
+          Code from the app
+        </label>
+        <input
+          id="mfa-code"
+          name="code"
+          inputMode="numeric"
+          autoComplete="one-time-code"
+          pattern="[0-9 ]{6,7}"
+          required
+          className="input w-40"
+        />
+        <button type="submit" className="btn" disabled={confirming}>
+          {confirming ? 'Checking…' : 'Turn on MFA'}
+        </button>
+        {confirmed.error && (
+          <p role="alert" className="text-sm text-red-600">
+            {confirmed.error}
+          </p>
+        )}
       </form>
       {/* Nothing is on until a code is confirmed: leaving here leaves MFA off. */}
       <p className="text-sm">

@@ -22,7 +22,10 @@ export default async function MfaPage({ searchParams }: { searchParams: Promise<
         <p className="card text-sm">MFA is switched off on this server (ENABLE_MFA=false).</p>
       ) : enrolled ? (
         <p className="card text-sm">
-          MFA is on for your account. Lost your device? Ask an administrator to reset it. <Link href="/" className="text-indigo-600 underline">Back to the console</Link>
+          MFA is on for your account. Lost your device? Ask an administrator to reset it.{' '}
+          <Link href="/" className="text-indigo-600 underline">
+            Back to the console
+          </Link>
         </p>
       ) : (
         <MfaEnrolment />

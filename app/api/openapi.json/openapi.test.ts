@@ -61,11 +61,11 @@ describe('OpenAPI document', () => {
     const get = doc.paths['/api/v1/tasks/{id}'].get;
     expect(get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true, schema: { format: 'uuid' } });
     expect(doc.paths['/api/v1/auth/token'].post.security).toEqual([]);
-    expect([create.summary, doc.paths['/api/v1/tasks/{id}/cancel'].post.summary, doc.paths['/api/v1/departments/{id}/status'].get.summary]).toEqual([
-      'Create task',
-      'Cancel task',
-      'Get department status',
-    ]);
+    expect([
+      create.summary,
+      doc.paths['/api/v1/tasks/{id}/cancel'].post.summary,
+      doc.paths['/api/v1/departments/{id}/status'].get.summary,
+    ]).toEqual(['Create task', 'Cancel task', 'Get department status']);
     const ids = Object.values(doc.paths).flatMap((m) => Object.values(m).map((op) => op.operationId));
     expect(new Set(ids).size).toBe(ids.length);
     expect(doc.paths['/api/v1/tasks/{id}'].get.security).toBeUndefined(); // inherits bearer or cookie

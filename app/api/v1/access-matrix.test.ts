@@ -48,9 +48,20 @@ beforeAll(async () => {
       // The agent role is held by agents, who call with an agent token.
       const [a] = await t.db
         .insert(agents)
-        .values({ departmentId: 'marketing', name: 'matrix-agent', type: 'worker', specialization: 'campaigns', secretHash: sha256('unused') })
+        .values({
+          departmentId: 'marketing',
+          name: 'matrix-agent',
+          type: 'worker',
+          specialization: 'campaigns',
+          secretHash: sha256('unused'),
+        })
         .returning();
-      callers.set(role, { role, id: a.id, departmentIds: ['marketing'], token: await signToken({ sub: a.id, typ: 'agent', dept: 'marketing' }, 3600) });
+      callers.set(role, {
+        role,
+        id: a.id,
+        departmentIds: ['marketing'],
+        token: await signToken({ sub: a.id, typ: 'agent', dept: 'marketing' }, 3600),
+      });
       continue;
     }
     const depts = scopedRoles.has(role) ? ['marketing'] : [];
@@ -69,7 +80,13 @@ beforeAll(async () => {
     agent: async (departmentId) => {
       const [a] = await t.db
         .insert(agents)
-        .values({ departmentId, name: `agent-${randomBytes(3).toString('hex')}`, type: 'worker', specialization: 'general', secretHash: sha256(randomUUID()) })
+        .values({
+          departmentId,
+          name: `agent-${randomBytes(3).toString('hex')}`,
+          type: 'worker',
+          specialization: 'general',
+          secretHash: sha256(randomUUID()),
+        })
         .returning({ id: agents.id });
       return a.id;
     },
@@ -84,7 +101,9 @@ beforeAll(async () => {
           priorityRank: 2,
           status,
           assignedAgentId: assignedTo ?? null,
-          ...(status === 'running' ? { leaseExpiresAt: new Date(Date.now() + 600_000), assignedAt: new Date(), startedAt: new Date() } : {}),
+          ...(status === 'running'
+            ? { leaseExpiresAt: new Date(Date.now() + 600_000), assignedAt: new Date(), startedAt: new Date() }
+            : {}),
           ...(status === 'failed' ? { finishedAt: new Date(), error: 'fixture' } : {}),
         })
         .returning({ id: tasks.id });
@@ -96,7 +115,10 @@ beforeAll(async () => {
       return made.id;
     },
     poolMaximum: async (departmentId, type) => {
-      const [pool] = await t.db.select().from(resourcePools).where(and(eq(resourcePools.departmentId, departmentId), eq(resourcePools.type, type)));
+      const [pool] = await t.db
+        .select()
+        .from(resourcePools)
+        .where(and(eq(resourcePools.departmentId, departmentId), eq(resourcePools.type, type)));
       return pool.maximum;
     },
     apiToken: async (ownerId) => {
@@ -121,8 +143,14 @@ describe('access matrix: every route as every role', () => {
   it('has an entry for every method of every /api/v1 route, and none for routes that no longer exist', () => {
     const exported = [...modules].flatMap(([p, mod]) => METHODS.filter((m) => typeof mod[m] === 'function').map((m) => `${m} ${p}`));
     const listed = accessMatrix.map((e) => `${e.method} ${e.path}`);
-    expect(exported.filter((k) => !listed.includes(k)), 'routes without an access-matrix entry').toEqual([]);
-    expect(listed.filter((k) => !exported.includes(k)), 'entries for routes that do not exist').toEqual([]);
+    expect(
+      exported.filter((k) => !listed.includes(k)),
+      'routes without an access-matrix entry',
+    ).toEqual([]);
+    expect(
+      listed.filter((k) => !exported.includes(k)),
+      'entries for routes that do not exist',
+    ).toEqual([]);
     expect(new Set(listed).size, 'duplicate entries').toBe(listed.length);
   });
 

@@ -79,14 +79,22 @@ const matrixAlert = async (f: Fixtures, departmentId: string) =>
 const matrixWebhook = async (f: Fixtures, departmentId: string) => {
   const [row] = await f.db
     .insert(webhooks)
-    .values({ url: 'http://127.0.0.1:9/matrix', events: ['task.created'], departmentId, secret: encryptSecret(`whsec_${Buffer.alloc(32, 1).toString('base64')}`) })
+    .values({
+      url: 'http://127.0.0.1:9/matrix',
+      events: ['task.created'],
+      departmentId,
+      secret: encryptSecret(`whsec_${Buffer.alloc(32, 1).toString('base64')}`),
+    })
     .returning({ id: webhooks.id });
   return row.id;
 };
 /** A fresh webhook with one failed delivery, for redelivery. */
 const matrixDelivery = async (f: Fixtures, departmentId: string) => {
   const id = await matrixWebhook(f, departmentId);
-  const [d] = await f.db.insert(webhookDeliveries).values({ webhookId: id, eventType: 'task.created', payload: {}, status: 'failed' }).returning({ id: webhookDeliveries.id });
+  const [d] = await f.db
+    .insert(webhookDeliveries)
+    .values({ webhookId: id, eventType: 'task.created', payload: {}, status: 'failed' })
+    .returning({ id: webhookDeliveries.id });
   return { params: { id, deliveryId: d.id } };
 };
 const PUBLIC_HOOK = 'http://93.184.215.14/hook';
@@ -95,7 +103,13 @@ const PUBLIC_HOOK = 'http://93.184.215.14/hook';
 const matrixSchedule = async (f: Fixtures, departmentId: string) => {
   const [row] = await f.db
     .insert(schedules)
-    .values({ name: f.unique('matrix'), departmentId, cron: '0 3 * * *', task: { title: 'matrix schedule', type: 'fixture', priority: 'low', maxAttempts: 1 }, enabled: false })
+    .values({
+      name: f.unique('matrix'),
+      departmentId,
+      cron: '0 3 * * *',
+      task: { title: 'matrix schedule', type: 'fixture', priority: 'low', maxAttempts: 1 },
+      enabled: false,
+    })
     .returning({ id: schedules.id });
   return row.id;
 };
@@ -110,7 +124,13 @@ export const accessMatrix: Entry[] = [
   // departments
   { method: 'GET', path: '/api/v1/departments', allow: DEPT_READERS, call: () => ({}) },
   { method: 'POST', path: '/api/v1/departments', allow: SA, call: (f) => ({ body: { id: f.unique('d'), name: 'Matrix' } }) },
-  { method: 'GET', path: '/api/v1/departments/[id]', allow: DEPT_READERS, call: () => dept('marketing'), elsewhere: () => dept('engineering') },
+  {
+    method: 'GET',
+    path: '/api/v1/departments/[id]',
+    allow: DEPT_READERS,
+    call: () => dept('marketing'),
+    elsewhere: () => dept('engineering'),
+  },
   {
     method: 'PATCH',
     path: '/api/v1/departments/[id]',
@@ -122,7 +142,13 @@ export const accessMatrix: Entry[] = [
   // Archiving changes what the system counts toward MAX_DEPARTMENTS: super-admins only.
   { method: 'POST', path: '/api/v1/departments/[id]/archive', allow: SA, call: async (f) => ({ ...dept(await f.department()), body: {} }) },
   { method: 'POST', path: '/api/v1/departments/[id]/unarchive', allow: SA, call: async (f) => dept(await f.department()) },
-  { method: 'GET', path: '/api/v1/departments/[id]/status', allow: DEPT_READERS, call: () => dept('marketing'), elsewhere: () => dept('engineering') },
+  {
+    method: 'GET',
+    path: '/api/v1/departments/[id]/status',
+    allow: DEPT_READERS,
+    call: () => dept('marketing'),
+    elsewhere: () => dept('engineering'),
+  },
   {
     method: 'POST',
     path: '/api/v1/departments/[id]/coordinators',
@@ -137,7 +163,9 @@ export const accessMatrix: Entry[] = [
     method: 'POST',
     path: '/api/v1/users',
     allow: ADMINS,
-    call: (f) => ({ body: { username: f.unique('u'), password: 'matrix-password-123', role: 'agent-supervisor', departmentIds: ['marketing'] } }),
+    call: (f) => ({
+      body: { username: f.unique('u'), password: 'matrix-password-123', role: 'agent-supervisor', departmentIds: ['marketing'] },
+    }),
   },
   {
     method: 'GET',
@@ -166,7 +194,12 @@ export const accessMatrix: Entry[] = [
   // API tokens
   { method: 'GET', path: '/api/v1/tokens', allow: TOKEN_OWNERS, call: () => ({}) },
   { method: 'POST', path: '/api/v1/tokens', allow: TOKEN_OWNERS, call: () => ({ body: { name: 'matrix' } }) },
-  { method: 'DELETE', path: '/api/v1/tokens/[id]', allow: TOKEN_OWNERS, call: async (f, caller) => ({ params: { id: caller.role === 'agent' ? NO_SUCH_ID : await f.apiToken(caller.id) } }) },
+  {
+    method: 'DELETE',
+    path: '/api/v1/tokens/[id]',
+    allow: TOKEN_OWNERS,
+    call: async (f, caller) => ({ params: { id: caller.role === 'agent' ? NO_SUCH_ID : await f.apiToken(caller.id) } }),
+  },
 
   // agents
   { method: 'GET', path: '/api/v1/agents', allow: DEPT_READERS, call: () => ({}) },
@@ -177,7 +210,13 @@ export const accessMatrix: Entry[] = [
     call: () => ({ body: { departmentId: 'marketing', type: 'worker', specialization: 'campaigns' } }),
     elsewhere: () => ({ body: { departmentId: 'engineering', type: 'worker', specialization: 'backend' } }),
   },
-  { method: 'GET', path: '/api/v1/agents/[id]', allow: DEPT_READERS, call: (f) => id(f.agent('marketing')), elsewhere: (f) => id(f.agent('engineering')) },
+  {
+    method: 'GET',
+    path: '/api/v1/agents/[id]',
+    allow: DEPT_READERS,
+    call: (f) => id(f.agent('marketing')),
+    elsewhere: (f) => id(f.agent('engineering')),
+  },
   {
     method: 'PATCH',
     path: '/api/v1/agents/[id]',
@@ -185,8 +224,20 @@ export const accessMatrix: Entry[] = [
     call: async (f) => ({ ...(await id(f.agent('marketing'))), body: { name: 'renamed by the matrix' } }),
     elsewhere: async (f) => ({ ...(await id(f.agent('engineering'))), body: { name: 'x' } }),
   },
-  { method: 'DELETE', path: '/api/v1/agents/[id]', allow: DEPT_WORKERS, call: (f) => id(f.agent('marketing')), elsewhere: (f) => id(f.agent('engineering')) },
-  { method: 'POST', path: '/api/v1/agents/[id]/secret', allow: AGENT_EDITORS, call: (f) => id(f.agent('marketing')), elsewhere: (f) => id(f.agent('engineering')) },
+  {
+    method: 'DELETE',
+    path: '/api/v1/agents/[id]',
+    allow: DEPT_WORKERS,
+    call: (f) => id(f.agent('marketing')),
+    elsewhere: (f) => id(f.agent('engineering')),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/agents/[id]/secret',
+    allow: AGENT_EDITORS,
+    call: (f) => id(f.agent('marketing')),
+    elsewhere: (f) => id(f.agent('engineering')),
+  },
   // An agent reads its own status (and no other agent's).
   {
     method: 'GET',
@@ -223,8 +274,20 @@ export const accessMatrix: Entry[] = [
     elsewhere: () => ({ body: { tasks: [{ title: 'matrix batch task', departmentId: 'engineering', type: 'build' }] } }),
   },
   { method: 'GET', path: '/api/v1/tasks/[id]', allow: ALL, call: (f, c) => id(ownTask(f, c)), elsewhere: (f) => id(f.task('engineering')) },
-  { method: 'POST', path: '/api/v1/tasks/[id]/cancel', allow: AGENT_EDITORS, call: (f, c) => id(ownTask(f, c)), elsewhere: (f) => id(f.task('engineering')) },
-  { method: 'POST', path: '/api/v1/tasks/[id]/retry', allow: AGENT_EDITORS, call: (f, c) => id(ownTask(f, c, 'failed')), elsewhere: (f) => id(f.task('engineering', 'failed')) },
+  {
+    method: 'POST',
+    path: '/api/v1/tasks/[id]/cancel',
+    allow: AGENT_EDITORS,
+    call: (f, c) => id(ownTask(f, c)),
+    elsewhere: (f) => id(f.task('engineering')),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/tasks/[id]/retry',
+    allow: AGENT_EDITORS,
+    call: (f, c) => id(ownTask(f, c, 'failed')),
+    elsewhere: (f) => id(f.task('engineering', 'failed')),
+  },
 
   // schedules: task permissions in the schedule's department; agents have none
   { method: 'GET', path: '/api/v1/schedules', allow: PEOPLE, call: () => ({}) },
@@ -232,10 +295,20 @@ export const accessMatrix: Entry[] = [
     method: 'POST',
     path: '/api/v1/schedules',
     allow: DEPT_WORKERS,
-    call: () => ({ body: { name: 'matrix', departmentId: 'marketing', cron: '0 3 * * *', enabled: false, task: { title: 'matrix', type: 'campaign' } } }),
-    elsewhere: () => ({ body: { name: 'matrix', departmentId: 'engineering', cron: '0 3 * * *', enabled: false, task: { title: 'matrix', type: 'build' } } }),
+    call: () => ({
+      body: { name: 'matrix', departmentId: 'marketing', cron: '0 3 * * *', enabled: false, task: { title: 'matrix', type: 'campaign' } },
+    }),
+    elsewhere: () => ({
+      body: { name: 'matrix', departmentId: 'engineering', cron: '0 3 * * *', enabled: false, task: { title: 'matrix', type: 'build' } },
+    }),
   },
-  { method: 'GET', path: '/api/v1/schedules/[id]', allow: PEOPLE, call: (f) => id(matrixSchedule(f, 'marketing')), elsewhere: (f) => id(matrixSchedule(f, 'engineering')) },
+  {
+    method: 'GET',
+    path: '/api/v1/schedules/[id]',
+    allow: PEOPLE,
+    call: (f) => id(matrixSchedule(f, 'marketing')),
+    elsewhere: (f) => id(matrixSchedule(f, 'engineering')),
+  },
   {
     method: 'PATCH',
     path: '/api/v1/schedules/[id]',
@@ -243,8 +316,20 @@ export const accessMatrix: Entry[] = [
     call: async (f) => ({ ...(await id(matrixSchedule(f, 'marketing'))), body: { name: 'renamed by the matrix' } }),
     elsewhere: async (f) => ({ ...(await id(matrixSchedule(f, 'engineering'))), body: { name: 'x' } }),
   },
-  { method: 'DELETE', path: '/api/v1/schedules/[id]', allow: DEPT_WORKERS, call: (f) => id(matrixSchedule(f, 'marketing')), elsewhere: (f) => id(matrixSchedule(f, 'engineering')) },
-  { method: 'POST', path: '/api/v1/schedules/[id]/trigger', allow: DEPT_WORKERS, call: (f) => id(matrixSchedule(f, 'marketing')), elsewhere: (f) => id(matrixSchedule(f, 'engineering')) },
+  {
+    method: 'DELETE',
+    path: '/api/v1/schedules/[id]',
+    allow: DEPT_WORKERS,
+    call: (f) => id(matrixSchedule(f, 'marketing')),
+    elsewhere: (f) => id(matrixSchedule(f, 'engineering')),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/schedules/[id]/trigger',
+    allow: DEPT_WORKERS,
+    call: (f) => id(matrixSchedule(f, 'marketing')),
+    elsewhere: (f) => id(matrixSchedule(f, 'engineering')),
+  },
   // webhooks: department admins for their departments, super-admins for all and for global ones
   { method: 'GET', path: '/api/v1/webhooks', allow: ADMINS, call: () => ({}) },
   {
@@ -254,7 +339,13 @@ export const accessMatrix: Entry[] = [
     call: () => ({ body: { url: PUBLIC_HOOK, events: ['task.created'], departmentId: 'marketing', enabled: false } }),
     elsewhere: () => ({ body: { url: PUBLIC_HOOK, events: ['task.created'], departmentId: 'engineering', enabled: false } }),
   },
-  { method: 'GET', path: '/api/v1/webhooks/[id]', allow: ADMINS, call: (f) => id(matrixWebhook(f, 'marketing')), elsewhere: (f) => id(matrixWebhook(f, 'engineering')) },
+  {
+    method: 'GET',
+    path: '/api/v1/webhooks/[id]',
+    allow: ADMINS,
+    call: (f) => id(matrixWebhook(f, 'marketing')),
+    elsewhere: (f) => id(matrixWebhook(f, 'engineering')),
+  },
   {
     method: 'PATCH',
     path: '/api/v1/webhooks/[id]',
@@ -262,9 +353,27 @@ export const accessMatrix: Entry[] = [
     call: async (f) => ({ ...(await id(matrixWebhook(f, 'marketing'))), body: { description: 'changed by the matrix' } }),
     elsewhere: async (f) => ({ ...(await id(matrixWebhook(f, 'engineering'))), body: { description: 'x' } }),
   },
-  { method: 'DELETE', path: '/api/v1/webhooks/[id]', allow: ADMINS, call: (f) => id(matrixWebhook(f, 'marketing')), elsewhere: (f) => id(matrixWebhook(f, 'engineering')) },
-  { method: 'POST', path: '/api/v1/webhooks/[id]/test', allow: ADMINS, call: (f) => id(matrixWebhook(f, 'marketing')), elsewhere: (f) => id(matrixWebhook(f, 'engineering')) },
-  { method: 'GET', path: '/api/v1/webhooks/[id]/deliveries', allow: ADMINS, call: (f) => id(matrixWebhook(f, 'marketing')), elsewhere: (f) => id(matrixWebhook(f, 'engineering')) },
+  {
+    method: 'DELETE',
+    path: '/api/v1/webhooks/[id]',
+    allow: ADMINS,
+    call: (f) => id(matrixWebhook(f, 'marketing')),
+    elsewhere: (f) => id(matrixWebhook(f, 'engineering')),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/webhooks/[id]/test',
+    allow: ADMINS,
+    call: (f) => id(matrixWebhook(f, 'marketing')),
+    elsewhere: (f) => id(matrixWebhook(f, 'engineering')),
+  },
+  {
+    method: 'GET',
+    path: '/api/v1/webhooks/[id]/deliveries',
+    allow: ADMINS,
+    call: (f) => id(matrixWebhook(f, 'marketing')),
+    elsewhere: (f) => id(matrixWebhook(f, 'engineering')),
+  },
   {
     method: 'POST',
     path: '/api/v1/webhooks/[id]/deliveries/[deliveryId]/redeliver',
@@ -298,8 +407,12 @@ export const accessMatrix: Entry[] = [
     method: 'POST',
     path: '/api/v1/collaborations',
     allow: ['super-admin', 'department-admin', 'department-coordinator', 'agent'],
-    call: async (f, c) => ({ body: { taskId: await ownTask(f, c, 'running'), targetDepartmentId: 'marketing', request: { title: 'help', type: 'review' } } }),
-    elsewhere: async (f) => ({ body: { taskId: await f.task('engineering'), targetDepartmentId: 'engineering', request: { title: 'help', type: 'review' } } }),
+    call: async (f, c) => ({
+      body: { taskId: await ownTask(f, c, 'running'), targetDepartmentId: 'marketing', request: { title: 'help', type: 'review' } },
+    }),
+    elsewhere: async (f) => ({
+      body: { taskId: await f.task('engineering'), targetDepartmentId: 'engineering', request: { title: 'help', type: 'review' } },
+    }),
   },
 
   // messages and the bus
@@ -314,7 +427,13 @@ export const accessMatrix: Entry[] = [
 
   // resources
   { method: 'GET', path: '/api/v1/resources', allow: DEPT_READERS, call: () => ({}) },
-  { method: 'GET', path: '/api/v1/resources/costs', allow: DEPT_READERS, call: () => ({ query: 'departmentId=marketing' }), elsewhere: () => ({ query: 'departmentId=engineering' }) },
+  {
+    method: 'GET',
+    path: '/api/v1/resources/costs',
+    allow: DEPT_READERS,
+    call: () => ({ query: 'departmentId=marketing' }),
+    elsewhere: () => ({ query: 'departmentId=engineering' }),
+  },
   {
     method: 'POST',
     path: '/api/v1/resources/check',
@@ -322,7 +441,13 @@ export const accessMatrix: Entry[] = [
     call: () => ({ body: { departmentId: 'marketing', resources: { storage: 1 } } }),
     elsewhere: () => ({ body: { departmentId: 'engineering', resources: { storage: 1 } } }),
   },
-  { method: 'GET', path: '/api/v1/departments/[id]/resources', allow: DEPT_READERS, call: () => dept('marketing'), elsewhere: () => dept('engineering') },
+  {
+    method: 'GET',
+    path: '/api/v1/departments/[id]/resources',
+    allow: DEPT_READERS,
+    call: () => dept('marketing'),
+    elsewhere: () => dept('engineering'),
+  },
   {
     method: 'PATCH',
     path: '/api/v1/departments/[id]/resources',
@@ -338,8 +463,20 @@ export const accessMatrix: Entry[] = [
     call: async (f) => ({ body: { agentId: await f.agent('marketing'), resources: { storage: 1 } } }),
     elsewhere: async (f) => ({ body: { agentId: await f.agent('engineering'), resources: { storage: 1 } } }),
   },
-  { method: 'DELETE', path: '/api/v1/allocations/[id]', allow: DEPT_WORKERS, call: (f) => id(f.allocation('marketing')), elsewhere: (f) => id(f.allocation('engineering')) },
-  { method: 'POST', path: '/api/v1/agents/[id]/release', allow: DEPT_WORKERS, call: (f) => id(f.agent('marketing')), elsewhere: (f) => id(f.agent('engineering')) },
+  {
+    method: 'DELETE',
+    path: '/api/v1/allocations/[id]',
+    allow: DEPT_WORKERS,
+    call: (f) => id(f.allocation('marketing')),
+    elsewhere: (f) => id(f.allocation('engineering')),
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/agents/[id]/release',
+    allow: DEPT_WORKERS,
+    call: (f) => id(f.agent('marketing')),
+    elsewhere: (f) => id(f.agent('engineering')),
+  },
 
   // monitoring
   { method: 'GET', path: '/api/v1/status', allow: DEPT_READERS, call: () => ({}) },
@@ -350,7 +487,13 @@ export const accessMatrix: Entry[] = [
     call: () => ({ query: 'range=1h&name=tasks_created&departmentId=marketing' }),
     elsewhere: () => ({ query: 'range=1h&name=tasks_created&departmentId=engineering' }),
   },
-  { method: 'GET', path: '/api/v1/alerts', allow: DEPT_READERS, call: () => ({ query: 'departmentId=marketing' }), elsewhere: () => ({ query: 'departmentId=engineering' }) },
+  {
+    method: 'GET',
+    path: '/api/v1/alerts',
+    allow: DEPT_READERS,
+    call: () => ({ query: 'departmentId=marketing' }),
+    elsewhere: () => ({ query: 'departmentId=engineering' }),
+  },
   {
     method: 'POST',
     path: '/api/v1/alerts/[id]/acknowledge',
@@ -358,7 +501,13 @@ export const accessMatrix: Entry[] = [
     call: (f) => id(matrixAlert(f, 'marketing')),
     elsewhere: (f) => id(matrixAlert(f, 'engineering')),
   },
-  { method: 'POST', path: '/api/v1/alerts/[id]/resolve', allow: ADMINS, call: (f) => id(matrixAlert(f, 'marketing')), elsewhere: (f) => id(matrixAlert(f, 'engineering')) },
+  {
+    method: 'POST',
+    path: '/api/v1/alerts/[id]/resolve',
+    allow: ADMINS,
+    call: (f) => id(matrixAlert(f, 'marketing')),
+    elsewhere: (f) => id(matrixAlert(f, 'engineering')),
+  },
 
   // audit and security
   { method: 'GET', path: '/api/v1/audit', allow: AUDIT_READERS, call: () => ({}) },
@@ -386,7 +535,9 @@ export function renderAccessTable(entries: Entry[] = accessMatrix): string {
   const rule = `|---|---|${roles.map(() => ':-:').join('|')}|`;
   const rows = [...entries]
     .sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method))
-    .map((e) => `| ${e.method} | \`${e.path}\` | ${roles.map((r) => (e.public ? 'public' : e.allow.includes(r) ? (e.elsewhere && scopedRoles.has(r) ? 'own dept' : 'yes') : '—')).join(' | ')} |`);
+    .map(
+      (e) =>
+        `| ${e.method} | \`${e.path}\` | ${roles.map((r) => (e.public ? 'public' : e.allow.includes(r) ? (e.elsewhere && scopedRoles.has(r) ? 'own dept' : 'yes') : '—')).join(' | ')} |`,
+    );
   return [head, rule, ...rows].join('\n');
 }
-

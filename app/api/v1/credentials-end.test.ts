@@ -55,7 +55,13 @@ describe('credentials end with what should end them', () => {
   it('an agent token issued before a secret rotation is refused on REST and at the /agents socket, and its live socket is closed', async () => {
     const [agent] = await t.db
       .insert(agents)
-      .values({ departmentId: 'engineering', name: 'rotated-agent', type: 'worker', specialization: 'general', secretHash: sha256('first-secret-0123456789') })
+      .values({
+        departmentId: 'engineering',
+        name: 'rotated-agent',
+        type: 'worker',
+        specialization: 'general',
+        secretHash: sha256('first-secret-0123456789'),
+      })
       .returning({ id: agents.id });
     const tokenOf = async (secret: string) => {
       const res = await call('POST', `/api/v1/agents/${agent.id}/token`, {}, { secret });
@@ -180,9 +186,15 @@ describe('credentials end with what should end them', () => {
     expect(await me({ cookie })).toBe(200);
     expect(await me({ token: other.token })).toBe(200);
     // Written straight to the database, as another process would: this process's memory is not told.
-    await t.db.update(refreshTokens).set({ revokedAt: new Date() }).where(eq(refreshTokens.tokenHash, sha256(pair.refreshToken)));
+    await t.db
+      .update(refreshTokens)
+      .set({ revokedAt: new Date() })
+      .where(eq(refreshTokens.tokenHash, sha256(pair.refreshToken)));
     await t.db.update(consoleSessions).set({ endedAt: new Date() }).where(eq(consoleSessions.id, sid));
-    await t.db.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, other.id));
+    await t.db
+      .update(users)
+      .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+      .where(eq(users.id, other.id));
     await new Promise((r) => setTimeout(r, 1_050));
     expect(await me({ token: pair.accessToken })).toBe(401);
     expect(await me({ cookie })).toBe(401);

@@ -17,7 +17,13 @@ afterAll(() => t.drop());
 
 describe('CSRF on cookie-authenticated REST writes', () => {
   const patch = (headers: Record<string, string>) =>
-    deptPATCH(request('PATCH', '/api/v1/departments/marketing', { body: { description: 'csrf test' }, headers: { cookie, host: 'localhost', ...headers } }), params({ id: 'marketing' }));
+    deptPATCH(
+      request('PATCH', '/api/v1/departments/marketing', {
+        body: { description: 'csrf test' },
+        headers: { cookie, host: 'localhost', ...headers },
+      }),
+      params({ id: 'marketing' }),
+    );
 
   it('the console session cookie works for reads and same-origin writes', async () => {
     expect((await meGET(request('GET', '/api/v1/me', { headers: { cookie } }))).status).toBe(200);

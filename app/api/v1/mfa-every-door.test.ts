@@ -34,7 +34,13 @@ beforeAll(async () => {
   admin = await makeUser(t.db, 'super-admin');
   const [a] = await t.db
     .insert(agents)
-    .values({ departmentId: 'engineering', name: 'mfa-door-agent', type: 'worker', specialization: 'general', secretHash: sha256('unused') })
+    .values({
+      departmentId: 'engineering',
+      name: 'mfa-door-agent',
+      type: 'worker',
+      specialization: 'general',
+      secretHash: sha256('unused'),
+    })
     .returning({ id: agents.id });
   agentId = a.id;
 });
@@ -44,13 +50,19 @@ afterAll(async () => {
 });
 
 const requireMfaFor = async (requiredRoles: string[]) =>
-  expect((await policyPUT(request('PUT', '/api/v1/security/mfa-policy', { token: admin.token, body: { requiredRoles } }))).status).toBe(200);
+  expect((await policyPUT(request('PUT', '/api/v1/security/mfa-policy', { token: admin.token, body: { requiredRoles } }))).status).toBe(
+    200,
+  );
 
 type Cred = { token?: string; cookie?: string };
 const headersOf = (c: Cred): Record<string, string> => (c.cookie ? { cookie: c.cookie } : {});
 const doors = (c: Cred) => ({
   tasks: () => tasksGET(request('GET', '/api/v1/tasks', { token: c.token, headers: headersOf(c) })),
-  patchAgent: () => agentPATCH(request('PATCH', `/api/v1/agents/${agentId}`, { token: c.token, headers: headersOf(c), body: { weight: 2 } }), params({ id: agentId })),
+  patchAgent: () =>
+    agentPATCH(
+      request('PATCH', `/api/v1/agents/${agentId}`, { token: c.token, headers: headersOf(c), body: { weight: 2 } }),
+      params({ id: agentId }),
+    ),
   newToken: () => tokensPOST(request('POST', '/api/v1/tokens', { token: c.token, headers: headersOf(c), body: { name: 'sneaky' } })),
 });
 
@@ -86,10 +98,16 @@ describe('a role that must use MFA reaches nothing before enrolling', () => {
     // Enrolment itself stays open, through the REST endpoint and the enrolment page's actions.
     const enrolAction = vi.fn(async () => ({ ok: 'started' }));
     expect(await runAction('mfa.enrol', enrolAction, { mfaEnrolment: true })).toEqual({ ok: 'started' });
-    const started = await mfaPOST(request('POST', `/api/v1/users/${sup.id}/mfa`, { headers: { cookie }, body: {} }), params({ id: sup.id }));
+    const started = await mfaPOST(
+      request('POST', `/api/v1/users/${sup.id}/mfa`, { headers: { cookie }, body: {} }),
+      params({ id: sup.id }),
+    );
     expect(started.status).toBe(200);
     const { secret } = await started.json();
-    const confirmed = await mfaPOST(request('POST', `/api/v1/users/${sup.id}/mfa`, { headers: { cookie }, body: { code: authenticator.generate(secret) } }), params({ id: sup.id }));
+    const confirmed = await mfaPOST(
+      request('POST', `/api/v1/users/${sup.id}/mfa`, { headers: { cookie }, body: { code: authenticator.generate(secret) } }),
+      params({ id: sup.id }),
+    );
     expect(confirmed.status).toBe(200);
 
     // Enrolled: the same session now reaches everything its role allows.

@@ -29,7 +29,15 @@ beforeAll(async () => {
   coordHr = await tokenFor('coord-hr', 'department-coordinator', ['hr']);
   readonlyHr = await tokenFor('ro-hr', 'readonly', ['hr']);
   const mk = async (departmentId: string | null, kind: string) =>
-    (await insertAlert(t.db, { kind, severity: 'warning', departmentId, message: `${kind} in ${departmentId ?? 'system'}`, detail: { ruleKey: `${kind}:${departmentId}` } })).id;
+    (
+      await insertAlert(t.db, {
+        kind,
+        severity: 'warning',
+        departmentId,
+        message: `${kind} in ${departmentId ?? 'system'}`,
+        detail: { ruleKey: `${kind}:${departmentId}` },
+      })
+    ).id;
   hrAlert = await mk('hr', 'capacity_limit');
   financeAlert = await mk('finance', 'agents_offline');
   systemAlert = await mk(null, 'security');
@@ -42,7 +50,11 @@ describe('GET /api/v1/status', () => {
     expect(res.status).toBe(200);
     const s = await res.json();
     expect(s.departments).toHaveLength(10);
-    expect(s.taskMetrics).toMatchObject({ queueDepth: expect.any(Number), tasksPerMin: expect.any(Number), busMsgPerSec: expect.any(Number) });
+    expect(s.taskMetrics).toMatchObject({
+      queueDepth: expect.any(Number),
+      tasksPerMin: expect.any(Number),
+      busMsgPerSec: expect.any(Number),
+    });
     expect(s.resources.capacity).toBeGreaterThan(0);
     expect(s.alerts.open).toBe(3);
     expect(s.alerts.bySeverity).toEqual({ warning: 3 });
@@ -100,7 +112,9 @@ describe('alerts REST', () => {
 
   it('answers malformed and unknown ids with 404', async () => {
     expect((await ackPOST(request('POST', '/x', { token: admin }), params({ id: 'not-a-uuid' }))).status).toBe(404);
-    expect((await ackPOST(request('POST', '/x', { token: admin }), params({ id: '00000000-0000-4000-8000-00000000abcd' }))).status).toBe(404);
+    expect((await ackPOST(request('POST', '/x', { token: admin }), params({ id: '00000000-0000-4000-8000-00000000abcd' }))).status).toBe(
+      404,
+    );
   });
 });
 
@@ -109,9 +123,19 @@ describe('GET /api/v1/metrics/history', () => {
     expect((await historyGET(request('GET', '/api/v1/metrics/history?range=2d&name=tasks_created', { token: admin }))).status).toBe(400);
     expect((await historyGET(request('GET', '/api/v1/metrics/history?range=1h&name=nope', { token: admin }))).status).toBe(400);
     expect((await historyGET(request('GET', '/api/v1/metrics/history?range=1h', { token: admin }))).status).toBe(400);
-    const res = await historyGET(request('GET', '/api/v1/metrics/history?range=24h&name=tasks_created,queue_depth&departmentId=hr', { token: coordHr }));
+    const res = await historyGET(
+      request('GET', '/api/v1/metrics/history?range=24h&name=tasks_created,queue_depth&departmentId=hr', { token: coordHr }),
+    );
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ range: '24h', bucketSeconds: 900, departmentId: 'hr', series: { tasks_created: [], queue_depth: [] } });
-    expect((await historyGET(request('GET', '/api/v1/metrics/history?range=1h&name=tasks_created&departmentId=finance', { token: coordHr }))).status).toBe(404);
+    expect(await res.json()).toMatchObject({
+      range: '24h',
+      bucketSeconds: 900,
+      departmentId: 'hr',
+      series: { tasks_created: [], queue_depth: [] },
+    });
+    expect(
+      (await historyGET(request('GET', '/api/v1/metrics/history?range=1h&name=tasks_created&departmentId=finance', { token: coordHr })))
+        .status,
+    ).toBe(404);
   });
 });

@@ -5,11 +5,15 @@ export const dynamic = 'force-dynamic';
 
 /** Why single sign-on did not let the user in (lib/auth/oidc/sign-in.ts), in words for them. */
 const reasons: Record<SsoRefusal, string> = {
-  'unknown-user': 'Your identity provider knows you, but this system has no account for you. Ask an administrator to create one (with your e-mail address as the username) or to allow accounts to be created on first sign-in.',
-  'not-mapped': 'Your identity provider does not put you in any group this system gives access to. Ask an administrator to add you to a group that is mapped to a role.',
+  'unknown-user':
+    'Your identity provider knows you, but this system has no account for you. Ask an administrator to create one (with your e-mail address as the username) or to allow accounts to be created on first sign-in.',
+  'not-mapped':
+    'Your identity provider does not put you in any group this system gives access to. Ask an administrator to add you to a group that is mapped to a role.',
   'unknown-department': 'The group mapping names a department that does not exist here. Ask an administrator to fix the mapping.',
-  'no-username': 'Your identity provider sent neither a verified e-mail address nor a usable username, so no account could be made for you.',
-  'username-taken': 'An account with your username exists already and is not linked to this identity provider. Ask an administrator to link it (give the account your verified e-mail address as its username).',
+  'no-username':
+    'Your identity provider sent neither a verified e-mail address nor a usable username, so no account could be made for you.',
+  'username-taken':
+    'An account with your username exists already and is not linked to this identity provider. Ask an administrator to link it (give the account your verified e-mail address as its username).',
   'email-linked-elsewhere': 'The account with your e-mail address is linked to another identity at this provider. Ask an administrator.',
   disabled: 'Your account is disabled. Ask an administrator.',
   'invalid-claims': 'Your identity provider did not say who you are. Try again, or ask an administrator.',
@@ -19,7 +23,8 @@ const reasons: Record<SsoRefusal, string> = {
 const errors: Record<string, string> = {
   AccessDenied: 'Sign-in was refused.',
   Verification: 'The sign-in link or request has expired. Start again.',
-  Configuration: 'Single sign-on could not be completed: the identity provider did not answer as expected. Try again, or sign in with your password.',
+  Configuration:
+    'Single sign-on could not be completed: the identity provider did not answer as expected. Try again, or sign in with your password.',
 };
 
 export default async function SsoRefusedPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {

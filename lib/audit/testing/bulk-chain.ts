@@ -29,7 +29,11 @@ export async function appendChainedAuditRows(db: Db, n: number, chunk = 5_000): 
         departmentId: 'engineering',
         ip: '127.0.0.1',
         outcome: 'success',
-        detail: { title: `Task ${j}`, priority: 'high', requirements: { capabilities: ['code-review', 'testing'], resources: { compute: 2 } } },
+        detail: {
+          title: `Task ${j}`,
+          priority: 'high',
+          requirements: { capabilities: ['code-review', 'testing'], resources: { compute: 2 } },
+        },
       };
       const mac = rowMac(keys.row, fields);
       id++;

@@ -3,11 +3,17 @@ import { roles } from '@/db/schema/auth';
 import { mapRoleClaim, parseRoleMap } from './role-map';
 
 describe('role claim mapping', () => {
-  const map = parseRoleMap('{"ecs-admins":{"role":"department-admin","departments":["engineering"]},"eng":{"role":"readonly","departments":["engineering","research"]}}');
+  const map = parseRoleMap(
+    '{"ecs-admins":{"role":"department-admin","departments":["engineering"]},"eng":{"role":"readonly","departments":["engineering","research"]}}',
+  );
 
   it('gives the role and departments of the entry a claim value names', () => {
     expect(mapRoleClaim(map, 'eng')).toEqual({ role: 'readonly', departmentIds: ['engineering', 'research'], claimValue: 'eng' });
-    expect(mapRoleClaim(map, ['sales', 'ecs-admins'])).toEqual({ role: 'department-admin', departmentIds: ['engineering'], claimValue: 'ecs-admins' });
+    expect(mapRoleClaim(map, ['sales', 'ecs-admins'])).toEqual({
+      role: 'department-admin',
+      departmentIds: ['engineering'],
+      claimValue: 'ecs-admins',
+    });
   });
 
   it('picks the entry listed first in the setting, whatever order the provider sends the groups in', () => {

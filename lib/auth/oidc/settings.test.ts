@@ -11,7 +11,15 @@ describe('single sign-on settings', () => {
 
   it('read the first provider from OIDC_* with safe defaults: no auto-create, groups claim, empty mapping', () => {
     const [p] = oidcProviderSettings(first);
-    expect(p).toMatchObject({ id: 'oidc', name: 'idp.example.com', issuer: first.OIDC_ISSUER, autoCreate: false, roleClaim: 'groups', roleMap: {}, scope: 'openid email profile' });
+    expect(p).toMatchObject({
+      id: 'oidc',
+      name: 'idp.example.com',
+      issuer: first.OIDC_ISSUER,
+      autoCreate: false,
+      roleClaim: 'groups',
+      roleMap: {},
+      scope: 'openid email profile',
+    });
   });
 
   it('read further providers from OIDC_2_*, OIDC_3_*, each with only its own settings', () => {
@@ -42,6 +50,8 @@ describe('single sign-on settings', () => {
     expect(() => oidcProviderSettings({ ...first, OIDC_ISSUER: 'ftp://idp' })).toThrow(/OIDC_ISSUER/);
     expect(() => oidcProviderSettings({ ...first, OIDC_AUTO_CREATE: 'sure' })).toThrow(/OIDC_AUTO_CREATE/);
     expect(() => oidcProviderSettings({ ...first, OIDC_ROLE_MAP: '{"eng":{"role":"god"}}' })).toThrow(/OIDC_ROLE_MAP: eng\.role/);
-    expect(() => oidcProviderSettings({ OIDC_2_ISSUER: 'https://two.example.com', OIDC_2_CLIENT_ID: 'c2' })).toThrow(/OIDC_2_CLIENT_SECRET/);
+    expect(() => oidcProviderSettings({ OIDC_2_ISSUER: 'https://two.example.com', OIDC_2_CLIENT_ID: 'c2' })).toThrow(
+      /OIDC_2_CLIENT_SECRET/,
+    );
   });
 });

@@ -18,9 +18,7 @@ export type OidcProviderSettings = {
   scope: string;
 };
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', '']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const fields = z.object({
   ISSUER: z.url({ protocol: /^https?$/ }),
   CLIENT_ID: z.string().min(1),
@@ -29,7 +27,11 @@ const fields = z.object({
   AUTO_CREATE: bool.optional(),
   ROLE_CLAIM: z.string().trim().min(1).max(200).optional(),
   ROLE_MAP: z.string().optional(),
-  SCOPES: z.string().trim().regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'space-separated scope names').optional(),
+  SCOPES: z
+    .string()
+    .trim()
+    .regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/, 'space-separated scope names')
+    .optional(),
 });
 
 /**

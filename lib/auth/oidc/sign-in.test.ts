@@ -25,7 +25,9 @@ const provider = (over: Partial<OidcProviderSettings> = {}): OidcProviderSetting
   clientSecret: 'secret',
   autoCreate: false,
   roleClaim: 'groups',
-  roleMap: parseRoleMap('{"ecs-auditors":{"role":"auditor"},"eng":{"role":"readonly","departments":["engineering"]},"owners":{"role":"super-admin"}}'),
+  roleMap: parseRoleMap(
+    '{"ecs-auditors":{"role":"auditor"},"eng":{"role":"readonly","departments":["engineering"]},"owners":{"role":"super-admin"}}',
+  ),
   scope: 'openid email profile',
   ...over,
 });
@@ -57,8 +59,18 @@ describe('single sign-on: who the claims sign in as', () => {
   it('creates a user with the role and departments its claim maps to, then finds it again by subject', async () => {
     const c = claims({ email: 'Eve@Example.test', email_verified: true, groups: ['sales', 'eng'] });
     const first = await ssoSignIn(t.db, autoCreate, c);
-    expect(first).toMatchObject({ ok: true, how: 'created', user: { username: 'eve@example.test', role: 'readonly', departmentIds: ['engineering'] } });
-    expect((await lastSsoAudit()).detail).toMatchObject({ provider: 'oidc', subject: c.sub, matchedBy: 'created', role: 'readonly', claimValue: 'eng' });
+    expect(first).toMatchObject({
+      ok: true,
+      how: 'created',
+      user: { username: 'eve@example.test', role: 'readonly', departmentIds: ['engineering'] },
+    });
+    expect((await lastSsoAudit()).detail).toMatchObject({
+      provider: 'oidc',
+      subject: c.sub,
+      matchedBy: 'created',
+      role: 'readonly',
+      claimValue: 'eng',
+    });
     // The address changed at the provider: the subject still names the same user.
     const again = await ssoSignIn(t.db, provider(), { ...c, email: 'eve.new@example.test' });
     expect(again).toMatchObject({ ok: true, how: 'subject' });
@@ -66,9 +78,15 @@ describe('single sign-on: who the claims sign in as', () => {
   });
 
   it('refuses to create a user whose claim the mapping does not name, and never makes a super-admin unasked', async () => {
-    expect(await ssoSignIn(t.db, autoCreate, claims({ email: 'sam@example.test', email_verified: true, groups: ['sales'] }))).toEqual({ ok: false, reason: 'not-mapped' });
+    expect(await ssoSignIn(t.db, autoCreate, claims({ email: 'sam@example.test', email_verified: true, groups: ['sales'] }))).toEqual({
+      ok: false,
+      reason: 'not-mapped',
+    });
     expect((await lastSsoAudit()).detail).toMatchObject({ reason: 'not-mapped', claim: 'groups', values: ['sales'] });
-    expect(await ssoSignIn(t.db, autoCreate, claims({ preferred_username: 'root-wannabe', groups: ['super-admin', 'admin'] }))).toEqual({ ok: false, reason: 'not-mapped' });
+    expect(await ssoSignIn(t.db, autoCreate, claims({ preferred_username: 'root-wannabe', groups: ['super-admin', 'admin'] }))).toEqual({
+      ok: false,
+      reason: 'not-mapped',
+    });
     expect(await ssoSignIn(t.db, autoCreate, claims({ preferred_username: 'no-groups' }))).toEqual({ ok: false, reason: 'not-mapped' });
     const owner = await ssoSignIn(t.db, autoCreate, claims({ preferred_username: 'platform-owner', groups: ['owners'] }));
     expect(owner).toMatchObject({ ok: true, user: { role: 'super-admin' } });
@@ -76,7 +94,10 @@ describe('single sign-on: who the claims sign in as', () => {
 
   it('refuses a mapping that names a department that does not exist', async () => {
     const p = provider({ autoCreate: true, roleMap: parseRoleMap('{"eng":{"role":"readonly","departments":["no-such-dept"]}}') });
-    expect(await ssoSignIn(t.db, p, claims({ preferred_username: 'dept-less', groups: ['eng'] }))).toEqual({ ok: false, reason: 'unknown-department' });
+    expect(await ssoSignIn(t.db, p, claims({ preferred_username: 'dept-less', groups: ['eng'] }))).toEqual({
+      ok: false,
+      reason: 'unknown-department',
+    });
   });
 
   it('matches an existing account by a verified e-mail address and links the subject; an unverified one reaches nobody', async () => {
@@ -87,10 +108,16 @@ describe('single sign-on: who the claims sign in as', () => {
     const matched = await ssoSignIn(t.db, provider(), c);
     // An existing account keeps its own role: the mapping only shapes accounts it creates.
     expect(matched).toMatchObject({ ok: true, how: 'email', user: { id: user.id, role: 'department-coordinator' } });
-    const [link] = await t.db.select().from(ssoIdentities).where(and(eq(ssoIdentities.issuer, ISSUER), eq(ssoIdentities.subject, c.sub)));
+    const [link] = await t.db
+      .select()
+      .from(ssoIdentities)
+      .where(and(eq(ssoIdentities.issuer, ISSUER), eq(ssoIdentities.subject, c.sub)));
     expect(link.userId).toBe(user.id);
     // Another subject at the same provider with that address (reassigned) does not reach the account.
-    expect(await ssoSignIn(t.db, provider(), claims({ email: 'carol@example.test', email_verified: true }))).toEqual({ ok: false, reason: 'email-linked-elsewhere' });
+    expect(await ssoSignIn(t.db, provider(), claims({ email: 'carol@example.test', email_verified: true }))).toEqual({
+      ok: false,
+      reason: 'email-linked-elsewhere',
+    });
   });
 
   it('refuses a disabled user even though the provider vouches for them, by subject and by e-mail', async () => {
@@ -104,7 +131,10 @@ describe('single sign-on: who the claims sign in as', () => {
     expect(row.detail).toMatchObject({ reason: 'disabled', subject: c.sub, provider: 'oidc' });
     const other = await makeUser(t.db, 'readonly', [], 'dina@example.test');
     await updateUserRow(t.db, other.id, { disabled: true });
-    expect(await ssoSignIn(t.db, provider(), claims({ email: 'dina@example.test', email_verified: true }))).toEqual({ ok: false, reason: 'disabled' });
+    expect(await ssoSignIn(t.db, provider(), claims({ email: 'dina@example.test', email_verified: true }))).toEqual({
+      ok: false,
+      reason: 'disabled',
+    });
   });
 
   it('creates one user when the same first sign-in arrives twice at once', async () => {
@@ -120,11 +150,22 @@ describe('single sign-on and the MFA policy', () => {
   it('holds a role that must use MFA at enrolment unless the provider asserted MFA', async () => {
     await setMfaPolicy(t.db, principalOf('super-admin'), { requiredRoles: ['auditor'] });
     const plain = await ssoSignIn(t.db, autoCreate, claims({ preferred_username: 'aud-plain', groups: ['ecs-auditors'], amr: ['pwd'] }));
-    const strong = await ssoSignIn(t.db, autoCreate, claims({ preferred_username: 'aud-strong', groups: ['ecs-auditors'], amr: ['pwd', 'mfa'] }));
+    const strong = await ssoSignIn(
+      t.db,
+      autoCreate,
+      claims({ preferred_username: 'aud-strong', groups: ['ecs-auditors'], amr: ['pwd', 'mfa'] }),
+    );
     if (!plain.ok || !strong.ok) throw new Error('sign-in refused');
     expect([plain.idpMfa, strong.idpMfa]).toEqual([false, true]);
-    const session = async (r: typeof plain & { ok: true }) => ({ uid: r.user.id, sv: r.user.sessionVersion, sid: await startConsoleSession(t.db, r.user.id, { idpMfa: r.idpMfa, mfaPending: r.mfaPending }) });
-    await expect(principalForConsoleSession(t.db, await session(plain))).rejects.toMatchObject({ status: 401, extra: { mfaEnrollmentRequired: true } });
+    const session = async (r: typeof plain & { ok: true }) => ({
+      uid: r.user.id,
+      sv: r.user.sessionVersion,
+      sid: await startConsoleSession(t.db, r.user.id, { idpMfa: r.idpMfa, mfaPending: r.mfaPending }),
+    });
+    await expect(principalForConsoleSession(t.db, await session(plain))).rejects.toMatchObject({
+      status: 401,
+      extra: { mfaEnrollmentRequired: true },
+    });
     await expect(principalForConsoleSession(t.db, await session(strong))).resolves.toMatchObject({ id: strong.user.id, role: 'auditor' });
     await setMfaPolicy(t.db, principalOf('super-admin'), { requiredRoles: [] });
   });
@@ -142,7 +183,9 @@ describe('single sign-on and the MFA policy', () => {
     const cookie = { uid: user.id, sv: user.sessionVersion, sid };
     await expect(principalForConsoleSession(t.db, cookie)).rejects.toMatchObject({ status: 401, extra: { mfaCodeRequired: true } });
     // Not even enrolment opens before the code.
-    await expect(principalForConsoleSession(t.db, cookie, { mfaEnrolment: true })).rejects.toMatchObject({ extra: { mfaCodeRequired: true } });
+    await expect(principalForConsoleSession(t.db, cookie, { mfaEnrolment: true })).rejects.toMatchObject({
+      extra: { mfaCodeRequired: true },
+    });
     expect(await verifySsoStepUp(t.db, { userId: user.id, sessionId: sid }, '000000')).toBe('bad-code');
     expect(await verifySsoStepUp(t.db, { userId: user.id, sessionId: sid }, authenticator.generate(secret))).toBe('verified');
     await expect(principalForConsoleSession(t.db, cookie)).resolves.toMatchObject({ id: user.id });

@@ -15,7 +15,16 @@ import { claimValues, mapRoleClaim } from './role-map';
 import type { OidcProviderSettings } from './settings';
 
 /** Why a single sign-on was refused; the login page explains each (app/login/refused). */
-export const ssoRefusals = ['invalid-claims', 'unknown-user', 'not-mapped', 'unknown-department', 'no-username', 'username-taken', 'email-linked-elsewhere', 'disabled'] as const;
+export const ssoRefusals = [
+  'invalid-claims',
+  'unknown-user',
+  'not-mapped',
+  'unknown-department',
+  'no-username',
+  'username-taken',
+  'email-linked-elsewhere',
+  'disabled',
+] as const;
 export type SsoRefusal = (typeof ssoRefusals)[number];
 
 export type SsoSignIn =
@@ -33,7 +42,12 @@ const MFA_METHODS = new Set(['mfa', 'otp']);
  * provider's settings allow it and its role claim has a value the mapping names. A disabled user
  * is refused whatever the provider says.
  */
-export async function ssoSignIn(db: Db, provider: OidcProviderSettings, claims: Record<string, unknown>, ctx: { ip?: string } = {}): Promise<SsoSignIn> {
+export async function ssoSignIn(
+  db: Db,
+  provider: OidcProviderSettings,
+  claims: Record<string, unknown>,
+  ctx: { ip?: string } = {},
+): Promise<SsoSignIn> {
   const subject = typeof claims.sub === 'string' && claims.sub.length > 0 && claims.sub.length <= 255 ? claims.sub : undefined;
   const issuer = typeof claims.iss === 'string' && claims.iss ? claims.iss : provider.issuer;
   const email = verifiedEmail(claims);
@@ -41,8 +55,16 @@ export async function ssoSignIn(db: Db, provider: OidcProviderSettings, claims: 
   const base = { provider: provider.id, issuer, subject: subject ?? null, ...(email ? { email } : {}) };
   const refuse = async (reason: SsoRefusal, user?: UserRow, extra: Record<string, unknown> = {}): Promise<SsoSignIn> => {
     recordLogin('failure');
-    const actor = user ? { kind: 'user' as const, id: user.id, name: user.username, ip: ctx.ip } : { kind: 'anonymous' as const, name: email ?? subject, ip: ctx.ip };
-    await audit(db, actor, { action: 'auth.sso', outcome: 'denied', targetType: user ? 'user' : undefined, targetId: user?.id, detail: { ...base, reason, ...extra } });
+    const actor = user
+      ? { kind: 'user' as const, id: user.id, name: user.username, ip: ctx.ip }
+      : { kind: 'anonymous' as const, name: email ?? subject, ip: ctx.ip };
+    await audit(db, actor, {
+      action: 'auth.sso',
+      outcome: 'denied',
+      targetType: user ? 'user' : undefined,
+      targetId: user?.id,
+      detail: { ...base, reason, ...extra },
+    });
     return { ok: false, reason };
   };
   if (!subject) return refuse('invalid-claims');
@@ -68,7 +90,8 @@ export async function ssoSignIn(db: Db, provider: OidcProviderSettings, claims: 
   if (!user) {
     if (!provider.autoCreate) return refuse('unknown-user');
     const mapped = mapRoleClaim(provider.roleMap, claims[provider.roleClaim]);
-    if (!mapped) return refuse('not-mapped', undefined, { claim: provider.roleClaim, values: claimValues(claims[provider.roleClaim]).slice(0, 20) });
+    if (!mapped)
+      return refuse('not-mapped', undefined, { claim: provider.roleClaim, values: claimValues(claims[provider.roleClaim]).slice(0, 20) });
     const known = await existingDepartmentIds(db, mapped.departmentIds);
     const missing = mapped.departmentIds.filter((d) => !known.includes(d));
     if (missing.length) return refuse('unknown-department', undefined, { claimValue: mapped.claimValue, missing });
@@ -92,13 +115,17 @@ export async function ssoSignIn(db: Db, provider: OidcProviderSettings, claims: 
   await detectNewIpLogin(db, user, ctx.ip).catch((err) => log().error({ err }, 'threat detection failed'));
   await recordSuccessfulLogin(db, user.id, ctx.ip);
   recordLogin(mfaPending ? 'mfa-required' : 'success');
-  await audit(db, { kind: 'user', id: user.id, name: user.username, ip: ctx.ip }, {
-    action: 'auth.sso',
-    targetType: 'user',
-    targetId: user.id,
-    departmentId: how === 'created' ? (user.departmentIds[0] ?? null) : undefined,
-    detail: { ...base, matchedBy: how, idpMfa, mfaPending, ...created },
-  });
+  await audit(
+    db,
+    { kind: 'user', id: user.id, name: user.username, ip: ctx.ip },
+    {
+      action: 'auth.sso',
+      targetType: 'user',
+      targetId: user.id,
+      departmentId: how === 'created' ? (user.departmentIds[0] ?? null) : undefined,
+      detail: { ...base, matchedBy: how, idpMfa, mfaPending, ...created },
+    },
+  );
   return { ok: true, user, how, idpMfa, mfaPending };
 }
 

@@ -16,7 +16,12 @@ export type StepUpResult = 'verified' | 'bad-code' | 'locked' | 'not-pending';
  * login's code does, so guesses lock the account after MAX_FAILED_ATTEMPTS; the lock also ends
  * this sign-in, so the next try starts at the provider again.
  */
-export async function verifySsoStepUp(db: Db, session: { userId: string; sessionId: string }, code: string, ctx: { ip?: string } = {}): Promise<StepUpResult> {
+export async function verifySsoStepUp(
+  db: Db,
+  session: { userId: string; sessionId: string },
+  code: string,
+  ctx: { ip?: string } = {},
+): Promise<StepUpResult> {
   const state = await consoleSessionState(db, session.sessionId, session.userId);
   const user = await findUserById(db, session.userId);
   if (!state?.mfaPending || !user || user.disabled) return 'not-pending';
@@ -25,12 +30,24 @@ export async function verifySsoStepUp(db: Db, session: { userId: string; session
   const attempt = await reserveAccountAttempt(db, user.id, max, lockoutMs);
   if (!attempt.granted) {
     await endConsoleSignIn(db, user.id, session.sessionId);
-    await audit(db, actor, { action: 'auth.sso-mfa', outcome: 'denied', targetType: 'user', targetId: user.id, detail: { reason: 'locked' } });
+    await audit(db, actor, {
+      action: 'auth.sso-mfa',
+      outcome: 'denied',
+      targetType: 'user',
+      targetId: user.id,
+      detail: { reason: 'locked' },
+    });
     return 'locked';
   }
   if (!(await verifyMfaCode(db, user, code.trim()))) {
     recordLogin('failure');
-    await audit(db, actor, { action: 'auth.sso-mfa', outcome: 'failure', targetType: 'user', targetId: user.id, detail: { reason: 'bad-otp' } });
+    await audit(db, actor, {
+      action: 'auth.sso-mfa',
+      outcome: 'failure',
+      targetType: 'user',
+      targetId: user.id,
+      detail: { reason: 'bad-otp' },
+    });
     if (attempt.failedAttempts >= max) {
       await endConsoleSignIn(db, user.id, session.sessionId);
       return 'locked';

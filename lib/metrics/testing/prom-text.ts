@@ -3,12 +3,23 @@
  * a HELP, a TYPE or a sample; every sample must belong to a family declared by TYPE before it;
  * label values must be properly quoted and escaped; values must be floats. Throws on anything else.
  */
-export type Family = { name: string; type: string; help?: string; samples: { name: string; labels: Record<string, string>; value: number }[] };
+export type Family = {
+  name: string;
+  type: string;
+  help?: string;
+  samples: { name: string; labels: Record<string, string>; value: number }[];
+};
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const TYPES = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
-const SUFFIXES: Record<string, string[]> = { histogram: ['_bucket', '_sum', '_count'], summary: ['_sum', '_count', ''], counter: [''], gauge: [''], untyped: [''] };
+const SUFFIXES: Record<string, string[]> = {
+  histogram: ['_bucket', '_sum', '_count'],
+  summary: ['_sum', '_count', ''],
+  counter: [''],
+  gauge: [''],
+  untyped: [''],
+};
 
 export function parsePrometheusText(text: string): Map<string, Family> {
   const families = new Map<string, Family>();

@@ -47,9 +47,10 @@ export async function startReceiver(answer: Answer = () => 200) {
     received,
     accepted: () => received.filter((r) => r.status >= 200 && r.status < 300),
     maxOpen: () => maxOpen,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -42,13 +42,20 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         <CopyButton value={agent.id} label="Copy agent id" text="Copy" />
       </p>
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        <DepartmentRef id={agent.departmentId} names={names} />{' '}
-        · {agent.type} · {agent.specialization} · weight {agent.weight} · up to {agent.maxConcurrentTasks} tasks at once
+        <DepartmentRef id={agent.departmentId} names={names} /> · {agent.type} · {agent.specialization} · weight {agent.weight} · up to{' '}
+        {agent.maxConcurrentTasks} tasks at once
       </p>
       {canManage && (
         <div className="flex flex-wrap gap-3">
-          <ActionButton label={agent.status === 'draining' ? 'Resume' : 'Drain'} action={setDrainingAction.bind(null, id, agent.status !== 'draining')} />
-          <ActionButton label="Retire" confirm="Retire this agent? Its tasks return to the queue." action={retireAgentAction.bind(null, id)} />
+          <ActionButton
+            label={agent.status === 'draining' ? 'Resume' : 'Drain'}
+            action={setDrainingAction.bind(null, id, agent.status !== 'draining')}
+          />
+          <ActionButton
+            label="Retire"
+            confirm="Retire this agent? Its tasks return to the queue."
+            action={retireAgentAction.bind(null, id)}
+          />
         </div>
       )}
       <section className="grid grid-cols-2 gap-4 lg:grid-cols-5">

@@ -29,7 +29,8 @@ export function RegisterAgentForm({ departments }: { departments: Dept[] }) {
           ]}
         >
           <p className="text-xs text-slate-600 dark:text-slate-300">
-            Give both to the agent (AGENT_ID and AGENT_SECRET for the SDK); it exchanges them at <code>POST /api/v1/agents/{'{id}'}/token</code>.
+            Give both to the agent (AGENT_ID and AGENT_SECRET for the SDK); it exchanges them at{' '}
+            <code>POST /api/v1/agents/{'{id}'}/token</code>.
           </p>
         </SecretOnce>
         <div className="flex gap-3">
@@ -44,10 +45,21 @@ export function RegisterAgentForm({ departments }: { departments: Dept[] }) {
     );
   const specs = [...new Set(departments.flatMap((d) => d.specializations))].sort();
   return (
-    <form key={state.values ? JSON.stringify(state.values) : 'new'} action={action} className="card max-w-2xl space-y-4" noValidate aria-label="Register agent">
+    <form
+      key={state.values ? JSON.stringify(state.values) : 'new'}
+      action={action}
+      className="card max-w-2xl space-y-4"
+      noValidate
+      aria-label="Register agent"
+    >
       <div className="grid gap-4 sm:grid-cols-2">
         <FormField id="agent-department" label="Department" error={err('departmentId')}>
-          <select name="departmentId" className="input" defaultValue={v('departmentId', departments[0]?.id)} {...describedBy('agent-department', err('departmentId'))}>
+          <select
+            name="departmentId"
+            className="input"
+            defaultValue={v('departmentId', departments[0]?.id)}
+            {...describedBy('agent-department', err('departmentId'))}
+          >
             {departments.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.name}
@@ -55,11 +67,22 @@ export function RegisterAgentForm({ departments }: { departments: Dept[] }) {
             ))}
           </select>
         </FormField>
-        <FormField id="agent-name" label="Name (optional)" error={err('name')} hint="Left empty, one is made from the department and specialization.">
+        <FormField
+          id="agent-name"
+          label="Name (optional)"
+          error={err('name')}
+          hint="Left empty, one is made from the department and specialization."
+        >
           <input name="name" className="input" defaultValue={v('name')} {...describedBy('agent-name', err('name'), 'hint')} />
         </FormField>
         <FormField id="agent-specialization" label="Specialization" error={err('specialization')}>
-          <input name="specialization" className="input" list="agent-specializations" defaultValue={v('specialization')} {...describedBy('agent-specialization', err('specialization'))} />
+          <input
+            name="specialization"
+            className="input"
+            list="agent-specializations"
+            defaultValue={v('specialization')}
+            {...describedBy('agent-specialization', err('specialization'))}
+          />
         </FormField>
         <datalist id="agent-specializations">
           {specs.map((s) => (
@@ -70,10 +93,24 @@ export function RegisterAgentForm({ departments }: { departments: Dept[] }) {
           <input name="type" className="input" defaultValue={v('type', 'worker')} {...describedBy('agent-type', err('type'))} />
         </FormField>
         <FormField id="agent-capabilities" label="Capabilities (comma-separated)" error={err('capabilities')}>
-          <input name="capabilities" className="input" placeholder="e.g. code-review, testing" defaultValue={v('capabilities')} {...describedBy('agent-capabilities', err('capabilities'))} />
+          <input
+            name="capabilities"
+            className="input"
+            placeholder="e.g. code-review, testing"
+            defaultValue={v('capabilities')}
+            {...describedBy('agent-capabilities', err('capabilities'))}
+          />
         </FormField>
         <FormField id="agent-max" label="Tasks at once" error={err('maxConcurrentTasks')}>
-          <input name="maxConcurrentTasks" type="number" min={1} max={1000} className="input" defaultValue={v('maxConcurrentTasks', '1')} {...describedBy('agent-max', err('maxConcurrentTasks'))} />
+          <input
+            name="maxConcurrentTasks"
+            type="number"
+            min={1}
+            max={1000}
+            className="input"
+            defaultValue={v('maxConcurrentTasks', '1')}
+            {...describedBy('agent-max', err('maxConcurrentTasks'))}
+          />
         </FormField>
       </div>
       {state.error && (

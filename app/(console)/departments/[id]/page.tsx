@@ -22,7 +22,11 @@ export default async function DepartmentPage({ params }: { params: Promise<{ id:
   const { id } = await params;
   const principal = await requirePrincipal();
   const db = getDb();
-  const loaded = await Promise.all([getDepartment(db, principal, id), getDepartmentStatus(db, principal, id), departmentLeaderboard(db, principal, id)]).catch((err) => {
+  const loaded = await Promise.all([
+    getDepartment(db, principal, id),
+    getDepartmentStatus(db, principal, id),
+    departmentLeaderboard(db, principal, id),
+  ]).catch((err) => {
     if (err instanceof AppError && err.status === 404) notFound();
     throw err;
   });
@@ -34,11 +38,16 @@ export default async function DepartmentPage({ params }: { params: Promise<{ id:
         <h1 className="text-2xl font-semibold">{dept.name}</h1>
         {dept.archivedAt && <Badge value="archived" />}
         <Badge value={dept.status} />
-        {hasPermission(principal, 'department:archive') && <span className="ml-auto"><ArchiveControls id={dept.id} archived={!!dept.archivedAt} /></span>}
+        {hasPermission(principal, 'department:archive') && (
+          <span className="ml-auto">
+            <ArchiveControls id={dept.id} archived={!!dept.archivedAt} />
+          </span>
+        )}
       </div>
       {dept.archivedAt && (
         <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="archived-note">
-          Archived {new Date(dept.archivedAt).toLocaleString()}: its history stays; it takes no new agents or tasks and does not count toward the department limit.
+          Archived {new Date(dept.archivedAt).toLocaleString()}: its history stays; it takes no new agents or tasks and does not count
+          toward the department limit.
         </p>
       )}
       <p className="text-slate-600 dark:text-slate-400">{dept.description}</p>
@@ -47,7 +56,11 @@ export default async function DepartmentPage({ params }: { params: Promise<{ id:
         <StatTile label="Agent limit" value={`${status.agents.total} / ${dept.maxAgents}`} hint="registered / maximum" />
         <StatTile label="Active tasks" value={status.tasks.active} hint="when the page loaded" />
         <StatTile label="Completed, all time" value={status.tasks.completed} />
-        <StatTile label="Failed or dead, all time" value={status.tasks.failed + status.tasks.dead} hint={`${status.tasks.cancelled} cancelled`} />
+        <StatTile
+          label="Failed or dead, all time"
+          value={status.tasks.failed + status.tasks.dead}
+          hint={`${status.tasks.cancelled} cancelled`}
+        />
       </section>
       <section className="card" aria-label="Quotas">
         <h2 className="mb-2 font-semibold">Quotas</h2>
@@ -69,7 +82,9 @@ export default async function DepartmentPage({ params }: { params: Promise<{ id:
       <section className="card overflow-x-auto" aria-label="Agents leaderboard">
         <h2 className="mb-2 font-semibold">Agents leaderboard</h2>
         {leaders.length === 0 ? (
-          <EmptyState title="No agents yet">Register one with <code>POST /api/v1/agents</code>.</EmptyState>
+          <EmptyState title="No agents yet">
+            Register one with <code>POST /api/v1/agents</code>.
+          </EmptyState>
         ) : (
           <DataTable
             testId="leaderboard"

@@ -2,7 +2,15 @@ import { requirePrincipal } from '@/app/_lib/session';
 import { openApiDocument } from '@/app/_lib/openapi-document';
 
 type Param = { name: string; in: string; required?: boolean; schema?: unknown };
-type Op = { operationId: string; summary: string; tags?: string[]; parameters?: Param[]; requestBody?: { content: Record<string, { schema: unknown }> }; responses: Record<string, unknown>; security?: unknown[] };
+type Op = {
+  operationId: string;
+  summary: string;
+  tags?: string[];
+  parameters?: Param[];
+  requestBody?: { content: Record<string, { schema: unknown }> };
+  responses: Record<string, unknown>;
+  security?: unknown[];
+};
 
 const methodColour: Record<string, string> = {
   get: 'bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100',
@@ -27,7 +35,8 @@ export default async function ApiDocsPage() {
           <a className="text-indigo-700 underline dark:text-indigo-300" href="/api/openapi.json">
             /api/openapi.json
           </a>{' '}
-          (OpenAPI 3.1). Authenticate with <code>Authorization: Bearer &lt;token&gt;</code>; errors are <code>application/problem+json</code>.
+          (OpenAPI 3.1). Authenticate with <code>Authorization: Bearer &lt;token&gt;</code>; errors are{' '}
+          <code>application/problem+json</code>.
         </p>
       </div>
       {tags.map((tag) => (
@@ -42,7 +51,11 @@ export default async function ApiDocsPage() {
                 <li key={op.operationId} className="card p-0">
                   <details>
                     <summary className="flex cursor-pointer items-center gap-3 px-4 py-3">
-                      <span className={`w-16 rounded px-2 py-0.5 text-center font-mono text-xs font-bold uppercase ${methodColour[method] ?? ''}`}>{method}</span>
+                      <span
+                        className={`w-16 rounded px-2 py-0.5 text-center font-mono text-xs font-bold uppercase ${methodColour[method] ?? ''}`}
+                      >
+                        {method}
+                      </span>
                       <code className="text-sm">{path}</code>
                       {op.security?.length === 0 ? <span className="text-xs text-slate-600 dark:text-slate-400">no auth</span> : null}
                     </summary>

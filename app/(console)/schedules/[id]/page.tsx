@@ -56,7 +56,8 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
           <span className="text-slate-500 dark:text-slate-400">Creates:</span> {s.task.title} ({s.task.type}, {s.task.priority})
         </p>
         <p>
-          <span className="text-slate-500 dark:text-slate-400">While the last task runs:</span> {s.overlap === 'skip' ? 'skip the firing' : 'fire anyway'}
+          <span className="text-slate-500 dark:text-slate-400">While the last task runs:</span>{' '}
+          {s.overlap === 'skip' ? 'skip the firing' : 'fire anyway'}
         </p>
         <p>
           <span className="text-slate-500 dark:text-slate-400">Missed firings:</span>{' '}
@@ -93,7 +94,10 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
               columns={[
                 { header: 'Fire time', numeric: true, cell: (f) => <Time value={f.fireTime} /> },
                 { header: 'How', cell: (f) => (f.manual ? 'by hand' : 'on schedule') },
-                { header: 'Outcome', cell: (f) => (f.outcome === 'skipped' ? 'skipped (previous task unfinished or department inactive)' : 'created') },
+                {
+                  header: 'Outcome',
+                  cell: (f) => (f.outcome === 'skipped' ? 'skipped (previous task unfinished or department inactive)' : 'created'),
+                },
                 {
                   header: 'Task',
                   cell: (f) =>

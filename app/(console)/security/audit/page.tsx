@@ -19,7 +19,9 @@ const FILTERS = ['actor', 'action', 'outcome', 'from', 'to'] as const;
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SP> }) {
   const principal = await requirePrincipal();
   if (!hasPermission(principal, 'audit:read')) {
-    return <EmptyState title="The audit log is for auditors and administrators">Your role ({principal.role}) can&apos;t read it.</EmptyState>;
+    return (
+      <EmptyState title="The audit log is for auditors and administrators">Your role ({principal.role}) can&apos;t read it.</EmptyState>
+    );
   }
   const sp = await searchParams;
   const filters = Object.fromEntries(FILTERS.filter((k) => sp[k]).map((k) => [k, sp[k]!]));
@@ -46,7 +48,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <Field name="actor" label="Actor (name or id)" value={sp.actor} />
         <Field name="action" label="Action (e.g. user.*)" value={sp.action} />
         <div>
-          <label htmlFor="f-outcome" className="mb-1 block text-sm font-medium">Outcome</label>
+          <label htmlFor="f-outcome" className="mb-1 block text-sm font-medium">
+            Outcome
+          </label>
           <select id="f-outcome" name="outcome" defaultValue={sp.outcome ?? ''} className="input">
             <option value="">any</option>
             <option>success</option>
@@ -57,11 +61,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <Field name="from" label="From" value={sp.from} type="date" />
         <Field name="to" label="To" value={sp.to} type="date" />
         <div className="flex items-end">
-          <button className="btn">Filter</button>
+          <button type="submit" className="btn">
+            Filter
+          </button>
         </div>
       </form>
       {!parsed.success || !page ? (
-        <p role="alert" className="text-sm text-red-600">Those filters aren&apos;t valid: {parsed.success ? 'check the dates' : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}</p>
+        <p role="alert" className="text-sm text-red-600">
+          Those filters aren&apos;t valid:{' '}
+          {parsed.success ? 'check the dates' : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}
+        </p>
       ) : (
         <section className="card overflow-x-auto">
           {page.items.length === 0 ? (
@@ -80,14 +89,20 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   header: 'Outcome',
                   cell: (r) => (
                     <>
-                      <Badge value={r.outcome === 'success' ? 'ok' : r.outcome === 'denied' ? 'high' : 'failed'} /> <span className="text-xs">{r.outcome}</span>
+                      <Badge value={r.outcome === 'success' ? 'ok' : r.outcome === 'denied' ? 'high' : 'failed'} />{' '}
+                      <span className="text-xs">{r.outcome}</span>
                     </>
                   ),
                 },
                 { header: 'Target', className: 'text-xs', cell: (r) => (r.targetType ? `${r.targetType}:${r.targetId ?? ''}` : '—') },
                 { header: 'Dept', cell: (r) => r.departmentId ?? '—' },
                 { header: 'IP', numeric: true, cell: (r) => r.ip ?? '—' },
-                { header: 'Detail', className: 'max-w-xs truncate text-xs', title: (r) => JSON.stringify(r.detail), cell: (r) => JSON.stringify(r.detail) },
+                {
+                  header: 'Detail',
+                  className: 'max-w-xs truncate text-xs',
+                  title: (r) => JSON.stringify(r.detail),
+                  cell: (r) => JSON.stringify(r.detail),
+                },
               ]}
             />
           )}
@@ -103,12 +118,18 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <h2 className="mr-auto font-semibold">Compliance report</h2>
           <Field name="reportFrom" label="From" value={rq.success ? rq.data.from : monthAgo} type="date" />
           <Field name="reportTo" label="To" value={rq.success ? rq.data.to : today} type="date" />
-          <button className="btn">Report</button>
+          <button type="submit" className="btn">
+            Report
+          </button>
         </form>
         {report ? (
           <>
             <div className="grid grid-cols-2 gap-4 lg:grid-cols-6" data-testid="compliance-report">
-              <StatTile label="Logins" value={report.logins.succeeded} hint={`${report.logins.failed} failed · ${report.logins.refused} refused`} />
+              <StatTile
+                label="Logins"
+                value={report.logins.succeeded}
+                hint={`${report.logins.failed} failed · ${report.logins.refused} refused`}
+              />
               <StatTile label="Lockouts" value={report.lockouts} />
               <StatTile label="Role changes" value={report.roleChanges.length} />
               <StatTile label="Denied actions" value={report.deniedActions} />
@@ -132,7 +153,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             )}
           </>
         ) : (
-          <p role="alert" className="text-sm text-red-600">Choose a period of at most a year, from before to.</p>
+          <p role="alert" className="text-sm text-red-600">
+            Choose a period of at most a year, from before to.
+          </p>
         )}
       </section>
     </div>
@@ -142,7 +165,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 function Field({ name, label, value, type = 'text' }: { name: string; label: string; value?: string; type?: string }) {
   return (
     <div>
-      <label htmlFor={`f-${name}`} className="mb-1 block text-sm font-medium">{label}</label>
+      <label htmlFor={`f-${name}`} className="mb-1 block text-sm font-medium">
+        {label}
+      </label>
       <input id={`f-${name}`} name={name} type={type} defaultValue={value} className="input" />
     </div>
   );

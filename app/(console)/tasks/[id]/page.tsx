@@ -51,7 +51,12 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
   });
   const [names, related] = await Promise.all([
     resolveNames(db, {
-      agents: [task.assignedAgentId, task.targetAgentId, ...task.events.map((e) => e.agentId), ...task.children.map((c) => c.assignedAgentId)],
+      agents: [
+        task.assignedAgentId,
+        task.targetAgentId,
+        ...task.events.map((e) => e.agentId),
+        ...task.children.map((c) => c.assignedAgentId),
+      ],
       departments: [task.departmentId, ...task.children.map((c) => c.departmentId)],
     }),
     relatedTasks(db, principal, [task.parentTaskId, ...task.dependsOn]),
@@ -59,7 +64,9 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
   const cancellable = ['pending', 'assigned', 'running', 'scheduled'].includes(task.status) && hasPermission(principal, 'task:cancel');
   const retriable = ['failed', 'dead', 'cancelled'].includes(task.status) && hasPermission(principal, 'task:retry');
   const req = task.requirements;
-  const capabilities = Object.entries(req.capabilities ?? {}).map(([k, v]) => (v === true ? k : `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`));
+  const capabilities = Object.entries(req.capabilities ?? {}).map(([k, v]) =>
+    v === true ? k : `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+  );
   const resources = Object.entries(req.resources ?? {}).map(([k, v]) => `${k} ${v}`);
   // The task's `error` column keeps the last failure even after a later attempt succeeds: it is
   // the task's error only while the task stands failed; otherwise it lives in its attempt's row.
@@ -170,7 +177,11 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
           )}
           {task.scheduleId && (
             <Fact name="Created by schedule">
-              <Link prefetch={false} className="text-indigo-600 underline underline-offset-2 dark:text-indigo-400" href={`/schedules/${task.scheduleId}`}>
+              <Link
+                prefetch={false}
+                className="text-indigo-600 underline underline-offset-2 dark:text-indigo-400"
+                href={`/schedules/${task.scheduleId}`}
+              >
                 schedule {task.scheduleId.slice(0, 8)}
               </Link>
             </Fact>
@@ -192,7 +203,11 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
         <h2 id="payload-heading" className="mb-2 font-semibold">
           Input (payload)
         </h2>
-        {task.payload === null || task.payload === undefined ? <p className={`text-sm ${label}`}>No payload.</p> : <Json value={task.payload} testId="task-payload" />}
+        {task.payload === null || task.payload === undefined ? (
+          <p className={`text-sm ${label}`}>No payload.</p>
+        ) : (
+          <Json value={task.payload} testId="task-payload" />
+        )}
       </section>
       {(task.parentTaskId || task.dependsOn.length > 0) && (
         <section className="card text-sm" aria-labelledby="links-heading" data-testid="task-links">
@@ -204,7 +219,10 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
             {task.dependsOn.length > 0 && (
               <Fact name="Depends on">
                 <span className="inline-flex flex-wrap gap-3">{task.dependsOn.map(taskLink)}</span>
-                <span className={label}> · if one fails: {task.dependencyPolicy === 'wait' ? 'wait for its retry' : 'cancel this task'}</span>
+                <span className={label}>
+                  {' '}
+                  · if one fails: {task.dependencyPolicy === 'wait' ? 'wait for its retry' : 'cancel this task'}
+                </span>
               </Fact>
             )}
           </dl>
@@ -249,8 +267,8 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
             ))}
           </ul>
           <p className={`mt-2 ${label}`}>
-            Agents of {names.departments[task.departmentId] ?? task.departmentId}: {task.waiting.agents.online} online, {task.waiting.agents.fitting} fit this task, {task.waiting.agents.free} of
-            those with a free slot.
+            Agents of {names.departments[task.departmentId] ?? task.departmentId}: {task.waiting.agents.online} online,{' '}
+            {task.waiting.agents.fitting} fit this task, {task.waiting.agents.free} of those with a free slot.
           </p>
         </section>
       )}

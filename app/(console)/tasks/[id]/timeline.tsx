@@ -17,6 +17,7 @@ export function TaskTimeline({ events, names }: { events: (TaskEventView & { id:
             </span>{' '}
             <span>
               {parts.map((p, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a sentence's parts never reorder; the position is their identity
                 <Fragment key={i}>
                   {i > 0 && <AgentRef id={e.agentId} names={names} copy={false} />}
                   {p}

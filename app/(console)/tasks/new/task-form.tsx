@@ -28,11 +28,23 @@ export function TaskForm({ departments, priorities }: { departments: Dept[]; pri
   );
   return (
     // The key remounts the fields with the returned values, whatever the browser kept.
-    <form key={state.values ? JSON.stringify(state.values) : 'new'} action={action} className="card max-w-2xl space-y-4" noValidate aria-label="New task">
+    <form
+      key={state.values ? JSON.stringify(state.values) : 'new'}
+      action={action}
+      className="card max-w-2xl space-y-4"
+      noValidate
+      aria-label="New task"
+    >
       {text('title', 'Title', { required: true })}
       <div className="grid gap-4 sm:grid-cols-2">
         <FormField id="departmentId" label="Department" error={err('departmentId')}>
-          <select name="departmentId" className="input" required defaultValue={v('departmentId', departments[0]?.id)} {...describedBy('departmentId', err('departmentId'))}>
+          <select
+            name="departmentId"
+            className="input"
+            required
+            defaultValue={v('departmentId', departments[0]?.id)}
+            {...describedBy('departmentId', err('departmentId'))}
+          >
             {departments.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.name}
@@ -56,7 +68,13 @@ export function TaskForm({ departments, priorities }: { departments: Dept[]; pri
         {text('capabilities', 'Required capabilities (comma-separated)', { placeholder: 'e.g. code-review, testing' })}
       </div>
       <FormField id="payload" label="Payload (JSON, optional)" error={err('payload')}>
-        <textarea name="payload" rows={4} className="input font-mono" defaultValue={v('payload')} {...describedBy('payload', err('payload'))} />
+        <textarea
+          name="payload"
+          rows={4}
+          className="input font-mono"
+          defaultValue={v('payload')}
+          {...describedBy('payload', err('payload'))}
+        />
       </FormField>
       {state.error && (
         <p role="alert" className="text-sm text-red-600 dark:text-red-400">

@@ -14,13 +14,22 @@ import { Pager } from '@/components/pager';
 import { Time } from '@/components/time';
 import { deleteWebhookAction, redeliverAction, setWebhookEnabledAction, testWebhookAction } from '../actions';
 
-export default async function WebhookPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function WebhookPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const principal = await requirePrincipal();
   const { id } = await params;
   const sp = single(await searchParams);
   const q = listDeliveriesQuery.safeParse(sp);
   const db = getDb();
-  const loaded = await Promise.all([getWebhook(db, principal, id), listDeliveries(db, principal, id, q.success ? q.data : listDeliveriesQuery.parse({}))]).catch((err) => {
+  const loaded = await Promise.all([
+    getWebhook(db, principal, id),
+    listDeliveries(db, principal, id, q.success ? q.data : listDeliveriesQuery.parse({})),
+  ]).catch((err) => {
     if (err instanceof AppError && (err.status === 404 || err.status === 400)) return undefined;
     throw err;
   });
@@ -59,7 +68,11 @@ export default async function WebhookPage({ params, searchParams }: { params: Pr
         {hook.source !== 'env' && (
           <>
             <ActionButton label={hook.enabled ? 'Pause' : 'Resume'} action={setWebhookEnabledAction.bind(null, hook.id, !hook.enabled)} />
-            <ActionButton label="Delete" confirm="Delete this webhook and its delivery log?" action={deleteWebhookAction.bind(null, hook.id)} />
+            <ActionButton
+              label="Delete"
+              confirm="Delete this webhook and its delivery log?"
+              action={deleteWebhookAction.bind(null, hook.id)}
+            />
           </>
         )}
       </div>
@@ -83,7 +96,10 @@ export default async function WebhookPage({ params, searchParams }: { params: Pr
               { header: 'Next attempt', numeric: true, cell: (d) => <Time value={d.nextAttemptAt} /> },
               {
                 header: <span className="sr-only">Actions</span>,
-                cell: (d) => (d.status === 'delivered' || d.status === 'failed' ? <ActionButton label="Redeliver" action={redeliverAction.bind(null, hook.id, d.id)} /> : null),
+                cell: (d) =>
+                  d.status === 'delivered' || d.status === 'failed' ? (
+                    <ActionButton label="Redeliver" action={redeliverAction.bind(null, hook.id, d.id)} />
+                  ) : null,
               },
             ]}
           />

@@ -24,7 +24,12 @@ beforeAll(async () => {
   auditor = await makeUser(t.db, 'auditor');
   mktAdmin = await makeUser(t.db, 'department-admin', ['marketing']);
   const sys = { kind: 'system' as const, name: 'seed' };
-  await audit(t.db, sys, { action: 'department.update', departmentId: 'marketing', targetId: 'marketing', detail: { note: '=HYPERLINK("http://evil")' } });
+  await audit(t.db, sys, {
+    action: 'department.update',
+    departmentId: 'marketing',
+    targetId: 'marketing',
+    detail: { note: '=HYPERLINK("http://evil")' },
+  });
   await audit(t.db, sys, { action: 'department.update', departmentId: 'engineering', targetId: 'engineering' });
 });
 afterAll(async () => {
@@ -48,7 +53,9 @@ describe('audit REST', () => {
     let cursor: string | null = null;
     do {
       const q: string = `/api/v1/audit?limit=1${cursor ? `&cursor=${cursor}` : ''}`;
-      const page: { items: { id: number }[]; nextCursor: string | null } = await (await listGET(request('GET', q, { token: auditor.token }))).json();
+      const page: { items: { id: number }[]; nextCursor: string | null } = await (
+        await listGET(request('GET', q, { token: auditor.token }))
+      ).json();
       seen.push(...page.items.map((r) => r.id));
       cursor = page.nextCursor;
     } while (cursor && seen.length < 50);
@@ -58,10 +65,19 @@ describe('audit REST', () => {
 
   it('records a denied request (403) as an audit row with outcome denied', async () => {
     const ro = await makeUser(t.db, 'readonly');
-    const res = await deptPATCH(request('PATCH', '/api/v1/departments/marketing', { token: ro.token, body: { maxAgents: 3 } }), params({ id: 'marketing' }));
+    const res = await deptPATCH(
+      request('PATCH', '/api/v1/departments/marketing', { token: ro.token, body: { maxAgents: 3 } }),
+      params({ id: 'marketing' }),
+    );
     expect(res.status).toBe(403);
-    const rows = await (await listGET(request('GET', `/api/v1/audit?action=access.denied&actor=${ro.id}`, { token: auditor.token }))).json();
-    expect(rows.items[0]).toMatchObject({ outcome: 'denied', actorId: ro.id, detail: { method: 'PATCH', path: '/api/v1/departments/marketing', status: 403 } });
+    const rows = await (
+      await listGET(request('GET', `/api/v1/audit?action=access.denied&actor=${ro.id}`, { token: auditor.token }))
+    ).json();
+    expect(rows.items[0]).toMatchObject({
+      outcome: 'denied',
+      actorId: ro.id,
+      detail: { method: 'PATCH', path: '/api/v1/departments/marketing', status: 403 },
+    });
   });
 
   it('exports CSV with formula cells neutralised, and audits the export', async () => {
@@ -79,7 +95,10 @@ describe('audit REST', () => {
 
   it('reports a period: logins, failures, lockouts, role changes, denied actions', async () => {
     const u = await makeUser(t.db, 'readonly', [], 'report-user');
-    for (let i = 0; i < 5; i++) await tokenPOST(request('POST', '/x', { body: { username: u.username, password: 'wrong-password-x' }, headers: { 'x-ecs-client-ip': '10.9.9.9' } }));
+    for (let i = 0; i < 5; i++)
+      await tokenPOST(
+        request('POST', '/x', { body: { username: u.username, password: 'wrong-password-x' }, headers: { 'x-ecs-client-ip': '10.9.9.9' } }),
+      );
     const day = new Date().toISOString().slice(0, 10);
     const res = await reportGET(request('GET', `/api/v1/audit/report?from=${day}&to=${day}`, { token: auditor.token }));
     expect(res.status).toBe(200);
@@ -88,12 +107,16 @@ describe('audit REST', () => {
     expect(report.lockouts).toBeGreaterThanOrEqual(1);
     expect(report.deniedActions).toBeGreaterThanOrEqual(1);
     expect(report.scope).toBe('all');
-    expect((await reportGET(request('GET', '/api/v1/audit/report?from=2020-01-01&to=2026-01-01', { token: auditor.token }))).status).toBe(400);
+    expect((await reportGET(request('GET', '/api/v1/audit/report?from=2020-01-01&to=2026-01-01', { token: auditor.token }))).status).toBe(
+      400,
+    );
   });
 
   it('verify names a row edited directly in the database, and refuses a department admin', async () => {
     expect(await (await verifyGET(request('GET', '/api/v1/audit/verify', { token: auditor.token }))).json()).toMatchObject({ ok: true });
-    const rows = (await t.db.execute(sql`select id from audit_log order by id limit 1 offset 2`)) as unknown as { id: number }[] | { rows: { id: number }[] };
+    const rows = (await t.db.execute(sql`select id from audit_log order by id limit 1 offset 2`)) as unknown as
+      | { id: number }[]
+      | { rows: { id: number }[] };
     const id = Number((Array.isArray(rows) ? rows : rows.rows)[0].id);
     await t.db.execute(sql`update audit_log set actor_name = 'someone-else' where id = ${id}`);
     const broken = await (await verifyGET(request('GET', '/api/v1/audit/verify', { token: auditor.token }))).json();

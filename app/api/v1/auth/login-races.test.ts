@@ -48,7 +48,9 @@ describe('password guessing in parallel', () => {
     // The attempts evaluated answer 401 until the one that reaches the limit; every other one 423.
     expect(tally(result.map((r) => r.status))).toEqual({ 401: max - 1, 423: 20 - max + 1 });
     const failures = await t.db.select().from(auditLog).where(eq(auditLog.targetId, user.id));
-    expect(failures.filter((r) => r.action === 'auth.login' && (r.detail as { reason?: string }).reason === 'bad-password')).toHaveLength(max);
+    expect(failures.filter((r) => r.action === 'auth.login' && (r.detail as { reason?: string }).reason === 'bad-password')).toHaveLength(
+      max,
+    );
     expect(failures.filter((r) => r.action === 'auth.lockout')).toHaveLength(1);
     // The lock holds for the right password too, and it isn't even checked.
     const { result: right, verified: rightVerified } = await countVerifications(() => login(user.username, TEST_PASSWORD, '10.20.0.1'));
@@ -98,7 +100,15 @@ describe('username enumeration', () => {
       for (let i = 0; i < max + 2; i++) {
         const r = await login(username, 'wrong-password-123', ip);
         const body = await r.json();
-        out.push({ status: r.status, body: { title: body.title, detail: typeof body.detail === 'string' ? body.detail.replace(/\d+/g, 'N') : body.detail, locked: 'lockedForSeconds' in body }, retryAfter: r.headers.has('retry-after') });
+        out.push({
+          status: r.status,
+          body: {
+            title: body.title,
+            detail: typeof body.detail === 'string' ? body.detail.replace(/\d+/g, 'N') : body.detail,
+            locked: 'lockedForSeconds' in body,
+          },
+          retryAfter: r.headers.has('retry-after'),
+        });
       }
       return out;
     };

@@ -14,7 +14,9 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 const login = (username: string, otp: string, ip: string) =>
-  tokenPOST(request('POST', '/api/v1/auth/token', { body: { username, password: TEST_PASSWORD, otp }, headers: { 'x-ecs-client-ip': ip } }));
+  tokenPOST(
+    request('POST', '/api/v1/auth/token', { body: { username, password: TEST_PASSWORD, otp }, headers: { 'x-ecs-client-ip': ip } }),
+  );
 
 // A code of the time step `steps` away from now; the accepted window is one step either side.
 const codeAt = (secret: string, steps: number) => authenticator.clone({ epoch: Date.now() + steps * 30_000 }).generate(secret);
@@ -48,7 +50,7 @@ describe('one-time code replay', () => {
     expect((await login(user.username, current, '10.40.0.2')).status).toBe(401);
   });
 
-  it('the code that confirmed MFA enrolment can\'t be replayed to sign in', async () => {
+  it("the code that confirmed MFA enrolment can't be replayed to sign in", async () => {
     const user = await makeUser(t.db, 'auditor', [], 'otp-enrol-replay');
     const self = principalOf('auditor', [], user.id);
     const e = await startMfaEnrolment(t.db, self, user.id);
@@ -64,7 +66,9 @@ describe('one-time code replay', () => {
     const code = authenticator.generate(e.secret);
     const results = await Promise.allSettled(Array.from({ length: 3 }, () => confirmMfaEnrolment(t.db, self, user.id, code)));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as { status: number }).status)).toEqual([409, 409]);
+    expect(
+      results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as { status: number }).status),
+    ).toEqual([409, 409]);
   });
 
   it('a recovery code used five times in parallel signs in once', async () => {

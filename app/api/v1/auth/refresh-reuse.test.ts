@@ -13,13 +13,19 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-const refresh = (refreshToken: string) => refreshPOST(request('POST', '/api/v1/auth/refresh', { body: { refreshToken }, headers: { 'x-ecs-client-ip': '10.30.0.1' } }));
+const refresh = (refreshToken: string) =>
+  refreshPOST(request('POST', '/api/v1/auth/refresh', { body: { refreshToken }, headers: { 'x-ecs-client-ip': '10.30.0.1' } }));
 
 describe('refresh token reuse', () => {
-  it('a refresh token replayed in parallel revokes its whole family, the winner\'s new token included', async () => {
+  it("a refresh token replayed in parallel revokes its whole family, the winner's new token included", async () => {
     const user = await makeUser(t.db, 'readonly', [], 'refresh-race');
     for (let round = 0; round < 5; round++) {
-      const login = await tokenPOST(request('POST', '/api/v1/auth/token', { body: { username: user.username, password: TEST_PASSWORD }, headers: { 'x-ecs-client-ip': '10.30.0.1' } }));
+      const login = await tokenPOST(
+        request('POST', '/api/v1/auth/token', {
+          body: { username: user.username, password: TEST_PASSWORD },
+          headers: { 'x-ecs-client-ip': '10.30.0.1' },
+        }),
+      );
       expect(login.status).toBe(200);
       const { refreshToken } = await login.json();
       const answers = await Promise.all([refresh(refreshToken), refresh(refreshToken), refresh(refreshToken)]);
@@ -36,7 +42,12 @@ describe('refresh token reuse', () => {
 
   it('a refresh token used once keeps working through its rotations', async () => {
     const user = await makeUser(t.db, 'readonly', [], 'refresh-chain');
-    const login = await tokenPOST(request('POST', '/api/v1/auth/token', { body: { username: user.username, password: TEST_PASSWORD }, headers: { 'x-ecs-client-ip': '10.30.0.2' } }));
+    const login = await tokenPOST(
+      request('POST', '/api/v1/auth/token', {
+        body: { username: user.username, password: TEST_PASSWORD },
+        headers: { 'x-ecs-client-ip': '10.30.0.2' },
+      }),
+    );
     let token = (await login.json()).refreshToken as string;
     for (let i = 0; i < 3; i++) {
       const r = await refresh(token);

@@ -31,16 +31,39 @@ afterAll(async () => {
   await t.drop();
 });
 
-const post = (handler: typeof archivePOST, path: string, id: string, body?: unknown) => handler(request('POST', path.replace('[id]', id), { token, body }), params({ id }));
+const post = (handler: typeof archivePOST, path: string, id: string, body?: unknown) =>
+  handler(request('POST', path.replace('[id]', id), { token, body }), params({ id }));
 const newDepartment = async (id: string) => {
   const res = await createPOST(request('POST', '/api/v1/departments', { token, body: { id, name: id, specializations: ['general'] } }));
   return res;
 };
 const runningTask = async (departmentId: string) => {
-  const [agent] = await t.db.insert(agents).values({ departmentId, name: `${departmentId}-worker`, type: 'worker', specialization: 'general', secretHash: 'x', status: 'busy', activeTasks: 1 }).returning();
+  const [agent] = await t.db
+    .insert(agents)
+    .values({
+      departmentId,
+      name: `${departmentId}-worker`,
+      type: 'worker',
+      specialization: 'general',
+      secretHash: 'x',
+      status: 'busy',
+      activeTasks: 1,
+    })
+    .returning();
   const [task] = await t.db
     .insert(tasks)
-    .values({ title: 'in flight', departmentId, type: 'x', priority: 'medium', priorityRank: 2, status: 'running', assignedAgentId: agent.id, assignedAt: new Date(), startedAt: new Date(), leaseExpiresAt: new Date(Date.now() + 600_000) })
+    .values({
+      title: 'in flight',
+      departmentId,
+      type: 'x',
+      priority: 'medium',
+      priorityRank: 2,
+      status: 'running',
+      assignedAgentId: agent.id,
+      assignedAt: new Date(),
+      startedAt: new Date(),
+      leaseExpiresAt: new Date(Date.now() + 600_000),
+    })
     .returning();
   return { agent, task };
 };
@@ -66,7 +89,9 @@ describe('archiving departments', () => {
 
     for (const res of [
       await taskPOST(request('POST', '/api/v1/tasks', { token, body: { title: 'late', departmentId: 'retiring', type: 'x' } })),
-      await agentPOST(request('POST', '/api/v1/agents', { token, body: { departmentId: 'retiring', type: 'worker', specialization: 'general' } })),
+      await agentPOST(
+        request('POST', '/api/v1/agents', { token, body: { departmentId: 'retiring', type: 'worker', specialization: 'general' } }),
+      ),
     ]) {
       expect(res.status).toBe(409);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
@@ -74,7 +99,9 @@ describe('archiving departments', () => {
     }
 
     expect((await post(unarchivePOST, '/api/v1/departments/[id]/unarchive', 'retiring')).status).toBe(200);
-    expect((await taskPOST(request('POST', '/api/v1/tasks', { token, body: { title: 'back', departmentId: 'retiring', type: 'x' } }))).status).toBe(201);
+    expect(
+      (await taskPOST(request('POST', '/api/v1/tasks', { token, body: { title: 'back', departmentId: 'retiring', type: 'x' } }))).status,
+    ).toBe(201);
   });
 
   it('an archived department frees its place under MAX_DEPARTMENTS; un-archiving needs one', async () => {
@@ -91,7 +118,16 @@ describe('archiving departments', () => {
   it('a process whose cache has not seen the archive yet still cannot add a task or an agent to it', async () => {
     process.env.MAX_DEPARTMENTS = '100';
     resetEnvCache();
-    await createDepartment(t.db, admin, { id: 'stale', name: 'stale', description: '', specializations: ['general'], capabilities: [], resourceTypes: [], status: 'active', collaboratesWith: [] });
+    await createDepartment(t.db, admin, {
+      id: 'stale',
+      name: 'stale',
+      description: '',
+      specializations: ['general'],
+      capabilities: [],
+      resourceTypes: [],
+      status: 'active',
+      collaboratesWith: [],
+    });
     // This process reads (and caches) the department as active...
     const warm = await createTask(t.db, admin, createTaskSchema.parse({ title: 'warm', departmentId: 'stale', type: 'x' }));
     await t.db.execute(sql`update tasks set status = 'cancelled' where id = ${warm.id}`);
@@ -100,7 +136,10 @@ describe('archiving departments', () => {
     const late = await taskPOST(request('POST', '/api/v1/tasks', { token, body: { title: 'late', departmentId: 'stale', type: 'x' } }));
     expect(late.status).toBe(409);
     expect((await late.json()).detail).toMatch(/archived/);
-    const [{ n }] = await t.db.select({ n: sql<number>`count(*)::int` }).from(tasks).where(sql`department_id = 'stale' and status = 'pending'`);
+    const [{ n }] = await t.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(tasks)
+      .where(sql`department_id = 'stale' and status = 'pending'`);
     expect(n).toBe(0);
   });
 
@@ -109,11 +148,25 @@ describe('archiving departments', () => {
     resetEnvCache();
     for (let round = 0; round < 5; round++) {
       const id = `racing-${round}`;
-      await createDepartment(t.db, admin, { id, name: id, description: '', specializations: [], capabilities: [], resourceTypes: [], status: 'active', collaboratesWith: [] });
-      const creates = Array.from({ length: 10 }, (_, i) => createTask(t.db, admin, createTaskSchema.parse({ title: `r${i}`, departmentId: id, type: 'x' })).catch((e) => e));
+      await createDepartment(t.db, admin, {
+        id,
+        name: id,
+        description: '',
+        specializations: [],
+        capabilities: [],
+        resourceTypes: [],
+        status: 'active',
+        collaboratesWith: [],
+      });
+      const creates = Array.from({ length: 10 }, (_, i) =>
+        createTask(t.db, admin, createTaskSchema.parse({ title: `r${i}`, departmentId: id, type: 'x' })).catch((e) => e),
+      );
       const archive = archiveDepartment(t.db, admin, id).catch((e) => e);
       const [outcome] = await Promise.all([archive, ...creates]);
-      const [{ n }] = await t.db.select({ n: sql<number>`count(*)::int` }).from(tasks).where(sql`department_id = ${id} and status in ('pending', 'assigned', 'running')`);
+      const [{ n }] = await t.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(tasks)
+        .where(sql`department_id = ${id} and status in ('pending', 'assigned', 'running')`);
       // Either the archive lost (refused because tasks arrived first) or no task is left in an archived department.
       if (outcome && 'archivedAt' in outcome) expect(n).toBe(0);
       else expect(outcome.status).toBe(409);

@@ -18,9 +18,18 @@ describe('departments REST', () => {
     const res = await listGET(request('GET', '/api/v1/departments', { token }));
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.items.map((d: { id: string }) => d.id).sort()).toEqual(
-      ['analytics', 'engineering', 'finance', 'hr', 'it', 'legal', 'marketing', 'operations', 'research', 'sales'],
-    );
+    expect(body.items.map((d: { id: string }) => d.id).sort()).toEqual([
+      'analytics',
+      'engineering',
+      'finance',
+      'hr',
+      'it',
+      'legal',
+      'marketing',
+      'operations',
+      'research',
+      'sales',
+    ]);
   });
 
   it('answers 401 problem+json without a token or with a bad one', async () => {
@@ -50,7 +59,9 @@ describe('departments REST', () => {
   });
 
   it('refuses a body over 1 MiB with 413', async () => {
-    const res = await createPOST(request('POST', '/api/v1/departments', { token, raw: JSON.stringify({ id: 'big', name: 'x'.repeat(1_100_000) }) }));
+    const res = await createPOST(
+      request('POST', '/api/v1/departments', { token, raw: JSON.stringify({ id: 'big', name: 'x'.repeat(1_100_000) }) }),
+    );
     expect(res.status).toBe(413);
   });
 
@@ -64,7 +75,10 @@ describe('departments REST', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     const dup = await createPOST(request('POST', '/api/v1/departments', { token, body }));
     expect(dup.status).toBe(409);
-    const patched = await onePATCH(request('PATCH', '/api/v1/departments/support', { token, body: { maxAgents: 12 } }), params({ id: 'support' }));
+    const patched = await onePATCH(
+      request('PATCH', '/api/v1/departments/support', { token, body: { maxAgents: 12 } }),
+      params({ id: 'support' }),
+    );
     const after = await patched.json();
     expect(after.maxAgents).toBe(12);
     // Regression: a PATCH of one field once reset the others to their create-time defaults.

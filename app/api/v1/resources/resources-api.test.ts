@@ -23,7 +23,9 @@ describe('resources REST', () => {
     const res = await poolsGET(request('GET', '/api/v1/resources', { token }));
     expect(res.status).toBe(200);
     const { items } = await res.json();
-    expect(items.find((p: { departmentId: string; type: string }) => p.departmentId === 'engineering' && p.type === 'compute')).toMatchObject({
+    expect(
+      items.find((p: { departmentId: string; type: string }) => p.departmentId === 'engineering' && p.type === 'compute'),
+    ).toMatchObject({
       guaranteed: 400,
       maximum: 800,
       capacity: 400,
@@ -38,7 +40,11 @@ describe('resources REST', () => {
     const patch = (id: string, body: unknown) => deptPATCH(request('PATCH', `/x/${id}`, { token, body }), params({ id }));
     const ok = await patch('engineering', { compute: { guaranteed: 450, maximum: 900 } });
     expect(ok.status).toBe(200);
-    expect((await ok.json()).pools.find((p: { type: string }) => p.type === 'compute')).toMatchObject({ guaranteed: 450, maximum: 900, capacity: 450 });
+    expect((await ok.json()).pools.find((p: { type: string }) => p.type === 'compute')).toMatchObject({
+      guaranteed: 450,
+      maximum: 900,
+      capacity: 450,
+    });
     expect((await patch('engineering', { compute: { guaranteed: 900, maximum: 800 } })).status).toBe(422);
     expect((await patch('engineering', { compute: { maximum: 5000 } })).status).toBe(422);
     expect((await patch('engineering', { compute: { guaranteed: 1500, maximum: 2000 } })).status).toBe(409);
@@ -57,18 +63,25 @@ describe('resources REST', () => {
     const agent = await makeAgent(t.db, 'hr');
     const check = await checkPOST(request('POST', '/x', { token, body: { departmentId: 'hr', resources: { database: 1_000 } } }));
     expect(await check.json()).toMatchObject({ available: false, shortfall: { database: expect.any(Number) } });
-    const created = await allocPOST(request('POST', '/x', { token, body: { agentId: agent.id, resources: { database: 5 }, priority: 'high' } }));
+    const created = await allocPOST(
+      request('POST', '/x', { token, body: { agentId: agent.id, resources: { database: 5 }, priority: 'high' } }),
+    );
     expect(created.status).toBe(201);
     const alloc = await created.json();
     expect(alloc).toMatchObject({ agentId: agent.id, departmentId: 'hr', resources: { database: 5 }, status: 'active' });
-    const refused = await allocPOST(request('POST', '/x', { token, body: { agentId: agent.id, resources: { database: 100_000 }, priority: 'low' } }));
+    const refused = await allocPOST(
+      request('POST', '/x', { token, body: { agentId: agent.id, resources: { database: 100_000 }, priority: 'low' } }),
+    );
     expect(refused.status).toBe(409);
     expect((await refused.json()).shortfall.database).toBeGreaterThan(0);
     const list = await (await allocGET(request('GET', `/x?agentId=${agent.id}&status=active`, { token }))).json();
     expect(list.items.map((a: { id: string }) => a.id)).toEqual([alloc.id]);
     const costs = await (await costsGET(request('GET', '/x?departmentId=hr', { token }))).json();
     expect(costs.agents).toEqual([expect.objectContaining({ agentId: agent.id, resources: { database: 5 }, cost: 50 })]);
-    const lower = await deptPATCH(request('PATCH', '/x', { token, body: { database: { guaranteed: 0, maximum: 4 } } }), params({ id: 'hr' }));
+    const lower = await deptPATCH(
+      request('PATCH', '/x', { token, body: { database: { guaranteed: 0, maximum: 4 } } }),
+      params({ id: 'hr' }),
+    );
     expect(lower.status).toBe(409);
     expect((await lower.json()).detail).toMatch(/5 connections are allocated; maximum can't go below that/);
     expect((await allocDELETE(request('DELETE', '/x', { token }), params({ id: alloc.id }))).status).toBe(204);
@@ -78,9 +91,13 @@ describe('resources REST', () => {
   });
 
   it('answers bad input with 400 and unknown or malformed ids with 404', async () => {
-    const bad = await allocPOST(request('POST', '/x', { token, body: { agentId: 'nope', resources: { compute: -1 }, priority: 'urgent' } }));
+    const bad = await allocPOST(
+      request('POST', '/x', { token, body: { agentId: 'nope', resources: { compute: -1 }, priority: 'urgent' } }),
+    );
     expect(bad.status).toBe(400);
-    expect((await allocPOST(request('POST', '/x', { token, body: { agentId: crypto.randomUUID(), resources: { compute: 1 } } }))).status).toBe(404);
+    expect(
+      (await allocPOST(request('POST', '/x', { token, body: { agentId: crypto.randomUUID(), resources: { compute: 1 } } }))).status,
+    ).toBe(404);
     expect((await allocDELETE(request('DELETE', '/x', { token }), params({ id: 'not-a-uuid' }))).status).toBe(404);
     expect((await allocDELETE(request('DELETE', '/x', { token }), params({ id: crypto.randomUUID() }))).status).toBe(404);
     expect((await releasePOST(request('POST', '/x', { token }), params({ id: crypto.randomUUID() }))).status).toBe(404);

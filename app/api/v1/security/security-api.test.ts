@@ -21,7 +21,8 @@ afterAll(() => t.drop());
 
 const login = (username: string, password: string, ip: string) =>
   tokenPOST(request('POST', '/api/v1/auth/token', { body: { username, password }, headers: { 'x-ecs-client-ip': ip } }));
-const eventsOf = async (kind: string) => (await (await eventsGET(request('GET', `/api/v1/security/events?kind=${kind}`, { token: auditor.token }))).json()).items;
+const eventsOf = async (kind: string) =>
+  (await (await eventsGET(request('GET', `/api/v1/security/events?kind=${kind}`, { token: auditor.token }))).json()).items;
 
 describe('threat detection', () => {
   it('brute force on one account: attempts beyond the lockout raise one high event, pushed live to security readers', async () => {
@@ -85,7 +86,9 @@ describe('threat detection', () => {
     const page = await (await eventsGET(request('GET', '/api/v1/security/events?limit=2', { token: auditor.token }))).json();
     expect(page.items).toHaveLength(2);
     expect(page.nextCursor).toBeTruthy();
-    const next = await (await eventsGET(request('GET', `/api/v1/security/events?limit=2&cursor=${page.nextCursor}`, { token: auditor.token }))).json();
+    const next = await (
+      await eventsGET(request('GET', `/api/v1/security/events?limit=2&cursor=${page.nextCursor}`, { token: auditor.token }))
+    ).json();
     expect(next.items[0].id).not.toBe(page.items[1].id);
     expect(Date.parse(next.items[0].at)).toBeLessThanOrEqual(Date.parse(page.items[1].at));
     expect((await eventsGET(request('GET', '/api/v1/security/events?cursor=garbage', { token: auditor.token }))).status).toBe(400);

@@ -28,7 +28,10 @@ afterAll(async () => {
 // Each test has its own department, so one test's counters can't touch another's (or another run's, in Redis).
 async function department(quotas: Record<string, number | null>) {
   const id = `q-${Math.random().toString(36).slice(2, 10)}`;
-  expect((await deptsPOST(request('POST', '/api/v1/departments', { token: admin.token, body: { id, name: id, resourceTypes: ['compute'] } }))).status).toBe(201);
+  expect(
+    (await deptsPOST(request('POST', '/api/v1/departments', { token: admin.token, body: { id, name: id, resourceTypes: ['compute'] } })))
+      .status,
+  ).toBe(201);
   const res = await patchQuotas(id, quotas);
   expect(res.status).toBe(200);
   return id;
@@ -69,9 +72,15 @@ describe('department quotas', () => {
 
   it('maxMonthlyCost: once the held resources cost the cap, creates answer 409 naming it', async () => {
     const id = await department({ maxMonthlyCost: 100 });
-    await t.db.insert(resourcePools).values({ departmentId: id, type: 'compute', guaranteed: 10, maximum: 10, capacity: 10, allocated: 3 }).onConflictDoUpdate({ target: [resourcePools.departmentId, resourcePools.type], set: { allocated: 3 } });
+    await t.db
+      .insert(resourcePools)
+      .values({ departmentId: id, type: 'compute', guaranteed: 10, maximum: 10, capacity: 10, allocated: 3 })
+      .onConflictDoUpdate({ target: [resourcePools.departmentId, resourcePools.type], set: { allocated: 3 } });
     expect((await createTask(id)).status).toBe(201); // 3 vCPU × 25 = 75 < 100
-    await t.db.update(resourcePools).set({ allocated: 4 }).where(and(eq(resourcePools.departmentId, id), eq(resourcePools.type, 'compute')));
+    await t.db
+      .update(resourcePools)
+      .set({ allocated: 4 })
+      .where(and(eq(resourcePools.departmentId, id), eq(resourcePools.type, 'compute')));
     const res = await createTask(id);
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ quota: 'maxMonthlyCost', limit: 100, used: 100 });
@@ -102,7 +111,10 @@ describe('department quotas', () => {
     expect((await createTask(id)).status).toBe(201);
     for (let i = 0; i < 4; i++) expect((await createTask(id)).status).toBe(409);
     const [one] = await t.db.select({ id: tasks.id }).from(tasks).where(eq(tasks.departmentId, id)).limit(1);
-    await t.db.update(tasks).set({ status: 'cancelled' }).where(inArray(tasks.id, [one.id]));
+    await t.db
+      .update(tasks)
+      .set({ status: 'cancelled' })
+      .where(inArray(tasks.id, [one.id]));
     expect((await createTask(id)).status).toBe(201);
   });
 });
@@ -111,10 +123,18 @@ describe('every door obeys the quotas', () => {
   it('a collaboration child counts against the target department, which refuses it past its cap', async () => {
     const from = await department({});
     const target = await department({ maxPendingTasks: 1 });
-    await t.db.update(departments).set({ collaboratesWith: [from] }).where(eq(departments.id, target));
+    await t.db
+      .update(departments)
+      .set({ collaboratesWith: [from] })
+      .where(eq(departments.id, target));
     const parent = await (await createTask(from)).json();
     const ask = () =>
-      collaborationsPOST(request('POST', '/api/v1/collaborations', { token: admin.token, body: { taskId: parent.id, targetDepartmentId: target, request: { title: 'help' } } }));
+      collaborationsPOST(
+        request('POST', '/api/v1/collaborations', {
+          token: admin.token,
+          body: { taskId: parent.id, targetDepartmentId: target, request: { title: 'help' } },
+        }),
+      );
     expect((await ask()).status).toBe(201);
     const refused = await ask();
     expect(refused.status).toBe(409);
@@ -125,7 +145,9 @@ describe('every door obeys the quotas', () => {
 describe('API token quotas', () => {
   it('requestsPerMinute: past it every request with the token answers 429 naming the quota; other tokens are unaffected', async () => {
     const owner = await makeUser(t.db, 'department-admin', ['engineering']);
-    const made = await tokensPOST(request('POST', '/api/v1/tokens', { token: owner.token, body: { name: 'limited', quotas: { requestsPerMinute: 4 } } }));
+    const made = await tokensPOST(
+      request('POST', '/api/v1/tokens', { token: owner.token, body: { name: 'limited', quotas: { requestsPerMinute: 4 } } }),
+    );
     expect(made.status).toBe(201);
     const limited = await made.json();
     expect(limited.quotas).toEqual({ requestsPerMinute: 4 });
@@ -142,8 +164,13 @@ describe('API token quotas', () => {
 
   it('a token quota of null is no quota, and a wrong one is refused', async () => {
     const owner = await makeUser(t.db, 'department-admin', ['engineering']);
-    const made = await (await tokensPOST(request('POST', '/api/v1/tokens', { token: owner.token, body: { name: 'n', quotas: { requestsPerMinute: null } } }))).json();
+    const made = await (
+      await tokensPOST(request('POST', '/api/v1/tokens', { token: owner.token, body: { name: 'n', quotas: { requestsPerMinute: null } } }))
+    ).json();
     expect(made.quotas).toEqual({ requestsPerMinute: null });
-    expect((await tokensPOST(request('POST', '/api/v1/tokens', { token: owner.token, body: { name: 'bad', quotas: { requestsPerMinute: 0 } } }))).status).toBe(400);
+    expect(
+      (await tokensPOST(request('POST', '/api/v1/tokens', { token: owner.token, body: { name: 'bad', quotas: { requestsPerMinute: 0 } } })))
+        .status,
+    ).toBe(400);
   });
 });

@@ -40,7 +40,9 @@ describe('API tokens', () => {
     const owner = await makeUser(t.db, 'department-admin', ['sales']);
     const readOnly = await (await create(owner.token, { name: 'read', permissions: ['department:read'] })).json();
     expect((await deptsGET(request('GET', '/api/v1/departments', { token: readOnly.token }))).status).toBe(200);
-    expect((await deptsPOST(request('POST', '/api/v1/departments', { token: owner.token, body: { id: 'x-dept', name: 'X' } }))).status).toBe(403);
+    expect(
+      (await deptsPOST(request('POST', '/api/v1/departments', { token: owner.token, body: { id: 'x-dept', name: 'X' } }))).status,
+    ).toBe(403);
     const wider = await create(owner.token, { name: 'wider', permissions: ['department:create'] });
     expect(wider.status).toBe(422);
     expect((await wider.json()).exceeding).toEqual(['department:create']);
@@ -59,7 +61,10 @@ describe('API tokens', () => {
     expect((await oneDELETE(request('DELETE', '/x', { token: owner.token }), params({ id: made.id }))).status).toBe(204);
     expect((await meGET(request('GET', '/api/v1/me', { token: made.token }))).status).toBe(401);
     const expiring = await (await create(owner.token, { name: 'expiring' })).json();
-    await t.db.update(apiTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiTokens.id, expiring.id));
+    await t.db
+      .update(apiTokens)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(apiTokens.id, expiring.id));
     expect((await meGET(request('GET', '/api/v1/me', { token: expiring.token }))).status).toBe(401);
     expect((await create(owner.token, { name: 'past', expiresAt: '2001-01-01T00:00:00Z' })).status).toBe(422);
   });

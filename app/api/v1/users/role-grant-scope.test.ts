@@ -16,7 +16,8 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 const create = (body: unknown) => createPOST(request('POST', '/api/v1/users', { token: engAdmin.token, body }));
-const patch = (id: string, body: unknown) => onePATCH(request('PATCH', `/api/v1/users/${id}`, { token: engAdmin.token, body }), params({ id }));
+const patch = (id: string, body: unknown) =>
+  onePATCH(request('PATCH', `/api/v1/users/${id}`, { token: engAdmin.token, body }), params({ id }));
 const remove = (id: string) => oneDELETE(request('DELETE', `/api/v1/users/${id}`, { token: engAdmin.token }), params({ id }));
 let n = 0;
 const newUser = (role: string) => ({ username: `minted-${role}-${++n}`, password: TEST_PASSWORD, role, departmentIds: ['engineering'] });
@@ -53,7 +54,13 @@ describe('a department admin grants nothing that reaches past its departments', 
     for (const body of attempts) expect((await patch(shared.id, body)).status, JSON.stringify(body)).toBe(403);
     expect((await remove(shared.id)).status).toBe(403);
     const after = await findUserById(t.db, shared.id);
-    expect(after).toMatchObject({ passwordHash: before?.passwordHash, role: 'department-coordinator', disabled: false, departmentIds: ['engineering', 'finance'], sessionVersion: before?.sessionVersion });
+    expect(after).toMatchObject({
+      passwordHash: before?.passwordHash,
+      role: 'department-coordinator',
+      disabled: false,
+      departmentIds: ['engineering', 'finance'],
+      sessionVersion: before?.sessionVersion,
+    });
     // A user wholly inside the admin's departments stays its to manage.
     const own = await makeUser(t.db, 'department-coordinator', ['engineering']);
     expect((await patch(own.id, { password: 'a-whole-new-passphrase-7' })).status).toBe(200);
@@ -62,7 +69,10 @@ describe('a department admin grants nothing that reaches past its departments', 
 
   it('registering a coordinator still works for the admin of that department', async () => {
     const res = await coordPOST(
-      request('POST', '/api/v1/departments/engineering/coordinators', { token: engAdmin.token, body: { username: `coord-${++n}`, password: TEST_PASSWORD } }),
+      request('POST', '/api/v1/departments/engineering/coordinators', {
+        token: engAdmin.token,
+        body: { username: `coord-${++n}`, password: TEST_PASSWORD },
+      }),
       params({ id: 'engineering' }),
     );
     expect(res.status).toBe(201);

@@ -27,13 +27,19 @@ beforeAll(async () => {
 afterAll(() => t.drop());
 
 const create = (token: string, body: unknown) => createPOST(request('POST', '/api/v1/users', { token, body }));
-const patch = (token: string, id: string, body: unknown) => onePATCH(request('PATCH', `/api/v1/users/${id}`, { token, body }), params({ id }));
+const patch = (token: string, id: string, body: unknown) =>
+  onePATCH(request('PATCH', `/api/v1/users/${id}`, { token, body }), params({ id }));
 const login = (username: string, password: string, ip = '10.1.0.1', otp?: string) =>
   tokenPOST(request('POST', '/api/v1/auth/token', { body: { username, password, otp }, headers: { 'x-ecs-client-ip': ip } }));
 
 describe('users REST', () => {
   it('a super-admin creates a user; the password policy and unknown departments answer 400; a taken name 409', async () => {
-    const ok = await create(admin.token, { username: 'Alice.Ops', password: TEST_PASSWORD, role: 'agent-supervisor', departmentIds: ['operations'] });
+    const ok = await create(admin.token, {
+      username: 'Alice.Ops',
+      password: TEST_PASSWORD,
+      role: 'agent-supervisor',
+      departmentIds: ['operations'],
+    });
     expect(ok.status).toBe(201);
     const alice = await ok.json();
     expect(alice).toMatchObject({ username: 'alice.ops', role: 'agent-supervisor', departmentIds: ['operations'], mfaEnabled: false });
@@ -41,16 +47,53 @@ describe('users REST', () => {
     expect((await create(admin.token, { username: 'alice.ops', password: TEST_PASSWORD, role: 'readonly' })).status).toBe(409);
     const weak = await create(admin.token, { username: 'bob', password: 'password', role: 'readonly' });
     expect(weak.status).toBe(400);
-    const unknown = await create(admin.token, { username: 'carol', password: TEST_PASSWORD, role: 'readonly', departmentIds: ['atlantis'] });
+    const unknown = await create(admin.token, {
+      username: 'carol',
+      password: TEST_PASSWORD,
+      role: 'readonly',
+      departmentIds: ['atlantis'],
+    });
     expect(unknown.status).toBe(400);
   });
 
   it('a department admin grants only roles below its own, only in its departments', async () => {
-    const coordinator = await create(mktAdmin.token, { username: 'mkt-coord-1', password: TEST_PASSWORD, role: 'department-coordinator', departmentIds: ['marketing'] });
+    const coordinator = await create(mktAdmin.token, {
+      username: 'mkt-coord-1',
+      password: TEST_PASSWORD,
+      role: 'department-coordinator',
+      departmentIds: ['marketing'],
+    });
     expect(coordinator.status).toBe(201);
-    expect((await create(mktAdmin.token, { username: 'mkt-admin-2', password: TEST_PASSWORD, role: 'department-admin', departmentIds: ['marketing'] })).status).toBe(403);
-    expect((await create(mktAdmin.token, { username: 'sneaky-root', password: TEST_PASSWORD, role: 'super-admin', departmentIds: ['marketing'] })).status).toBe(403);
-    expect((await create(mktAdmin.token, { username: 'eng-coord', password: TEST_PASSWORD, role: 'department-coordinator', departmentIds: ['engineering'] })).status).toBe(403);
+    expect(
+      (
+        await create(mktAdmin.token, {
+          username: 'mkt-admin-2',
+          password: TEST_PASSWORD,
+          role: 'department-admin',
+          departmentIds: ['marketing'],
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await create(mktAdmin.token, {
+          username: 'sneaky-root',
+          password: TEST_PASSWORD,
+          role: 'super-admin',
+          departmentIds: ['marketing'],
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await create(mktAdmin.token, {
+          username: 'eng-coord',
+          password: TEST_PASSWORD,
+          role: 'department-coordinator',
+          departmentIds: ['engineering'],
+        })
+      ).status,
+    ).toBe(403);
     expect((await create(mktAdmin.token, { username: 'no-dept', password: TEST_PASSWORD, role: 'agent-supervisor' })).status).toBe(400);
   });
 
@@ -104,10 +147,16 @@ describe('users REST', () => {
   });
 
   it('registers a department coordinator; another department’s admin gets 404', async () => {
-    const res = await coordPOST(request('POST', '/x', { token: mktAdmin.token, body: { username: 'mkt-coord-2', password: TEST_PASSWORD } }), params({ id: 'marketing' }));
+    const res = await coordPOST(
+      request('POST', '/x', { token: mktAdmin.token, body: { username: 'mkt-coord-2', password: TEST_PASSWORD } }),
+      params({ id: 'marketing' }),
+    );
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ role: 'department-coordinator', departmentIds: ['marketing'] });
-    const other = await coordPOST(request('POST', '/x', { token: mktAdmin.token, body: { username: 'eng-coord-2', password: TEST_PASSWORD } }), params({ id: 'engineering' }));
+    const other = await coordPOST(
+      request('POST', '/x', { token: mktAdmin.token, body: { username: 'eng-coord-2', password: TEST_PASSWORD } }),
+      params({ id: 'engineering' }),
+    );
     expect(other.status).toBe(404);
   });
 });
@@ -130,7 +179,10 @@ describe('MFA', () => {
     expect((await noCode.json()).mfaRequired).toBe(true);
     // The confirming code's time step is spent; the next step's code (inside the accepted window) signs in.
     expect((await login(user.username, TEST_PASSWORD, '10.1.0.9', authenticator.generate(enrol.secret))).status).toBe(401);
-    expect((await login(user.username, TEST_PASSWORD, '10.1.0.9', authenticator.clone({ epoch: Date.now() + 30_000 }).generate(enrol.secret))).status).toBe(200);
+    expect(
+      (await login(user.username, TEST_PASSWORD, '10.1.0.9', authenticator.clone({ epoch: Date.now() + 30_000 }).generate(enrol.secret)))
+        .status,
+    ).toBe(200);
     expect((await login(user.username, TEST_PASSWORD, '10.1.0.9', enrol.recoveryCodes[0])).status).toBe(200);
     expect((await login(user.username, TEST_PASSWORD, '10.1.0.9', enrol.recoveryCodes[0])).status).toBe(401);
     void other;
@@ -138,7 +190,9 @@ describe('MFA', () => {
 
   it('a role that must use MFA gets no API token before enrolling', async () => {
     const user = await makeUser(t.db, 'agent-supervisor', ['sales'], 'mfa-required');
-    expect((await policyPUT(request('PUT', '/x', { token: mktAdmin.token, body: { requiredRoles: ['agent-supervisor'] } }))).status).toBe(403);
+    expect((await policyPUT(request('PUT', '/x', { token: mktAdmin.token, body: { requiredRoles: ['agent-supervisor'] } }))).status).toBe(
+      403,
+    );
     expect((await policyPUT(request('PUT', '/x', { token: admin.token, body: { requiredRoles: ['agent-supervisor'] } }))).status).toBe(200);
     const res = await login(user.username, TEST_PASSWORD, '10.1.0.10');
     expect(res.status).toBe(401);

@@ -36,8 +36,10 @@ afterAll(async () => {
   await t.drop();
 });
 
-const create = (token: string, body: Record<string, unknown>) => POST(request('POST', '/api/v1/webhooks', { token, body: { url: receiver.url, events: ['task.created'], ...body } }));
-const one = (handler: typeof GET, method: string, token: string, id: string, body?: unknown) => handler(request(method, `/api/v1/webhooks/${id}`, { token, body }), params({ id }));
+const create = (token: string, body: Record<string, unknown>) =>
+  POST(request('POST', '/api/v1/webhooks', { token, body: { url: receiver.url, events: ['task.created'], ...body } }));
+const one = (handler: typeof GET, method: string, token: string, id: string, body?: unknown) =>
+  handler(request(method, `/api/v1/webhooks/${id}`, { token, body }), params({ id }));
 
 describe('/api/v1/webhooks', () => {
   let legalHook: string;
@@ -61,11 +63,20 @@ describe('/api/v1/webhooks', () => {
     const res = await create(root, { departmentId: 'engineering', secret });
     expect(res.status).toBe(201);
     engineeringHook = (await res.json()).id;
-    const test = await testPOST(request('POST', `/api/v1/webhooks/${engineeringHook}/test`, { token: root }), params({ id: engineeringHook }));
+    const test = await testPOST(
+      request('POST', `/api/v1/webhooks/${engineeringHook}/test`, { token: root }),
+      params({ id: engineeringHook }),
+    );
     expect(test.status).toBe(200);
     expect(await test.json()).toMatchObject({ eventType: 'webhook.test', status: 'delivered', responseStatus: 200, attempts: 1 });
     const got = receiver.received.at(-1)!;
-    expect(new Webhook(secret).verify(got.body, { 'webhook-id': got.id, 'webhook-timestamp': got.timestamp, 'webhook-signature': got.signature })).toMatchObject({ type: 'webhook.test' });
+    expect(
+      new Webhook(secret).verify(got.body, {
+        'webhook-id': got.id,
+        'webhook-timestamp': got.timestamp,
+        'webhook-signature': got.signature,
+      }),
+    ).toMatchObject({ type: 'webhook.test' });
   });
 
   it('lets super-admins make global webhooks and refuses them to department admins', async () => {
@@ -85,7 +96,9 @@ describe('/api/v1/webhooks', () => {
       expect((await one(PATCH, 'PATCH', legalAdmin, id, { enabled: false })).status).toBe(404);
       expect((await one(DELETE, 'DELETE', legalAdmin, id)).status).toBe(404);
       expect((await testPOST(request('POST', `/api/v1/webhooks/${id}/test`, { token: legalAdmin }), params({ id }))).status).toBe(404);
-      expect((await deliveriesGET(request('GET', `/api/v1/webhooks/${id}/deliveries`, { token: legalAdmin }), params({ id }))).status).toBe(404);
+      expect((await deliveriesGET(request('GET', `/api/v1/webhooks/${id}/deliveries`, { token: legalAdmin }), params({ id }))).status).toBe(
+        404,
+      );
     }
     const all = await (await listGET(request('GET', '/api/v1/webhooks', { token: root }))).json();
     expect(all.items.map((w: { id: string }) => w.id).sort()).toEqual([legalHook, engineeringHook, globalHook].sort());
@@ -129,12 +142,18 @@ describe('/api/v1/webhooks', () => {
 
   it('lists deliveries and redelivers a finished one with the same webhook-id', async () => {
     await testPOST(request('POST', `/api/v1/webhooks/${legalHook}/test`, { token: legalAdmin }), params({ id: legalHook }));
-    const list = await (await deliveriesGET(request('GET', `/api/v1/webhooks/${legalHook}/deliveries`, { token: legalAdmin }), params({ id: legalHook }))).json();
+    const list = await (
+      await deliveriesGET(request('GET', `/api/v1/webhooks/${legalHook}/deliveries`, { token: legalAdmin }), params({ id: legalHook }))
+    ).json();
     expect(list.items).toHaveLength(1);
     const d = list.items[0];
     expect(d).toMatchObject({ status: 'delivered', responseStatus: 200 });
     expect(typeof d.latencyMs).toBe('number');
-    const call = () => redeliverPOST(request('POST', `/api/v1/webhooks/${legalHook}/deliveries/${d.id}/redeliver`, { token: legalAdmin }), params({ id: legalHook, deliveryId: d.id }));
+    const call = () =>
+      redeliverPOST(
+        request('POST', `/api/v1/webhooks/${legalHook}/deliveries/${d.id}/redeliver`, { token: legalAdmin }),
+        params({ id: legalHook, deliveryId: d.id }),
+      );
     const res = await call();
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ id: d.id, status: 'pending' });
@@ -149,7 +168,12 @@ describe('/api/v1/webhooks', () => {
     await syncEnvWebhook(t.db, 'http://127.0.0.1:9/alerts-moved');
     const rows = await t.db.select().from(webhooks).where(eq(webhooks.source, 'env'));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ url: 'http://127.0.0.1:9/alerts-moved', departmentId: null, enabled: true, events: ['alert.raised', 'alert.resolved'] });
+    expect(rows[0]).toMatchObject({
+      url: 'http://127.0.0.1:9/alerts-moved',
+      departmentId: null,
+      enabled: true,
+      events: ['alert.raised', 'alert.resolved'],
+    });
     expect((await one(PATCH, 'PATCH', root, rows[0].id, { enabled: false })).status).toBe(409);
     expect((await one(DELETE, 'DELETE', root, rows[0].id)).status).toBe(409);
     await syncEnvWebhook(t.db, undefined);

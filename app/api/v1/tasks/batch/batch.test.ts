@@ -21,7 +21,9 @@ afterAll(() => t.drop());
 const kind = () => `batch-${randomBytes(4).toString('hex')}`;
 const item = (type: string, extra: Record<string, unknown> = {}) => ({ title: `${type} task`, departmentId: 'legal', type, ...extra });
 const post = (body: unknown, opts: { token?: string; key?: string } = {}) =>
-  POST(request('POST', '/api/v1/tasks/batch', { token: opts.token ?? admin, body, headers: opts.key ? { 'idempotency-key': opts.key } : {} }));
+  POST(
+    request('POST', '/api/v1/tasks/batch', { token: opts.token ?? admin, body, headers: opts.key ? { 'idempotency-key': opts.key } : {} }),
+  );
 const tasksOf = (type: string) => t.db.select().from(tasks).where(eq(tasks.type, type)).orderBy(asc(tasks.createdAt));
 
 describe('POST /api/v1/tasks/batch', () => {
@@ -78,7 +80,14 @@ describe('POST /api/v1/tasks/batch', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     const body = await res.json();
-    expect(body).toMatchObject({ created: 0, failed: 2, results: [{ index: 0, error: { status: 400 } }, { index: 1, error: { status: 400 } }] });
+    expect(body).toMatchObject({
+      created: 0,
+      failed: 2,
+      results: [
+        { index: 0, error: { status: 400 } },
+        { index: 1, error: { status: 400 } },
+      ],
+    });
     expect(await tasksOf(type)).toHaveLength(0);
   });
 
@@ -136,15 +145,28 @@ describe('POST /api/v1/tasks/batch', () => {
     expect((await tasksOf(type)).map((r) => r.departmentId)).toEqual(['legal']);
     const away = await post({ tasks: [item(type, { departmentId: 'engineering' })] }, { token: coordinator });
     expect(away.status).toBe(404);
-    const denied = await t.db.select().from(auditLog).where(and(eq(auditLog.action, 'access.denied'), eq(auditLog.outcome, 'denied')));
-    expect(denied.some((d) => (d.detail as { door?: string }).door === 'rest' && (d.detail as { path?: string }).path === 'task:create')).toBe(true);
+    const denied = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'access.denied'), eq(auditLog.outcome, 'denied')));
+    expect(
+      denied.some((d) => (d.detail as { door?: string }).door === 'rest' && (d.detail as { path?: string }).path === 'task:create'),
+    ).toBe(true);
     const reader = (await makeUser(t.db, 'readonly')).token;
     expect((await post({ tasks: [item(type)] }, { token: reader })).status).toBe(403);
   });
 
   it('links "#n" in dependsOn to an earlier item of the batch, and fails an item naming a later one or a failed one', async () => {
     const type = kind();
-    const res = await post({ tasks: [item(type), item(type, { dependsOn: ['#0'] }), item(type, { dependsOn: ['#3'] }), { type }, item(type, { dependsOn: ['#3'] })] });
+    const res = await post({
+      tasks: [
+        item(type),
+        item(type, { dependsOn: ['#0'] }),
+        item(type, { dependsOn: ['#3'] }),
+        { type },
+        item(type, { dependsOn: ['#3'] }),
+      ],
+    });
     const body = await res.json();
     expect(body.results[1].status).toBe('pending');
     const [dependant] = await t.db.select().from(tasks).where(eq(tasks.id, body.results[1].id));
