@@ -57,9 +57,6 @@ export const routeRegistry: { path: string; load: () => Promise<Record<string, u
   { path: '/api/v1/webhooks', load: () => import('@/app/api/v1/webhooks/route') },
   { path: '/api/v1/webhooks/[id]', load: () => import('@/app/api/v1/webhooks/[id]/route') },
   { path: '/api/v1/webhooks/[id]/deliveries', load: () => import('@/app/api/v1/webhooks/[id]/deliveries/route') },
-  {
-    path: '/api/v1/webhooks/[id]/deliveries/[deliveryId]/redeliver',
-    load: () => import('@/app/api/v1/webhooks/[id]/deliveries/[deliveryId]/redeliver/route'),
-  },
+  { path: '/api/v1/webhooks/[id]/deliveries/[deliveryId]/redeliver', load: () => import('@/app/api/v1/webhooks/[id]/deliveries/[deliveryId]/redeliver/route') },
   { path: '/api/v1/webhooks/[id]/test', load: () => import('@/app/api/v1/webhooks/[id]/test/route') },
 ];

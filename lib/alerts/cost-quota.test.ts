@@ -7,6 +7,7 @@ import { evaluateAlerts, resetAlertState } from '@/lib/alerts/engine';
 import { metrics, resetMetrics } from '@/lib/metrics/registry';
 import { refreshGauges } from '@/lib/metrics/gauges';
 import { updateAlert } from '@/db/queries/alerts';
+import { withoutProcessLabel } from '../metrics/testing-labels';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -84,7 +85,7 @@ describe('monthly cost quota alert', () => {
       .insert(resourcePools)
       .values({ departmentId: 'cost-c', type: 'compute', guaranteed: 10, maximum: 10, capacity: 10, allocated: 2 });
     await refreshGauges(t.db);
-    const text = await metrics().registry.metrics();
+    const text = withoutProcessLabel(await metrics().registry.metrics());
     expect(text).toContain('ecs_quota_limit{department="cost-c",quota="maxMonthlyCost"} 500');
     expect(text).toContain('ecs_quota_used{department="cost-c",quota="maxMonthlyCost"} 50');
     expect(text).toContain('ecs_quota_limit{department="cost-c",quota="maxPendingTasks"} 9');

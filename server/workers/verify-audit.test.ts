@@ -9,6 +9,7 @@ import { freshAuditLog } from '@/lib/audit/testing/fresh-log';
 import { metrics } from '@/lib/metrics/registry';
 import { closeWorkerPool, workerPool } from './pool';
 import { verifyAuditChainInPool } from './verify-audit';
+import { withoutProcessLabel } from '@/lib/metrics/testing-labels';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -41,12 +42,16 @@ describe('audit chain verification in the worker pool', () => {
   it('reports its threads, busy threads, queue and task time on /metrics', { timeout: 60_000 }, async () => {
     await appendChainedAuditRows(t.db, 2000);
     const checks = async () =>
-      Number((await metrics().registry.metrics()).match(/^ecs_worker_pool_task_seconds_count\{kind="audit-check"\} (\d+)$/m)?.[1] ?? 0);
+      Number(
+        withoutProcessLabel(await metrics().registry.metrics()).match(
+          /^ecs_worker_pool_task_seconds_count\{kind="audit-check"\} (\d+)$/m,
+        )?.[1] ?? 0,
+      );
     const before = await checks();
     await verifyAuditChainInPool(t.db);
     // 2,000 rows are four pages: four checks.
     expect((await checks()) - before).toBe(4);
-    const text = await metrics().registry.metrics();
+    const text = withoutProcessLabel(await metrics().registry.metrics());
     expect(text).toMatch(new RegExp(`^ecs_worker_pool_threads ${workerPool().threads.length}$`, 'm'));
     expect(workerPool().threads.length).toBeGreaterThan(0);
     expect(text).toMatch(/^ecs_worker_pool_busy_threads 0$/m);
