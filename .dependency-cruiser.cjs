@@ -8,7 +8,7 @@ module.exports = {
       comment: 'Components render; data arrives through lib/ or props.',
       severity: 'error',
       from: { path: '^components/' },
-      to: { path: '^(db|server)/' },
+      to: { path: '^(db|server|test)/' },
     },
     {
       name: 'app-not-to-sql',
@@ -21,7 +21,7 @@ module.exports = {
       name: 'lib-server-not-to-sql',
       comment: 'lib/ keeps the rules and server/ the processes; SQL lives in db/.',
       severity: 'error',
-      from: { path: '^(lib|server)/' },
+      from: { path: '^(lib|server|cli|sim)/' },
       to: { path: '^db/schema|node_modules/drizzle-orm' },
     },
     {
@@ -42,7 +42,7 @@ module.exports = {
   options: {
     doNotFollow: { path: 'node_modules' },
     // Tests may arrange and tamper with rows directly; the rules hold for what ships.
-    exclude: { path: '(^|/)(\\.next|node_modules)/|\\.test\\.tsx?$|^db/testing/' },
+    exclude: { path: '(^|/)(\\.next|node_modules)/|\\.test\\.tsx?$|^test/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },

@@ -40,6 +40,9 @@ COPY --chown=node:node db ./db
 COPY --chown=node:node lib ./lib
 COPY --chown=node:node server ./server
 COPY --chown=node:node bin ./bin
+COPY --chown=node:node cli ./cli
+COPY --chown=node:node sim ./sim
+COPY --chown=node:node scripts ./scripts
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME ["/app/data"]

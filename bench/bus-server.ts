@@ -12,12 +12,12 @@ process.env.MAX_AGENTS_PER_DEPARTMENT = '1000';
 process.env.MAX_CONCURRENT_AGENTS = '5000';
 (process.env as Record<string, string>).NODE_ENV = 'production';
 
-const { createTestDb } = await import('@/db/testing/test-db');
+const { createTestDb } = await import('@/test/test-db');
 const { departments } = await import('@/db/schema/org');
 const { createAgent } = await import('@/lib/agents/service');
 const { signToken } = await import('@/lib/keys/jwt');
-const { principalOf } = await import('@/db/testing/principals');
-const { startHarness } = await import('@/server/testing/harness');
+const { principalOf } = await import('@/test/principals');
+const { startHarness } = await import('@/test/harness');
 
 const n = Number(process.env.BENCH_AGENTS ?? 1000);
 const t = await createTestDb({ adminPassword: 'bench-admin-password-1' });

@@ -1,14 +1,14 @@
 /**
  * The server half of bench/dashboard.ts: a fresh database, the real route handlers, Socket.IO
- * namespaces and loops (server/testing/harness.ts), with dashboard pushes driven from here so
+ * namespaces and loops (test/harness.ts), with dashboard pushes driven from here so
  * the parent can turn them on and off without losing its 1,000 connected agents.
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { createTestDb } from '@/db/testing/test-db';
+import { createTestDb } from '@/test/test-db';
 import { runtimeState } from '@/lib/health';
 import { pushSnapshots } from '../server/loops/metrics-live';
-import { startHarness } from '../server/testing/harness';
+import { startHarness } from '../test/harness';
 
 process.env.DASHBOARD_PUSH = 'false';
 process.env.AUTH_SECRET ??= randomBytes(48).toString('base64url');

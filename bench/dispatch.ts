@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import postgres from 'postgres';
-import { apiAs } from '@/server/sim/fleet';
+import { apiAs } from '@/sim/fleet';
 import { machineLine, percentile } from './support/machine';
 import { benchNotes, writeSection } from './support/report';
 import { startBenchServer } from './support/server';

@@ -16,7 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import productionFlags from '../server/node-flags.json';
-import { freePort } from '../server/testing/free-port';
+import { freePort } from '../test/free-port';
 import { machineLine } from './support/machine';
 import { slope, usageOf } from './support/proc-usage';
 

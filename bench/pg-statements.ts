@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import postgres from 'postgres';
 import { AgentClient } from '@/lib/agent-sdk/client';
-import { bearerClient } from '@/server/sim/fleet';
+import { bearerClient } from '@/sim/fleet';
 import { spawnServer } from '@/server/faults/spawn-server';
 import { freshDatabase } from './support/database';
 import { startPgWireCounter, type StatementCounts } from './support/pg-wire-counter';

@@ -18,7 +18,7 @@ import { migrateDb } from '@/db/migrate';
 import { seed } from '@/server/seed';
 import { resourcePools } from '@/db/schema/org';
 import { agents } from '@/db/schema/work';
-import { principalOf } from '@/db/testing/principals';
+import { principalOf } from '@/test/principals';
 import { releaseAllocationInTx } from '@/lib/resources/grants';
 import { grantNow } from '@/lib/resources/fast-grant';
 import { allocate } from '@/lib/allocations/allocations';

@@ -16,7 +16,7 @@ import { execSync } from 'node:child_process';
 import os from 'node:os';
 import postgres from 'postgres';
 import { createClient } from 'redis';
-import { apiAs } from '@/server/sim/fleet';
+import { apiAs } from '@/sim/fleet';
 import { connectAgents, registerAgents, type BenchFleet } from './support/agents';
 import type { Probe } from './support/probe';
 import { startBenchServer, type BenchServer } from './support/server';

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createClient } from 'redis';
-import { apiAs, type ApiClient } from '@/server/sim/fleet';
+import { apiAs, type ApiClient } from '@/sim/fleet';
 import { machineLine, percentile } from './support/machine';
 import type { Probe } from './support/probe';
 import { writeSection } from './support/report';

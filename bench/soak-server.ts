@@ -1,15 +1,15 @@
 /**
  * The server half of bench/soak.ts, in its own process run with --expose-gc: a fresh database, the
- * real route handlers, Socket.IO namespaces and background loops (server/testing/harness.ts), and
- * the loop/heap monitor (server/testing/loop-stats.ts). Answers the parent over IPC only: nothing
+ * real route handlers, Socket.IO namespaces and background loops (test/harness.ts), and
+ * the loop/heap monitor (test/loop-stats.ts). Answers the parent over IPC only: nothing
  * here is reachable over HTTP.
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { createTestDb } from '@/db/testing/test-db';
+import { createTestDb } from '@/test/test-db';
 import { rowsOf } from '@/db/rows';
-import { startHarness } from '../server/testing/harness';
-import { startLoopStats } from '../server/testing/loop-stats';
+import { startHarness } from '../test/harness';
+import { startLoopStats } from '../test/loop-stats';
 
 process.env.AUTH_SECRET ??= randomBytes(48).toString('base64url');
 process.env.MAX_CONCURRENT_AGENTS = '5000';

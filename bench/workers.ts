@@ -10,8 +10,8 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 
 process.env.AUTH_SECRET ??= randomBytes(48).toString('base64url');
-const { createTestDb } = await import('@/db/testing/test-db');
-const { appendChainedAuditRows } = await import('@/lib/audit/testing/bulk-chain');
+const { createTestDb } = await import('@/test/test-db');
+const { appendChainedAuditRows } = await import('@/test/audit-bulk-chain');
 const { checkAuditPage, walkAuditPage } = await import('@/lib/audit/check');
 const { verifyAuditChain } = await import('@/lib/audit/verify');
 const { verifyAuditChainInPool } = await import('@/server/workers/verify-audit');

@@ -8,5 +8,5 @@ const root = path.resolve(import.meta.dirname, '..');
 process.env.TSX_TSCONFIG_PATH ??= path.join(root, 'tsconfig.json');
 const { register } = await import('tsx/esm/api');
 register();
-const { main } = await import(pathToFileURL(path.join(root, 'server/cli/main.ts')).href);
+const { main } = await import(pathToFileURL(path.join(root, 'cli/main.ts')).href);
 process.exitCode = await main(process.argv.slice(2));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TaskRevokedError, type TaskContext } from '@/lib/agent-sdk/client';
-import { fleetSuite } from './testing/suite';
-import { bearerClient, sleep, spawnAgent, waitFor } from './sim/fleet';
+import { fleetSuite } from '../test/suite';
+import { bearerClient, sleep, spawnAgent, waitFor } from '../sim/fleet';
 
 /**
  * A task's timeout against a real server and the real SDK: the limit holds per attempt whatever

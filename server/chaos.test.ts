@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { fleetSuite } from './testing/suite';
+import { fleetSuite } from '../test/suite';
 import { rowsOf } from '@/db/rows';
-import { sleep, spawnAgent, waitFor } from './sim/fleet';
+import { sleep, spawnAgent, waitFor } from '../sim/fleet';
 
 const s = fleetSuite('chaos-admin-pw-1');
 

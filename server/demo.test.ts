@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { startHarness, type Harness } from './testing/harness';
-import { apiAs } from './sim/fleet';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { startHarness, type Harness } from '../test/harness';
+import { apiAs } from '../sim/fleet';
 import { startDemoFleet } from './demo';
 
 let t: TestDb;

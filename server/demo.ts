@@ -6,8 +6,8 @@ import { signToken } from '@/lib/keys/jwt';
 import { principalFromUser } from '@/lib/auth/principal';
 import { retireAgent } from '@/lib/agents/service';
 import { cancelTask } from '@/lib/tasks/service';
-import { bearerClient } from './sim/fleet';
-import { startSimulation } from './sim/engine';
+import { bearerClient } from '../sim/fleet';
+import { startSimulation } from '../sim/engine';
 
 const PREFIX = 'demo-';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PermanentTaskError } from '@/lib/agent-sdk/client';
-import { fleetSuite } from './testing/suite';
-import { bearerClient, sleep, spawnAgent, waitFor } from './sim/fleet';
+import { fleetSuite } from '../test/suite';
+import { bearerClient, sleep, spawnAgent, waitFor } from '../sim/fleet';
 
 const s = fleetSuite('lifecycle-admin-pw-1');
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '../db/testing/test-db';
+import { createTestDb, type TestDb } from '../test/test-db';
 import { seed } from './seed';
 import { departments, resourcePools } from '../db/schema/org';
 import { users } from '../db/schema/auth';

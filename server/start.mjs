@@ -21,7 +21,7 @@ const stale = !existsSync(buildId) || Math.max(...sources.filter(existsSync).map
 if (stale) {
   console.log('[ecs] building the console (first start, or sources changed)…');
   // The OpenAPI route registry is generated from app/api/v1 (what `npm run build` does in prebuild).
-  const gen = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'server/tools/gen-route-registry.ts')], {
+  const gen = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/gen-route-registry.ts')], {
     stdio: 'inherit',
     cwd: root,
   });

@@ -1,4 +1,4 @@
-import { apiAs, type ApiClient } from '@/server/sim/fleet';
+import { apiAs, type ApiClient } from '@/sim/fleet';
 import { keepAliveClient } from '../support/http-client';
 import { connectAgents, registerAgents, type AgentCredentials, type BenchDepartment, type BenchFleet } from '../support/agents';
 import { startBenchServer, type BenchServer } from '../support/server';

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ApiClient } from '@/server/sim/fleet';
+import type { ApiClient } from '@/sim/fleet';
 
 export type BenchDepartment = { id: string; specializations: string[] };
 export type AssignedTask = { id: string; payload: Record<string, unknown> | null };

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { ApiClient } from '@/server/sim/fleet';
+import type { ApiClient } from '@/sim/fleet';
 
 /**
  * The same JSON caller as the simulator's, on node:http with kept-alive connections instead of

@@ -34,7 +34,7 @@ export async function startBenchServer(env: Record<string, string> = {}, opts: B
   // The production server's V8 flags first (server/node-flags.json, as npm start runs), then any given.
   const nodeArgs = [...productionFlags, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const probeArgs = opts.probe ? ['--expose-gc', '--import', path.join(import.meta.dirname, 'probe.ts')] : [];
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...probeArgs, 'server/testing/serve-harness.ts'], {
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', ...probeArgs, 'test/serve-harness.ts'], {
     cwd: root,
     env: {
       ...process.env,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { principalOf } from '@/db/testing/principals';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { principalOf } from '@/test/principals';
 import { tasks } from '@/db/schema/work';
 import { createTask } from '@/lib/tasks/service';
 import { createTaskSchema } from '@/lib/tasks/schemas';

@@ -1,7 +1,8 @@
 import { and, asc, eq, gt, ilike, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { departments } from '../schema/org';
-import { users, type Role } from '../schema/auth';
+import { users } from '../schema/auth';
+import { type Role } from '../vocabulary';
 import { forgetUser, type UserRow } from './users';
 import { textArray } from './sql-array';
 

@@ -1,16 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-
-export const roles = [
-  'super-admin',
-  'department-admin',
-  'department-coordinator',
-  'auditor',
-  'agent-supervisor',
-  'agent',
-  'readonly',
-] as const;
-export type Role = (typeof roles)[number];
+import { roles } from '../vocabulary';
 
 export const users = pgTable(
   'users',

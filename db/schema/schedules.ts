@@ -1,24 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { departments } from './org';
-import type { Priority, TaskRequirements } from './work';
-
-export const overlapPolicies = ['skip', 'allow'] as const;
-export type OverlapPolicy = (typeof overlapPolicies)[number];
-export const catchUpPolicies = ['latest', 'none', 'all'] as const;
-export type CatchUpPolicy = (typeof catchUpPolicies)[number];
-
-/** The task a schedule creates at each firing (the department is the schedule's). */
-export type TaskTemplate = {
-  title: string;
-  type: string;
-  priority: Priority;
-  requirements?: TaskRequirements;
-  payload?: unknown;
-  estimatedDuration?: number;
-  timeout?: number;
-  maxAttempts: number;
-};
+import { catchUpPolicies, overlapPolicies, type TaskTemplate } from '../vocabulary';
 
 export const schedules = pgTable(
   'schedules',

@@ -1,22 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { departments } from './org';
-
-export const webhookEventTypes = [
-  'task.created',
-  'task.completed',
-  'task.failed',
-  'task.dead',
-  'agent.online',
-  'agent.offline',
-  'alert.raised',
-  'alert.resolved',
-  'schedule.fired',
-] as const;
-export type WebhookEventType = (typeof webhookEventTypes)[number];
-
-export const webhookDeliveryStatuses = ['pending', 'delivering', 'delivered', 'failed'] as const;
-export type WebhookDeliveryStatus = (typeof webhookDeliveryStatuses)[number];
+import { webhookDeliveryStatuses, type WebhookEventType } from '../vocabulary';
 
 export const webhooks = pgTable(
   'webhooks',

@@ -16,9 +16,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { departments } from './org';
 import { schedules } from './schedules';
-
-export const agentStatuses = ['idle', 'busy', 'draining', 'offline', 'retired'] as const;
-export type AgentStatus = (typeof agentStatuses)[number];
+import { agentStatuses, attemptOutcomes, dependencyPolicies, priorities, taskStatuses, type TaskRequirements } from '../vocabulary';
 
 export const agents = pgTable(
   'agents',
@@ -55,21 +53,6 @@ export const agents = pgTable(
   // in the room fillfactor 50 leaves on its page (migration 0004): no index entries, no index bloat.
   (t) => [index('agents_department').on(t.departmentId)],
 );
-
-export const priorities = ['critical', 'high', 'medium', 'low'] as const;
-export type Priority = (typeof priorities)[number];
-// 'scheduled': created with runAt or delayMs, not yet due (then 'pending').
-export const taskStatuses = ['pending', 'assigned', 'running', 'completed', 'failed', 'cancelled', 'dead', 'scheduled'] as const;
-export type TaskStatus = (typeof taskStatuses)[number];
-
-export const dependencyPolicies = ['cancel', 'wait'] as const;
-export type DependencyPolicy = (typeof dependencyPolicies)[number];
-
-export type TaskRequirements = {
-  specialization?: string;
-  capabilities?: Record<string, unknown>;
-  resources?: Record<string, number>;
-};
 
 export const tasks = pgTable(
   'tasks',
@@ -144,9 +127,6 @@ export const taskEvents = pgTable(
   },
   (t) => [index('task_events_task').on(t.taskId, t.id)],
 );
-
-export const attemptOutcomes = ['completed', 'failed', 'timed-out', 'lost', 'preempted', 'revoked'] as const;
-export type AttemptOutcome = (typeof attemptOutcomes)[number];
 
 /** One row per hand-out of a task (opened by a trigger, see migration 0008); closed with its outcome. */
 export const taskAttempts = pgTable(

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { AgentClient } from './client';
-import { apiAs, waitFor } from '@/server/sim/fleet';
+import { apiAs, waitFor } from '@/sim/fleet';
 import { spawnServer, type ServerProc } from '@/server/faults/spawn-server';
 
 /**

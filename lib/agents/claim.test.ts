@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fleetSuite } from '@/server/testing/suite';
-import { bearerClient, sleep, spawnAgent, waitFor, type ApiClient } from '@/server/sim/fleet';
+import { fleetSuite } from '@/test/suite';
+import { bearerClient, sleep, spawnAgent, waitFor, type ApiClient } from '@/sim/fleet';
 import { DEFAULT_LEASE_MS } from '../lifecycle/lease';
 
 // Heart-beats of 1 s: an agent silent for 3 s is lost, short enough to wait for, long enough for a

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, inArray } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { agents, tasks } from '@/db/schema/work';
-import { makeAgent, makeTask } from '../resources/test-fixtures';
+import { makeAgent, makeTask } from '../../test/resource-fixtures';
 import { presence } from '../presence/presence';
 import { assignTask } from '../dispatch/assign';
 import { agentLost } from './connection';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { rowsOf } from '@/db/rows';
 import { agents, tasks } from '@/db/schema/work';
-import { makeAgent, makeTask } from '../resources/test-fixtures';
+import { makeAgent, makeTask } from '../../test/resource-fixtures';
 import { renewLeases } from './lease-renewals';
 
 describe('lease renewals due together share one statement', () => {

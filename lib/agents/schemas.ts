@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { agentStatuses } from '@/db/schema/work';
+import { agentStatuses } from '@/db/vocabulary';
 import { capabilitiesSchema, resourceAmountsSchema } from '../tasks/schemas';
 import { resourceTypes } from '../org/resource-kinds';
 import { pageQuery } from '../paging/cursor';

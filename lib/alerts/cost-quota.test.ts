@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { departments, resourcePools } from '@/db/schema/org';
 import { alerts } from '@/db/schema/work';
 import { evaluateAlerts, resetAlertState } from '@/lib/alerts/engine';
 import { metrics, resetMetrics } from '@/lib/metrics/registry';
 import { refreshGauges } from '@/lib/metrics/gauges';
 import { updateAlert } from '@/db/queries/alerts';
-import { withoutProcessLabel } from '../metrics/testing-labels';
+import { withoutProcessLabel } from '../../test/metric-labels';
 
 let t: TestDb;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { onLive, type LiveEvent } from '@/lib/live';
 import { recordAssignment, recordTaskFinished } from '@/lib/metrics/record';
 import { resetMetrics } from '@/lib/metrics/registry';
-import { principalOf } from '@/db/testing/principals';
+import { principalOf } from '@/test/principals';
 import { evaluateAlerts, resetAlertState } from './engine';
 import { listAlerts } from './service';
 import type { AlertConfig } from './rules';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { agents, tasks } from '@/db/schema/work';
-import { makeAgent, makeTask } from '../resources/test-fixtures';
+import { makeAgent, makeTask } from '../../test/resource-fixtures';
 import { evaluateAlerts, resetAlertState } from './engine';
 import type { AlertConfig } from './rules';
 

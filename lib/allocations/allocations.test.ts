@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { principalOf } from '@/db/testing/principals';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { principalOf } from '@/test/principals';
 import { alerts, allocations, taskEvents, tasks } from '@/db/schema/work';
 import { assignTask } from '../dispatch/assign';
 import { completeTask } from '../lifecycle/lifecycle';
@@ -9,7 +9,7 @@ import { AppError } from '../errors';
 import { onDomain } from '../live';
 import { allocate, chooseVictims, listAllocations, preemptLowerPriority, releaseAgent, releaseAllocation } from './allocations';
 import { checkAvailability } from '../resources/service';
-import { getPool, makeAgent, makeTask, setPool } from '../resources/test-fixtures';
+import { getPool, makeAgent, makeTask, setPool } from '../../test/resource-fixtures';
 
 let t: TestDb;
 const admin = principalOf('super-admin');

@@ -7,7 +7,7 @@ import {
   preemptionCandidates,
   type AllocationRow,
 } from '@/db/queries/resources';
-import { priorities, type Priority } from '@/db/schema/work';
+import { priorities, type Priority } from '@/db/vocabulary';
 import { audit } from '../audit/log';
 import { authorize, departmentFilter, inScope, OutOfScope, type Principal } from '../permissions/rbac';
 import { badRequest, conflict, notFound } from '../errors';

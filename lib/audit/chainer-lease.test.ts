@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { openDb, type DbHandle } from '@/db/client';
 import { rowsOf } from '@/db/rows';
 import { tryChainerLease } from '@/db/queries/audit';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 
 let t: TestDb;
 let other: DbHandle;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '@/db/rows';
 import { sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { closeWorkerPool } from '@/server/workers/pool';
 import { verifyAuditChainInPool } from '@/server/workers/verify-audit';
 import { audit } from './log';
 import { chainPending } from './chain-writer';
-import { freshAuditLog } from './testing/fresh-log';
+import { freshAuditLog } from '../../test/fresh-audit-log';
 
 let t: TestDb;
 beforeAll(async () => {

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '@/db/rows';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { closeWorkerPool } from '@/server/workers/pool';
 import { verifyAuditChainInPool } from '@/server/workers/verify-audit';
 import { GENESIS_HASH, legacyHash } from './chain';
 import { chainPending } from './chain-writer';
 import { audit } from './log';
-import { freshAuditLog } from './testing/fresh-log';
+import { freshAuditLog } from '../../test/fresh-audit-log';
 
 /**
  * Attacks by someone who can write the database but doesn't hold AUTH_SECRET, done with raw SQL

@@ -1,4 +1,4 @@
-import { roles } from '@/db/schema/auth';
+import { roles } from '@/db/vocabulary';
 import { rolePermissions, roleLevels, scopedRoles } from '../permissions/rbac';
 
 /** rolePermissions as a Markdown table: docs/security.md embeds it and a test keeps them equal. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { startHarness, type Harness } from '@/server/testing/harness';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { startHarness, type Harness } from '@/test/harness';
 import { insertUser } from '@/db/queries/users';
 import { hashPassword } from '@/lib/auth/password';
 import { EcsClient } from './client';

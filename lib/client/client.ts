@@ -10,7 +10,7 @@ import type { Task, TaskDetail } from '@/lib/tasks/service';
 import type { BatchResult } from '@/lib/tasks/batch';
 import type { SystemStatus } from '@/lib/status/system';
 import type { toAgent } from '@/lib/agents/service';
-import type { Role } from '@/db/schema/auth';
+import type { Role } from '@/db/vocabulary';
 import type { AllocateInput } from '@/lib/resources/schemas';
 import type { AllocationResult } from '@/lib/allocations/allocations';
 import type { Availability, DepartmentResources } from '@/lib/resources/service';

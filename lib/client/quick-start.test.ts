@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { startHarness, type Harness } from '@/server/testing/harness';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { startHarness, type Harness } from '@/test/harness';
 import { EcsClient } from './client';
 
 const ADMIN_PASSWORD = 'quick-start-admin-password-1';

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { principalOf } from '@/db/testing/principals';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { principalOf } from '@/test/principals';
 import { beatAndReadPeers } from '@/db/queries/cluster-processes';
 import { count, resetBusStats } from '@/lib/metrics/bus-stats';
 import { runtimeState } from '@/lib/health';
 import { getSystemStatus } from '@/lib/status/system';
 import { toAgent } from '@/lib/agents/service';
-import { makeAgent } from '@/lib/resources/test-fixtures';
+import { makeAgent } from '@/test/resource-fixtures';
 import { agents } from '@/db/schema/work';
 import { eq } from 'drizzle-orm';
 import { combineBusStats, quantileFromCounts, readBusStats } from './bus-totals';

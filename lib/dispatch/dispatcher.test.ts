@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { losingNextAnswer } from '@/db/testing/lossy';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { losingNextAnswer } from '@/test/lossy';
 import { agents, tasks } from '@/db/schema/work';
-import { makeAgent, makeTask } from '../resources/test-fixtures';
+import { makeAgent, makeTask } from '../../test/resource-fixtures';
 import { presence } from '../presence/presence';
 import { onDomain } from '../live';
 import { dispatchDepartment } from './dispatcher';

@@ -1,4 +1,4 @@
-import type { TaskRequirements } from '@/db/schema/work';
+import type { TaskRequirements } from '@/db/vocabulary';
 import type { AgentProfile } from '../presence/profile';
 
 /**

@@ -1,6 +1,6 @@
 import { surplus } from './fit';
 import type { Candidate } from '../presence/profile';
-import type { TaskRequirements } from '@/db/schema/work';
+import type { TaskRequirements } from '@/db/vocabulary';
 
 export type Strategy = 'round-robin' | 'least-connections' | 'weighted' | 'capability-match';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import type { Principal } from '../permissions/rbac';
 import { listTasks } from '../tasks/service';
 import { listTasksQuery } from '../tasks/schemas';

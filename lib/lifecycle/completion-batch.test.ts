@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf } from '@/db/rows';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { agents, taskEvents, tasks } from '@/db/schema/work';
-import { makeAgent, makeTask } from '../resources/test-fixtures';
+import { makeAgent, makeTask } from '../../test/resource-fixtures';
 import { completeTask } from './lifecycle';
 import { renewLeases } from '../agents/lease-renewals';
 import type { Db } from '@/db/client';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { readyTasks } from '@/db/queries/tasks';
 import { agents, taskEvents, tasks } from '@/db/schema/work';
-import { makeAgent } from '../resources/test-fixtures';
+import { makeAgent } from '../../test/resource-fixtures';
 import type { Principal } from '../permissions/rbac';
 import { assignTask } from '../dispatch/assign';
 import { createTaskSchema } from '../tasks/schemas';

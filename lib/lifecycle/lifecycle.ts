@@ -11,7 +11,7 @@ import { emitDomain, publishLive } from '../live';
 import { recordTaskFinished, recordTaskRequeued } from '../metrics/record';
 import { leaseMsOf } from './lease';
 import { closeAttempt } from '@/db/queries/attempts';
-import type { AttemptOutcome } from '@/db/schema/work';
+import type { AttemptOutcome } from '@/db/vocabulary';
 import { cancelDependants } from './dependencies';
 import { queueTaskEvent } from '../outbox/outbox';
 

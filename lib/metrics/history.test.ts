@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { principalOf } from '@/db/testing/principals';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { principalOf } from '@/test/principals';
 import { metricSamples } from '@/db/schema/work';
 import { count, resetBusStats } from '@/lib/metrics/bus-stats';
 import { recordAssignment, recordTaskCreated, recordTaskFinished } from './record';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { principalOf } from '@/db/testing/principals';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { principalOf } from '@/test/principals';
 import { agents } from '@/db/schema/work';
 import { departmentLeaderboard } from './leaderboard';
 

@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
 import { runText } from '@/db/raw';
-import type { WebhookEventType } from '@/db/schema/webhooks';
+import type { WebhookEventType } from '@/db/vocabulary';
 
 /*
  * The outbox writes. Each is one INSERT … SELECT from the webhooks subscribed to the event, run in

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { principalOf } from '@/db/testing/principals';
+import { principalOf } from '@/test/principals';
 import { AppError } from '../errors';
-import { roles } from '@/db/schema/auth';
+import { roles } from '@/db/vocabulary';
 import {
   authorize,
   canGrantRole,

@@ -1,4 +1,4 @@
-import type { Role } from '@/db/schema/auth';
+import type { Role } from '@/db/vocabulary';
 import { AppError, forbidden } from '../errors';
 
 export const roleLevels: Record<Role, number> = {

@@ -23,7 +23,7 @@ type Result = { granted: boolean; retryAfter?: number };
 function startChild(key: string, limit: number, n: number) {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.resolve(import.meta.dirname, 'testing/take-child.ts'), key, String(limit), String(n)],
+    ['--import', 'tsx', path.resolve(import.meta.dirname, '../../test/quota-take-child.ts'), key, String(limit), String(n)],
     {
       env: { ...process.env, REDIS_URL, BUS_PREFIX: prefix, NODE_ENV: 'test', LOG_LEVEL: 'silent' },
       stdio: ['pipe', 'pipe', 'inherit'],

@@ -1,12 +1,12 @@
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { principalOf } from '@/db/testing/principals';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { principalOf } from '@/test/principals';
 import { resourceChanges, resourcePools } from '@/db/schema/org';
 import { onDbWrite } from '@/db/activity';
 import { allocate, releaseAllocation } from '../allocations/allocations';
 import { decideScaling, defaultScaling, runAutoscale } from './autoscale';
-import { getPool, makeAgent, setPool } from './test-fixtures';
+import { getPool, makeAgent, setPool } from '../../test/resource-fixtures';
 
 const pool = (o: Partial<Parameters<typeof decideScaling>[0][number]>) => ({
   departmentId: 'd',

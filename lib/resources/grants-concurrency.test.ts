@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestDb } from '@/db/testing/test-db';
-import { testDbWithAdmin } from '@/db/testing/admin';
-import { request } from '@/db/testing/http';
+import type { TestDb } from '@/test/test-db';
+import { testDbWithAdmin } from '@/test/admin';
+import { request } from '@/test/http';
 import { POST as allocatePOST } from '@/app/api/v1/allocations/route';
-import { activeUnits, getPool, makeAgent, setPool } from './test-fixtures';
+import { activeUnits, getPool, makeAgent, setPool } from '../../test/resource-fixtures';
 
 let t: TestDb;
 let token: string;

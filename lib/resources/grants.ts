@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { resourcePools } from '@/db/schema/org';
-import { allocations, type Priority } from '@/db/schema/work';
+import { allocations } from '@/db/schema/work';
+import { type Priority } from '@/db/vocabulary';
 import { conflict } from '../errors';
 
 export type ResourceRequest = Record<string, number>;

@@ -1,11 +1,11 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { alerts, metricSamples } from '@/db/schema/work';
 import { onLive, type LiveEvent } from '../live';
 import { raiseShortage } from './alerts';
 import { checkCapacityAlerts, sampleUtilisation } from './monitor';
-import { setPool } from './test-fixtures';
+import { setPool } from '../../test/resource-fixtures';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -60,7 +60,7 @@ describe('utilisation history and alerts', () => {
 describe('utilisation history', () => {
   it('answers one point per minute with the mean per kind, scoped to the caller', async () => {
     const { getUtilisationHistory } = await import('./history');
-    const { principalOf } = await import('@/db/testing/principals');
+    const { principalOf } = await import('@/test/principals');
     const now = new Date();
     await t.db.insert(metricSamples).values([
       { at: now, name: 'resource.utilisation.compute', departmentId: 'research', value: 0.2 },

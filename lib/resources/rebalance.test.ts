@@ -1,10 +1,10 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { resourceChanges, resourcePools } from '@/db/schema/org';
 import { tasks } from '@/db/schema/work';
 import { decideRebalance, runRebalance } from './rebalance';
-import { getPool, makeTask, setPool } from './test-fixtures';
+import { getPool, makeTask, setPool } from '../../test/resource-fixtures';
 
 const pool = (departmentId: string, o: Partial<{ guaranteed: number; maximum: number; capacity: number; allocated: number }> = {}) => ({
   departmentId,

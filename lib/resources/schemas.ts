@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { priorities } from '@/db/schema/work';
+import { priorities } from '@/db/vocabulary';
 import { departmentIdSchema } from '../org/department-id';
 import { resourceTypes } from '../org/resource-kinds';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { params, request } from '@/db/testing/http';
-import { makeUser } from '@/db/testing/users';
-import { principalOf } from '@/db/testing/principals';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { params, request } from '@/test/http';
+import { makeUser } from '@/test/users';
+import { principalOf } from '@/test/principals';
 import { auditLog } from '@/db/schema/auth';
 import { scheduleFirings, schedules } from '@/db/schema/schedules';
 import { tasks } from '@/db/schema/work';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { catchUpPolicies, overlapPolicies } from '@/db/schema/schedules';
+import { catchUpPolicies, overlapPolicies } from '@/db/vocabulary';
 import { createTaskSchema } from '../tasks/schemas';
 import { pageQuery } from '../paging/cursor';
 import { cronProblem, isTimeZone } from './cron';

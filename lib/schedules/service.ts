@@ -1,6 +1,7 @@
 import { eq, sql, type SQL, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { schedules, type TaskTemplate } from '@/db/schema/schedules';
+import { schedules } from '@/db/schema/schedules';
+import { type TaskTemplate } from '@/db/vocabulary';
 import { findDepartment } from '@/db/queries/departments';
 import { recentFirings, schedulePage, type ScheduleRow } from '@/db/queries/schedules';
 import { authorize, departmentFilter, forbiddenForAgents, inScope, OutOfScope, type Principal } from './access';

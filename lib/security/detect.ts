@@ -1,6 +1,7 @@
 import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { auditLog, securityEvents, type Role } from '@/db/schema/auth';
+import { auditLog, securityEvents } from '@/db/schema/auth';
+import { type Role } from '@/db/vocabulary';
 import type { Principal } from '../permissions/rbac';
 import { recordSecurityEvent } from './events';
 

@@ -1,7 +1,8 @@
 import type { TaskQuotaHolder } from '../quotas/tasks';
 import { inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { tasks, type TaskRequirements } from '@/db/schema/work';
+import { tasks } from '@/db/schema/work';
+import { type TaskRequirements } from '@/db/vocabulary';
 import { findDepartmentCached } from '@/db/queries/departments';
 import { authorize, inScope, type Principal } from '../permissions/rbac';
 import { conflict, notFound, unprocessable } from '../errors';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { agents, taskAttempts, taskEvents, tasks } from '@/db/schema/work';
-import { makeAgent } from '../resources/test-fixtures';
+import { makeAgent } from '../../test/resource-fixtures';
 import { onDomain } from '../live';
 import type { Principal } from '../permissions/rbac';
 import { createTaskSchema } from './schemas';

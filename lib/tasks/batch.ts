@@ -3,7 +3,8 @@ import { takeTaskQuota, type TaskQuotaHolder, type TaskQuotaTaken } from '../quo
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { priorities, tasks, type TaskRequirements, type TaskStatus } from '@/db/schema/work';
+import { tasks } from '@/db/schema/work';
+import { priorities, type TaskRequirements, type TaskStatus } from '@/db/vocabulary';
 import { runText } from '@/db/raw';
 import { authorize, type Principal } from '../permissions/rbac';
 import { auditInsertText, auditWritten } from '../audit/log';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { priorities, taskEvents, tasks, type TaskRequirements } from '@/db/schema/work';
+import { taskEvents, tasks } from '@/db/schema/work';
+import { priorities, type TaskRequirements } from '@/db/vocabulary';
 import type { TaskRow } from '@/db/queries/tasks';
 import { promoteDueTasks } from '@/db/queries/scheduled-tasks';
 import type { Principal } from '../permissions/rbac';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { attemptOutcomes, dependencyPolicies, priorities, taskStatuses } from '@/db/schema/work';
+import { attemptOutcomes, dependencyPolicies, priorities, taskStatuses } from '@/db/vocabulary';
 import { resourceKindCatalog, resourceTypes } from '../org/resource-kinds';
 import { pageQuery } from '../paging/cursor';
 

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, getTableColumns, sql, type SQL, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { taskEvents, tasks, priorities, type TaskRequirements } from '@/db/schema/work';
+import { taskEvents, tasks } from '@/db/schema/work';
+import { priorities, type TaskRequirements } from '@/db/vocabulary';
 import type { TaskRow } from '@/db/queries/tasks';
 import { mapRow } from '@/db/rows';
 import { runText } from '@/db/raw';

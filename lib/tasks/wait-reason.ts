@@ -1,6 +1,7 @@
 import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { agents, tasks, type TaskRequirements } from '@/db/schema/work';
+import { agents, tasks } from '@/db/schema/work';
+import { type TaskRequirements } from '@/db/vocabulary';
 import { agentFits, normaliseCapabilities } from '../dispatch/fit';
 import { freeUnitsFor } from '../resources/service';
 

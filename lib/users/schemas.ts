@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roles } from '@/db/schema/auth';
+import { roles } from '@/db/vocabulary';
 import { usernameSchema } from '../auth/schemas';
 import { departmentIdSchema } from '../org/department-id';
 

@@ -2,7 +2,7 @@ import type { Db } from '@/db/client';
 import { findUserById, insertUser, type UserRow } from '@/db/queries/users';
 import { deleteUserRow, existingDepartmentIds, listUserRows, updateUserRow } from '@/db/queries/user-admin';
 import { findDepartment } from '@/db/queries/departments';
-import type { Role } from '@/db/schema/auth';
+import type { Role } from '@/db/vocabulary';
 import { audit } from '../audit/log';
 import { checkPasswordPolicy, hashPassword } from '../auth/password';
 import {

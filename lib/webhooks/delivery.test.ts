@@ -1,13 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { openDb } from '@/db/client';
-import { principalOf } from '@/db/testing/principals';
+import { principalOf } from '@/test/principals';
 import { webhookDeliveries, webhooks } from '@/db/schema/webhooks';
 import { agents, alerts } from '@/db/schema/work';
 import { resetEnvCache } from '../env';
-import { makeAgent } from '../resources/test-fixtures';
+import { makeAgent } from '../../test/resource-fixtures';
 import { raiseShortage } from '../resources/alerts';
 import { agentLost, agentOnline } from '../agents/connection';
 import { createTaskSchema } from '../tasks/schemas';
@@ -18,7 +18,7 @@ import { fireSchedule } from '../schedules/firing';
 import { schedules } from '@/db/schema/schedules';
 import { createWebhook } from './service';
 import { deliverDue, pruneDeliveries } from './deliver';
-import { startReceiver } from './testing/receiver';
+import { startReceiver } from '../../test/webhook-receiver';
 
 const admin = principalOf('super-admin');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { webhookDeliveryStatuses, webhookEventTypes } from '@/db/schema/webhooks';
+import { webhookDeliveryStatuses, webhookEventTypes } from '@/db/vocabulary';
 import { departmentIdSchema } from '../org/department-id';
 import { pageQuery } from '../paging/cursor';
 

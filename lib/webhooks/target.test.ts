@@ -2,7 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetEnvCache } from '../env';
 import { checkTarget, isAllowedAddress } from './target';
 import { sendSigned } from './send';
-import { startReceiver } from './testing/receiver';
+import { startReceiver } from '../../test/webhook-receiver';
 
 const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 const send = (url: string) => sendSigned({ url, secret, id: 'msg_1', body: '{}' });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { makeUser } from '@/db/testing/users';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { makeUser } from '@/test/users';
 import { resetEnvCache } from '@/lib/env';
-import { startHarness, type Harness } from '../testing/harness';
-import { admission, type Admission } from '../testing/socket-admits';
-import { waitFor } from '../sim/fleet';
+import { startHarness, type Harness } from '../../test/harness';
+import { admission, type Admission } from '../../test/socket-admits';
+import { waitFor } from '../../sim/fleet';
 
 let t: TestDb;
 let h: Harness;

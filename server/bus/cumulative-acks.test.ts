@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { busStats } from '@/lib/metrics/bus-stats';
-import { startHarness, type Harness } from '../testing/harness';
-import { apiAs, sleep, waitFor, type ApiClient } from '../sim/fleet';
+import { startHarness, type Harness } from '../../test/harness';
+import { apiAs, sleep, waitFor, type ApiClient } from '../../sim/fleet';
 import { ACK_TIMEOUT_MS } from './messaging';
 
 type Got = { id: string; type: string; data: { n?: number } | null; seq?: number; hadAck: boolean; at: number };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { principalOf } from '@/db/testing/principals';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { principalOf } from '@/test/principals';
 import { auditLog } from '@/db/schema/auth';
 import { resetEnvCache } from '@/lib/env';
 import type { AgentClient } from '@/lib/agent-sdk/client';
@@ -9,8 +9,8 @@ import { sendMessage } from '@/lib/bus/send';
 import { resolveRecipients, resolveRecipientsCached } from '@/lib/bus/recipients';
 import { MAX_MESSAGE_BYTES } from '@/lib/bus/schemas';
 import { busStats, resetBusStats } from '@/lib/metrics/bus-stats';
-import { startHarness, type Harness } from '../testing/harness';
-import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from '../sim/fleet';
+import { startHarness, type Harness } from '../../test/harness';
+import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from '../../sim/fleet';
 
 type Msg = { id: string; from: Record<string, unknown>; type: string; data: { n?: number } | null };
 

@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import type { AgentClient } from '@/lib/agent-sdk/client';
-import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from '../sim/fleet';
+import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from '../../sim/fleet';
 import { dropRedisKeys, redisReachable, REDIS_URL } from '../faults/redis-probe';
 
 /**
@@ -26,7 +26,7 @@ const clients: AgentClient[] = [];
 const inbox = new Map<string, Msg[]>();
 
 async function serve(): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../testing/serve-harness.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.resolve(import.meta.dirname, '../../test/serve-harness.ts')], {
     env: {
       ...process.env,
       DATABASE_URL: t.url,

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestDb, dropDatabaseAt, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, dropDatabaseAt, type TestDb } from '@/test/test-db';
 import { AgentClient } from '@/lib/agent-sdk/client';
-import { apiAs, sleep, waitFor, type ApiClient } from '../sim/fleet';
+import { apiAs, sleep, waitFor, type ApiClient } from '../../sim/fleet';
 import { spawnServer, type ServerProc } from './spawn-server';
 
 /**

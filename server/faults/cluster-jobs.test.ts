@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { resourceChanges, resourcePools } from '@/db/schema/org';
 import { metricSamples } from '@/db/schema/work';
 import type { JobStatus } from '@/lib/health';
-import { getPool, makeTask, setPool } from '@/lib/resources/test-fixtures';
-import { sleep, waitFor } from '../sim/fleet';
+import { getPool, makeTask, setPool } from '@/test/resource-fixtures';
+import { sleep, waitFor } from '../../sim/fleet';
 import { patientApi } from './patient-api';
 import { dropRedisKeys, REDIS_URL, redisReachable } from './redis-probe';
 import { spawnServer, type ServerProc } from './spawn-server';

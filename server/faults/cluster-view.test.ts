@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { AgentClient } from '@/lib/agent-sdk/client';
 import type { ClusterBusStats } from '@/lib/cluster/bus-totals';
 import type { SystemStatus } from '@/lib/status/system';
-import { waitFor } from '../sim/fleet';
+import { waitFor } from '../../sim/fleet';
 import { dropRedisKeys, REDIS_URL, redisReachable } from './redis-probe';
 import { spawnServer, type ServerProc } from './spawn-server';
 

@@ -3,13 +3,13 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { rowsOf } from '@/db/rows';
 import { sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { closeWorkerPool } from '../workers/pool';
 import { verifyAuditChainInPool } from '../workers/verify-audit';
 import type { AgentClient } from '@/lib/agent-sdk/client';
-import { sleep, spawnAgent, waitFor } from '../sim/fleet';
+import { sleep, spawnAgent, waitFor } from '../../sim/fleet';
 import { patientApi } from './patient-api';
-import { freePort } from '../testing/free-port';
+import { freePort } from '../../test/free-port';
 
 // Kills a real server process with SIGKILL while a fleet works, restarts it, and checks the
 // promise: no task lost, none completed twice, no leaked allocation, an intact audit chain.
@@ -27,7 +27,7 @@ let proc: ChildProcess | undefined;
 const fleet: AgentClient[] = [];
 
 function startServer(): Promise<void> {
-  proc = spawn(process.execPath, ['--import', 'tsx', 'server/testing/serve-harness.ts'], {
+  proc = spawn(process.execPath, ['--import', 'tsx', 'test/serve-harness.ts'], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: t.url!, PORT: String(port), HEARTBEAT_INTERVAL: '500', NODE_ENV: 'production', DEMO: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { io } from 'socket.io-client';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { makeUser } from '@/db/testing/users';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { makeUser } from '@/test/users';
 import { verifyAuditChainInPool } from '../workers/verify-audit';
-import { startHarness, type Harness } from '../testing/harness';
+import { startHarness, type Harness } from '../../test/harness';
 import { routeTable } from '../http/route-table';
-import { apiAs, type ApiClient } from '../sim/fleet';
+import { apiAs, type ApiClient } from '../../sim/fleet';
 import { body, pathParam, query, rng, value } from './hostile';
 
 // Hostile input at every /api/v1 route and agent socket event: every answer must be a 4xx

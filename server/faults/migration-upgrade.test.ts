@@ -3,13 +3,13 @@ import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '@/db/client';
 import { migrateDb } from '@/db/migrate';
-import { copyProjected, journal, migrationsUpTo, snapshotOf, tableDigest, tablesOf, writableColumns } from '@/db/testing/old-schema';
-import { createTestDb, dropDatabaseAt, type TestDb } from '@/db/testing/test-db';
+import { copyProjected, journal, migrationsUpTo, snapshotOf, tableDigest, tablesOf, writableColumns } from '@/test/old-schema';
+import { createTestDb, dropDatabaseAt, type TestDb } from '@/test/test-db';
 import { AgentClient, PermanentTaskError } from '@/lib/agent-sdk/client';
 import { legacyHash, GENESIS_HASH } from '@/lib/audit/chain';
 import { closeWorkerPool } from '../workers/pool';
 import { verifyAuditChainInPool } from '../workers/verify-audit';
-import { apiAs, sleep, waitFor } from '../sim/fleet';
+import { apiAs, sleep, waitFor } from '../../sim/fleet';
 import { spawnServer, type ServerProc } from './spawn-server';
 
 /**

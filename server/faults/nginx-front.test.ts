@@ -2,17 +2,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { io, type Socket } from 'socket.io-client';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { rowsOf } from '@/db/rows';
-import { consoleCookie } from '@/db/testing/console-cookie';
+import { consoleCookie } from '@/test/console-cookie';
 import { findUserByUsername } from '@/db/queries/users';
 import { AgentClient } from '@/lib/agent-sdk/client';
-import { sleep, waitFor } from '../sim/fleet';
+import { sleep, waitFor } from '../../sim/fleet';
 import { patientApi } from './patient-api';
 import { dropRedisKeys, REDIS_URL, redisReachable } from './redis-probe';
 import { spawnServer, type ServerProc } from './spawn-server';
-import { freePorts } from '../testing/free-port';
-import { nginxInstalled, startNginx, type Nginx } from '../testing/nginx';
+import { freePorts } from '../../test/free-port';
+import { nginxInstalled, startNginx, type Nginx } from '../../test/nginx';
 
 /**
  * Debian's nginx with the shipped deploy/nginx/ecs.conf in front of two server processes on one

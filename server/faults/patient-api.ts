@@ -1,4 +1,4 @@
-import { sleep, type ApiClient } from '../sim/fleet';
+import { sleep, type ApiClient } from '../../sim/fleet';
 
 /**
  * A REST caller that rides out restarts: it retries (with back-off, up to 1 s apart) until a

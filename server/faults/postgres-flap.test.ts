@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { openDb, type DbHandle } from '@/db/client';
-import { sleep } from '../sim/fleet';
+import { sleep } from '../../sim/fleet';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
 /**

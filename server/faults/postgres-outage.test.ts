@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { rowsOf } from '@/db/rows';
 import type { AgentClient } from '@/lib/agent-sdk/client';
-import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from '../sim/fleet';
+import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from '../../sim/fleet';
 import { spawnServer, type ServerProc } from './spawn-server';
 import { startTcpProxy, type OutageMode, type TcpProxy } from './tcp-proxy';
 

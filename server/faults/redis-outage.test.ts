@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import type { AgentClient } from '@/lib/agent-sdk/client';
-import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from '../sim/fleet';
+import { apiAs, sleep, spawnAgent, waitFor, type ApiClient } from '../../sim/fleet';
 import { spawnServer, type ServerProc } from './spawn-server';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 import { dropRedisKeys, redisReachable, REDIS_URL } from './redis-probe';

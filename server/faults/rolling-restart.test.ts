@@ -1,14 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { rowsOf } from '@/db/rows';
 import { AgentClient } from '@/lib/agent-sdk/client';
-import { sleep, waitFor } from '../sim/fleet';
+import { sleep, waitFor } from '../../sim/fleet';
 import { patientApi } from './patient-api';
 import { dropRedisKeys, REDIS_URL, redisReachable } from './redis-probe';
 import { spawnServer, type ServerProc } from './spawn-server';
-import { freePorts } from '../testing/free-port';
+import { freePorts } from '../../test/free-port';
 
 /**
  * A rolling restart of a two-process deployment (one Postgres, Redis between them) under a stream

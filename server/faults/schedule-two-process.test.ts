@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { scheduleFirings, schedules } from '@/db/schema/schedules';
 import { tasks } from '@/db/schema/work';
-import { sleep, waitFor } from '../sim/fleet';
+import { sleep, waitFor } from '../../sim/fleet';
 import { patientApi } from './patient-api';
 import { spawnServer, type ServerProc } from './spawn-server';
 

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { rowsOf } from '@/db/rows';
 import type { AgentClient } from '@/lib/agent-sdk/client';
-import { apiAs, sleep, spawnAgent, waitFor } from '../sim/fleet';
+import { apiAs, sleep, spawnAgent, waitFor } from '../../sim/fleet';
 import { spawnServer, type ServerProc } from './spawn-server';
-import { freePort } from '../testing/free-port';
+import { freePort } from '../../test/free-port';
 
 /**
  * Graceful shutdown: SIGTERM in the middle of work. The process must tell its agents

@@ -13,12 +13,12 @@ export type ServerProc = {
 const root = path.resolve(import.meta.dirname, '../..');
 
 /**
- * Runs server/testing/serve-harness.ts as a real process (API + Socket.IO + loops) and resolves
+ * Runs test/serve-harness.ts as a real process (API + Socket.IO + loops) and resolves
  * with its URL once it prints "listening". Every stdout line (the JSON log) is kept in `lines`
  * so a test can check what the process logged.
  */
 export async function spawnServer(env: Record<string, string>): Promise<ServerProc> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/testing/serve-harness.ts'], {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/serve-harness.ts'], {
     cwd: root,
     env: {
       ...process.env,

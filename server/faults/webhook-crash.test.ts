@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { startReceiver } from '@/lib/webhooks/testing/receiver';
-import { waitFor } from '../sim/fleet';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { startReceiver } from '@/test/webhook-receiver';
+import { waitFor } from '../../sim/fleet';
 import { patientApi } from './patient-api';
 import { spawnServer, type ServerProc } from './spawn-server';
 

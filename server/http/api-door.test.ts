@@ -1,8 +1,8 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDbWithAdmin } from '@/db/testing/admin';
-import type { TestDb } from '@/db/testing/test-db';
+import { testDbWithAdmin } from '@/test/admin';
+import type { TestDb } from '@/test/test-db';
 import securityHeaders from '@/lib/http/security-headers.json';
 import { createApiDoor } from './api-door';
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePrometheusText } from '@/lib/metrics/testing/prom-text';
+import { parsePrometheusText } from '@/test/prom-text';
 import { count, resetBusStats } from '@/lib/metrics/bus-stats';
 import { recordAssignment, recordLockout, recordLogin, recordTaskCreated, recordTaskFinished } from '@/lib/metrics/record';
 import { resetMetrics } from '@/lib/metrics/registry';

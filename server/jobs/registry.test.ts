@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { noteStatement } from '@/db/activity';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { runtimeState } from '@/lib/health';
-import { sleep, waitFor } from '../sim/fleet';
+import { sleep, waitFor } from '../../sim/fleet';
 import { startLeadership, type Leadership } from './leadership';
 import { runJobs, type Job } from './registry';
 

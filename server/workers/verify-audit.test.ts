@@ -3,13 +3,13 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '@/db/rows';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { appendChainedAuditRows } from '@/lib/audit/testing/bulk-chain';
-import { freshAuditLog } from '@/lib/audit/testing/fresh-log';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { appendChainedAuditRows } from '@/test/audit-bulk-chain';
+import { freshAuditLog } from '@/test/fresh-audit-log';
 import { metrics } from '@/lib/metrics/registry';
 import { closeWorkerPool, workerPool } from './pool';
 import { verifyAuditChainInPool } from './verify-audit';
-import { withoutProcessLabel } from '@/lib/metrics/testing-labels';
+import { withoutProcessLabel } from '@/test/metric-labels';
 
 let t: TestDb;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import { hasPermission } from '@/lib/permissions/rbac';
 import { getDb } from '@/db/client';
-import { agentStatuses } from '@/db/schema/work';
+import { agentStatuses } from '@/db/vocabulary';
 import { listAgents } from '@/lib/agents/service';
 import { listAgentsQuery } from '@/lib/agents/schemas';
 import { listDepartments } from '@/lib/departments/service';

@@ -1,5 +1,5 @@
 import { getDb } from '@/db/client';
-import { priorities } from '@/db/schema/work';
+import { priorities } from '@/db/vocabulary';
 import { listSchedules } from '@/lib/schedules/service';
 import { listSchedulesQuery } from '@/lib/schedules/schemas';
 import { listDepartments } from '@/lib/departments/service';

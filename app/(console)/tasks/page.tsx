@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { getDb } from '@/db/client';
-import { priorities, taskStatuses } from '@/db/schema/work';
+import { priorities, taskStatuses } from '@/db/vocabulary';
 import { listTasks } from '@/lib/tasks/service';
 import { listTasksQuery } from '@/lib/tasks/schemas';
 import { listDepartments } from '@/lib/departments/service';

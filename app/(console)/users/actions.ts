@@ -1,7 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { roles } from '@/db/schema/auth';
+import { roles } from '@/db/vocabulary';
 import { createUserSchema, updateUserSchema, userParams } from '@/lib/users/schemas';
 import { createUser, deleteUser, updateUser } from '@/lib/users/service';
 import { setMfaPolicy } from '@/lib/security/mfa-policy';

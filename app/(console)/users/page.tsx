@@ -1,5 +1,5 @@
 import { getDb } from '@/db/client';
-import { roles } from '@/db/schema/auth';
+import { roles } from '@/db/vocabulary';
 import { listUsers } from '@/lib/users/service';
 import { listDepartments } from '@/lib/departments/service';
 import { mfaRequiredRoles } from '@/lib/security/mfa-policy';

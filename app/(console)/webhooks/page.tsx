@@ -1,5 +1,5 @@
 import { getDb } from '@/db/client';
-import { webhookEventTypes } from '@/db/schema/webhooks';
+import { webhookEventTypes } from '@/db/vocabulary';
 import { listWebhooks } from '@/lib/webhooks/service';
 import { listDepartments } from '@/lib/departments/service';
 import { isGlobal } from '@/lib/permissions/rbac';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { routeTable } from '@/server/http/route-table';
 import { buildOpenApi, missingOperations, type RouteModule } from '@/lib/http/openapi';
-import { registryIsCurrent } from '@/server/tools/gen-route-registry';
+import { registryIsCurrent } from '@/scripts/gen-route-registry';
 import { GET } from './route';
 
 type Doc = { openapi: string; paths: Record<string, Record<string, any>> }; // eslint-disable-line @typescript-eslint/no-explicit-any

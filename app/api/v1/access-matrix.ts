@@ -1,5 +1,5 @@
 import type { Db } from '@/db/client';
-import { roles, type Role } from '@/db/schema/auth';
+import { roles, type Role } from '@/db/vocabulary';
 import { scopedRoles } from '@/lib/permissions/rbac';
 import { insertAlert } from '@/db/queries/alerts';
 import { schedules } from '@/db/schema/schedules';

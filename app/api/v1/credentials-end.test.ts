@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { authenticator } from 'otplib';
 import { eq, sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { accessTokenFor, makeUser, TEST_PASSWORD } from '@/db/testing/users';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { accessTokenFor, makeUser, TEST_PASSWORD } from '@/test/users';
 import { findUserById } from '@/db/queries/users';
-import { consoleCookie } from '@/db/testing/console-cookie';
+import { consoleCookie } from '@/test/console-cookie';
 import { consoleSessions, refreshTokens, users } from '@/db/schema/auth';
 import { agents } from '@/db/schema/work';
 import { sha256 } from '@/lib/keys/secret';
-import { startHarness, type Harness } from '@/server/testing/harness';
-import { admission, serverDisconnects } from '@/server/testing/socket-admits';
-import { consoleSignIn, consoleSignOut } from '@/server/testing/console-sign-in';
+import { startHarness, type Harness } from '@/test/harness';
+import { admission, serverDisconnects } from '@/test/socket-admits';
+import { consoleSignIn, consoleSignOut } from '@/test/console-sign-in';
 
 // Auth.js's sign-in reads the client address through next/headers, which only Next provides.
 vi.mock('next/headers', () => ({ headers: async () => new Headers() }));

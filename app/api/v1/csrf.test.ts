@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { params, request } from '@/db/testing/http';
-import { makeUser } from '@/db/testing/users';
-import { consoleCookie } from '@/db/testing/console-cookie';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { params, request } from '@/test/http';
+import { makeUser } from '@/test/users';
+import { consoleCookie } from '@/test/console-cookie';
 import { PATCH as deptPATCH } from './departments/[id]/route';
 import { GET as meGET } from './me/route';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestDb } from '@/db/testing/test-db';
-import { testDbWithAdmin } from '@/db/testing/admin';
-import { params, request } from '@/db/testing/http';
+import type { TestDb } from '@/test/test-db';
+import { testDbWithAdmin } from '@/test/admin';
+import { params, request } from '@/test/http';
 import { insertUser } from '@/db/queries/users';
 import { insertAlert } from '@/db/queries/alerts';
 import { issueTokens } from '@/lib/auth/session-tokens';

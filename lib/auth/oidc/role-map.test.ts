@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { roles } from '@/db/schema/auth';
+import { roles } from '@/db/vocabulary';
 import { mapRoleClaim, parseRoleMap } from './role-map';
 
 describe('role claim mapping', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roles, type Role } from '@/db/schema/auth';
+import { roles, type Role } from '@/db/vocabulary';
 import { departmentIdSchema } from '../../org/department-id';
 
 /**

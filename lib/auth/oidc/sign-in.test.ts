@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, desc, eq } from 'drizzle-orm';
 import { authenticator } from 'otplib';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { makeUser } from '@/db/testing/users';
-import { principalOf } from '@/db/testing/principals';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { makeUser } from '@/test/users';
+import { principalOf } from '@/test/principals';
 import { auditLog, ssoIdentities, users } from '@/db/schema/auth';
 import { updateUserRow } from '@/db/queries/user-admin';
 import { setMfaPolicy } from '../../security/mfa-policy';

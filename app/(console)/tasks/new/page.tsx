@@ -1,5 +1,5 @@
 import { getDb } from '@/db/client';
-import { priorities } from '@/db/schema/work';
+import { priorities } from '@/db/vocabulary';
 import { listDepartments } from '@/lib/departments/service';
 import { requirePrincipal } from '@/app/_lib/session';
 import { TaskForm } from './task-form';

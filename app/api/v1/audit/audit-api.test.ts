@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { params, request } from '@/db/testing/http';
-import { makeUser } from '@/db/testing/users';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { params, request } from '@/test/http';
+import { makeUser } from '@/test/users';
 import { audit } from '@/lib/audit/log';
 import { csvCell } from '@/lib/audit/service';
 import { closeWorkerPool } from '@/server/workers/pool';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { request } from '@/db/testing/http';
-import { makeUser, TEST_PASSWORD } from '@/db/testing/users';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { request } from '@/test/http';
+import { makeUser, TEST_PASSWORD } from '@/test/users';
 import { auditLog, securityEvents, users } from '@/db/schema/auth';
 import { metrics } from '@/lib/metrics/registry';
 import { dummyPasswordHash } from '@/lib/auth/password';

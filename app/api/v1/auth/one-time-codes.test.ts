@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticator } from 'otplib';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { request } from '@/db/testing/http';
-import { makeUser, TEST_PASSWORD } from '@/db/testing/users';
-import { principalOf } from '@/db/testing/principals';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { request } from '@/test/http';
+import { makeUser, TEST_PASSWORD } from '@/test/users';
+import { principalOf } from '@/test/principals';
 import { confirmMfaEnrolment, startMfaEnrolment } from '@/lib/users/mfa';
 import { POST as tokenPOST } from './token/route';
 

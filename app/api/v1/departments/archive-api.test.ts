@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import type { TestDb } from '@/db/testing/test-db';
-import { testDbWithAdmin } from '@/db/testing/admin';
-import { params, request } from '@/db/testing/http';
-import { principalOf } from '@/db/testing/principals';
+import type { TestDb } from '@/test/test-db';
+import { testDbWithAdmin } from '@/test/admin';
+import { params, request } from '@/test/http';
+import { principalOf } from '@/test/principals';
 import { agents, tasks } from '@/db/schema/work';
 import { resetEnvCache } from '@/lib/env';
 import { createTask } from '@/lib/tasks/service';

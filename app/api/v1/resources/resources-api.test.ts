@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestDb } from '@/db/testing/test-db';
-import { testDbWithAdmin } from '@/db/testing/admin';
-import { params, request } from '@/db/testing/http';
-import { makeAgent } from '@/lib/resources/test-fixtures';
+import type { TestDb } from '@/test/test-db';
+import { testDbWithAdmin } from '@/test/admin';
+import { params, request } from '@/test/http';
+import { makeAgent } from '@/test/resource-fixtures';
 import { GET as poolsGET } from './route';
 import { POST as checkPOST } from './check/route';
 import { GET as costsGET } from './costs/route';

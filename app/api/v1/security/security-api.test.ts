@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { params, request } from '@/db/testing/http';
-import { makeUser, TEST_PASSWORD } from '@/db/testing/users';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { params, request } from '@/test/http';
+import { makeUser, TEST_PASSWORD } from '@/test/users';
 import { securityEvents, users } from '@/db/schema/auth';
 import { detection } from '@/lib/security/detect';
 import { onLive, type LiveEvent } from '@/lib/live';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { params, request } from '@/db/testing/http';
-import { makeUser } from '@/db/testing/users';
-import { principalOf } from '@/db/testing/principals';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { params, request } from '@/test/http';
+import { makeUser } from '@/test/users';
+import { principalOf } from '@/test/principals';
 import { cancelTask } from '@/lib/tasks/service';
 import { POST } from './route';
 import { GET as oneGET } from './[id]/route';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { params, request } from '@/db/testing/http';
-import { makeUser, TEST_PASSWORD } from '@/db/testing/users';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { params, request } from '@/test/http';
+import { makeUser, TEST_PASSWORD } from '@/test/users';
 import { findUserById } from '@/db/queries/users';
 import { POST as createPOST } from './route';
 import { DELETE as oneDELETE, PATCH as onePATCH } from './[id]/route';

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticator } from 'otplib';
 import { eq } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { params, request } from '@/db/testing/http';
-import { makeUser, TEST_PASSWORD } from '@/db/testing/users';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { params, request } from '@/test/http';
+import { makeUser, TEST_PASSWORD } from '@/test/users';
 import { auditLog } from '@/db/schema/auth';
 import { POST as tokenPOST } from '../auth/token/route';
 import { POST as refreshPOST } from '../auth/refresh/route';

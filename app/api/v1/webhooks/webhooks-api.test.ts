@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { Webhook } from 'standardwebhooks';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { params, request } from '@/db/testing/http';
-import { makeUser } from '@/db/testing/users';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { params, request } from '@/test/http';
+import { makeUser } from '@/test/users';
 import { webhooks } from '@/db/schema/webhooks';
 import { resetEnvCache } from '@/lib/env';
-import { startReceiver } from '@/lib/webhooks/testing/receiver';
+import { startReceiver } from '@/test/webhook-receiver';
 import { syncEnvWebhook } from '@/lib/webhooks/from-env';
 import { GET as listGET, POST } from './route';
 import { DELETE, GET, PATCH } from './[id]/route';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { request } from '@/db/testing/http';
-import { makeUser } from '@/db/testing/users';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { request } from '@/test/http';
+import { makeUser } from '@/test/users';
 import { auditLog } from '@/db/schema/auth';
 import { taskEvents, tasks } from '@/db/schema/work';
 import { onDomain } from '@/lib/live';

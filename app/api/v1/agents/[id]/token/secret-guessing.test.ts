@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { params, request } from '@/db/testing/http';
-import { principalOf } from '@/db/testing/principals';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { params, request } from '@/test/http';
+import { principalOf } from '@/test/principals';
 import { securityEvents } from '@/db/schema/auth';
 import { createAgent } from '@/lib/agents/service';
 import { createAgentSchema } from '@/lib/agents/schemas';

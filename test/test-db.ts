@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { openDb, setDbHandle, type DbHandle } from '../client';
-import { migrateDb } from '../migrate';
-import { seed } from '../../server/seed';
+import { openDb, setDbHandle, type DbHandle } from '../db/client';
+import { migrateDb } from '../db/migrate';
+import { seed } from '../server/seed';
 
 export type TestDb = DbHandle & { url?: string; drop: () => Promise<void> };
 

@@ -11,7 +11,7 @@ export const nginxInstalled = () => existsSync(NGINX);
 
 export type Nginx = { url: string; port: number; proc: ChildProcess; errors: () => Promise<string>; stop: () => Promise<void> };
 
-const shipped = path.resolve(import.meta.dirname, '../../deploy/nginx/ecs.conf');
+const shipped = path.resolve(import.meta.dirname, '../deploy/nginx/ecs.conf');
 
 /**
  * Debian's nginx with the shipped deploy/nginx/ecs.conf, unchanged but for the addresses: its

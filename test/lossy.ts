@@ -1,4 +1,4 @@
-import type { Db } from '../client';
+import type { Db } from '../db/client';
 
 type Unsafe = (...args: unknown[]) => Promise<unknown>;
 

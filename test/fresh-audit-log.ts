@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import type { Db } from '@/db/client';
 import { emptyAuditLog } from '@/db/queries/audit-bulk';
-import { settleChain } from '../chain-writer';
-import { checkpointFile } from '../checkpoint';
+import { settleChain } from '../lib/audit/chain-writer';
+import { checkpointFile } from '../lib/audit/checkpoint';
 
 /** An empty audit log with no checkpoint: a new history on the same database (a fresh PGlite costs seconds). */
 export async function freshAuditLog(db: Db): Promise<void> {

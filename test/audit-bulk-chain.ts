@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import { appendAuditRowsRaw, lastAuditRow, moveAuditIdsPast } from '@/db/queries/audit-bulk';
-import { chainHash, GENESIS_HASH, rowMac, type AuditFields } from '../chain';
-import { auditKeys } from '../keys';
+import { chainHash, GENESIS_HASH, rowMac, type AuditFields } from '../lib/audit/chain';
+import { auditKeys } from '../lib/audit/keys';
 
 /**
  * Appends `n` realistic, correctly keyed and chained rows in bulk (audit() one by one would take

@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { resourcePools } from '@/db/schema/org';
-import { agents, priorities, tasks, type Priority } from '@/db/schema/work';
+import { agents, tasks } from '@/db/schema/work';
+import { priorities, type Priority } from '@/db/vocabulary';
 
 /** Test rows made directly, so resource tests don't depend on the coordinator's API. */
 export async function makeAgent(db: Db, departmentId: string, name = `agent-${Math.random().toString(36).slice(2, 8)}`) {

@@ -1,7 +1,7 @@
 // The API + Socket.IO server without Next's pages, as its own process: for benchmarks and fault
 // tests that need a real process to measure or kill. Prints "listening <url>" when ready.
 // With REDIS_URL, the Redis adapter joins it to other such processes (BUS_PREFIX keys them apart).
-import { bootCore } from '../boot';
+import { bootCore } from '../server/boot';
 import { startHarness } from './harness';
 
 const handle = await bootCore(() => {});

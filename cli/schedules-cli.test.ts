@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
-import { startHarness, type Harness } from '../testing/harness';
+import { createTestDb, type TestDb } from '@/test/test-db';
+import { startHarness, type Harness } from '../test/harness';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/ecs.mjs');
+const BIN = path.resolve(import.meta.dirname, '../bin/ecs.mjs');
 const PASSWORD = 'cli-schedules-password-1';
 
 let t: TestDb;

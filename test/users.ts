@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../client';
-import type { Role } from '../schema/auth';
-import { insertUser, type UserRow } from '../queries/users';
+import type { Db } from '../db/client';
+import type { Role } from '../db/vocabulary';
+import { insertUser, type UserRow } from '../db/queries/users';
 import { hashPassword } from '@/lib/auth/password';
 import { signToken } from '@/lib/keys/jwt';
 

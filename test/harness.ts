@@ -2,14 +2,14 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { runtimeState } from '@/lib/health';
-import { registerAgentsNamespace } from '../bus/agents-namespace';
-import { registerConsoleNamespace } from '../bus/console-namespace';
-import { startLoops } from '../loops';
-import { attachRedis, type BusRedis } from '../bus/redis';
-import { createApiDoor, writeProblem } from '../http/api-door';
-import { closeConnectionsOnShutdown } from '../http/close-connections';
-import { closeWorkerPool } from '../workers/pool';
-import { registerAuditRunner } from '../workers/verify-audit';
+import { registerAgentsNamespace } from '../server/bus/agents-namespace';
+import { registerConsoleNamespace } from '../server/bus/console-namespace';
+import { startLoops } from '../server/loops';
+import { attachRedis, type BusRedis } from '../server/bus/redis';
+import { createApiDoor, writeProblem } from '../server/http/api-door';
+import { closeConnectionsOnShutdown } from '../server/http/close-connections';
+import { closeWorkerPool } from '../server/workers/pool';
+import { registerAuditRunner } from '../server/workers/verify-audit';
 
 export type Harness = { url: string; io: Server; http: HttpServer; close: () => Promise<void> };
 

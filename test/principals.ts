@@ -1,4 +1,4 @@
-import type { Role } from '../schema/auth';
+import type { Role } from '../db/vocabulary';
 import { rolePermissions, type Principal } from '@/lib/permissions/rbac';
 
 /** A principal as lib/ sees it, for tests that call lib/ directly. */

@@ -1,8 +1,8 @@
 // `npm run simulate -- --agents 300 --tasks-per-second 50 [--duration 60] [--url http://localhost:3000]`
 // Credentials: --username/--password, or ECS_ADMIN_USERNAME/ECS_ADMIN_PASSWORD, or --token.
 import { parseArgs } from 'node:util';
-import { apiAs, bearerClient } from './sim/fleet';
-import { startSimulation } from './sim/engine';
+import { apiAs, bearerClient } from './fleet';
+import { startSimulation } from './engine';
 
 const { values } = parseArgs({
   options: {

@@ -4,14 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { like } from 'drizzle-orm';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { tasks } from '@/db/schema/work';
-import { startHarness, type Harness } from '../testing/harness';
+import { startHarness, type Harness } from '../test/harness';
 import { apiAs, waitFor, type ApiClient } from '../sim/fleet';
 import { parseCsv } from './rows';
 import { main } from './main';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/ecs.mjs');
+const BIN = path.resolve(import.meta.dirname, '../bin/ecs.mjs');
 const PASSWORD = 'cli-admin-password-1';
 
 let t: TestDb;

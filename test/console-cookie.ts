@@ -1,7 +1,7 @@
 import { encode } from 'next-auth/jwt';
-import type { Db } from '../client';
-import type { UserRow } from '../queries/users';
-import { insertConsoleSession } from '../queries/credentials';
+import type { Db } from '../db/client';
+import type { UserRow } from '../db/queries/users';
+import { insertConsoleSession } from '../db/queries/credentials';
 import { authSecret } from '@/lib/keys/secret';
 
 export const CONSOLE_COOKIE = 'authjs.session-token';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { busStats, resetBusStats } from '@/lib/metrics/bus-stats';
-import { startHarness, type Harness } from '../testing/harness';
+import { startHarness, type Harness } from '../test/harness';
 import { apiAs, waitFor } from './fleet';
 import { startSimulation } from './engine';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { createTestDb, type TestDb } from '@/db/testing/test-db';
+import { createTestDb, type TestDb } from '@/test/test-db';
 import { resetEnvCache } from '@/lib/env';
 import type { AgentClient } from '@/lib/agent-sdk/client';
 import { startHarness, type Harness } from './harness';

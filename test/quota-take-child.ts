@@ -1,8 +1,8 @@
 // One process of the cross-process quota test (lib/quotas/shared-limit.test.ts): waits for "go"
 // on stdin, then takes `n` points in parallel under one key and limit, and prints what it got.
 import { createInterface } from 'node:readline';
-import { take } from '../limiter';
-import { closeQuotaRedis, quotaRedis } from '../redis';
+import { take } from '../lib/quotas/limiter';
+import { closeQuotaRedis, quotaRedis } from '../lib/quotas/redis';
 
 const [key, limit, n] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
 const redis = await quotaRedis();

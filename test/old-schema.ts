@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Sql } from 'postgres';
 
-const folder = path.resolve(import.meta.dirname, '../migrations');
+const folder = path.resolve(import.meta.dirname, '../db/migrations');
 
 type Journal = { entries: { idx: number; tag: string; when: number }[] } & Record<string, unknown>;
 type SnapshotColumn = { name: string; notNull: boolean; default?: unknown; generated?: unknown };
