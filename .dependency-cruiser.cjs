@@ -42,7 +42,7 @@ module.exports = {
   options: {
     doNotFollow: { path: 'node_modules' },
     // Tests may arrange and tamper with rows directly; the rules hold for what ships.
-    exclude: { path: '(^|/)(\\.next|node_modules)/|\\.test\\.tsx?$|^test/' },
+    exclude: { path: '(^|/)\\.next/|\\.test\\.tsx?$|^test/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
