@@ -1,6 +1,7 @@
 import { and, eq, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { apiTokens, consoleSessions, refreshTokens } from '../schema/auth';
+import { agents } from '../schema/work';
 import { recentRows } from './recent';
 
 /**
@@ -126,4 +127,20 @@ export async function revokeApiTokensOf(db: Db, userId: string): Promise<number>
     .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id });
   return rows.length;
+}
+
+/** What an agent's token is checked against: the agent, its status and its credential version. */
+export async function agentCredential(db: Db, agentId: string) {
+  const [agent] = await db
+    .select({
+      id: agents.id,
+      name: agents.name,
+      departmentId: agents.departmentId,
+      status: agents.status,
+      credentialVersion: agents.credentialVersion,
+    })
+    .from(agents)
+    .where(eq(agents.id, agentId))
+    .limit(1);
+  return agent;
 }

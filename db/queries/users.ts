@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { apiTokens, users } from '../schema/auth';
 import { type Role } from '../vocabulary';
@@ -73,4 +73,29 @@ export async function touchApiToken(db: Db, id: string) {
     .update(apiTokens)
     .set({ lastUsedAt: new Date() })
     .where(and(eq(apiTokens.id, id), sql`coalesce(${apiTokens.lastUsedAt}, 'epoch') < now() - interval '1 minute'`));
+}
+
+/** Ends the user's access tokens and console cookies: they carry the old session version. */
+export async function bumpSessionVersion(db: Db, id: string): Promise<void> {
+  await db
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+    .where(eq(users.id, id));
+}
+
+/** Whether the user has enrolled MFA; undefined for no such user. */
+export async function userMfaEnabled(db: Db, id: string): Promise<boolean | undefined> {
+  const [row] = await db.select({ mfaEnabled: users.mfaEnabled }).from(users).where(eq(users.id, id)).limit(1);
+  return row?.mfaEnabled;
+}
+
+/** The first super-admin made that is not disabled (the bootstrap admin, while it exists). */
+export async function oldestActiveSuperAdmin(db: Db): Promise<UserRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.role, 'super-admin'), eq(users.disabled, false)))
+    .orderBy(asc(users.createdAt))
+    .limit(1);
+  return row;
 }

@@ -1,8 +1,6 @@
-import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { agents } from '@/db/schema/work';
 import { findActiveApiToken, findUserForAuth, touchApiToken, type UserRow } from '@/db/queries/users';
-import { consoleSessionState, refreshFamilyRevoked } from '@/db/queries/credentials';
+import { agentCredential, consoleSessionState, refreshFamilyRevoked } from '@/db/queries/credentials';
 import { mfaRequiredFor } from '../security/mfa-policy';
 import { unauthorized } from '../errors';
 import { narrowPermissions, rolePermissions, type Principal } from '../permissions/rbac';
@@ -94,17 +92,7 @@ export async function principalForAgent(
   agentId: string,
   opts: AuthOptions & { credentialVersion?: number } = {},
 ): Promise<Principal> {
-  const [agent] = await db
-    .select({
-      id: agents.id,
-      name: agents.name,
-      departmentId: agents.departmentId,
-      status: agents.status,
-      credentialVersion: agents.credentialVersion,
-    })
-    .from(agents)
-    .where(eq(agents.id, agentId))
-    .limit(1);
+  const agent = await agentCredential(db, agentId);
   if (!agent || agent.status === 'retired') throw unauthorized('Agent unknown or retired');
   // A token issued before the last secret rotation names an older version: refused.
   if (opts.credentialVersion !== undefined && agent.credentialVersion !== opts.credentialVersion)

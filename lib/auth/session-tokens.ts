@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { refreshTokens, users } from '@/db/schema/auth';
-import { findUserById, forgetUser, type UserRow } from '@/db/queries/users';
+import { bumpSessionVersion, findUserById, forgetUser, type UserRow } from '@/db/queries/users';
+import { claimRefreshToken, findRefreshTokenByHash, insertRefreshToken, revokeRefreshFamily } from '@/db/queries/refresh-tokens';
 import { endConsoleSessionsOf, revokeApiTokensOf, revokeRefreshTokenByHash, revokeRefreshTokensOf } from '@/db/queries/credentials';
 import { env } from '../env';
 import { unauthorized } from '../errors';
@@ -27,7 +26,7 @@ export async function issueTokens(db: Db, user: UserRow, familyId: string = rand
   // Tied to its refresh family: logging out with the refresh token (or a revoked family) ends it too.
   const accessToken = await signToken({ sub: user.id, typ: 'access', sv: user.sessionVersion, fam: familyId }, expiresIn);
   const refreshToken = randomToken(32);
-  await db.insert(refreshTokens).values({
+  await insertRefreshToken(db, {
     userId: user.id,
     familyId,
     tokenHash: sha256(refreshToken),
@@ -45,29 +44,13 @@ export async function issueTokens(db: Db, user: UserRow, familyId: string = rand
  * Rotation with reuse detection: each refresh token works once. A second use means it was
  * stolen (or replayed), so the whole family is revoked and the event recorded.
  *
- * The claim is one compare-and-swap on the token row, and it also requires that no token of the
- * family is revoked. That is what ends the family for good: when a token is replayed in parallel,
- * the winner may insert its new token after the loser revoked the rows it could see, and that new
- * token would otherwise outlive the revocation.
+ * The claim is one compare-and-swap on the token row that also requires no token of the family
+ * to be revoked (claimRefreshToken says why), so a replayed family stays ended.
  */
 export async function rotateRefreshToken(db: Db, token: string, ip?: string): Promise<TokenPair> {
   const hash = sha256(token);
-  const familyRevoked = sql`exists (select 1 from refresh_tokens f where f.family_id = refresh_tokens.family_id and f.revoked_at is not null)`;
-  const claimed = await db
-    .update(refreshTokens)
-    .set({ usedAt: sql`now()` })
-    .where(
-      and(
-        eq(refreshTokens.tokenHash, hash),
-        isNull(refreshTokens.usedAt),
-        isNull(refreshTokens.revokedAt),
-        sql`${refreshTokens.expiresAt} > now()`,
-        sql`not ${familyRevoked}`,
-      ),
-    )
-    .returning();
-  if (claimed.length === 1) {
-    const row = claimed[0];
+  const row = await claimRefreshToken(db, hash);
+  if (row) {
     const user = await findUserById(db, row.userId);
     if (!user || user.disabled) throw unauthorized('Invalid refresh token');
     // A refresh is a token creation like login: a role the MFA policy names gets none unenrolled.
@@ -76,13 +59,10 @@ export async function rotateRefreshToken(db: Db, token: string, ip?: string): Pr
     }
     return issueTokens(db, user, row.familyId);
   }
-  const [existing] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hash)).limit(1);
+  const existing = await findRefreshTokenByHash(db, hash);
   if (existing && existing.usedAt) {
     // Revoking the replayed row alone already ends the family (see the claim above); the rest go too.
-    await db
-      .update(refreshTokens)
-      .set({ revokedAt: sql`now()` })
-      .where(and(eq(refreshTokens.familyId, existing.familyId), isNull(refreshTokens.revokedAt)));
+    await revokeRefreshFamily(db, existing.familyId);
     const user = await findUserById(db, existing.userId);
     await audit(
       db,
@@ -115,10 +95,7 @@ export async function revokeRefreshToken(db: Db, token: string): Promise<void> {
  * sessionVersion; refresh tokens, console sign-ins and personal API tokens are revoked.
  */
 export async function endAllSessions(db: Db, userId: string): Promise<void> {
-  await db
-    .update(users)
-    .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
-    .where(eq(users.id, userId));
+  await bumpSessionVersion(db, userId);
   forgetUser(userId);
   await revokeRefreshTokensOf(db, userId);
   await endConsoleSessionsOf(db, userId);
