@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { getToken } from 'next-auth/jwt';
-import { and, eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import { dbStatementTimeoutMs, getDb, type Db } from '@/db/client';
-import { idempotencyKeys } from '@/db/schema/auth';
+import { findIdempotencyKey, insertIdempotencyKey } from '@/db/queries/idempotency-keys';
 import { badRequest, forbidden, notFound, unauthorized, unavailable } from '../errors';
 import type { Principal } from '../permissions/rbac';
 import { principalForConsoleSession, principalFromBearer, type AuthOptions, type ConsoleSessionClaims } from '../auth/principal';
@@ -223,19 +222,12 @@ const bodyHash = (raw: unknown) =>
 
 async function findReplay(db: Db, principal: Principal, key: string, raw: unknown) {
   if (key.length > 200) throw badRequest('Idempotency-Key is longer than 200 characters');
-  const [row] = await db
-    .select()
-    .from(idempotencyKeys)
-    .where(and(eq(idempotencyKeys.principalId, principal.id), eq(idempotencyKeys.key, key)))
-    .limit(1);
+  const row = await findIdempotencyKey(db, principal.id, key);
   if (!row) return undefined;
   if (row.bodyHash !== bodyHash(raw)) throw badRequest('Idempotency-Key was already used with a different body');
   return row;
 }
 
 async function storeReplay(db: Db, principal: Principal, key: string, path: string, raw: unknown, status: number, response: unknown) {
-  await db
-    .insert(idempotencyKeys)
-    .values({ principalId: principal.id, key, route: path, bodyHash: bodyHash(raw), status, response })
-    .onConflictDoNothing();
+  await insertIdempotencyKey(db, { principalId: principal.id, key, route: path, bodyHash: bodyHash(raw), status, response });
 }
