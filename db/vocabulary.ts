@@ -66,3 +66,6 @@ export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 export const webhookDeliveryStatuses = ['pending', 'delivering', 'delivered', 'failed'] as const;
 export type WebhookDeliveryStatus = (typeof webhookDeliveryStatuses)[number];
+
+export const securityEventSeverities = ['low', 'medium', 'high', 'critical'] as const;
+export type SecurityEventSeverity = (typeof securityEventSeverities)[number];

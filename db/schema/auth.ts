@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { roles } from '../vocabulary';
+import { roles, securityEventSeverities } from '../vocabulary';
 
 export const users = pgTable(
   'users',
@@ -155,7 +155,7 @@ export const securityEvents = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     kind: text('kind').notNull(),
-    severity: text('severity', { enum: ['low', 'medium', 'high', 'critical'] }).notNull(),
+    severity: text('severity', { enum: securityEventSeverities }).notNull(),
     userId: uuid('user_id'),
     username: text('username'),
     ip: text('ip'),

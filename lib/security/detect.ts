@@ -1,6 +1,6 @@
-import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { auditLog, securityEvents } from '@/db/schema/auth';
+import { deniedAccessCount, failedLoginNamesFromIp, refusedLoginsOn } from '@/db/queries/audit-counts';
+import { securityEventSince } from '@/db/queries/security-events';
 import { type Role } from '@/db/vocabulary';
 import type { Principal } from '../permissions/rbac';
 import { recordSecurityEvent } from './events';
@@ -28,12 +28,7 @@ export async function detectLoginFailure(db: Db, f: { userId?: string; username:
   await detectBruteForce(db, f);
   if (f.ip) {
     const { usernames, windowMs } = detection.credentialStuffing;
-    const [{ n }] = await db
-      .select({ n: sql<number>`count(distinct ${auditLog.actorName})::int` })
-      .from(auditLog)
-      .where(
-        and(eq(auditLog.action, 'auth.login'), eq(auditLog.outcome, 'failure'), eq(auditLog.ip, f.ip), gt(auditLog.at, since(windowMs))),
-      );
+    const n = await failedLoginNamesFromIp(db, f.ip, since(windowMs));
     if (n >= usernames && !(await recentEvent(db, 'credential-stuffing', windowMs, { ip: f.ip }))) {
       await recordSecurityEvent(db, {
         kind: 'credential-stuffing',
@@ -51,13 +46,7 @@ export async function detectLoginFailure(db: Db, f: { userId?: string; username:
  */
 async function detectBruteForce(db: Db, f: { userId?: string; username: string; ip?: string }): Promise<void> {
   const { attempts, windowMs } = detection.bruteForce;
-  const target = f.userId ? eq(auditLog.targetId, f.userId) : and(isNull(auditLog.targetId), eq(auditLog.actorName, f.username));
-  const [{ n }] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(auditLog)
-    .where(
-      and(eq(auditLog.action, 'auth.login'), inArray(auditLog.outcome, ['failure', 'denied']), target, gt(auditLog.at, since(windowMs))),
-    );
+  const n = await refusedLoginsOn(db, f, since(windowMs));
   const who = f.userId ? { userId: f.userId } : { username: f.username };
   if (n >= attempts && !(await recentEvent(db, 'brute-force', windowMs, who))) {
     await recordSecurityEvent(db, {
@@ -74,10 +63,7 @@ async function detectBruteForce(db: Db, f: { userId?: string; username: string; 
 /** Called after each audited refusal. */
 export async function detectDeniedBurst(db: Db, principal: Principal): Promise<void> {
   const { denials, windowMs } = detection.deniedBurst;
-  const [{ n }] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(auditLog)
-    .where(and(eq(auditLog.action, 'access.denied'), eq(auditLog.actorId, principal.id), gt(auditLog.at, since(windowMs))));
+  const n = await deniedAccessCount(db, principal.id, since(windowMs));
   if (n < denials) return;
   const userId = principal.kind === 'agent' ? undefined : principal.id;
   if (await recentEvent(db, 'denied-burst', windowMs, userId ? { userId } : { username: principal.name })) return;
@@ -116,15 +102,5 @@ async function recentEvent(
   windowMs: number,
   who: { userId?: string; ip?: string; username?: string },
 ): Promise<boolean> {
-  const match = who.userId
-    ? eq(securityEvents.userId, who.userId)
-    : who.ip
-      ? eq(securityEvents.ip, who.ip)
-      : eq(securityEvents.username, who.username ?? '');
-  const [row] = await db
-    .select({ id: securityEvents.id })
-    .from(securityEvents)
-    .where(and(eq(securityEvents.kind, kind), match, gt(securityEvents.at, since(windowMs))))
-    .limit(1);
-  return !!row;
+  return securityEventSince(db, kind, who, since(windowMs));
 }

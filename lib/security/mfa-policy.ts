@@ -1,13 +1,11 @@
-import { findUserById } from '@/db/queries/users';
-import { eq } from 'drizzle-orm';
+import { findUserById, userMfaEnabled } from '@/db/queries/users';
 import { z } from 'zod';
 import type { Db } from '@/db/client';
-import { users } from '@/db/schema/auth';
 import { roles, type Role } from '@/db/vocabulary';
 import { audit } from '../audit/log';
 import { authorize, type Principal } from '../permissions/rbac';
 import { env } from '../env';
-import { readSetting, writeSetting } from '../settings/store';
+import { readSetting, writeSetting } from '@/db/queries/settings';
 import { recentRows } from '@/db/queries/recent';
 
 const KEY = 'security.mfaRequiredRoles';
@@ -52,8 +50,7 @@ export async function setMfaPolicy(db: Db, principal: Principal, input: MfaPolic
 /** True while a user whose role must use MFA hasn't enrolled: the console shows only the enrolment page. */
 export async function mustEnrolMfa(db: Db, principal: Principal): Promise<boolean> {
   if (principal.kind !== 'user' || !(await mfaRequiredFor(db, principal.role))) return false;
-  const [row] = await db.select({ mfaEnabled: users.mfaEnabled }).from(users).where(eq(users.id, principal.id)).limit(1);
-  return !!row && !row.mfaEnabled;
+  return (await userMfaEnabled(db, principal.id)) === false;
 }
 
 /** The caller's own MFA state, for the enrolment page: enrolled yet, and whether their role must be. */

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { settings } from '@/db/schema/auth';
+import type { Db } from '../client';
+import { settings } from '../schema/auth';
 
 /** Run-time settings kept in Postgres, so every server process sees the same value. */
 export async function readSetting<T>(db: Db, key: string, fallback: T): Promise<T> {
