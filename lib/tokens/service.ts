@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { apiTokens } from '@/db/schema/auth';
+import { apiTokensOf, findApiToken, insertApiToken, markApiTokenRevoked, type ApiTokenRow } from '@/db/queries/api-tokens';
 import { audit } from '../audit/log';
 import { API_TOKEN_PREFIX } from '../auth/principal';
 import { authorize, matches, type Principal } from '../permissions/rbac';
 import { randomToken, sha256 } from '../keys/secret';
 import { forbidden, notFound, unprocessable } from '../errors';
 import type { CreateTokenInput } from './schemas';
-
-type TokenRow = typeof apiTokens.$inferSelect;
 
 export type PublicToken = {
   id: string;
@@ -23,7 +20,7 @@ export type PublicToken = {
 };
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
-export const toPublicToken = (r: TokenRow): PublicToken => ({
+export const toPublicToken = (r: ApiTokenRow): PublicToken => ({
   id: r.id,
   name: r.name,
   permissions: r.permissions,
@@ -46,12 +43,7 @@ export async function listApiTokens(
   opts: { includeRevoked?: boolean } = {},
 ): Promise<{ items: PublicToken[]; nextCursor: null }> {
   assertMayOwnTokens(principal);
-  const rows = await db
-    .select()
-    .from(apiTokens)
-    .where(and(eq(apiTokens.userId, principal.id), opts.includeRevoked ? undefined : isNull(apiTokens.revokedAt)))
-    .orderBy(desc(apiTokens.createdAt))
-    .limit(500);
+  const rows = await apiTokensOf(db, principal.id, opts);
   return { items: rows.map(toPublicToken), nextCursor: null };
 }
 
@@ -77,18 +69,15 @@ export async function createApiToken(db: Db, principal: Principal, input: Create
   if (expiresAt && expiresAt.getTime() <= Date.now()) throw unprocessable('expiresAt is in the past');
   const id = randomUUID();
   const secret = randomToken(32);
-  const [row] = await db
-    .insert(apiTokens)
-    .values({
-      id,
-      userId: principal.id,
-      name: input.name,
-      secretHash: sha256(secret),
-      permissions,
-      expiresAt,
-      quotaRequestsPerMinute: input.quotas?.requestsPerMinute ?? null,
-    })
-    .returning();
+  const row = await insertApiToken(db, {
+    id,
+    userId: principal.id,
+    name: input.name,
+    secretHash: sha256(secret),
+    permissions,
+    expiresAt,
+    quotaRequestsPerMinute: input.quotas?.requestsPerMinute ?? null,
+  });
   await audit(db, principal, {
     action: 'token.create',
     targetType: 'api-token',
@@ -101,9 +90,9 @@ export async function createApiToken(db: Db, principal: Principal, input: Create
 /** Owners revoke their own tokens; a super-admin may revoke anyone's. */
 export async function revokeApiToken(db: Db, principal: Principal, id: string): Promise<void> {
   assertMayOwnTokens(principal);
-  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.id, id)).limit(1);
+  const row = await findApiToken(db, id);
   if (!row || (row.userId !== principal.id && principal.role !== 'super-admin')) throw notFound('Token');
-  if (!row.revokedAt) await db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, id));
+  if (!row.revokedAt) await markApiTokenRevoked(db, id);
   await audit(db, principal, {
     action: 'token.revoke',
     targetType: 'api-token',
