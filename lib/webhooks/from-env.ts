@@ -1,6 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { webhooks } from '@/db/schema/webhooks';
+import { disableEnvWebhook, upsertEnvWebhook } from '@/db/queries/webhooks';
 import { encryptSecret } from '../keys/crypto';
 import { env } from '../env';
 import { generateSecret } from './service';
@@ -13,24 +12,8 @@ import { generateSecret } from './service';
  */
 export async function syncEnvWebhook(db: Db, url = env().ALERT_WEBHOOK_URL): Promise<void> {
   if (!url) {
-    await db.update(webhooks).set({ enabled: false, updatedAt: new Date() }).where(sql`${webhooks.source} = 'env' and ${webhooks.enabled}`);
+    await disableEnvWebhook(db);
     return;
   }
-  await db
-    .insert(webhooks)
-    .values({
-      url,
-      events: ['alert.raised', 'alert.resolved'],
-      departmentId: null,
-      secret: encryptSecret(generateSecret()),
-      source: 'env',
-      description: 'From the ALERT_WEBHOOK_URL setting',
-      createdBy: 'ALERT_WEBHOOK_URL',
-    })
-    .onConflictDoUpdate({
-      target: webhooks.source,
-      targetWhere: sql`source = 'env'`,
-      set: { url, enabled: true, events: ['alert.raised', 'alert.resolved'], updatedAt: new Date() },
-      setWhere: sql`${webhooks.url} <> excluded.url or not ${webhooks.enabled}`,
-    });
+  await upsertEnvWebhook(db, url, encryptSecret(generateSecret()));
 }

@@ -1,9 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { webhookDeliveries, webhooks, type WebhookDeliveryRow, type WebhookRow } from '@/db/schema/webhooks';
 import { findDepartment } from '@/db/queries/departments';
-import { deliveryPage, findDelivery, findWebhook, requeueDelivery, webhookRows } from '@/db/queries/webhooks';
+import {
+  deleteWebhookRow,
+  deliveryPage,
+  findDelivery,
+  findWebhook,
+  insertWebhook,
+  requeueDelivery,
+  updateWebhookRow,
+  webhookRows,
+  type WebhookDeliveryRow,
+  type WebhookRow,
+} from '@/db/queries/webhooks';
 import { authorize, departmentFilter, isGlobal, OutOfScope, type Principal } from '../permissions/rbac';
 import { encryptSecret } from '../keys/crypto';
 import { audit } from '../audit/log';
@@ -110,18 +119,15 @@ export async function createWebhook(db: Db, principal: Principal, input: CreateW
   await checkUrl(input.url);
   const secret = input.secret ?? generateSecret();
   const row = await db.transaction(async (tx) => {
-    const [r] = await tx
-      .insert(webhooks)
-      .values({
-        url: input.url,
-        events: input.events,
-        departmentId,
-        secret: encryptSecret(secret),
-        enabled: input.enabled,
-        description: input.description ?? null,
-        createdBy: principal.name,
-      })
-      .returning();
+    const r = await insertWebhook(tx, {
+      url: input.url,
+      events: input.events,
+      departmentId,
+      secret: encryptSecret(secret),
+      enabled: input.enabled,
+      description: input.description ?? null,
+      createdBy: principal.name,
+    });
     await audit(tx, principal, {
       action: 'webhook.create',
       targetType: 'webhook',
@@ -145,18 +151,13 @@ export async function updateWebhook(
   if (input.url !== undefined) await checkUrl(input.url);
   const secret = input.rotateSecret ? generateSecret() : undefined;
   const row = await db.transaction(async (tx) => {
-    const [r] = await tx
-      .update(webhooks)
-      .set({
-        ...(input.url !== undefined ? { url: input.url } : {}),
-        ...(input.events !== undefined ? { events: input.events } : {}),
-        ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
-        ...(input.description !== undefined ? { description: input.description } : {}),
-        ...(secret ? { secret: encryptSecret(secret) } : {}),
-        updatedAt: new Date(),
-      })
-      .where(eq(webhooks.id, id))
-      .returning();
+    const r = await updateWebhookRow(tx, id, {
+      ...(input.url !== undefined ? { url: input.url } : {}),
+      ...(input.events !== undefined ? { events: input.events } : {}),
+      ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(secret ? { secret: encryptSecret(secret) } : {}),
+    });
     if (!r) throw notFound('Webhook');
     const changed = Object.keys(input).filter((k) => k !== 'rotateSecret' && input[k as keyof UpdateWebhookInput] !== undefined);
     await audit(tx, principal, {
@@ -176,9 +177,7 @@ export async function deleteWebhook(db: Db, principal: Principal, id: string): P
   const cur = await loadFor(db, principal, id);
   if (cur.source === 'env') throw conflict('This webhook is set by ALERT_WEBHOOK_URL; unset the setting instead');
   await db.transaction(async (tx) => {
-    const [gone] = await tx.delete(webhooks).where(eq(webhooks.id, id)).returning({ id: webhooks.id });
-    if (!gone) throw notFound('Webhook');
-    await tx.delete(webhookDeliveries).where(eq(webhookDeliveries.webhookId, id));
+    if (!(await deleteWebhookRow(tx, id))) throw notFound('Webhook');
     await audit(tx, principal, {
       action: 'webhook.delete',
       targetType: 'webhook',
