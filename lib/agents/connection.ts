@@ -7,7 +7,7 @@ import { performanceScore } from '../dispatch/strategies';
 import { requeueTask, tasksHeldBy } from '../lifecycle/lifecycle';
 import { renewLeases } from './lease-renewals';
 import { publishLive } from '../live';
-import { bodySql, subscribersWhere } from '../outbox/outbox';
+import { bodySql, subscribersWhere } from '@/db/queries/outbox';
 
 const LEASE_RENEW_EVERY_MS = 20_000;
 
@@ -89,7 +89,7 @@ export async function agentLost(db: Db, agentId: string, reason: string) {
 /*
  * The presence changes that webhooks hear (agent.online, agent.offline): each is one statement
  * that changes the row and queues the event for subscribed webhooks when, and only when, the
- * status crossed between offline and online (lib/outbox/outbox.ts). `prev` locks the row so
+ * status crossed between offline and online (db/queries/outbox.ts). `prev` locks the row so
  * the status it read is the one the update replaces.
  */
 const agentData = (a: string) =>

@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
 import type { AlertRow } from '@/db/queries/alerts';
-import { queueEvent } from '../outbox/outbox';
+import { queueEvent } from '@/db/queries/outbox';
 import { alertView } from './engine';
 
 /**

@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import { retryTx } from '@/db/retry';
 import { runText } from '@/db/raw';
-import { taskOutboxCte } from '../outbox/outbox';
+import { taskOutboxCte } from '@/db/queries/outbox';
 
 export type CompletedRow = Record<string, unknown> & {
   id: string;
@@ -85,7 +85,7 @@ function runBatch(db: Db, batch: Waiting[]): Promise<CompletedRow[]> {
  * Written out rather than built (see db/raw.ts): $1 the completions as JSON [{task_id, agent_id,
  * result?}]. Each task, its event, its agent's slot and counters (one update per agent, however
  * many of its tasks are in the batch), any resources the tasks held, back to their pools, and
- * task.completed for subscribed webhooks (lib/outbox/outbox.ts).
+ * task.completed for subscribed webhooks (db/queries/outbox.ts).
  * Lock order as everywhere: tasks, then agents, then pools in (department, type) order. Tasks and
  * agents each in id order (the array is computed before the update runs): a statement that locks
  * several tasks (this one, an agent's lease renewal) in another order deadlocked with another such

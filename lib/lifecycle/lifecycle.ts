@@ -13,7 +13,7 @@ import { leaseMsOf } from './lease';
 import { closeAttempt } from '@/db/queries/attempts';
 import type { AttemptOutcome } from '@/db/vocabulary';
 import { cancelDependants } from './dependencies';
-import { queueTaskEvent } from '../outbox/outbox';
+import { queueTaskEvent } from '@/db/queries/outbox';
 
 const ACTIVE = sql`${tasks.status} in ('assigned', 'running')`;
 

@@ -17,7 +17,7 @@ import { emitDomain, publishLive } from '../live';
 import { recordTaskCreated } from '../metrics/record';
 import { log } from '../log';
 import { fireTimesBetween, lastFireTimeBefore, nextFireTime } from './cron';
-import { queueEvent, queueTaskEvent } from '../outbox/outbox';
+import { queueEvent, queueTaskEvent } from '@/db/queries/outbox';
 
 /** A firing later than this counts as missed (downtime) and follows the schedule's catchUp policy. */
 export const MISSED_AFTER_MS = 60_000;

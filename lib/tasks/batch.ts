@@ -10,7 +10,7 @@ import { authorize, type Principal } from '../permissions/rbac';
 import { auditInsertText, auditWritten } from '../audit/log';
 import { auditDenied, isDenial } from '../security/denied';
 import { AppError, badRequest, conflict, unprocessable } from '../errors';
-import { taskOutboxCte } from '../outbox/outbox';
+import { taskOutboxCte } from '@/db/queries/outbox';
 import { toProblem, zodProblems } from '../problems/problem';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskCreated } from '../metrics/record';
@@ -210,7 +210,7 @@ async function insertDrafts(db: Db, principal: Principal, drafts: Draft[], key?:
   return out;
 }
 
-/** Subscribed webhooks get task.created for each task in the same statement (lib/outbox/outbox.ts). */
+/** Subscribed webhooks get task.created for each task in the same statement (db/queries/outbox.ts). */
 const CREATE_TASKS = `with input as (
     select * from rows from (jsonb_to_recordset($1::jsonb) as (id uuid, title text, department_id text, type text,
       priority text, priority_rank smallint, requirements jsonb, payload jsonb, max_attempts int, timeout_ms int,

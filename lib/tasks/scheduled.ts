@@ -11,7 +11,7 @@ import { conflict } from '../errors';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskCreated } from '../metrics/record';
 import type { CreateTaskInput } from './schemas';
-import { queueTaskEvent } from '../outbox/outbox';
+import { queueTaskEvent } from '@/db/queries/outbox';
 
 /** When a task created with runAt or delayMs becomes due; undefined for one that starts now. */
 export function startOf(input: Pick<CreateTaskInput, 'runAt' | 'delayMs'>, now = Date.now()): Date | undefined {

@@ -21,7 +21,7 @@ import { whyWaiting } from './wait-reason';
 import { cancelScheduledTask, createScheduledTask, startOf } from './scheduled';
 import { cancelDependants } from '../lifecycle/dependencies';
 import { attemptsOf } from '@/db/queries/attempts';
-import { taskOutboxCte } from '../outbox/outbox';
+import { taskOutboxCte } from '@/db/queries/outbox';
 import { takeTaskQuota } from '../quotas/tasks';
 import { capRefusal } from '../quotas/errors';
 
@@ -183,7 +183,7 @@ const CREATE_PARAMS = 20;
  * A task, its events and (appended by the caller) its audit row in one statement, one round trip.
  * With a booked agent ($17) whose slot is still free the task is born assigned to it, lease
  * running; otherwise it is born pending. Subscribed webhooks get task.created in the same statement
- * (lib/outbox/outbox.ts). Written out rather than built: see db/raw.ts.
+ * (db/queries/outbox.ts). Written out rather than built: see db/raw.ts.
  */
 const CREATE_TASK = `with slot as (
     update agents set active_tasks = active_tasks + 1,

@@ -1,6 +1,6 @@
-import type { Db } from '@/db/client';
-import { runText } from '@/db/raw';
-import type { WebhookEventType } from '@/db/vocabulary';
+import type { Db } from '../client';
+import { runText } from '../raw';
+import type { WebhookEventType } from '../vocabulary';
 
 /*
  * The outbox writes. Each is one INSERT … SELECT from the webhooks subscribed to the event, run in
