@@ -1,7 +1,6 @@
-import { and, asc, eq, inArray, like, ne, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { users } from '@/db/schema/auth';
-import { agents, tasks } from '@/db/schema/work';
+import { oldestActiveSuperAdmin } from '@/db/queries/users';
+import { demoAgentsLeft, demoTasksLeft } from '@/db/queries/demo-fleet';
 import { signToken } from '@/lib/keys/jwt';
 import { principalFromUser } from '@/lib/auth/principal';
 import { retireAgent } from '@/lib/agents/service';
@@ -19,23 +18,12 @@ const PREFIX = 'demo-';
  */
 export async function startDemoFleet(baseUrl: string, log: (m: string) => void) {
   const db = getDb();
-  const [admin] = await db
-    .select()
-    .from(users)
-    .where(and(eq(users.role, 'super-admin'), eq(users.disabled, false)))
-    .orderBy(asc(users.createdAt))
-    .limit(1);
+  const admin = await oldestActiveSuperAdmin(db);
   if (!admin) return undefined;
   const system = { ...principalFromUser(admin), name: 'demo' };
-  const old = await db
-    .select({ id: agents.id })
-    .from(agents)
-    .where(and(like(agents.name, `${PREFIX}%`), ne(agents.status, 'retired')));
+  const old = await demoAgentsLeft(db, PREFIX);
   for (const a of old) await retireAgent(db, system, a.id);
-  const leftovers = await db
-    .select({ id: tasks.id })
-    .from(tasks)
-    .where(and(inArray(tasks.status, ['pending', 'assigned', 'running']), sql`${tasks.payload}->>'fleet' = ${PREFIX}`));
+  const leftovers = await demoTasksLeft(db, PREFIX);
   for (const t of leftovers)
     await cancelTask(db, system, t.id).catch((err) => log(`demo fleet: last run's task ${t.id} not cancelled: ${(err as Error).message}`));
   const token = await signToken({ sub: admin.id, typ: 'access', sv: admin.sessionVersion }, 7 * 24 * 3600);
