@@ -12,6 +12,10 @@ import { and, eq } from 'drizzle-orm';
 import { allocate } from '@/lib/allocations/allocations';
 import { principalOf } from '@/test/principals';
 import { agents, tasks } from '@/db/schema/work';
+import { schedules } from '@/db/schema/schedules';
+import { webhookDeliveries, webhooks } from '@/db/schema/webhooks';
+import { insertAlert } from '@/db/queries/alerts';
+import { encryptSecret } from '@/lib/keys/crypto';
 import { signToken } from '@/lib/keys/jwt';
 import { scopedRoles } from '@/lib/permissions/rbac';
 import { sha256 } from '@/lib/keys/secret';
@@ -70,7 +74,6 @@ beforeAll(async () => {
     callers.set(role, { role, id: u.id, token: u.token, departmentIds: depts });
   }
   fixtures = {
-    db: t.db,
     unique: (prefix) => `${prefix}-${randomBytes(4).toString('hex')}`,
     user: (role, depts) => makeUser(t.db, role, depts),
     department: async () => {
@@ -126,6 +129,41 @@ beforeAll(async () => {
       const id = randomUUID();
       await t.db.insert(apiTokens).values({ id, userId: ownerId, name: 'matrix', secretHash: sha256(randomUUID()) });
       return id;
+    },
+    alert: async (departmentId) =>
+      (await insertAlert(t.db, { kind: 'matrix', severity: 'info', departmentId, message: 'access matrix probe', detail: {} })).id,
+    webhook: async (departmentId) => {
+      const [row] = await t.db
+        .insert(webhooks)
+        .values({
+          url: 'http://127.0.0.1:9/matrix',
+          events: ['task.created'],
+          departmentId,
+          secret: encryptSecret(`whsec_${Buffer.alloc(32, 1).toString('base64')}`),
+        })
+        .returning({ id: webhooks.id });
+      return row.id;
+    },
+    failedDelivery: async (departmentId) => {
+      const webhookId = await fixtures.webhook(departmentId);
+      const [d] = await t.db
+        .insert(webhookDeliveries)
+        .values({ webhookId, eventType: 'task.created', payload: {}, status: 'failed' })
+        .returning({ id: webhookDeliveries.id });
+      return { webhookId, deliveryId: d.id };
+    },
+    schedule: async (departmentId) => {
+      const [row] = await t.db
+        .insert(schedules)
+        .values({
+          name: fixtures.unique('matrix'),
+          departmentId,
+          cron: '0 3 * * *',
+          task: { title: 'matrix schedule', type: 'fixture', priority: 'low', maxAttempts: 1 },
+          enabled: false,
+        })
+        .returning({ id: schedules.id });
+      return row.id;
     },
   };
 });

@@ -1,10 +1,5 @@
-import type { Db } from '@/db/client';
 import { roles, type Role } from '@/db/vocabulary';
 import { scopedRoles } from '@/lib/permissions/rbac';
-import { insertAlert } from '@/db/queries/alerts';
-import { schedules } from '@/db/schema/schedules';
-import { webhookDeliveries, webhooks } from '@/db/schema/webhooks';
-import { encryptSecret } from '@/lib/keys/crypto';
 
 /**
  * Who may call each /api/v1 route: the documented allow/deny per role.
@@ -14,12 +9,12 @@ import { encryptSecret } from '@/lib/keys/crypto';
  * Scoped roles (department-admin, -coordinator, agent-supervisor, agent) are tested as members of
  * `marketing`: `call` aims at an object of their department; `elsewhere` at engineering's, where
  * every allowed scoped role must get 404 (ids outside the caller's departments don't leak).
- * Allowed answers 2xx, denied answers 403.
+ * Allowed answers 2xx, denied answers 403. The test makes the objects (Fixtures): this file is the
+ * table alone.
  */
 
 export type Caller = { role: Role; id: string; token: string; departmentIds: string[] };
 export type Fixtures = {
-  db: Db;
   unique: (prefix: string) => string;
   /** A fresh user of a role in some departments. */
   user: (role: Role, departmentIds: string[]) => Promise<{ id: string }>;
@@ -35,6 +30,14 @@ export type Fixtures = {
   poolMaximum: (departmentId: string, type: string) => Promise<number>;
   /** A fresh task; `assignedTo` makes it that agent's (status assigned/running). */
   task: (departmentId: string, status?: 'pending' | 'running' | 'failed', assignedTo?: string) => Promise<string>;
+  /** A fresh open alert in a department. */
+  alert: (departmentId: string) => Promise<string>;
+  /** A fresh webhook of a department, aimed where the forgery guard refuses to send (nothing leaves the test). */
+  webhook: (departmentId: string) => Promise<string>;
+  /** A fresh webhook of a department with one failed delivery, for redelivery. */
+  failedDelivery: (departmentId: string) => Promise<{ webhookId: string; deliveryId: string }>;
+  /** A fresh paused schedule in a department. */
+  schedule: (departmentId: string) => Promise<string>;
 };
 export type Call = { params?: Record<string, string>; body?: unknown; query?: string };
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -71,48 +74,16 @@ const DEPT_WORKERS: Role[] = ['super-admin', 'department-admin', 'department-coo
 const AGENT_EDITORS: Role[] = ['super-admin', 'department-admin', 'department-coordinator', 'agent-supervisor'];
 const dept = (id: string) => ({ params: { id } });
 const day = () => new Date().toISOString().slice(0, 10);
-/** A fresh open alert in a department. */
-const matrixAlert = async (f: Fixtures, departmentId: string) =>
-  (await insertAlert(f.db, { kind: 'matrix', severity: 'info', departmentId, message: 'access matrix probe', detail: {} })).id;
-
-/** A fresh webhook of a department, aimed where the forgery guard refuses to send (nothing leaves the test). */
-const matrixWebhook = async (f: Fixtures, departmentId: string) => {
-  const [row] = await f.db
-    .insert(webhooks)
-    .values({
-      url: 'http://127.0.0.1:9/matrix',
-      events: ['task.created'],
-      departmentId,
-      secret: encryptSecret(`whsec_${Buffer.alloc(32, 1).toString('base64')}`),
-    })
-    .returning({ id: webhooks.id });
-  return row.id;
-};
-/** A fresh webhook with one failed delivery, for redelivery. */
-const matrixDelivery = async (f: Fixtures, departmentId: string) => {
-  const id = await matrixWebhook(f, departmentId);
-  const [d] = await f.db
-    .insert(webhookDeliveries)
-    .values({ webhookId: id, eventType: 'task.created', payload: {}, status: 'failed' })
-    .returning({ id: webhookDeliveries.id });
-  return { params: { id, deliveryId: d.id } };
+/** An object of the caller's department for `call`, the same in engineering for `elsewhere`. */
+const inDept = (make: (f: Fixtures, departmentId: string) => Call | Promise<Call>) => ({
+  call: (f: Fixtures) => make(f, 'marketing'),
+  elsewhere: (f: Fixtures) => make(f, 'engineering'),
+});
+const redelivery = async (f: Fixtures, departmentId: string) => {
+  const { webhookId, deliveryId } = await f.failedDelivery(departmentId);
+  return { params: { id: webhookId, deliveryId } };
 };
 const PUBLIC_HOOK = 'http://93.184.215.14/hook';
-
-/** A fresh paused schedule in a department. */
-const matrixSchedule = async (f: Fixtures, departmentId: string) => {
-  const [row] = await f.db
-    .insert(schedules)
-    .values({
-      name: f.unique('matrix'),
-      departmentId,
-      cron: '0 3 * * *',
-      task: { title: 'matrix schedule', type: 'fixture', priority: 'low', maxAttempts: 1 },
-      enabled: false,
-    })
-    .returning({ id: schedules.id });
-  return row.id;
-};
 
 export const accessMatrix: Entry[] = [
   // auth
@@ -124,13 +95,7 @@ export const accessMatrix: Entry[] = [
   // departments
   { method: 'GET', path: '/api/v1/departments', allow: DEPT_READERS, call: () => ({}) },
   { method: 'POST', path: '/api/v1/departments', allow: SA, call: (f) => ({ body: { id: f.unique('d'), name: 'Matrix' } }) },
-  {
-    method: 'GET',
-    path: '/api/v1/departments/[id]',
-    allow: DEPT_READERS,
-    call: () => dept('marketing'),
-    elsewhere: () => dept('engineering'),
-  },
+  { method: 'GET', path: '/api/v1/departments/[id]', allow: DEPT_READERS, ...inDept((_f, d) => dept(d)) },
   {
     method: 'PATCH',
     path: '/api/v1/departments/[id]',
@@ -142,13 +107,7 @@ export const accessMatrix: Entry[] = [
   // Archiving changes what the system counts toward MAX_DEPARTMENTS: super-admins only.
   { method: 'POST', path: '/api/v1/departments/[id]/archive', allow: SA, call: async (f) => ({ ...dept(await f.department()), body: {} }) },
   { method: 'POST', path: '/api/v1/departments/[id]/unarchive', allow: SA, call: async (f) => dept(await f.department()) },
-  {
-    method: 'GET',
-    path: '/api/v1/departments/[id]/status',
-    allow: DEPT_READERS,
-    call: () => dept('marketing'),
-    elsewhere: () => dept('engineering'),
-  },
+  { method: 'GET', path: '/api/v1/departments/[id]/status', allow: DEPT_READERS, ...inDept((_f, d) => dept(d)) },
   {
     method: 'POST',
     path: '/api/v1/departments/[id]/coordinators',
@@ -210,13 +169,7 @@ export const accessMatrix: Entry[] = [
     call: () => ({ body: { departmentId: 'marketing', type: 'worker', specialization: 'campaigns' } }),
     elsewhere: () => ({ body: { departmentId: 'engineering', type: 'worker', specialization: 'backend' } }),
   },
-  {
-    method: 'GET',
-    path: '/api/v1/agents/[id]',
-    allow: DEPT_READERS,
-    call: (f) => id(f.agent('marketing')),
-    elsewhere: (f) => id(f.agent('engineering')),
-  },
+  { method: 'GET', path: '/api/v1/agents/[id]', allow: DEPT_READERS, ...inDept((f, d) => id(f.agent(d))) },
   {
     method: 'PATCH',
     path: '/api/v1/agents/[id]',
@@ -224,20 +177,8 @@ export const accessMatrix: Entry[] = [
     call: async (f) => ({ ...(await id(f.agent('marketing'))), body: { name: 'renamed by the matrix' } }),
     elsewhere: async (f) => ({ ...(await id(f.agent('engineering'))), body: { name: 'x' } }),
   },
-  {
-    method: 'DELETE',
-    path: '/api/v1/agents/[id]',
-    allow: DEPT_WORKERS,
-    call: (f) => id(f.agent('marketing')),
-    elsewhere: (f) => id(f.agent('engineering')),
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/agents/[id]/secret',
-    allow: AGENT_EDITORS,
-    call: (f) => id(f.agent('marketing')),
-    elsewhere: (f) => id(f.agent('engineering')),
-  },
+  { method: 'DELETE', path: '/api/v1/agents/[id]', allow: DEPT_WORKERS, ...inDept((f, d) => id(f.agent(d))) },
+  { method: 'POST', path: '/api/v1/agents/[id]/secret', allow: AGENT_EDITORS, ...inDept((f, d) => id(f.agent(d))) },
   // An agent reads its own status (and no other agent's).
   {
     method: 'GET',
@@ -302,34 +243,16 @@ export const accessMatrix: Entry[] = [
       body: { name: 'matrix', departmentId: 'engineering', cron: '0 3 * * *', enabled: false, task: { title: 'matrix', type: 'build' } },
     }),
   },
-  {
-    method: 'GET',
-    path: '/api/v1/schedules/[id]',
-    allow: PEOPLE,
-    call: (f) => id(matrixSchedule(f, 'marketing')),
-    elsewhere: (f) => id(matrixSchedule(f, 'engineering')),
-  },
+  { method: 'GET', path: '/api/v1/schedules/[id]', allow: PEOPLE, ...inDept((f, d) => id(f.schedule(d))) },
   {
     method: 'PATCH',
     path: '/api/v1/schedules/[id]',
     allow: DEPT_WORKERS,
-    call: async (f) => ({ ...(await id(matrixSchedule(f, 'marketing'))), body: { name: 'renamed by the matrix' } }),
-    elsewhere: async (f) => ({ ...(await id(matrixSchedule(f, 'engineering'))), body: { name: 'x' } }),
+    call: async (f) => ({ ...(await id(f.schedule('marketing'))), body: { name: 'renamed by the matrix' } }),
+    elsewhere: async (f) => ({ ...(await id(f.schedule('engineering'))), body: { name: 'x' } }),
   },
-  {
-    method: 'DELETE',
-    path: '/api/v1/schedules/[id]',
-    allow: DEPT_WORKERS,
-    call: (f) => id(matrixSchedule(f, 'marketing')),
-    elsewhere: (f) => id(matrixSchedule(f, 'engineering')),
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/schedules/[id]/trigger',
-    allow: DEPT_WORKERS,
-    call: (f) => id(matrixSchedule(f, 'marketing')),
-    elsewhere: (f) => id(matrixSchedule(f, 'engineering')),
-  },
+  { method: 'DELETE', path: '/api/v1/schedules/[id]', allow: DEPT_WORKERS, ...inDept((f, d) => id(f.schedule(d))) },
+  { method: 'POST', path: '/api/v1/schedules/[id]/trigger', allow: DEPT_WORKERS, ...inDept((f, d) => id(f.schedule(d))) },
   // webhooks: department admins for their departments, super-admins for all and for global ones
   { method: 'GET', path: '/api/v1/webhooks', allow: ADMINS, call: () => ({}) },
   {
@@ -339,48 +262,18 @@ export const accessMatrix: Entry[] = [
     call: () => ({ body: { url: PUBLIC_HOOK, events: ['task.created'], departmentId: 'marketing', enabled: false } }),
     elsewhere: () => ({ body: { url: PUBLIC_HOOK, events: ['task.created'], departmentId: 'engineering', enabled: false } }),
   },
-  {
-    method: 'GET',
-    path: '/api/v1/webhooks/[id]',
-    allow: ADMINS,
-    call: (f) => id(matrixWebhook(f, 'marketing')),
-    elsewhere: (f) => id(matrixWebhook(f, 'engineering')),
-  },
+  { method: 'GET', path: '/api/v1/webhooks/[id]', allow: ADMINS, ...inDept((f, d) => id(f.webhook(d))) },
   {
     method: 'PATCH',
     path: '/api/v1/webhooks/[id]',
     allow: ADMINS,
-    call: async (f) => ({ ...(await id(matrixWebhook(f, 'marketing'))), body: { description: 'changed by the matrix' } }),
-    elsewhere: async (f) => ({ ...(await id(matrixWebhook(f, 'engineering'))), body: { description: 'x' } }),
+    call: async (f) => ({ ...(await id(f.webhook('marketing'))), body: { description: 'changed by the matrix' } }),
+    elsewhere: async (f) => ({ ...(await id(f.webhook('engineering'))), body: { description: 'x' } }),
   },
-  {
-    method: 'DELETE',
-    path: '/api/v1/webhooks/[id]',
-    allow: ADMINS,
-    call: (f) => id(matrixWebhook(f, 'marketing')),
-    elsewhere: (f) => id(matrixWebhook(f, 'engineering')),
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/webhooks/[id]/test',
-    allow: ADMINS,
-    call: (f) => id(matrixWebhook(f, 'marketing')),
-    elsewhere: (f) => id(matrixWebhook(f, 'engineering')),
-  },
-  {
-    method: 'GET',
-    path: '/api/v1/webhooks/[id]/deliveries',
-    allow: ADMINS,
-    call: (f) => id(matrixWebhook(f, 'marketing')),
-    elsewhere: (f) => id(matrixWebhook(f, 'engineering')),
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/webhooks/[id]/deliveries/[deliveryId]/redeliver',
-    allow: ADMINS,
-    call: (f) => matrixDelivery(f, 'marketing'),
-    elsewhere: (f) => matrixDelivery(f, 'engineering'),
-  },
+  { method: 'DELETE', path: '/api/v1/webhooks/[id]', allow: ADMINS, ...inDept((f, d) => id(f.webhook(d))) },
+  { method: 'POST', path: '/api/v1/webhooks/[id]/test', allow: ADMINS, ...inDept((f, d) => id(f.webhook(d))) },
+  { method: 'GET', path: '/api/v1/webhooks/[id]/deliveries', allow: ADMINS, ...inDept((f, d) => id(f.webhook(d))) },
+  { method: 'POST', path: '/api/v1/webhooks/[id]/deliveries/[deliveryId]/redeliver', allow: ADMINS, ...inDept(redelivery) },
   // Agent-side reports: only the assigned agent, whatever the caller's role.
   {
     method: 'POST',
@@ -441,13 +334,7 @@ export const accessMatrix: Entry[] = [
     call: () => ({ body: { departmentId: 'marketing', resources: { storage: 1 } } }),
     elsewhere: () => ({ body: { departmentId: 'engineering', resources: { storage: 1 } } }),
   },
-  {
-    method: 'GET',
-    path: '/api/v1/departments/[id]/resources',
-    allow: DEPT_READERS,
-    call: () => dept('marketing'),
-    elsewhere: () => dept('engineering'),
-  },
+  { method: 'GET', path: '/api/v1/departments/[id]/resources', allow: DEPT_READERS, ...inDept((_f, d) => dept(d)) },
   {
     method: 'PATCH',
     path: '/api/v1/departments/[id]/resources',
@@ -463,20 +350,8 @@ export const accessMatrix: Entry[] = [
     call: async (f) => ({ body: { agentId: await f.agent('marketing'), resources: { storage: 1 } } }),
     elsewhere: async (f) => ({ body: { agentId: await f.agent('engineering'), resources: { storage: 1 } } }),
   },
-  {
-    method: 'DELETE',
-    path: '/api/v1/allocations/[id]',
-    allow: DEPT_WORKERS,
-    call: (f) => id(f.allocation('marketing')),
-    elsewhere: (f) => id(f.allocation('engineering')),
-  },
-  {
-    method: 'POST',
-    path: '/api/v1/agents/[id]/release',
-    allow: DEPT_WORKERS,
-    call: (f) => id(f.agent('marketing')),
-    elsewhere: (f) => id(f.agent('engineering')),
-  },
+  { method: 'DELETE', path: '/api/v1/allocations/[id]', allow: DEPT_WORKERS, ...inDept((f, d) => id(f.allocation(d))) },
+  { method: 'POST', path: '/api/v1/agents/[id]/release', allow: DEPT_WORKERS, ...inDept((f, d) => id(f.agent(d))) },
 
   // monitoring
   { method: 'GET', path: '/api/v1/status', allow: DEPT_READERS, call: () => ({}) },
@@ -498,16 +373,9 @@ export const accessMatrix: Entry[] = [
     method: 'POST',
     path: '/api/v1/alerts/[id]/acknowledge',
     allow: ['super-admin', 'department-admin', 'department-coordinator', 'agent-supervisor'],
-    call: (f) => id(matrixAlert(f, 'marketing')),
-    elsewhere: (f) => id(matrixAlert(f, 'engineering')),
+    ...inDept((f, d) => id(f.alert(d))),
   },
-  {
-    method: 'POST',
-    path: '/api/v1/alerts/[id]/resolve',
-    allow: ADMINS,
-    call: (f) => id(matrixAlert(f, 'marketing')),
-    elsewhere: (f) => id(matrixAlert(f, 'engineering')),
-  },
+  { method: 'POST', path: '/api/v1/alerts/[id]/resolve', allow: ADMINS, ...inDept((f, d) => id(f.alert(d))) },
 
   // audit and security
   { method: 'GET', path: '/api/v1/audit', allow: AUDIT_READERS, call: () => ({}) },
