@@ -68,7 +68,7 @@ describe('threat detection', () => {
     expect(row.knownIps).toEqual(expect.arrayContaining(['10.3.0.1', '203.0.113.7']));
   });
 
-  it('a reused refresh token revokes the family and is recorded (acceptance 5)', async () => {
+  it('a reused refresh token revokes the family and is recorded as a security event', async () => {
     const u = await makeUser(t.db, 'readonly', [], 'refresh-user');
     const first = await (await login(u.username, TEST_PASSWORD, '10.4.0.1')).json();
     const refresh = (token: string) => refreshPOST(request('POST', '/x', { body: { refreshToken: token } }));
