@@ -101,6 +101,15 @@ export async function refreshFamilyRevoked(db: Db, familyId: string): Promise<bo
   return !!state?.revoked;
 }
 
+/** Revokes the tokens of a family not revoked yet; its access tokens stop working here at once. */
+export async function revokeRefreshFamily(db: Db, familyId: string): Promise<void> {
+  await db
+    .update(refreshTokens)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
+  familyState.forget(familyId);
+}
+
 /** Revokes every refresh token of a user (all but family `keep`), and with them their access tokens. */
 export async function revokeRefreshTokensOf(db: Db, userId: string, keep?: string): Promise<void> {
   const rows = await db

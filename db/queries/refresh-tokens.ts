@@ -39,11 +39,3 @@ export async function findRefreshTokenByHash(db: Db, tokenHash: string): Promise
   const [row] = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).limit(1);
   return row;
 }
-
-/** Revokes the tokens of a family not revoked yet. */
-export async function revokeRefreshFamily(db: Db, familyId: string): Promise<void> {
-  await db
-    .update(refreshTokens)
-    .set({ revokedAt: sql`now()` })
-    .where(and(eq(refreshTokens.familyId, familyId), isNull(refreshTokens.revokedAt)));
-}

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@/db/client';
 import { bumpSessionVersion, findUserById, forgetUser, type UserRow } from '@/db/queries/users';
-import { claimRefreshToken, findRefreshTokenByHash, insertRefreshToken, revokeRefreshFamily } from '@/db/queries/refresh-tokens';
+import { claimRefreshToken, findRefreshTokenByHash, insertRefreshToken } from '@/db/queries/refresh-tokens';
+import { revokeRefreshFamily } from '@/db/queries/credentials';
 import { endConsoleSessionsOf, revokeApiTokensOf, revokeRefreshTokenByHash, revokeRefreshTokensOf } from '@/db/queries/credentials';
 import { env } from '../env';
 import { unauthorized } from '../errors';

@@ -74,7 +74,10 @@ describe('threat detection', () => {
     const refresh = (token: string) => refreshPOST(request('POST', '/x', { body: { refreshToken: token } }));
     const second = await (await refresh(first.refreshToken)).json();
     expect(second.refreshToken).toBeTruthy();
+    const asSecond = () => eventsGET(request('GET', '/api/v1/security/events', { token: second.accessToken }));
+    expect((await asSecond()).status).toBe(403); // accepted as a credential (a readonly user may not read events)
     expect((await refresh(first.refreshToken)).status).toBe(401); // reuse
+    expect((await asSecond()).status).toBe(401); // the family's access token stops at once, not when a cache runs out
     expect((await refresh(second.refreshToken)).status).toBe(401); // family revoked
     const events = await t.db.select().from(securityEvents).where(eq(securityEvents.userId, u.id));
     expect(events.map((e) => e.kind)).toContain('refresh-token-reuse');
