@@ -6,6 +6,8 @@ import { allocations } from '../schema/work';
 import type { AllocationStatus, Priority } from '../vocabulary';
 import type { AllocationRow } from './resources';
 
+export type { AllocationRow };
+
 /*
  * The statements of a grant (reserve units from a pool, record the allocation) and of its release.
  * Grants are on the hand-out path: each function is one statement.
