@@ -30,6 +30,15 @@ export type TaskRequirements = {
   resources?: Record<string, number>;
 };
 
+export const allocationStatuses = ['active', 'released', 'preempted'] as const;
+export type AllocationStatus = (typeof allocationStatuses)[number];
+
+export const alertSeverities = ['info', 'warning', 'critical'] as const;
+export type AlertSeverity = (typeof alertSeverities)[number];
+// open and acknowledged are active: the condition still needs someone, and a rule may resolve it.
+export const alertStatuses = ['open', 'acknowledged', 'resolved'] as const;
+export type AlertStatus = (typeof alertStatuses)[number];
+
 export const attemptOutcomes = ['completed', 'failed', 'timed-out', 'lost', 'preempted', 'revoked'] as const;
 export type AttemptOutcome = (typeof attemptOutcomes)[number];
 

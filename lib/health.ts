@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
 import { getDbHandle } from '@/db/client';
+import { pingDb } from '@/db/queries/health';
 
 export type BusState = { listening: boolean; agentsConnected: number; consolesConnected: number; redis: 'off' | 'up' | 'down' };
 /** One background job as this process sees it; `leader` is whether it runs here now. */
@@ -41,7 +41,7 @@ export async function checkHealth(): Promise<Health> {
   let dbReachable = false;
   if (handle) {
     try {
-      await withTimeout(handle.db.execute(sql`select 1`), 2000);
+      await withTimeout(pingDb(handle.db), 2000);
       dbReachable = true;
     } catch {
       dbReachable = false;

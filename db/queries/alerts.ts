@@ -1,12 +1,16 @@
 import { and, desc, eq, getTableColumns, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { beforeCursor, cursorTime } from '../keyset';
+import { mapRow, rowsOf } from '../rows';
 import type { Db } from '../client';
 import { securityEvents } from '../schema/auth';
 import { departments } from '../schema/org';
 import { agents, alerts, tasks } from '../schema/work';
+import type { AlertStatus } from '../vocabulary';
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type NewAlert = typeof alerts.$inferInsert;
+
+const ACTIVE: AlertStatus[] = ['open', 'acknowledged'];
 
 /** Open or acknowledged alerts: the ones a rule may still resolve. */
 export async function activeAlerts(db: Db): Promise<AlertRow[]> {
@@ -14,6 +18,46 @@ export async function activeAlerts(db: Db): Promise<AlertRow[]> {
     .select()
     .from(alerts)
     .where(inArray(alerts.status, ['open', 'acknowledged']));
+}
+
+/** Active alerts of one kind. */
+export async function activeAlertsOfKind(db: Db, kind: string): Promise<AlertRow[]> {
+  return db
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.kind, kind), inArray(alerts.status, ACTIVE)));
+}
+
+/** Whether an active alert reports the condition `ruleKey` names (detail.ruleKey). */
+export async function hasActiveAlert(db: Db, ruleKey: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: alerts.id })
+    .from(alerts)
+    .where(and(inArray(alerts.status, ACTIVE), sql`${alerts.detail}->>'ruleKey' = ${ruleKey}`))
+    .limit(1);
+  return !!row;
+}
+
+/** First half of every alert lock's key, apart from other advisory locks. */
+const ALERT_LOCK_SPACE = 0x45435302;
+
+/** Until the transaction ends, raisers of the same rule key go one at a time. */
+export async function lockAlertKey(tx: Db, ruleKey: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${ALERT_LOCK_SPACE}::int, hashtext(${ruleKey}))`);
+}
+
+/**
+ * Inserts unless an active alert has the same detail.ruleKey; undefined then. Atomic only under
+ * lockAlertKey: two statements that both started before either committed would both insert.
+ */
+export async function insertAlertUnlessActive(db: Db, a: NewAlert & { detail: { ruleKey: string } }): Promise<AlertRow | undefined> {
+  const rows = rowsOf<Record<string, unknown>>(
+    await db.execute(sql`insert into ${alerts} (kind, severity, department_id, message, detail, created_at)
+      select ${a.kind}, ${a.severity}, ${a.departmentId ?? null}, ${a.message}, ${JSON.stringify(a.detail)}::jsonb, coalesce(${a.createdAt?.toISOString() ?? null}::timestamptz, now())
+      where not exists (select 1 from ${alerts} where status in ('open', 'acknowledged') and detail->>'ruleKey' = ${a.detail.ruleKey})
+      returning *`),
+  );
+  return rows[0] ? mapRow(alerts, rows[0]) : undefined;
 }
 
 export async function insertAlert(db: Db, a: NewAlert): Promise<AlertRow> {
@@ -32,11 +76,17 @@ export async function findAlert(db: Db, id: string): Promise<AlertRow | undefine
   return row;
 }
 
-export async function updateAlert(db: Db, id: string, patch: Partial<NewAlert>, onlyIf?: SQL): Promise<AlertRow | undefined> {
+/** `onlyIfStatus`: changes the alert only while its status is one of these (the guard against a concurrent change). */
+export async function updateAlert(
+  db: Db,
+  id: string,
+  patch: Partial<NewAlert>,
+  onlyIfStatus?: AlertStatus[],
+): Promise<AlertRow | undefined> {
   const [row] = await db
     .update(alerts)
     .set(patch)
-    .where(onlyIf ? and(eq(alerts.id, id), onlyIf) : eq(alerts.id, id))
+    .where(onlyIfStatus ? and(eq(alerts.id, id), inArray(alerts.status, onlyIfStatus)) : eq(alerts.id, id))
     .returning();
   return row;
 }

@@ -5,6 +5,7 @@ import { agents, alerts, tasks } from '../schema/work';
 import { recentRows } from './recent';
 
 export type DepartmentRow = typeof departments.$inferSelect;
+export type NewDepartment = typeof departments.$inferInsert;
 
 export async function listDepartmentRows(db: Db, ids: string[] | null): Promise<DepartmentRow[]> {
   return db
@@ -63,4 +64,69 @@ export async function openAlertsOf(db: Db, departmentId: string) {
     .where(sql`${alerts.departmentId} = ${departmentId} and ${alerts.status} <> 'resolved'`)
     .orderBy(sql`${alerts.createdAt} desc`)
     .limit(50);
+}
+
+/** Serialises creations and un-archivings, so two can't both take the last slot under MAX_DEPARTMENTS. */
+export async function lockDepartmentsTable(tx: Db): Promise<void> {
+  await tx.execute(sql`lock table ${departments} in share row exclusive mode`);
+}
+
+/** Undefined when a department with that id exists. */
+export async function insertDepartment(tx: Db, values: NewDepartment): Promise<DepartmentRow | undefined> {
+  const [created] = await tx.insert(departments).values(values).onConflictDoNothing().returning();
+  return created;
+}
+
+/** The department as it is now, read in the caller's transaction. */
+export async function readDepartment(tx: Db, id: string): Promise<DepartmentRow | undefined> {
+  const [row] = await tx.select().from(departments).where(eq(departments.id, id));
+  return row;
+}
+
+export async function updateDepartmentRow(db: Db, id: string, patch: Partial<NewDepartment>): Promise<DepartmentRow | undefined> {
+  const [row] = await db.update(departments).set(patch).where(eq(departments.id, id)).returning();
+  return row;
+}
+
+/** Locks the department's row until the transaction ends; false when there is none. */
+export async function lockDepartment(tx: Db, id: string): Promise<boolean> {
+  const [dept] = await tx.select({ id: departments.id }).from(departments).where(eq(departments.id, id)).for('update');
+  return !!dept;
+}
+
+/** Agents the department has or had, and the non-retired ones among them; tasks it ever had. */
+export async function departmentHistoryCounts(tx: Db, id: string) {
+  const [{ n: liveAgents }] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(agents)
+    .where(sql`${agents.departmentId} = ${id} and ${agents.status} <> 'retired'`);
+  const [{ n: anyTasks }] = await tx.select({ n: sql<number>`count(*)::int` }).from(tasks).where(eq(tasks.departmentId, id));
+  const [{ n: anyAgents }] = await tx.select({ n: sql<number>`count(*)::int` }).from(agents).where(eq(agents.departmentId, id));
+  return { liveAgents, anyTasks, anyAgents };
+}
+
+/** Deletes the department and its pools. */
+export async function deleteDepartmentRows(tx: Db, id: string): Promise<void> {
+  await tx.delete(resourcePools).where(eq(resourcePools.departmentId, id));
+  await tx.delete(departments).where(eq(departments.id, id));
+}
+
+const UNFINISHED = sql`${tasks.status} in ('pending', 'assigned', 'running')`;
+
+/** Tasks of the department that are pending, assigned or running. */
+export async function unfinishedTaskIds(db: Db, id: string): Promise<{ id: string }[]> {
+  return db.select({ id: tasks.id }).from(tasks).where(sql`${tasks.departmentId} = ${id} and ${UNFINISHED}`);
+}
+
+export async function countUnfinishedTasks(tx: Db, id: string): Promise<number> {
+  const [{ n }] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(tasks)
+    .where(sql`${tasks.departmentId} = ${id} and ${UNFINISHED}`);
+  return n;
+}
+
+/** Agents of the department not retired. */
+export async function liveAgentIds(db: Db, id: string): Promise<{ id: string }[]> {
+  return db.select({ id: agents.id }).from(agents).where(sql`${agents.departmentId} = ${id} and ${agents.status} <> 'retired'`);
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../client';
 import { runText } from '../raw';
 import type { WebhookEventType } from '../vocabulary';
+import { bodySql, subscribersWhere } from './outbox-text';
 
 /*
  * The outbox writes. Each is one INSERT … SELECT from the webhooks subscribed to the event, run in
@@ -9,16 +10,6 @@ import type { WebhookEventType } from '../vocabulary';
  * no row (a scan of a table of a few rows) and nothing is written. A webhook made after the event
  * committed does not get it, and needs no cache to be right about that.
  */
-
-/** Matching webhooks for an event of type `type` in department `dept` (both SQL expressions). */
-export function subscribersWhere(type: string, dept: string): string {
-  return `w.enabled and ${type} = any(w.events) and (w.department_id is null or w.department_id = ${dept})`;
-}
-
-/** The JSON body of every delivery: Standard Webhooks' {type, timestamp, data}. */
-export function bodySql(type: string, data: string): string {
-  return `jsonb_build_object('type', ${type}, 'timestamp', to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'data', ${data})`;
-}
 
 /** A task as webhooks see it, from a row of `tasks` (or a CTE returning tasks' columns) named `t`. */
 export function taskDataSql(t: string): string {

@@ -75,6 +75,39 @@ export async function setCapacity(
   return true;
 }
 
+/** When a pool went hot (null: it is not), for auto-scaling's sustain timer. */
+export async function markOverThreshold(tx: Db, departmentId: string, type: string, since: Date | null): Promise<void> {
+  await tx
+    .update(resourcePools)
+    .set({ overThresholdSince: since })
+    .where(and(eq(resourcePools.departmentId, departmentId), eq(resourcePools.type, type)));
+}
+
+export type PoolLimits = { guaranteed: number; maximum: number; capacity: number };
+
+/** An admin's new limits for a pool, unless more than `capacity` is allocated by now; answers whether it changed. */
+export async function updatePoolLimits(tx: Db, departmentId: string, type: string, l: PoolLimits): Promise<boolean> {
+  const updated = await tx
+    .update(resourcePools)
+    .set({ guaranteed: l.guaranteed, maximum: l.maximum, capacity: l.capacity, updatedAt: new Date() })
+    .where(
+      and(eq(resourcePools.departmentId, departmentId), eq(resourcePools.type, type), sql`${resourcePools.allocated} <= ${l.capacity}`),
+    )
+    .returning({ type: resourcePools.type });
+  return updated.length > 0;
+}
+
+export async function insertPool(tx: Db, departmentId: string, type: string, l: PoolLimits): Promise<void> {
+  await tx.insert(resourcePools).values({ departmentId, type, guaranteed: l.guaranteed, maximum: l.maximum, capacity: l.capacity });
+}
+
+export async function recordCapacityChange(
+  tx: Db,
+  c: { departmentId: string; type: string; capacityBefore: number; capacityAfter: number; reason: string },
+): Promise<void> {
+  await tx.insert(resourceChanges).values(c);
+}
+
 export async function recentChanges(db: Db, ids: string[] | null, limit = 50, departmentId?: string) {
   return db
     .select()

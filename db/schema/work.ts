@@ -16,7 +16,17 @@ import {
 } from 'drizzle-orm/pg-core';
 import { departments } from './org';
 import { schedules } from './schedules';
-import { agentStatuses, attemptOutcomes, dependencyPolicies, priorities, taskStatuses, type TaskRequirements } from '../vocabulary';
+import {
+  agentStatuses,
+  alertSeverities,
+  alertStatuses,
+  allocationStatuses,
+  attemptOutcomes,
+  dependencyPolicies,
+  priorities,
+  taskStatuses,
+  type TaskRequirements,
+} from '../vocabulary';
 
 export const agents = pgTable(
   'agents',
@@ -157,9 +167,7 @@ export const allocations = pgTable(
     departmentId: text('department_id').notNull(),
     resources: jsonb('resources').$type<Record<string, number>>().notNull(),
     priority: text('priority', { enum: priorities }).notNull(),
-    status: text('status', { enum: ['active', 'released', 'preempted'] })
-      .notNull()
-      .default('active'),
+    status: text('status', { enum: allocationStatuses }).notNull().default('active'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     releasedAt: timestamp('released_at', { withTimezone: true }),
   },
@@ -187,12 +195,10 @@ export const alerts = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     kind: text('kind').notNull(),
-    severity: text('severity', { enum: ['info', 'warning', 'critical'] }).notNull(),
+    severity: text('severity', { enum: alertSeverities }).notNull(),
     departmentId: text('department_id'),
     message: text('message').notNull(),
-    status: text('status', { enum: ['open', 'acknowledged', 'resolved'] })
-      .notNull()
-      .default('open'),
+    status: text('status', { enum: alertStatuses }).notNull().default('open'),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     acknowledgedAt: timestamp('acknowledged_at', { withTimezone: true }),

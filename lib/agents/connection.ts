@@ -1,20 +1,16 @@
 import type { Db } from '@/db/client';
-import { runText } from '@/db/raw';
-import { mapRow } from '@/db/rows';
-import { agents } from '@/db/schema/work';
+import { markAgentLost, markAgentOnline, reviveAgent } from '@/db/queries/agent-presence';
 import { presence } from '../presence/presence';
 import { performanceScore } from '../dispatch/strategies';
 import { requeueTask, tasksHeldBy } from '../lifecycle/lifecycle';
 import { renewLeases } from './lease-renewals';
 import { publishLive } from '../live';
-import { bodySql, subscribersWhere } from '@/db/queries/outbox';
 
 const LEASE_RENEW_EVERY_MS = 20_000;
 
 /** A connection arrived: the agent is present here, and Postgres hears it came online. */
 export async function agentOnline(db: Db, agentId: string, opts: { polling?: boolean } = {}) {
-  const [raw] = await runText(db, AGENT_ONLINE, [agentId]);
-  const row = raw ? mapRow(agents, raw) : undefined;
+  const row = await markAgentOnline(db, agentId);
   if (!row || row.status === 'retired') return undefined;
   const entry = presence().connect(
     {
@@ -49,8 +45,7 @@ export async function agentPolled(db: Db, agentId: string): Promise<{ department
     await agentBeat(db, agentId);
     // A loss already under way when this claim came may have marked the row offline after the
     // claim put it back: no hand-out takes an offline agent, so bring it back (writes only then).
-    const [revived] = await runText(db, AGENT_REVIVED, [agentId]);
-    if (revived)
+    if (await reviveAgent(db, agentId))
       publishLive({
         type: 'agent:update',
         scope: entry.departmentId,
@@ -81,47 +76,7 @@ export async function agentBeat(db: Db, agentId: string, load?: number) {
  */
 export async function agentLost(db: Db, agentId: string, reason: string) {
   presence().remove(agentId);
-  const [row] = await runText<{ departmentId: string }>(db, AGENT_LOST, [agentId]);
+  const row = await markAgentLost(db, agentId);
   for (const taskId of await tasksHeldBy(db, agentId)) await requeueTask(db, taskId, reason);
   if (row) publishLive({ type: 'agent:update', scope: row.departmentId, data: { id: agentId, status: 'offline', connected: false } });
 }
-
-/*
- * The presence changes that webhooks hear (agent.online, agent.offline): each is one statement
- * that changes the row and queues the event for subscribed webhooks when, and only when, the
- * status crossed between offline and online (db/queries/outbox.ts). `prev` locks the row so
- * the status it read is the one the update replaces.
- */
-const agentData = (a: string) =>
-  `jsonb_build_object('id', ${a}.id, 'name', ${a}.name, 'departmentId', ${a}.department_id, 'type', ${a}.type, 'specialization', ${a}.specialization, 'status', ${a}.status)`;
-const queueAgentEvent = (
-  type: 'agent.online' | 'agent.offline',
-  when: string,
-) => `insert into webhook_deliveries (webhook_id, event_type, payload)
-    select w.id, '${type}', ${bodySql(`'${type}'`, agentData('c'))}
-    from changed c join webhooks w on ${subscribersWhere(`'${type}'`, 'c.department_id')} where ${when}`;
-
-const AGENT_ONLINE = `with prev as (
-    select id, status from agents where id = $1::uuid for update
-  ), changed as (
-    update agents a set status = case when prev.status = 'offline' then (case when a.active_tasks > 0 then 'busy' else 'idle' end) else a.status end,
-      last_heartbeat_at = now()
-    from prev where a.id = prev.id
-    returning a.*, prev.status as prev_status
-  ), hooked as (${queueAgentEvent('agent.online', "c.prev_status = 'offline' and c.status <> 'offline'")})
-  select * from changed`;
-
-const AGENT_REVIVED = `with changed as (
-    update agents set status = case when active_tasks > 0 then 'busy' else 'idle' end, last_heartbeat_at = now()
-    where id = $1::uuid and status = 'offline'
-    returning *
-  ), hooked as (${queueAgentEvent('agent.online', 'true')})
-  select id from changed`;
-
-const AGENT_LOST = `with prev as (
-    select id, status from agents where id = $1::uuid and status <> 'retired' for update
-  ), changed as (
-    update agents a set status = 'offline' from prev where a.id = prev.id
-    returning a.*, prev.status as prev_status
-  ), hooked as (${queueAgentEvent('agent.offline', "c.prev_status <> 'offline'")})
-  select department_id as "departmentId" from changed`;

@@ -1,15 +1,25 @@
 import { timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, getTableColumns, sql, type SQL, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { departments } from '@/db/schema/org';
-import { agents, tasks } from '@/db/schema/work';
+import {
+  currentTasksOf,
+  findAgent,
+  insertAgent,
+  listAgentRows,
+  liveAgentCounts,
+  lockAgentCreation,
+  markAgentRetired,
+  replaceAgentSecret,
+  updateAgentRow,
+  type AgentRow,
+} from '@/db/queries/agents';
+import { readDepartment } from '@/db/queries/departments';
 import { env } from '../env';
 import { conflict, notFound, unauthorized, unprocessable } from '../errors';
 import { authorize, departmentFilter, inScope, OutOfScope, type Principal } from '../permissions/rbac';
 import { audit } from '../audit/log';
 import { signToken } from '../keys/jwt';
 import { randomToken, sha256 } from '../keys/secret';
-import { beforeCursor, cursorTime, decodeCursor, page } from '../paging/cursor';
+import { decodeCursor, page } from '../paging/cursor';
 import { emitDomain, publishLive } from '../live';
 import { grantInTx, InsufficientResources, releaseForAgentInTx, shortfallConflict } from '../resources/grants';
 import { normaliseCapabilities } from '../dispatch/fit';
@@ -20,8 +30,6 @@ import { toTask } from '../tasks/service';
 import { presence } from '../presence/presence';
 import { cachedPeers } from '../cluster/processes';
 import type { CreateAgentInput, ListAgentsQuery, UpdateAgentInput } from './schemas';
-
-type AgentRow = typeof agents.$inferSelect;
 
 /**
  * An agent this process doesn't hold may be connected to another one: the holder writes its beat
@@ -71,17 +79,15 @@ export function agentMetrics(row: Pick<AgentRow, 'completedCount' | 'failedCount
   };
 }
 
-// Serialises agent creation system-wide, so the department and system limits hold under concurrency.
-const AGENT_LIMIT_LOCK = 727_003;
-
 export async function createAgent(db: Db, principal: Principal, input: CreateAgentInput, opts: { createdBy?: string } = {}) {
   authorize(principal, 'agent:create', { departmentId: input.departmentId, what: 'Department' });
   const secret = randomToken(32);
   const resources = resourceAmountsOf(input.resources) as Record<string, number>;
   const row = await db
     .transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${AGENT_LIMIT_LOCK})`);
-      const [dept] = await tx.select().from(departments).where(eq(departments.id, input.departmentId));
+      // One creation at a time system-wide, so the department and system limits hold under concurrency.
+      await lockAgentCreation(tx);
+      const dept = await readDepartment(tx, input.departmentId);
       if (!dept) throw notFound('Department');
       if (dept.archivedAt) throw archivedConflict(dept.id);
       if (dept.status !== 'active') throw conflict(`Department ${dept.id} is inactive`);
@@ -90,32 +96,23 @@ export async function createAgent(db: Db, principal: Principal, input: CreateAge
           errors: [{ path: 'specialization', message: `One of: ${dept.specializations.join(', ')}` }],
         });
       }
-      const [{ inDept, inSystem }] = await tx
-        .select({
-          inDept: sql<number>`count(*) filter (where ${agents.departmentId} = ${dept.id})::int`,
-          inSystem: sql<number>`count(*)::int`,
-        })
-        .from(agents)
-        .where(sql`${agents.status} <> 'retired'`);
+      const { inDept, inSystem } = await liveAgentCounts(tx, dept.id);
       if (inDept >= dept.maxAgents)
         throw conflict(`Department ${dept.id} is at its limit of ${dept.maxAgents} agents`, { limit: 'department' });
       const max = env().MAX_CONCURRENT_AGENTS;
       if (inSystem >= max) throw conflict(`The system is at its limit of ${max} agents (MAX_CONCURRENT_AGENTS)`, { limit: 'system' });
-      const [created] = await tx
-        .insert(agents)
-        .values({
-          departmentId: dept.id,
-          name: input.name ?? `${dept.id}-${input.specialization}-${randomToken(3)}`,
-          type: input.type,
-          specialization: input.specialization,
-          capabilities: normaliseCapabilities(input.capabilities),
-          resources,
-          maxConcurrentTasks: input.maxConcurrentTasks,
-          weight: input.weight,
-          secretHash: sha256(secret),
-          createdBy: opts.createdBy ?? (principal.id || null),
-        })
-        .returning();
+      const created = await insertAgent(tx, {
+        departmentId: dept.id,
+        name: input.name ?? `${dept.id}-${input.specialization}-${randomToken(3)}`,
+        type: input.type,
+        specialization: input.specialization,
+        capabilities: normaliseCapabilities(input.capabilities),
+        resources,
+        maxConcurrentTasks: input.maxConcurrentTasks,
+        weight: input.weight,
+        secretHash: sha256(secret),
+        createdBy: opts.createdBy ?? (principal.id || null),
+      });
       if (Object.keys(resources).length) {
         await grantInTx(tx, { agentId: created.id, departmentId: dept.id, resources, priority: 'medium' });
       }
@@ -138,22 +135,15 @@ export async function createAgent(db: Db, principal: Principal, input: CreateAge
 
 export async function listAgents(db: Db, principal: Principal, q: ListAgentsQuery) {
   authorize(principal, 'agent:read');
-  const where: SQL[] = [];
-  const scope = departmentFilter(principal);
-  if (scope) where.push(inArray(agents.departmentId, scope));
-  if (q.departmentId) where.push(eq(agents.departmentId, q.departmentId));
-  if (q.status) where.push(eq(agents.status, q.status));
-  else where.push(sql`${agents.status} <> 'retired'`);
-  if (q.specialization) where.push(eq(agents.specialization, q.specialization));
-  if (q.q) where.push(sql`${agents.name} ilike ${'%' + q.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
-  const cursor = decodeCursor(q.cursor);
-  if (cursor) where.push(beforeCursor(agents.createdAt, agents.id, cursor));
-  const rows = await db
-    .select({ ...getTableColumns(agents), cursorAt: cursorTime(agents.createdAt) })
-    .from(agents)
-    .where(and(...where))
-    .orderBy(desc(agents.createdAt), desc(agents.id))
-    .limit(q.limit + 1);
+  const rows = await listAgentRows(db, {
+    departmentIds: departmentFilter(principal),
+    departmentId: q.departmentId,
+    status: q.status,
+    specialization: q.specialization,
+    nameContains: q.q,
+    cursor: decodeCursor(q.cursor),
+    limit: q.limit + 1,
+  });
   const p = page(rows, q.limit);
   return { items: p.items.map(toAgent), nextCursor: p.nextCursor };
 }
@@ -163,7 +153,7 @@ async function findVisibleAgent(db: Db, principal: Principal, id: string, opts: 
   if (opts.self && principal.kind === 'agent') {
     if (principal.id !== id) throw new OutOfScope('Agent');
   } else authorize(principal, 'agent:read');
-  const [row] = await db.select().from(agents).where(eq(agents.id, id)).limit(1);
+  const row = await findAgent(db, id);
   if (!row) throw notFound('Agent');
   // Same 404 as an unknown id, marked so the probe is audited as a denied attempt.
   if (!inScope(principal, row.departmentId) || (principal.kind === 'agent' && principal.id !== id)) throw new OutOfScope('Agent');
@@ -176,12 +166,7 @@ export async function getAgent(db: Db, principal: Principal, id: string) {
 
 export async function getAgentStatus(db: Db, principal: Principal, id: string) {
   const row = await findVisibleAgent(db, principal, id, { self: true });
-  const current = await db
-    .select()
-    .from(tasks)
-    .where(and(eq(tasks.assignedAgentId, id), sql`${tasks.status} in ('assigned', 'running')`))
-    .orderBy(desc(tasks.assignedAt))
-    .limit(200);
+  const current = await currentTasksOf(db, id);
   const agent = toAgent(row);
   return {
     id,
@@ -199,18 +184,13 @@ export async function updateAgent(db: Db, principal: Principal, id: string, inpu
   authorize(principal, 'agent:update', { departmentId: cur.departmentId, what: 'Agent' });
   if (cur.status === 'retired') throw conflict('Agent is retired');
   const { draining, capabilities, ...fields } = input;
-  const [row] = await db
-    .update(agents)
-    .set({
-      ...fields,
-      ...(capabilities ? { capabilities: normaliseCapabilities(capabilities) } : {}),
-      ...(draining === true ? { status: 'draining' as const } : {}),
-      ...(draining === false && cur.status === 'draining'
-        ? { status: sql`case when ${agents.activeTasks} > 0 then 'busy' else 'idle' end` }
-        : {}),
-    })
-    .where(eq(agents.id, id))
-    .returning();
+  const row = await updateAgentRow(
+    db,
+    id,
+    { ...fields, ...(capabilities ? { capabilities: normaliseCapabilities(capabilities) } : {}) },
+    // Leaving draining goes back to idle or busy; not draining already, it changes nothing.
+    draining === true ? true : draining === false && cur.status === 'draining' ? false : undefined,
+  );
   const live = presence().get(id);
   if (live) {
     if (fields.maxConcurrentTasks) live.maxConcurrentTasks = fields.maxConcurrentTasks;
@@ -235,7 +215,7 @@ export async function retireAgent(db: Db, principal: Principal, id: string) {
   const cur = await findVisibleAgent(db, principal, id);
   authorize(principal, 'agent:retire', { departmentId: cur.departmentId, what: 'Agent' });
   if (cur.status === 'retired') return;
-  await db.update(agents).set({ status: 'retired', retiredAt: new Date() }).where(eq(agents.id, id));
+  await markAgentRetired(db, id);
   presence().remove(id);
   for (const taskId of await tasksHeldBy(db, id)) await requeueTask(db, taskId, 'agent retired');
   await db.transaction((tx) => releaseForAgentInTx(tx, id));
@@ -246,7 +226,7 @@ export async function retireAgent(db: Db, principal: Principal, id: string) {
 
 /** Exchanges an agent's secret for a short-lived agent token (the secret itself never travels again). */
 export async function issueAgentToken(db: Db, id: string, secret: string, ip?: string) {
-  const [row] = await db.select().from(agents).where(eq(agents.id, id)).limit(1);
+  const row = await findAgent(db, id);
   const ok = !!row && row.status !== 'retired' && timingSafeEqual(Buffer.from(sha256(secret)), Buffer.from(row.secretHash));
   if (!ok) {
     await audit(
@@ -269,10 +249,7 @@ export async function rotateAgentSecret(db: Db, principal: Principal, id: string
   const secret = randomToken(32);
   // The new version ends every token of the old secret on its next use (lib/auth/principal.ts),
   // and the sockets they opened are closed now: a leaked secret is what a rotation shuts out.
-  await db
-    .update(agents)
-    .set({ secretHash: sha256(secret), credentialVersion: sql`${agents.credentialVersion} + 1` })
-    .where(eq(agents.id, id));
+  await replaceAgentSecret(db, id, sha256(secret));
   emitDomain('agent:credentials-ended', { agentId: id });
   await audit(db, principal, { action: 'agent.rotate-secret', targetType: 'agent', targetId: id, departmentId: cur.departmentId });
   return { agentId: id, secret };

@@ -1,12 +1,9 @@
-import { inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { alerts } from '@/db/schema/work';
-import { activeAlerts, insertAlert, insertAlertOnce, updateAlert, type AlertRow } from '@/db/queries/alerts';
+import { activeAlerts, type AlertRow } from '@/db/queries/alerts';
 import { env } from '../env';
-import { publishLive } from '../live';
 import { metrics } from '../metrics/registry';
-import { performanceFirings, stateFirings, type AlertConfig, type Firing } from './rules';
-import { queueAlertEvent } from './webhook';
+import { raiseAlert, resolveActiveAlert } from './raise';
+import { performanceFirings, ruleKinds, stateFirings, type AlertConfig, type Firing } from './rules';
 
 export function alertConfig(): AlertConfig {
   const e = env();
@@ -32,40 +29,7 @@ export function resetAlertState(): void {
   pendingSince().clear();
 }
 
-export type AlertView = {
-  id: string;
-  kind: string;
-  severity: string;
-  departmentId: string | null;
-  message: string;
-  status: string;
-  detail: Record<string, unknown>;
-  createdAt: string;
-  acknowledgedAt: string | null;
-  acknowledgedBy: string | null;
-  resolvedAt: string | null;
-};
-
-export function alertView(a: AlertRow): AlertView {
-  return {
-    id: a.id,
-    kind: a.kind,
-    severity: a.severity,
-    departmentId: a.departmentId,
-    message: a.message,
-    status: a.status,
-    detail: a.detail,
-    createdAt: a.createdAt.toISOString(),
-    acknowledgedAt: a.acknowledgedAt?.toISOString() ?? null,
-    acknowledgedBy: a.acknowledgedBy,
-    resolvedAt: a.resolvedAt?.toISOString() ?? null,
-  };
-}
-
-export function announce(event: 'raised' | 'acknowledged' | 'resolved', a: AlertRow): void {
-  const view = alertView(a);
-  publishLive({ type: 'alert', scope: a.departmentId, data: { source: 'alerts', event, alert: view } });
-}
+export { alertView, announce, type AlertView } from './view';
 
 /**
  * One evaluation: raise what has held long enough and has no open alert with the same rule key
@@ -83,47 +47,33 @@ export async function evaluateAlerts(
   for (const key of [...pending.keys()]) if (!holding.has(key)) pending.delete(key);
 
   const active = await activeAlerts(db);
-  const byKey = new Map(active.filter((a) => typeof a.detail.ruleKey === 'string').map((a) => [a.detail.ruleKey as string, a]));
+  // Only the kinds these rules raise: resource alerts carry rule keys too, and lib/resources/monitor.ts resolves them.
+  const byKey = new Map(
+    active.filter((a) => ruleKinds.has(a.kind) && typeof a.detail.ruleKey === 'string').map((a) => [a.detail.ruleKey as string, a]),
+  );
   const raised: AlertRow[] = [];
   const resolved: AlertRow[] = [];
   for (const f of firings) {
     const since = pending.get(f.key) ?? now;
     pending.set(f.key, since);
     if (now - since < f.sustainMs || byKey.has(f.key)) continue;
-    const alert = {
+    // A once-only firing that was raised before (resolved since, or by another process) is not raised again.
+    const row = await raiseAlert(db, {
       kind: f.kind,
       severity: f.severity,
       departmentId: f.departmentId,
       message: f.message,
-      detail: { ...f.detail, ruleKey: f.key, holdingSince: new Date(since).toISOString() },
-      createdAt: new Date(now),
-    };
-    // A once-only firing that was raised before (resolved since, or by another process) is not raised again.
-    const row = await db.transaction(async (tx) => {
-      const r = f.once ? await insertAlertOnce(tx, alert) : await insertAlert(tx, alert);
-      if (r) await queueAlertEvent(tx, 'raised', r);
-      return r;
+      detail: { ...f.detail, holdingSince: new Date(since).toISOString() },
+      key: f.key,
+      once: f.once,
+      at: new Date(now),
     });
-    if (!row) continue;
-    raised.push(row);
-    announce('raised', row);
+    if (row) raised.push(row);
   }
   for (const [key, a] of byKey) {
     if (holding.has(key)) continue;
-    const row = await db.transaction(async (tx) => {
-      const r = await updateAlert(
-        tx,
-        a.id,
-        { status: 'resolved', resolvedAt: new Date(now), detail: { ...a.detail, resolvedBy: 'rule' } },
-        inArray(alerts.status, ['open', 'acknowledged']),
-      );
-      if (r) await queueAlertEvent(tx, 'resolved', r);
-      return r;
-    });
-    if (row) {
-      resolved.push(row);
-      announce('resolved', row);
-    }
+    const row = await resolveActiveAlert(db, a, 'rule', new Date(now));
+    if (row) resolved.push(row);
   }
   const open = { info: 0, warning: 0, critical: 0 };
   for (const a of active) if (!resolved.some((r) => r.id === a.id)) open[a.severity]++;

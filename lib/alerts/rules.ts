@@ -17,10 +17,14 @@ export type AlertConfig = {
   stuckQueueMs?: number;
 };
 
+/** The kinds these rules raise, and so the ones the engine resolves once their condition clears. */
+const RULE_KINDS = ['performance', 'agents_offline', 'agent_capacity', 'security', 'overrun', 'quota_cost', 'stuck_queue'] as const;
+export const ruleKinds: ReadonlySet<string> = new Set(RULE_KINDS);
+
 /** A condition that holds now. `key` identifies it across evaluations for de-duplication. */
 export type Firing = {
   key: string;
-  kind: 'performance' | 'agents_offline' | 'agent_capacity' | 'security' | 'overrun' | 'quota_cost' | 'stuck_queue';
+  kind: (typeof RULE_KINDS)[number];
   severity: 'info' | 'warning' | 'critical';
   departmentId: string | null;
   message: string;

@@ -1,14 +1,12 @@
 import { z } from 'zod';
-import { inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { findAlert, listAlertRows, updateAlert } from '@/db/queries/alerts';
-import { alerts } from '@/db/schema/work';
 import { audit } from '../audit/log';
 import { authorize, departmentFilter, isGlobal, type Principal } from '../permissions/rbac';
 import { departmentIdSchema } from '../org/department-id';
 import { badRequest, conflict, forbidden, notFound } from '../errors';
-import { alertView, announce, type AlertView } from './engine';
-import { queueAlertEvent } from './webhook';
+import { alertView, announce, type AlertView } from './view';
+import { resolveActiveAlert } from './raise';
 import { decodeCursor, page } from '../paging/cursor';
 
 export const alertIdParams = z.object({ id: z.uuid() });
@@ -54,12 +52,7 @@ async function loadFor(db: Db, principal: Principal, id: string, permission: str
 export async function acknowledgeAlert(db: Db, principal: Principal, id: string): Promise<AlertView> {
   const a = await loadFor(db, principal, id, 'alert:acknowledge');
   if (a.status !== 'open') throw conflict(`Alert is ${a.status}`);
-  const row = await updateAlert(
-    db,
-    id,
-    { status: 'acknowledged', acknowledgedAt: new Date(), acknowledgedBy: principal.name },
-    inArray(alerts.status, ['open']),
-  );
+  const row = await updateAlert(db, id, { status: 'acknowledged', acknowledgedAt: new Date(), acknowledgedBy: principal.name }, ['open']);
   if (!row) throw conflict('Alert changed meanwhile');
   await audit(db, principal, { action: 'alert.acknowledge', targetType: 'alert', targetId: id, departmentId: a.departmentId ?? undefined });
   announce('acknowledged', row);
@@ -70,18 +63,8 @@ export async function acknowledgeAlert(db: Db, principal: Principal, id: string)
 export async function resolveAlert(db: Db, principal: Principal, id: string): Promise<AlertView> {
   const a = await loadFor(db, principal, id, 'alert:resolve');
   if (a.status === 'resolved') throw conflict('Alert is already resolved');
-  const row = await db.transaction(async (tx) => {
-    const r = await updateAlert(
-      tx,
-      id,
-      { status: 'resolved', resolvedAt: new Date(), detail: { ...a.detail, resolvedBy: principal.name } },
-      inArray(alerts.status, ['open', 'acknowledged']),
-    );
-    if (r) await queueAlertEvent(tx, 'resolved', r);
-    return r;
-  });
+  const row = await resolveActiveAlert(db, a, principal.name);
   if (!row) throw conflict('Alert changed meanwhile');
   await audit(db, principal, { action: 'alert.resolve', targetType: 'alert', targetId: id, departmentId: a.departmentId ?? undefined });
-  announce('resolved', row);
   return alertView(row);
 }

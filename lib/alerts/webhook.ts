@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import type { AlertRow } from '@/db/queries/alerts';
 import { queueEvent } from '@/db/queries/outbox';
-import { alertView } from './engine';
+import { alertView } from './view';
 
 /**
  * Queues alert.raised or alert.resolved for the subscribed webhooks (ALERT_WEBHOOK_URL among them,

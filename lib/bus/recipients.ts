@@ -1,7 +1,6 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
+import { agentDepartment, onlineMembers } from '@/db/queries/agents';
 import { findDepartment, type DepartmentRow } from '@/db/queries/departments';
-import { agents } from '@/db/schema/work';
 import { presence } from '../presence/presence';
 import { authorize, isGlobal, type Principal } from '../permissions/rbac';
 import { forbidden, notFound, unprocessable } from '../errors';
@@ -99,11 +98,7 @@ async function departmentOfAgent(db: Db, agentId: string): Promise<string | null
   const known = knownDepartmentOfAgent(agentId);
   if (known !== undefined) return known;
   const c = cache().agentDept;
-  const [row] = await db
-    .select({ departmentId: agents.departmentId, status: agents.status })
-    .from(agents)
-    .where(eq(agents.id, agentId))
-    .limit(1);
+  const row = await agentDepartment(db, agentId);
   const departmentId = row && row.status !== 'retired' ? row.departmentId : null;
   c.set(agentId, { departmentId, at: Date.now() });
   return departmentId;
@@ -114,18 +109,7 @@ async function members(db: Db, departmentId: string): Promise<Candidate[]> {
   const c = cache().members;
   const hit = c.get(departmentId);
   if (hit && Date.now() - hit.at < MEMBERS_TTL) return hit.rows;
-  const rows = await db
-    .select({
-      id: agents.id,
-      departmentId: agents.departmentId,
-      specialization: agents.specialization,
-      capabilities: agents.capabilities,
-      activeTasks: agents.activeTasks,
-      maxConcurrentTasks: agents.maxConcurrentTasks,
-      weight: agents.weight,
-    })
-    .from(agents)
-    .where(and(eq(agents.departmentId, departmentId), inArray(agents.status, ['idle', 'busy', 'draining'])));
+  const rows = await onlineMembers(db, departmentId);
   const out = rows.map((r) => ({ ...r, score: 1 })) as Candidate[];
   c.set(departmentId, { rows: out, at: Date.now() });
   return out;

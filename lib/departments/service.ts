@@ -1,16 +1,23 @@
-import { eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { departments, resourcePools } from '@/db/schema/org';
-import { agents, tasks } from '@/db/schema/work';
 import {
   agentCountsByStatus,
   countDepartments,
+  countUnfinishedTasks,
+  deleteDepartmentRows,
+  departmentHistoryCounts,
   findDepartment,
   forgetDepartment,
+  insertDepartment,
   listDepartmentRows,
+  liveAgentIds,
+  lockDepartment,
+  lockDepartmentsTable,
   openAlertsOf,
   poolsOf,
+  readDepartment,
   taskCountsByStatus,
+  unfinishedTaskIds,
+  updateDepartmentRow,
   type DepartmentRow,
 } from '@/db/queries/departments';
 import { env } from '../env';
@@ -69,18 +76,14 @@ export async function createDepartment(db: Db, principal: Principal, input: Crea
   const max = env().MAX_DEPARTMENTS;
   const row = await db.transaction(async (tx) => {
     // Serialise creations so two concurrent requests can't both pass the limit.
-    await tx.execute(sql`lock table ${departments} in share row exclusive mode`);
+    await lockDepartmentsTable(tx);
     if ((await countDepartments(tx)) >= max)
       throw conflict(`The system is at its limit of ${max} departments (MAX_DEPARTMENTS); archive one to make room`);
-    const [created] = await tx
-      .insert(departments)
-      .values({
-        ...input,
-        maxAgents: input.maxAgents ?? env().MAX_AGENTS_PER_DEPARTMENT,
-        loadBalancingStrategy: input.loadBalancingStrategy ?? env().LOAD_BALANCING_STRATEGY,
-      })
-      .onConflictDoNothing()
-      .returning();
+    const created = await insertDepartment(tx, {
+      ...input,
+      maxAgents: input.maxAgents ?? env().MAX_AGENTS_PER_DEPARTMENT,
+      loadBalancingStrategy: input.loadBalancingStrategy ?? env().LOAD_BALANCING_STRATEGY,
+    });
     if (!created) throw conflict(`A department with id '${input.id}' already exists`);
     return created;
   });
@@ -97,11 +100,7 @@ export async function createDepartment(db: Db, principal: Principal, input: Crea
 export async function updateDepartment(db: Db, principal: Principal, id: string, input: UpdateDepartmentInput): Promise<Department> {
   authorize(principal, 'department:update', { departmentId: id, what: 'Department' });
   const { quotas, ...fields } = input;
-  const [row] = await db
-    .update(departments)
-    .set({ ...fields, ...quotaColumns(quotas), updatedAt: new Date() })
-    .where(eq(departments.id, id))
-    .returning();
+  const row = await updateDepartmentRow(db, id, { ...fields, ...quotaColumns(quotas), updatedAt: new Date() });
   forgetDepartment(id);
   if (!row) throw notFound('Department');
   await audit(db, principal, {
@@ -118,18 +117,11 @@ export async function updateDepartment(db: Db, principal: Principal, id: string,
 export async function deleteDepartment(db: Db, principal: Principal, id: string): Promise<void> {
   authorize(principal, 'department:delete', { departmentId: id, what: 'Department' });
   await db.transaction(async (tx) => {
-    const [dept] = await tx.select({ id: departments.id }).from(departments).where(eq(departments.id, id)).for('update');
-    if (!dept) throw notFound('Department');
-    const [{ n: liveAgents }] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(agents)
-      .where(sql`${agents.departmentId} = ${id} and ${agents.status} <> 'retired'`);
-    const [{ n: anyTasks }] = await tx.select({ n: sql<number>`count(*)::int` }).from(tasks).where(eq(tasks.departmentId, id));
-    const [{ n: anyAgents }] = await tx.select({ n: sql<number>`count(*)::int` }).from(agents).where(eq(agents.departmentId, id));
+    if (!(await lockDepartment(tx, id))) throw notFound('Department');
+    const { liveAgents, anyTasks, anyAgents } = await departmentHistoryCounts(tx, id);
     if (liveAgents > 0) throw conflict(`Department has ${liveAgents} active agents: retire them first`);
     if (anyTasks > 0 || anyAgents > 0) throw conflict('Department has task or agent history: set its status to inactive instead');
-    await tx.delete(resourcePools).where(eq(resourcePools.departmentId, id));
-    await tx.delete(departments).where(eq(departments.id, id));
+    await deleteDepartmentRows(tx, id);
   });
   forgetDepartment(id);
   await audit(db, principal, { action: 'department.delete', targetType: 'department', targetId: id, departmentId: id });
@@ -191,8 +183,6 @@ export async function getDepartmentStatus(db: Db, principal: Principal, id: stri
   };
 }
 
-const UNFINISHED = sql`${tasks.status} in ('pending', 'assigned', 'running')`;
-
 /**
  * Retires a department: it keeps its rows and history, takes no new agents or tasks, and stops
  * counting toward MAX_DEPARTMENTS. Refused (409) while it has unfinished tasks (pending, assigned
@@ -206,7 +196,7 @@ export async function archiveDepartment(db: Db, principal: Principal, id: string
   if (current.archivedAt) return toDepartment(current);
   let cancelled = 0;
   if (opts.force) {
-    const open = await db.select({ id: tasks.id }).from(tasks).where(sql`${tasks.departmentId} = ${id} and ${UNFINISHED}`);
+    const open = await unfinishedTaskIds(db, id);
     for (const t of open) {
       // A task that finished meanwhile is no longer in the way.
       await cancelTask(db, principal, t.id).then(
@@ -218,26 +208,18 @@ export async function archiveDepartment(db: Db, principal: Principal, id: string
   // The row lock makes inserts into the department wait (their guard reads it FOR KEY SHARE), so
   // the count below sees every task that could still arrive, and none arrives after it.
   const row = await db.transaction(async (tx) => {
-    await tx.select({ id: departments.id }).from(departments).where(eq(departments.id, id)).for('update');
-    const [{ n }] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(tasks)
-      .where(sql`${tasks.departmentId} = ${id} and ${UNFINISHED}`);
+    await lockDepartment(tx, id);
+    const n = await countUnfinishedTasks(tx, id);
     if (n > 0) {
       throw conflict(
         `Department ${id} has ${n} unfinished tasks (pending, assigned or running): let them finish, or archive with {"force": true} to cancel them`,
         { unfinishedTasks: n },
       );
     }
-    const [updated] = await tx
-      .update(departments)
-      .set({ archivedAt: new Date(), updatedAt: new Date() })
-      .where(eq(departments.id, id))
-      .returning();
-    return updated;
+    return (await updateDepartmentRow(tx, id, { archivedAt: new Date(), updatedAt: new Date() }))!;
   });
   forgetDepartment(id);
-  const live = await db.select({ id: agents.id }).from(agents).where(sql`${agents.departmentId} = ${id} and ${agents.status} <> 'retired'`);
+  const live = await liveAgentIds(db, id);
   for (const a of live) await retireAgent(db, principal, a.id);
   await audit(db, principal, {
     action: 'department.archive',
@@ -255,18 +237,13 @@ export async function unarchiveDepartment(db: Db, principal: Principal, id: stri
   const max = env().MAX_DEPARTMENTS;
   const row = await db.transaction(async (tx) => {
     // The same lock as createDepartment: two un-archivings or a creation can't both take the last slot.
-    await tx.execute(sql`lock table ${departments} in share row exclusive mode`);
-    const [cur] = await tx.select().from(departments).where(eq(departments.id, id));
+    await lockDepartmentsTable(tx);
+    const cur = await readDepartment(tx, id);
     if (!cur) throw notFound('Department');
     if (!cur.archivedAt) return cur;
     if ((await countDepartments(tx)) >= max)
       throw conflict(`The system is at its limit of ${max} departments (MAX_DEPARTMENTS); archive another first`);
-    const [updated] = await tx
-      .update(departments)
-      .set({ archivedAt: null, updatedAt: new Date() })
-      .where(eq(departments.id, id))
-      .returning();
-    return updated;
+    return (await updateDepartmentRow(tx, id, { archivedAt: null, updatedAt: new Date() }))!;
   });
   forgetDepartment(id);
   await audit(db, principal, { action: 'department.unarchive', targetType: 'department', targetId: id, departmentId: id });

@@ -2,9 +2,7 @@ import { RateLimiterRes } from 'rate-limiter-flexible';
 // Not exported by the package's index at run time (its types do declare it): see store-abstract.d.ts.
 import RateLimiterStoreAbstract from 'rate-limiter-flexible/lib/RateLimiterStoreAbstract.js';
 import type { Db } from '@/db/client';
-import { runText } from '@/db/raw';
-
-type Row = { points: number; ms_left: number | string | null };
+import { deleteRateWindow, rateWindow, takeRatePoints, type RateLimitRow as Row } from '@/db/queries/rate-limits';
 
 /**
  * rate-limiter-flexible's fixed-window counter kept in our own database (table rate_limits).
@@ -23,20 +21,16 @@ export class RateLimiterDb extends RateLimiterStoreAbstract {
     this.db = opts.db;
   }
 
-  // A give-back (negative points) into a window that already ended starts the new one at 0, not
-  // below: it returns a slot of the window it was taken in, never lends one to the next.
   async _upsert(rlKey: string, points: number, msDuration: number, forceExpire = false): Promise<Row> {
-    const [row] = await runText<Row>(this.db, forceExpire ? FORCE : UPSERT, [rlKey, points, msDuration]);
-    return row;
+    return takeRatePoints(this.db, rlKey, points, msDuration, forceExpire);
   }
 
   async _get(rlKey: string): Promise<Row | null> {
-    const [row] = await runText<Row>(this.db, GET, [rlKey]);
-    return row ?? null;
+    return (await rateWindow(this.db, rlKey)) ?? null;
   }
 
   async _delete(rlKey: string): Promise<boolean> {
-    return (await runText(this.db, `delete from rate_limits where key = $1 returning key`, [rlKey])).length > 0;
+    return deleteRateWindow(this.db, rlKey);
   }
 
   _getRateLimiterRes(_rlKey: string, changedPoints: number, row: Row): RateLimiterRes {
@@ -44,25 +38,4 @@ export class RateLimiterDb extends RateLimiterStoreAbstract {
     const msLeft = row.ms_left === null ? -1 : Math.max(0, Number(row.ms_left));
     return new RateLimiterRes(Math.max(this.points - consumed, 0), msLeft, consumed, consumed === changedPoints);
   }
-}
-
-const expireOf = `case when $3::int > 0 then now() + $3::int * interval '1 millisecond' end`;
-const RETURN = `returning points, ceil(extract(epoch from (expire - now())) * 1000)::bigint as ms_left`;
-
-const UPSERT = `insert into rate_limits as r (key, points, expire) values ($1, greatest($2::int, 0), ${expireOf})
-  on conflict (key) do update set
-    points = case when r.expire <= now() then greatest($2::int, 0) else r.points + $2::int end,
-    expire = case when r.expire <= now() then ${expireOf} else r.expire end
-  ${RETURN}`;
-
-const FORCE = `insert into rate_limits as r (key, points, expire) values ($1, $2::int, ${expireOf})
-  on conflict (key) do update set points = excluded.points, expire = excluded.expire
-  ${RETURN}`;
-
-const GET = `select points, ceil(extract(epoch from (expire - now())) * 1000)::bigint as ms_left
-  from rate_limits where key = $1 and (expire is null or expire > now())`;
-
-/** Windows that ended over an hour ago; run now and then by whoever passes (lib/quotas/limiter.ts). */
-export async function pruneRateLimits(db: Db): Promise<void> {
-  await runText(db, `delete from rate_limits where expire < now() - interval '1 hour'`, []);
 }

@@ -1,7 +1,8 @@
 import { RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Db } from '@/db/client';
 import { log } from '../log';
-import { pruneRateLimits, RateLimiterDb } from './db-store';
+import { pruneRateLimits } from '@/db/queries/rate-limits';
+import { RateLimiterDb } from './db-store';
 import { quotaRedis, quotaRedisPrefix } from './redis';
 
 export type Limit = { points: number; durationSec: number };

@@ -1,13 +1,10 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { rowsOf } from '@/db/rows';
+import { quotaUseRows } from '@/db/queries/quotas';
 import { used } from './limiter';
 import { tasksKey } from './tasks';
 
 export type QuotaUse = { used: number; limit: number | null };
 export type DepartmentQuotaUse = { departmentId: string; tasksPerMinute: QuotaUse; maxPendingTasks: QuotaUse; maxMonthlyCost: QuotaUse };
-
-type Row = { id: string; tpm: number | null; pending_cap: number | null; cost_cap: number | null; pending: number; cost: number };
 
 /**
  * What each department uses of its quotas now: tasks created this minute (from the shared
@@ -21,18 +18,7 @@ export async function departmentQuotaUse(
   opts: { rates?: boolean } = {},
 ): Promise<DepartmentQuotaUse[]> {
   if (ids && ids.length === 0) return [];
-  const only = ids
-    ? sql`d.id in (${sql.join(
-        ids.map((i) => sql`${i}`),
-        sql`, `,
-      )})`
-    : sql`(d.quota_tasks_per_minute is not null or d.quota_max_pending_tasks is not null or d.quota_max_monthly_cost is not null)`;
-  const rows = rowsOf<Row>(
-    await db.execute(sql`select d.id, d.quota_tasks_per_minute as tpm, d.quota_max_pending_tasks as pending_cap, d.quota_max_monthly_cost as cost_cap,
-        (select count(*)::int from tasks t where t.department_id = d.id and t.status in ('pending', 'scheduled')) as pending,
-        (select coalesce(sum(p.allocated * k.cost_per_unit), 0)::float8 from resource_pools p join resource_kinds k on k.type = p.type where p.department_id = d.id) as cost
-      from departments d where ${only} order by d.id`),
-  );
+  const rows = await quotaUseRows(db, ids);
   return Promise.all(
     rows.map(async (r) => ({
       departmentId: r.id,

@@ -1,7 +1,14 @@
 import type { Db } from '@/db/client';
-import { allKinds, lockKind, pendingDemand, poolsOfType, poolsWithKinds, setCapacity, type PoolRow } from '@/db/queries/resources';
-import { resourcePools } from '@/db/schema/org';
-import { and, eq } from 'drizzle-orm';
+import {
+  allKinds,
+  lockKind,
+  markOverThreshold,
+  pendingDemand,
+  poolsOfType,
+  poolsWithKinds,
+  setCapacity,
+  type PoolRow,
+} from '@/db/queries/resources';
 import { publishLive } from '../live';
 
 export type ScalingConfig = {
@@ -107,10 +114,7 @@ export async function runAutoscale(db: Db, now = new Date(), cfg: ScalingConfig 
       const queued = Object.fromEntries(demand.filter((d) => d.type === type).map((d) => [d.departmentId, Math.ceil(d.amount)]));
       for (const a of decideScaling(pools, reserve, now, cfg, queued)) {
         if (a.kind === 'mark') {
-          await tx
-            .update(resourcePools)
-            .set({ overThresholdSince: a.since })
-            .where(and(eq(resourcePools.departmentId, a.departmentId), eq(resourcePools.type, a.type)));
+          await markOverThreshold(tx, a.departmentId, a.type, a.since);
           out.push(a);
         } else if (await setCapacity(tx, a.departmentId, a.type, a.before, a.after, a.reason)) out.push(a);
       }

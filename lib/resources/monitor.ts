@@ -1,8 +1,10 @@
 import type { Db } from '@/db/client';
+import { activeAlertsOfKind, type AlertRow } from '@/db/queries/alerts';
+import { insertSamples } from '@/db/queries/metrics';
 import { poolsWithKinds } from '@/db/queries/resources';
-import { metricSamples } from '@/db/schema/work';
+import { resolveActiveAlert } from '../alerts/raise';
 import { publishLive } from '../live';
-import { openAlert, openAlertsOfKind, resolveAlerts } from './alerts';
+import { openAlert } from './alerts';
 
 export const CAPACITY_LIMIT = 0.9;
 
@@ -13,7 +15,8 @@ export type Pools = Awaited<ReturnType<typeof poolsWithKinds>>;
 export async function sampleUtilisation(db: Db, at = new Date(), read?: Pools): Promise<number> {
   const pools = read ?? (await poolsWithKinds(db, null));
   if (!pools.length) return 0;
-  await db.insert(metricSamples).values(
+  await insertSamples(
+    db,
     pools.map((p) => ({
       at,
       name: `resource.utilisation.${p.type}`,
@@ -47,18 +50,20 @@ export async function checkCapacityAlerts(db: Db, read?: Pools): Promise<{ opene
     }
   }
   const byKey = new Map(pools.map((p) => [`${p.departmentId}\u0000${p.type}`, p]));
-  for (const a of await openAlertsOfKind(db, 'capacity_limit')) {
+  const resolve = async (a: AlertRow) => {
+    if (await resolveActiveAlert(db, a, 'rule')) resolved++;
+  };
+  for (const a of await activeAlertsOfKind(db, 'capacity_limit')) {
     const p = a.departmentId ? byKey.get(`${a.departmentId}\u0000${String(a.detail.key)}`) : undefined;
-    if (a.departmentId && (!p || !p.capacity || p.allocated / p.capacity <= CAPACITY_LIMIT))
-      resolved += await resolveAlerts(db, 'capacity_limit', a.departmentId, String(a.detail.key));
+    if (a.departmentId && (!p || !p.capacity || p.allocated / p.capacity <= CAPACITY_LIMIT)) await resolve(a);
   }
-  for (const a of await openAlertsOfKind(db, 'resource_shortage')) {
+  for (const a of await activeAlertsOfKind(db, 'resource_shortage')) {
     const shortfall = (a.detail.shortfall ?? {}) as Record<string, number>;
     const room = Object.entries(shortfall).every(([type, n]) => {
       const p = a.departmentId ? byKey.get(`${a.departmentId}\u0000${type}`) : undefined;
       return !!p && p.capacity - p.allocated >= n;
     });
-    if (room && a.departmentId) resolved += await resolveAlerts(db, 'resource_shortage', a.departmentId, String(a.detail.key));
+    if (room && a.departmentId) await resolve(a);
   }
   if (opened || resolved) publishLive({ type: 'resource:update', scope: null, data: { alertsOpened: opened, alertsResolved: resolved } });
   return { opened, resolved };

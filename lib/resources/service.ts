@@ -1,8 +1,15 @@
 import type { Db } from '@/db/client';
 import { findDepartment } from '@/db/queries/departments';
-import { activeUnitsByAgent, lockKind, poolsOfType, poolsWithKinds, recentChanges } from '@/db/queries/resources';
-import { resourceChanges, resourcePools } from '@/db/schema/org';
-import { and, eq, sql } from 'drizzle-orm';
+import {
+  activeUnitsByAgent,
+  insertPool,
+  lockKind,
+  poolsOfType,
+  poolsWithKinds,
+  recentChanges,
+  recordCapacityChange,
+  updatePoolLimits,
+} from '@/db/queries/resources';
 import { audit } from '../audit/log';
 import { authorize, departmentFilter, type Principal } from '../permissions/rbac';
 import { badRequest, conflict, notFound, unprocessable } from '../errors';
@@ -185,18 +192,12 @@ export async function updateCapacities(
         );
       const reason = `admin ${principal.name}: guaranteed ${current?.guaranteed ?? 0}→${guaranteed}, maximum ${current?.maximum ?? 0}→${maximum}`;
       if (current) {
-        const updated = await tx
-          .update(resourcePools)
-          .set({ guaranteed, maximum, capacity, updatedAt: new Date() })
-          .where(
-            and(eq(resourcePools.departmentId, departmentId), eq(resourcePools.type, type), sql`${resourcePools.allocated} <= ${capacity}`),
-          )
-          .returning({ type: resourcePools.type });
-        if (!updated.length) throw conflict(`${type}: allocations changed meanwhile; try again`);
+        if (!(await updatePoolLimits(tx, departmentId, type, { guaranteed, maximum, capacity })))
+          throw conflict(`${type}: allocations changed meanwhile; try again`);
       } else {
-        await tx.insert(resourcePools).values({ departmentId, type, guaranteed, maximum, capacity });
+        await insertPool(tx, departmentId, type, { guaranteed, maximum, capacity });
       }
-      await tx.insert(resourceChanges).values({ departmentId, type, capacityBefore: before, capacityAfter: capacity, reason });
+      await recordCapacityChange(tx, { departmentId, type, capacityBefore: before, capacityAfter: capacity, reason });
       changed.push({
         type,
         before: current ? { guaranteed: current.guaranteed, maximum: current.maximum, capacity: before } : null,
