@@ -2,7 +2,6 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { runText } from '../raw';
 import { webhookDeliveries, type WebhookDeliveryRow } from '../schema/webhooks';
-import { alerts } from '../schema/work';
 
 /** A delivery claimed for sending, with what sending needs of its webhook. */
 export type ClaimedDelivery = {
@@ -108,21 +107,6 @@ export async function markAttemptFailed(
     .where(stillClaimed(d))
     .returning();
   return row;
-}
-
-/** Holds the webhook's row until the transaction ends: its failure alert is looked for and made one at a time. */
-export async function lockWebhookRow(tx: Db, webhookId: string): Promise<void> {
-  await runText(tx, 'select id from webhooks where id = $1::uuid for no key update', [webhookId]);
-}
-
-/** The alert of a failing webhook while it is not resolved. */
-export async function openWebhookFailureAlert(db: Db, webhookId: string): Promise<{ id: string } | undefined> {
-  const [open] = await db
-    .select({ id: alerts.id })
-    .from(alerts)
-    .where(sql`${alerts.kind} = 'webhook_failed' and ${alerts.status} <> 'resolved' and ${alerts.detail}->>'webhookId' = ${webhookId}`)
-    .limit(1);
-  return open;
 }
 
 export async function insertDelivery(db: Db, row: typeof webhookDeliveries.$inferInsert): Promise<WebhookDeliveryRow> {

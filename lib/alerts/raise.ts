@@ -15,6 +15,8 @@ export type AlertToRaise = {
   /** At most one alert for this key ever, resolved or not (a unique index; the key carries its period: lib/alerts/cost-quota.ts). */
   once?: boolean;
   at?: Date;
+  /** A webhook that must not hear this alert: its own failure. */
+  except?: string;
 };
 
 /**
@@ -42,7 +44,7 @@ export async function raiseAlert(db: Db, a: AlertToRaise): Promise<AlertRow | un
       await lockAlertKey(tx, a.key);
       r = await insertAlertUnlessActive(tx, values);
     }
-    if (r) await queueAlertEvent(tx, 'raised', r);
+    if (r) await queueAlertEvent(tx, 'raised', r, a.except);
     return r;
   });
   if (row) announce('raised', row);

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@/db/client';
-import { insertAlert } from '@/db/queries/alerts';
 import type { WebhookDeliveryRow, WebhookRow } from '@/db/queries/webhooks';
 import {
   claimDueDeliveries,
   insertDelivery,
-  lockWebhookRow,
   markAttemptFailed,
   markDelivered,
-  openWebhookFailureAlert,
   pruneFinishedDeliveries,
   reclaimStaleDeliveries,
   type ClaimedDelivery,
@@ -16,8 +13,7 @@ import {
 import { decryptSecret } from '../keys/crypto';
 import { env } from '../env';
 import { log } from '../log';
-import { publishLive } from '../live';
-import { queueAlertEvent } from '../alerts/webhook';
+import { raiseAlert } from '../alerts/raise';
 import { sendSigned, type SendResult } from './send';
 
 /** Deliveries one process starts per pass, over all endpoints. */
@@ -77,23 +73,17 @@ async function record(db: Db, d: ClaimedDelivery, r: SendResult): Promise<void> 
   });
 }
 
-/**
- * One open alert per failing webhook: a dead endpoint must not bury the alert list. Deliveries of
- * one webhook fail side by side; the webhook's row lock makes their look-and-insert one at a time
- * (the look after the lock sees an alert the previous holder committed).
- */
+/** One active alert per failing webhook: a dead endpoint must not bury the alert list. The webhook itself doesn't hear it. */
 async function raiseFailure(tx: Db, d: ClaimedDelivery, row: WebhookDeliveryRow, hours: number): Promise<void> {
-  await lockWebhookRow(tx, d.webhook_id);
-  if (await openWebhookFailureAlert(tx, d.webhook_id)) return;
-  const alert = await insertAlert(tx, {
+  await raiseAlert(tx, {
     kind: 'webhook_failed',
     severity: 'warning',
     departmentId: d.department_id,
     message: `Webhook ${d.url}: a ${d.event_type} event was not accepted in ${hours} h (${row.attempts} attempts; last: ${row.lastError ?? 'no answer'})`,
     detail: { webhookId: d.webhook_id, deliveryId: d.id, eventType: d.event_type, attempts: row.attempts, lastError: row.lastError },
+    key: `webhook_failed:${d.webhook_id}`,
+    except: d.webhook_id,
   });
-  await queueAlertEvent(tx, 'raised', alert, d.webhook_id);
-  publishLive({ type: 'alert', scope: alert.departmentId, data: { ...alert, createdAt: alert.createdAt.toISOString() } });
 }
 
 /** A webhook.test event sent at once, outside the outbox, and logged like any delivery. */
