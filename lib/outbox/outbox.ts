@@ -4,7 +4,7 @@ import type { WebhookEventType } from '@/db/vocabulary';
 import { bodySql, subscribersWhere, taskDataSql } from '@/db/queries/webhook-outbox';
 
 // Other statements that queue deliveries (an agent's status change) build on these.
-export { bodySql, subscribersWhere, taskOutboxCte } from '@/db/queries/webhook-outbox';
+export { bodySql, subscribersWhere } from '@/db/queries/webhook-outbox';
 
 /*
  * The outbox writes. Each is one INSERT … SELECT from the webhooks subscribed to the event, run in
