@@ -3,7 +3,7 @@ import { runText } from '../raw';
 import { mapRow } from '../rows';
 import { agents } from '../schema/work';
 import type { AgentRow } from './agents';
-import { bodySql, subscribersWhere } from './outbox-text';
+import { bodySql, subscribersWhere } from './webhook-outbox';
 
 /*
  * The presence changes that webhooks hear (agent.online, agent.offline): each is one statement

@@ -17,6 +17,31 @@ const AUDIT_CHAIN_LOCK = 727_002;
 // form lives in its own key space (objsubid 2), apart from every single-key lock (727_003 is the agent limit's).
 const AUDIT_CHAINER_LOCK = `${AUDIT_CHAIN_LOCK}, 1`;
 
+/** The insert of `v` as statement text with its parameters numbered from `first`, for a single-statement write to embed as a CTE. */
+export function auditInsertStatement(first: number, v: AuditInsert): { text: string; params: unknown[] } {
+  const params = [
+    (v.at ?? new Date()).toISOString(),
+    v.actorType,
+    v.actorId ?? null,
+    v.actorName ?? null,
+    v.action,
+    v.targetType ?? null,
+    v.targetId ?? null,
+    v.departmentId ?? null,
+    v.ip ?? null,
+    v.outcome ?? 'success',
+    v.mac ?? null,
+    JSON.stringify(v.detail ?? {}),
+  ];
+  const [at, ...rest] = params.map((_, i) => `$${first + i}`);
+  const detail = rest.pop();
+  return {
+    text: `insert into audit_log (at, actor_type, actor_id, actor_name, action, target_type, target_id, department_id, ip, outcome, mac, detail)
+      values (${at}::timestamptz, ${rest.map((p) => `${p}::text`).join(', ')}, ${detail}::jsonb)`,
+    params,
+  };
+}
+
 export type ChainLink = { id: number; prev: string; hash: string };
 
 /**

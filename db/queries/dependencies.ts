@@ -1,5 +1,7 @@
+import { and, inArray, ne } from 'drizzle-orm';
 import type { Db } from '../client';
 import { runText } from '../raw';
+import { tasks } from '../schema/work';
 
 export type CancelledDependant = { id: string; department_id: string; parent_task_id: string | null; cause: string; root: string };
 
@@ -57,3 +59,11 @@ const FAILED_WITH_DEPENDANTS = `
   where t.status in ('pending', 'scheduled') and cardinality(t.depends_on) > 0 and t.dependency_policy = 'cancel'
     and d.status in ('dead', 'failed', 'cancelled')
   limit $1::int`;
+
+/** Of these tasks, those not completed, with their status. */
+export async function unfinishedDependencies(db: Db, ids: string[]) {
+  return db
+    .select({ id: tasks.id, status: tasks.status })
+    .from(tasks)
+    .where(and(inArray(tasks.id, ids), ne(tasks.status, 'completed')));
+}

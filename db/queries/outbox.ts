@@ -1,7 +1,7 @@
 import type { Db } from '../client';
 import { runText } from '../raw';
 import type { WebhookEventType } from '../vocabulary';
-import { bodySql, subscribersWhere } from './outbox-text';
+import { bodySql, subscribersWhere, taskDataSql } from './webhook-outbox';
 
 /*
  * The outbox writes. Each is one INSERT … SELECT from the webhooks subscribed to the event, run in
@@ -10,24 +10,6 @@ import { bodySql, subscribersWhere } from './outbox-text';
  * no row (a scan of a table of a few rows) and nothing is written. A webhook made after the event
  * committed does not get it, and needs no cache to be right about that.
  */
-
-/** A task as webhooks see it, from a row of `tasks` (or a CTE returning tasks' columns) named `t`. */
-export function taskDataSql(t: string): string {
-  return `jsonb_build_object('id', ${t}.id, 'title', ${t}.title, 'departmentId', ${t}.department_id, 'type', ${t}.type,
-    'priority', ${t}.priority, 'status', ${t}.status, 'attempts', ${t}.attempts, 'maxAttempts', ${t}.max_attempts,
-    'assignedAgentId', ${t}.assigned_agent_id, 'error', ${t}.error, 'reason', ${t}.status_reason, 'result', ${t}.result,
-    'parentTaskId', ${t}.parent_task_id, 'scheduleId', ${t}.schedule_id, 'createdAt', ${t}.created_at, 'finishedAt', ${t}.finished_at)`;
-}
-
-/**
- * The CTE body that queues `type` for each task row of `source` (a CTE of tasks' columns) in a
- * bigger statement: task creation and the batched completion add it as one more step.
- */
-export function taskOutboxCte(type: WebhookEventType, source: string): string {
-  return `insert into webhook_deliveries (webhook_id, event_type, payload)
-    select w.id, '${type}', ${bodySql(`'${type}'`, taskDataSql('s'))}
-    from ${source} s join webhooks w on ${subscribersWhere(`'${type}'`, 's.department_id')}`;
-}
 
 const TASK_EVENT = `insert into webhook_deliveries (webhook_id, event_type, payload)
   select w.id, $1::text, ${bodySql('$1::text', taskDataSql('s'))}

@@ -1,5 +1,8 @@
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import { runText } from '../raw';
+import { tasks } from '../schema/work';
+import type { TaskRow } from './tasks';
 
 const PROMOTE = `with due as (
     select id from tasks where status = 'scheduled' and available_at <= now()
@@ -17,4 +20,14 @@ const PROMOTE = `with due as (
 export async function promoteDueTasks(db: Db, limit: number): Promise<{ id: string; departmentId: string }[]> {
   const rows = await runText<{ id: string; department_id: string }>(db, PROMOTE, [limit]);
   return rows.map((r) => ({ id: r.id, departmentId: r.department_id }));
+}
+
+/** A task still waiting for its start time, cancelled; undefined when it was no longer scheduled. */
+export async function cancelWhileScheduled(tx: Db, id: string): Promise<TaskRow | undefined> {
+  const [row] = await tx
+    .update(tasks)
+    .set({ status: 'cancelled', finishedAt: new Date(), updatedAt: new Date() })
+    .where(and(eq(tasks.id, id), eq(tasks.status, 'scheduled')))
+    .returning();
+  return row;
 }

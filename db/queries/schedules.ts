@@ -1,10 +1,11 @@
 import { and, asc, desc, eq, getTableColumns, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { cursorTime } from '../keyset';
+import { beforeCursor, cursorTime } from '../keyset';
 import type { Db } from '../client';
 import { scheduleFirings, schedules } from '../schema/schedules';
 import { tasks } from '../schema/work';
 
 export type ScheduleRow = typeof schedules.$inferSelect;
+export type NewSchedule = typeof schedules.$inferInsert;
 
 /** Enabled schedules with a firing due by `now`, most overdue first. */
 export function dueSchedules(db: Db, now: Date, limit: number): Promise<ScheduleRow[]> {
@@ -89,12 +90,48 @@ export function recentFirings(db: Db, scheduleId: string, limit: number): Promis
     .limit(limit);
 }
 
+/** Which schedules a list shows; every field given narrows it. */
+export type ScheduleFilter = {
+  /** In one of these departments: the caller's scope. */
+  departmentIds?: string[];
+  departmentId?: string;
+  enabled?: boolean;
+  /** After this keyset cursor (newest first). */
+  before?: { at: string; id: string };
+};
+
 /** A page of schedules, newest first, keyset on (created_at, id). */
-export function schedulePage(db: Db, where: SQL[], limit: number): Promise<(ScheduleRow & { cursorAt: string })[]> {
+export function schedulePage(db: Db, f: ScheduleFilter, limit: number): Promise<(ScheduleRow & { cursorAt: string })[]> {
+  const where: SQL[] = [];
+  if (f.departmentIds) where.push(inArray(schedules.departmentId, f.departmentIds));
+  if (f.departmentId) where.push(eq(schedules.departmentId, f.departmentId));
+  if (f.enabled !== undefined) where.push(eq(schedules.enabled, f.enabled));
+  if (f.before) where.push(beforeCursor(schedules.createdAt, schedules.id, f.before));
   return db
     .select({ ...getTableColumns(schedules), cursorAt: cursorTime(schedules.createdAt) })
     .from(schedules)
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(schedules.createdAt), desc(schedules.id))
     .limit(limit);
+}
+
+export async function findSchedule(db: Db, id: string): Promise<ScheduleRow | undefined> {
+  const [row] = await db.select().from(schedules).where(eq(schedules.id, id)).limit(1);
+  return row;
+}
+
+export async function insertSchedule(tx: Db, values: NewSchedule): Promise<ScheduleRow> {
+  const [row] = await tx.insert(schedules).values(values).returning();
+  return row;
+}
+
+/** The schedule with `change` applied; undefined when there is no such schedule. */
+export async function updateScheduleRow(tx: Db, id: string, change: Partial<NewSchedule>): Promise<ScheduleRow | undefined> {
+  const [row] = await tx.update(schedules).set(change).where(eq(schedules.id, id)).returning();
+  return row;
+}
+
+/** Deletes the schedule; its firing records go with it (the tasks it created stay). */
+export async function deleteScheduleRow(tx: Db, id: string): Promise<void> {
+  await tx.delete(schedules).where(eq(schedules.id, id));
 }

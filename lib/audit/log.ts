@@ -1,5 +1,5 @@
 import { getDbHandle, type Db } from '@/db/client';
-import { insertAuditRow, type AuditRow } from '@/db/queries/audit';
+import { auditInsertStatement, insertAuditRow, type AuditRow } from '@/db/queries/audit';
 import type { Principal } from '../permissions/rbac';
 import { rowMac, type AuditFields } from './chain';
 import { scheduleChain } from './chain-writer';
@@ -35,28 +35,7 @@ export async function audit(db: Db, actor: Actor, entry: AuditEntry): Promise<Au
  * describes. Call auditWritten() once the statement ran.
  */
 export function auditInsertText(first: number, actor: Actor, entry: AuditEntry): { text: string; params: unknown[] } {
-  const v = auditValues(actor, entry);
-  const params = [
-    v.at.toISOString(),
-    v.actorType,
-    v.actorId,
-    v.actorName,
-    v.action,
-    v.targetType,
-    v.targetId,
-    v.departmentId,
-    v.ip,
-    v.outcome,
-    v.mac,
-    JSON.stringify(v.detail),
-  ];
-  const [at, ...rest] = params.map((_, i) => `$${first + i}`);
-  const detail = rest.pop();
-  return {
-    text: `insert into audit_log (at, actor_type, actor_id, actor_name, action, target_type, target_id, department_id, ip, outcome, mac, detail)
-      values (${at}::timestamptz, ${rest.map((p) => `${p}::text`).join(', ')}, ${detail}::jsonb)`,
-    params,
-  };
+  return auditInsertStatement(first, auditValues(actor, entry));
 }
 
 /** Chain on the process's database, not a transaction that is about to end. */

@@ -1,9 +1,8 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { tasks } from '@/db/schema/work';
 import { findDepartmentCached } from '@/db/queries/departments';
-import { runText } from '@/db/raw';
 import { readyTasks, type TaskRow } from '@/db/queries/tasks';
+import { assignedAmong } from '@/db/queries/assignments';
+import { agentSlotsOf } from '@/db/queries/agent-slots';
 import { presence } from '../presence/presence';
 import { emitDomain, publishLive } from '../live';
 import { recordAssignment } from '../metrics/record';
@@ -110,27 +109,15 @@ export async function settleFailedNew(db: Db, taskId: string, booked: string): P
 /** After a failed hand-out: delivers the planned tasks that did get assigned to their planned agent. */
 async function deliverCommitted(db: Db, plan: PlannedHandOut[]): Promise<void> {
   const planned = new Map(plan.map((p) => [p.task.id, p.agentId]));
-  const rows = await db
-    .select()
-    .from(tasks)
-    .where(and(inArray(tasks.id, [...planned.keys()]), eq(tasks.status, 'assigned')));
+  const rows = await assignedAmong(db, [...planned.keys()]);
   for (const row of rows) if (row.assignedAgentId === planned.get(row.id)) delivered(row);
   await syncPresence(db, [...new Set(planned.values())]);
 }
 
-const SLOTS_OF = `select id, active_tasks, status, max_concurrent_tasks from agents
-  where id in (select jsonb_array_elements_text($1::jsonb)::uuid)`;
-
-/**
- * Reloads slot counts and states of connected agents from Postgres, the source of truth. One
- * constant statement with the ids as one JSON parameter: the sweep re-reads every connected agent
- * (500 ids), and as an IN list that was a new 500-parameter text to render and plan each time.
- */
+/** Reloads slot counts and states of connected agents from Postgres, the source of truth. */
 export async function syncPresence(db: Db, ids: string[]): Promise<void> {
   if (!ids.length) return;
-  const rows = await runText<{ id: string; active_tasks: number; status: string; max_concurrent_tasks: number }>(db, SLOTS_OF, [
-    JSON.stringify(ids),
-  ]);
+  const rows = await agentSlotsOf(db, ids);
   for (const r of rows) {
     const p = presence().get(r.id);
     if (!p) continue;

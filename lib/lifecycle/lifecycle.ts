@@ -1,9 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { retryTx } from '@/db/retry';
-import { agents, taskEvents, tasks } from '@/db/schema/work';
-import type { TaskRow } from '@/db/queries/tasks';
-import { mapRow } from '@/db/rows';
+import { findTask, type TaskRow } from '@/db/queries/tasks';
+import { activeTaskOf, lockActiveTask } from '@/db/queries/active-tasks';
+import { endActiveAttempt, markRunning, returnToPending } from '@/db/queries/task-transitions';
+import { freeAgentSlot, type FreedAgent } from '@/db/queries/agent-slots';
+import { insertTaskEvent } from '@/db/queries/task-events';
 import { completeBatched } from './completion-batch';
 import { releaseForTaskInTx } from '../resources/grants';
 import { presence } from '../presence/presence';
@@ -15,32 +16,12 @@ import type { AttemptOutcome } from '@/db/vocabulary';
 import { cancelDependants } from './dependencies';
 import { queueTaskEvent } from '@/db/queries/outbox';
 
-const ACTIVE = sql`${tasks.status} in ('assigned', 'running')`;
+// Plain look-ups of active tasks, for the agents' bus and the sweeps.
+export { expiredLeases, heldTasks, overdueTasks, requesterOf, tasksHeldBy } from '@/db/queries/active-tasks';
 
 /** Exponential backoff between attempts: 1 s, 2 s, 4 s … capped at 5 minutes. */
 export function backoffMs(attempts: number): number {
   return Math.min(300_000, 1000 * 2 ** Math.max(0, attempts - 1));
-}
-
-/** Frees the agent's slot (and counts the outcome) in the same transaction as the task change. */
-async function freeAgentSlot(tx: Db, agentId: string, outcome?: { completed?: boolean; failed?: boolean; durationMs?: number }) {
-  const [row] = await tx
-    .update(agents)
-    .set({
-      activeTasks: sql`greatest(0, ${agents.activeTasks} - 1)`,
-      status: sql`case when ${agents.status} = 'busy' and ${agents.activeTasks} <= 1 then 'idle' else ${agents.status} end`,
-      ...(outcome?.completed
-        ? {
-            completedCount: sql`${agents.completedCount} + 1`,
-            totalDurationMs: sql`${agents.totalDurationMs} + ${outcome.durationMs ?? 0}`,
-            recentDurationsMs: sql`(${agents.recentDurationsMs} || ${outcome.durationMs ?? 0}::int)[greatest(1, cardinality(${agents.recentDurationsMs}) - 98):]`,
-          }
-        : {}),
-      ...(outcome?.failed ? { failedCount: sql`${agents.failedCount} + 1` } : {}),
-    })
-    .where(eq(agents.id, agentId))
-    .returning({ completedCount: agents.completedCount, failedCount: agents.failedCount });
-  return row;
 }
 
 function afterFree(agentId: string, row: FreedAgent | undefined) {
@@ -64,33 +45,23 @@ function changed(task: TaskRow) {
 
 export type CompleteResult = { task: TaskRow; duplicate: boolean };
 
-type FreedAgent = { completedCount: number; failedCount: number };
-
-/** The completion's statement, shared with others arriving together (completion-batch.ts). */
-async function completeInOneStatement(db: Db, agentId: string, taskId: string, result: unknown) {
-  const row = await completeBatched(db, agentId, taskId, result);
-  if (!row) return null;
-  const agent: FreedAgent | undefined =
-    row.agent_completed === null ? undefined : { completedCount: Number(row.agent_completed), failedCount: Number(row.agent_failed) };
-  return { row: mapRow(tasks, row), agent, durationMs: Number(row.duration_ms) };
-}
-
 /**
  * Idempotent: the first completion from the assigned agent wins; a repeat from the same agent
  * answers the stored result without counting twice; anyone else gets null (caller answers 409/404).
  */
 export async function completeTask(db: Db, agentId: string, taskId: string, result: unknown): Promise<CompleteResult | null> {
-  const out = await completeInOneStatement(db, agentId, taskId, result);
-  if (!out) {
-    const [existing] = await db.select().from(tasks).where(eq(tasks.id, taskId)).limit(1);
+  // One statement, shared with other completions arriving together (completion-batch.ts).
+  const done = await completeBatched(db, agentId, taskId, result);
+  if (!done) {
+    const existing = await findTask(db, taskId);
     if (existing && existing.status === 'completed' && existing.assignedAgentId === agentId) return { task: existing, duplicate: true };
     return null;
   }
-  afterFree(agentId, out.agent);
-  changed(out.row);
-  recordTaskFinished(out.row.departmentId, 'completed', out.durationMs);
-  emitDomain('task:finished', { taskId, parentTaskId: out.row.parentTaskId, status: 'completed' });
-  return { task: out.row, duplicate: false };
+  afterFree(agentId, done.agent);
+  changed(done.task);
+  recordTaskFinished(done.task.departmentId, 'completed', done.durationMs);
+  emitDomain('task:finished', { taskId, parentTaskId: done.task.parentTaskId, status: 'completed' });
+  return { task: done.task, duplicate: false };
 }
 
 /**
@@ -100,9 +71,6 @@ export async function completeTask(db: Db, agentId: string, taskId: string, resu
 export async function failTask(db: Db, agentId: string, taskId: string, error: string, retryable = true): Promise<TaskRow | null> {
   return endAttempt(db, taskId, { agentId, error, retryable, outcome: 'failed' });
 }
-
-/** Active and past its timeout: the attempt's hard limit, counted from its hand-out whatever leases and heart-beats do. */
-const OVERDUE = sql`${tasks.timeoutMs} is not null and ${tasks.assignedAt} + ${tasks.timeoutMs} * interval '1 millisecond' <= clock_timestamp()`;
 
 /**
  * Ends an attempt that ran past the task's timeout: it counts against maxAttempts, so the task
@@ -119,41 +87,29 @@ type EndAttempt = { agentId?: string; error: string; retryable: boolean; outcome
 async function endAttempt(db: Db, taskId: string, how: EndAttempt): Promise<TaskRow | null> {
   const out = await retryTx(() =>
     db.transaction(async (tx) => {
-      const [cur] = await tx
-        .select()
-        .from(tasks)
-        .where(
-          and(
-            eq(tasks.id, taskId),
-            how.agentId ? eq(tasks.assignedAgentId, how.agentId) : undefined,
-            ACTIVE,
-            how.overdueOnly ? OVERDUE : undefined,
-          ),
-        )
-        .for('update', how.overdueOnly ? { skipLocked: true } : {});
+      const cur = await lockActiveTask(tx, taskId, { agentId: how.agentId, overdueOnly: how.overdueOnly });
       if (!cur || !cur.assignedAgentId) return null;
       const agentId = cur.assignedAgentId;
       const timedOut = how.outcome === 'timed-out';
       const error = timedOut ? `timeout: attempt ${cur.attempts} ran past ${cur.timeoutMs} ms` : how.error;
       const retry = how.retryable && cur.attempts < cur.maxAttempts;
       const status = retry ? 'pending' : how.retryable ? 'dead' : 'failed';
-      const [row] = await tx
-        .update(tasks)
-        .set({
+      const row = await endActiveAttempt(
+        tx,
+        taskId,
+        {
           status,
           error,
           statusReason: retry ? null : timedOut ? 'timeout' : null,
           assignedAgentId: retry ? null : cur.assignedAgentId,
-          leaseExpiresAt: null,
           availableAt: retry ? new Date(Date.now() + backoffMs(cur.attempts)) : cur.availableAt,
-          finishedAt: retry ? null : sql`clock_timestamp()`,
-          updatedAt: new Date(),
-        })
-        .where(and(eq(tasks.id, taskId), ACTIVE, how.overdueOnly ? OVERDUE : undefined))
-        .returning();
+          finished: !retry,
+        },
+        how.overdueOnly,
+      );
       if (!row) return null;
       await closeAttempt(tx, taskId, how.outcome, error);
-      await tx.insert(taskEvents).values({
+      await insertTaskEvent(tx, {
         taskId,
         type: retry ? 'retry-scheduled' : status,
         agentId,
@@ -187,25 +143,11 @@ async function endAttempt(db: Db, taskId: string, how: EndAttempt): Promise<Task
 
 /** The agent acknowledged the hand-out or reported progress: running, and the lease extended. */
 export async function reportProgress(db: Db, agentId: string, taskId: string, progress?: number): Promise<TaskRow | null> {
-  const [cur] = await db
-    .select({ timeoutMs: tasks.timeoutMs, status: tasks.status })
-    .from(tasks)
-    .where(and(eq(tasks.id, taskId), eq(tasks.assignedAgentId, agentId), ACTIVE))
-    .limit(1);
+  const cur = await activeTaskOf(db, taskId, agentId);
   if (!cur) return null;
-  const [row] = await db
-    .update(tasks)
-    .set({
-      status: 'running',
-      ...(progress !== undefined ? { progress } : {}),
-      startedAt: sql`coalesce(${tasks.startedAt}, clock_timestamp())`,
-      leaseExpiresAt: sql`clock_timestamp() + (${leaseMsOf(cur)} * interval '1 millisecond')`,
-      updatedAt: new Date(),
-    })
-    .where(and(eq(tasks.id, taskId), eq(tasks.assignedAgentId, agentId), ACTIVE))
-    .returning();
+  const row = await markRunning(db, taskId, agentId, progress, leaseMsOf(cur));
   if (row && cur.status === 'assigned') {
-    await db.insert(taskEvents).values({ taskId, type: 'started', agentId });
+    await insertTaskEvent(db, { taskId, type: 'started', agentId });
     changed(row);
   }
   return row ?? null;
@@ -219,25 +161,10 @@ export async function reportProgress(db: Db, agentId: string, taskId: string, pr
 export async function requeueTask(db: Db, taskId: string, reason: string): Promise<TaskRow | null> {
   const out = await retryTx(() =>
     db.transaction(async (tx) => {
-      const [cur] = await tx
-        .select()
-        .from(tasks)
-        .where(and(eq(tasks.id, taskId), ACTIVE))
-        .for('update');
+      const cur = await lockActiveTask(tx, taskId);
       if (!cur) return null;
-      const [row] = await tx
-        .update(tasks)
-        .set({
-          status: 'pending',
-          assignedAgentId: null,
-          leaseExpiresAt: null,
-          progress: 0,
-          availableAt: new Date(),
-          updatedAt: new Date(),
-        })
-        .where(eq(tasks.id, taskId))
-        .returning();
-      await tx.insert(taskEvents).values({ taskId, type: 'requeued', agentId: cur.assignedAgentId, detail: { reason } });
+      const row = await returnToPending(tx, taskId);
+      await insertTaskEvent(tx, { taskId, type: 'requeued', agentId: cur.assignedAgentId, detail: { reason } });
       await closeAttempt(tx, taskId, outcomeOfRequeue(reason));
       const agent = cur.assignedAgentId ? await freeAgentSlot(tx, cur.assignedAgentId) : undefined;
       await releaseForTaskInTx(tx, taskId);
@@ -255,28 +182,6 @@ export async function requeueTask(db: Db, taskId: string, reason: string): Promi
   return out.row;
 }
 
-/** What an agent holds, whole rows: handed back to it when it reconnects (it may have missed the first send). */
-export async function heldTasks(db: Db, agentId: string): Promise<TaskRow[]> {
-  return db
-    .select()
-    .from(tasks)
-    .where(and(eq(tasks.assignedAgentId, agentId), ACTIVE));
-}
-
-/** The agent working on a parent task, to tell it a collaboration it asked for has finished. */
-export async function requesterOf(db: Db, parentTaskId: string): Promise<string | null> {
-  const [parent] = await db.select({ agentId: tasks.assignedAgentId }).from(tasks).where(eq(tasks.id, parentTaskId)).limit(1);
-  return parent?.agentId ?? null;
-}
-
-export async function tasksHeldBy(db: Db, agentId: string): Promise<string[]> {
-  const rows = await db
-    .select({ id: tasks.id })
-    .from(tasks)
-    .where(and(eq(tasks.assignedAgentId, agentId), ACTIVE));
-  return rows.map((r) => r.id);
-}
-
 /**
  * How an attempt taken back ends: the agent stopped answering (lost), a higher priority needed its
  * resources (preempted), or someone took the task away (revoked).
@@ -285,15 +190,4 @@ function outcomeOfRequeue(reason: string): AttemptOutcome {
   if (reason === 'preempted') return 'preempted';
   if (reason === 'cancelled' || reason === 'agent retired') return 'revoked';
   return 'lost';
-}
-
-/** Active tasks whose attempt ran past its timeout, for the timeout sweep. */
-export async function overdueTasks(db: Db, limit = 500): Promise<string[]> {
-  const rows = await db.select({ id: tasks.id }).from(tasks).where(sql`${ACTIVE} and ${OVERDUE}`).limit(limit);
-  return rows.map((r) => r.id);
-}
-
-export async function expiredLeases(db: Db, limit = 500): Promise<string[]> {
-  const rows = await db.select({ id: tasks.id }).from(tasks).where(sql`${ACTIVE} and ${tasks.leaseExpiresAt} < now()`).limit(limit);
-  return rows.map((r) => r.id);
 }

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { retryTx } from '@/db/retry';
-import { departments } from '@/db/schema/org';
-import { scheduleFirings, schedules } from '@/db/schema/schedules';
-import { taskEvents, tasks } from '@/db/schema/work';
 import { priorities } from '@/db/vocabulary';
-import type { TaskRow } from '@/db/queries/tasks';
+import { insertTask, type TaskRow } from '@/db/queries/tasks';
+import { insertTaskEvent } from '@/db/queries/task-events';
+import { firingDepartment, markFiringSkipped, noteFired } from '@/db/queries/schedule-firings';
 import { advanceSchedule, claimFiring, dueSchedules, hasUnfinishedTask, lockSchedule, type ScheduleRow } from '@/db/queries/schedules';
 import type { Principal } from '../permissions/rbac';
 import { audit } from '../audit/log';
@@ -43,10 +41,7 @@ export async function fireSchedule(db: Db, scheduleId: string, fireTime: Date, b
         return null;
       }
       if (!by && !s.enabled) return null;
-      const [dept] = await tx
-        .select({ id: departments.id, status: departments.status, quotaTasksPerMinute: departments.quotaTasksPerMinute })
-        .from(departments)
-        .where(eq(departments.id, s.departmentId));
+      const dept = await firingDepartment(tx, s.departmentId);
       const reason =
         dept?.status !== 'active'
           ? 'department-inactive'
@@ -91,16 +86,10 @@ export async function fireSchedule(db: Db, scheduleId: string, fireTime: Date, b
         const cap = capRefusal(err, s.departmentId);
         if (!cap) throw err;
         if (by) throw cap;
-        await tx
-          .update(scheduleFirings)
-          .set({ outcome: 'skipped', taskId: null })
-          .where(and(eq(scheduleFirings.scheduleId, s.id), eq(scheduleFirings.fireTime, fireTime)));
+        await markFiringSkipped(tx, s.id, fireTime);
         return quotaSkipped(s, cap);
       }
-      await tx
-        .update(schedules)
-        .set({ lastFiredAt: sql`greatest(${schedules.lastFiredAt}, ${fireTime.toISOString()}::timestamptz)` })
-        .where(eq(schedules.id, s.id));
+      await noteFired(tx, s.id, fireTime);
       await queueTaskEvent(tx, 'task.created', task.id);
       await queueEvent(tx, 'schedule.fired', s.departmentId, {
         scheduleId: s.id,
@@ -137,25 +126,22 @@ function quotaSkipped(s: ScheduleRow, err: AppError): FireOutcome {
 
 async function insertTaskOf(tx: Db, s: ScheduleRow, id: string, fireTime: Date, by?: Principal): Promise<TaskRow> {
   const t = s.task;
-  const [row] = await tx
-    .insert(tasks)
-    .values({
-      id,
-      title: t.title,
-      departmentId: s.departmentId,
-      type: t.type,
-      priority: t.priority,
-      priorityRank: priorities.indexOf(t.priority),
-      requirements: t.requirements ?? {},
-      payload: t.payload ?? null,
-      maxAttempts: t.maxAttempts,
-      timeoutMs: t.timeout ?? null,
-      estimatedDurationMs: t.estimatedDuration ?? null,
-      createdBy: by?.id || s.createdBy,
-      scheduleId: s.id,
-    })
-    .returning();
-  await tx.insert(taskEvents).values({
+  const row = await insertTask(tx, {
+    id,
+    title: t.title,
+    departmentId: s.departmentId,
+    type: t.type,
+    priority: t.priority,
+    priorityRank: priorities.indexOf(t.priority),
+    requirements: t.requirements ?? {},
+    payload: t.payload ?? null,
+    maxAttempts: t.maxAttempts,
+    timeoutMs: t.timeout ?? null,
+    estimatedDurationMs: t.estimatedDuration ?? null,
+    createdBy: by?.id || s.createdBy,
+    scheduleId: s.id,
+  });
+  await insertTaskEvent(tx, {
     taskId: id,
     type: 'created',
     detail: {

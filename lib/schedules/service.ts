@@ -1,13 +1,19 @@
-import { eq, sql, type SQL, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { schedules } from '@/db/schema/schedules';
 import { type TaskTemplate } from '@/db/vocabulary';
 import { findDepartment } from '@/db/queries/departments';
-import { recentFirings, schedulePage, type ScheduleRow } from '@/db/queries/schedules';
+import {
+  deleteScheduleRow,
+  findSchedule,
+  insertSchedule,
+  recentFirings,
+  schedulePage,
+  updateScheduleRow,
+  type ScheduleRow,
+} from '@/db/queries/schedules';
 import { authorize, departmentFilter, forbiddenForAgents, inScope, OutOfScope, type Principal } from './access';
 import { audit } from '../audit/log';
 import { conflict, notFound, unprocessable } from '../errors';
-import { beforeCursor, decodeCursor, page } from '../paging/cursor';
+import { decodeCursor, page } from '../paging/cursor';
 import { normaliseCapabilities } from '../dispatch/fit';
 import { toTask } from '../tasks/service';
 import { nextFireTime, nextFireTimes } from './cron';
@@ -80,21 +86,18 @@ export async function createSchedule(db: Db, principal: Principal, input: Create
   const task = await checkTemplate(db, input.departmentId, input.task);
   const now = new Date();
   const row = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(schedules)
-      .values({
-        name: input.name,
-        departmentId: input.departmentId,
-        cron: input.cron,
-        timezone: input.timezone,
-        task,
-        overlap: input.overlap,
-        catchUp: input.catchUp,
-        enabled: input.enabled,
-        nextFireAt: input.enabled ? nextFireTime(input.cron, input.timezone, now) : null,
-        createdBy: principal.id || null,
-      })
-      .returning();
+    const row = await insertSchedule(tx, {
+      name: input.name,
+      departmentId: input.departmentId,
+      cron: input.cron,
+      timezone: input.timezone,
+      task,
+      overlap: input.overlap,
+      catchUp: input.catchUp,
+      enabled: input.enabled,
+      nextFireAt: input.enabled ? nextFireTime(input.cron, input.timezone, now) : null,
+      createdBy: principal.id || null,
+    });
     await audit(tx, principal, {
       action: 'schedule.create',
       targetType: 'schedule',
@@ -110,14 +113,9 @@ export async function createSchedule(db: Db, principal: Principal, input: Create
 export async function listSchedules(db: Db, principal: Principal, q: ListSchedulesQuery) {
   forbiddenForAgents(principal);
   authorize(principal, 'task:read');
-  const where: SQL[] = [];
   const scope = departmentFilter(principal);
-  if (scope) where.push(inArray(schedules.departmentId, scope));
-  if (q.departmentId) where.push(eq(schedules.departmentId, q.departmentId));
-  if (q.enabled !== undefined) where.push(eq(schedules.enabled, q.enabled));
-  const cursor = decodeCursor(q.cursor);
-  if (cursor) where.push(beforeCursor(schedules.createdAt, schedules.id, cursor));
-  const p = page(await schedulePage(db, where, q.limit + 1), q.limit);
+  const filter = { departmentIds: scope ?? undefined, departmentId: q.departmentId, enabled: q.enabled, before: decodeCursor(q.cursor) };
+  const p = page(await schedulePage(db, filter, q.limit + 1), q.limit);
   const now = new Date();
   return { items: p.items.map((r) => toSchedule(r, now)), nextCursor: p.nextCursor };
 }
@@ -125,7 +123,7 @@ export async function listSchedules(db: Db, principal: Principal, q: ListSchedul
 async function findVisibleSchedule(db: Db, principal: Principal, id: string): Promise<ScheduleRow> {
   forbiddenForAgents(principal);
   authorize(principal, 'task:read');
-  const [row] = await db.select().from(schedules).where(eq(schedules.id, id)).limit(1);
+  const row = await findSchedule(db, id);
   if (!row) throw notFound('Schedule');
   if (!inScope(principal, row.departmentId)) throw new OutOfScope('Schedule');
   return row;
@@ -158,21 +156,17 @@ export async function updateSchedule(db: Db, principal: Principal, id: string, i
   // A new pattern, or a resume, starts from now: firings while paused are not caught up.
   const retimed = cron !== cur.cron || timezone !== cur.timezone || enabled !== cur.enabled;
   const row = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(schedules)
-      .set({
-        ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(task ? { task } : {}),
-        ...(input.overlap ? { overlap: input.overlap } : {}),
-        ...(input.catchUp ? { catchUp: input.catchUp } : {}),
-        cron,
-        timezone,
-        enabled,
-        ...(retimed ? { nextFireAt: enabled ? nextFireTime(cron, timezone, now) : null } : {}),
-        updatedAt: now,
-      })
-      .where(eq(schedules.id, id))
-      .returning();
+    const row = await updateScheduleRow(tx, id, {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(task ? { task } : {}),
+      ...(input.overlap ? { overlap: input.overlap } : {}),
+      ...(input.catchUp ? { catchUp: input.catchUp } : {}),
+      cron,
+      timezone,
+      enabled,
+      ...(retimed ? { nextFireAt: enabled ? nextFireTime(cron, timezone, now) : null } : {}),
+      updatedAt: now,
+    });
     if (!row) throw notFound('Schedule');
     await audit(tx, principal, {
       action: 'schedule.update',
@@ -191,7 +185,7 @@ export async function deleteSchedule(db: Db, principal: Principal, id: string): 
   const cur = await findVisibleSchedule(db, principal, id);
   authorize(principal, 'task:create', { departmentId: cur.departmentId, what: 'Schedule' });
   await db.transaction(async (tx) => {
-    await tx.delete(schedules).where(eq(schedules.id, id));
+    await deleteScheduleRow(tx, id);
     await audit(tx, principal, {
       action: 'schedule.delete',
       targetType: 'schedule',

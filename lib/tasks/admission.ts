@@ -1,9 +1,8 @@
 import type { TaskQuotaHolder } from '../quotas/tasks';
-import { inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { tasks } from '@/db/schema/work';
 import { type TaskRequirements } from '@/db/vocabulary';
 import { findDepartmentCached } from '@/db/queries/departments';
+import { departmentsOfTasks } from '@/db/queries/tasks';
 import { authorize, inScope, type Principal } from '../permissions/rbac';
 import { conflict, notFound, unprocessable } from '../errors';
 import { normaliseCapabilities } from '../dispatch/fit';
@@ -51,10 +50,7 @@ export async function admitNewTask(
 /** Of the dependency and parent ids a new task names, those that don't exist or that the principal may not see. */
 export async function unknownLinks(db: Db, principal: Principal, ids: readonly string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const found = await db
-    .select({ id: tasks.id, departmentId: tasks.departmentId })
-    .from(tasks)
-    .where(inArray(tasks.id, [...new Set(ids)]));
+  const found = await departmentsOfTasks(db, [...new Set(ids)]);
   const visible = new Set(found.filter((t) => inScope(principal, t.departmentId) || principal.kind === 'agent').map((t) => t.id));
   return new Set(ids.filter((id) => !visible.has(id)));
 }

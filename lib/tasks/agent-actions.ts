@@ -1,6 +1,5 @@
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { taskEvents, tasks } from '@/db/schema/work';
+import { insertTaskEvent, taskStatusSeenBy } from '@/db/queries/task-events';
 import { authorize, type Principal } from '../permissions/rbac';
 import { conflict, forbidden, notFound } from '../errors';
 import { completeTask, failTask, reportProgress } from '../lifecycle/lifecycle';
@@ -19,14 +18,9 @@ function agentOf(principal: Principal, permission: string): string {
  * task as a `late-report` event, and nothing of it counts (no state change, no metric).
  */
 async function refusal(db: Db, agentId: string, taskId: string, call: 'progress' | 'complete' | 'fail'): Promise<Error> {
-  const [held] = await db
-    .select({ status: tasks.status, reason: tasks.statusReason })
-    .from(tasks)
-    .innerJoin(taskEvents, and(eq(taskEvents.taskId, tasks.id), eq(taskEvents.agentId, agentId)))
-    .where(eq(tasks.id, taskId))
-    .limit(1);
+  const held = await taskStatusSeenBy(db, taskId, agentId);
   if (!held) return notFound('Task');
-  await db.insert(taskEvents).values({ taskId, type: 'late-report', agentId, detail: { call, status: held.status } });
+  await insertTaskEvent(db, { taskId, type: 'late-report', agentId, detail: { call, status: held.status } });
   const why = held.reason ? `now ${held.status}, ${held.reason}` : `now ${held.status}`;
   return conflict(`Task is no longer assigned to this agent (${why}): this attempt ended, its ${call} is refused`);
 }

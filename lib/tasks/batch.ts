@@ -1,16 +1,13 @@
 import { capRefusal } from '../quotas/errors';
 import { takeTaskQuota, type TaskQuotaHolder, type TaskQuotaTaken } from '../quotas/tasks';
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { tasks } from '@/db/schema/work';
 import { priorities, type TaskRequirements, type TaskStatus } from '@/db/vocabulary';
-import { runText } from '@/db/raw';
+import { insertTaskBatch, lockTaskBatchKey, TASK_BATCH_PARAMS, tasksByIdempotencyKeys } from '@/db/queries/task-batch';
 import { authorize, type Principal } from '../permissions/rbac';
 import { auditInsertText, auditWritten } from '../audit/log';
 import { auditDenied, isDenial } from '../security/denied';
 import { AppError, badRequest, conflict, unprocessable } from '../errors';
-import { taskOutboxCte } from '@/db/queries/outbox';
 import { toProblem, zodProblems } from '../problems/problem';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskCreated } from '../metrics/record';
@@ -92,31 +89,12 @@ export async function createTasks(
   });
 
   const key = opts.idempotencyKey && principal.id ? opts.idempotencyKey : undefined;
-  // A replayed key creates nothing, so it takes no rate; otherwise each department's items take
-  // their points at once, and a department over its rate fails its items alone.
-  const replay = key && drafts.length ? await batchReplayed(db, principal, drafts, key) : false;
-  const taken: TaskQuotaTaken[] = [];
-  if (!replay) {
-    const byDepartment = new Map<string, Draft[]>();
-    for (const d of drafts) byDepartment.set(d.input.departmentId, [...(byDepartment.get(d.input.departmentId) ?? []), d]);
-    for (const [deptId, group] of byDepartment) {
-      try {
-        taken.push(await takeTaskQuota(db, group[0].department, group.length));
-      } catch (err) {
-        for (const d of group) failed(d.index, err);
-        drafts = drafts.filter((d) => d.input.departmentId !== deptId);
-      }
-    }
-  }
-  let rows: InsertedRow[];
-  try {
-    rows = drafts.length ? (key ? await insertOnce(db, principal, drafts, key) : await insertDrafts(db, principal, drafts)) : [];
-  } catch (err) {
-    // A cap (maxPendingTasks, maxMonthlyCost) refuses the one statement, so the whole batch: no task, so the rate points go back.
-    const cap = capRefusal(err);
-    if (!cap) throw err;
-    await Promise.all(taken.map((t) => t.giveBack()));
-    throw cap;
+  let rows: InsertedRow[] = [];
+  if (drafts.length && key) ({ drafts, rows } = await insertOnce(db, principal, drafts, key, failed));
+  else if (drafts.length) {
+    const quota = await takeQuotas(db, drafts, failed);
+    drafts = quota.drafts;
+    if (drafts.length) rows = await insertOrGiveBack(quota.taken, () => insertDrafts(db, principal, drafts));
   }
   const made = new Map(rows.map((r) => [r.id, r]));
   for (const d of drafts) {
@@ -135,36 +113,81 @@ export async function createTasks(
 
 type InsertedRow = { id: string; status: TaskStatus; replayed?: boolean };
 
-async function batchReplayed(db: Db, principal: Principal, drafts: Draft[], key: string): Promise<boolean> {
-  const keys = drafts.map((d) => itemKey(key, d.index));
-  const [row] = await db
-    .select({ id: tasks.id })
-    .from(tasks)
-    .where(and(eq(tasks.createdBy, principal.id), inArray(tasks.idempotencyKey, keys)))
-    .limit(1);
-  return row !== undefined;
+/**
+ * Each department's items take their points of its rate at once; a department over its rate fails
+ * its items alone. Answers the drafts left to insert and what they took.
+ */
+async function takeQuotas(
+  db: Db,
+  drafts: Draft[],
+  failed: (index: number, err: unknown) => void,
+): Promise<{ drafts: Draft[]; taken: TaskQuotaTaken[] }> {
+  const taken: TaskQuotaTaken[] = [];
+  const byDepartment = new Map<string, Draft[]>();
+  for (const d of drafts) byDepartment.set(d.input.departmentId, [...(byDepartment.get(d.input.departmentId) ?? []), d]);
+  for (const [deptId, group] of byDepartment) {
+    try {
+      taken.push(await takeTaskQuota(db, group[0].department, group.length));
+    } catch (err) {
+      for (const d of group) failed(d.index, err);
+      drafts = drafts.filter((d) => d.input.departmentId !== deptId);
+    }
+  }
+  return { drafts, taken };
 }
 
-/** With a key, one batch at a time per key: the second of two racing requests answers the first's tasks. */
-async function insertOnce(db: Db, principal: Principal, drafts: Draft[], key: string): Promise<InsertedRow[]> {
+/** A cap (maxPendingTasks, maxMonthlyCost) refuses the one statement, so the whole batch: no task, so the rate points go back. */
+async function insertOrGiveBack(taken: TaskQuotaTaken[], insert: () => Promise<InsertedRow[]>): Promise<InsertedRow[]> {
+  try {
+    return await insert();
+  } catch (err) {
+    const cap = capRefusal(err);
+    if (!cap) throw err;
+    await Promise.all(taken.map((t) => t.giveBack()));
+    throw cap;
+  }
+}
+
+/**
+ * With a key, one batch at a time per key: the second of two racing requests answers the first's
+ * tasks. The rate is taken under the same lock, after the look-up, so a replay takes no points
+ * however many copies of the batch race. It is taken in this transaction (PGlite runs nothing
+ * beside an open transaction), so a department with a rate inserts in a savepoint: a cap refusal
+ * gives the points back before the transaction rolls back.
+ */
+async function insertOnce(
+  db: Db,
+  principal: Principal,
+  drafts: Draft[],
+  key: string,
+  failed: (index: number, err: unknown) => void,
+): Promise<{ drafts: Draft[]; rows: InsertedRow[] }> {
   return db.transaction(async (tx) => {
-    await runText(tx as unknown as Db, `select pg_advisory_xact_lock(hashtextextended($1::text, 0))`, [
-      `task-batch\n${principal.id}\n${key}`,
-    ]);
-    const keys = drafts.map((d) => itemKey(key, d.index));
-    const existing = await tx
-      .select({ id: tasks.id, status: tasks.status, idempotencyKey: tasks.idempotencyKey })
-      .from(tasks)
-      .where(and(eq(tasks.createdBy, principal.id), inArray(tasks.idempotencyKey, keys)));
-    if (!existing.length) return insertDrafts(tx as unknown as Db, principal, drafts, key);
-    // Answer the ids made the first time, under this batch's ids for the same indexes.
-    const byKey = new Map(existing.map((r) => [r.idempotencyKey, r]));
-    return drafts.flatMap((d) => {
-      const r = byKey.get(itemKey(key, d.index));
-      if (!r) return [];
-      d.id = r.id;
-      return [{ id: r.id, status: r.status, replayed: true }];
-    });
+    await lockTaskBatchKey(tx, principal.id, key);
+    const existing = await tasksByIdempotencyKeys(
+      tx,
+      principal.id,
+      drafts.map((d) => itemKey(key, d.index)),
+    );
+    if (existing.length) {
+      // Answer the ids made the first time, under this batch's ids for the same indexes.
+      const byKey = new Map(existing.map((r) => [r.idempotencyKey, r]));
+      const rows = drafts.flatMap((d) => {
+        const r = byKey.get(itemKey(key, d.index));
+        if (!r) return [];
+        d.id = r.id;
+        return [{ id: r.id, status: r.status, replayed: true }];
+      });
+      return { drafts, rows };
+    }
+    const quota = await takeQuotas(tx, drafts, failed);
+    const left = quota.drafts;
+    if (!left.length) return { drafts: left, rows: [] };
+    const rated = left.some((d) => d.department.quotaTasksPerMinute !== null && d.department.quotaTasksPerMinute !== undefined);
+    const rows = await insertOrGiveBack(quota.taken, () =>
+      rated ? tx.transaction((sp) => insertDrafts(sp, principal, left, key)) : insertDrafts(tx, principal, left, key),
+    );
+    return { drafts: left, rows };
   });
 }
 
@@ -173,65 +196,38 @@ async function insertOnce(db: Db, principal: Principal, drafts: Draft[], key: st
  * in batch order with created_at taken per row, so the queue hands them out in that order.
  */
 async function insertDrafts(db: Db, principal: Principal, drafts: Draft[], key?: string): Promise<InsertedRow[]> {
-  const rows = drafts.map((d) => ({
-    id: d.id,
-    title: d.input.title,
-    department_id: d.input.departmentId,
-    type: d.input.type,
-    priority: d.input.priority,
-    priority_rank: priorities.indexOf(d.input.priority),
-    requirements: d.requirements,
-    ...(d.input.payload === undefined || d.input.payload === null ? {} : { payload: d.input.payload }),
-    max_attempts: d.input.maxAttempts,
-    timeout_ms: d.input.timeout ?? null,
-    estimated_duration_ms: d.input.estimatedDuration ?? null,
-    depends_on: d.input.dependsOn.join(','),
-    parent_task_id: d.input.parentTaskId ?? null,
-    target_agent_id: d.input.targetAgentId ?? null,
-    idempotency_key: key === undefined ? null : itemKey(key, d.index),
-    status: d.runAt ? 'scheduled' : 'pending',
-    available_at: d.runAt?.toISOString() ?? null,
-    dependency_policy: d.input.dependencyPolicy ?? 'cancel',
-    event: { by: principal.name, batch: true, ...(d.runAt ? { runAt: d.runAt.toISOString() } : {}) },
-  }));
   const departments = [...new Set(drafts.map((d) => d.input.departmentId))];
-  const audit = auditInsertText(3, principal, {
+  const audit = auditInsertText(TASK_BATCH_PARAMS + 1, principal, {
     action: 'task.create-batch',
     targetType: 'task',
     departmentId: departments.length === 1 ? departments[0] : null,
     detail: { count: drafts.length, ids: drafts.map((d) => d.id), departments },
   });
-  const out = await runText<{ id: string; status: TaskStatus }>(
-    db,
-    `${CREATE_TASKS}, audited as (${audit.text}) select created.id, created.status from created join input on input.id = created.id order by input.ord`,
-    [JSON.stringify(rows), principal.id || null, ...audit.params],
-  );
+  const items = drafts.map((d) => ({
+    id: d.id,
+    title: d.input.title,
+    departmentId: d.input.departmentId,
+    type: d.input.type,
+    priority: d.input.priority,
+    priorityRank: priorities.indexOf(d.input.priority),
+    requirements: d.requirements,
+    payload: d.input.payload,
+    maxAttempts: d.input.maxAttempts,
+    timeoutMs: d.input.timeout ?? null,
+    estimatedDurationMs: d.input.estimatedDuration ?? null,
+    dependsOn: d.input.dependsOn,
+    parentTaskId: d.input.parentTaskId ?? null,
+    targetAgentId: d.input.targetAgentId ?? null,
+    idempotencyKey: key === undefined ? null : itemKey(key, d.index),
+    status: d.runAt ? ('scheduled' as const) : ('pending' as const),
+    availableAt: d.runAt ?? null,
+    dependencyPolicy: d.input.dependencyPolicy ?? 'cancel',
+    event: { by: principal.name, batch: true, ...(d.runAt ? { runAt: d.runAt.toISOString() } : {}) },
+  }));
+  const out = await insertTaskBatch(db, items, principal.id || null, audit);
   auditWritten(db);
   return out;
 }
-
-/** Subscribed webhooks get task.created for each task in the same statement (db/queries/outbox.ts). */
-const CREATE_TASKS = `with input as (
-    select * from rows from (jsonb_to_recordset($1::jsonb) as (id uuid, title text, department_id text, type text,
-      priority text, priority_rank smallint, requirements jsonb, payload jsonb, max_attempts int, timeout_ms int,
-      estimated_duration_ms int, depends_on text, parent_task_id uuid, target_agent_id uuid, idempotency_key text,
-      status text, available_at timestamptz, dependency_policy text, event jsonb)) with ordinality
-      as r(id, title, department_id, type, priority, priority_rank, requirements, payload, max_attempts, timeout_ms,
-      estimated_duration_ms, depends_on, parent_task_id, target_agent_id, idempotency_key, status, available_at,
-      dependency_policy, event, ord)
-  ), created as (
-    insert into tasks (id, title, department_id, type, priority, priority_rank, requirements, payload, max_attempts, timeout_ms,
-      estimated_duration_ms, depends_on, parent_task_id, target_agent_id, created_by, idempotency_key, status, available_at,
-      dependency_policy, created_at)
-    select id, title, department_id, type, priority, priority_rank, requirements, payload, max_attempts, timeout_ms,
-      estimated_duration_ms, string_to_array(depends_on, ',')::uuid[], parent_task_id, target_agent_id, $2::text, idempotency_key,
-      status, coalesce(available_at, now()), dependency_policy, clock_timestamp()
-    from input order by ord
-    returning *
-  ), event as (
-    insert into task_events (task_id, type, agent_id, detail)
-    select created.id, 'created', null, input.event from created join input on input.id = created.id
-  ), hooked as (${taskOutboxCte('task.created', 'created')})`;
 
 /** Live updates and metrics per task; the dispatcher woken once per department with work ready now. */
 async function afterInsert(db: Db, drafts: Draft[], inBatch: Set<string>): Promise<void> {

@@ -1,7 +1,7 @@
-import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { departments } from '@/db/schema/org';
-import { agents, tasks } from '@/db/schema/work';
+import { findTask } from '@/db/queries/tasks';
+import { agentHome } from '@/db/queries/agent-slots';
+import { findDepartment } from '@/db/queries/departments';
 import { authorize, inScope, OutOfScope, type Principal } from '../permissions/rbac';
 import { forbidden, notFound, unprocessable } from '../errors';
 import { audit } from '../audit/log';
@@ -14,7 +14,7 @@ import type { CollaborationInput } from './schemas';
  */
 export async function createCollaboration(db: Db, principal: Principal, input: CollaborationInput) {
   authorize(principal, 'collaboration:create');
-  const [parent] = await db.select().from(tasks).where(eq(tasks.id, input.taskId)).limit(1);
+  const parent = await findTask(db, input.taskId);
   if (!parent) throw notFound('Task');
   if (principal.kind === 'agent') {
     if (input.fromAgentId && input.fromAgentId !== principal.id) throw forbidden('An agent collaborates only as itself');
@@ -22,16 +22,12 @@ export async function createCollaboration(db: Db, principal: Principal, input: C
   } else if (!inScope(principal, parent.departmentId)) throw new OutOfScope('Task');
   let targetDepartmentId = input.targetDepartmentId;
   if (input.targetAgentId) {
-    const [target] = await db
-      .select({ departmentId: agents.departmentId, status: agents.status })
-      .from(agents)
-      .where(eq(agents.id, input.targetAgentId))
-      .limit(1);
+    const target = await agentHome(db, input.targetAgentId);
     if (!target || target.status === 'retired')
       throw unprocessable('Unknown target agent', { errors: [{ path: 'targetAgentId', message: 'No such agent' }] });
     targetDepartmentId = target.departmentId;
   }
-  const [dept] = await db.select().from(departments).where(eq(departments.id, targetDepartmentId!)).limit(1);
+  const dept = await findDepartment(db, targetDepartmentId!);
   if (!dept) throw unprocessable('Unknown target department', { errors: [{ path: 'targetDepartmentId', message: 'No such department' }] });
   if (dept.id !== parent.departmentId && !dept.collaboratesWith.includes(parent.departmentId)) {
     throw forbidden(`${dept.name} does not accept collaboration requests from ${parent.departmentId}`);

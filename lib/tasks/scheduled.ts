@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { taskEvents, tasks } from '@/db/schema/work';
 import { priorities, type TaskRequirements } from '@/db/vocabulary';
-import type { TaskRow } from '@/db/queries/tasks';
-import { promoteDueTasks } from '@/db/queries/scheduled-tasks';
+import { insertTask, taskByIdempotencyKey, type TaskRow } from '@/db/queries/tasks';
+import { insertTaskEvent } from '@/db/queries/task-events';
+import { cancelWhileScheduled, promoteDueTasks } from '@/db/queries/scheduled-tasks';
 import type { Principal } from '../permissions/rbac';
 import { audit } from '../audit/log';
 import { conflict } from '../errors';
@@ -35,30 +34,27 @@ export async function createScheduledTask(
   const id = randomUUID();
   try {
     const row = await db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(tasks)
-        .values({
-          id,
-          title: input.title,
-          departmentId: input.departmentId,
-          type: input.type,
-          priority: input.priority,
-          priorityRank: priorities.indexOf(input.priority),
-          status: 'scheduled',
-          requirements,
-          payload: input.payload ?? null,
-          maxAttempts: input.maxAttempts,
-          timeoutMs: input.timeout ?? null,
-          estimatedDurationMs: input.estimatedDuration ?? null,
-          dependsOn: input.dependsOn,
-          parentTaskId: input.parentTaskId ?? null,
-          targetAgentId: input.targetAgentId ?? null,
-          createdBy: principal.id || null,
-          idempotencyKey: key ?? null,
-          availableAt: runAt,
-        })
-        .returning();
-      await tx.insert(taskEvents).values({ taskId: id, type: 'created', detail: { by: principal.name, runAt: runAt.toISOString() } });
+      const row = await insertTask(tx, {
+        id,
+        title: input.title,
+        departmentId: input.departmentId,
+        type: input.type,
+        priority: input.priority,
+        priorityRank: priorities.indexOf(input.priority),
+        status: 'scheduled',
+        requirements,
+        payload: input.payload ?? null,
+        maxAttempts: input.maxAttempts,
+        timeoutMs: input.timeout ?? null,
+        estimatedDurationMs: input.estimatedDuration ?? null,
+        dependsOn: input.dependsOn,
+        parentTaskId: input.parentTaskId ?? null,
+        targetAgentId: input.targetAgentId ?? null,
+        createdBy: principal.id || null,
+        idempotencyKey: key ?? null,
+        availableAt: runAt,
+      });
+      await insertTaskEvent(tx, { taskId: id, type: 'created', detail: { by: principal.name, runAt: runAt.toISOString() } });
       await queueTaskEvent(tx, 'task.created', id);
       await audit(tx, principal, {
         action: 'task.create',
@@ -76,11 +72,7 @@ export async function createScheduledTask(
     // Two requests with one Idempotency-Key raced: the loser answers the winner's task.
     const e = err as { code?: string; cause?: { code?: string } };
     if (key && (e.code === '23505' || e.cause?.code === '23505')) {
-      const [again] = await db
-        .select()
-        .from(tasks)
-        .where(and(eq(tasks.createdBy, principal.id), eq(tasks.idempotencyKey, key)))
-        .limit(1);
+      const again = await taskByIdempotencyKey(db, principal.id, key);
       if (again) return again;
     }
     throw err;
@@ -90,13 +82,9 @@ export async function createScheduledTask(
 /** Cancels a task still waiting for its start time: nothing holds it, so one guarded update. */
 export async function cancelScheduledTask(db: Db, principal: Principal, id: string): Promise<TaskRow> {
   const row = await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(tasks)
-      .set({ status: 'cancelled', finishedAt: new Date(), updatedAt: new Date() })
-      .where(and(eq(tasks.id, id), eq(tasks.status, 'scheduled')))
-      .returning();
+    const row = await cancelWhileScheduled(tx, id);
     if (!row) throw conflict('Task changed state while cancelling; read it again');
-    await tx.insert(taskEvents).values({ taskId: id, type: 'cancelled', detail: { by: principal.name, while: 'scheduled' } });
+    await insertTaskEvent(tx, { taskId: id, type: 'cancelled', detail: { by: principal.name, while: 'scheduled' } });
     await audit(tx, principal, { action: 'task.cancel', targetType: 'task', targetId: id, departmentId: row.departmentId });
     return row;
   });

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, getTableColumns, sql, type SQL, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { taskEvents, tasks } from '@/db/schema/work';
 import { priorities, type TaskRequirements } from '@/db/vocabulary';
-import type { TaskRow } from '@/db/queries/tasks';
-import { mapRow } from '@/db/rows';
-import { runText } from '@/db/raw';
+import { childTasksOf, findTask, taskByIdempotencyKey, type TaskRow } from '@/db/queries/tasks';
+import { insertNewTask, NEW_TASK_PARAMS } from '@/db/queries/task-create';
+import { taskPage } from '@/db/queries/task-list';
+import { insertTaskEvent, taskEventsOf } from '@/db/queries/task-events';
+import { cancelPendingTask, resetTaskForRetry } from '@/db/queries/task-transitions';
 import { authorize, departmentFilter, inScope, OutOfScope, type Principal } from '../permissions/rbac';
 import { audit, auditInsertText, auditWritten } from '../audit/log';
 import { conflict, notFound, unprocessable } from '../errors';
 import { admitNewTask, linksOf, unknownLinks } from './admission';
 import { emitDomain, publishLive } from '../live';
 import { recordTaskCreated } from '../metrics/record';
-import { beforeCursor, cursorTime, decodeCursor, page } from '../paging/cursor';
+import { decodeCursor, page } from '../paging/cursor';
 import { bookForNew, dispatchTask, settleFailedNew, settleNew } from '../dispatch/dispatcher';
 import { leaseMsOf } from '../lifecycle/lease';
 import { requeueTask } from '../lifecycle/lifecycle';
@@ -21,7 +21,6 @@ import { whyWaiting } from './wait-reason';
 import { cancelScheduledTask, createScheduledTask, startOf } from './scheduled';
 import { cancelDependants } from '../lifecycle/dependencies';
 import { attemptsOf } from '@/db/queries/attempts';
-import { taskOutboxCte } from '@/db/queries/outbox';
 import { takeTaskQuota } from '../quotas/tasks';
 import { capRefusal } from '../quotas/errors';
 
@@ -81,7 +80,7 @@ export async function createTask(
       errors: missing.map((id) => ({ path: 'dependsOn', message: `No task ${id}` })),
     });
   const key = opts.idempotencyKey && principal.id ? opts.idempotencyKey : undefined;
-  const existing = key ? await findByIdempotencyKey(db, principal.id, key) : undefined;
+  const existing = key ? await taskByIdempotencyKey(db, principal.id, key) : undefined;
   if (existing) return toTask(existing);
   // Quotas: the rate is taken here, the caps are checked by the insert itself (lib/quotas/tasks.ts).
   const quota = await takeTaskQuota(db, dept, 1);
@@ -120,7 +119,7 @@ async function insertTask(
   const booked = ready ? await bookForNew(db, draft) : undefined;
   const audited = opts.audit !== false;
   const auditText = audited
-    ? auditInsertText(CREATE_PARAMS + 1, principal, {
+    ? auditInsertText(NEW_TASK_PARAMS + 1, principal, {
         action: 'task.create',
         targetType: 'task',
         targetId: id,
@@ -128,39 +127,36 @@ async function insertTask(
         detail: { priority: input.priority, type: input.type },
       })
     : undefined;
-  const params = [
+  const values = {
     id,
-    input.title,
-    input.departmentId,
-    input.type,
-    input.priority,
-    rank(input.priority),
-    JSON.stringify(requirements),
-    input.payload === undefined || input.payload === null ? null : JSON.stringify(input.payload),
-    input.maxAttempts,
-    input.timeout ?? null,
-    input.estimatedDuration ?? null,
-    input.dependsOn.join(','),
-    input.parentTaskId ?? null,
-    input.targetAgentId ?? null,
-    principal.id || null,
-    key ?? null,
-    booked ?? null,
-    leaseMsOf(draft),
-    JSON.stringify({ by: principal.name }),
-    input.dependencyPolicy ?? 'cancel',
-  ];
+    title: input.title,
+    departmentId: input.departmentId,
+    type: input.type,
+    priority: input.priority,
+    priorityRank: rank(input.priority),
+    requirements,
+    payload: input.payload,
+    maxAttempts: input.maxAttempts,
+    timeoutMs: input.timeout ?? null,
+    estimatedDurationMs: input.estimatedDuration ?? null,
+    dependsOn: input.dependsOn,
+    parentTaskId: input.parentTaskId ?? null,
+    targetAgentId: input.targetAgentId ?? null,
+    createdBy: principal.id || null,
+    idempotencyKey: key ?? null,
+    bookedAgentId: booked ?? null,
+    leaseMs: leaseMsOf(draft),
+    event: { by: principal.name },
+    dependencyPolicy: input.dependencyPolicy ?? 'cancel',
+  };
   const row = await (async () => {
-    const text = auditText
-      ? `${CREATE_TASK}, audited as (${auditText.text}) select * from created`
-      : `${CREATE_TASK} select * from created`;
-    const [raw] = await runText(db, text, auditText ? [...params, ...auditText.params] : params);
+    const created = await insertNewTask(db, values, auditText);
     if (audited) auditWritten(db);
-    return mapRow(tasks, raw);
+    return created;
   })().catch(async (err) => {
     if (booked) await settleFailedNew(db, id, booked).catch(() => undefined);
     // Two requests with one key raced: the loser answers the winner's task.
-    const again = key && isUniqueViolation(err) ? await findByIdempotencyKey(db, principal.id, key) : undefined;
+    const again = key && isUniqueViolation(err) ? await taskByIdempotencyKey(db, principal.id, key) : undefined;
     if (again) return again;
     throw err;
   });
@@ -173,63 +169,29 @@ async function insertTask(
   if (!ready) await cancelDependants(db, input.dependsOn);
   emitDomain('task:ready', { departmentId: row.departmentId, taskId: row.id });
   // A concurrent dispatch pass may have handed it out meanwhile: answer what is true now.
-  const [now] = await db.select().from(tasks).where(eq(tasks.id, row.id)).limit(1);
+  const now = await findTask(db, row.id);
   return toTask(now ?? row);
 }
 
-const CREATE_PARAMS = 20;
-
-/**
- * A task, its events and (appended by the caller) its audit row in one statement, one round trip.
- * With a booked agent ($17) whose slot is still free the task is born assigned to it, lease
- * running; otherwise it is born pending. Subscribed webhooks get task.created in the same statement
- * (db/queries/outbox.ts). Written out rather than built: see db/raw.ts.
- */
-const CREATE_TASK = `with slot as (
-    update agents set active_tasks = active_tasks + 1,
-      status = case when status = 'idle' then 'busy' else status end, last_assigned_at = clock_timestamp()
-    where id = $17::uuid and active_tasks < max_concurrent_tasks and status in ('idle', 'busy')
-    returning id
-  ), created as (
-    insert into tasks (id, title, department_id, type, priority, priority_rank, requirements, payload,
-      max_attempts, timeout_ms, estimated_duration_ms, depends_on, parent_task_id, target_agent_id, created_by, idempotency_key,
-      status, assigned_agent_id, assigned_at, lease_expires_at, attempts, dependency_policy)
-    select $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::smallint, $7::jsonb, $8::jsonb, $9::int, $10::int, $11::int,
-      string_to_array($12::text, ',')::uuid[], $13::uuid, $14::uuid, $15::text, $16::text,
-      case when slot.id is null then 'pending' else 'assigned' end, slot.id,
-      case when slot.id is null then null else clock_timestamp() end,
-      case when slot.id is null then null else clock_timestamp() + $18::int * interval '1 millisecond' end,
-      case when slot.id is null then 0 else 1 end, $20::text
-    from (select 1) as one left join slot on true
-    returning *
-  ), event as (
-    insert into task_events (task_id, type, agent_id, detail)
-    select id, 'created', null, $19::jsonb from created
-    union all
-    select id, 'assigned', assigned_agent_id, jsonb_build_object('attempt', 1) from created where assigned_agent_id is not null
-  ), hooked as (${taskOutboxCte('task.created', 'created')})`;
-
 export async function listTasks(db: Db, principal: Principal, q: ListTasksQuery) {
   authorize(principal, 'task:read');
-  const where: SQL[] = [];
   const scope = departmentFilter(principal);
-  if (principal.kind === 'agent') where.push(eq(tasks.assignedAgentId, principal.id));
-  else if (scope) where.push(inArray(tasks.departmentId, scope));
-  if (q.departmentId) where.push(eq(tasks.departmentId, q.departmentId));
-  if (q.status) where.push(eq(tasks.status, q.status));
-  if (q.priority) where.push(eq(tasks.priority, q.priority));
-  if (q.agentId) where.push(eq(tasks.assignedAgentId, q.agentId));
-  if (q.parentTaskId) where.push(eq(tasks.parentTaskId, q.parentTaskId));
-  if (q.scheduleId) where.push(eq(tasks.scheduleId, q.scheduleId));
-  if (q.q) where.push(sql`${tasks.title} ilike ${'%' + q.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
-  const cursor = decodeCursor(q.cursor);
-  if (cursor) where.push(beforeCursor(tasks.createdAt, tasks.id, cursor));
-  const rows = await db
-    .select({ ...getTableColumns(tasks), cursorAt: cursorTime(tasks.createdAt) })
-    .from(tasks)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(tasks.createdAt), desc(tasks.id))
-    .limit(q.limit + 1);
+  const rows = await taskPage(
+    db,
+    {
+      heldBy: principal.kind === 'agent' ? principal.id : undefined,
+      departmentIds: scope ?? undefined,
+      departmentId: q.departmentId,
+      status: q.status,
+      priority: q.priority,
+      assignedAgentId: q.agentId,
+      parentTaskId: q.parentTaskId,
+      scheduleId: q.scheduleId,
+      titleContains: q.q,
+      before: decodeCursor(q.cursor),
+    },
+    q.limit + 1,
+  );
   const p = page(rows, q.limit);
   return { items: p.items.map(toTask), nextCursor: p.nextCursor };
 }
@@ -237,7 +199,7 @@ export async function listTasks(db: Db, principal: Principal, q: ListTasksQuery)
 /** Loads a task the principal may see, or 404 (also for one outside its departments). */
 export async function findVisibleTask(db: Db, principal: Principal, id: string): Promise<TaskRow> {
   authorize(principal, 'task:read');
-  const [row] = await db.select().from(tasks).where(eq(tasks.id, id)).limit(1);
+  const row = await findTask(db, id);
   if (!row) throw notFound('Task');
   if (principal.kind === 'agent') {
     if (row.assignedAgentId !== principal.id && row.targetAgentId !== principal.id) throw new OutOfScope('Task');
@@ -247,11 +209,7 @@ export async function findVisibleTask(db: Db, principal: Principal, id: string):
 
 export async function getTask(db: Db, principal: Principal, id: string) {
   const row = await findVisibleTask(db, principal, id);
-  const [events, children, attempts] = await Promise.all([
-    db.select().from(taskEvents).where(eq(taskEvents.taskId, id)).orderBy(asc(taskEvents.id)).limit(1000),
-    db.select().from(tasks).where(eq(tasks.parentTaskId, id)).orderBy(asc(tasks.createdAt)).limit(200),
-    attemptsOf(db, id),
-  ]);
+  const [events, children, attempts] = await Promise.all([taskEventsOf(db, id, 1000), childTasksOf(db, id, 200), attemptsOf(db, id)]);
   const task = toTask(row);
   return {
     ...task,
@@ -315,13 +273,9 @@ export async function cancelTask(db: Db, principal: Principal, id: string) {
     await requeueTask(db, id, 'cancelled');
     if (cur.assignedAgentId) emitDomain('task:cancelled', { taskId: id, agentId: cur.assignedAgentId });
   }
-  const [row] = await db
-    .update(tasks)
-    .set({ status: 'cancelled', finishedAt: new Date(), updatedAt: new Date() })
-    .where(and(eq(tasks.id, id), eq(tasks.status, 'pending')))
-    .returning();
+  const row = await cancelPendingTask(db, id);
   if (!row) throw conflict('Task changed state while cancelling; read it again');
-  await db.insert(taskEvents).values({ taskId: id, type: 'cancelled', detail: { by: principal.name } });
+  await insertTaskEvent(db, { taskId: id, type: 'cancelled', detail: { by: principal.name } });
   await audit(db, principal, { action: 'task.cancel', targetType: 'task', targetId: id, departmentId: row.departmentId });
   publishLive({ type: 'task:update', scope: row.departmentId, data: { id, status: 'cancelled' } });
   emitDomain('task:finished', { taskId: id, parentTaskId: row.parentTaskId, status: 'cancelled' });
@@ -332,35 +286,12 @@ export async function cancelTask(db: Db, principal: Principal, id: string) {
 export async function retryTask(db: Db, principal: Principal, id: string) {
   const cur = await findVisibleTask(db, principal, id);
   authorize(principal, 'task:retry', { departmentId: cur.departmentId, what: 'Task' });
-  const [row] = await db
-    .update(tasks)
-    .set({
-      status: 'pending',
-      attempts: 0,
-      error: null,
-      statusReason: null,
-      assignedAgentId: null,
-      availableAt: new Date(),
-      finishedAt: null,
-      progress: 0,
-      updatedAt: new Date(),
-    })
-    .where(and(eq(tasks.id, id), sql`${tasks.status} in ('failed', 'dead', 'cancelled')`))
-    .returning();
+  const row = await resetTaskForRetry(db, id);
   if (!row) throw conflict(`Task is ${cur.status}; only failed, dead or cancelled tasks can be retried`);
-  await db.insert(taskEvents).values({ taskId: id, type: 'retried', detail: { by: principal.name } });
+  await insertTaskEvent(db, { taskId: id, type: 'retried', detail: { by: principal.name } });
   await audit(db, principal, { action: 'task.retry', targetType: 'task', targetId: id, departmentId: row.departmentId });
   const agentId = await dispatchTask(db, row);
   return toTask(agentId ? { ...row, status: 'assigned', assignedAgentId: agentId } : row);
-}
-
-async function findByIdempotencyKey(db: Db, createdBy: string, key: string): Promise<TaskRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(tasks)
-    .where(and(eq(tasks.createdBy, createdBy), eq(tasks.idempotencyKey, key)))
-    .limit(1);
-  return row;
 }
 
 function isUniqueViolation(err: unknown): boolean {

@@ -1,7 +1,7 @@
-import { and, eq, inArray, ne } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { agents, tasks } from '@/db/schema/work';
 import { type TaskRequirements } from '@/db/vocabulary';
+import { unfinishedDependencies } from '@/db/queries/dependencies';
+import { onlineAgentsOf } from '@/db/queries/agent-slots';
 import { agentFits, normaliseCapabilities } from '../dispatch/fit';
 import { freeUnitsFor } from '../resources/service';
 
@@ -39,10 +39,7 @@ export async function whyWaiting(db: Db, task: PendingTask, now = new Date()): P
   if (availableAt > now) reasons.push({ code: 'backoff', detail: `Retrying after a failure: not before ${availableAt.toISOString()}` });
 
   if (task.dependsOn.length) {
-    const open = await db
-      .select({ id: tasks.id, status: tasks.status })
-      .from(tasks)
-      .where(and(inArray(tasks.id, task.dependsOn), ne(tasks.status, 'completed')));
+    const open = await unfinishedDependencies(db, task.dependsOn);
     // Ended without completing: only a task with dependency policy `wait` is still pending behind one.
     const failed = open.filter((d) => d.status === 'dead' || d.status === 'failed' || d.status === 'cancelled');
     if (failed.length) {
@@ -65,17 +62,7 @@ export async function whyWaiting(db: Db, task: PendingTask, now = new Date()): P
   }
 
   const req = task.requirements ?? {};
-  const online = await db
-    .select({
-      id: agents.id,
-      departmentId: agents.departmentId,
-      specialization: agents.specialization,
-      capabilities: agents.capabilities,
-      activeTasks: agents.activeTasks,
-      maxConcurrentTasks: agents.maxConcurrentTasks,
-    })
-    .from(agents)
-    .where(and(eq(agents.departmentId, task.departmentId), inArray(agents.status, ['idle', 'busy'])));
+  const online = await onlineAgentsOf(db, task.departmentId);
   const fitting = online.filter((a) => agentFits({ ...a, capabilities: normaliseCapabilities(a.capabilities) }, req, task.targetAgentId));
   const free = fitting.filter((a) => a.activeTasks < a.maxConcurrentTasks);
   if (!online.length) reasons.push({ code: 'no-agent-online', detail: `No agent of ${task.departmentId} is online` });

@@ -1,11 +1,11 @@
-import { sql, inArray, notInArray, and } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { agents } from '@/db/schema/work';
+import { markStaleAgentsOffline } from '@/db/queries/stale-agents';
 import { env } from '@/lib/env';
 import { presence } from '@/lib/presence/presence';
 import { dispatchDepartment, syncPresence } from '@/lib/dispatch/dispatcher';
 import { departmentsWithReadyTasks } from '@/db/queries/tasks';
-import { expiredLeases, overdueTasks, requeueTask, timeOutTask } from '@/lib/lifecycle/lifecycle';
+import { expiredLeases, overdueTasks } from '@/db/queries/active-tasks';
+import { requeueTask, timeOutTask } from '@/lib/lifecycle/lifecycle';
 import { sweepFailedDependencies } from '@/lib/lifecycle/dependencies';
 import type { AgentsNamespace } from '../bus/agents-namespace';
 import { nextLeaseDeadline } from '@/db/queries/deadlines';
@@ -110,15 +110,7 @@ export function coordinatorJobs(agentsNs: AgentsNamespace): Job[] {
         const here = presence()
           .all()
           .map((a) => a.id);
-        await getDb()
-          .update(agents)
-          .set({ status: 'offline' })
-          .where(
-            and(
-              sql`${agents.status} in ('idle', 'busy', 'draining') and coalesce(${agents.lastHeartbeatAt}, ${agents.createdAt}) < now() - interval '2 minutes'`,
-              here.length ? notInArray(agents.id, here) : undefined,
-            ),
-          );
+        await markStaleAgentsOffline(getDb(), here);
       },
     },
   ];

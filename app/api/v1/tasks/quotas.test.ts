@@ -6,12 +6,15 @@ import { makeUser } from '@/test/users';
 import { resourcePools } from '@/db/schema/org';
 import { tasks } from '@/db/schema/work';
 import { closeQuotaRedis } from '@/lib/quotas/redis';
+import { used } from '@/lib/quotas/limiter';
+import { tasksKey } from '@/lib/quotas/tasks';
 import { POST as deptsPOST } from '../departments/route';
 import { PATCH as deptPATCH } from '../departments/[id]/route';
 import { POST as tokensPOST } from '../tokens/route';
 import { GET as meGET } from '../me/route';
 import { POST as tasksPOST } from './route';
 import { POST as collaborationsPOST } from '../collaborations/route';
+import { POST as batchPOST } from './batch/route';
 import { departments } from '@/db/schema/org';
 
 let t: TestDb;
@@ -139,6 +142,31 @@ describe('every door obeys the quotas', () => {
     const refused = await ask();
     expect(refused.status).toBe(409);
     expect(await refused.json()).toMatchObject({ quota: 'maxPendingTasks', departmentId: target });
+  });
+  it('a batch sent 5 times at once under one Idempotency-Key takes the rate once, and each answer is that batch', async () => {
+    const id = await department({ tasksPerMinute: 10 });
+    const body = { tasks: [0, 1, 2].map((n) => ({ title: `batch ${n}`, departmentId: id, type: 'probe' })) };
+    const send = () =>
+      batchPOST(request('POST', '/api/v1/tasks/batch', { token: admin.token, body, headers: { 'idempotency-key': `same-${id}` } }));
+    const answers = await Promise.all(Array.from({ length: 5 }, send));
+    expect(answers.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    const ids = await Promise.all(answers.map(async (r) => (await r.json()).results.map((x: { id: string }) => x.id)));
+    for (const other of ids) expect(other).toEqual(ids[0]);
+    expect(await t.db.$count(tasks, eq(tasks.departmentId, id))).toBe(3);
+    expect(await used(t.db, tasksKey(id), { points: 10, durationSec: 60 })).toBe(3);
+  });
+
+  it('a batch under an Idempotency-Key refused by a cap gives its points of the rate back', async () => {
+    const id = await department({ tasksPerMinute: 10, maxPendingTasks: 1 });
+    expect((await createTask(id)).status).toBe(201);
+    const body = { tasks: [0, 1].map((n) => ({ title: `capped ${n}`, departmentId: id, type: 'probe' })) };
+    const res = await batchPOST(
+      request('POST', '/api/v1/tasks/batch', { token: admin.token, body, headers: { 'idempotency-key': `cap-${id}` } }),
+    );
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ quota: 'maxPendingTasks', departmentId: id });
+    expect(await t.db.$count(tasks, eq(tasks.departmentId, id))).toBe(1);
+    expect(await used(t.db, tasksKey(id), { points: 10, durationSec: 60 })).toBe(1);
   });
 });
 
