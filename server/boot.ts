@@ -8,7 +8,7 @@ import { ensureAuthSecret } from '@/lib/keys/secret';
 import { oidcProviders } from '@/lib/auth/oidc/settings';
 import { runtimeState } from '@/lib/health';
 import { log as logger } from '@/lib/log';
-import { registerAuditRunner } from './workers/verify-audit';
+import { registerPoolWork } from './workers/register';
 import { syncEnvWebhook } from '@/lib/webhooks/from-env';
 
 /** Settings, secret, database, migrations and seed: everything the doors need before they open. */
@@ -32,8 +32,8 @@ export async function bootCore(log: (msg: string) => void = (msg) => logger().in
     log(`bootstrap super-admin '${seeded.admin.username}' created from ECS_ADMIN_USERNAME / ECS_ADMIN_PASSWORD`);
   }
   await syncEnvWebhook(handle.db);
-  // Audit verification from any door (REST, console actions) runs on the worker pool.
-  registerAuditRunner();
+  // Audit verification and exports from any door (REST, console actions) run on the worker pool.
+  registerPoolWork();
   runtimeState().migrated = true;
   return handle;
 }
