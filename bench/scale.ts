@@ -23,7 +23,7 @@ import { machineLine, percentile } from './support/machine';
 import type { Probe } from './support/probe';
 import { writeSection } from './support/report';
 import { startBenchServer, type BenchServer } from './support/server';
-import { lineCharts } from './support/svg-lines';
+import { lineCharts } from './support/svg';
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '100,250,500,1000,2000')
   .split(',')
