@@ -20,7 +20,13 @@ export async function bootCore(log: (msg: string) => void = (msg) => logger().in
   ensureAuthSecret(e.DATA_DIR);
   const unlock = e.DATABASE_URL ? () => {} : lockDataDir(e.DATA_DIR);
   const opened = await openDb({ url: e.DATABASE_URL, dataDir: path.join(e.DATA_DIR, 'pglite') });
-  const handle = { ...opened, close: async () => (await opened.close(), unlock()) };
+  const handle = {
+    ...opened,
+    close: async () => {
+      await opened.close();
+      unlock();
+    },
+  };
   setDbHandle(handle);
   log(`database: ${handle.engine}${handle.engine === 'pglite' ? ` in ${path.resolve(e.DATA_DIR, 'pglite')}` : ''}`);
   await migrateDb(handle, e.DATABASE_URL);

@@ -1,4 +1,4 @@
-import { sql, inArray, notInArray, and } from 'drizzle-orm';
+import { sql, notInArray, and } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { agents } from '@/db/schema/work';
 import { env } from '@/lib/env';
