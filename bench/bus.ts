@@ -381,7 +381,7 @@ Targets:
 - p99 < 20 ms at ${OFFERED.toLocaleString('en')} messages/s offered: **${verdict(!!direct && direct.p99 !== null && direct.p99 < 20 && direct.messagesPerSec >= OFFERED * 0.98)}** (p99 ${fmt(direct?.p99)} ms, ${fmt(direct?.deliveriesPerSec)} delivered/s).
 - ≥ 0.7 of bare Socket.IO's throughput at saturation, same guarantee, each scenario: **${verdict(worstRatio >= 0.7)}** (lowest ${Number.isFinite(worstRatio) ? worstRatio.toFixed(2) : '–'}).
 `;
-console.log('\n' + body);
+console.log(`\n${body}`);
 if (servers.length === 3 && !process.env.BENCH_SCENARIOS && !process.env.BENCH_NO_WRITE)
   writeSection('Coordination bus (`npm run bench:bus`)', body + benchNotes('bus', 'every run, what was tried and ruled out'));
 process.exit(0);

@@ -44,9 +44,9 @@ const child = fork(path.join(import.meta.dirname, 'dashboard-server.ts'), [], {
   stdio: 'inherit',
 });
 process.on('exit', () => child.kill());
-const inbox: ((m: any) => void)[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any
+const inbox: ((m: unknown) => void)[] = [];
 child.on('message', (m) => inbox.shift()?.(m));
-const next = <T>() => new Promise<T>((r) => inbox.push(r));
+const next = <T>() => new Promise<T>((r) => inbox.push((m) => r(m as T)));
 const sample = () => {
   const p = next<Sample>();
   child.send({ type: 'sample' });
@@ -112,7 +112,10 @@ const tabs: Socket[] = [];
 for (let i = 0; i < TABS; i++) {
   const s = io(`${url}/console`, { auth: { token: admin }, transports: ['websocket'], forceNew: true });
   s.on('metrics', () => received++);
-  await new Promise<void>((r, j) => (s.once('connect', () => r()), s.once('connect_error', j)));
+  await new Promise<void>((r, j) => {
+    s.once('connect', () => r());
+    s.once('connect_error', j);
+  });
   tabs.push(s);
 }
 console.log('tabs connected; measuring');

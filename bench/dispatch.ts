@@ -229,7 +229,7 @@ History (same bench): 2026-11-26 11:41, before the single-statement paths: 73 cr
     'Dispatch (bench/dispatch.ts)',
     `${body}\n${benchNotes('dispatch', "where a slow create's time goes, what lowered the CPU per task")}`,
   );
-  process.stdout.write('\n' + body + '\n');
+  process.stdout.write(`\n${body}\n`);
 } finally {
   await server.stop();
 }

@@ -92,7 +92,7 @@ if (batchOnly) {
       .join(' / ')}`,
   );
   console.log(`Batched phase: ${settings.tasks} tasks through each system's batch call, 1,000 a call, no workers\n`);
-  console.log(batchResults.map((r) => `- **${r.name}**: ${r.setup}`).join('\n') + '\n');
+  console.log(`${batchResults.map((r) => `- **${r.name}**: ${r.setup}`).join('\n')}\n`);
   console.log(batchTable(batchResults));
   if (failures.length) console.error(`[bench:peers] FAILED: ${failures.join('; ')}`);
   process.exit(failures.length ? 1 : 0);

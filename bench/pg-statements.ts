@@ -76,7 +76,14 @@ for (let i = 0; i < AGENTS; i++) {
     maxConcurrentTasks: 4,
   });
   if (reg.status !== 201) throw new Error(`agent registration answered ${reg.status}`);
-  const c = new AgentClient({ baseUrl: server.url, ...reg.body.credentials, handler: async () => (completed++, { ok: true }) });
+  const c = new AgentClient({
+    baseUrl: server.url,
+    ...reg.body.credentials,
+    handler: async () => {
+      completed++;
+      return { ok: true };
+    },
+  });
   await c.start();
   fleet.push(c);
 }

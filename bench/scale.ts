@@ -23,7 +23,7 @@ import { machineLine, percentile } from './support/machine';
 import type { Probe } from './support/probe';
 import { writeSection } from './support/report';
 import { startBenchServer, type BenchServer } from './support/server';
-import { lineCharts } from './support/svg-lines';
+import { lineCharts } from './support/svg';
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '100,250,500,1000,2000')
   .split(',')
@@ -78,7 +78,11 @@ class Fleets {
   private ask<T>(child: ChildProcess, msg: object, key: string): Promise<T> {
     return new Promise((resolve, reject) => {
       const on = (m: Record<string, unknown>) => {
-        if (m.error) return void (child.off('message', on), reject(new Error(String(m.error))));
+        if (m.error) {
+          child.off('message', on);
+          reject(new Error(String(m.error)));
+          return;
+        }
         if (!(key in m)) return;
         child.off('message', on);
         resolve(m[key] as T);
@@ -92,9 +96,10 @@ class Fleets {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    await new Promise(
-      (resolve, reject) => (child.once('message', resolve), child.once('exit', (c) => reject(new Error(`fleet exited ${c}`)))),
-    );
+    await new Promise((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', (c) => reject(new Error(`fleet exited ${c}`)));
+    });
     const f = { child, count: 0 };
     this.procs.push(f);
     return f;
@@ -124,7 +129,15 @@ class Fleets {
     };
   }
   async stop() {
-    await Promise.all(this.procs.map((f) => new Promise((r) => (f.child.once('exit', r), f.child.send({ stop: true })))));
+    await Promise.all(
+      this.procs.map(
+        (f) =>
+          new Promise((r) => {
+            f.child.once('exit', r);
+            f.child.send({ stop: true });
+          }),
+      ),
+    );
     this.procs = [];
   }
 }
@@ -211,7 +224,12 @@ async function offeredPhase(servers: BenchServer[], apis: ApiClient[], depts: De
     const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
     for (; sent < due && inflight < 256; sent++) {
       inflight++;
-      pending.push(createTask(apis, depts).then((good) => (good && ok++, inflight--)));
+      pending.push(
+        createTask(apis, depts).then((good) => {
+          if (good) ok++;
+          inflight--;
+        }),
+      );
     }
     progress(`${rate}/s offered: ${sent}/${total} created`);
     await sleep(5);
@@ -538,5 +556,5 @@ mkdirSync(path.dirname(svg), { recursive: true });
 if (levels.length) writeFileSync(svg, chart(levels, out));
 writeSection('Scale curve (`npm run bench:scale`)', body);
 say(`done in ${((performance.now() - started) / 1000).toFixed(0)} s; wrote docs/benchmarks.md and docs/bench/scale.svg`);
-process.stdout.write('\n' + body + '\n');
+process.stdout.write(`\n${body}\n`);
 process.exit(0);

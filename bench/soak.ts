@@ -113,7 +113,10 @@ for (let i = 0; i < AGENTS; i += 50) {
 let consoleEvents = 0;
 const tab = io(`${url}/console`, { auth: { token: admin }, transports: ['websocket'], forceNew: true });
 tab.onAny(() => consoleEvents++);
-await new Promise<void>((r, j) => (tab.once('connect', () => r()), tab.once('connect_error', j)));
+await new Promise<void>((r, j) => {
+  tab.once('connect', () => r());
+  tab.once('connect_error', j);
+});
 console.log(`soak: ${agents.length} agents and a console socket connected; warming up ${WARMUP_S} s`);
 
 let producing = true;

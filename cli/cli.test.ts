@@ -51,7 +51,7 @@ afterAll(async () => {
 
 describe('ecs CLI', () => {
   it('logs in from stdin and keeps the token in an owner-only credentials file', async () => {
-    const r = await ecs(['login', '--url', h.url, '--username', 'admin', '--password-stdin'], { stdin: PASSWORD + '\n' });
+    const r = await ecs(['login', '--url', h.url, '--username', 'admin', '--password-stdin'], { stdin: `${PASSWORD}\n` });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const file = path.join(home, 'credentials.json');
@@ -114,15 +114,19 @@ describe('ecs CLI', () => {
     const invalid = new Map<number, string>(); // file line → expected reason fragment
     for (let i = 0; i < 5000; i++) {
       const line = i + 2;
-      let row = [`"bulk ${i}, with ""quotes"""`, 'engineering', 'build', 'high', `"{""n"":${i}}"`, 'backend', '3'];
-      if (i % 250 === 7) (row[3] = 'urgent'), invalid.set(line, 'priority');
-      else if (i % 250 === 99) (row[0] = ''), invalid.set(line, 'title');
-      else if (i % 250 === 150) (row[1] = 'no-such-dept'), invalid.set(line, '404');
-      else if (i % 250 === 200) (row[6] = '0'), invalid.set(line, 'maxAttempts');
+      const row = [`"bulk ${i}, with ""quotes"""`, 'engineering', 'build', 'high', `"{""n"":${i}}"`, 'backend', '3'];
+      // Every 250 rows, four broken ones: the column to spoil, its bad value, the reason expected.
+      const broken = (
+        { 7: [3, 'urgent', 'priority'], 99: [0, '', 'title'], 150: [1, 'no-such-dept', '404'], 200: [6, '0', 'maxAttempts'] } as const
+      )[(i % 250) as 7 | 99 | 150 | 200];
+      if (broken) {
+        row[broken[0]] = broken[1];
+        invalid.set(line, broken[2]);
+      }
       lines.push(row.join(','));
     }
     const file = path.join(home, 'tasks.csv');
-    writeFileSync(file, lines.join('\n') + '\n');
+    writeFileSync(file, `${lines.join('\n')}\n`);
     expect(parseCsv(lines[2])[0].cells[0]).toBe('bulk 1, with "quotes"');
 
     const r = await ecs(['import', 'tasks', file, '--json', '--concurrency', '8']);

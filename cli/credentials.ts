@@ -23,7 +23,7 @@ export function loadCredentials(): Credentials | undefined {
 export function saveCredentials(c: Omit<Credentials, 'savedAt'>): void {
   mkdirSync(configDir(), { recursive: true, mode: 0o700 });
   const file = credentialsFile();
-  writeFileSync(file, JSON.stringify({ ...c, savedAt: new Date().toISOString() }, null, 2) + '\n', { mode: 0o600 });
+  writeFileSync(file, `${JSON.stringify({ ...c, savedAt: new Date().toISOString() }, null, 2)}\n`, { mode: 0o600 });
   chmodSync(file, 0o600); // writeFileSync's mode applies only when it creates the file
 }
 

@@ -104,7 +104,7 @@ type Io = { out: (s: string) => void; err: (s: string) => void; stderr: NodeJS.W
 
 export async function main(
   argv: string[],
-  io: Io = { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n'), stderr: process.stderr },
+  io: Io = { out: (s) => process.stdout.write(`${s}\n`), err: (s) => process.stderr.write(`${s}\n`), stderr: process.stderr },
 ): Promise<number> {
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof options; allowPositionals: true; strict: true }>>;
   try {

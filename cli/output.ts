@@ -24,7 +24,7 @@ export function toCsv(rows: Record<string, unknown>[], columns = Object.keys(row
     if (/^[=+\-@]/.test(s)) s = `'${s}`;
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => esc(r[c])).join(','))].join('\n') + '\n';
+  return `${[columns.join(','), ...rows.map((r) => columns.map((c) => esc(r[c])).join(','))].join('\n')}\n`;
 }
 
 /** A one-line progress bar on a terminal; on a pipe, a line every 10 % so logs still show progress. */

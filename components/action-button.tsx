@@ -3,17 +3,22 @@
 import { useState, useTransition } from 'react';
 import { ConfirmDialog } from './confirm-dialog';
 
-type Result = { ok?: boolean; error?: string };
+type Result = { error?: string };
 
-/** A button that runs a server action (after the console's confirm dialog, when `confirm` is given) and shows its error next to it. */
+/**
+ * A button that runs a console server action with `fields` as its form (after the console's
+ * confirm dialog, when `confirm` is given) and shows its error next to it.
+ */
 export function ActionButton({
   label,
   action,
+  fields = {},
   confirm,
   variant = 'secondary',
 }: {
   label: string;
-  action: () => Promise<Result>;
+  action: (prev: Result, form: FormData) => Promise<Result>;
+  fields?: Record<string, string>;
   confirm?: string;
   variant?: 'primary' | 'secondary';
 }) {
@@ -22,8 +27,10 @@ export function ActionButton({
   const [asking, setAsking] = useState(false);
   const run = () =>
     start(async () => {
-      const r = await action();
-      setError(r.ok ? undefined : r.error);
+      const form = new FormData();
+      for (const [k, v] of Object.entries(fields)) form.append(k, v);
+      const r = await action({}, form);
+      setError(r.error);
     });
   return (
     <span className="inline-flex items-center gap-2">

@@ -53,8 +53,14 @@ function observeWrites(client: PGlite): void {
   const c = client as unknown as Record<'query' | 'exec' | 'transaction', (...args: unknown[]) => unknown>;
   for (const name of ['query', 'exec'] as const) {
     const fn = c[name].bind(client);
-    c[name] = (text, ...rest) => (noteStatement(String(text)), fn(text, ...rest));
+    c[name] = (text, ...rest) => {
+      noteStatement(String(text));
+      return fn(text, ...rest);
+    };
   }
   const transaction = c.transaction.bind(client);
-  c.transaction = (...args) => (noteStatement(), transaction(...args));
+  c.transaction = (...args) => {
+    noteStatement();
+    return transaction(...args);
+  };
 }

@@ -8,7 +8,7 @@ import { ensureAuthSecret } from '@/lib/keys/secret';
 import { oidcProviders } from '@/lib/auth/oidc/settings';
 import { runtimeState } from '@/lib/health';
 import { log as logger } from '@/lib/log';
-import { registerAuditRunner } from './workers/verify-audit';
+import { registerPoolWork } from './workers/register';
 import { syncEnvWebhook } from '@/lib/webhooks/from-env';
 
 /** Settings, secret, database, migrations and seed: everything the doors need before they open. */
@@ -20,7 +20,13 @@ export async function bootCore(log: (msg: string) => void = (msg) => logger().in
   ensureAuthSecret(e.DATA_DIR);
   const unlock = e.DATABASE_URL ? () => {} : lockDataDir(e.DATA_DIR);
   const opened = await openDb({ url: e.DATABASE_URL, dataDir: path.join(e.DATA_DIR, 'pglite') });
-  const handle = { ...opened, close: async () => (await opened.close(), unlock()) };
+  const handle = {
+    ...opened,
+    close: async () => {
+      await opened.close();
+      unlock();
+    },
+  };
   setDbHandle(handle);
   log(`database: ${handle.engine}${handle.engine === 'pglite' ? ` in ${path.resolve(e.DATA_DIR, 'pglite')}` : ''}`);
   await migrateDb(handle, e.DATABASE_URL);
@@ -32,8 +38,8 @@ export async function bootCore(log: (msg: string) => void = (msg) => logger().in
     log(`bootstrap super-admin '${seeded.admin.username}' created from ECS_ADMIN_USERNAME / ECS_ADMIN_PASSWORD`);
   }
   await syncEnvWebhook(handle.db);
-  // Audit verification from any door (REST, console actions) runs on the worker pool.
-  registerAuditRunner();
+  // Audit verification and exports from any door (REST, console actions) run on the worker pool.
+  registerPoolWork();
   runtimeState().migrated = true;
   return handle;
 }

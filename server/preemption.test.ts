@@ -58,7 +58,7 @@ describe('dispatch with resources', () => {
     await held(critical.id);
     const lowNow = await getTask(low.id);
     expect(
-      lowNow.events.map((e: { type: string; detail: { reason?: string } }) => `${e.type}${e.detail.reason ? ':' + e.detail.reason : ''}`),
+      lowNow.events.map((e: { type: string; detail: { reason?: string } }) => `${e.type}${e.detail.reason ? `:${e.detail.reason}` : ''}`),
     ).toContain('requeued:preempted');
 
     // Critical finishes; the queue continues in priority order (medium before low) and the low one finishes later.

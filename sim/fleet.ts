@@ -1,7 +1,8 @@
 import { AgentClient, type AgentClientOptions } from '@/lib/agent-sdk/client';
 
 export type ApiClient = {
-  call: <T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: T }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: the JSON of any route; tests and tools read the fields they check (T narrows it)
+  call: <T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: T }>;
   token: string;
 };
 

@@ -29,12 +29,17 @@ const num = (name: keyof typeof values, min: number, max: number) => {
   return n;
 };
 
+function exitWith(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
 async function main() {
   const api = values.token
     ? bearerClient(values.url!, values.token)
     : values.password
       ? await apiAs(values.url!, values.username!, values.password)
-      : (console.error('Give --password (or ECS_ADMIN_PASSWORD) or --token'), process.exit(2));
+      : exitWith('Give --password (or ECS_ADMIN_PASSWORD) or --token');
   const sim = await startSimulation({
     url: values.url!,
     api,

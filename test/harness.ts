@@ -9,7 +9,7 @@ import { attachRedis, type BusRedis } from '../server/bus/redis';
 import { createApiDoor, writeProblem } from '../server/http/api-door';
 import { closeConnectionsOnShutdown } from '../server/http/close-connections';
 import { closeWorkerPool } from '../server/workers/pool';
-import { registerAuditRunner } from '../server/workers/verify-audit';
+import { registerPoolWork } from '../server/workers/register';
 
 export type Harness = { url: string; io: Server; http: HttpServer; close: () => Promise<void> };
 
@@ -23,7 +23,7 @@ export async function startHarness(
 ): Promise<Harness> {
   // The production server's API door, with Auth.js's routes too (there is no Next here to take them).
   const door = createApiDoor();
-  registerAuditRunner();
+  registerPoolWork();
   const http = createServer((req, res) => {
     if (!door.serve(req, res)) writeProblem(res, 404, 'Not Found', 'No such route');
   });

@@ -84,7 +84,11 @@ http {
 
 function connects(port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1', () => (s.destroy(), resolve(true)));
-    s.on('error', () => (s.destroy(), resolve(false)));
+    const answer = (up: boolean) => {
+      s.destroy();
+      resolve(up);
+    };
+    const s = net.connect(port, '127.0.0.1', () => answer(true));
+    s.on('error', () => answer(false));
   });
 }

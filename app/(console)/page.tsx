@@ -10,10 +10,12 @@ import { DataTable } from '@/components/data-table';
 import { LiveTiles } from './_monitoring/live-tiles';
 import { ChartsPanel } from './_monitoring/charts-panel';
 import { percent } from '@/components/format';
+import { workerPoolView } from '@/lib/metrics/worker-pool';
+import { WorkerPoolCard } from './_monitoring/worker-pool-card';
 
 export default async function OverviewPage() {
   const principal = await requirePrincipal();
-  const s = await getSystemStatus(getDb(), principal);
+  const [s, pool] = await Promise.all([getSystemStatus(getDb(), principal), workerPoolView()]);
   const sum = (c: Record<string, number>, ...keys: string[]) => keys.reduce((a, k) => a + (c[k] ?? 0), 0);
   // Live pushes are scoped: global roles get the system snapshot, others their (first) department's.
   const liveScope = isGlobal(principal) ? null : (principal.departmentIds[0] ?? null);
@@ -57,6 +59,7 @@ export default async function OverviewPage() {
           />
         )}
       </section>
+      <WorkerPoolCard pool={pool} />
     </div>
   );
 }

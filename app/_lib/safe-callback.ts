@@ -6,7 +6,7 @@ const BASE = 'http://same-origin.invalid';
  * an open redirect would let a phishing link borrow the console's login page.
  */
 export function safeCallbackPath(raw: string | null | undefined): string {
-  if (!raw || !raw.startsWith('/')) return '/';
+  if (!raw?.startsWith('/')) return '/';
   let u: URL;
   try {
     u = new URL(raw, BASE);

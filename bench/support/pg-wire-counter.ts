@@ -21,7 +21,11 @@ export async function startPgWireCounter(target: { host: string; port: number })
   };
   const server = net.createServer((client) => {
     const upstream = net.connect(target.port, target.host);
-    for (const s of [client, upstream]) sockets.add(s), s.once('close', () => sockets.delete(s)), s.on('error', () => {});
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.once('close', () => sockets.delete(s));
+      s.on('error', () => {});
+    }
     client.once('close', () => upstream.destroy());
     upstream.once('close', () => client.destroy());
     upstream.pipe(client);

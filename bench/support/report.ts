@@ -28,5 +28,5 @@ export function writeSection(title: string, body: string): void {
     ? readFileSync(file, 'utf8')
     : '# Benchmarks\n\nRun by hand on the machine named in each section; CI does not run them.\n';
   const next = replaceSection(doc, title, body);
-  writeFileSync(file, next.endsWith('\n') ? next : next + '\n');
+  writeFileSync(file, next.endsWith('\n') ? next : `${next}\n`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barChart, escapeXml } from './svg';
+import { barChart, escapeXml, lineCharts } from './svg';
 
 /** Well-formedness without a parser dependency: tags balance, attributes are quoted, text holds no raw < or bare &. */
 function assertWellFormedXml(xml: string) {
@@ -62,4 +62,45 @@ describe('barChart', () => {
 
 describe('escapeXml', () => {
   it('escapes the five XML specials', () => expect(escapeXml(`<a href="x">&'`)).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&apos;'));
+});
+
+describe('lineCharts', () => {
+  it('writes well-formed SVG with a panel per chart, a line and points per series, labels escaped', () => {
+    const svg = lineCharts([
+      {
+        title: 'Throughput <tasks/s>',
+        xLabel: 'agents',
+        yLabel: 'tasks/s',
+        logX: true,
+        series: [
+          {
+            name: 'A & B',
+            points: [
+              [1, 10],
+              [2, 20],
+              [4, 35],
+            ],
+          },
+          {
+            name: 'C',
+            points: [
+              [1, 5],
+              [2, Number.NaN],
+              [4, 12],
+            ],
+          },
+        ],
+      },
+      { title: 'Latency', xLabel: 'agents', yLabel: 'ms', series: [{ name: 'p99', points: [[100, 1500]] }] },
+    ]);
+    assertWellFormedXml(svg);
+    expect(svg).toContain('width="720"');
+    expect(svg).toContain('Throughput &lt;tasks/s&gt;');
+    expect(svg).toContain('A &amp; B');
+    expect(svg.match(/<polyline /g)).toHaveLength(3);
+    // A point that is not a number is left out, not drawn at NaN.
+    expect(svg.match(/<circle /g)).toHaveLength(3 + 2 + 1);
+    expect(svg).not.toContain('NaN');
+    expect(svg).toContain('>1.5k<');
+  });
 });

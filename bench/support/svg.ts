@@ -1,9 +1,27 @@
 /**
- * A tiny SVG bar-chart writer for benchmark reports: no dependency, no browser. Horizontal bars, one
- * group per category (a system), one bar per series (p50, p99, …), the value printed at each bar's end.
- * A linear scale keeps bar length proportional to value; a log scale (powers of ten) fits values that
- * span milliseconds to seconds in one picture.
+ * The benchmarks' SVG chart writer, for docs/benchmarks.md: no dependency, no browser. Two kinds,
+ * one page style (palette, font, escaping, round axis steps):
+ * - barChart: horizontal bars, one group per category (a system), one bar per series (p50, p99, …),
+ *   the value printed at each bar's end. A linear scale keeps bar length proportional to value; a
+ *   log scale (powers of ten) fits values that span milliseconds to seconds in one picture.
+ * - lineCharts: panels side by side, each with its own axes, a legend and optional log-scaled x
+ *   (agent counts grow ×2 per step).
  */
+
+const palette = ['#2563eb', '#f59e0b', '#dc2626', '#059669', '#7c3aed', '#0891b2'];
+const colour = (i: number): string => palette[i % palette.length];
+
+/** The SVG element around a chart's parts, on a white page. */
+function svgDocument(width: number, height: number, fontSize: number, parts: string[]): string {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="${fontSize}">`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    ...parts,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
 export type ChartSeries = { name: string; values: (number | null)[] };
 export type BarChart = {
   title: string;
@@ -20,7 +38,6 @@ export type BarChart = {
   missing?: string;
 };
 
-const palette = ['#2563eb', '#f59e0b', '#dc2626', '#059669', '#7c3aed', '#0891b2'];
 const LABEL_W = 200;
 const VALUE_W = 110;
 const BAR_H = 16;
@@ -75,14 +92,12 @@ export function barChart(c: BarChart): string {
   const plotH = c.categories.length * groupH;
   const height = top + plotH + 34;
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="12">`,
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="${width / 2}" y="20" text-anchor="middle" font-size="14" font-weight="600">${escapeXml(c.title)}</text>`,
   ];
   if (legendH) {
     let lx = LABEL_W;
     c.series.forEach((s, i) => {
-      out.push(`<rect x="${lx}" y="30" width="12" height="12" fill="${palette[i % palette.length]}"/>`);
+      out.push(`<rect x="${lx}" y="30" width="12" height="12" fill="${colour(i)}"/>`);
       out.push(`<text x="${lx + 16}" y="40">${escapeXml(s.name)}</text>`);
       lx += 24 + s.name.length * 7;
     });
@@ -108,13 +123,79 @@ export function barChart(c: BarChart): string {
       }
       const w = Math.max(0, x(v));
       out.push(
-        `<rect x="${LABEL_W}" y="${y + 1}" width="${w.toFixed(2)}" height="${BAR_H - 2}" fill="${palette[si % palette.length]}" data-value="${v}"><title>${escapeXml(`${cat} ${s.name}: ${formatValue(v)} ${c.unit}`)}</title></rect>`,
+        `<rect x="${LABEL_W}" y="${y + 1}" width="${w.toFixed(2)}" height="${BAR_H - 2}" fill="${colour(si)}" data-value="${v}"><title>${escapeXml(`${cat} ${s.name}: ${formatValue(v)} ${c.unit}`)}</title></rect>`,
       );
       out.push(
         `<text x="${(LABEL_W + w + 4).toFixed(1)}" y="${y + BAR_H - 4}">${escapeXml(`${formatValue(v)} ${c.valueUnit ?? c.unit}`)}</text>`,
       );
     });
   });
-  out.push('</svg>');
-  return out.join('\n') + '\n';
+  return svgDocument(width, height, 12, out);
+}
+
+export type Series = { name: string; points: [number, number][] };
+export type Panel = { title: string; xLabel: string; yLabel: string; series: Series[]; logX?: boolean };
+
+const PANEL_W = 360;
+const PANEL_H = 260;
+const M = { l: 56, r: 12, t: 28, b: 64 };
+
+/** An axis label: 1.5k rather than 1,500, three significant digits below. */
+const compact = (v: number) => (Math.abs(v) >= 1000 ? `${+(v / 1000).toFixed(1)}k` : `${+v.toPrecision(3)}`);
+
+/** A round upper bound and step for 0..max with about five ticks. */
+function niceScale(max: number): { top: number; step: number } {
+  if (!(max > 0)) return { top: 1, step: 0.2 };
+  const step = niceStep(max / 5);
+  return { top: Math.ceil(max / step) * step, step };
+}
+
+function panel(p: Panel, dx: number): string[] {
+  const xs = p.series.flatMap((s) => s.points.map(([x]) => x));
+  const ys = p.series.flatMap((s) => s.points.map(([, y]) => y)).filter(Number.isFinite);
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  const tx = p.logX ? (x: number) => Math.log(x) : (x: number) => x;
+  const { top, step } = niceScale(Math.max(...ys, 0));
+  const pw = PANEL_W - M.l - M.r;
+  const ph = PANEL_H - M.t - M.b;
+  const sx = (x: number) => dx + M.l + (x1 === x0 ? pw / 2 : ((tx(x) - tx(x0)) / (tx(x1) - tx(x0))) * pw);
+  const sy = (y: number) => M.t + ph - (y / top) * ph;
+  const out: string[] = [`<text x="${dx + PANEL_W / 2}" y="16" text-anchor="middle" font-weight="bold">${escapeXml(p.title)}</text>`];
+  for (let y = 0; y <= top + step / 2; y += step) {
+    out.push(`<line x1="${dx + M.l}" x2="${dx + PANEL_W - M.r}" y1="${sy(y)}" y2="${sy(y)}" stroke="#e5e7eb"/>`);
+    out.push(`<text x="${dx + M.l - 4}" y="${sy(y) + 4}" text-anchor="end">${compact(y)}</text>`);
+  }
+  for (const x of [...new Set(xs)].sort((a, b) => a - b)) {
+    out.push(`<text x="${sx(x)}" y="${M.t + ph + 14}" text-anchor="middle">${compact(x)}</text>`);
+  }
+  out.push(`<line x1="${dx + M.l}" x2="${dx + M.l}" y1="${M.t}" y2="${M.t + ph}" stroke="#6b7280"/>`);
+  out.push(`<line x1="${dx + M.l}" x2="${dx + PANEL_W - M.r}" y1="${M.t + ph}" y2="${M.t + ph}" stroke="#6b7280"/>`);
+  out.push(
+    `<text x="${dx + M.l + pw / 2}" y="${M.t + ph + 30}" text-anchor="middle">${escapeXml(p.xLabel)}${p.logX ? ' (log)' : ''}</text>`,
+  );
+  out.push(`<text transform="translate(${dx + 14} ${M.t + ph / 2}) rotate(-90)" text-anchor="middle">${escapeXml(p.yLabel)}</text>`);
+  p.series.forEach((s, i) => {
+    const c = colour(i);
+    const pts = s.points.filter(([, y]) => Number.isFinite(y));
+    out.push(
+      `<polyline fill="none" stroke="${c}" stroke-width="2" points="${pts.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`,
+    );
+    for (const [x, y] of pts) out.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3" fill="${c}"/>`);
+    const ly = PANEL_H - 24 + Math.floor(i / 2) * 14;
+    const lx = dx + M.l + (i % 2) * (pw / 2);
+    out.push(
+      `<rect x="${lx}" y="${ly - 8}" width="10" height="10" fill="${c}"/><text x="${lx + 14}" y="${ly + 1}">${escapeXml(s.name)}</text>`,
+    );
+  });
+  return out;
+}
+
+/** Line-chart panels in a row, in one SVG. */
+export function lineCharts(panels: Panel[]): string {
+  return svgDocument(
+    PANEL_W * panels.length,
+    PANEL_H,
+    11,
+    panels.flatMap((p, i) => panel(p, i * PANEL_W)),
+  );
 }

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { agents, taskAttempts } from '../schema/work';
-import { type AttemptOutcome } from '../vocabulary';
+import type { AttemptOutcome } from '../vocabulary';
 
 /** Ends the task's open attempt (there is at most one); a no-op when none is open. */
 export async function closeAttempt(tx: Db, taskId: string, outcome: AttemptOutcome, error?: string | null): Promise<void> {

@@ -45,7 +45,7 @@ export async function consoleSessionState(db: Db, id: string, userId: string): P
       .limit(1);
     return row ?? { userId: '', live: false, idpMfa: false, mfaPending: false };
   });
-  if (!state || !state.live || state.userId !== userId) return null;
+  if (!state?.live || state.userId !== userId) return null;
   return { idpMfa: state.idpMfa, mfaPending: state.mfaPending };
 }
 

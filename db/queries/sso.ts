@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { ssoIdentities, users } from '../schema/auth';
-import { type Role } from '../vocabulary';
+import type { Role } from '../vocabulary';
 import { rowsOf } from '../rows';
 import type { UserRow } from './users';
 

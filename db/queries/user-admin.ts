@@ -2,7 +2,7 @@ import { and, asc, eq, gt, ilike, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { departments } from '../schema/org';
 import { users } from '../schema/auth';
-import { type Role } from '../vocabulary';
+import type { Role } from '../vocabulary';
 import { forgetUser, type UserRow } from './users';
 import { textArray } from './sql-array';
 
@@ -14,7 +14,7 @@ export async function listUserRows(db: Db, f: UserListFilter, after: string | un
   // A scoped admin sees the users who share at least one of its departments.
   if (f.departmentIds) where.push(sql`${users.departmentIds} && ${textArray(f.departmentIds)}`);
   if (f.departmentId) where.push(sql`${f.departmentId} = any(${users.departmentIds})`);
-  if (f.q) where.push(ilike(users.username, `%${f.q.replace(/[%_\\]/g, (c) => '\\' + c)}%`));
+  if (f.q) where.push(ilike(users.username, `%${f.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`));
   if (f.role) where.push(eq(users.role, f.role));
   if (after) where.push(gt(users.username, after));
   return db

@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { apiTokens, users } from '../schema/auth';
-import { type Role } from '../vocabulary';
+import type { Role } from '../vocabulary';
 import { recentRows } from './recent';
 
 export type UserRow = typeof users.$inferSelect;

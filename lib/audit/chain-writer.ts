@@ -106,7 +106,7 @@ function startOf(
 async function copyToFile(db: Db, n: number) {
   const { auditTail } = await import('@/db/queries/audit-tail');
   const rows = await auditTail(db, n);
-  await appendFile(process.env.AUDIT_LOG_PATH!, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  await appendFile(process.env.AUDIT_LOG_PATH!, `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`);
 }
 
 type Chainer = { elected: boolean; lease?: ChainerLease; triedAt: number; warned: Set<number> };

@@ -78,10 +78,10 @@ export async function writeCheckpoint(db: Db, head: { lastId: number; head: stri
   const cp: Checkpoint = { ...unsigned, sig: sign(unsigned) };
   await mkdir(/*turbopackIgnore: true*/ path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(cp) + '\n', { mode: 0o600 });
+  await writeFile(tmp, `${JSON.stringify(cp)}\n`, { mode: 0o600 });
   await rename(tmp, file);
   const copy = env().AUDIT_LOG_PATH;
-  if (copy) await appendFile(copy, JSON.stringify({ auditCheckpoint: cp }) + '\n').catch(() => undefined);
+  if (copy) await appendFile(copy, `${JSON.stringify({ auditCheckpoint: cp })}\n`).catch(() => undefined);
   if (Date.now() - loggedAt >= LOG_EVERY_MS) {
     loggedAt = Date.now();
     log().info({ auditCheckpoint: cp }, 'audit checkpoint');

@@ -64,7 +64,10 @@ export function combineBusStats(parts: ClusterPart[], now = Date.now()): Cluster
     // Seconds a peer hasn't reported yet (after its last beat) count what the others saw.
     for (const s of b.series) {
       const slot = series.get(s.t);
-      if (slot) (slot.messages += s.messages), (slot.deliveries += s.deliveries);
+      if (slot) {
+        slot.messages += s.messages;
+        slot.deliveries += s.deliveries;
+      }
     }
     for (const t of b.topics) topics.set(t.name, (topics.get(t.name) ?? 0) + t.subscribers);
     redis.add(b.redis);

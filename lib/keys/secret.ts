@@ -16,7 +16,7 @@ export function ensureAuthSecret(dataDir: string): string {
   } else {
     mkdirSync(path.dirname(file), { recursive: true });
     secret = randomBytes(48).toString('base64url');
-    writeFileSync(file, secret + '\n', { mode: 0o600 });
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   }
   process.env.AUTH_SECRET = secret;
   return secret;

@@ -67,7 +67,11 @@ export function liveMinuteValue(name: SeriesName, departmentIds: string[] | null
     case 'resource_use': {
       let cap = 0;
       let used = 0;
-      for (const p of m.gauges.pools) if (inScope(p.departmentId)) (cap += p.capacity), (used += p.allocated);
+      for (const p of m.gauges.pools) {
+        if (!inScope(p.departmentId)) continue;
+        cap += p.capacity;
+        used += p.allocated;
+      }
       if (!m.gauges.refreshedAt) return null;
       return name === 'resource_allocated' ? used : name === 'resource_capacity' ? cap : cap ? used / cap : 0;
     }

@@ -88,6 +88,7 @@ function build() {
     alertsOpen: new Gauge({ name: 'ecs_alerts_open', help: 'Open alerts by severity', labelNames: ['severity'], ...reg }),
     workerPool,
     workerThreads: poolGauge('ecs_worker_pool_threads', 'Worker-pool threads alive', (s) => s.threads),
+    workerMaxThreads: poolGauge('ecs_worker_pool_max_threads', 'Worker-pool threads it may start (WORKER_THREADS)', (s) => s.maxThreads),
     workerBusy: poolGauge('ecs_worker_pool_busy_threads', 'Worker-pool threads running a task', (s) => s.busy),
     workerQueue: poolGauge('ecs_worker_pool_queue_length', 'Tasks waiting for a worker-pool thread', (s) => s.queued),
     workerUtilization: poolGauge(
@@ -117,7 +118,7 @@ function build() {
 }
 
 export type MetricsCore = ReturnType<typeof build>;
-export type WorkerPoolStats = { threads: number; busy: number; queued: number; utilization: number };
+export type WorkerPoolStats = { threads: number; maxThreads: number; busy: number; queued: number; utilization: number };
 
 /**
  * One registry per process, on globalThis: Next's bundle and the custom server load lib/ as two

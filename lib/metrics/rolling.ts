@@ -65,9 +65,16 @@ export class RollingWindow {
 
   /** Sorted latencies recorded in (from, to]. */
   latenciesBetween(from: number, to: number): number[] {
-    const xs: number[] = [];
-    for (let i = 0; i < RESERVOIR; i++) if (this.latAt[i] > from && this.latAt[i] <= to) xs.push(this.lat[i]);
-    return xs.sort((a, b) => a - b);
+    // A typed array sorts numerically, without a comparator call per pair: several times faster.
+    return Array.from(this.latencyValuesBetween(from, to).sort());
+  }
+
+  /** Latencies recorded in (from, to], unsorted: a copy the caller (or a worker thread) may sort. */
+  latencyValuesBetween(from: number, to: number): Float64Array {
+    const xs = new Float64Array(RESERVOIR);
+    let n = 0;
+    for (let i = 0; i < RESERVOIR; i++) if (this.latAt[i] > from && this.latAt[i] <= to) xs[n++] = this.lat[i];
+    return xs.slice(0, n);
   }
 
   private slot(now: number): Counts {
@@ -82,8 +89,19 @@ export class RollingWindow {
 }
 
 /** Nearest-rank quantile of a sorted array. */
-export function quantileOf(sorted: number[], q: number): number {
+export function quantileOf(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return 0;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[rank];
+}
+
+/**
+ * Each series' q-quantiles, sorting it in place. Plain data in and out, no imports: the roll-up
+ * runs it in the worker pool when the reservoirs are full (lib/metrics/rollup.ts).
+ */
+export function quantilesOf(series: Float64Array[], qs: readonly number[]): number[][] {
+  return series.map((xs) => {
+    xs.sort();
+    return qs.map((q) => quantileOf(xs, q));
+  });
 }

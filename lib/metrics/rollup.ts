@@ -3,7 +3,8 @@ import { hasSampleAt, insertSamples, pruneSamples, type SampleInput } from '@/db
 import { refreshGauges } from './gauges';
 import { busStats } from './bus-stats';
 import { metrics, windowOf } from './registry';
-import { quantileOf } from './rolling';
+import { quantilesOf } from './rolling';
+import { poolWorkIfStarted } from '../pool-work';
 import type { SeriesName } from './names';
 
 export const MINUTE = 60_000;
@@ -32,7 +33,7 @@ export async function rollUpMinute(db: Db, minuteStart: number, part: RollupPart
   for (const d of m.gauges.queue.keys()) depts.add(d);
   for (const p of pools) depts.add(p.departmentId);
 
-  if (part !== 'levels') rollUpCounts(put, depts, minuteStart);
+  if (part !== 'levels') await rollUpCounts(put, depts, minuteStart);
   if (part !== 'counts') rollUpLevels(put, depts, pools);
   await insertSamples(db, rows);
   return rows.length;
@@ -45,9 +46,24 @@ export async function levelsRolledUp(db: Db, minuteStart: number): Promise<boole
 
 type Put = (name: SeriesName, departmentId: string | null, value: number) => void;
 
-function rollUpCounts(put: Put, depts: Set<string>, minuteStart: number): void {
+const QUANTILES = [0.5, 0.95, 0.99];
+/**
+ * Past this many latencies in a minute (each window keeps at most 16,384), sorting them is tens to
+ * hundreds of milliseconds of the event loop: the worker pool sorts them instead.
+ */
+export const POOL_MIN_LATENCIES = 20_000;
+
+async function latencyQuantiles(series: Float64Array[]): Promise<number[][]> {
+  const total = series.reduce((a, xs) => a + xs.length, 0);
+  const pool = poolWorkIfStarted();
+  return pool && total >= POOL_MIN_LATENCIES ? pool.quantiles(series, QUANTILES) : quantilesOf(series, QUANTILES);
+}
+
+async function rollUpCounts(put: Put, depts: Set<string>, minuteStart: number): Promise<void> {
   const m = metrics();
-  for (const dept of [null, ...depts]) {
+  const scopes = [null, ...depts];
+  const latencies: Float64Array[] = [];
+  for (const dept of scopes) {
     const w = windowOf(dept ?? '');
     // (minuteStart - 1, minuteStart + 59 999]: exactly the sixty one-second slots of the minute.
     const c = w.sumBetween(minuteStart - 1, minuteStart + MINUTE - 1);
@@ -56,17 +72,20 @@ function rollUpCounts(put: Put, depts: Set<string>, minuteStart: number): void {
     put('tasks_completed', dept, c.completed);
     put('tasks_failed', dept, c.failed);
     put('tasks_dead', dept, c.dead);
-    const lat = w.latenciesBetween(minuteStart - 1, minuteStart + MINUTE - 1);
-    if (lat.length) {
-      put('assign_latency_p50', dept, quantileOf(lat, 0.5));
-      put('assign_latency_p95', dept, quantileOf(lat, 0.95));
-      put('assign_latency_p99', dept, quantileOf(lat, 0.99));
-    }
+    latencies.push(w.latencyValuesBetween(minuteStart - 1, minuteStart + MINUTE - 1));
   }
   // The bus counts for itself (lib/metrics/bus-stats.ts): store what it accepted since the last roll-up.
   const busTotal = busStats().totals.messagesTotal;
   put('bus_messages', null, Math.max(0, busTotal - (m.gauges.busTotalAtRollup ?? 0)));
   m.gauges.busTotalAtRollup = busTotal;
+  const quantiles = await latencyQuantiles(latencies);
+  scopes.forEach((dept, i) => {
+    if (!latencies[i].length) return;
+    const [p50, p95, p99] = quantiles[i];
+    put('assign_latency_p50', dept, p50);
+    put('assign_latency_p95', dept, p95);
+    put('assign_latency_p99', dept, p99);
+  });
 }
 
 function rollUpLevels(put: Put, depts: Set<string>, pools: Awaited<ReturnType<typeof refreshGauges>>): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { principalOf } from '@/test/principals';
-import { AppError } from '../errors';
+import type { AppError } from '../errors';
 import { roles } from '@/db/vocabulary';
 import {
   authorize,

@@ -80,7 +80,12 @@ describe('coalesced writes', () => {
       // Two more connections in the room; writes are counted on the first one, which the
       // broadcasts reach second (joined after the others).
       for (let i = 0; i < 2; i++) {
-        const joined = new Promise<void>((r) => io.once('connection', (s) => (s.join('room'), r())));
+        const joined = new Promise<void>((r) =>
+          io.once('connection', (s) => {
+            s.join('room');
+            r();
+          }),
+        );
         const c: ClientSocket = connect(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false });
         closers.push(() => void c.disconnect());
         await joined;

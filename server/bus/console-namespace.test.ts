@@ -120,7 +120,10 @@ function countBroadcasts(nsp: Namespace): () => number {
   let n = 0;
   const adapter = nsp.adapter as unknown as { broadcast: (...a: unknown[]) => void };
   const orig = adapter.broadcast.bind(adapter);
-  adapter.broadcast = (...a) => (n++, orig(...a));
+  adapter.broadcast = (...a) => {
+    n++;
+    return orig(...a);
+  };
   return () => n;
 }
 

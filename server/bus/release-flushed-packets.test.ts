@@ -26,7 +26,12 @@ async function burst(release: boolean, transport: 'websocket' | 'polling') {
   const socket = await serverSide;
   await new Promise<void>((r) => (client.connected ? r() : client.once('connect', () => r())));
   const got: number[] = [];
-  const all = new Promise<void>((resolve) => client.on('n', (n: number) => (got.push(n), got.length === 40 && resolve())));
+  const all = new Promise<void>((resolve) =>
+    client.on('n', (n: number) => {
+      got.push(n);
+      if (got.length === 40) resolve();
+    }),
+  );
   for (let i = 0; i < 40; i++) socket.emit('n', i);
   await all;
   return { got, flushed };

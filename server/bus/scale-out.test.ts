@@ -69,7 +69,15 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUp)('scale-out over Redis: tw
 
   afterAll(async () => {
     clients.forEach((c) => c.stop());
-    await Promise.all(procs.map((p) => new Promise((r) => (p.once('exit', r), p.kill('SIGTERM')))));
+    await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise((r) => {
+            p.once('exit', r);
+            p.kill('SIGTERM');
+          }),
+      ),
+    );
     await dropRedisKeys(prefix, REDIS_URL);
     await t?.drop();
   });

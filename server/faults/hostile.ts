@@ -26,6 +26,7 @@ const strings = [
   "'; DROP TABLE tasks; --",
   '<script>alert(1)</script>',
   '{{7*7}}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile input on purpose, as typed, never a template
   '${process.exit()}',
   '../../../../etc/passwd',
   '%00',
@@ -145,7 +146,7 @@ export function body(r: Rng): string | undefined {
   if (k === 1) return '{"unterminated": ';
   if (k === 2) return 'not json at all';
   if (k === 3) return JSON.stringify({ title: 'x'.repeat(1_100_000) });
-  if (k === 4) return '[' + '['.repeat(5000) + ']'.repeat(5000) + ']';
+  if (k === 4) return `[${'['.repeat(5000)}${']'.repeat(5000)}]`;
   if (k < 8) return JSON.stringify(value(r));
   return JSON.stringify(object(r));
 }

@@ -23,7 +23,10 @@ export type TcpProxy = {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   let outage: OutageMode | undefined;
   const live = new Set<net.Socket>();
-  const track = (s: net.Socket) => (live.add(s), s.once('close', () => live.delete(s)));
+  const track = (s: net.Socket) => {
+    live.add(s);
+    s.once('close', () => live.delete(s));
+  };
 
   const server = net.createServer((client) => {
     client.on('error', () => {});

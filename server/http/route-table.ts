@@ -26,7 +26,7 @@ export function routeTable(dir = root): RouteEntry[] {
             return m[1] ? '(.+)' : '([^/]+)';
           })
           .join('/');
-        out.push({ path: '/api/' + rel.join('/'), pattern: new RegExp(`^/api/${re}/?$`), params, file: full });
+        out.push({ path: `/api/${rel.join('/')}`, pattern: new RegExp(`^/api/${re}/?$`), params, file: full });
       }
     }
   };

@@ -41,7 +41,10 @@ describe('job registry', () => {
           name: 'broken',
           scope: 'every-process',
           everyMs: 20,
-          run: async () => (at.push(performance.now()), Promise.reject(new Error('database gone'))),
+          run: async () => {
+            at.push(performance.now());
+            throw new Error('database gone');
+          },
         },
       ],
       {

@@ -41,6 +41,7 @@ export function workerPool(): Piscina {
       inFlight: 0,
       read: () => ({
         threads: pool.threads.length,
+        maxThreads: pool.options.maxThreads,
         busy: Math.max(0, s.inFlight - pool.queueSize),
         queued: pool.queueSize,
         utilization: pool.utilization,

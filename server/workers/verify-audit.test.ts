@@ -7,6 +7,7 @@ import { createTestDb, type TestDb } from '@/test/test-db';
 import { appendChainedAuditRows } from '@/test/audit-bulk-chain';
 import { freshAuditLog } from '@/test/fresh-audit-log';
 import { metrics } from '@/lib/metrics/registry';
+import { workerPoolView } from '@/lib/metrics/worker-pool';
 import { closeWorkerPool, workerPool } from './pool';
 import { verifyAuditChainInPool } from './verify-audit';
 import { withoutProcessLabel } from '@/test/metric-labels';
@@ -56,6 +57,12 @@ describe('audit chain verification in the worker pool', () => {
     expect(workerPool().threads.length).toBeGreaterThan(0);
     expect(text).toMatch(/^ecs_worker_pool_busy_threads 0$/m);
     expect(text).toMatch(/^ecs_worker_pool_queue_length 0$/m);
+    expect(text).toMatch(new RegExp(`^ecs_worker_pool_max_threads ${workerPool().options.maxThreads}$`, 'm'));
+    // The Overview's card reads the same figures.
+    const view = await workerPoolView();
+    expect(view).toMatchObject({ running: true, busy: 0, queued: 0, maxThreads: workerPool().options.maxThreads });
+    expect(view.tasks.find((k) => k.kind === 'audit-check')?.count).toBe(await checks());
+    expect(view.tasks.find((k) => k.kind === 'audit-check')?.meanMs).toBeGreaterThan(0);
   });
 
   // 200,000 rows through PGlite (one in-process engine on the same event loop) takes minutes to

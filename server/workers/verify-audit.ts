@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
 import type { BatchResult, ChainState } from '@/lib/audit/check';
-import { setAuditBatchRunner, verifyAuditChain, type BatchRunner, type VerifyResult } from '@/lib/audit/verify';
+import { verifyAuditChain, type BatchRunner, type VerifyResult } from '@/lib/audit/verify';
 import { runInPool, workerPool } from './pool';
 
 /** The audit check's batches, run on the pool's threads. */
@@ -12,11 +12,6 @@ export function poolAuditRunner(): BatchRunner {
       return workerPool().options.maxThreads;
     },
   };
-}
-
-/** Makes every door's verification (REST, console, tools) run on the pool: called at start. */
-export function registerAuditRunner(): void {
-  setAuditBatchRunner(poolAuditRunner());
 }
 
 export function verifyAuditChainInPool(db: Db): Promise<VerifyResult> {

@@ -2,67 +2,47 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { getDb } from '@/db/client';
 import { createAgent, retireAgent, updateAgent } from '@/lib/agents/service';
 import { createAgentSchema } from '@/lib/agents/schemas';
-import { badRequest } from '@/lib/errors';
-import { runAction, type ActionState as FormActionState } from '@/app/_lib/action';
-import { fieldProblems } from '@/app/_lib/field-messages';
-import { formText, formValues } from '@/app/_lib/form-fields';
-import { requirePrincipal } from '@/app/_lib/session';
-import { actionError, type ActionState } from '@/app/_lib/action-state';
+import { action } from '@/app/_lib/action';
+import { checkbox, checkedAs, commaList, numberField, text } from '@/app/_lib/form-fields';
 
-const id = z.uuid();
+export const setDrainingAction = action(
+  'agents.drain',
+  z.object({ id: z.uuid(), draining: checkbox }),
+  async ({ id, draining }, { db, principal }) => {
+    await updateAgent(db, principal, id, { draining });
+    revalidatePath(`/agents/${id}`);
+    return { ok: draining ? 'Draining' : 'Resumed' };
+  },
+);
 
-export async function setDrainingAction(agentId: string, draining: boolean): Promise<ActionState> {
-  try {
-    await updateAgent(getDb(), await requirePrincipal(), id.parse(agentId), { draining });
-    revalidatePath(`/agents/${agentId}`);
-    return { ok: true };
-  } catch (err) {
-    return actionError(err);
-  }
-}
+export const retireAgentAction = action('agents.retire', z.object({ id: z.uuid() }), async ({ id }, { db, principal }) => {
+  await retireAgent(db, principal, id);
+  revalidatePath(`/agents/${id}`);
+  return { ok: 'Retired' };
+});
 
-export async function retireAgentAction(agentId: string): Promise<ActionState> {
-  try {
-    await retireAgent(getDb(), await requirePrincipal(), id.parse(agentId));
-    revalidatePath(`/agents/${agentId}`);
-    return { ok: true };
-  } catch (err) {
-    return actionError(err);
-  }
-}
-
-const AGENT_FIELDS = ['departmentId', 'name', 'type', 'specialization', 'capabilities', 'maxConcurrentTasks'] as const;
+const agentForm = z
+  .object({
+    departmentId: text,
+    name: text,
+    type: text.transform((v) => v ?? 'worker'),
+    specialization: text,
+    capabilities: commaList,
+    maxConcurrentTasks: numberField,
+  })
+  .pipe(checkedAs(createAgentSchema));
 
 /**
  * Registers an agent, as POST /api/v1/agents does: the same schema and lib/ call. The secret comes
- * back this once (only its hash is stored); a refused form comes back with what was typed.
+ * back this once (only its hash is stored).
  */
-export async function registerAgentAction(_prev: FormActionState, form: FormData): Promise<FormActionState> {
-  const values = formValues(form, AGENT_FIELDS);
-  const state = await runAction('agents.create', async (db, principal) => {
-    const text = formText(form);
-    const parsed = createAgentSchema.safeParse({
-      departmentId: text('departmentId'),
-      name: text('name'),
-      type: text('type') ?? 'worker',
-      specialization: text('specialization'),
-      capabilities:
-        text('capabilities')
-          ?.split(',')
-          .map((s) => s.trim())
-          .filter(Boolean) ?? [],
-      maxConcurrentTasks: text('maxConcurrentTasks') ? Number(text('maxConcurrentTasks')) : undefined,
-    });
-    if (!parsed.success) throw badRequest('Check the highlighted fields', fieldProblems(parsed.error));
-    const made = await createAgent(db, principal, parsed.data);
-    revalidatePath('/agents');
-    return {
-      ok: `Registered ${made.agent.name}`,
-      data: { agentId: made.credentials.agentId, secret: made.credentials.secret, name: made.agent.name },
-    };
-  });
-  return state.error ? { ...state, values } : state;
-}
+export const registerAgentAction = action('agents.create', agentForm, async (input, { db, principal }) => {
+  const made = await createAgent(db, principal, input);
+  revalidatePath('/agents');
+  return {
+    ok: `Registered ${made.agent.name}`,
+    data: { agentId: made.credentials.agentId, secret: made.credentials.secret, name: made.agent.name },
+  };
+});

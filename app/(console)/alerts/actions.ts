@@ -2,24 +2,21 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { getDb } from '@/db/client';
 import { acknowledgeAlert, resolveAlert } from '@/lib/alerts/service';
-import { AppError } from '@/lib/errors';
-import { requirePrincipal } from '@/app/_lib/session';
+import { action } from '@/app/_lib/action';
 
-const id = z.uuid();
+const byId = z.object({ id: z.uuid('Unknown alert') });
 
-/** Same lib/ calls and checks as POST /api/v1/alerts/{id}/acknowledge|resolve. */
-export async function alertAction(action: 'acknowledge' | 'resolve', alertId: string): Promise<{ error?: string }> {
-  const principal = await requirePrincipal();
-  if (!id.safeParse(alertId).success) return { error: 'Unknown alert' };
-  try {
-    if (action === 'acknowledge') await acknowledgeAlert(getDb(), principal, alertId);
-    else await resolveAlert(getDb(), principal, alertId);
-  } catch (err) {
-    if (err instanceof AppError) return { error: err.detail ?? err.title };
-    throw err;
-  }
+/** Same lib/ call and checks as POST /api/v1/alerts/{id}/acknowledge. */
+export const acknowledgeAlertAction = action('alerts.acknowledge', byId, async ({ id }, { db, principal }) => {
+  await acknowledgeAlert(db, principal, id);
   revalidatePath('/alerts');
-  return {};
-}
+  return { ok: 'Acknowledged' };
+});
+
+/** Same lib/ call and checks as POST /api/v1/alerts/{id}/resolve. */
+export const resolveAlertAction = action('alerts.resolve', byId, async ({ id }, { db, principal }) => {
+  await resolveAlert(db, principal, id);
+  revalidatePath('/alerts');
+  return { ok: 'Resolved' };
+});

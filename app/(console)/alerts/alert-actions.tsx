@@ -3,14 +3,16 @@
 import { useCallback, useState, useTransition } from 'react';
 import { useRouter } from 'next/navigation';
 import { useLiveAlerts } from '../_monitoring/use-console-socket';
-import { alertAction } from './actions';
+import { acknowledgeAlertAction, resolveAlertAction } from './actions';
 
 export function AlertButtons({ id, status, canAck, canResolve }: { id: string; status: string; canAck: boolean; canResolve: boolean }) {
   const [pending, start] = useTransition();
   const [error, setError] = useState<string>();
   const run = (a: 'acknowledge' | 'resolve') =>
     start(async () => {
-      const r = await alertAction(a, id);
+      const form = new FormData();
+      form.set('id', id);
+      const r = await (a === 'acknowledge' ? acknowledgeAlertAction : resolveAlertAction)({}, form);
       setError(r.error);
     });
   return (

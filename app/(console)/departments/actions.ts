@@ -1,93 +1,78 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { createDepartmentSchema, updateDepartmentSchema } from '@/lib/departments/schemas';
 import { departmentIdSchema } from '@/lib/org/department-id';
 import { archiveDepartment, createDepartment, unarchiveDepartment, updateDepartment } from '@/lib/departments/service';
-import { badRequest } from '@/lib/errors';
-import { fieldProblems } from '@/app/_lib/field-messages';
-import { formString, runAction, type ActionState } from '@/app/_lib/action';
 import { quotaField } from '@/lib/quotas/schemas';
+import { action } from '@/app/_lib/action';
+import { checkbox, checkedAs, checkedList, commaList, numberField, rawText, text } from '@/app/_lib/form-fields';
 
-function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
-  const r = schema.safeParse(value);
-  if (!r.success) throw badRequest('Check the highlighted fields', fieldProblems(r.error));
-  return r.data;
-}
+/** What the create and edit forms share, as the REST schemas name it. */
+const shared = {
+  name: rawText,
+  description: rawText,
+  specializations: commaList,
+  capabilities: commaList,
+  resourceTypes: checkedList,
+  maxAgents: numberField,
+  loadBalancingStrategy: text,
+};
 
-const list = (form: FormData, key: string) =>
-  formString(form, key)
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-const optionalNumber = (form: FormData, key: string) => (formString(form, key).trim() ? Number(formString(form, key)) : undefined);
-
-/** What the department forms send, parsed by the REST schemas (kept on refusal so the form keeps it). */
-function fieldsOf(form: FormData) {
-  return {
-    name: formString(form, 'name'),
-    description: formString(form, 'description'),
-    specializations: list(form, 'specializations'),
-    capabilities: list(form, 'capabilities'),
-    resourceTypes: form.getAll('resourceTypes').map(String),
-    maxAgents: optionalNumber(form, 'maxAgents'),
-    loadBalancingStrategy: formString(form, 'loadBalancingStrategy') || undefined,
-  };
-}
-
-export async function createDepartmentAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const submitted = { id: formString(form, 'id'), ...fieldsOf(form) };
-  const state = await runAction('departments.create', async (db, principal) => {
-    const dept = await createDepartment(db, principal, parse(createDepartmentSchema, submitted));
+export const createDepartmentAction = action(
+  'departments.create',
+  z.object({ id: rawText, ...shared }).pipe(checkedAs(createDepartmentSchema)),
+  async (input, { db, principal }) => {
+    const dept = await createDepartment(db, principal, input);
     revalidatePath('/departments');
     return { ok: `Created ${dept.name}` };
-  });
-  // React resets the form after its action: a refused one shows what was typed again.
-  return state.error ? { ...state, data: submitted } : state;
-}
+  },
+);
 
-export async function updateDepartmentAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  return runAction('departments.update', async (db, principal) => {
-    const id = parse(departmentIdSchema, formString(form, 'id'));
-    const { maxAgents, loadBalancingStrategy, ...rest } = fieldsOf(form);
-    // The form sends every quota field: blank removes that quota (null), as in the REST PATCH.
-    const quotas = {
-      tasksPerMinute: quotaField(form.get('tasksPerMinute')),
-      maxPendingTasks: quotaField(form.get('maxPendingTasks')),
-      maxMonthlyCost: quotaField(form.get('maxMonthlyCost')),
-    };
-    const dept = await updateDepartment(
-      db,
-      principal,
-      id,
-      parse(updateDepartmentSchema, {
-        ...rest,
-        ...(maxAgents ? { maxAgents } : {}),
-        ...(loadBalancingStrategy ? { loadBalancingStrategy } : {}),
-        status: formString(form, 'status') || undefined,
-        quotas,
-      }),
-    );
-    revalidatePath(`/departments/${id}`);
-    return { ok: `Saved ${dept.name}` };
-  });
-}
+// The form sends every quota field: blank removes that quota (null), as in the REST PATCH.
+const quota = z.preprocess((v) => quotaField(typeof v === 'string' ? v : null), z.number().nullable().optional());
 
-export async function archiveDepartmentAction(id: string, force: boolean): Promise<{ ok: boolean; error?: string }> {
-  const state = await runAction('departments.archive', async (db, principal) => {
-    await archiveDepartment(db, principal, parse(departmentIdSchema, id), { force });
+const editForm = z
+  .object({
+    id: departmentIdSchema,
+    ...shared,
+    status: text,
+    tasksPerMinute: quota,
+    maxPendingTasks: quota,
+    maxMonthlyCost: quota,
+  })
+  .transform(({ tasksPerMinute, maxPendingTasks, maxMonthlyCost, ...rest }) => ({
+    ...rest,
+    quotas: { tasksPerMinute, maxPendingTasks, maxMonthlyCost },
+  }))
+  // The PATCH body's fields, checked as PATCH /departments/{id} checks them, beside the id.
+  .pipe(checkedAs(z.object({ id: departmentIdSchema, ...updateDepartmentSchema.shape }).strict()));
+
+export const updateDepartmentAction = action('departments.update', editForm, async ({ id, ...patch }, { db, principal }) => {
+  const dept = await updateDepartment(db, principal, id, patch);
+  revalidatePath(`/departments/${id}`);
+  return { ok: `Saved ${dept.name}` };
+});
+
+export const archiveDepartmentAction = action(
+  'departments.archive',
+  z.object({ id: departmentIdSchema, force: checkbox }),
+  async ({ id, force }, { db, principal }) => {
+    await archiveDepartment(db, principal, id, { force });
     revalidatePath(`/departments/${id}`);
     revalidatePath('/departments');
-  });
-  return { ok: !state.error, error: state.error };
-}
+    return { ok: 'Archived' };
+  },
+);
 
-export async function unarchiveDepartmentAction(id: string): Promise<{ ok: boolean; error?: string }> {
-  const state = await runAction('departments.unarchive', async (db, principal) => {
-    await unarchiveDepartment(db, principal, parse(departmentIdSchema, id));
+export const unarchiveDepartmentAction = action(
+  'departments.unarchive',
+  z.object({ id: departmentIdSchema }),
+  async ({ id }, { db, principal }) => {
+    await unarchiveDepartment(db, principal, id);
     revalidatePath(`/departments/${id}`);
     revalidatePath('/departments');
-  });
-  return { ok: !state.error, error: state.error };
-}
+    return { ok: 'Unarchived' };
+  },
+);

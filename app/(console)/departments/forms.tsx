@@ -17,7 +17,6 @@ type DepartmentView = {
   loadBalancingStrategy: string;
   quotas?: { tasksPerMinute: number | null; maxPendingTasks: number | null; maxMonthlyCost: number | null };
 };
-type Submitted = Partial<Record<keyof DepartmentView | 'id', string | string[] | number>>;
 
 const STRATEGIES = ['round-robin', 'least-connections', 'weighted', 'capability-match'];
 
@@ -53,16 +52,14 @@ function Field({ id, label, children }: { id: string; label: string; children: R
   );
 }
 
+/** A department's values, or what was typed (lists as the text typed). */
+type FieldValues = Partial<Omit<DepartmentView, 'specializations' | 'capabilities'>> & {
+  specializations?: string[] | string;
+  capabilities?: string[] | string;
+};
+
 /** The fields create and edit share; `prefix` keeps ids unique when both are on a page. */
-function DepartmentFields({
-  prefix,
-  value,
-  resourceKinds,
-}: {
-  prefix: string;
-  value: Partial<DepartmentView>;
-  resourceKinds: readonly string[];
-}) {
+function DepartmentFields({ prefix, value, resourceKinds }: { prefix: string; value: FieldValues; resourceKinds: readonly string[] }) {
   const join = (v?: string[] | string) => (Array.isArray(v) ? v.join(', ') : (v ?? ''));
   return (
     <>
@@ -107,14 +104,30 @@ function DepartmentFields({
 
 export function CreateDepartmentForm({ resourceKinds }: { resourceKinds: readonly string[] }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(createDepartmentAction, {});
-  const typed = (state.data ?? {}) as Submitted;
+  // A refused submit comes back with what was typed: the fields start from it.
+  const v = state.values ?? {};
+  const one = (k: string) => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
+  const typed: FieldValues = {
+    name: one('name'),
+    description: one('description'),
+    specializations: one('specializations'),
+    capabilities: one('capabilities'),
+    resourceTypes: Array.isArray(v.resourceTypes) ? v.resourceTypes : v.resourceTypes ? [v.resourceTypes] : undefined,
+    maxAgents: one('maxAgents') ? Number(one('maxAgents')) : undefined,
+    loadBalancingStrategy: one('loadBalancingStrategy'),
+  };
   return (
-    <form action={action} className="card space-y-3" aria-label="Create department">
+    <form
+      key={state.values ? JSON.stringify(state.values) : 'new'}
+      action={action}
+      className="card space-y-3"
+      aria-label="Create department"
+    >
       <h2 className="font-semibold">New department</h2>
       <Field id="new-dept-id" label="Id (lower-case, e.g. customer-support)">
-        <input id="new-dept-id" name="id" className="input" defaultValue={typed.id as string} required />
+        <input id="new-dept-id" name="id" className="input" defaultValue={one('id')} required />
       </Field>
-      <DepartmentFields prefix="new-dept" value={typed as Partial<DepartmentView>} resourceKinds={resourceKinds} />
+      <DepartmentFields prefix="new-dept" value={typed} resourceKinds={resourceKinds} />
       <div className="flex items-center gap-3">
         <button type="submit" className="btn" disabled={pending}>
           {pending ? 'Creating…' : 'Create department'}
@@ -187,17 +200,19 @@ export function EditDepartmentForm({ department, resourceKinds }: { department: 
 }
 
 export function ArchiveControls({ id, archived }: { id: string; archived: boolean }) {
-  if (archived) return <ActionButton label="Unarchive" action={() => unarchiveDepartmentAction(id)} />;
+  if (archived) return <ActionButton label="Unarchive" action={unarchiveDepartmentAction} fields={{ id }} />;
   return (
     <span className="inline-flex flex-wrap items-center gap-2">
       <ActionButton
         label="Archive"
-        action={() => archiveDepartmentAction(id, false)}
+        action={archiveDepartmentAction}
+        fields={{ id }}
         confirm={`Archive ${id}? It keeps its history but takes no new agents or tasks; its agents are retired.`}
       />
       <ActionButton
         label="Archive and cancel its tasks"
-        action={() => archiveDepartmentAction(id, true)}
+        action={archiveDepartmentAction}
+        fields={{ id, force: 'on' }}
         confirm={`Archive ${id} and cancel every unfinished task of it?`}
       />
     </span>

@@ -1,16 +1,24 @@
 'use client';
 
 import { startTransition, useActionState, useState } from 'react';
-import { updatePoolAction, type PoolFormState } from './actions';
+import type { ActionState } from '@/app/_lib/action';
+import { updatePoolAction } from './actions';
 
 type PoolLimits = { departmentId: string; type: string; guaranteed: number; maximum: number };
 
 /** Admins set a pool's guaranteed and maximum amounts; the fields start from the chosen pool's values. */
 export function PoolSettingsForm({ pools, departments, kinds }: { pools: PoolLimits[]; departments: string[]; kinds: string[] }) {
-  const [state, action, pending] = useActionState<PoolFormState, FormData>(updatePoolAction, {});
+  const [state, action, pending] = useActionState<ActionState, FormData>(updatePoolAction, {});
   const [dept, setDept] = useState(departments[0] ?? '');
   const [type, setType] = useState(kinds[0] ?? '');
   const current = pools.find((p) => p.departmentId === dept && p.type === type);
+  // A refused amount says which and why; another refusal says what it is.
+  const problem =
+    state.error &&
+    (Object.entries(state.fields ?? {})
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('; ') ||
+      state.error);
   return (
     <form
       // Submitted by hand: a form `action` resets its fields afterwards, which would jump the selects back to the first pool.
@@ -78,7 +86,7 @@ export function PoolSettingsForm({ pools, departments, kinds }: { pools: PoolLim
         role="status"
         className={`min-h-5 text-sm sm:col-span-5 ${state.error ? 'text-red-600 dark:text-red-400' : 'text-emerald-700 dark:text-emerald-400'}`}
       >
-        {state.error ?? state.ok ?? (current ? '' : `${dept} has no ${type} pool yet: give both amounts to grant it.`)}
+        {problem ?? state.ok ?? (current ? '' : `${dept} has no ${type} pool yet: give both amounts to grant it.`)}
       </p>
     </form>
   );

@@ -1,69 +1,69 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
 import { z } from 'zod';
-import { getDb } from '@/db/client';
 import { createScheduleSchema } from '@/lib/schedules/schemas';
 import { createSchedule, deleteSchedule, triggerSchedule, updateSchedule } from '@/lib/schedules/service';
-import { badRequest } from '@/lib/errors';
-import { fieldProblems } from '@/app/_lib/field-messages';
-import { requirePrincipal } from '@/app/_lib/session';
-import { actionError, type ActionState } from '@/app/_lib/action-state';
-import { formJson, formText } from '@/app/_lib/form-fields';
+import { action } from '@/app/_lib/action';
+import { checkbox, checkedAs, jsonField, text } from '@/app/_lib/form-fields';
 
-const id = z.uuid();
+const byId = z.object({ id: z.uuid() });
+
+const scheduleForm = z
+  .object({
+    name: text,
+    departmentId: text,
+    cron: text,
+    timezone: text,
+    overlap: text,
+    catchUp: text,
+    paused: checkbox,
+    title: text,
+    type: text,
+    priority: text,
+    payload: jsonField,
+  })
+  .transform(({ paused, title, type, priority, payload, ...rest }) => ({
+    ...rest,
+    enabled: !paused,
+    task: { title, type, priority, payload },
+  }))
+  .pipe(checkedAs(createScheduleSchema));
 
 /** The console's create form: the same schema and lib/ call as POST /api/v1/schedules. */
-export async function createScheduleAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  try {
-    const text = formText(form);
-    const payload = formJson(text('payload'), 'task.payload');
-    const parsed = createScheduleSchema.safeParse({
-      name: text('name'),
-      departmentId: text('departmentId'),
-      cron: text('cron'),
-      timezone: text('timezone'),
-      overlap: text('overlap'),
-      catchUp: text('catchUp'),
-      enabled: form.get('paused') !== 'on',
-      task: { title: text('title'), type: text('type'), priority: text('priority'), payload },
-    });
-    if (!parsed.success) throw badRequest('Check the highlighted fields', fieldProblems(parsed.error));
-    const made = await createSchedule(getDb(), await requirePrincipal(), parsed.data);
+export const createScheduleAction = action(
+  'schedules.create',
+  scheduleForm,
+  async (input, { db, principal }) => {
+    const made = await createSchedule(db, principal, input);
     revalidatePath('/schedules');
-    return { ok: true, id: made.id };
-  } catch (err) {
-    return actionError(err);
-  }
-}
+    return { ok: `Created ${made.name}`, data: { id: made.id } };
+  },
+  // The task template's fields sit on the form beside the schedule's own.
+  { rename: { 'task.title': 'title', 'task.type': 'type', 'task.priority': 'priority', 'task.payload': 'payload' } },
+);
 
-export async function setScheduleEnabledAction(scheduleId: string, enabled: boolean): Promise<ActionState> {
-  try {
-    await updateSchedule(getDb(), await requirePrincipal(), id.parse(scheduleId), { enabled });
+export const setScheduleEnabledAction = action(
+  'schedules.enable',
+  z.object({ id: z.uuid(), enabled: checkbox }),
+  async ({ id, enabled }, { db, principal }) => {
+    await updateSchedule(db, principal, id, { enabled });
     revalidatePath('/schedules');
-    revalidatePath(`/schedules/${scheduleId}`);
-    return { ok: true };
-  } catch (err) {
-    return actionError(err);
-  }
-}
+    revalidatePath(`/schedules/${id}`);
+    return { ok: enabled ? 'Resumed' : 'Paused' };
+  },
+);
 
-export async function triggerScheduleAction(scheduleId: string): Promise<ActionState> {
-  try {
-    const fired = await triggerSchedule(getDb(), await requirePrincipal(), id.parse(scheduleId));
-    revalidatePath(`/schedules/${scheduleId}`);
-    return { ok: true, id: fired.task.id };
-  } catch (err) {
-    return actionError(err);
-  }
-}
+export const triggerScheduleAction = action('schedules.trigger', byId, async ({ id }, { db, principal }) => {
+  const fired = await triggerSchedule(db, principal, id);
+  revalidatePath(`/schedules/${id}`);
+  return { ok: 'Fired', data: { id: fired.task.id } };
+});
 
-export async function deleteScheduleAction(scheduleId: string): Promise<ActionState> {
-  try {
-    await deleteSchedule(getDb(), await requirePrincipal(), id.parse(scheduleId));
-    revalidatePath('/schedules');
-    return { ok: true };
-  } catch (err) {
-    return actionError(err);
-  }
-}
+/** Deletes, then leaves the schedule's page for the list (the tasks it created stay). */
+export const deleteScheduleAction = action('schedules.delete', byId, async ({ id }, { db, principal }) => {
+  await deleteSchedule(db, principal, id);
+  revalidatePath('/schedules');
+  redirect('/schedules');
+});

@@ -71,9 +71,10 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Pr
                         <span className="flex gap-2">
                           <ActionButton
                             label={s.enabled ? 'Pause' : 'Resume'}
-                            action={setScheduleEnabledAction.bind(null, s.id, !s.enabled)}
+                            action={setScheduleEnabledAction}
+                            fields={{ id: s.id, enabled: s.enabled ? 'off' : 'on' }}
                           />
-                          <ActionButton label="Trigger now" action={triggerScheduleAction.bind(null, s.id)} />
+                          <ActionButton label="Trigger now" action={triggerScheduleAction} fields={{ id: s.id }} />
                         </span>
                       ),
                     },

@@ -2,100 +2,80 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { getDb } from '@/db/client';
 import { cancelTask, createTask, retryTask } from '@/lib/tasks/service';
-import { createTaskSchema } from '@/lib/tasks/schemas';
-import { AppError, badRequest, type FieldProblem } from '@/lib/errors';
-import { fieldProblems } from '@/app/_lib/field-messages';
-import { requirePrincipal } from '@/app/_lib/session';
-import { actionError, type ActionState } from '@/app/_lib/action-state';
-import { formJson, formText, formValues, messagesByField } from '@/app/_lib/form-fields';
+import { capabilitiesSchema, createTaskSchema, requirementsSchema } from '@/lib/tasks/schemas';
+import { action } from '@/app/_lib/action';
+import { checkedAs, commaList, jsonField, numberField, text } from '@/app/_lib/form-fields';
 
-const id = z.uuid();
+const byId = z.object({ id: z.uuid() });
 
-export async function cancelTaskAction(taskId: string): Promise<ActionState> {
-  try {
-    await cancelTask(getDb(), await requirePrincipal(), id.parse(taskId));
-    revalidatePath(`/tasks/${taskId}`);
-    return { ok: true };
-  } catch (err) {
-    return actionError(err);
-  }
-}
+export const cancelTaskAction = action('tasks.cancel', byId, async ({ id }, { db, principal }) => {
+  await cancelTask(db, principal, id);
+  revalidatePath(`/tasks/${id}`);
+  return { ok: 'Cancelled' };
+});
 
-export async function retryTaskAction(taskId: string): Promise<ActionState> {
-  try {
-    await retryTask(getDb(), await requirePrincipal(), id.parse(taskId));
-    revalidatePath(`/tasks/${taskId}`);
-    return { ok: true };
-  } catch (err) {
-    return actionError(err);
-  }
-}
+export const retryTaskAction = action('tasks.retry', byId, async ({ id }, { db, principal }) => {
+  await retryTask(db, principal, id);
+  revalidatePath(`/tasks/${id}`);
+  return { ok: 'Queued again' };
+});
 
-const TASK_FIELDS = [
-  'title',
-  'departmentId',
-  'type',
-  'priority',
-  'maxAttempts',
-  'startInMinutes',
-  'timeoutSeconds',
-  'estimatedMinutes',
-  'specialization',
-  'capabilities',
-  'payload',
-] as const;
-// Schema paths whose form field has another name (the form asks minutes and seconds, the API milliseconds).
-const FIELD_OF_PATH = {
-  delayMs: 'startInMinutes',
-  timeout: 'timeoutSeconds',
-  estimatedDuration: 'estimatedMinutes',
-  'requirements.specialization': 'specialization',
-  'requirements.capabilities': 'capabilities',
-};
+const t = createTaskSchema.shape;
+const scaled = (factor: number) => numberField.transform((v) => (v === undefined ? undefined : Math.round(v * factor)));
 
-/** The console's create form: the same schema and lib/ call as POST /api/v1/tasks. A refused form comes back with what was typed. */
-export async function createTaskAction(_prev: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form, TASK_FIELDS);
-  try {
-    const text = formText(form);
-    const capabilities = text('capabilities')
-      ?.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-    // Bad JSON is one more field problem: the other fields are still checked and reported with it.
-    let jsonProblem: AppError | undefined;
-    let payload: unknown;
-    try {
-      payload = formJson(text('payload'), 'payload');
-    } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      jsonProblem = err;
-    }
-    const parsed = createTaskSchema.safeParse({
-      title: text('title'),
-      departmentId: text('departmentId'),
-      type: text('type'),
-      priority: text('priority'),
-      payload,
-      maxAttempts: text('maxAttempts') ? Number(text('maxAttempts')) : undefined,
-      delayMs: text('startInMinutes') ? Math.round(Number(text('startInMinutes')) * 60_000) : undefined,
-      // The form asks seconds and minutes; the API takes milliseconds.
-      timeout: text('timeoutSeconds') ? Math.round(Number(text('timeoutSeconds')) * 1000) : undefined,
-      estimatedDuration: text('estimatedMinutes') ? Math.round(Number(text('estimatedMinutes')) * 60_000) : undefined,
-      requirements: text('specialization') || capabilities?.length ? { specialization: text('specialization'), capabilities } : undefined,
-    });
-    const problems = [
-      ...((jsonProblem?.extra.errors as FieldProblem[] | undefined) ?? []),
-      ...(parsed.success ? [] : fieldProblems(parsed.error)),
-    ];
-    if (problems.length || !parsed.success) throw badRequest('Check the highlighted fields', problems);
-    const task = await createTask(getDb(), await requirePrincipal(), parsed.data);
+/**
+ * The New task form, field by field, each checked by the REST schema's own rule for it (so bad
+ * JSON is one more field problem and the others are still reported); the form asks minutes and
+ * seconds where the API takes milliseconds. The whole is then checked as POST /api/v1/tasks checks it.
+ */
+const taskForm = z
+  .object({
+    title: text.pipe(t.title),
+    departmentId: text.pipe(t.departmentId),
+    type: text.pipe(t.type),
+    priority: text.pipe(t.priority),
+    payload: jsonField.pipe(t.payload),
+    maxAttempts: numberField.pipe(t.maxAttempts),
+    startInMinutes: scaled(60_000).pipe(t.delayMs),
+    timeoutSeconds: scaled(1000).pipe(t.timeout),
+    estimatedMinutes: scaled(60_000).pipe(t.estimatedDuration),
+    specialization: text.pipe(requirementsSchema.shape.specialization),
+    capabilities: commaList.pipe(checkedAs(capabilitiesSchema)),
+  })
+  .transform((f) => ({
+    title: f.title,
+    departmentId: f.departmentId,
+    type: f.type,
+    priority: f.priority,
+    payload: f.payload,
+    maxAttempts: f.maxAttempts,
+    delayMs: f.startInMinutes,
+    timeout: f.timeoutSeconds,
+    estimatedDuration: f.estimatedMinutes,
+    requirements:
+      f.specialization || (Array.isArray(f.capabilities) && f.capabilities.length)
+        ? { specialization: f.specialization, capabilities: f.capabilities }
+        : undefined,
+  }))
+  .pipe(checkedAs(createTaskSchema));
+
+/** The console's create form: the same lib/ call as POST /api/v1/tasks. */
+export const createTaskAction = action(
+  'tasks.create',
+  taskForm,
+  async (input, { db, principal }) => {
+    const task = await createTask(db, principal, input);
     revalidatePath('/tasks');
-    return { ok: true, id: task.id };
-  } catch (err) {
-    const state = await actionError(err);
-    return { ...state, values, fields: messagesByField(state.errors, FIELD_OF_PATH) };
-  }
-}
+    return { ok: `Created ${task.title}`, data: { id: task.id } };
+  },
+  {
+    rename: {
+      delayMs: 'startInMinutes',
+      timeout: 'timeoutSeconds',
+      estimatedDuration: 'estimatedMinutes',
+      'requirements.specialization': 'specialization',
+      'requirements.capabilities': 'capabilities',
+    },
+  },
+);

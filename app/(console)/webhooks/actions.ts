@@ -2,76 +2,57 @@
 
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { getDb } from '@/db/client';
 import { createWebhookSchema } from '@/lib/webhooks/schemas';
 import { createWebhook, deleteWebhook, redeliver, testWebhook, updateWebhook } from '@/lib/webhooks/service';
 import { badRequest } from '@/lib/errors';
-import { fieldProblems } from '@/app/_lib/field-messages';
-import { requirePrincipal } from '@/app/_lib/session';
-import { actionError, type ActionState } from '@/app/_lib/action-state';
-import { formText } from '@/app/_lib/form-fields';
+import { action } from '@/app/_lib/action';
+import { checkbox, checkedAs, checkedList, text } from '@/app/_lib/form-fields';
 
-const id = z.uuid();
+const byId = z.object({ id: z.uuid() });
 
-export type CreateWebhookState = ActionState & { secret?: string };
+const webhookForm = z
+  .object({ url: text, events: checkedList, departmentId: text, description: text })
+  // "global": every department's events (super-admins only).
+  .transform((f) => ({ ...f, departmentId: f.departmentId === 'global' ? null : f.departmentId }))
+  .pipe(checkedAs(createWebhookSchema));
 
 /** The console's create form: the same schema and lib/ call as POST /api/v1/webhooks; the secret is shown once. */
-export async function createWebhookAction(_prev: CreateWebhookState, form: FormData): Promise<CreateWebhookState> {
-  try {
-    const text = formText(form);
-    const dept = text('departmentId');
-    const parsed = createWebhookSchema.safeParse({
-      url: text('url'),
-      events: form.getAll('events').map(String),
-      departmentId: dept === 'global' ? null : dept,
-      description: text('description'),
-    });
-    if (!parsed.success) throw badRequest('Check the fields', fieldProblems(parsed.error));
-    const made = await createWebhook(getDb(), await requirePrincipal(), parsed.data);
+export const createWebhookAction = action('webhooks.create', webhookForm, async (input, { db, principal }) => {
+  const made = await createWebhook(db, principal, input);
+  revalidatePath('/webhooks');
+  return { ok: 'Webhook created', data: { id: made.id, secret: made.secret } };
+});
+
+export const setWebhookEnabledAction = action(
+  'webhooks.enable',
+  z.object({ id: z.uuid(), enabled: checkbox }),
+  async ({ id, enabled }, { db, principal }) => {
+    await updateWebhook(db, principal, id, { enabled });
     revalidatePath('/webhooks');
-    return { ok: true, id: made.id, secret: made.secret };
-  } catch (err) {
-    return actionError(err);
-  }
-}
+    revalidatePath(`/webhooks/${id}`);
+    return { ok: enabled ? 'Resumed' : 'Paused' };
+  },
+);
 
-export async function setWebhookEnabledAction(webhookId: string, enabled: boolean): Promise<ActionState> {
-  try {
-    await updateWebhook(getDb(), await requirePrincipal(), id.parse(webhookId), { enabled });
-    revalidatePath('/webhooks');
-    revalidatePath(`/webhooks/${webhookId}`);
-    return { ok: true };
-  } catch (err) {
-    return actionError(err);
-  }
-}
+export const testWebhookAction = action('webhooks.test', byId, async ({ id }, { db, principal }) => {
+  const d = await testWebhook(db, principal, id);
+  revalidatePath(`/webhooks/${id}`);
+  if (d.status !== 'delivered') throw badRequest(`Test not accepted: ${d.lastError ?? d.responseStatus}`);
+  return { ok: 'Test delivered' };
+});
 
-export async function testWebhookAction(webhookId: string): Promise<ActionState> {
-  try {
-    const d = await testWebhook(getDb(), await requirePrincipal(), id.parse(webhookId));
-    revalidatePath(`/webhooks/${webhookId}`);
-    return d.status === 'delivered' ? { ok: true } : { ok: false, error: `Test not accepted: ${d.lastError ?? d.responseStatus}` };
-  } catch (err) {
-    return actionError(err);
-  }
-}
+export const redeliverAction = action(
+  'webhooks.redeliver',
+  z.object({ id: z.uuid(), deliveryId: z.uuid() }),
+  async ({ id, deliveryId }, { db, principal }) => {
+    await redeliver(db, principal, id, deliveryId);
+    revalidatePath(`/webhooks/${id}`);
+    return { ok: 'Queued again' };
+  },
+);
 
-export async function redeliverAction(webhookId: string, deliveryId: string): Promise<ActionState> {
-  try {
-    await redeliver(getDb(), await requirePrincipal(), id.parse(webhookId), id.parse(deliveryId));
-    revalidatePath(`/webhooks/${webhookId}`);
-    return { ok: true };
-  } catch (err) {
-    return actionError(err);
-  }
-}
-
-export async function deleteWebhookAction(webhookId: string): Promise<ActionState> {
-  try {
-    await deleteWebhook(getDb(), await requirePrincipal(), id.parse(webhookId));
-    revalidatePath('/webhooks');
-    return { ok: true };
-  } catch (err) {
-    return actionError(err);
-  }
-}
+export const deleteWebhookAction = action('webhooks.delete', byId, async ({ id }, { db, principal }) => {
+  await deleteWebhook(db, principal, id);
+  revalidatePath('/webhooks');
+  return { ok: 'Deleted' };
+});

@@ -48,7 +48,11 @@ export default async function WebhooksPage() {
                 header: 'Actions',
                 cell: (w) =>
                   w.source === 'env' ? null : (
-                    <ActionButton label={w.enabled ? 'Pause' : 'Resume'} action={setWebhookEnabledAction.bind(null, w.id, !w.enabled)} />
+                    <ActionButton
+                      label={w.enabled ? 'Pause' : 'Resume'}
+                      action={setWebhookEnabledAction}
+                      fields={{ id: w.id, enabled: w.enabled ? 'off' : 'on' }}
+                    />
                   ),
               },
             ]}

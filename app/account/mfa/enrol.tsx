@@ -88,7 +88,7 @@ function EnrolmentSteps({ onCancel }: { onCancel: () => void }) {
         </button>
         {confirmed.error && (
           <p role="alert" className="text-sm text-red-600">
-            {confirmed.error}
+            {confirmed.fields?.code ?? confirmed.error}
           </p>
         )}
       </form>

@@ -34,7 +34,7 @@ function routeFiles(dir = ROOT): string[] {
     return d.name === 'route.ts' ? [full] : [];
   });
 }
-const urlOf = (file: string) => '/api/v1' + path.dirname(file).slice(ROOT.length).split(path.sep).join('/');
+const urlOf = (file: string) => `/api/v1${path.dirname(file).slice(ROOT.length).split(path.sep).join('/')}`;
 
 const modules = new Map<string, Record<string, unknown>>();
 let t: TestDb;

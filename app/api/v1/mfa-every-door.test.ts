@@ -22,7 +22,11 @@ import { POST as refreshPOST } from './auth/refresh/route';
 // action runs (Auth.js's auth() reads the session cookie from them, as it does in Next).
 const browser = vi.hoisted(() => ({ headers: new Headers() }));
 vi.mock('next/headers', () => ({ headers: async () => browser.headers }));
-const { runAction } = await import('@/app/_lib/action');
+const { action } = await import('@/app/_lib/action');
+const { z } = await import('zod');
+// The console's server-action wrapper around `work`, called as a form would call it.
+const runAction = (name: string, work: () => Promise<{ ok: string }>, opts?: { mfaEnrolment?: boolean }) =>
+  action(name, z.object({}), work, opts)({}, new FormData());
 
 let t: TestDb;
 let harness: Harness;

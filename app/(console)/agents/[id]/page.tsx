@@ -1,4 +1,3 @@
-import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { getAgent, getAgentStatus } from '@/lib/agents/service';
@@ -49,12 +48,14 @@ export default async function AgentPage({ params }: { params: Promise<{ id: stri
         <div className="flex flex-wrap gap-3">
           <ActionButton
             label={agent.status === 'draining' ? 'Resume' : 'Drain'}
-            action={setDrainingAction.bind(null, id, agent.status !== 'draining')}
+            action={setDrainingAction}
+            fields={{ id, draining: agent.status === 'draining' ? 'off' : 'on' }}
           />
           <ActionButton
             label="Retire"
             confirm="Retire this agent? Its tasks return to the queue."
-            action={retireAgentAction.bind(null, id)}
+            action={retireAgentAction}
+            fields={{ id }}
           />
         </div>
       )}

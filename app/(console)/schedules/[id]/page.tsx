@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { notFound, redirect } from 'next/navigation';
+import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { getSchedule } from '@/lib/schedules/service';
 import { hasPermission } from '@/lib/permissions/rbac';
@@ -22,12 +22,6 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
     throw err;
   });
   const canEdit = hasPermission(principal, 'task:create');
-  async function remove() {
-    'use server';
-    const r = await deleteScheduleAction(id);
-    if (r.ok) redirect('/schedules');
-    return r;
-  }
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
@@ -37,9 +31,18 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
       </div>
       {canEdit && (
         <div className="flex flex-wrap gap-3">
-          <ActionButton label="Trigger now" variant="primary" action={triggerScheduleAction.bind(null, id)} />
-          <ActionButton label={s.enabled ? 'Pause' : 'Resume'} action={setScheduleEnabledAction.bind(null, id, !s.enabled)} />
-          <ActionButton label="Delete" confirm="Delete this schedule? The tasks it created stay." action={remove} />
+          <ActionButton label="Trigger now" variant="primary" action={triggerScheduleAction} fields={{ id }} />
+          <ActionButton
+            label={s.enabled ? 'Pause' : 'Resume'}
+            action={setScheduleEnabledAction}
+            fields={{ id, enabled: s.enabled ? 'off' : 'on' }}
+          />
+          <ActionButton
+            label="Delete"
+            confirm="Delete this schedule? The tasks it created stay."
+            action={deleteScheduleAction}
+            fields={{ id }}
+          />
         </div>
       )}
       <section className="card grid gap-2 text-sm sm:grid-cols-2">

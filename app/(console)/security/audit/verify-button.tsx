@@ -1,24 +1,27 @@
 'use client';
 
 import { useActionState } from 'react';
-import { verifyAction, type VerifyState } from './actions';
+import type { ActionState } from '@/app/_lib/action';
+import type { VerifyResult } from '@/lib/audit/verify';
+import { verifyAction } from './actions';
 
 export function VerifyButton() {
-  const [state, action, pending] = useActionState<VerifyState, FormData>(verifyAction, {});
+  const [state, action, pending] = useActionState<ActionState, FormData>(verifyAction, {});
+  const result = state.data as VerifyResult | undefined;
   return (
     <form action={action} className="flex items-center gap-3">
       <button type="submit" className="btn-secondary" disabled={pending}>
         {pending ? 'Checking…' : 'Verify the chain'}
       </button>
-      {state.result && (
+      {result && (
         <span
           role="status"
           data-testid="verify-result"
-          className={`text-sm ${state.result.ok ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-600'}`}
+          className={`text-sm ${result.ok ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-600'}`}
         >
-          {state.result.ok
-            ? `Intact: ${state.result.checked} rows checked`
-            : `${state.result.problems.length} problem${state.result.problems.length === 1 ? '' : 's'}, first ${state.result.problems[0]?.kind} at row ${state.result.firstBrokenId}: ${state.result.reason}`}
+          {result.ok
+            ? `Intact: ${result.checked} rows checked`
+            : `${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}, first ${result.problems[0]?.kind} at row ${result.firstBrokenId}: ${result.reason}`}
         </span>
       )}
       {state.error && (

@@ -100,8 +100,8 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
       </p>
       {(cancellable || retriable) && (
         <div className="flex gap-3">
-          {cancellable && <ActionButton label="Cancel task" confirm="Cancel this task?" action={cancelTaskAction.bind(null, id)} />}
-          {retriable && <ActionButton label="Retry" variant="primary" action={retryTaskAction.bind(null, id)} />}
+          {cancellable && <ActionButton label="Cancel task" confirm="Cancel this task?" action={cancelTaskAction} fields={{ id }} />}
+          {retriable && <ActionButton label="Retry" variant="primary" action={retryTaskAction} fields={{ id }} />}
         </div>
       )}
       {currentError && (

@@ -3,7 +3,7 @@
 import { useActionState, useEffect } from 'react';
 import { useRouter } from 'next/navigation';
 import { createTaskAction } from '../actions';
-import type { ActionState } from '@/app/_lib/action-state';
+import type { ActionState } from '@/app/_lib/action';
 import { describedBy, FormField } from '@/components/form-field';
 
 type Dept = { id: string; name: string; specializations: string[] };
@@ -11,9 +11,10 @@ type Dept = { id: string; name: string; specializations: string[] };
 export function TaskForm({ departments, priorities }: { departments: Dept[]; priorities: readonly string[] }) {
   const [state, action, pending] = useActionState<ActionState, FormData>(createTaskAction, {});
   const router = useRouter();
+  const made = (state.data as { id?: string } | undefined)?.id;
   useEffect(() => {
-    if (state.ok && state.id) router.push(`/tasks/${state.id}`);
-  }, [state, router]);
+    if (made) router.push(`/tasks/${made}`);
+  }, [made, router]);
   // A refused submit comes back with what was typed: the fields start from it (React resets a
   // form after its action, to these defaults).
   const v = (name: string, fallback = '') => {

@@ -64,14 +64,19 @@ export default async function WebhookPage({
         </div>
       </dl>
       <div className="flex flex-wrap gap-2">
-        <ActionButton label="Send test event" action={testWebhookAction.bind(null, hook.id)} />
+        <ActionButton label="Send test event" action={testWebhookAction} fields={{ id: hook.id }} />
         {hook.source !== 'env' && (
           <>
-            <ActionButton label={hook.enabled ? 'Pause' : 'Resume'} action={setWebhookEnabledAction.bind(null, hook.id, !hook.enabled)} />
+            <ActionButton
+              label={hook.enabled ? 'Pause' : 'Resume'}
+              action={setWebhookEnabledAction}
+              fields={{ id: hook.id, enabled: hook.enabled ? 'off' : 'on' }}
+            />
             <ActionButton
               label="Delete"
               confirm="Delete this webhook and its delivery log?"
-              action={deleteWebhookAction.bind(null, hook.id)}
+              action={deleteWebhookAction}
+              fields={{ id: hook.id }}
             />
           </>
         )}
@@ -98,7 +103,7 @@ export default async function WebhookPage({
                 header: <span className="sr-only">Actions</span>,
                 cell: (d) =>
                   d.status === 'delivered' || d.status === 'failed' ? (
-                    <ActionButton label="Redeliver" action={redeliverAction.bind(null, hook.id, d.id)} />
+                    <ActionButton label="Redeliver" action={redeliverAction} fields={{ id: hook.id, deliveryId: d.id }} />
                   ) : null,
               },
             ]}

@@ -4,9 +4,12 @@ import { createTestDb, type TestDb } from '@/test/test-db';
 import { params, request } from '@/test/http';
 import { makeUser } from '@/test/users';
 import { audit } from '@/lib/audit/log';
-import { csvCell } from '@/lib/audit/service';
+import { csvCell } from '@/lib/audit/csv';
 import { closeWorkerPool } from '@/server/workers/pool';
-import { registerAuditRunner } from '@/server/workers/verify-audit';
+import { registerPoolWork } from '@/server/workers/register';
+import { metrics } from '@/lib/metrics/registry';
+import { appendChainedAuditRows } from '@/test/audit-bulk-chain';
+import { withoutProcessLabel } from '@/test/metric-labels';
 import { GET as listGET } from './route';
 import { GET as verifyGET } from './verify/route';
 import { GET as exportGET } from './export/route';
@@ -19,8 +22,8 @@ let auditor: Awaited<ReturnType<typeof makeUser>>;
 let mktAdmin: Awaited<ReturnType<typeof makeUser>>;
 beforeAll(async () => {
   t = await createTestDb();
-  // As at start-up: verification from any door runs in the worker pool.
-  registerAuditRunner();
+  // As at start-up: verification and exports from any door run in the worker pool.
+  registerPoolWork();
   auditor = await makeUser(t.db, 'auditor');
   mktAdmin = await makeUser(t.db, 'department-admin', ['marketing']);
   const sys = { kind: 'system' as const, name: 'seed' };
@@ -36,6 +39,10 @@ afterAll(async () => {
   await closeWorkerPool();
   await t.drop();
 });
+
+/** How many tasks of a kind the worker pool has run, from /metrics. */
+const poolTasks = (text: string, kind: string) =>
+  Number(withoutProcessLabel(text).match(new RegExp(`^ecs_worker_pool_task_seconds_count\\{kind="${kind}"\\} (\\d+)$`, 'm'))?.[1] ?? 0);
 
 describe('audit REST', () => {
   it('auditors read every row; a department admin only its departments’ rows; readonly is refused', async () => {
@@ -107,6 +114,7 @@ describe('audit REST', () => {
     expect(report.lockouts).toBeGreaterThanOrEqual(1);
     expect(report.deniedActions).toBeGreaterThanOrEqual(1);
     expect(report.scope).toBe('all');
+    expect(poolTasks(await metrics().registry.metrics(), 'compliance-report')).toBeGreaterThanOrEqual(1);
     expect((await reportGET(request('GET', '/api/v1/audit/report?from=2020-01-01&to=2026-01-01', { token: auditor.token }))).status).toBe(
       400,
     );
@@ -122,5 +130,19 @@ describe('audit REST', () => {
     const broken = await (await verifyGET(request('GET', '/api/v1/audit/verify', { token: auditor.token }))).json();
     expect(broken).toMatchObject({ ok: false, firstBrokenId: id, problems: [{ kind: 'mac-mismatch', id }] });
     expect((await verifyGET(request('GET', '/api/v1/audit/verify', { token: mktAdmin.token }))).status).toBe(403);
+  });
+
+  it('writes a many-page export in the worker pool, rows in order across pages', { timeout: 60_000 }, async () => {
+    // Bulk rows after the edited one above: the export reads them, whatever the chain says.
+    await appendChainedAuditRows(t.db, 2500);
+    const csvTasks = async () => poolTasks(await metrics().registry.metrics(), 'audit-csv');
+    const before = await csvTasks();
+    const res = await exportGET(request('GET', '/api/v1/audit/export?action=task.create', { token: auditor.token }));
+    const lines = (await res.text()).split('\r\n').slice(1, -1);
+    expect(lines).toHaveLength(2500);
+    const ids = lines.map((l) => Number(l.split(',')[0]));
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    // 1,000 rows a page: three pages, each written by a thread.
+    expect((await csvTasks()) - before).toBe(3);
   });
 });

@@ -27,7 +27,11 @@ async function countVerifications<T>(work: () => Promise<T>): Promise<{ result: 
   return { result, verified: after - before };
 }
 
-const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {});
+const tally = (statuses: number[]) =>
+  statuses.reduce<Record<number, number>>((m, s) => {
+    m[s] = (m[s] ?? 0) + 1;
+    return m;
+  }, {});
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;

@@ -43,7 +43,11 @@ const patchQuotas = (id: string, quotas: Record<string, number | null>) =>
   deptPATCH(request('PATCH', `/api/v1/departments/${id}`, { token: admin.token, body: { quotas } }), params({ id }));
 const createTask = (departmentId: string, token = admin.token) =>
   tasksPOST(request('POST', '/api/v1/tasks', { token, body: { title: 'quota probe', departmentId, type: 'probe' } }));
-const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {});
+const tally = (statuses: number[]) =>
+  statuses.reduce<Record<number, number>>((m, s) => {
+    m[s] = (m[s] ?? 0) + 1;
+    return m;
+  }, {});
 
 describe('department quotas', () => {
   it('tasksPerMinute: past the rate a create answers 429 with Retry-After and a problem naming the quota', async () => {

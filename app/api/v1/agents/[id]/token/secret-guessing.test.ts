@@ -29,7 +29,11 @@ const newAgent = () =>
     createAgentSchema.parse({ departmentId: 'analytics', type: 'worker', specialization: 'reporting' }),
   );
 
-const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((m, s) => ({ ...m, [s]: (m[s] ?? 0) + 1 }), {});
+const tally = (statuses: number[]) =>
+  statuses.reduce<Record<number, number>>((m, s) => {
+    m[s] = (m[s] ?? 0) + 1;
+    return m;
+  }, {});
 const guessingEvents = async () => await t.db.select().from(securityEvents).where(eq(securityEvents.kind, 'agent-secret-guessing'));
 
 describe('agent secret guessing', () => {
