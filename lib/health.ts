@@ -61,9 +61,6 @@ export async function checkHealth(): Promise<Health> {
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('timeout')), ms);
-    p.then(
-      (v) => (clearTimeout(t), resolve(v)),
-      (e) => (clearTimeout(t), reject(e)),
-    );
+    p.then(resolve, reject).finally(() => clearTimeout(t));
   });
 }

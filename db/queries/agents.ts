@@ -54,7 +54,7 @@ export async function listAgentRows(db: Db, f: AgentFilter): Promise<(AgentRow &
   if (f.status) where.push(eq(agents.status, f.status));
   else where.push(sql`${agents.status} <> 'retired'`);
   if (f.specialization) where.push(eq(agents.specialization, f.specialization));
-  if (f.nameContains) where.push(sql`${agents.name} ilike ${'%' + f.nameContains.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
+  if (f.nameContains) where.push(sql`${agents.name} ilike ${`%${f.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
   if (f.cursor) where.push(beforeCursor(agents.createdAt, agents.id, f.cursor));
   return db
     .select({ ...getTableColumns(agents), cursorAt: cursorTime(agents.createdAt) })

@@ -33,7 +33,7 @@ export async function taskPage(db: Db, f: TaskFilter, limit: number): Promise<(T
   if (f.assignedAgentId) where.push(eq(tasks.assignedAgentId, f.assignedAgentId));
   if (f.parentTaskId) where.push(eq(tasks.parentTaskId, f.parentTaskId));
   if (f.scheduleId) where.push(eq(tasks.scheduleId, f.scheduleId));
-  if (f.titleContains) where.push(sql`${tasks.title} ilike ${'%' + f.titleContains.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
+  if (f.titleContains) where.push(sql`${tasks.title} ilike ${`%${f.titleContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
   if (f.before) where.push(beforeCursor(tasks.createdAt, tasks.id, f.before));
   return db
     .select({ ...getTableColumns(tasks), cursorAt: cursorTime(tasks.createdAt) })

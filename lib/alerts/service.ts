@@ -4,7 +4,7 @@ import { findAlert, listAlertRows, updateAlert } from '@/db/queries/alerts';
 import { audit } from '../audit/log';
 import { authorize, departmentFilter, isGlobal, type Principal } from '../permissions/rbac';
 import { departmentIdSchema } from '../org/department-id';
-import { badRequest, conflict, forbidden, notFound } from '../errors';
+import { conflict, forbidden, notFound } from '../errors';
 import { alertView, announce, type AlertView } from './view';
 import { resolveActiveAlert } from './raise';
 import { decodeCursor, page } from '../paging/cursor';

@@ -26,7 +26,7 @@ let dummy: Promise<string> | undefined;
  * unknown username's password against it, so that path does the very same work as a real account.
  */
 export function dummyPasswordHash(): Promise<string> {
-  dummy ??= hashPassword('not-a-real-password-' + randomBytes(16).toString('hex'));
+  dummy ??= hashPassword(`not-a-real-password-${randomBytes(16).toString('hex')}`);
   return dummy;
 }
 

@@ -28,5 +28,5 @@ export function replaceBlock(doc: string, [start, end]: readonly [string, string
   const a = doc.indexOf(start);
   const b = doc.indexOf(end);
   if (a < 0 || b < a) throw new Error(`markers ${start} … ${end} not found`);
-  return doc.slice(0, a + start.length) + '\n' + body + '\n' + doc.slice(b);
+  return `${doc.slice(0, a + start.length)}\n${body}\n${doc.slice(b)}`;
 }

@@ -61,7 +61,7 @@ export async function rotateRefreshToken(db: Db, token: string, ip?: string): Pr
     return issueTokens(db, user, row.familyId);
   }
   const existing = await findRefreshTokenByHash(db, hash);
-  if (existing && existing.usedAt) {
+  if (existing?.usedAt) {
     // Revoking the replayed row alone already ends the family (see the claim above); the rest go too.
     await revokeRefreshFamily(db, existing.familyId);
     const user = await findUserById(db, existing.userId);

@@ -88,7 +88,7 @@ async function endAttempt(db: Db, taskId: string, how: EndAttempt): Promise<Task
   const out = await retryTx(() =>
     db.transaction(async (tx) => {
       const cur = await lockActiveTask(tx, taskId, { agentId: how.agentId, overdueOnly: how.overdueOnly });
-      if (!cur || !cur.assignedAgentId) return null;
+      if (!cur?.assignedAgentId) return null;
       const agentId = cur.assignedAgentId;
       const timedOut = how.outcome === 'timed-out';
       const error = timedOut ? `timeout: attempt ${cur.attempts} ran past ${cur.timeoutMs} ms` : how.error;

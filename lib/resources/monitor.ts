@@ -55,7 +55,7 @@ export async function checkCapacityAlerts(db: Db, read?: Pools): Promise<{ opene
   };
   for (const a of await activeAlertsOfKind(db, 'capacity_limit')) {
     const p = a.departmentId ? byKey.get(`${a.departmentId}\u0000${String(a.detail.key)}`) : undefined;
-    if (a.departmentId && (!p || !p.capacity || p.allocated / p.capacity <= CAPACITY_LIMIT)) await resolve(a);
+    if (a.departmentId && (!p?.capacity || p.allocated / p.capacity <= CAPACITY_LIMIT)) await resolve(a);
   }
   for (const a of await activeAlertsOfKind(db, 'resource_shortage')) {
     const shortfall = (a.detail.shortfall ?? {}) as Record<string, number>;

@@ -1,5 +1,5 @@
 import type { Db } from '@/db/client';
-import { type TaskTemplate } from '@/db/vocabulary';
+import type { TaskTemplate } from '@/db/vocabulary';
 import { findDepartment } from '@/db/queries/departments';
 import {
   deleteScheduleRow,

@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import { deniedAccessCount, failedLoginNamesFromIp, refusedLoginsOn } from '@/db/queries/audit-counts';
 import { securityEventSince } from '@/db/queries/security-events';
-import { type Role } from '@/db/vocabulary';
+import type { Role } from '@/db/vocabulary';
 import type { Principal } from '../permissions/rbac';
 import { recordSecurityEvent } from './events';
 

@@ -1,6 +1,6 @@
 import type { TaskQuotaHolder } from '../quotas/tasks';
 import type { Db } from '@/db/client';
-import { type TaskRequirements } from '@/db/vocabulary';
+import type { TaskRequirements } from '@/db/vocabulary';
 import { findDepartmentCached } from '@/db/queries/departments';
 import { departmentsOfTasks } from '@/db/queries/tasks';
 import { authorize, inScope, type Principal } from '../permissions/rbac';

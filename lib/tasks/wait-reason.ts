@@ -1,5 +1,5 @@
 import type { Db } from '@/db/client';
-import { type TaskRequirements } from '@/db/vocabulary';
+import type { TaskRequirements } from '@/db/vocabulary';
 import { unfinishedDependencies } from '@/db/queries/dependencies';
 import { onlineAgentsOf } from '@/db/queries/agent-slots';
 import { agentFits, normaliseCapabilities } from '../dispatch/fit';
