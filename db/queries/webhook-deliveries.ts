@@ -55,6 +55,17 @@ const CLAIM = `with hooks as (
   where d.id = picked.id and w.id = d.webhook_id
   returning d.id, d.webhook_id, d.event_type, d.payload, d.attempts, w.url, w.secret, w.department_id, w.source`;
 
+const NEXT_DUE = `select extract(epoch from least(
+    (select min(next_attempt_at) from webhook_deliveries where status = 'pending'),
+    (select min(locked_until) from webhook_deliveries where status = 'delivering')
+  )) * 1000 as at`;
+
+/** When the next delivery comes due or a claim runs out (epoch ms), null with none waiting. */
+export async function nextDeliveryDue(db: Db): Promise<number | null> {
+  const [row] = await runText<{ at: unknown }>(db, NEXT_DUE, []);
+  return row?.at == null ? null : Number(row.at);
+}
+
 export async function reclaimStaleDeliveries(db: Db): Promise<void> {
   await runText(db, RECLAIM, []);
 }

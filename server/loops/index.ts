@@ -26,7 +26,8 @@ export function serverJobs(agents: AgentsNamespace): Job[] {
 /** Background work that outlives requests; each job stops on shutdown. */
 export function startLoops(agents: AgentsNamespace): Loops {
   // Resting idle jobs (Job.idle, `quiet`) is meant for the embedded database, where this process
-  // makes every write. Off for now: with it on, server/coordinator.test.ts's first hand-out never
-  // completed (the agent's completion was not recorded within 20 s); not yet understood.
+  // makes every write. Off for now: with it on, a task whose dependencies completed was not handed out
+  // within 30 s (server/lifecycle.test.ts) and a round-robin split came out uneven
+  // (server/coordinator.test.ts); not yet understood.
   return runJobs(serverJobs(agents), undefined, { quiet: false });
 }
