@@ -20,6 +20,9 @@ import { attachMessaging, registerMessaging } from './messaging';
 import { coalesceWrites } from './coalesce-writes';
 import { releaseFlushedPackets } from './release-flushed-packets';
 
+/** How long a connection's hand-back stops the same assignment's own send (it follows within ms). */
+const HANDED_BACK_MS = 10_000;
+
 export type AgentsNamespace = { nsp: Namespace; drain: () => Promise<void>; lose: (agentId: string, reason: string) => Promise<void> };
 
 const taskRef = z.object({ taskId: z.uuid() });
@@ -33,6 +36,12 @@ const failPayload = failSchema.extend(taskRef.shape);
 export function registerAgentsNamespace(io: Server): AgentsNamespace {
   const nsp = io.of('/agents');
   const graceTimers = new Map<string, NodeJS.Timeout>();
+  // A task assigned while an agent's connection is being set up would reach it twice: once in the
+  // hand-back of what it holds, once as the assignment's own send, in either order. Each side
+  // notes what it sent (task and attempt) so the other skips it, within this process.
+  const sentWhileJoining = new Map<string, Set<string>>();
+  const handedBack = new Map<string, Set<string>>();
+  const sendKey = (t: { id: string; attempts: number }) => `${t.id}:${t.attempts}`;
   // A dropped connection keeps its tasks this long, so a brief reconnect doesn't lose them.
   const graceMs = () => env().HEARTBEAT_INTERVAL * 3;
   let draining = false;
@@ -78,13 +87,29 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
       );
     });
 
+    const sent = new Set<string>();
+    sentWhileJoining.set(agentId, sent);
     void (async () => {
-      const row = await agentOnline(db, agentId);
-      if (!row) return void socket.disconnect(true);
-      runtimeState().bus.agentsConnected = nsp.sockets.size;
+      let held: Awaited<ReturnType<typeof heldTasks>> = [];
+      try {
+        const row = await agentOnline(db, agentId);
+        if (!row) return void socket.disconnect(true);
+        runtimeState().bus.agentsConnected = nsp.sockets.size;
+        held = await heldTasks(db, agentId);
+      } finally {
+        if (sentWhileJoining.get(agentId) === sent) sentWhileJoining.delete(agentId);
+      }
       // After a reconnect, hand back what the agent still holds (it may have missed the first send).
-      const held = await heldTasks(db, agentId);
-      for (const t of held) socket.emit('task:assigned', { task: toTask(t), redelivery: true });
+      const back = new Set<string>();
+      for (const t of held) {
+        if (sent.has(sendKey(t))) continue;
+        back.add(sendKey(t));
+        socket.emit('task:assigned', { task: toTask(t), redelivery: true });
+      }
+      if (back.size) {
+        handedBack.set(agentId, back);
+        setTimeout(() => handedBack.get(agentId) === back && handedBack.delete(agentId), HANDED_BACK_MS).unref();
+      }
       socket.emit('ready', { agentId, departmentId, heartbeatInterval: env().HEARTBEAT_INTERVAL });
       await dispatchDepartment(db, departmentId);
     })().catch(logError);
@@ -92,6 +117,9 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
 
   const unsubscribe = [
     onDomain('task:assigned', ({ agentId, task }) => {
+      const key = sendKey(task as { id: string; attempts: number });
+      if (handedBack.get(agentId)?.delete(key)) return;
+      sentWhileJoining.get(agentId)?.add(key);
       nsp.to(`agent:${agentId}`).emit('task:assigned', { task: toTask(task as Parameters<typeof toTask>[0]) });
     }),
     onDomain('task:revoked', ({ agentId, taskId, reason }) => nsp.to(`agent:${agentId}`).emit('task:revoked', { taskId, reason })),
