@@ -6,6 +6,7 @@ import { cappedCount, keyset, type Seek, type SortColumn, type SortDir } from '.
 /** The task list's sortable columns; priority by urgency, low to critical. */
 export const taskSortColumns = {
   title: { expr: tasks.title, cast: 'text' },
+  departmentId: { expr: tasks.departmentId, cast: 'text' },
   priority: { expr: sql`(-${tasks.priorityRank})::int`, cast: 'integer' },
   status: { expr: tasks.status, cast: 'text' },
   attempts: { expr: tasks.attempts, cast: 'integer' },

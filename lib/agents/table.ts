@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Db } from '@/db/client';
 import { agentSortColumns, agentTablePage, type AgentSortKey } from '@/db/queries/agent-table';
 import { authorize, departmentFilter, type Principal } from '../permissions/rbac';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Db } from '@/db/client';
 import { alertSortColumns, alertTablePage, type AlertSortKey } from '@/db/queries/alert-table';
 import { authorize, departmentFilter, type Principal } from '../permissions/rbac';

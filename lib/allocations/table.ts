@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Db } from '@/db/client';
 import { allocationSortColumns, allocationTablePage, type AllocationSortKey } from '@/db/queries/allocation-table';
 import { authorize, departmentFilter, type Principal } from '../permissions/rbac';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Db } from '@/db/client';
 import { auditSortColumns, auditTablePage, type AuditSortKey } from '@/db/queries/audit-table';
 import { authorize, departmentFilter, type Principal } from '../permissions/rbac';

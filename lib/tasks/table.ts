@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Db } from '@/db/client';
 import { taskSortColumns, taskTablePage, type TaskSortKey } from '@/db/queries/task-table';
 import { authorize, departmentFilter, type Principal } from '../permissions/rbac';

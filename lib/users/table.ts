@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Db } from '@/db/client';
 import { userSortColumns, userTablePage, type UserSortKey } from '@/db/queries/user-table';
 import { authorize, departmentFilter, type Principal } from '../permissions/rbac';
