@@ -66,6 +66,8 @@ export function DataTable<T>({
     return (
       <>
         <LiveTable
+          // Another sort, page or filter is another list: rows held for the reader belong to the old one.
+          key={view ? viewHref(view, { cursor: view.cursor }) : undefined}
           testId={testId}
           head={head}
           rows={rows.map((row, r) => ({
@@ -130,7 +132,7 @@ function sortableHeader<T>(c: Column<T>, view: TableView | undefined): HeaderCel
         data-sort-key={c.sortKey}
       >
         {c.header}
-        <span aria-hidden="true" className={active ? '' : 'text-slate-400 dark:text-slate-500'}>
+        <span aria-hidden="true" className={active ? '' : 'text-slate-500 dark:text-slate-400'}>
           {active ? (view.order === 'asc' ? '▲' : '▼') : '↕'}
         </span>
       </Link>
