@@ -47,6 +47,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </div>
       </div>
       <form className="card grid gap-3 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter the audit log">
+        {/* A new filter keeps the sort and page size, and starts at the first page. */}
+        {(['sort', 'order', 'limit'] as const).map((k) => sp[k] && <input key={k} type="hidden" name={k} value={sp[k]} />)}
         <Field name="actor" label="Actor (name or id)" value={sp.actor} />
         <Field name="action" label="Action (e.g. user.*)" value={sp.action} />
         <div>
