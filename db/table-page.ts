@@ -26,7 +26,7 @@ const NUMBER = /^-?(\d+(\.\d+)?([eE][-+]?\d+)?|Infinity|NaN)$/;
 
 /** Whether a cursor's value can be cast to the column's type (a forged one must be a 400, not a Postgres error). */
 export function seekValueFits(cast: SortCast, value: string): boolean {
-  if (value.length > 1000) return false;
+  if (value.length > 1200) return false;
   switch (cast) {
     case 'text':
       return !value.includes('\0');

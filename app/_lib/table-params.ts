@@ -14,7 +14,7 @@ export function tableParams<K extends string>(sp: Record<string, string | undefi
   const order: SortDir | undefined = sp.order === 'asc' || sp.order === 'desc' ? sp.order : undefined;
   const size = Number(sp.limit);
   const limit = (PAGE_SIZES as readonly number[]).includes(size) ? size : DEFAULT_SIZE;
-  const cursor = sp.cursor && sp.cursor.length <= 2000 ? sp.cursor : undefined;
+  const cursor = sp.cursor && sp.cursor.length <= 4000 ? sp.cursor : undefined;
   return { sort, order, limit, cursor };
 }
 

@@ -21,7 +21,7 @@ export function sortQuery<K extends string>(keys: readonly [K, ...K[]]) {
       .describe(`Column to sort by: ${keys.join(', ')}`),
     order: z.enum(['asc', 'desc']).optional().describe('asc (the default with sort) or desc'),
     limit: z.coerce.number().int().min(1).max(500).default(50),
-    cursor: z.string().max(2000).optional().describe('nextCursor or prevCursor of the page before, with the same sort and order'),
+    cursor: z.string().max(4000).optional().describe('nextCursor or prevCursor of the page before, with the same sort and order'),
   };
 }
 
