@@ -2,9 +2,21 @@ type Option = { value: string; label: string };
 type Field = { name: string; label: string; options?: Option[]; placeholder?: string };
 
 /** A GET form: filters live in the URL, so views are linkable and the server does the filtering. */
-export function FilterBar({ fields, values, action }: { fields: Field[]; values: Record<string, string | undefined>; action: string }) {
+export function FilterBar({
+  fields,
+  values,
+  action,
+  keep = {},
+}: {
+  fields: Field[];
+  values: Record<string, string | undefined>;
+  action: string;
+  /** Params a new filter carries over unchanged (the sort and page size); the page starts again at the first. */
+  keep?: Record<string, string | undefined>;
+}) {
   return (
     <form action={action} method="get" className="flex flex-wrap items-end gap-3" role="search">
+      {Object.entries(keep).map(([name, value]) => value && <input key={name} type="hidden" name={name} value={value} />)}
       {fields.map((f) => (
         <div key={f.name}>
           <label htmlFor={`f-${f.name}`} className="mb-1 block text-xs font-medium text-slate-600 dark:text-slate-400">

@@ -14,7 +14,15 @@ const SCROLLED_PX = 40;
  * pointer or focus is in the table, or the page is scrolled down, new rows wait behind an
  * "N new — show" bar instead of pushing the rows being read out of place.
  */
-export function LiveTable({ head, rows, testId }: { head: { node: ReactNode; className?: string }[]; rows: LiveRow[]; testId?: string }) {
+export function LiveTable({
+  head,
+  rows,
+  testId,
+}: {
+  head: { node: ReactNode; className?: string; ariaSort?: 'ascending' | 'descending' }[];
+  rows: LiveRow[];
+  testId?: string;
+}) {
   // The rows on screen when the reader started reading; null = follow the server's order.
   const [held, setHeld] = useState<LiveRow[] | null>(null);
   const inside = useRef({ pointer: false, focus: false, scrolled: false });
@@ -90,7 +98,7 @@ export function LiveTable({ head, rows, testId }: { head: { node: ReactNode; cla
           <tr>
             {head.map((h, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: columns are a fixed list; the position is their identity
-              <th key={i} scope="col" className={h.className}>
+              <th key={i} scope="col" className={h.className} aria-sort={h.ariaSort}>
                 {h.node}
               </th>
             ))}

@@ -2,29 +2,31 @@ import Link from 'next/link';
 import { hasPermission } from '@/lib/permissions/rbac';
 import { getDb } from '@/db/client';
 import { agentStatuses } from '@/db/vocabulary';
-import { listAgents } from '@/lib/agents/service';
 import { listAgentsQuery } from '@/lib/agents/schemas';
+import { agentSortKeys, agentTable } from '@/lib/agents/table';
 import { listDepartments } from '@/lib/departments/service';
 import { requirePrincipal } from '@/app/_lib/session';
 import { single } from '@/app/_lib/search-params';
+import { filterParams, tableParams, tableView, withCursorOrFirst } from '@/app/_lib/table-params';
 import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { FilterBar } from '@/components/filter-bar';
 import { LiveRefresh } from '@/components/live-refresh';
-import { Pager } from '@/components/pager';
 import { percent } from '@/components/format';
 import { DepartmentRef } from '@/components/entity-refs';
 
 export default async function AgentsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
   const sp = single(await searchParams);
-  const parsed = listAgentsQuery.safeParse(sp);
+  const parsed = listAgentsQuery.omit({ limit: true, cursor: true }).safeParse(filterParams(sp));
+  const table = tableParams(sp, agentSortKeys);
   const db = getDb();
   const [depts, result] = await Promise.all([
     listDepartments(db, principal),
-    listAgents(db, principal, parsed.success ? parsed.data : listAgentsQuery.parse({})),
+    withCursorOrFirst({ ...(parsed.success ? parsed.data : {}), ...table }, (q) => agentTable(db, principal, q)),
   ]);
+  const view = tableView('/agents', sp, result, table, 'agents');
   const deptName = new Map(depts.map((d) => [d.id, d.name]));
   return (
     <div className="space-y-4">
@@ -43,6 +45,7 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
       <FilterBar
         action="/agents"
         values={sp}
+        keep={{ sort: sp.sort, order: sp.order, limit: sp.limit }}
         fields={[
           { name: 'departmentId', label: 'Department', options: depts.map((d) => ({ value: d.id, label: d.name })) },
           { name: 'status', label: 'Status', options: agentStatuses.map((s) => ({ value: s, label: s })) },
@@ -67,18 +70,22 @@ export default async function AgentsPage({ searchParams }: { searchParams: Promi
             live
             rows={result.items}
             rowKey={(a) => a.id}
+            view={view}
             columns={[
-              { header: 'Name', href: (a) => `/agents/${a.id}`, strong: true, cell: (a) => a.name },
-              { header: 'Department', cell: (a) => <DepartmentRef id={a.departmentId} name={deptName.get(a.departmentId)} /> },
-              { header: 'Specialization', cell: (a) => a.specialization },
-              { header: 'Status', cell: (a) => <Badge value={a.status} /> },
-              { header: 'Tasks', numeric: true, cell: (a) => `${a.activeTasks} / ${a.maxConcurrentTasks}` },
-              { header: 'Completed', numeric: true, cell: (a) => a.metrics.completed },
+              { header: 'Name', sortKey: 'name', href: (a) => `/agents/${a.id}`, strong: true, cell: (a) => a.name },
+              {
+                header: 'Department',
+                sortKey: 'departmentId',
+                cell: (a) => <DepartmentRef id={a.departmentId} name={deptName.get(a.departmentId)} />,
+              },
+              { header: 'Specialization', sortKey: 'specialization', cell: (a) => a.specialization },
+              { header: 'Status', sortKey: 'status', cell: (a) => <Badge value={a.status} /> },
+              { header: 'Tasks', sortKey: 'activeTasks', numeric: true, cell: (a) => `${a.activeTasks} / ${a.maxConcurrentTasks}` },
+              { header: 'Completed', sortKey: 'completed', numeric: true, cell: (a) => a.metrics.completed },
               { header: 'Success', numeric: true, cell: (a) => percent(a.metrics.successRate) },
               { header: 'p95', numeric: true, cell: (a) => (a.metrics.p95DurationMs === null ? '—' : `${a.metrics.p95DurationMs} ms`) },
             ]}
           />
-          <Pager basePath="/agents" params={sp} nextCursor={result.nextCursor} />
         </div>
       )}
     </div>

@@ -1,8 +1,10 @@
 import Link from 'next/link';
 import { getDb } from '@/db/client';
-import { listAlerts, listAlertsQuery } from '@/lib/alerts/service';
+import { alertSortKeys, alertTable } from '@/lib/alerts/table';
 import { hasPermission, isGlobal } from '@/lib/permissions/rbac';
 import { requirePrincipal } from '@/app/_lib/session';
+import { single } from '@/app/_lib/search-params';
+import { tableParams, tableView, withCursorOrFirst } from '@/app/_lib/table-params';
 import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
@@ -19,11 +21,11 @@ const tabs = [
 
 export default async function AlertsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
-  const sp = await searchParams;
+  const sp = single(await searchParams);
   const tab = tabs.find((t) => t.id === sp.status)?.id ?? 'active';
-  const cursor = typeof sp.cursor === 'string' ? sp.cursor : undefined;
-  const q = listAlertsQuery.safeParse({ status: tab === 'all' ? undefined : tab, cursor, limit: 50 });
-  const page = await listAlerts(getDb(), principal, q.success ? q.data : { limit: 50, status: 'active' });
+  const table = tableParams(sp, alertSortKeys);
+  const page = await withCursorOrFirst({ status: tab === 'all' ? undefined : tab, ...table }, (q) => alertTable(getDb(), principal, q));
+  const view = tableView('/alerts', { status: tab }, page, table, 'alerts');
   const canAct = (dept: string | null) => dept !== null || isGlobal(principal);
   return (
     <div className="space-y-4">
@@ -54,14 +56,22 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
             testId="alerts-table"
             rows={page.items}
             rowKey={(a) => a.id}
+            view={view}
             columns={[
-              { header: 'Raised', className: 'whitespace-nowrap', numeric: true, cell: (a) => <Time value={a.createdAt} /> },
-              { header: 'Severity', cell: (a) => <Badge value={a.severity} /> },
-              { header: 'Kind', cell: (a) => a.kind },
-              { header: 'Department', cell: (a) => a.departmentId ?? 'system' },
+              {
+                header: 'Raised',
+                sortKey: 'createdAt',
+                className: 'whitespace-nowrap',
+                numeric: true,
+                cell: (a) => <Time value={a.createdAt} />,
+              },
+              { header: 'Severity', sortKey: 'severity', cell: (a) => <Badge value={a.severity} /> },
+              { header: 'Kind', sortKey: 'kind', cell: (a) => a.kind },
+              { header: 'Department', sortKey: 'departmentId', cell: (a) => a.departmentId ?? 'system' },
               { header: 'Message', cell: (a) => a.message },
               {
                 header: 'Status',
+                sortKey: 'status',
                 cell: (a) => (
                   <>
                     {a.status}
@@ -82,11 +92,6 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
               },
             ]}
           />
-        )}
-        {page.nextCursor && (
-          <Link className="btn-secondary mt-3" href={`/alerts?status=${tab}&cursor=${page.nextCursor}`}>
-            Older
-          </Link>
         )}
       </section>
     </div>

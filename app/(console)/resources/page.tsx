@@ -1,8 +1,10 @@
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { requirePrincipal } from '@/app/_lib/session';
+import { single } from '@/app/_lib/search-params';
+import { tableParams, tableView, withCursorOrFirst } from '@/app/_lib/table-params';
 import { hasPermission } from '@/lib/permissions/rbac';
-import { listAllocations } from '@/lib/allocations/allocations';
+import { allocationSortKeys, allocationTable } from '@/lib/allocations/table';
 import { getUtilisationHistory, listCapacityChanges } from '@/lib/resources/history';
 import { resourceTypes } from '@/lib/org/resource-kinds';
 import { getCosts, listPools } from '@/lib/resources/service';
@@ -18,12 +20,13 @@ import { Time } from '@/components/time';
 import { AgentRef, DepartmentRef } from '@/components/entity-refs';
 import { resolveNames, relatedTasks } from '@/lib/org/names';
 
-export default async function ResourcesPage() {
+export default async function ResourcesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
   const db = getDb();
+  const table = tableParams(single(await searchParams), allocationSortKeys);
   const [pools, allocs, history, changes, costs] = await Promise.all([
     listPools(db, principal),
-    listAllocations(db, principal, { status: 'active', limit: 50 }),
+    withCursorOrFirst({ status: 'active' as const, ...table }, (q) => allocationTable(db, principal, q)),
     getUtilisationHistory(db, principal, { minutes: 60 }),
     listCapacityChanges(db, principal, 20),
     getCosts(db, principal),
@@ -36,6 +39,7 @@ export default async function ResourcesPage() {
       allocs.items.map((a) => a.taskId),
     ),
   ]);
+  const view = tableView('/resources', {}, allocs, table, 'active allocations');
   const departments = [...new Set(pools.map((p) => p.departmentId))].sort();
   const kinds = resourceTypes.filter((k) => pools.some((p) => p.type === k));
   const hot = pools.filter((p) => p.utilisation > 0.9).length;
@@ -50,7 +54,11 @@ export default async function ResourcesPage() {
       </div>
       <section className="grid grid-cols-2 gap-4 lg:grid-cols-4" aria-label="Resource figures">
         <StatTile label="Pools" value={pools.length} testId="tile-pools" />
-        <StatTile label="Active allocations" value={allocs.items.length === 50 ? '50+' : allocs.items.length} testId="tile-allocations" />
+        <StatTile
+          label="Active allocations"
+          value={allocs.totalCapped ? `${allocs.total.toLocaleString('en-US')}+` : allocs.total}
+          testId="tile-allocations"
+        />
         <StatTile label="Pools above 90%" value={hot} testId="tile-hot" />
         <StatTile
           label="Held cost / month"
@@ -96,9 +104,10 @@ export default async function ResourcesPage() {
             testId="allocations-table"
             rows={allocs.items}
             rowKey={(a) => a.id}
+            view={view}
             columns={[
-              { header: 'Agent', cell: (a) => <AgentRef id={a.agentId} name={a.agentName} /> },
-              { header: 'Department', cell: (a) => <DepartmentRef id={a.departmentId} names={names} /> },
+              { header: 'Agent', sortKey: 'agent', cell: (a) => <AgentRef id={a.agentId} name={a.agentName} /> },
+              { header: 'Department', sortKey: 'departmentId', cell: (a) => <DepartmentRef id={a.departmentId} names={names} /> },
               {
                 header: 'Resources',
                 numeric: true,
@@ -107,7 +116,7 @@ export default async function ResourcesPage() {
                     .map(([k, n]) => `${k} ${n}`)
                     .join(', '),
               },
-              { header: 'Priority', cell: (a) => <Badge value={a.priority} /> },
+              { header: 'Priority', sortKey: 'priority', cell: (a) => <Badge value={a.priority} /> },
               {
                 header: 'Task',
                 cell: (a) =>
@@ -119,7 +128,7 @@ export default async function ResourcesPage() {
                     '—'
                   ),
               },
-              { header: 'Since', numeric: true, cell: (a) => <Time value={a.createdAt} /> },
+              { header: 'Since', sortKey: 'createdAt', numeric: true, cell: (a) => <Time value={a.createdAt} /> },
             ]}
           />
         )}

@@ -1,18 +1,18 @@
 import Link from 'next/link';
 import { getDb } from '@/db/client';
 import { priorities, taskStatuses } from '@/db/vocabulary';
-import { listTasks } from '@/lib/tasks/service';
 import { listTasksQuery } from '@/lib/tasks/schemas';
+import { taskSortKeys, taskTable } from '@/lib/tasks/table';
 import { listDepartments } from '@/lib/departments/service';
 import { hasPermission } from '@/lib/permissions/rbac';
 import { requirePrincipal } from '@/app/_lib/session';
 import { single } from '@/app/_lib/search-params';
+import { filterParams, tableParams, tableView, withCursorOrFirst } from '@/app/_lib/table-params';
 import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { FilterBar } from '@/components/filter-bar';
 import { LiveRefresh } from '@/components/live-refresh';
-import { Pager } from '@/components/pager';
 import { Time } from '@/components/time';
 import { AgentRef, DepartmentRef } from '@/components/entity-refs';
 import { resolveNames } from '@/lib/org/names';
@@ -20,12 +20,14 @@ import { resolveNames } from '@/lib/org/names';
 export default async function TasksPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
   const sp = single(await searchParams);
-  const parsed = listTasksQuery.safeParse(sp);
+  const parsed = listTasksQuery.omit({ limit: true, cursor: true }).safeParse(filterParams(sp));
+  const table = tableParams(sp, taskSortKeys);
   const db = getDb();
   const [depts, result] = await Promise.all([
     listDepartments(db, principal),
-    listTasks(db, principal, parsed.success ? parsed.data : listTasksQuery.parse({})),
+    withCursorOrFirst({ ...(parsed.success ? parsed.data : {}), ...table }, (q) => taskTable(db, principal, q)),
   ]);
+  const view = tableView('/tasks', sp, result, table, 'tasks');
   const deadView = sp.status === 'dead';
   const names = await resolveNames(db, {
     agents: result.items.map((t) => t.assignedAgentId),
@@ -50,6 +52,7 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
       <FilterBar
         action="/tasks"
         values={sp}
+        keep={{ sort: sp.sort, order: sp.order, limit: sp.limit }}
         fields={[
           { name: 'departmentId', label: 'Department', options: depts.map((d) => ({ value: d.id, label: d.name })) },
           { name: 'status', label: 'Status', options: taskStatuses.map((s) => ({ value: s, label: s })) },
@@ -79,17 +82,17 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
             live
             rows={result.items}
             rowKey={(t) => t.id}
+            view={view}
             columns={[
-              { header: 'Title', href: (t) => `/tasks/${t.id}`, strong: true, cell: (t) => t.title },
-              { header: 'Department', cell: (t) => <DepartmentRef id={t.departmentId} names={names} /> },
-              { header: 'Priority', cell: (t) => <Badge value={t.priority} /> },
-              { header: 'Status', cell: (t) => <Badge value={t.status} /> },
-              { header: 'Attempts', numeric: true, cell: (t) => `${t.attempts} / ${t.maxAttempts}` },
+              { header: 'Title', sortKey: 'title', href: (t) => `/tasks/${t.id}`, strong: true, cell: (t) => t.title },
+              { header: 'Department', sortKey: 'departmentId', cell: (t) => <DepartmentRef id={t.departmentId} names={names} /> },
+              { header: 'Priority', sortKey: 'priority', cell: (t) => <Badge value={t.priority} /> },
+              { header: 'Status', sortKey: 'status', cell: (t) => <Badge value={t.status} /> },
+              { header: 'Attempts', sortKey: 'attempts', numeric: true, cell: (t) => `${t.attempts} / ${t.maxAttempts}` },
               { header: 'Agent', cell: (t) => <AgentRef id={t.assignedAgentId} names={names} /> },
-              { header: 'Created', numeric: true, cell: (t) => <Time value={t.createdAt} /> },
+              { header: 'Created', sortKey: 'createdAt', numeric: true, cell: (t) => <Time value={t.createdAt} /> },
             ]}
           />
-          <Pager basePath="/tasks" params={sp} nextCursor={result.nextCursor} />
         </div>
       )}
     </div>

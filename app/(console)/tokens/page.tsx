@@ -1,19 +1,24 @@
 import { getDb } from '@/db/client';
-import { listApiTokens } from '@/lib/tokens/service';
+import { tokenSortKeys, tokenTable } from '@/lib/tokens/table';
 import { hasPermission } from '@/lib/permissions/rbac';
 import { requirePrincipal } from '@/app/_lib/session';
+import { single } from '@/app/_lib/search-params';
+import { tableParams, tableView, withCursorOrFirst } from '@/app/_lib/table-params';
 import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { CreateTokenForm, RevokeButton } from './forms';
 import { Time } from '@/components/time';
 
-export default async function TokensPage() {
+export default async function TokensPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
   if (!hasPermission(principal, 'token:own')) {
     return <EmptyState title="No API tokens for your role">Your role ({principal.role}) can&apos;t own API tokens.</EmptyState>;
   }
-  const { items } = await listApiTokens(getDb(), principal, { includeRevoked: true });
+  const table = tableParams(single(await searchParams), tokenSortKeys);
+  const page = await withCursorOrFirst(table, (q) => tokenTable(getDb(), principal, q));
+  const items = page.items;
+  const view = tableView('/tokens', {}, page, table, 'tokens');
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">API tokens</h1>
@@ -29,13 +34,14 @@ export default async function TokensPage() {
             testId="token-table"
             rows={items}
             rowKey={(t) => t.id}
+            view={view}
             columns={[
-              { header: 'Name', className: 'font-medium', cell: (t) => t.name },
+              { header: 'Name', sortKey: 'name', className: 'font-medium', cell: (t) => t.name },
               { header: 'Permissions', className: 'text-xs', cell: (t) => t.permissions?.join(', ') ?? 'all of yours' },
               { header: 'Requests / min', numeric: true, cell: (t) => t.quotas.requestsPerMinute ?? 'no limit' },
-              { header: 'Created', numeric: true, cell: (t) => <Time value={t.createdAt} /> },
-              { header: 'Expires', numeric: true, cell: (t) => <Time value={t.expiresAt} /> },
-              { header: 'Last used', numeric: true, cell: (t) => <Time value={t.lastUsedAt} relative /> },
+              { header: 'Created', sortKey: 'createdAt', numeric: true, cell: (t) => <Time value={t.createdAt} /> },
+              { header: 'Expires', sortKey: 'expiresAt', numeric: true, cell: (t) => <Time value={t.expiresAt} /> },
+              { header: 'Last used', sortKey: 'lastUsedAt', numeric: true, cell: (t) => <Time value={t.lastUsedAt} relative /> },
               {
                 header: 'State',
                 cell: (t) => {

@@ -1,29 +1,35 @@
 import { getDb } from '@/db/client';
 import { roles } from '@/db/vocabulary';
-import { listUsers } from '@/lib/users/service';
+import { userSortKeys, userTable } from '@/lib/users/table';
 import { listDepartments } from '@/lib/departments/service';
 import { mfaRequiredRoles } from '@/lib/security/mfa-policy';
 import { canGrantRole, hasPermission } from '@/lib/permissions/rbac';
 import { env } from '@/lib/env';
 import { requirePrincipal } from '@/app/_lib/session';
+import { single } from '@/app/_lib/search-params';
+import { tableParams, tableView, withCursorOrFirst } from '@/app/_lib/table-params';
 import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { CreateUserForm, EditUserForm, MfaPolicyForm } from './forms';
 import { Time } from '@/components/time';
 
-export default async function UsersPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
   if (!hasPermission(principal, 'user:read')) {
     return <EmptyState title="Users are managed by administrators">Your role ({principal.role}) can&apos;t see the user list.</EmptyState>;
   }
   const db = getDb();
-  const { q } = await searchParams;
-  const [{ items }, departments, required] = await Promise.all([
-    listUsers(db, principal, { limit: 500, q: q?.slice(0, 64) || undefined }),
+  const sp = single(await searchParams);
+  const q = sp.q?.trim().slice(0, 64) || undefined;
+  const table = tableParams(sp, userSortKeys);
+  const [page, departments, required] = await Promise.all([
+    withCursorOrFirst({ q, ...table }, (query) => userTable(db, principal, query)),
     listDepartments(db, principal),
     mfaRequiredRoles(db),
   ]);
+  const items = page.items;
+  const view = tableView('/users', { q }, page, table, 'users');
   const grantable = roles.filter((r) => canGrantRole(principal, r));
   const depts = departments.map((d) => ({ id: d.id, name: d.name }));
   const canEdit = hasPermission(principal, 'user:update');
@@ -36,6 +42,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
             Search users
           </label>
           <input id="user-q" name="q" defaultValue={q} placeholder="Search username" className="input w-56" />
+          {(['sort', 'order', 'limit'] as const).map((k) => sp[k] && <input key={k} type="hidden" name={k} value={sp[k]} />)}
           <button type="submit" className="btn-secondary">
             Search
           </button>
@@ -49,9 +56,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           rows={items}
           rowKey={(u) => u.id}
           rowData={(u) => ({ 'data-username': u.username })}
+          view={view}
           columns={[
             {
               header: 'Username',
+              sortKey: 'username',
               className: 'align-top',
               cell: (u) =>
                 canEdit && u.id !== principal.id ? (
@@ -63,7 +72,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                   <span className="font-medium">{u.username}</span>
                 ),
             },
-            { header: 'Role', className: 'align-top', cell: (u) => u.role },
+            { header: 'Role', sortKey: 'role', className: 'align-top', cell: (u) => u.role },
             { header: 'Departments', className: 'align-top', cell: (u) => u.departmentIds.join(', ') || '—' },
             {
               header: 'State',
@@ -77,7 +86,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                 </>
               ),
             },
-            { header: 'Last login', className: 'align-top', numeric: true, cell: (u) => <Time value={u.lastLoginAt} relative /> },
+            {
+              header: 'Last login',
+              sortKey: 'lastLoginAt',
+              className: 'align-top',
+              numeric: true,
+              cell: (u) => <Time value={u.lastLoginAt} relative />,
+            },
           ]}
         />
       </section>

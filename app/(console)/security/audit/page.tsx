@@ -1,11 +1,11 @@
-import Link from 'next/link';
 import { getDb } from '@/db/client';
-import { auditQuery, reportQuery } from '@/lib/audit/schemas';
-import { listAuditEntries } from '@/lib/audit/service';
+import { reportQuery } from '@/lib/audit/schemas';
+import { auditSortKeys, auditTable, auditTableQuery } from '@/lib/audit/table';
 import { complianceReport } from '@/lib/audit/report';
 import { hasPermission } from '@/lib/permissions/rbac';
 import { AppError } from '@/lib/errors';
 import { requirePrincipal } from '@/app/_lib/session';
+import { tableParams, tableView, withCursorOrFirst } from '@/app/_lib/table-params';
 import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
@@ -25,9 +25,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   }
   const sp = await searchParams;
   const filters = Object.fromEntries(FILTERS.filter((k) => sp[k]).map((k) => [k, sp[k]!]));
-  const parsed = auditQuery.safeParse({ ...filters, cursor: sp.cursor, limit: 100 });
+  const table = tableParams(sp, auditSortKeys);
+  const parsed = auditTableQuery.safeParse({ ...filters, ...table });
   const db = getDb();
-  const page = parsed.success ? await listAuditEntries(db, principal, parsed.data).catch(badInput) : undefined;
+  const page = parsed.success ? await withCursorOrFirst(parsed.data, (q) => auditTable(db, principal, q)).catch(badInput) : undefined;
+  const view = page && tableView('/security/audit', filters, page, table, 'entries');
   const today = new Date().toISOString().slice(0, 10);
   const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
   const rq = reportQuery.safeParse({ from: sp.reportFrom ?? monthAgo, to: sp.reportTo ?? today });
@@ -45,6 +47,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </div>
       </div>
       <form className="card grid gap-3 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter the audit log">
+        {/* A new filter keeps the sort and page size, and starts at the first page. */}
+        {(['sort', 'order', 'limit'] as const).map((k) => sp[k] && <input key={k} type="hidden" name={k} value={sp[k]} />)}
         <Field name="actor" label="Actor (name or id)" value={sp.actor} />
         <Field name="action" label="Action (e.g. user.*)" value={sp.action} />
         <div>
@@ -80,13 +84,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               testId="audit-table"
               rows={page.items}
               rowKey={(r) => r.id}
+              view={view}
               columns={[
-                { header: '#', numeric: true, cell: (r) => r.id },
-                { header: 'When', className: 'whitespace-nowrap', numeric: true, cell: (r) => <Time value={r.at} /> },
-                { header: 'Actor', cell: (r) => r.actorName ?? r.actorType },
-                { header: 'Action', className: 'font-medium', cell: (r) => r.action },
+                { header: '#', sortKey: 'id', numeric: true, cell: (r) => r.id },
+                { header: 'When', sortKey: 'at', className: 'whitespace-nowrap', numeric: true, cell: (r) => <Time value={r.at} /> },
+                { header: 'Actor', sortKey: 'actor', cell: (r) => r.actorName ?? r.actorType },
+                { header: 'Action', sortKey: 'action', className: 'font-medium', cell: (r) => r.action },
                 {
                   header: 'Outcome',
+                  sortKey: 'outcome',
                   cell: (r) => (
                     <>
                       <Badge value={r.outcome === 'success' ? 'ok' : r.outcome === 'denied' ? 'high' : 'failed'} />{' '}
@@ -105,11 +111,6 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 },
               ]}
             />
-          )}
-          {page.nextCursor && (
-            <Link className="btn-secondary mt-3" href={`/security/audit?${new URLSearchParams({ ...filters, cursor: page.nextCursor })}`}>
-              Older
-            </Link>
           )}
         </section>
       )}

@@ -1,4 +1,4 @@
 import { route } from '@/lib/http/route';
-import { listAlerts, listAlertsQuery } from '@/lib/alerts/service';
+import { alertTable, alertTableQuery } from '@/lib/alerts/table';
 
-export const GET = route({ query: listAlertsQuery }, ({ db, principal, query }) => listAlerts(db, principal, query));
+export const GET = route({ query: alertTableQuery }, ({ db, principal, query }) => alertTable(db, principal, query));

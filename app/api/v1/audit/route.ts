@@ -1,5 +1,4 @@
 import { route } from '@/lib/http/route';
-import { auditQuery } from '@/lib/audit/schemas';
-import { listAuditEntries } from '@/lib/audit/service';
+import { auditTable, auditTableQuery } from '@/lib/audit/table';
 
-export const GET = route({ query: auditQuery }, ({ db, principal, query }) => listAuditEntries(db, principal, query));
+export const GET = route({ query: auditTableQuery }, ({ db, principal, query }) => auditTable(db, principal, query));
