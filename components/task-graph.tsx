@@ -23,14 +23,19 @@ const hiddenTone = 'fill-white stroke-slate-400 dark:fill-slate-900 dark:stroke-
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-function describe(n: GraphNode, focusId?: string) {
+function nodeLabel(n: GraphNode, focusId?: string) {
   const self = n.id === focusId ? ' (this task)' : '';
   return n.title === null
     ? `A task in department ${n.departmentId}, outside your departments${self}`
     : `${n.title}: ${n.status}, department ${n.departmentId}${self}`;
 }
 
-type Laid = { nodes: (GraphNode & { x: number; y: number })[]; edges: (GraphEdge & { points: { x: number; y: number }[] })[]; w: number; h: number };
+type Laid = {
+  nodes: (GraphNode & { x: number; y: number })[];
+  edges: (GraphEdge & { points: { x: number; y: number }[] })[];
+  w: number;
+  h: number;
+};
 
 function layout(graph: TaskGraph): Laid {
   const g = new dagre.graphlib.Graph({ multigraph: true });
@@ -75,7 +80,15 @@ export function TaskGraphView({ graph, title, focusId, testId }: { graph: TaskGr
         >
           <title id={titleId}>{title}</title>
           <defs>
-            <marker id={`${testId}-arrow`} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <marker
+              id={`${testId}-arrow`}
+              viewBox="0 0 10 10"
+              refX="9"
+              refY="5"
+              markerWidth="7"
+              markerHeight="7"
+              orient="auto-start-reverse"
+            >
               <path d="M0,0 L10,5 L0,10 z" className="fill-slate-500 dark:fill-slate-400" />
             </marker>
           </defs>
@@ -119,11 +132,12 @@ export function TaskGraphView({ graph, title, focusId, testId }: { graph: TaskGr
             return (
               <g key={n.id} data-testid="graph-node" data-task-id={n.id} data-status={n.status ?? 'hidden'}>
                 {n.title === null ? (
-                  <g role="img" aria-label={describe(n, focusId)}>
+                  <g>
+                    <title>{nodeLabel(n, focusId)}</title>
                     {box}
                   </g>
                 ) : (
-                  <a href={`/tasks/${n.id}`} aria-label={describe(n, focusId)} className="group outline-none">
+                  <a href={`/tasks/${n.id}`} aria-label={nodeLabel(n, focusId)} className="group outline-none">
                     <title>{n.title}</title>
                     {box}
                   </a>

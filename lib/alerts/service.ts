@@ -4,9 +4,9 @@ import type { Db } from '@/db/client';
 import { findAlert, listAlertRows, updateAlert } from '@/db/queries/alerts';
 import { alerts } from '@/db/schema/work';
 import { audit } from '../audit/log';
-import { authorize, departmentFilter, isGlobal, type Principal } from '../permissions/rbac';
+import { authorize, departmentFilter, isGlobal, OutOfScope, type Principal } from '../permissions/rbac';
 import { departmentIdSchema } from '../org/department-id';
-import { badRequest, conflict, forbidden, notFound } from '../errors';
+import { badRequest, conflict, notFound } from '../errors';
 import { alertView, announce, type AlertView } from './engine';
 import { queueAlertEvent } from './webhook';
 import { decodeCursor, page } from '../paging/cursor';
@@ -45,8 +45,8 @@ async function loadFor(db: Db, principal: Principal, id: string, permission: str
   if (a.departmentId) authorize(principal, permission, { departmentId: a.departmentId, what: 'Alert' });
   else {
     authorize(principal, permission);
-    // Department roles see system-wide alerts (security, capacity) but may not close them.
-    if (!isGlobal(principal)) throw forbidden('System-wide alerts are handled by global roles');
+    // System-wide alerts (security, the fleet's agent limit) are not listed for department roles either.
+    if (!isGlobal(principal)) throw new OutOfScope('Alert');
   }
   return a;
 }
