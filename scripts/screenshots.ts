@@ -58,7 +58,11 @@ async function shoot(page: Page, url: string, file: string, settle?: (page: Page
 async function main() {
   if (!user.password) throw new Error('Set ECS_PASSWORD (and ECS_USER if not admin)');
   const { accessToken } = await (
-    await fetch(`${base}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(user) })
+    await fetch(`${base}/api/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(user),
+    })
   ).json();
   const draft = await workflow(accessToken);
   await schedules(accessToken);
