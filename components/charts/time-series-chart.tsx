@@ -31,6 +31,19 @@ function rows(series: SeriesSpec[]) {
   return [...byT.values()].sort((a, b) => a.t - b.t);
 }
 
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const STEPS = [1, 2, 5, 10, 15, 30].map((m) => m * MIN).concat([1, 2, 3, 4, 6, 12, 24].map((h) => h * HOUR));
+
+/** About `count` ticks on round times across the range, wherever the samples happen to fall. */
+function evenTicks(from: number, to: number, count = 6): number[] {
+  const span = to - from;
+  const step = STEPS.find((s) => span / s <= count) ?? 24 * HOUR * Math.ceil(span / (count * 24 * HOUR));
+  const out: number[] = [];
+  for (let t = Math.ceil(from / step) * step; t <= to; t += step) out.push(t);
+  return out;
+}
+
 export function TimeSeriesChart({
   title,
   series,
@@ -86,6 +99,7 @@ export function TimeSeriesChart({
                 type="number"
                 scale="time"
                 domain={extent ? [extent.from, extent.to] : ['dataMin', 'dataMax']}
+                ticks={extent ? evenTicks(extent.from, extent.to) : undefined}
                 allowDataOverflow
                 tickFormatter={fmt}
                 tick={{ fontSize: 11 }}
