@@ -46,7 +46,7 @@ test('charts say they are loading until history arrives, never "no samples" whil
   await expect(chart).not.toContainText('Loading history');
 });
 
-test('the minute in progress is left out of counts, idle agents are grey, and day-long axes carry dates', async ({ page }) => {
+test('the minute in progress is drawn apart from full minutes, idle agents are grey, and day-long axes carry dates', async ({ page }) => {
   const now = Date.now();
   const open = Math.floor(now / MINUTE) * MINUTE;
   await historyFrom(
@@ -62,11 +62,18 @@ test('the minute in progress is left out of counts, idle agents are grey, and da
   await page.goto('/');
   const throughput = page.getByTestId('chart-throughput');
   await expect(throughput).toHaveAttribute('data-state', 'ready');
-  // Counts stop at the last full minute; levels (queue, agents) keep the minute in progress.
-  await expect(throughput).toHaveAttribute('data-points', '3');
-  await expect(throughput).toContainText('The minute in progress is left out until it ends.');
+  // Counts' lines stop at the last full minute; the partial one is a faint dashed segment in a
+  // shaded band. Levels (queue, agents) are whole at any moment and stay one line.
+  await expect(throughput).toHaveAttribute('data-points', '4');
+  await expect(throughput.locator('.open-minute')).toHaveCount(2);
+  await expect(throughput.locator('.recharts-reference-area')).toHaveCount(1);
+  await expect(throughput).toContainText('in progress');
+  await expect(throughput).toContainText('The shaded minute is still in progress: its dashed counts are partial.');
+  await expect(throughput.locator('.recharts-legend-item')).toHaveCount(2);
   const queue = page.getByTestId('chart-queue');
   await expect(queue).toHaveAttribute('data-points', '4');
+  await expect(queue.locator('.open-minute')).toHaveCount(0);
+  await expect(queue.locator('.recharts-reference-area')).toHaveCount(0);
 
   const strokeOf = (label: string) =>
     queue.locator('.recharts-legend-item', { hasText: label }).locator('.recharts-legend-icon').first().getAttribute('stroke');
@@ -85,7 +92,8 @@ test('the minute in progress is left out of counts, idle agents are grey, and da
   const ticks = labels.filter((l) => !/^-?[\d.]+$/.test(l));
   expect(ticks.length).toBeGreaterThan(1);
   for (const tick of ticks) expect(tick).toMatch(/^[A-Z][a-z]{2} \d{1,2} \d{2}:\d{2}$/);
-  await expect(throughput).not.toContainText('The minute in progress');
+  await expect(throughput).not.toContainText('still in progress');
+  await expect(throughput.locator('.open-minute')).toHaveCount(0);
 });
 
 test('the chosen range stays in the address: it survives a reload, and Back returns to the one before', async ({ page }) => {

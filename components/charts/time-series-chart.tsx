@@ -1,10 +1,19 @@
 'use client';
 
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatFull, formatTick } from '@/lib/format/time';
 
 export type Point = { t: number; v: number };
-export type SeriesSpec = { key: string; label: string; color: string; points: Point[]; dashed?: boolean };
+export type SeriesSpec = {
+  key: string;
+  label: string;
+  color: string;
+  points: Point[];
+  dashed?: boolean;
+  /** Points of a count still counting (the minute in progress), drawn apart from `points`: faint, dashed, shaded. */
+  open?: Point[];
+};
+const OPEN = '~open';
 /** What the chart has to draw: history still on its way, history that failed to come, or the series. */
 export type ChartState = 'loading' | 'error' | 'ready';
 
@@ -27,7 +36,11 @@ export const colorAt = (i: number) => palette[i % palette.length];
 /** Merges series on their timestamps into Recharts rows: { t, [key]: v }. */
 function rows(series: SeriesSpec[]) {
   const byT = new Map<number, Record<string, number>>();
-  for (const s of series) for (const p of s.points) byT.set(p.t, { ...(byT.get(p.t) ?? { t: p.t }), [s.key]: p.v });
+  const put = (key: string, p: Point) => byT.set(p.t, { ...(byT.get(p.t) ?? { t: p.t }), [key]: p.v });
+  for (const s of series) {
+    for (const p of s.points) put(s.key, p);
+    for (const p of s.open ?? []) put(s.key + OPEN, p);
+  }
   return [...byT.values()].sort((a, b) => a.t - b.t);
 }
 
@@ -62,9 +75,10 @@ export function TimeSeriesChart({
   state?: ChartState;
   /** The range asked for: the axis spans it (and its ticks carry dates past a day) however few samples there are. */
   extent?: { from: number; to: number };
-  /** A line under the chart saying what it leaves out. */
+  /** A line under the chart saying what it leaves out or marks. */
   note?: string;
 }) {
+  const openFrom = Math.min(...series.flatMap((s) => (s.open ?? []).filter((p, i) => i > 0 || s.points.length === 0).map((p) => p.t)));
   const data = state === 'ready' ? rows(series) : [];
   const span = extent ? extent.to - extent.from : data.length > 1 ? data[data.length - 1].t - data[0].t : 0;
   const fmt = (t: number) => formatTick(t, span);
@@ -108,6 +122,16 @@ export function TimeSeriesChart({
               <YAxis tick={{ fontSize: 11 }} allowDecimals />
               <Tooltip labelFormatter={(t) => formatFull(Number(t))} />
               {series.length > 1 && <Legend wrapperStyle={{ fontSize: 12 }} />}
+              {Number.isFinite(openFrom) && (
+                <ReferenceArea
+                  x1={openFrom}
+                  x2={extent?.to ?? openFrom}
+                  fill="currentColor"
+                  fillOpacity={0.06}
+                  label={{ value: 'in progress', position: 'insideTopRight', fontSize: 10 }}
+                  ifOverflow="extendDomain"
+                />
+              )}
               {series.map((s) => (
                 <Line
                   key={s.key}
@@ -121,6 +145,24 @@ export function TimeSeriesChart({
                   connectNulls
                 />
               ))}
+              {series
+                .filter((s) => s.open?.length)
+                .map((s) => (
+                  <Line
+                    key={s.key + OPEN}
+                    className="open-minute"
+                    dataKey={s.key + OPEN}
+                    name={`${s.label} (minute in progress)`}
+                    legendType="none"
+                    stroke={s.color}
+                    strokeOpacity={0.55}
+                    strokeDasharray="3 3"
+                    dot={{ r: 2, fillOpacity: 0.4 }}
+                    strokeWidth={2}
+                    isAnimationActive={false}
+                    connectNulls
+                  />
+                ))}
             </LineChart>
           </ResponsiveContainer>
         </div>

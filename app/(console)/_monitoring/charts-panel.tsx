@@ -28,24 +28,29 @@ async function fetchHistory(range: Range, names: string[], departmentId: string 
   return res.json();
 }
 
-/** A count's minute in progress is partial: drawn, it would read as a drop at the right edge. */
-const settled = (h: History | undefined, name: string, points: Point[]) =>
-  h?.openFrom != null && seriesKinds[name.split(':')[0] as SeriesName] === 'count' ? points.filter((p) => p.t < (h.openFrom ?? 0)) : points;
+/**
+ * A count's minute in progress is partial: drawn as one more point it reads as a drop at the right
+ * edge. It goes to `open`, joined to the last full minute, which the chart draws faint and shaded.
+ */
+function split(h: History | undefined, name: string, points: Point[]): Pick<SeriesSpec, 'points' | 'open'> {
+  const from = h?.openFrom;
+  if (from == null || seriesKinds[name.split(':')[0] as SeriesName] !== 'count') return { points };
+  const settled = points.filter((p) => p.t < from);
+  const current = points.filter((p) => p.t >= from);
+  return { points: settled, open: current.length ? [...settled.slice(-1), ...current] : undefined };
+}
 
 const spec = (
   h: History | undefined,
   defs: ([string, string] | [string, string, string] | [string, string, string, 'dashed'])[],
   scale = 1,
 ): SeriesSpec[] =>
-  defs.map(([key, label, color, dashed], i) => ({
-    key,
-    label,
-    color: color ?? colorAt(i),
-    dashed: dashed === 'dashed',
-    points: settled(h, key, h?.series[key] ?? []).map((p) => ({ t: p.t, v: Math.round(p.v * scale * 100) / 100 })),
-  }));
+  defs.map(([key, label, color, dashed], i) => {
+    const scaled = (h?.series[key] ?? []).map((p) => ({ t: p.t, v: Math.round(p.v * scale * 100) / 100 }));
+    return { key, label, color: color ?? colorAt(i), dashed: dashed === 'dashed', ...split(h, key, scaled) };
+  });
 
-const OPEN_MINUTE_NOTE = 'The minute in progress is left out until it ends.';
+const OPEN_MINUTE_NOTE = 'The shaded minute is still in progress: its dashed counts are partial.';
 
 /**
  * Charts over a selectable range, all from stored per-minute history (the minute in progress
