@@ -78,7 +78,7 @@ export function TimeSeriesChart({
   /** A line under the chart saying what it leaves out or marks. */
   note?: string;
 }) {
-  const openFrom = Math.min(...series.flatMap((s) => (s.open ?? []).filter((p, i) => i > 0 || s.points.length === 0).map((p) => p.t)));
+  const openFrom = Math.min(...series.flatMap((s) => (s.open ?? []).filter((_, i) => i > 0 || s.points.length === 0).map((p) => p.t)));
   const data = state === 'ready' ? rows(series) : [];
   const span = extent ? extent.to - extent.from : data.length > 1 ? data[data.length - 1].t - data[0].t : 0;
   const fmt = (t: number) => formatTick(t, span);
