@@ -59,7 +59,16 @@ const OPEN_MINUTE_NOTE = 'The shaded minute is still in progress: its dashed cou
  */
 export function ChartsPanel({ departmentId, departments }: { departmentId: string | null; departments: { id: string; name: string }[] }) {
   const params = useSearchParams();
-  const range = rangeOf(params.get('range'));
+  const [asked, setAsked] = useState(() => params.get('range'));
+  useEffect(() => setAsked(params.get('range')), [params]);
+  // Back and Forward: read the address itself, whether or not the router re-renders for an entry
+  // it didn't make (one pushed before a reload).
+  useEffect(() => {
+    const onPop = () => setAsked(new URLSearchParams(window.location.search).get('range'));
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, []);
+  const range = rangeOf(asked);
   const [loaded, setLoaded] = useState<Loaded>();
   const [error, setError] = useState<string>();
 
@@ -101,11 +110,12 @@ export function ChartsPanel({ departmentId, departments }: { departmentId: strin
   // A pushed entry, not a replaced one: Back returns to the range seen before.
   const choose = (r: Range) => {
     if (r === range) return;
-    const next = new URLSearchParams(params.toString());
+    const next = new URLSearchParams(window.location.search);
     if (r === DEFAULT_RANGE) next.delete('range');
     else next.set('range', r);
     const qs = next.toString();
     window.history.pushState(null, '', `${window.location.pathname}${qs ? `?${qs}` : ''}${window.location.hash}`);
+    setAsked(r === DEFAULT_RANGE ? null : r);
   };
 
   // Until this range's history arrives the charts say so, rather than "no samples" or the last range's lines.
