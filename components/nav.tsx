@@ -14,6 +14,7 @@ const items = [
   { href: '/bus', label: 'Bus' },
   { href: '/cluster', label: 'Cluster' },
   { href: '/alerts', label: 'Alerts' },
+  { href: '/webhooks', label: 'Webhooks' },
   { href: '/security', label: 'Security' },
   { href: '/users', label: 'Users' },
   { href: '/tokens', label: 'API tokens' },
@@ -40,10 +41,11 @@ function useOverflow() {
   return { ref, more, measure };
 }
 
-/** Shown only to roles that manage webhooks (department admins, super-admins). */
-const webhooksItem = { href: '/webhooks', label: 'Webhooks' };
-
-export function Nav({ webhooks = false }: { webhooks?: boolean }) {
+/**
+ * `sections`: the hrefs the user's role may open, in the order to show them (lib/permissions/console-pages.ts
+ * decides); the rest are left out.
+ */
+export function Nav({ sections }: { sections: readonly string[] }) {
   const path = usePathname();
   const router = useRouter();
   const { ref, more, measure } = useOverflow();
@@ -53,7 +55,7 @@ export function Nav({ webhooks = false }: { webhooks?: boolean }) {
     ref.current?.querySelector('[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
     measure();
   }, [path, ref, measure]);
-  const shown = webhooks ? items.flatMap((i) => (i.href === '/alerts' ? [i, webhooksItem] : [i])) : items;
+  const shown = sections.flatMap((href) => items.filter((i) => i.href === href));
   const scrollBy = (dx: number) => ref.current?.scrollBy({ left: dx, behavior: 'smooth' });
   return (
     // On a phone the items are one row that scrolls: a fade and an arrow on the side with more say so.

@@ -74,7 +74,7 @@ test('a busy Tasks page makes few requests, and the row under the pointer holds 
   await page.mouse.move(0, 0);
   await expect(table.locator('tbody tr').first()).toContainText(`steady ${run} live ${n - 1}`);
   await expect(page.getByTestId('live-new-rows')).toHaveCount(0);
-  // Copied by hand to docs/screenshots/tasks.png when the page changes: a test run never edits tracked files.
+  // For looking at after a run; docs/screenshots/ is written by scripts/screenshots.ts (a test run never edits tracked files).
   await page.screenshot({ path: 'test-results/tasks.png' });
 
   // Paused, the list stops refreshing; resuming catches up.

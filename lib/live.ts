@@ -6,6 +6,8 @@ export type LiveEvent = {
   scope: string | null;
   /** When set, only console users holding this permission receive the event (e.g. security alerts). */
   permission?: string;
+  /** With scope null: only consoles of roles that see every department receive it. */
+  organisationWide?: boolean;
   data: unknown;
 };
 

@@ -6,7 +6,7 @@ import { requirePrincipal } from '@/app/_lib/session';
 import { signOut } from '@/app/auth';
 import { StatusBar } from '@/components/status-bar';
 import { checkHealth } from '@/lib/health';
-import { hasPermission } from '@/lib/permissions/rbac';
+import { openSections } from '@/lib/permissions/console-pages';
 
 export const dynamic = 'force-dynamic';
 
@@ -22,7 +22,7 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
       </a>
       <aside className="border-b border-slate-200 bg-white p-3 md:w-56 md:border-b-0 md:border-r dark:border-slate-800 dark:bg-slate-900">
         <p className="mb-3 px-3 text-sm font-bold tracking-tight">ECS Console</p>
-        <Nav webhooks={hasPermission(principal, 'webhook:manage')} />
+        <Nav sections={openSections(principal)} />
         <SlashSearch />
       </aside>
       {/* min-w-0: a wide table scrolls inside its card instead of widening the page. */}

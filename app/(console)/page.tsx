@@ -1,7 +1,9 @@
 import Link from 'next/link';
+import { redirect } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { getSystemStatus } from '@/lib/status/system';
 import { isGlobal } from '@/lib/permissions/rbac';
+import { homeOf } from '@/lib/permissions/console-pages';
 import { snapshot } from '@/lib/status/snapshot';
 import { requirePrincipal } from '@/app/_lib/session';
 import { EmptyState } from '@/components/empty-state';
@@ -15,6 +17,9 @@ import { WorkerPoolCard } from './_monitoring/worker-pool-card';
 
 export default async function OverviewPage() {
   const principal = await requirePrincipal();
+  // Signing in lands on `/`: a coordinator's console starts at its departments' portal.
+  const home = homeOf(principal);
+  if (home !== '/') redirect(home);
   const [s, pool] = await Promise.all([getSystemStatus(getDb(), principal), workerPoolView()]);
   const sum = (c: Record<string, number>, ...keys: string[]) => keys.reduce((a, k) => a + (c[k] ?? 0), 0);
   // Live pushes are scoped: global roles get the system snapshot, others their (first) department's.

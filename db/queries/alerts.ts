@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import { beforeCursor, cursorTime } from '../keyset';
 import { mapRow, rowsOf } from '../rows';
 import type { Db } from '../client';
@@ -105,9 +105,9 @@ export async function listAlertRows(db: Db, f: AlertFilter): Promise<(AlertRow &
   if (f.status === 'active') where.push(inArray(alerts.status, ['open', 'acknowledged']));
   else if (f.status) where.push(eq(alerts.status, f.status as AlertRow['status']));
   if (f.departmentId) where.push(eq(alerts.departmentId, f.departmentId));
-  // Confined callers see their departments' alerts and system-wide ones (security, capacity).
-  if (f.departmentIds)
-    where.push(or(isNull(alerts.departmentId), inArray(alerts.departmentId, f.departmentIds.length ? f.departmentIds : ['']))!);
+  // Confined callers see their departments' alerts only: system-wide ones (security, the fleet's
+  // agent limit) speak of every department and its users.
+  if (f.departmentIds) where.push(inArray(alerts.departmentId, f.departmentIds.length ? f.departmentIds : ['']));
   if (f.cursor) where.push(beforeCursor(alerts.createdAt, alerts.id, f.cursor));
   return db
     .select({ ...getTableColumns(alerts), cursorAt: cursorTime(alerts.createdAt) })

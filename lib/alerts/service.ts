@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { Db } from '@/db/client';
 import { findAlert, listAlertRows, updateAlert } from '@/db/queries/alerts';
 import { audit } from '../audit/log';
-import { authorize, departmentFilter, isGlobal, type Principal } from '../permissions/rbac';
+import { authorize, departmentFilter, isGlobal, OutOfScope, type Principal } from '../permissions/rbac';
 import { departmentIdSchema } from '../org/department-id';
-import { conflict, forbidden, notFound } from '../errors';
+import { conflict, notFound } from '../errors';
 import { alertView, announce, type AlertView } from './view';
 import { resolveActiveAlert } from './raise';
 import { decodeCursor, page } from '../paging/cursor';
@@ -43,8 +43,8 @@ async function loadFor(db: Db, principal: Principal, id: string, permission: str
   if (a.departmentId) authorize(principal, permission, { departmentId: a.departmentId, what: 'Alert' });
   else {
     authorize(principal, permission);
-    // Department roles see system-wide alerts (security, capacity) but may not close them.
-    if (!isGlobal(principal)) throw forbidden('System-wide alerts are handled by global roles');
+    // System-wide alerts (security, the fleet's agent limit) are not listed for department roles either.
+    if (!isGlobal(principal)) throw new OutOfScope('Alert');
   }
   return a;
 }

@@ -33,5 +33,11 @@ export function alertView(a: AlertRow): AlertView {
 
 export function announce(event: 'raised' | 'acknowledged' | 'resolved', a: AlertRow): void {
   const view = alertView(a);
-  publishLive({ type: 'alert', scope: a.departmentId, data: { source: 'alerts', event, alert: view } });
+  // A system-wide alert (security, the fleet's agent limit) reaches organisation-wide consoles only.
+  publishLive({
+    type: 'alert',
+    scope: a.departmentId,
+    ...(a.departmentId ? {} : { organisationWide: true }),
+    data: { source: 'alerts', event, alert: view },
+  });
 }

@@ -60,6 +60,7 @@ describe('per-minute roll-up and history', () => {
       { t: current, v: 2 },
     ]);
     expect(eng.series.assign_latency_p99).toEqual([{ t: m0, v: 99 }]);
+    expect(eng.openFrom).toBe(current);
   });
 
   it("splits a minute into this process's counts and the cluster's levels, each written by its own pass", async () => {
@@ -98,6 +99,7 @@ describe('per-minute roll-up and history', () => {
     const h = await getHistory(t.db, admin, q('7d', 'tasks_completed,queue_depth', 'hr'), now);
     expect(h.series.tasks_completed).toEqual([{ t: base, v: 25 }]);
     expect(h.series.queue_depth).toEqual([{ t: base, v: 5 }]);
+    expect(h.openFrom).toBeNull();
   });
 
   it('answers one series per department with by=department, within the caller scope', async () => {

@@ -40,13 +40,24 @@ export const historyQuerySchema = z.object({
 export type HistoryQuery = z.output<typeof historyQuerySchema>;
 
 export type HistoryPoint = { t: number; v: number };
-export type History = { range: Range; bucketSeconds: number; departmentId: string | null; series: Record<string, HistoryPoint[]> };
+export type History = {
+  range: Range;
+  bucketSeconds: number;
+  departmentId: string | null;
+  series: Record<string, HistoryPoint[]>;
+  /**
+   * Where the minute still in progress starts (epoch ms), when the series end with it: its counts
+   * are partial, so a chart leaves them out or marks them rather than draw a dip. null for wide
+   * buckets, whose counts are rates over the minutes already stored.
+   */
+  openFrom: number | null;
+};
 
 /**
  * Stored per-minute samples over a range, one point per bucket. Counts come back as a per-minute
  * rate (bucket sum / minutes sampled) so a 2-hour bucket and a 1-minute bucket read alike.
  * Callers confined to some departments get their departments' sum, never the system total.
- * Minute-resolution ranges end with the minute in progress, from memory (marked by nothing: it
+ * Minute-resolution ranges end with the minute in progress, from memory (`openFrom` marks it; it
  * is replaced by its stored sample once rolled up).
  */
 export async function getHistory(db: Db, principal: Principal, q: HistoryQuery, now = Date.now()): Promise<History> {
@@ -73,8 +84,8 @@ export async function getHistory(db: Db, principal: Principal, q: HistoryQuery, 
     const key = q.by === 'department' ? `${row.name}:${row.dept}` : row.name;
     (series[key] ??= []).push({ t: row.t * 1000, v: Math.round(v * 1000) / 1000 });
   }
+  const start = Math.floor(now / MINUTE) * MINUTE;
   if (r.bucketSec === 60) {
-    const start = Math.floor(now / MINUTE) * MINUTE;
     const scopes: [string, string[] | null][] =
       q.by === 'department'
         ? knownDepartments()
@@ -88,5 +99,11 @@ export async function getHistory(db: Db, principal: Principal, q: HistoryQuery, 
         if (v !== null && (pts.length === 0 || pts[pts.length - 1].t < start)) pts.push({ t: start, v: Math.round(v * 1000) / 1000 });
       }
   }
-  return { range: q.range, bucketSeconds: r.bucketSec, departmentId: q.departmentId ?? null, series };
+  return {
+    range: q.range,
+    bucketSeconds: r.bucketSec,
+    departmentId: q.departmentId ?? null,
+    series,
+    openFrom: r.bucketSec === 60 ? start : null,
+  };
 }

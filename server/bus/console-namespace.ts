@@ -63,6 +63,7 @@ export function registerConsoleNamespace(io: Server, opts: { shared?: boolean } 
       return;
     }
     if (e.permission) nsp.to(permRoom(e.permission)).emit(e.type, e.data);
+    else if (e.organisationWide) nsp.to(ALL).emit(e.type, e.data);
     else if (e.scope === null) nsp.emit(e.type, e.data);
     else nsp.to([ALL, deptRoom(e.scope)]).emit(e.type, e.data);
   });

@@ -29,12 +29,17 @@ export function LiveTiles({ departmentId, initial }: { departmentId: string | nu
       />
       <StatTile label="Completion rate" value={percent(s.completionRate)} hint="last 5 minutes" testId="tile-completion" />
       <StatTile label="p95 assignment" value={fmtMs(s.p95AssignmentMs)} hint="last 5 minutes" testId="tile-latency" />
-      <StatTile
-        label="Bus msg/s"
-        value={s.busMsgPerSec === null ? '—' : s.busMsgPerSec.toFixed(1)}
-        hint={`resources ${percent(s.resourceUse)} used`}
-        testId="tile-bus"
-      />
+      {/* Bus traffic is the whole fleet's: a department's view shows its resource use instead. */}
+      {departmentId === null ? (
+        <StatTile
+          label="Bus msg/s"
+          value={s.busMsgPerSec === null ? '—' : s.busMsgPerSec.toFixed(1)}
+          hint={`resources ${percent(s.resourceUse)} used`}
+          testId="tile-bus"
+        />
+      ) : (
+        <StatTile label="Resource use" value={percent(s.resourceUse)} hint="of the department's pools" testId="tile-resources" />
+      )}
     </section>
   );
 }

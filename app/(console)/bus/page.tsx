@@ -1,17 +1,13 @@
 import { requirePrincipal } from '@/app/_lib/session';
-import { hasPermission, isGlobal } from '@/lib/permissions/rbac';
+import { canOpenSection } from '@/lib/permissions/console-pages';
 import { getDb } from '@/db/client';
-import { combineBusStats } from '@/lib/cluster/bus-totals';
-import { clusterParts } from '@/lib/cluster/processes';
+import { readBusStats } from '@/lib/cluster/bus-totals';
 import { EmptyState } from '@/components/empty-state';
 import { BusLive } from './bus-live';
 
 export default async function BusPage() {
   const principal = await requirePrincipal();
-  if (!hasPermission(principal, 'metrics:read')) {
-    return <EmptyState title="Not available">Your role ({principal.role}) lacks metrics:read.</EmptyState>;
-  }
-  if (!isGlobal(principal)) {
+  if (!canOpenSection(principal, '/bus')) {
     return (
       <EmptyState title="Not available">Bus figures cover every department; they are shown to organisation-wide roles only.</EmptyState>
     );
@@ -19,7 +15,7 @@ export default async function BusPage() {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Coordination bus</h1>
-      <BusLive initial={combineBusStats(await clusterParts(getDb()))} />
+      <BusLive initial={await readBusStats(getDb(), principal)} />
     </div>
   );
 }

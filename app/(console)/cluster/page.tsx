@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
 import { requirePrincipal } from '@/app/_lib/session';
-import { hasPermission, isGlobal } from '@/lib/permissions/rbac';
+import { canOpenSection } from '@/lib/permissions/console-pages';
 import { runtimeState } from '@/lib/health';
 import { listClusterProcesses, type ProcessView } from '@/lib/cluster/processes';
 import { Badge } from '@/components/badge';
@@ -14,7 +14,7 @@ const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 
 export default async function ClusterPage() {
   const principal = await requirePrincipal();
-  if (!hasPermission(principal, 'metrics:read') || !isGlobal(principal)) {
+  if (!canOpenSection(principal, '/cluster')) {
     return (
       <EmptyState title="Not available">
         The cluster view covers every department; it is shown to organisation-wide roles with metrics:read only.

@@ -62,12 +62,12 @@ describe('GET /api/v1/status', () => {
     expect(s.health.bus).toHaveProperty('listening');
   });
 
-  it('confines a department user to their department and its alerts', async () => {
+  it('confines a department user to their department and its alerts, without the system-wide ones', async () => {
     const res = await statusGET(request('GET', '/api/v1/status', { token: coordHr }));
     expect(res.status).toBe(200);
     const s = await res.json();
     expect(s.departments.map((d: { id: string }) => d.id)).toEqual(['hr']);
-    expect(s.alerts.recent.map((a: { id: string }) => a.id).sort()).toEqual([hrAlert, systemAlert].sort());
+    expect(s.alerts.recent.map((a: { id: string }) => a.id).sort()).toEqual([hrAlert]);
   });
 
   it('answers 401 without a token', async () => {
@@ -84,7 +84,7 @@ describe('alerts REST', () => {
     expect(rest.items).toHaveLength(1);
     expect(rest.nextCursor).toBeNull();
     const hr = await (await alertsGET(request('GET', '/api/v1/alerts', { token: coordHr }))).json();
-    expect(hr.items.map((a: { id: string }) => a.id)).not.toContain(financeAlert);
+    expect(hr.items.map((a: { id: string }) => a.id)).toEqual([hrAlert]);
     expect((await alertsGET(request('GET', '/api/v1/alerts?departmentId=finance', { token: coordHr }))).status).toBe(404);
     const active = await (await alertsGET(request('GET', '/api/v1/alerts?status=active', { token: admin }))).json();
     expect(active.items).toHaveLength(3);
@@ -103,10 +103,10 @@ describe('alerts REST', () => {
     expect((await resolvePOST(request('POST', '/x', { token: admin }), params({ id: hrAlert }))).status).toBe(409);
   });
 
-  it('hides other departments (404), refuses roles without the permission (403) and system alerts to department roles (403)', async () => {
+  it('hides other departments (404), refuses roles without the permission (403), and hides system alerts from department roles (404)', async () => {
     expect((await ackPOST(request('POST', '/x', { token: coordHr }), params({ id: financeAlert }))).status).toBe(404);
     expect((await ackPOST(request('POST', '/x', { token: readonlyHr }), params({ id: hrAlert }))).status).toBe(403);
-    expect((await ackPOST(request('POST', '/x', { token: coordHr }), params({ id: systemAlert }))).status).toBe(403);
+    expect((await ackPOST(request('POST', '/x', { token: coordHr }), params({ id: systemAlert }))).status).toBe(404);
     expect((await resolvePOST(request('POST', '/x', { token: coordHr }), params({ id: financeAlert }))).status).toBe(403);
   });
 

@@ -16,6 +16,8 @@ import { QuotaBars } from '@/components/quota-bars';
 import { percent } from '@/components/format';
 import { hasPermission } from '@/lib/permissions/rbac';
 import { resourceTypes } from '@/lib/org/resource-kinds';
+import { getDepartmentTaskGraph } from '@/lib/tasks/graph';
+import { TaskGraphView } from '@/components/task-graph';
 import { ArchiveControls, EditDepartmentForm } from '../forms';
 
 export default async function DepartmentPage({ params }: { params: Promise<{ id: string }> }) {
@@ -26,11 +28,12 @@ export default async function DepartmentPage({ params }: { params: Promise<{ id:
     getDepartment(db, principal, id),
     getDepartmentStatus(db, principal, id),
     departmentLeaderboard(db, principal, id),
+    hasPermission(principal, 'task:read') ? getDepartmentTaskGraph(db, principal, id) : null,
   ]).catch((err) => {
     if (err instanceof AppError && err.status === 404) notFound();
     throw err;
   });
-  const [dept, status, leaders] = loaded;
+  const [dept, status, leaders, graph] = loaded;
   const ms = (x: number | null) => (x === null ? '—' : x < 1000 ? `${x} ms` : `${(x / 1000).toFixed(1)} s`);
   return (
     <div className="space-y-6">
@@ -102,6 +105,20 @@ export default async function DepartmentPage({ params }: { params: Promise<{ id:
           />
         )}
       </section>
+      {graph && (
+        <section className="card" aria-labelledby="cross-work-heading">
+          <h2 id="cross-work-heading" className="mb-2 font-semibold">
+            Work with other departments
+          </h2>
+          {graph.nodes.length === 0 ? (
+            <EmptyState title="No cross-department work">
+              Tasks of {dept.name} that ask another department for help, or wait on its tasks, are drawn here.
+            </EmptyState>
+          ) : (
+            <TaskGraphView graph={graph} testId="department-graph" title={`Tasks linking ${dept.name} with other departments`} />
+          )}
+        </section>
+      )}
       <section className="grid gap-4 lg:grid-cols-2">
         <div className="card">
           <h2 className="mb-2 font-semibold">Specializations</h2>

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
 import { getTask } from '@/lib/tasks/service';
+import { getTaskGraph } from '@/lib/tasks/graph';
 import { hasPermission } from '@/lib/permissions/rbac';
 import { AppError } from '@/lib/errors';
 import { relatedTasks, resolveNames } from '@/lib/org/names';
@@ -14,6 +15,7 @@ import { DataTable } from '@/components/data-table';
 import { AgentRef, DepartmentRef } from '@/components/entity-refs';
 import { LiveRefresh } from '@/components/live-refresh';
 import { Time } from '@/components/time';
+import { TaskGraphView } from '@/components/task-graph';
 import { cancelTaskAction, retryTaskAction } from '../actions';
 import { TaskTimeline } from './timeline';
 
@@ -49,7 +51,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
     if (err instanceof AppError && err.status === 404) notFound();
     throw err;
   });
-  const [names, related] = await Promise.all([
+  const [names, related, graph] = await Promise.all([
     resolveNames(db, {
       agents: [
         task.assignedAgentId,
@@ -60,6 +62,7 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
       departments: [task.departmentId, ...task.children.map((c) => c.departmentId)],
     }),
     relatedTasks(db, principal, [task.parentTaskId, ...task.dependsOn]),
+    getTaskGraph(db, principal, task.id),
   ]);
   const cancellable = ['pending', 'assigned', 'running', 'scheduled'].includes(task.status) && hasPermission(principal, 'task:cancel');
   const retriable = ['failed', 'dead', 'cancelled'].includes(task.status) && hasPermission(principal, 'task:retry');
@@ -226,6 +229,19 @@ export default async function TaskPage({ params }: { params: Promise<{ id: strin
               </Fact>
             )}
           </dl>
+        </section>
+      )}
+      {graph.nodes.length > 1 && (
+        <section className="card" aria-labelledby="graph-heading">
+          <h2 id="graph-heading" className="mb-2 font-semibold">
+            Task graph
+          </h2>
+          <TaskGraphView
+            graph={graph}
+            focusId={task.id}
+            testId="task-graph"
+            title={`Tasks linked to ${task.title} by dependencies and collaboration requests`}
+          />
         </section>
       )}
       {task.attemptHistory.length > 0 && (
