@@ -67,11 +67,9 @@ export function coordinatorJobs(agentsNs: AgentsNamespace): Job[] {
       run: () => sweepFailedDependencies(getDb()),
     },
     // Backoffs end and dependencies complete without a signal: look for ready work each second.
-    // Slot counts in memory can drift from Postgres. An agent memory thinks free but isn't heals at
-    // its next hand-out (the statement finds it full and re-reads it); one it thinks full or
-    // draining would get no work, and nothing else re-reads it: those every fifth pass. Everyone
-    // once a minute, so counts that only rank agents (least-connections) heal too. Re-reading all
-    // 500 agents every 5 s showed as latency spikes under the dispatch bench's 500 creates/s.
+    // Slot counts in memory can drift from Postgres: agents thought full or draining (who would
+    // get no work) are re-read every fifth pass, everyone once a minute (re-reading all of them
+    // each time costs latency under load).
     {
       name: 'dispatch-sweep',
       scope: 'every-process',
