@@ -25,7 +25,9 @@ async function main() {
   const dev = e.NODE_ENV !== 'production';
   const db = await bootCore(log);
 
-  const httpServer = createServer();
+  // Idle keep-alive connections stay open past the 5 s default: a client reusing one just as the
+  // server closed it sees ECONNRESET. Load balancers idle out at about 60 s, so they close first.
+  const httpServer = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 });
   const app = next({ dev, hostname: e.HOSTNAME, port: e.PORT, httpServer });
   const handle = app.getRequestHandler();
   await app.prepare();
