@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { alerts } from '../schema/work';
 import { cappedCount, keyset, type Seek, type SortColumn, type SortDir } from '../table-page';
@@ -28,9 +28,9 @@ function alertWhere(f: AlertTableFilter): SQL | undefined {
   if (f.status === 'active') where.push(inArray(alerts.status, ['open', 'acknowledged']));
   else if (f.status) where.push(eq(alerts.status, f.status));
   if (f.departmentId) where.push(eq(alerts.departmentId, f.departmentId));
-  // Confined callers see their departments' alerts and system-wide ones (security, capacity).
-  if (f.departmentIds)
-    where.push(or(isNull(alerts.departmentId), inArray(alerts.departmentId, f.departmentIds.length ? f.departmentIds : ['']))!);
+  // Confined callers see their departments' alerts only: system-wide ones (security, the fleet's
+  // agent limit) speak of every department and its users.
+  if (f.departmentIds) where.push(inArray(alerts.departmentId, f.departmentIds.length ? f.departmentIds : ['']));
   return where.length ? and(...where) : undefined;
 }
 
