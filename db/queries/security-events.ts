@@ -21,23 +21,6 @@ export async function insertSecurityEvent(
   return row;
 }
 
-/** Newest first, after the cursor (`at|id` of the last row of the previous page). */
-export async function securityEventPage(
-  db: Db,
-  f: { kind?: string; severity?: SecurityEventSeverity; cursor?: { at: string; id: string }; limit: number },
-): Promise<(SecurityEventRow & { cursorAt: string })[]> {
-  const where: SQL[] = [];
-  if (f.kind) where.push(eq(securityEvents.kind, f.kind));
-  if (f.severity) where.push(eq(securityEvents.severity, f.severity));
-  if (f.cursor) where.push(beforeCursor(securityEvents.at, securityEvents.id, f.cursor));
-  return db
-    .select({ ...getTableColumns(securityEvents), cursorAt: cursorTime(securityEvents.at) })
-    .from(securityEvents)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(securityEvents.at), desc(securityEvents.id))
-    .limit(f.limit);
-}
-
 /** Whether an event of `kind` about this user (else IP, else username) was recorded since `since`. */
 export async function securityEventSince(
   db: Db,

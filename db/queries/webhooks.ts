@@ -23,22 +23,6 @@ export async function webhookRows(db: Db, f: { departmentIds: string[] | null; d
     .orderBy(webhooks.departmentId, webhooks.createdAt);
 }
 
-export async function deliveryPage(
-  db: Db,
-  webhookId: string,
-  f: { status?: WebhookDeliveryRow['status']; cursor?: { at: string; id: string }; limit: number },
-): Promise<(WebhookDeliveryRow & { cursorAt: string })[]> {
-  const where: SQL[] = [eq(webhookDeliveries.webhookId, webhookId)];
-  if (f.status) where.push(eq(webhookDeliveries.status, f.status));
-  if (f.cursor) where.push(beforeCursor(webhookDeliveries.createdAt, webhookDeliveries.id, f.cursor));
-  return db
-    .select({ ...getTableColumns(webhookDeliveries), cursorAt: cursorTime(webhookDeliveries.createdAt) })
-    .from(webhookDeliveries)
-    .where(and(...where))
-    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
-    .limit(f.limit);
-}
-
 /** Delivered or failed only: one already waiting or under way is left to finish. */
 export async function requeueDelivery(db: Db, webhookId: string, id: string): Promise<WebhookDeliveryRow | undefined> {
   const [row] = await db

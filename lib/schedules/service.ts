@@ -6,7 +6,6 @@ import {
   findSchedule,
   insertSchedule,
   recentFirings,
-  schedulePage,
   updateScheduleRow,
   type ScheduleRow,
 } from '@/db/queries/schedules';
@@ -108,16 +107,6 @@ export async function createSchedule(db: Db, principal: Principal, input: Create
     return row;
   });
   return toSchedule(row, now);
-}
-
-export async function listSchedules(db: Db, principal: Principal, q: ListSchedulesQuery) {
-  forbiddenForAgents(principal);
-  authorize(principal, 'task:read');
-  const scope = departmentFilter(principal);
-  const filter = { departmentIds: scope ?? undefined, departmentId: q.departmentId, enabled: q.enabled, before: decodeCursor(q.cursor) };
-  const p = page(await schedulePage(db, filter, q.limit + 1), q.limit);
-  const now = new Date();
-  return { items: p.items.map((r) => toSchedule(r, now)), nextCursor: p.nextCursor };
 }
 
 async function findVisibleSchedule(db: Db, principal: Principal, id: string): Promise<ScheduleRow> {

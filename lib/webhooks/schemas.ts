@@ -49,6 +49,3 @@ export type UpdateWebhookInput = z.output<typeof updateWebhookSchema>;
 
 export const listWebhooksQuery = z.object({ departmentId: departmentIdSchema.optional() });
 export type ListWebhooksQuery = z.output<typeof listWebhooksQuery>;
-
-export const listDeliveriesQuery = z.object({ status: z.enum(webhookDeliveryStatuses).optional(), ...pageQuery });
-export type ListDeliveriesQuery = z.output<typeof listDeliveriesQuery>;
