@@ -1,5 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { beforeCursor, cursorTime } from '../keyset';
+import { and, asc, desc, eq, inArray, lte, sql, } from 'drizzle-orm';
 import type { Db } from '../client';
 import { scheduleFirings, schedules } from '../schema/schedules';
 import { tasks } from '../schema/work';

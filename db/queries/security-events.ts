@@ -1,6 +1,5 @@
-import { and, desc, eq, getTableColumns, gt, type SQL } from 'drizzle-orm';
+import { and, eq, gt, } from 'drizzle-orm';
 import type { Db } from '../client';
-import { beforeCursor, cursorTime } from '../keyset';
 import { securityEvents } from '../schema/auth';
 import type { SecurityEventSeverity } from '../vocabulary';
 

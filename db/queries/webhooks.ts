@@ -1,6 +1,5 @@
-import { and, desc, eq, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
-import { beforeCursor, cursorTime } from '../keyset';
 import { webhookDeliveries, webhooks, type WebhookDeliveryRow, type WebhookRow } from '../schema/webhooks';
 
 export type { WebhookDeliveryRow, WebhookRow };

@@ -9,15 +9,14 @@ import {
   updateScheduleRow,
   type ScheduleRow,
 } from '@/db/queries/schedules';
-import { authorize, departmentFilter, forbiddenForAgents, inScope, OutOfScope, type Principal } from './access';
+import { authorize, forbiddenForAgents, inScope, OutOfScope, type Principal } from './access';
 import { audit } from '../audit/log';
 import { conflict, notFound, unprocessable } from '../errors';
-import { decodeCursor, page } from '../paging/cursor';
 import { normaliseCapabilities } from '../dispatch/fit';
 import { toTask } from '../tasks/service';
 import { nextFireTime, nextFireTimes } from './cron';
 import { fireSchedule } from './firing';
-import type { CreateScheduleInput, ListSchedulesQuery, TaskTemplateInput, UpdateScheduleInput } from './schemas';
+import type { CreateScheduleInput, TaskTemplateInput, UpdateScheduleInput } from './schemas';
 
 export type Schedule = ReturnType<typeof toSchedule>;
 

@@ -2,7 +2,6 @@ import type { Db } from '@/db/client';
 import { insertSecurityEvent, type SecurityEventRow } from '@/db/queries/security-events';
 import { securityEventSeverities, type SecurityEventSeverity } from '@/db/vocabulary';
 import { publishLive } from '../live';
-import { authorize, type Principal } from '../permissions/rbac';
 
 export const severities = securityEventSeverities;
 export type Severity = SecurityEventSeverity;

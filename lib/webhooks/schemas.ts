@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { webhookDeliveryStatuses, webhookEventTypes } from '@/db/vocabulary';
+import { webhookEventTypes } from '@/db/vocabulary';
 import { departmentIdSchema } from '../org/department-id';
-import { pageQuery } from '../paging/cursor';
 
 const url = z
   .string()

@@ -16,7 +16,6 @@ import { authorize, departmentFilter, isGlobal, OutOfScope, type Principal } fro
 import { encryptSecret } from '../keys/crypto';
 import { audit } from '../audit/log';
 import { conflict, forbidden, notFound, unprocessable } from '../errors';
-import { decodeCursor, page } from '../paging/cursor';
 import { checkTarget, RefusedTarget } from './target';
 import { sendTest } from './deliver';
 import type { CreateWebhookInput, ListWebhooksQuery, UpdateWebhookInput } from './schemas';
