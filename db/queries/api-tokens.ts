@@ -1,4 +1,4 @@
-import { eq, } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import { apiTokens } from '../schema/auth';
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lte, sql, } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { scheduleFirings, schedules } from '../schema/schedules';
 import { tasks } from '../schema/work';

@@ -1,4 +1,4 @@
-import { and, eq, gt, } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import type { Db } from '../client';
 import { securityEvents } from '../schema/auth';
 import type { SecurityEventSeverity } from '../vocabulary';

@@ -69,7 +69,9 @@ beforeAll(async () => {
       case when i % 2 = 0 then ${at} + (i % 3) * interval '1 hour' else null end,
       case when i % 3 = 0 then null else ${at} end, ${at} + (i % 2) * interval '1 microsecond'
     from generate_series(1, ${N}) i`);
-  await t.db.execute(sql`insert into webhooks (id, url, events, secret) values (${hook}, 'https://example.test/hook', '{task.created}', 's')`);
+  await t.db.execute(
+    sql`insert into webhooks (id, url, events, secret) values (${hook}, 'https://example.test/hook', '{task.created}', 's')`,
+  );
   await t.db.execute(sql`insert into webhook_deliveries (webhook_id, event_type, payload, status, attempts, response_status, latency_ms, next_attempt_at, created_at)
     select ${hook}, 'task.' || (i % 3), '{}', (array['pending','delivered','failed'])[1 + i % 3], i % 4,
       case when i % 3 = 0 then null else 200 + (i % 2) * 300 end, case when i % 4 = 0 then null else i % 3 end,
@@ -129,8 +131,16 @@ describe('a cursor the list did not make for this sort is a 400', () => {
       (cursor) => scheduleTable(t.db, admin, scheduleTableQuery.parse({ sort: 'lastFiredAt', cursor })),
       forge(['lastFiredAt', 'asc', 'yesterday', uuid, 0]),
     ],
-    ['webhook deliveries', (cursor) => deliveryTable(t.db, admin, hook, { sort: 'attempts', cursor }), forge(['attempts', 'asc', 'abc', uuid, 0])],
-    ['capacity changes', (cursor) => capacityChangeTable(t.db, admin, { cursor }), forge(['at', 'desc', '2026-03-01T10:00:00.000001Z', uuid, 0])],
+    [
+      'webhook deliveries',
+      (cursor) => deliveryTable(t.db, admin, hook, { sort: 'attempts', cursor }),
+      forge(['attempts', 'asc', 'abc', uuid, 0]),
+    ],
+    [
+      'capacity changes',
+      (cursor) => capacityChangeTable(t.db, admin, { cursor }),
+      forge(['at', 'desc', '2026-03-01T10:00:00.000001Z', uuid, 0]),
+    ],
   ];
   for (const [name, list, forged] of cases)
     it(name, async () => {

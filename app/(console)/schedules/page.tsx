@@ -25,9 +25,7 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Pr
   const db = getDb();
   const [depts, result] = await Promise.all([
     listDepartments(db, principal),
-    withCursorOrFirst(scheduleTableQuery.parse({ ...(filters.success ? filters.data : {}), ...table }), (q) =>
-      scheduleTable(db, principal, q),
-    ),
+    withCursorOrFirst({ ...(filters.success ? filters.data : {}), ...table }, (q) => scheduleTable(db, principal, q)),
   ]);
   const view = tableView('/schedules', sp, result, table, 'schedules');
   const canEdit = hasPermission(principal, 'task:create');
