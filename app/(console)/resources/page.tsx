@@ -36,7 +36,7 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
     getCosts(db, principal),
   ]);
   const [names, allocTasks] = await Promise.all([
-    resolveNames(db, { departments: allocs.items.map((a) => a.departmentId) }),
+    resolveNames(db, { departments: [...allocs.items.map((a) => a.departmentId), ...pools.map((p) => p.departmentId)] }),
     relatedTasks(
       db,
       principal,
@@ -75,7 +75,7 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
       <section className="card overflow-x-auto" tabIndex={0} aria-label="Pool use heat-map">
         <h2 className="mb-3 font-semibold">Utilisation by department and kind</h2>
         {pools.length ? (
-          <UtilisationHeatmap pools={pools} departments={departments} kinds={kinds} />
+          <UtilisationHeatmap pools={pools} departments={departments} kinds={kinds} names={names} />
         ) : (
           <EmptyState title="No pools you can see">Your departments have no resource pools.</EmptyState>
         )}
@@ -95,6 +95,7 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
             pools={pools.map(({ departmentId, type, guaranteed, maximum }) => ({ departmentId, type, guaranteed, maximum }))}
             departments={departments}
             kinds={[...resourceTypes]}
+            names={names.departments}
           />
         </section>
       )}
