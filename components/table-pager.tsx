@@ -11,7 +11,7 @@ export function TablePager({ view, shown }: { view: TableView; shown: number }) 
       <p className="text-slate-600 dark:text-slate-400" data-testid="table-total" data-total={view.total} data-capped={view.totalCapped}>
         {shown} shown of {total} {view.noun}
       </p>
-      <nav aria-label="Pages" className="flex gap-2">
+      <nav aria-label={view.prefix ? `Pages of ${view.noun}` : 'Pages'} className="flex gap-2">
         {view.prevCursor && (
           <Link prefetch={false} className="btn-secondary" rel="prev" href={viewHref(view, { cursor: view.prevCursor })}>
             Previous page
@@ -23,7 +23,7 @@ export function TablePager({ view, shown }: { view: TableView; shown: number }) 
           </Link>
         )}
       </nav>
-      <nav aria-label="Rows per page" className="ml-auto flex items-center gap-1">
+      <nav aria-label={view.prefix ? `Rows per page of ${view.noun}` : 'Rows per page'} className="ml-auto flex items-center gap-1">
         <span className="text-slate-600 dark:text-slate-400">Rows per page</span>
         {view.sizes.map((n) => (
           <Link

@@ -26,8 +26,8 @@ const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…`
 function nodeLabel(n: GraphNode, focusId?: string) {
   const self = n.id === focusId ? ' (this task)' : '';
   return n.title === null
-    ? `A task in department ${n.departmentId}, outside your departments${self}`
-    : `${n.title}: ${n.status}, department ${n.departmentId}${self}`;
+    ? `A task in department ${n.departmentName}, outside your departments${self}`
+    : `${n.title}: ${n.status}, department ${n.departmentName}${self}`;
 }
 
 type Laid = {
@@ -65,7 +65,7 @@ export function TaskGraphView({ graph, title, focusId, testId }: { graph: TaskGr
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const name = (id: string) => {
     const n = byId.get(id);
-    return n?.title ?? `a task in ${n?.departmentId ?? 'another department'}`;
+    return n?.title ?? `a task in ${n?.departmentName ?? 'another department'}`;
   };
   return (
     <figure data-testid={testId} data-nodes={graph.nodes.length} data-edges={graph.edges.length}>
@@ -125,7 +125,7 @@ export function TaskGraphView({ graph, title, focusId, testId }: { graph: TaskGr
                   {n.title === null ? 'Task in another department' : clip(n.title, TITLE_CHARS)}
                 </text>
                 <text x={n.x - NODE_W / 2 + 10} y={n.y + 14} fontSize={11} className="fill-current">
-                  {n.status === null ? n.departmentId : `${n.status} · ${clip(n.departmentId, 14)}${self ? ' · this task' : ''}`}
+                  {n.status === null ? n.departmentName : `${n.status} · ${clip(n.departmentName, 14)}${self ? ' · this task' : ''}`}
                 </text>
               </>
             );

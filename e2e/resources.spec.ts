@@ -6,7 +6,7 @@ test('the admin sees the utilisation heat-map and changes a pool through the set
   await page.getByRole('link', { name: 'Resources' }).first().click();
   await expect(page.getByRole('heading', { name: 'Resources', exact: true })).toBeVisible();
   const heatmap = page.getByTestId('utilisation-heatmap');
-  await expect(heatmap.getByRole('rowheader', { name: 'engineering' })).toBeVisible();
+  await expect(heatmap.getByRole('rowheader', { name: 'Engineering' })).toBeVisible();
   await expect(heatmap.getByRole('columnheader', { name: 'compute' })).toBeVisible();
 
   await page.getByLabel('Department').selectOption('engineering');

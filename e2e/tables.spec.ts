@@ -201,3 +201,208 @@ test('the portal pages its departments, and its task and agent rows open their p
 
   await request.post(`/api/v1/tasks/${taskId}/cancel`, { headers });
 });
+
+/** The API's ids for the same sort and page as the console URL (a prefixed list's params unprefixed). */
+async function apiIds(request: APIRequestContext, headers: Record<string, string>, api: string, url: string, prefix = '') {
+  const params = new URLSearchParams(api.includes('?') ? api.slice(api.indexOf('?') + 1) : '');
+  for (const [k, v] of new URL(url).searchParams) {
+    if (!prefix) params.set(k, v);
+    else if (k.startsWith(prefix)) params.set(k[prefix.length].toLowerCase() + k.slice(prefix.length + 1), v);
+  }
+  const res = await request.get(`${api.split('?')[0]}?${params}`, { headers });
+  expect(res.status(), await res.text()).toBe(200);
+  const body = (await res.json()) as { items: { id: string | number }[]; total: number };
+  return { ids: body.items.map((r) => String(r.id)), total: body.total };
+}
+
+const rowKeys = (page: Page, testId: string) =>
+  page
+    .getByTestId(testId)
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-row-key') ?? ''));
+
+type ListCheck = {
+  path: string;
+  testId: string;
+  header: string;
+  sortKey: string;
+  noun: string;
+  /** The REST list of the same rows; without one, `ordered` says whether row keys are in the sort's order. */
+  api?: string;
+  ordered?: (keys: string[], order: 'asc' | 'desc') => boolean;
+  /** The list's params carry this prefix (a second list on the page). */
+  prefix?: string;
+  /** The header's column is the list's own order: sorted before any click. */
+  initially?: 'descending';
+};
+
+/**
+ * One list, checked the same way: a header sorts it both ways (aria-sort says which) into the API's
+ * order for the same URL; the next page and back keep the order; the page size changes the rows; a
+ * refused cursor shows the first page, and the API answers bad sort, order and cursor with 400.
+ */
+async function checkList(page: Page, request: APIRequestContext, headers: Record<string, string>, o: ListCheck) {
+  const name = (n: string) => (o.prefix ? `${o.prefix}${n[0].toUpperCase()}${n.slice(1)}` : n);
+  const sep = o.path.includes('?') ? '&' : '?';
+  await page.goto(`${o.path}${sep}${name('limit')}=25`);
+  const table = page.getByTestId(o.testId);
+  const section = table.locator('xpath=ancestor::*[self::section or self::div][1]');
+  const header = table.getByRole('columnheader', { name: o.header });
+  const expectRows = async (order: 'asc' | 'desc') => {
+    if (o.api) {
+      const want = (await apiIds(request, headers, o.api, page.url(), o.prefix)).ids;
+      await expect.poll(() => rowKeys(page, o.testId)).toEqual(want);
+    } else expect(o.ordered!(await rowKeys(page, o.testId), order)).toBe(true);
+  };
+  if (o.initially) await expect(header).toHaveAttribute('aria-sort', o.initially);
+  else await expect(header).not.toHaveAttribute('aria-sort');
+  await header.getByRole('link').click();
+  await expect(page).toHaveURL(new RegExp(`${name('sort')}=${o.sortKey}&${name('order')}=asc`));
+  await expect(header).toHaveAttribute('aria-sort', 'ascending');
+  await expectRows('asc');
+  await header.getByRole('link').click();
+  await expect(page).toHaveURL(new RegExp(`${name('sort')}=${o.sortKey}&${name('order')}=desc`));
+  await expect(header).toHaveAttribute('aria-sort', 'descending');
+  await expectRows('desc');
+  const first = await rowKeys(page, o.testId);
+  expect(first).toHaveLength(25);
+  await expect(section.getByTestId('table-total')).toHaveText(new RegExp(`^25 shown of \\d+ ${o.noun}$`));
+
+  const pages = section.getByRole('navigation', { name: o.prefix ? `Pages of ${o.noun}` : 'Pages' });
+  await expect(pages.getByRole('link', { name: 'Previous page' })).toHaveCount(0);
+  await pages.getByRole('link', { name: 'Next page' }).click();
+  await expect(page).toHaveURL(new RegExp(`${name('cursor')}=`));
+  await expect(header).toHaveAttribute('aria-sort', 'descending');
+  await expect.poll(async () => (await rowKeys(page, o.testId)).some((k) => first.includes(k))).toBe(false);
+  await expectRows('desc');
+  await pages.getByRole('link', { name: 'Previous page' }).click();
+  await expect.poll(() => rowKeys(page, o.testId)).toEqual(first);
+
+  const sizes = section.getByRole('navigation', { name: o.prefix ? `Rows per page of ${o.noun}` : 'Rows per page' });
+  await sizes.getByRole('link', { name: '50' }).click();
+  await expect(page).toHaveURL(new RegExp(`${name('limit')}=50`));
+  await expect(sizes.getByRole('link', { name: '50' })).toHaveAttribute('aria-current', 'true');
+  await expect(header).toHaveAttribute('aria-sort', 'descending');
+  await expect.poll(async () => (await rowKeys(page, o.testId)).length).toBeGreaterThan(25);
+  expect((await rowKeys(page, o.testId)).slice(0, 25)).toEqual(first);
+
+  // A cursor the list refuses shows the first page; the API answers 400 to it and to an unknown sort or order.
+  const bad = await page.goto(`${o.path}${sep}${name('sort')}=${o.sortKey}&${name('cursor')}=bm90LWEtY3Vyc29y`);
+  expect(bad?.status()).toBe(200);
+  await expect(header).toHaveAttribute('aria-sort', 'ascending');
+  if (o.api)
+    for (const q of ['sort=nope', 'order=sideways', `sort=${o.sortKey}&cursor=bm90LWEtY3Vyc29y`]) {
+      const res = await request.get(`${o.api}${o.api.includes('?') ? '&' : '?'}${q}`, { headers });
+      expect(res.status(), `${o.api} ${q}`).toBe(400);
+    }
+}
+
+test('schedules, security events, webhook deliveries and capacity changes sort, page and size like the other lists', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(240_000);
+  const headers = await adminHeaders(request);
+  const run = `tables-more-${Date.now()}`;
+
+  // 26 paused schedules in names that sort differently from when they were made.
+  for (let i = 0; i < 26; i++) {
+    const res = await request.post('/api/v1/schedules', {
+      headers,
+      data: {
+        name: `${run} ${String.fromCharCode(97 + ((i * 7) % 26))}`,
+        departmentId: 'it',
+        cron: '0 3 * * *',
+        enabled: false,
+        task: { title: `${run} scheduled`, type: 'e2e-tables', priority: 'low' },
+      },
+    });
+    expect(res.status(), await res.text()).toBe(201);
+  }
+  // A webhook for the department's new tasks, and 26 of them: 26 deliveries.
+  const hook = await request.post('/api/v1/webhooks', {
+    headers,
+    data: { url: `http://93.184.215.14/hooks/${run}`, departmentId: 'it', events: ['task.created'] },
+  });
+  expect(hook.status(), await hook.text()).toBe(201);
+  const hookId = (await hook.json()).id;
+  const taskIds = await createTasks(
+    request,
+    headers,
+    'it',
+    Array.from({ length: 26 }, (_, i) => `${run} task ${i}`),
+  );
+  await expect
+    .poll(async () => (await (await request.get(`/api/v1/webhooks/${hookId}/deliveries`, { headers })).json()).total, { timeout: 30_000 })
+    .toBe(26);
+  // 26 capacity changes: the same limits set again, each recorded.
+  const pools = (await (await request.get('/api/v1/departments/it/resources', { headers })).json()).pools as {
+    type: string;
+    guaranteed: number;
+    maximum: number;
+  }[];
+  const compute = pools.find((p) => p.type === 'compute')!;
+  for (let i = 0; i < 26; i++) {
+    const res = await request.patch('/api/v1/departments/it/resources', {
+      headers,
+      data: { compute: { guaranteed: compute.guaranteed, maximum: compute.maximum } },
+    });
+    expect(res.status(), await res.text()).toBe(200);
+  }
+  await login(page);
+  await checkList(page, request, headers, {
+    path: '/schedules?departmentId=it&enabled=false',
+    api: '/api/v1/schedules?departmentId=it&enabled=false',
+    testId: 'schedules-table',
+    header: 'Name',
+    sortKey: 'name',
+    noun: 'schedules',
+  });
+  // The department shows by name, linking to its page.
+  await expect(page.getByTestId('schedules-table').getByRole('link', { name: 'IT', exact: true }).first()).toHaveAttribute(
+    'href',
+    '/departments/it',
+  );
+  await checkList(page, request, headers, {
+    path: `/webhooks/${hookId}`,
+    api: `/api/v1/webhooks/${hookId}/deliveries`,
+    testId: 'deliveries-table',
+    header: 'Created',
+    sortKey: 'createdAt',
+    noun: 'deliveries',
+    initially: 'descending',
+  });
+  // Security events: whatever the suite has recorded so far, sorted as the API sorts them.
+  const events = await apiIds(request, headers, '/api/v1/security/events?sort=severity&order=desc', 'http://x/');
+  await page.goto('/security?sort=severity&order=desc');
+  const severity = page.getByTestId('security-events').getByRole('columnheader', { name: 'Severity' });
+  if (events.total > 0) {
+    await expect(severity).toHaveAttribute('aria-sort', 'descending');
+    expect(await rowKeys(page, 'security-events')).toEqual(events.ids);
+    await severity.getByRole('link').click();
+    await expect(severity).toHaveAttribute('aria-sort', 'ascending');
+    await expect
+      .poll(() => rowKeys(page, 'security-events'))
+      .toEqual((await apiIds(request, headers, '/api/v1/security/events', page.url())).ids);
+  }
+  for (const q of ['sort=nope', 'order=sideways', 'sort=kind&cursor=bm90LWEtY3Vyc29y']) {
+    const res = await request.get(`/api/v1/security/events?${q}`, { headers });
+    expect(res.status(), q).toBe(400);
+  }
+  // The capacity changes page apart from the allocations above them, in their own params.
+  await checkList(page, request, headers, {
+    path: '/resources',
+    testId: 'changes-table',
+    header: 'When',
+    sortKey: 'at',
+    initially: 'descending',
+    // Changes are numbered as they happen.
+    ordered: (keys, order) =>
+      keys.every((k, i) => i === 0 || (order === 'asc' ? Number(k) > Number(keys[i - 1]) : Number(k) < Number(keys[i - 1]))),
+    noun: 'capacity changes',
+    prefix: 'changes',
+  });
+
+  await request.delete(`/api/v1/webhooks/${hookId}`, { headers });
+  await Promise.all(taskIds.map((id) => request.post(`/api/v1/tasks/${id}/cancel`, { headers })));
+});

@@ -34,9 +34,9 @@ test('a task page draws its dependencies and collaboration requests as a linked 
     await expect(graph.locator(`[data-kind="collaboration"][data-from="${b.id}"][data-to="${c.id}"]`)).toHaveCount(1);
     // Readable without colour: every node says its status in words, and is a link named for it.
     const node = (id: string) => graph.locator(`[data-testid="graph-node"][data-task-id="${id}"]`);
-    await expect(node(c.id)).toContainText('scheduled · legal');
+    await expect(node(c.id)).toContainText('scheduled · Legal');
     await expect(node(b.id)).toContainText('this task');
-    await expect(graph.getByRole('link', { name: `Legal check ${run}: scheduled, department legal` })).toHaveAttribute(
+    await expect(graph.getByRole('link', { name: `Legal check ${run}: scheduled, department Legal` })).toHaveAttribute(
       'href',
       `/tasks/${c.id}`,
     );
@@ -50,7 +50,7 @@ test('a task page draws its dependencies and collaboration requests as a linked 
     expect((await request.post(`/api/v1/tasks/${d.id}/cancel`, { headers })).status()).toBe(200);
     await page.goto(`/tasks/${a.id}`);
     await expect(node(d.id)).toHaveAttribute('data-status', 'cancelled');
-    await expect(node(d.id)).toContainText('cancelled · research');
+    await expect(node(d.id)).toContainText('cancelled · Research');
     await node(b.id).getByRole('link').click();
     await expect(page).toHaveURL(new RegExp(`/tasks/${b.id}$`));
     await expect(page.getByRole('heading', { level: 1, name: `Review contract ${run}` })).toBeVisible();

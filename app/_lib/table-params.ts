@@ -1,26 +1,33 @@
-import type { TableView } from '@/components/table-view';
+import { tableParamName, type TableView } from '@/components/table-view';
 import { AppError } from '@/lib/errors';
 import { PAGE_SIZES, type SortDir, type SortedPage } from '@/lib/paging/sort';
 
-const TABLE_PARAMS = new Set(['sort', 'order', 'limit', 'cursor']);
+const TABLE_PARAMS = ['sort', 'order', 'limit', 'cursor'] as const;
 const DEFAULT_SIZE = 50;
 
 /**
  * The sort and paging a console URL asks for. A column the list can't sort by, an unknown order
  * or page size is ignored: the list shows in its own order rather than as an error.
  */
-export function tableParams<K extends string>(sp: Record<string, string | undefined>, keys: readonly K[]) {
-  const sort = keys.find((k) => k === sp.sort);
-  const order: SortDir | undefined = sp.order === 'asc' || sp.order === 'desc' ? sp.order : undefined;
-  const size = Number(sp.limit);
+export function tableParams<K extends string>(sp: Record<string, string | undefined>, keys: readonly K[], prefix?: string) {
+  const own = (name: (typeof TABLE_PARAMS)[number]) => sp[tableParamName(name, prefix)];
+  const sort = keys.find((k) => k === own('sort'));
+  const asked = own('order');
+  const order: SortDir | undefined = asked === 'asc' || asked === 'desc' ? asked : undefined;
+  const size = Number(own('limit'));
   const limit = (PAGE_SIZES as readonly number[]).includes(size) ? size : DEFAULT_SIZE;
-  const cursor = sp.cursor && sp.cursor.length <= 4000 ? sp.cursor : undefined;
+  const given = own('cursor');
+  const cursor = given && given.length <= 4000 ? given : undefined;
   return { sort, order, limit, cursor };
 }
 
-/** The URL's other params (filters, tabs): what every sort and page link carries along. */
-export function filterParams(sp: Record<string, string | undefined>): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(sp).filter(([k]) => !TABLE_PARAMS.has(k)));
+/**
+ * The URL's other params (filters, tabs, another list's place on the same page): what every sort
+ * and page link of this list carries along.
+ */
+export function filterParams(sp: Record<string, string | undefined>, prefix?: string): Record<string, string | undefined> {
+  const own = new Set<string>(TABLE_PARAMS.map((n) => tableParamName(n, prefix)));
+  return Object.fromEntries(Object.entries(sp).filter(([k]) => !own.has(k)));
 }
 
 /** Loads a page; a cursor the list refuses (edited, or made for another sort) shows the first page instead of an error. */
@@ -40,10 +47,11 @@ export function tableView(
   page: SortedPage<unknown>,
   q: { limit: number; cursor?: string },
   noun: string,
+  prefix?: string,
 ): TableView {
   return {
     path,
-    params: filterParams(sp),
+    params: filterParams(sp, prefix),
     sort: page.sort,
     order: page.order,
     limit: q.limit,
@@ -54,5 +62,6 @@ export function tableView(
     total: page.total,
     totalCapped: page.totalCapped,
     noun,
+    prefix,
   };
 }

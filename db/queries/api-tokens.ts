@@ -1,19 +1,9 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../client';
 import { apiTokens } from '../schema/auth';
 
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type NewApiToken = typeof apiTokens.$inferInsert;
-
-/** A user's tokens, newest first (the 500 newest). */
-export async function apiTokensOf(db: Db, userId: string, opts: { includeRevoked?: boolean } = {}): Promise<ApiTokenRow[]> {
-  return db
-    .select()
-    .from(apiTokens)
-    .where(and(eq(apiTokens.userId, userId), opts.includeRevoked ? undefined : isNull(apiTokens.revokedAt)))
-    .orderBy(desc(apiTokens.createdAt))
-    .limit(500);
-}
 
 export async function insertApiToken(db: Db, row: NewApiToken): Promise<ApiTokenRow> {
   const [inserted] = await db.insert(apiTokens).values(row).returning();

@@ -1,5 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { beforeCursor, cursorTime } from '../keyset';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { scheduleFirings, schedules } from '../schema/schedules';
 import { tasks } from '../schema/work';
@@ -99,21 +98,6 @@ export type ScheduleFilter = {
   /** After this keyset cursor (newest first). */
   before?: { at: string; id: string };
 };
-
-/** A page of schedules, newest first, keyset on (created_at, id). */
-export function schedulePage(db: Db, f: ScheduleFilter, limit: number): Promise<(ScheduleRow & { cursorAt: string })[]> {
-  const where: SQL[] = [];
-  if (f.departmentIds) where.push(inArray(schedules.departmentId, f.departmentIds));
-  if (f.departmentId) where.push(eq(schedules.departmentId, f.departmentId));
-  if (f.enabled !== undefined) where.push(eq(schedules.enabled, f.enabled));
-  if (f.before) where.push(beforeCursor(schedules.createdAt, schedules.id, f.before));
-  return db
-    .select({ ...getTableColumns(schedules), cursorAt: cursorTime(schedules.createdAt) })
-    .from(schedules)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(schedules.createdAt), desc(schedules.id))
-    .limit(limit);
-}
 
 export async function findSchedule(db: Db, id: string): Promise<ScheduleRow | undefined> {
   const [row] = await db.select().from(schedules).where(eq(schedules.id, id)).limit(1);

@@ -1,6 +1,5 @@
-import { and, desc, eq, getTableColumns, gt, type SQL } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import type { Db } from '../client';
-import { beforeCursor, cursorTime } from '../keyset';
 import { securityEvents } from '../schema/auth';
 import type { SecurityEventSeverity } from '../vocabulary';
 
@@ -19,23 +18,6 @@ export async function insertSecurityEvent(
 ): Promise<SecurityEventRow> {
   const [row] = await db.insert(securityEvents).values(e).returning();
   return row;
-}
-
-/** Newest first, after the cursor (`at|id` of the last row of the previous page). */
-export async function securityEventPage(
-  db: Db,
-  f: { kind?: string; severity?: SecurityEventSeverity; cursor?: { at: string; id: string }; limit: number },
-): Promise<(SecurityEventRow & { cursorAt: string })[]> {
-  const where: SQL[] = [];
-  if (f.kind) where.push(eq(securityEvents.kind, f.kind));
-  if (f.severity) where.push(eq(securityEvents.severity, f.severity));
-  if (f.cursor) where.push(beforeCursor(securityEvents.at, securityEvents.id, f.cursor));
-  return db
-    .select({ ...getTableColumns(securityEvents), cursorAt: cursorTime(securityEvents.at) })
-    .from(securityEvents)
-    .where(where.length ? and(...where) : undefined)
-    .orderBy(desc(securityEvents.at), desc(securityEvents.id))
-    .limit(f.limit);
 }
 
 /** Whether an event of `kind` about this user (else IP, else username) was recorded since `since`. */

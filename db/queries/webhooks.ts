@@ -1,6 +1,5 @@
-import { and, desc, eq, getTableColumns, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
-import { beforeCursor, cursorTime } from '../keyset';
 import { webhookDeliveries, webhooks, type WebhookDeliveryRow, type WebhookRow } from '../schema/webhooks';
 
 export type { WebhookDeliveryRow, WebhookRow };
@@ -21,22 +20,6 @@ export async function webhookRows(db: Db, f: { departmentIds: string[] | null; d
     .from(webhooks)
     .where(where.length ? and(...where) : undefined)
     .orderBy(webhooks.departmentId, webhooks.createdAt);
-}
-
-export async function deliveryPage(
-  db: Db,
-  webhookId: string,
-  f: { status?: WebhookDeliveryRow['status']; cursor?: { at: string; id: string }; limit: number },
-): Promise<(WebhookDeliveryRow & { cursorAt: string })[]> {
-  const where: SQL[] = [eq(webhookDeliveries.webhookId, webhookId)];
-  if (f.status) where.push(eq(webhookDeliveries.status, f.status));
-  if (f.cursor) where.push(beforeCursor(webhookDeliveries.createdAt, webhookDeliveries.id, f.cursor));
-  return db
-    .select({ ...getTableColumns(webhookDeliveries), cursorAt: cursorTime(webhookDeliveries.createdAt) })
-    .from(webhookDeliveries)
-    .where(and(...where))
-    .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
-    .limit(f.limit);
 }
 
 /** Delivered or failed only: one already waiting or under way is left to finish. */

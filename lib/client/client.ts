@@ -1,10 +1,13 @@
 import type { z } from 'zod';
 import { hasPermission as grants, scopedRoles } from '@/lib/permissions/rbac';
-import type { createAgentSchema, listAgentsQuery, updateAgentSchema } from '@/lib/agents/schemas';
-import type { createTaskBodySchema, listTasksQuery } from '@/lib/tasks/schemas';
+import type { createAgentSchema, updateAgentSchema } from '@/lib/agents/schemas';
+import type { agentTableQuery } from '@/lib/agents/table';
+import type { createTaskBodySchema } from '@/lib/tasks/schemas';
+import type { taskTableQuery } from '@/lib/tasks/table';
 import type { createDepartmentSchema, updateDepartmentSchema } from '@/lib/departments/schemas';
 import type { Department, DepartmentStatus } from '@/lib/departments/service';
-import type { createScheduleSchema, listSchedulesQuery, updateScheduleSchema } from '@/lib/schedules/schemas';
+import type { createScheduleSchema, updateScheduleSchema } from '@/lib/schedules/schemas';
+import type { scheduleTableQuery } from '@/lib/schedules/table';
 import type { Schedule, getSchedule } from '@/lib/schedules/service';
 import type { Task, TaskDetail } from '@/lib/tasks/service';
 import type { BatchResult } from '@/lib/tasks/batch';
@@ -18,16 +21,16 @@ import { EcsApiError, readResponse, withQuery, type Query } from './http';
 
 // Inputs are what a caller sends (before server defaults), so z.input; outputs are the lib/ types.
 export type CreateTaskInput = z.input<typeof createTaskBodySchema>;
-export type ListTasksQuery = Partial<z.input<typeof listTasksQuery>>;
+export type ListTasksQuery = Partial<z.input<typeof taskTableQuery>>;
 export type CreateAgentInput = z.input<typeof createAgentSchema>;
 export type UpdateAgentInput = z.input<typeof updateAgentSchema>;
-export type ListAgentsQuery = Partial<z.input<typeof listAgentsQuery>>;
+export type ListAgentsQuery = Partial<z.input<typeof agentTableQuery>>;
 export type CreateDepartmentInput = z.input<typeof createDepartmentSchema>;
 export type UpdateDepartmentInput = z.input<typeof updateDepartmentSchema>;
 export type Agent = ReturnType<typeof toAgent>;
 export type CreateScheduleInput = z.input<typeof createScheduleSchema>;
 export type UpdateScheduleInput = z.input<typeof updateScheduleSchema>;
-export type ListSchedulesQuery = Partial<z.input<typeof listSchedulesQuery>>;
+export type ListSchedulesQuery = Partial<z.input<typeof scheduleTableQuery>>;
 export type ScheduleDetail = Awaited<ReturnType<typeof getSchedule>>;
 export type { Schedule };
 export type {
@@ -42,7 +45,21 @@ export type {
   DepartmentResources,
 };
 export type CoordinatorDepartmentSettings = { maxAgents?: number; specializations?: string[]; capabilities?: string[] };
-export type Page<T> = { items: T[]; nextCursor: string | null };
+export type Page<T> = {
+  items: T[];
+  nextCursor: string | null;
+  /** Sorted lists (tasks, agents, alerts, audit, users, allocations, schedules, tokens, …): the page before. */
+  prevCursor?: string | null;
+  /** Sorted lists: rows matching the filters, counted up to 10,000. */
+  total?: number;
+  /** Sorted lists: more rows match than `total` says. */
+  totalCapped?: boolean;
+  /** Sorted lists: the column and direction the page is in. */
+  sort?: string;
+  order?: 'asc' | 'desc';
+};
+/** A page of a sorted list: the previous page, the count and the sort are always there. */
+export type SortedPage<T> = Page<T> & Required<Pick<Page<T>, 'prevCursor' | 'total' | 'totalCapped' | 'sort' | 'order'>>;
 export type TokenPair = {
   accessToken: string;
   refreshToken: string;
@@ -167,7 +184,7 @@ export class EcsClient {
   };
 
   readonly agents = {
-    list: (q: ListAgentsQuery = {}) => this.get<Page<Agent>>('/api/v1/agents', q as Query),
+    list: (q: ListAgentsQuery = {}) => this.get<SortedPage<Agent>>('/api/v1/agents', q as Query),
     all: (q: ListAgentsQuery = {}) => this.paginate<Agent>('/api/v1/agents', q as Query),
     get: (id: string) => this.get<Agent>(`/api/v1/agents/${enc(id)}`),
     create: (input: CreateAgentInput, idempotencyKey?: string) =>
@@ -179,7 +196,7 @@ export class EcsClient {
   };
 
   readonly tasks = {
-    list: (q: ListTasksQuery = {}) => this.get<Page<Task>>('/api/v1/tasks', q as Query),
+    list: (q: ListTasksQuery = {}) => this.get<SortedPage<Task>>('/api/v1/tasks', q as Query),
     all: (q: ListTasksQuery = {}) => this.paginate<Task>('/api/v1/tasks', q as Query),
     get: (id: string) => this.get<TaskDetail>(`/api/v1/tasks/${enc(id)}`),
     create: (input: CreateTaskInput, idempotencyKey?: string) => this.post<Task>('/api/v1/tasks', input, idempotencyKey),
@@ -194,7 +211,7 @@ export class EcsClient {
   };
 
   readonly schedules = {
-    list: (q: ListSchedulesQuery = {}) => this.get<Page<Schedule>>('/api/v1/schedules', q as Query),
+    list: (q: ListSchedulesQuery = {}) => this.get<SortedPage<Schedule & { departmentName: string }>>('/api/v1/schedules', q as Query),
     all: (q: ListSchedulesQuery = {}) => this.paginate<Schedule>('/api/v1/schedules', q as Query),
     get: (id: string) => this.get<ScheduleDetail>(`/api/v1/schedules/${enc(id)}`),
     create: (input: CreateScheduleInput, idempotencyKey?: string) => this.post<Schedule>('/api/v1/schedules', input, idempotencyKey),
@@ -205,7 +222,7 @@ export class EcsClient {
     trigger: (id: string) => this.post<{ scheduleId: string; task: Task }>(`/api/v1/schedules/${enc(id)}/trigger`),
     /** The tasks the schedule created, newest first. */
     tasks: (id: string, q: Omit<ListTasksQuery, 'scheduleId'> = {}) =>
-      this.get<Page<Task>>('/api/v1/tasks', { ...q, scheduleId: id } as Query),
+      this.get<SortedPage<Task>>('/api/v1/tasks', { ...q, scheduleId: id } as Query),
   };
 
   readonly resources = {
@@ -217,7 +234,7 @@ export class EcsClient {
   };
 
   readonly audit = {
-    list: (q: Query = {}) => this.get<Page<Record<string, unknown>>>('/api/v1/audit', q),
+    list: (q: Query = {}) => this.get<SortedPage<Record<string, unknown>>>('/api/v1/audit', q),
     exportCsv: (q: Query = {}) => this.get<string>('/api/v1/audit/export', q),
   };
 

@@ -7,7 +7,7 @@ import { listTasksQuery } from '../tasks/schemas';
 import { listAgents } from '../agents/service';
 import { listAgentsQuery } from '../agents/schemas';
 import { listAlerts, listAlertsQuery } from '../alerts/service';
-import { listSecurityEvents } from '../security/events';
+import { securityEventTable } from '../security/event-table';
 import { listAuditEntries } from '../audit/service';
 import { auditQuery } from '../audit/schemas';
 import { decodeCursor } from '../paging/cursor';
@@ -76,7 +76,7 @@ describe('cursor pages over rows created in the same milliseconds find every row
   });
 
   it('security events', { timeout: 120_000 }, async () => {
-    const seen = await pageAll((cursor) => listSecurityEvents(t.db, admin, { kind: 'burst', limit: 17, cursor }));
+    const seen = await pageAll((cursor) => securityEventTable(t.db, admin, { kind: 'burst', limit: 17, cursor }));
     expectEachOnce(seen, N);
   });
 

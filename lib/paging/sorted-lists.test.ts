@@ -8,6 +8,11 @@ import { allocationSortKeys, allocationTable, allocationTableQuery } from '@/lib
 import { auditSortKeys, auditTable, auditTableQuery } from '@/lib/audit/table';
 import { userSortKeys, userTable, userTableQuery } from '@/lib/users/table';
 import { tokenSortKeys, tokenTable } from '@/lib/tokens/table';
+import { securityEventSortKeys, securityEventTable } from '@/lib/security/event-table';
+import { scheduleSortKeys, scheduleTable, scheduleTableQuery } from '@/lib/schedules/table';
+import { deliverySortKeys, deliveryTable } from '@/lib/webhooks/delivery-table';
+import { capacityChangeSortKeys, capacityChangeTable } from '@/lib/resources/change-table';
+import { AppError } from '@/lib/errors';
 import type { SortedPage } from './sort';
 
 /**
@@ -20,9 +25,14 @@ let t: TestDb;
 const owner = '00000000-0000-4000-8000-0000000000aa';
 const admin = principalOf('super-admin', [], owner);
 const N = 11;
+const hook = '00000000-0000-4000-8000-0000000000bb';
 
 beforeAll(async () => {
   t = await createTestDb();
+  // Only this file's rows: the seed may record changes and events of its own.
+  await t.db.execute(sql`delete from security_events`);
+  await t.db.execute(sql`delete from resource_changes`);
+  await t.db.execute(sql`delete from schedules`);
   const at = sql`'2026-03-01T10:00:00.000001Z'::timestamptz`;
   await t.db.execute(sql`insert into users (id, username, password_hash, role, last_login_at, created_at)
     values (${owner}, 'sorted-owner', 'x', 'super-admin', null, ${at})`);
@@ -49,6 +59,28 @@ beforeAll(async () => {
   await t.db.execute(sql`insert into allocations (agent_id, department_id, resources, priority, created_at)
     select a.id, 'legal', '{"cpu": 1}', (array['low','medium','high','critical'])[1 + (row_number() over ())::int % 4], ${at}
     from agents a where a.name like 'sorted-agent-%'`);
+  await t.db.execute(sql`insert into security_events (at, kind, severity, username, ip)
+    select ${at} + (i % 2) * interval '1 microsecond', 'sorted-' || (i % 3), (array['low','medium','high','critical'])[1 + i % 4],
+      case when i % 3 = 0 then null else 'user-' || (i % 2) end, case when i % 4 = 0 then null else '10.0.0.' || (i % 3) end
+    from generate_series(1, ${N}) i`);
+  await t.db.execute(sql`insert into schedules (name, department_id, cron, task, enabled, next_fire_at, last_fired_at, created_at)
+    select 'sorted-schedule-' || (i % 4), (array['legal','hr','it'])[1 + i % 3], '0 * * * *',
+      '{"title": "t", "type": "review", "priority": "medium", "maxAttempts": 3}', i % 2 = 0,
+      case when i % 2 = 0 then ${at} + (i % 3) * interval '1 hour' else null end,
+      case when i % 3 = 0 then null else ${at} end, ${at} + (i % 2) * interval '1 microsecond'
+    from generate_series(1, ${N}) i`);
+  await t.db.execute(
+    sql`insert into webhooks (id, url, events, secret) values (${hook}, 'https://example.test/hook', '{task.created}', 's')`,
+  );
+  await t.db.execute(sql`insert into webhook_deliveries (webhook_id, event_type, payload, status, attempts, response_status, latency_ms, next_attempt_at, created_at)
+    select ${hook}, 'task.' || (i % 3), '{}', (array['pending','delivered','failed'])[1 + i % 3], i % 4,
+      case when i % 3 = 0 then null else 200 + (i % 2) * 300 end, case when i % 4 = 0 then null else i % 3 end,
+      ${at}, ${at} + (i % 2) * interval '1 microsecond'
+    from generate_series(1, ${N}) i`);
+  await t.db.execute(sql`insert into resource_changes (at, department_id, type, capacity_before, capacity_after, reason)
+    select ${at} + (i % 2) * interval '1 microsecond', (array['legal','hr'])[1 + i % 2], (array['cpu','memory','storage'])[1 + i % 3],
+      10, 10 + (i % 3) - 1, 'sorted ' || (i % 4)
+    from generate_series(1, ${N}) i`);
 });
 afterAll(() => t.drop());
 
@@ -83,4 +115,39 @@ describe('every sortable column pages forwards and back through every row once',
   it('audit', () => checkEverySort(auditSortKeys, (q) => auditTable(t.db, admin, auditTableQuery.parse({ ...q, action: 'sorted.*' })), N));
   it('agents', () => checkEverySort(agentSortKeys, (q) => agentTable(t.db, admin, agentTableQuery.parse({ ...q, q: 'sorted-agent' })), N));
   it('allocations', () => checkEverySort(allocationSortKeys, (q) => allocationTable(t.db, admin, allocationTableQuery.parse(q)), N));
+  it('security events', () => checkEverySort(securityEventSortKeys, (q) => securityEventTable(t.db, admin, q), N));
+  it('schedules', () => checkEverySort(scheduleSortKeys, (q) => scheduleTable(t.db, admin, scheduleTableQuery.parse(q)), N));
+  it('webhook deliveries', () => checkEverySort(deliverySortKeys, (q) => deliveryTable(t.db, admin, hook, q), N));
+  it('capacity changes', () => checkEverySort(capacityChangeSortKeys, (q) => capacityChangeTable(t.db, admin, q), N));
+});
+
+describe('a cursor the list did not make for this sort is a 400', () => {
+  const forge = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+  const uuid = '00000000-0000-4000-8000-000000000001';
+  const cases: [string, (cursor: string) => Promise<unknown>, string][] = [
+    ['security events', (cursor) => securityEventTable(t.db, admin, { sort: 'kind', cursor }), forge(['at', 'desc', 'x', uuid, 0])],
+    [
+      'schedules',
+      (cursor) => scheduleTable(t.db, admin, scheduleTableQuery.parse({ sort: 'lastFiredAt', cursor })),
+      forge(['lastFiredAt', 'asc', 'yesterday', uuid, 0]),
+    ],
+    [
+      'webhook deliveries',
+      (cursor) => deliveryTable(t.db, admin, hook, { sort: 'attempts', cursor }),
+      forge(['attempts', 'asc', 'abc', uuid, 0]),
+    ],
+    [
+      'capacity changes',
+      (cursor) => capacityChangeTable(t.db, admin, { cursor }),
+      forge(['at', 'desc', '2026-03-01T10:00:00.000001Z', uuid, 0]),
+    ],
+  ];
+  for (const [name, list, forged] of cases)
+    it(name, async () => {
+      for (const cursor of [forged, 'not-a-cursor']) {
+        const err = await list(cursor).catch((e: unknown) => e);
+        expect(err, `${name} ${cursor}`).toBeInstanceOf(AppError);
+        expect((err as AppError).status).toBe(400);
+      }
+    });
 });

@@ -1,5 +1,5 @@
 import type { Db } from '@/db/client';
-import { recentChanges, utilisationHistory } from '@/db/queries/resources';
+import { utilisationHistory } from '@/db/queries/resources';
 import { authorize, departmentFilter, type Principal } from '../permissions/rbac';
 
 export type HistoryPoint = { minute: string } & Record<string, number | string>;
@@ -20,10 +20,4 @@ export async function getUtilisationHistory(
     byMinute.set(r.minute, p);
   }
   return [...byMinute.values()];
-}
-
-/** The latest capacity changes with their reasons (admin, auto-scaling, rebalancing). */
-export async function listCapacityChanges(db: Db, principal: Principal, limit = 30) {
-  authorize(principal, 'resource:read');
-  return (await recentChanges(db, departmentFilter(principal), limit)).map((c) => ({ ...c, at: c.at.toISOString() }));
 }

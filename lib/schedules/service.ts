@@ -6,19 +6,17 @@ import {
   findSchedule,
   insertSchedule,
   recentFirings,
-  schedulePage,
   updateScheduleRow,
   type ScheduleRow,
 } from '@/db/queries/schedules';
-import { authorize, departmentFilter, forbiddenForAgents, inScope, OutOfScope, type Principal } from './access';
+import { authorize, forbiddenForAgents, inScope, OutOfScope, type Principal } from './access';
 import { audit } from '../audit/log';
 import { conflict, notFound, unprocessable } from '../errors';
-import { decodeCursor, page } from '../paging/cursor';
 import { normaliseCapabilities } from '../dispatch/fit';
 import { toTask } from '../tasks/service';
 import { nextFireTime, nextFireTimes } from './cron';
 import { fireSchedule } from './firing';
-import type { CreateScheduleInput, ListSchedulesQuery, TaskTemplateInput, UpdateScheduleInput } from './schemas';
+import type { CreateScheduleInput, TaskTemplateInput, UpdateScheduleInput } from './schemas';
 
 export type Schedule = ReturnType<typeof toSchedule>;
 
@@ -108,16 +106,6 @@ export async function createSchedule(db: Db, principal: Principal, input: Create
     return row;
   });
   return toSchedule(row, now);
-}
-
-export async function listSchedules(db: Db, principal: Principal, q: ListSchedulesQuery) {
-  forbiddenForAgents(principal);
-  authorize(principal, 'task:read');
-  const scope = departmentFilter(principal);
-  const filter = { departmentIds: scope ?? undefined, departmentId: q.departmentId, enabled: q.enabled, before: decodeCursor(q.cursor) };
-  const p = page(await schedulePage(db, filter, q.limit + 1), q.limit);
-  const now = new Date();
-  return { items: p.items.map((r) => toSchedule(r, now)), nextCursor: p.nextCursor };
 }
 
 async function findVisibleSchedule(db: Db, principal: Principal, id: string): Promise<ScheduleRow> {

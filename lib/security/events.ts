@@ -1,9 +1,7 @@
 import type { Db } from '@/db/client';
-import { insertSecurityEvent, securityEventPage, type SecurityEventRow } from '@/db/queries/security-events';
+import { insertSecurityEvent, type SecurityEventRow } from '@/db/queries/security-events';
 import { securityEventSeverities, type SecurityEventSeverity } from '@/db/vocabulary';
 import { publishLive } from '../live';
-import { authorize, type Principal } from '../permissions/rbac';
-import { decodeCursor, page } from '../paging/cursor';
 
 export const severities = securityEventSeverities;
 export type Severity = SecurityEventSeverity;
@@ -23,14 +21,4 @@ export async function recordSecurityEvent(db: Db, e: SecurityEventInput): Promis
   const row = await insertSecurityEvent(db, { ...e, detail: e.detail ?? {} });
   publishLive({ type: 'alert', scope: null, permission: 'security:read', data: { source: 'security', ...row } });
   return row;
-}
-
-export type SecurityEventFilter = { kind?: string; severity?: Severity; limit: number; cursor?: string };
-
-/** Newest first; the cursor is the last row's `at|id`, so pages never skip or repeat a row. */
-export async function listSecurityEvents(db: Db, principal: Principal, f: SecurityEventFilter) {
-  authorize(principal, 'security:read');
-  const rows = await securityEventPage(db, { kind: f.kind, severity: f.severity, cursor: decodeCursor(f.cursor), limit: f.limit + 1 });
-  const p = page(rows, f.limit);
-  return { items: p.items.map(({ cursorAt: _, ...r }) => ({ ...r, at: r.at.toISOString() })), nextCursor: p.nextCursor };
 }

@@ -41,7 +41,13 @@ describe('graphs of related tasks', () => {
 
     const coordinator = principalOf('department-coordinator', ['legal']);
     const seen = await getTaskGraph(t.db, coordinator, d.id);
-    expect(seen.nodes.find((n) => n.id === c.id)).toEqual({ id: c.id, departmentId: 'hr', title: null, status: null });
+    expect(seen.nodes.find((n) => n.id === c.id)).toEqual({
+      id: c.id,
+      departmentId: 'hr',
+      departmentName: 'HR',
+      title: null,
+      status: null,
+    });
     expect(seen.nodes.find((n) => n.id === a.id)?.title).toBe('draft');
     await expect(getTaskGraph(t.db, principalOf('department-coordinator', ['sales']), a.id)).rejects.toMatchObject({ status: 404 });
 

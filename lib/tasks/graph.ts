@@ -2,6 +2,7 @@ import type { Db } from '@/db/client';
 import { crossDepartmentTasks, taskNeighbourhood, type TaskNodeRow } from '@/db/queries/task-graph';
 import { authorize, inScope, OutOfScope, type Principal } from '../permissions/rbac';
 import { notFound } from '../errors';
+import { resolveNames, type Names } from '../org/names';
 
 /** The most tasks a graph draws: past that it reads as a hairball, and the rest is named as a count. */
 export const GRAPH_NODE_CAP = 50;
@@ -12,6 +13,8 @@ const MAX_HOPS = 6;
 export type GraphNode = {
   id: string;
   departmentId: string;
+  /** The department's name (its id if it has been removed): known even where the task is not. */
+  departmentName: string;
   /** null when the task lies outside the caller's departments. */
   title: string | null;
   status: string | null;
@@ -26,10 +29,14 @@ export type TaskGraph = {
   moreAtLeast: boolean;
 };
 
-const nodeOf = (principal: Principal, r: TaskNodeRow): GraphNode =>
-  inScope(principal, r.department_id)
-    ? { id: r.id, departmentId: r.department_id, title: r.title, status: r.status }
-    : { id: r.id, departmentId: r.department_id, title: null, status: null };
+const nodeOf = (principal: Principal, r: TaskNodeRow, names: Names): GraphNode => {
+  const dept = { departmentId: r.department_id, departmentName: names.departments[r.department_id] ?? r.department_id };
+  return inScope(principal, r.department_id)
+    ? { id: r.id, ...dept, title: r.title, status: r.status }
+    : { id: r.id, ...dept, title: null, status: null };
+};
+
+const namesFor = (db: Db, rows: TaskNodeRow[]) => resolveNames(db, { departments: rows.map((r) => r.department_id) });
 
 /** Edges among the drawn nodes, read from each task's parent and dependencies. */
 function edgesAmong(rows: TaskNodeRow[], drawn: Set<string>, visible: (r: TaskNodeRow) => boolean): GraphEdge[] {
@@ -81,8 +88,9 @@ export async function getTaskGraph(db: Db, principal: Principal, taskId: string,
   }
   const rows = [...found.values()];
   const visible = (r: TaskNodeRow) => inScope(principal, r.department_id);
+  const names = await namesFor(db, rows);
   return {
-    nodes: rows.map((r) => nodeOf(principal, r)),
+    nodes: rows.map((r) => nodeOf(principal, r, names)),
     edges: edgesAmong(rows, new Set(found.keys()), visible),
     more: overflow,
     moreAtLeast: overflow > 0,
@@ -98,8 +106,9 @@ export async function getDepartmentTaskGraph(db: Db, principal: Principal, depar
   const rows = await crossDepartmentTasks(db, departmentId, cap);
   const drawn = rows.slice(0, cap);
   const visible = (r: TaskNodeRow) => inScope(principal, r.department_id);
+  const names = await namesFor(db, drawn);
   return {
-    nodes: drawn.map((r) => nodeOf(principal, r)),
+    nodes: drawn.map((r) => nodeOf(principal, r, names)),
     edges: edgesAmong(drawn, new Set(drawn.map((r) => r.id)), visible),
     more: rows.length - drawn.length,
     // Each kind of link was read up to the cap: when either filled, there may be more.

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '@/db/client';
-import { apiTokensOf, findApiToken, insertApiToken, markApiTokenRevoked, type ApiTokenRow } from '@/db/queries/api-tokens';
+import { findApiToken, insertApiToken, markApiTokenRevoked, type ApiTokenRow } from '@/db/queries/api-tokens';
 import { audit } from '../audit/log';
 import { API_TOKEN_PREFIX } from '../auth/principal';
 import { authorize, matches, type Principal } from '../permissions/rbac';
@@ -35,16 +35,6 @@ export const toPublicToken = (r: ApiTokenRow): PublicToken => ({
 function assertMayOwnTokens(principal: Principal): void {
   if (principal.kind === 'agent') throw forbidden('Agents cannot own API tokens');
   authorize(principal, 'token:own');
-}
-
-export async function listApiTokens(
-  db: Db,
-  principal: Principal,
-  opts: { includeRevoked?: boolean } = {},
-): Promise<{ items: PublicToken[]; nextCursor: null }> {
-  assertMayOwnTokens(principal);
-  const rows = await apiTokensOf(db, principal.id, opts);
-  return { items: rows.map(toPublicToken), nextCursor: null };
 }
 
 /**

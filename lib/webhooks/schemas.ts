@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { webhookDeliveryStatuses, webhookEventTypes } from '@/db/vocabulary';
+import { webhookEventTypes } from '@/db/vocabulary';
 import { departmentIdSchema } from '../org/department-id';
-import { pageQuery } from '../paging/cursor';
 
 const url = z
   .string()
@@ -49,6 +48,3 @@ export type UpdateWebhookInput = z.output<typeof updateWebhookSchema>;
 
 export const listWebhooksQuery = z.object({ departmentId: departmentIdSchema.optional() });
 export type ListWebhooksQuery = z.output<typeof listWebhooksQuery>;
-
-export const listDeliveriesQuery = z.object({ status: z.enum(webhookDeliveryStatuses).optional(), ...pageQuery });
-export type ListDeliveriesQuery = z.output<typeof listDeliveriesQuery>;

@@ -3,7 +3,6 @@ import type { Db } from '@/db/client';
 import { findDepartment } from '@/db/queries/departments';
 import {
   deleteWebhookRow,
-  deliveryPage,
   findDelivery,
   findWebhook,
   insertWebhook,
@@ -17,10 +16,9 @@ import { authorize, departmentFilter, isGlobal, OutOfScope, type Principal } fro
 import { encryptSecret } from '../keys/crypto';
 import { audit } from '../audit/log';
 import { conflict, forbidden, notFound, unprocessable } from '../errors';
-import { decodeCursor, page } from '../paging/cursor';
 import { checkTarget, RefusedTarget } from './target';
 import { sendTest } from './deliver';
-import type { CreateWebhookInput, ListDeliveriesQuery, ListWebhooksQuery, UpdateWebhookInput } from './schemas';
+import type { CreateWebhookInput, ListWebhooksQuery, UpdateWebhookInput } from './schemas';
 
 export type Webhook = ReturnType<typeof toWebhook>;
 export type WebhookDelivery = ReturnType<typeof toDelivery>;
@@ -78,7 +76,8 @@ function authorizeFor(principal: Principal, departmentId: string | null, what = 
   if (!isGlobal(principal)) throw new OutOfScope(what);
 }
 
-async function loadFor(db: Db, principal: Principal, id: string): Promise<WebhookRow> {
+/** The webhook, if the principal may manage it: a 404 when it does not exist, 403 out of scope. */
+export async function loadFor(db: Db, principal: Principal, id: string): Promise<WebhookRow> {
   authorize(principal, 'webhook:manage');
   const row = await findWebhook(db, id);
   if (!row) throw notFound('Webhook');
@@ -192,18 +191,6 @@ export async function deleteWebhook(db: Db, principal: Principal, id: string): P
 export async function testWebhook(db: Db, principal: Principal, id: string): Promise<WebhookDelivery> {
   const hook = await loadFor(db, principal, id);
   return toDelivery(await sendTest(db, hook, principal.name));
-}
-
-export async function listDeliveries(
-  db: Db,
-  principal: Principal,
-  id: string,
-  q: ListDeliveriesQuery,
-): Promise<{ items: WebhookDelivery[]; nextCursor: string | null }> {
-  await loadFor(db, principal, id);
-  const rows = await deliveryPage(db, id, { status: q.status, cursor: decodeCursor(q.cursor), limit: q.limit + 1 });
-  const p = page(rows, q.limit);
-  return { items: p.items.map(toDelivery), nextCursor: p.nextCursor };
 }
 
 /** Sends a delivered or failed event again, with the same webhook-id (receivers may de-duplicate on it). */

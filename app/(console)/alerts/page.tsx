@@ -10,6 +10,8 @@ import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { AlertButtons, LiveAlertRefresh } from './alert-actions';
 import { Time } from '@/components/time';
+import { DepartmentRef } from '@/components/entity-refs';
+import { resolveNames } from '@/lib/org/names';
 
 const tabs = [
   { id: 'active', label: 'Active' },
@@ -25,6 +27,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   const tab = tabs.find((t) => t.id === sp.status)?.id ?? 'active';
   const table = tableParams(sp, alertSortKeys);
   const page = await withCursorOrFirst({ status: tab === 'all' ? undefined : tab, ...table }, (q) => alertTable(getDb(), principal, q));
+  const names = await resolveNames(getDb(), { departments: page.items.map((a) => a.departmentId) });
   const view = tableView('/alerts', { status: tab }, page, table, 'alerts');
   const canAct = (dept: string | null) => dept !== null || isGlobal(principal);
   return (
@@ -67,7 +70,11 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
               },
               { header: 'Severity', sortKey: 'severity', cell: (a) => <Badge value={a.severity} /> },
               { header: 'Kind', sortKey: 'kind', cell: (a) => a.kind },
-              { header: 'Department', sortKey: 'departmentId', cell: (a) => a.departmentId ?? 'system' },
+              {
+                header: 'Department',
+                sortKey: 'departmentId',
+                cell: (a) => (a.departmentId ? <DepartmentRef id={a.departmentId} names={names} /> : 'system'),
+              },
               { header: 'Message', cell: (a) => a.message },
               {
                 header: 'Status',

@@ -5,7 +5,8 @@ import { single } from '@/app/_lib/search-params';
 import { tableParams, tableView, withCursorOrFirst } from '@/app/_lib/table-params';
 import { hasPermission } from '@/lib/permissions/rbac';
 import { allocationSortKeys, allocationTable } from '@/lib/allocations/table';
-import { getUtilisationHistory, listCapacityChanges } from '@/lib/resources/history';
+import { getUtilisationHistory } from '@/lib/resources/history';
+import { capacityChangeSortKeys, capacityChangeTable } from '@/lib/resources/change-table';
 import { resourceTypes } from '@/lib/org/resource-kinds';
 import { getCosts, listPools } from '@/lib/resources/service';
 import { Badge } from '@/components/badge';
@@ -23,23 +24,27 @@ import { resolveNames, relatedTasks } from '@/lib/org/names';
 export default async function ResourcesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
   const db = getDb();
-  const table = tableParams(single(await searchParams), allocationSortKeys);
+  const sp = single(await searchParams);
+  const table = tableParams(sp, allocationSortKeys);
+  // The capacity changes page apart from the allocations: their own sort, size and cursor params.
+  const changeTable = tableParams(sp, capacityChangeSortKeys, 'changes');
   const [pools, allocs, history, changes, costs] = await Promise.all([
     listPools(db, principal),
     withCursorOrFirst({ status: 'active' as const, ...table }, (q) => allocationTable(db, principal, q)),
     getUtilisationHistory(db, principal, { minutes: 60 }),
-    listCapacityChanges(db, principal, 20),
+    withCursorOrFirst(changeTable, (q) => capacityChangeTable(db, principal, q)),
     getCosts(db, principal),
   ]);
   const [names, allocTasks] = await Promise.all([
-    resolveNames(db, { departments: [...allocs.items.map((a) => a.departmentId), ...changes.map((c) => c.departmentId)] }),
+    resolveNames(db, { departments: [...allocs.items.map((a) => a.departmentId), ...pools.map((p) => p.departmentId)] }),
     relatedTasks(
       db,
       principal,
       allocs.items.map((a) => a.taskId),
     ),
   ]);
-  const view = tableView('/resources', {}, allocs, table, 'active allocations');
+  const view = tableView('/resources', sp, allocs, table, 'active allocations');
+  const changeView = tableView('/resources', sp, changes, changeTable, 'capacity changes', 'changes');
   const departments = [...new Set(pools.map((p) => p.departmentId))].sort();
   const kinds = resourceTypes.filter((k) => pools.some((p) => p.type === k));
   const hot = pools.filter((p) => p.utilisation > 0.9).length;
@@ -70,7 +75,7 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
       <section className="card overflow-x-auto" tabIndex={0} aria-label="Pool use heat-map">
         <h2 className="mb-3 font-semibold">Utilisation by department and kind</h2>
         {pools.length ? (
-          <UtilisationHeatmap pools={pools} departments={departments} kinds={kinds} />
+          <UtilisationHeatmap pools={pools} departments={departments} kinds={kinds} names={names} />
         ) : (
           <EmptyState title="No pools you can see">Your departments have no resource pools.</EmptyState>
         )}
@@ -90,6 +95,7 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
             pools={pools.map(({ departmentId, type, guaranteed, maximum }) => ({ departmentId, type, guaranteed, maximum }))}
             departments={departments}
             kinds={[...resourceTypes]}
+            names={names.departments}
           />
         </section>
       )}
@@ -135,18 +141,27 @@ export default async function ResourcesPage({ searchParams }: { searchParams: Pr
       </section>
       <section className="card overflow-x-auto">
         <h2 className="mb-3 font-semibold">Capacity changes</h2>
-        {changes.length === 0 ? (
+        {changes.items.length === 0 ? (
           <EmptyState title="No changes yet">Auto-scaling, rebalancing and admins record every change here.</EmptyState>
         ) : (
           <DataTable
             testId="changes-table"
-            rows={changes}
+            rows={changes.items}
             rowKey={(c) => c.id}
+            view={changeView}
             columns={[
-              { header: 'When', numeric: true, cell: (c) => <Time value={c.at} /> },
-              { header: 'Pool', cell: (c) => `${names.departments[c.departmentId] ?? c.departmentId} · ${c.type}` },
-              { header: 'Capacity', numeric: true, cell: (c) => `${c.capacityBefore} → ${c.capacityAfter}` },
-              { header: 'Reason', cell: (c) => c.reason },
+              { header: 'When', sortKey: 'at', numeric: true, cell: (c) => <Time value={c.at} /> },
+              {
+                header: 'Pool',
+                sortKey: 'pool',
+                cell: (c) => (
+                  <>
+                    <DepartmentRef id={c.departmentId} name={c.departmentName} /> · {c.type}
+                  </>
+                ),
+              },
+              { header: 'Capacity', sortKey: 'change', numeric: true, cell: (c) => `${c.capacityBefore} → ${c.capacityAfter}` },
+              { header: 'Reason', sortKey: 'reason', cell: (c) => c.reason },
             ]}
           />
         )}

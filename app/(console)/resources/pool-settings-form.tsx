@@ -7,7 +7,18 @@ import { updatePoolAction } from './actions';
 type PoolLimits = { departmentId: string; type: string; guaranteed: number; maximum: number };
 
 /** Admins set a pool's guaranteed and maximum amounts; the fields start from the chosen pool's values. */
-export function PoolSettingsForm({ pools, departments, kinds }: { pools: PoolLimits[]; departments: string[]; kinds: string[] }) {
+export function PoolSettingsForm({
+  pools,
+  departments,
+  kinds,
+  names,
+}: {
+  pools: PoolLimits[];
+  departments: string[];
+  kinds: string[];
+  /** Department names by id, for the choice; the value stays the id. */
+  names: Record<string, string>;
+}) {
   const [state, action, pending] = useActionState<ActionState, FormData>(updatePoolAction, {});
   const [dept, setDept] = useState(departments[0] ?? '');
   const [type, setType] = useState(kinds[0] ?? '');
@@ -36,7 +47,9 @@ export function PoolSettingsForm({ pools, departments, kinds }: { pools: PoolLim
         </label>
         <select id="pool-dept" name="departmentId" className="input" value={dept} onChange={(e) => setDept(e.target.value)}>
           {departments.map((d) => (
-            <option key={d}>{d}</option>
+            <option key={d} value={d}>
+              {names[d] ?? d}
+            </option>
           ))}
         </select>
       </div>

@@ -1,7 +1,19 @@
 import type { Pool } from '@/lib/resources/service';
+import type { Names } from '@/lib/org/names';
+import { DepartmentRef } from '@/components/entity-refs';
 
 /** Departments × kinds; each cell's shade is the pool's utilisation, its text the numbers. */
-export function UtilisationHeatmap({ pools, departments, kinds }: { pools: Pool[]; departments: string[]; kinds: string[] }) {
+export function UtilisationHeatmap({
+  pools,
+  departments,
+  kinds,
+  names,
+}: {
+  pools: Pool[];
+  departments: string[];
+  kinds: string[];
+  names: Names;
+}) {
   const at = new Map(pools.map((p) => [`${p.departmentId}\u0000${p.type}`, p]));
   return (
     <table className="table" data-testid="utilisation-heatmap">
@@ -20,7 +32,7 @@ export function UtilisationHeatmap({ pools, departments, kinds }: { pools: Pool[
         {departments.map((d) => (
           <tr key={d}>
             <th scope="row" className="text-left font-medium normal-case">
-              {d}
+              <DepartmentRef id={d} names={names} />
             </th>
             {kinds.map((k) => {
               const p = at.get(`${d}\u0000${k}`);

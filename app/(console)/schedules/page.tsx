@@ -1,30 +1,33 @@
 import { getDb } from '@/db/client';
 import { priorities } from '@/db/vocabulary';
-import { listSchedules } from '@/lib/schedules/service';
-import { listSchedulesQuery } from '@/lib/schedules/schemas';
+import { scheduleSortKeys, scheduleTable, scheduleTableQuery } from '@/lib/schedules/table';
 import { listDepartments } from '@/lib/departments/service';
 import { hasPermission } from '@/lib/permissions/rbac';
 import { requirePrincipal } from '@/app/_lib/session';
 import { single } from '@/app/_lib/search-params';
+import { filterParams, tableParams, tableView, withCursorOrFirst } from '@/app/_lib/table-params';
 import { ActionButton } from '@/components/action-button';
 import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { FilterBar } from '@/components/filter-bar';
-import { Pager } from '@/components/pager';
 import { setScheduleEnabledAction, triggerScheduleAction } from './actions';
 import { ScheduleForm } from './schedule-form';
 import { Time } from '@/components/time';
+import { DepartmentRef } from '@/components/entity-refs';
 
 export default async function SchedulesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
   const sp = single(await searchParams);
-  const parsed = listSchedulesQuery.safeParse(sp);
+  // A filter that doesn't parse is dropped, as a bad sort or cursor is: the list still shows.
+  const filters = scheduleTableQuery.pick({ departmentId: true, enabled: true }).safeParse(filterParams(sp));
+  const table = tableParams(sp, scheduleSortKeys);
   const db = getDb();
   const [depts, result] = await Promise.all([
     listDepartments(db, principal),
-    listSchedules(db, principal, parsed.success ? parsed.data : listSchedulesQuery.parse({})),
+    withCursorOrFirst({ ...(filters.success ? filters.data : {}), ...table }, (q) => scheduleTable(db, principal, q)),
   ]);
+  const view = tableView('/schedules', sp, result, table, 'schedules');
   const canEdit = hasPermission(principal, 'task:create');
   return (
     <div className="space-y-4">
@@ -55,14 +58,15 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Pr
             rows={result.items}
             rowKey={(s) => s.id}
             rowData={(s) => ({ 'data-schedule': s.name })}
+            view={view}
             columns={[
-              { header: 'Name', href: (s) => `/schedules/${s.id}`, strong: true, cell: (s) => s.name },
-              { header: 'Department', cell: (s) => s.departmentId },
+              { header: 'Name', sortKey: 'name', href: (s) => `/schedules/${s.id}`, strong: true, cell: (s) => s.name },
+              { header: 'Department', sortKey: 'department', cell: (s) => <DepartmentRef id={s.departmentId} name={s.departmentName} /> },
               { header: 'Cron', cell: (s) => <code className="whitespace-nowrap">{s.cron}</code> },
               { header: 'Time zone', cell: (s) => s.timezone },
-              { header: 'State', cell: (s) => <Badge value={s.enabled ? 'active' : 'paused'} /> },
-              { header: 'Next firing', numeric: true, cell: (s) => <Time value={s.nextFireTimes[0]} /> },
-              { header: 'Last fired', numeric: true, cell: (s) => <Time value={s.lastFiredAt} relative /> },
+              { header: 'State', sortKey: 'enabled', cell: (s) => <Badge value={s.enabled ? 'active' : 'paused'} /> },
+              { header: 'Next firing', sortKey: 'nextFireAt', numeric: true, cell: (s) => <Time value={s.nextFireTimes[0]} /> },
+              { header: 'Last fired', sortKey: 'lastFiredAt', numeric: true, cell: (s) => <Time value={s.lastFiredAt} relative /> },
               ...(canEdit
                 ? [
                     {
@@ -82,7 +86,6 @@ export default async function SchedulesPage({ searchParams }: { searchParams: Pr
                 : []),
             ]}
           />
-          <Pager basePath="/schedules" params={sp} nextCursor={result.nextCursor} />
         </div>
       )}
       {canEdit && (

@@ -1,8 +1,11 @@
 import Link from 'next/link';
 import { getDb } from '@/db/client';
-import { listSecurityEvents, severities, type Severity } from '@/lib/security/events';
+import { severities, type Severity } from '@/lib/security/events';
+import { securityEventSortKeys, securityEventTable } from '@/lib/security/event-table';
 import { hasPermission } from '@/lib/permissions/rbac';
 import { requirePrincipal } from '@/app/_lib/session';
+import { single } from '@/app/_lib/search-params';
+import { tableParams, tableView, withCursorOrFirst } from '@/app/_lib/table-params';
 import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
@@ -11,13 +14,9 @@ import { Time } from '@/components/time';
 
 const kinds = ['account-lockout', 'brute-force', 'credential-stuffing', 'refresh-token-reuse', 'denied-burst', 'new-ip-login'];
 
-export default async function SecurityPage({
-  searchParams,
-}: {
-  searchParams: Promise<{ kind?: string; severity?: string; cursor?: string }>;
-}) {
+export default async function SecurityPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
-  const sp = await searchParams;
+  const sp = single(await searchParams);
   const canAudit = hasPermission(principal, 'audit:read');
   const auditLink = canAudit && (
     <Link href="/security/audit" className="btn-secondary">
@@ -39,12 +38,10 @@ export default async function SecurityPage({
   }
   const kind = kinds.includes(sp.kind ?? '') ? sp.kind : undefined;
   const severity = (severities as readonly string[]).includes(sp.severity ?? '') ? (sp.severity as Severity) : undefined;
-  const { items, nextCursor } = await listSecurityEvents(getDb(), principal, {
-    kind,
-    severity,
-    limit: 100,
-    cursor: sp.cursor?.slice(0, 200) || undefined,
-  }).catch(() => listSecurityEvents(getDb(), principal, { kind, severity, limit: 100 }));
+  const table = tableParams(sp, securityEventSortKeys);
+  const page = await withCursorOrFirst({ kind, severity, ...table }, (q) => securityEventTable(getDb(), principal, q));
+  const items = page.items;
+  const view = tableView('/security', { kind, severity }, page, table, 'events');
   return (
     <div className="space-y-6">
       <div className="flex items-center justify-between">
@@ -53,6 +50,8 @@ export default async function SecurityPage({
       </div>
       <LiveSecurityAlerts />
       <form className="card flex flex-wrap items-end gap-3" aria-label="Filter security events">
+        {/* A new filter keeps the sort and page size, and starts at the first page. */}
+        {(['sort', 'order', 'limit'] as const).map((k) => sp[k] && <input key={k} type="hidden" name={k} value={sp[k]} />)}
         <div>
           <label htmlFor="sec-kind" className="mb-1 block text-sm font-medium">
             Kind
@@ -89,23 +88,16 @@ export default async function SecurityPage({
             testId="security-events"
             rows={items}
             rowKey={(e) => e.id}
+            view={view}
             columns={[
-              { header: 'When', className: 'whitespace-nowrap', numeric: true, cell: (e) => <Time value={e.at} /> },
-              { header: 'Event', className: 'font-medium', cell: (e) => e.kind },
-              { header: 'Severity', cell: (e) => <Badge value={e.severity} /> },
-              { header: 'User', cell: (e) => e.username ?? '—' },
-              { header: 'IP', numeric: true, cell: (e) => e.ip ?? '—' },
+              { header: 'When', sortKey: 'at', className: 'whitespace-nowrap', numeric: true, cell: (e) => <Time value={e.at} /> },
+              { header: 'Event', sortKey: 'kind', className: 'font-medium', cell: (e) => e.kind },
+              { header: 'Severity', sortKey: 'severity', cell: (e) => <Badge value={e.severity} /> },
+              { header: 'User', sortKey: 'username', cell: (e) => e.username ?? '—' },
+              { header: 'IP', sortKey: 'ip', numeric: true, cell: (e) => e.ip ?? '—' },
               { header: 'Detail', className: 'text-xs', cell: (e) => JSON.stringify(e.detail) },
             ]}
           />
-        )}
-        {nextCursor && (
-          <Link
-            className="btn-secondary mt-3"
-            href={`/security?${new URLSearchParams({ ...(kind ? { kind } : {}), ...(severity ? { severity } : {}), cursor: nextCursor })}`}
-          >
-            Older
-          </Link>
         )}
       </section>
     </div>

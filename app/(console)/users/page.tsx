@@ -13,6 +13,7 @@ import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { CreateUserForm, EditUserForm, MfaPolicyForm } from './forms';
 import { Time } from '@/components/time';
+import { DepartmentRef } from '@/components/entity-refs';
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePrincipal();
@@ -32,6 +33,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const view = tableView('/users', { q }, page, table, 'users');
   const grantable = roles.filter((r) => canGrantRole(principal, r));
   const depts = departments.map((d) => ({ id: d.id, name: d.name }));
+  const deptNames: Record<string, string> = Object.fromEntries(depts.map((d) => [d.id, d.name]));
   const canEdit = hasPermission(principal, 'user:update');
   return (
     <div className="space-y-6">
@@ -73,7 +75,19 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                 ),
             },
             { header: 'Role', sortKey: 'role', className: 'align-top', cell: (u) => u.role },
-            { header: 'Departments', className: 'align-top', cell: (u) => u.departmentIds.join(', ') || '—' },
+            {
+              header: 'Departments',
+              className: 'align-top',
+              cell: (u) =>
+                u.departmentIds.length
+                  ? u.departmentIds.map((d, i) => (
+                      <span key={d}>
+                        {i > 0 && ', '}
+                        <DepartmentRef id={d} name={deptNames[d]} />
+                      </span>
+                    ))
+                  : '—',
+            },
             {
               header: 'State',
               className: 'space-x-1 align-top',

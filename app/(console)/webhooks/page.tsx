@@ -9,6 +9,7 @@ import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
 import { Time } from '@/components/time';
+import { DepartmentRef } from '@/components/entity-refs';
 import { setWebhookEnabledAction } from './actions';
 import { WebhookForm } from './webhook-form';
 
@@ -16,6 +17,7 @@ export default async function WebhooksPage() {
   const principal = await requirePrincipal();
   const db = getDb();
   const [hooks, depts] = await Promise.all([listWebhooks(db, principal, {}), listDepartments(db, principal)]);
+  const deptNames: Record<string, string> = Object.fromEntries(depts.map((d) => [d.id, d.name]));
   const targets = [
     ...(isGlobal(principal) ? [{ id: 'global', name: 'All departments (global)' }] : []),
     ...depts.map((d) => ({ id: d.id, name: d.name })),
@@ -39,7 +41,10 @@ export default async function WebhooksPage() {
             rowKey={(w) => w.id}
             columns={[
               { header: 'URL', href: (w) => `/webhooks/${w.id}`, strong: true, cell: (w) => <span className="break-all">{w.url}</span> },
-              { header: 'Department', cell: (w) => w.departmentId ?? 'global' },
+              {
+                header: 'Department',
+                cell: (w) => (w.departmentId ? <DepartmentRef id={w.departmentId} name={deptNames[w.departmentId]} /> : 'global'),
+              },
               { header: 'Events', cell: (w) => w.events.join(', ') },
               { header: 'State', cell: (w) => <Badge value={w.enabled ? 'active' : 'paused'} /> },
               { header: 'Source', cell: (w) => (w.source === 'env' ? 'ALERT_WEBHOOK_URL' : (w.createdBy ?? '')) },

@@ -12,6 +12,8 @@ import { EmptyState } from '@/components/empty-state';
 import { LiveRefresh } from '@/components/live-refresh';
 import { deleteScheduleAction, setScheduleEnabledAction, triggerScheduleAction } from '../actions';
 import { Time } from '@/components/time';
+import { DepartmentRef } from '@/components/entity-refs';
+import { resolveNames } from '@/lib/org/names';
 
 export default async function SchedulePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -21,6 +23,7 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
     if (err instanceof AppError && (err.status === 404 || err.status === 403)) notFound();
     throw err;
   });
+  const names = await resolveNames(getDb(), { departments: [s.departmentId] });
   const canEdit = hasPermission(principal, 'task:create');
   return (
     <div className="space-y-6">
@@ -47,10 +50,7 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
       )}
       <section className="card grid gap-2 text-sm sm:grid-cols-2">
         <p>
-          <span className="text-slate-500 dark:text-slate-400">Department:</span>{' '}
-          <Link className="underline" href={`/departments/${s.departmentId}`}>
-            {s.departmentId}
-          </Link>
+          <span className="text-slate-500 dark:text-slate-400">Department:</span> <DepartmentRef id={s.departmentId} names={names} />
         </p>
         <p>
           <span className="text-slate-500 dark:text-slate-400">Cron:</span> <code>{s.cron}</code> ({s.timezone})

@@ -12,6 +12,8 @@ import { EmptyState } from '@/components/empty-state';
 import { StatTile } from '@/components/stat-tile';
 import { VerifyButton } from './verify-button';
 import { Time } from '@/components/time';
+import { DepartmentRef } from '@/components/entity-refs';
+import { resolveNames } from '@/lib/org/names';
 
 type SP = Record<string, string | undefined>;
 const FILTERS = ['actor', 'action', 'outcome', 'from', 'to'] as const;
@@ -29,6 +31,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const parsed = auditTableQuery.safeParse({ ...filters, ...table });
   const db = getDb();
   const page = parsed.success ? await withCursorOrFirst(parsed.data, (q) => auditTable(db, principal, q)).catch(badInput) : undefined;
+  const names = await resolveNames(db, { departments: page?.items.map((r) => r.departmentId) ?? [] });
   const view = page && tableView('/security/audit', filters, page, table, 'entries');
   const today = new Date().toISOString().slice(0, 10);
   const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 10);
@@ -101,7 +104,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   ),
                 },
                 { header: 'Target', className: 'text-xs', cell: (r) => (r.targetType ? `${r.targetType}:${r.targetId ?? ''}` : '—') },
-                { header: 'Dept', cell: (r) => r.departmentId ?? '—' },
+                { header: 'Dept', cell: (r) => <DepartmentRef id={r.departmentId} names={names} /> },
                 { header: 'IP', numeric: true, cell: (r) => r.ip ?? '—' },
                 {
                   header: 'Detail',

@@ -1,17 +1,19 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getDb } from '@/db/client';
-import { getWebhook, listDeliveries } from '@/lib/webhooks/service';
-import { listDeliveriesQuery } from '@/lib/webhooks/schemas';
+import { getWebhook } from '@/lib/webhooks/service';
+import { deliverySortKeys, deliveryTable, deliveryTableQuery } from '@/lib/webhooks/delivery-table';
 import { AppError } from '@/lib/errors';
 import { requirePrincipal } from '@/app/_lib/session';
 import { single } from '@/app/_lib/search-params';
+import { tableParams, tableView, withCursorOrFirst } from '@/app/_lib/table-params';
 import { ActionButton } from '@/components/action-button';
 import { Badge } from '@/components/badge';
 import { DataTable } from '@/components/data-table';
 import { EmptyState } from '@/components/empty-state';
-import { Pager } from '@/components/pager';
 import { Time } from '@/components/time';
+import { DepartmentRef } from '@/components/entity-refs';
+import { resolveNames } from '@/lib/org/names';
 import { deleteWebhookAction, redeliverAction, setWebhookEnabledAction, testWebhookAction } from '../actions';
 
 export default async function WebhookPage({
@@ -24,17 +26,20 @@ export default async function WebhookPage({
   const principal = await requirePrincipal();
   const { id } = await params;
   const sp = single(await searchParams);
-  const q = listDeliveriesQuery.safeParse(sp);
+  const status = deliveryTableQuery.shape.status.safeParse(sp.status);
+  const table = tableParams(sp, deliverySortKeys);
   const db = getDb();
   const loaded = await Promise.all([
     getWebhook(db, principal, id),
-    listDeliveries(db, principal, id, q.success ? q.data : listDeliveriesQuery.parse({})),
+    withCursorOrFirst({ status: status.success ? status.data : undefined, ...table }, (q) => deliveryTable(db, principal, id, q)),
   ]).catch((err) => {
     if (err instanceof AppError && (err.status === 404 || err.status === 400)) return undefined;
     throw err;
   });
   if (!loaded) notFound();
   const [hook, deliveries] = loaded;
+  const names = await resolveNames(db, { departments: [hook.departmentId] });
+  const view = tableView(`/webhooks/${hook.id}`, sp, deliveries, table, 'deliveries');
   return (
     <div className="space-y-4">
       <p className="text-sm">
@@ -46,7 +51,7 @@ export default async function WebhookPage({
       <dl className="card grid gap-2 text-sm sm:grid-cols-4">
         <div>
           <dt className="text-slate-500">Department</dt>
-          <dd>{hook.departmentId ?? 'global'}</dd>
+          <dd>{hook.departmentId ? <DepartmentRef id={hook.departmentId} names={names} /> : 'global'}</dd>
         </div>
         <div>
           <dt className="text-slate-500">Events</dt>
@@ -90,15 +95,27 @@ export default async function WebhookPage({
             testId="deliveries-table"
             rows={deliveries.items}
             rowKey={(d) => d.id}
+            view={view}
             columns={[
-              { header: 'Created', numeric: true, className: 'whitespace-nowrap', cell: (d) => <Time value={d.createdAt} /> },
-              { header: 'Event', cell: (d) => <code>{d.eventType}</code> },
-              { header: 'Status', cell: (d) => <Badge value={d.status} /> },
-              { header: 'Attempts', numeric: true, cell: (d) => d.attempts },
-              { header: 'Response', numeric: true, cell: (d) => d.responseStatus ?? '—' },
-              { header: 'Latency', numeric: true, cell: (d) => (d.latencyMs === null ? '—' : `${d.latencyMs} ms`) },
+              {
+                header: 'Created',
+                sortKey: 'createdAt',
+                numeric: true,
+                className: 'whitespace-nowrap',
+                cell: (d) => <Time value={d.createdAt} />,
+              },
+              { header: 'Event', sortKey: 'eventType', cell: (d) => <code>{d.eventType}</code> },
+              { header: 'Status', sortKey: 'status', cell: (d) => <Badge value={d.status} /> },
+              { header: 'Attempts', sortKey: 'attempts', numeric: true, cell: (d) => d.attempts },
+              { header: 'Response', sortKey: 'responseStatus', numeric: true, cell: (d) => d.responseStatus ?? '—' },
+              {
+                header: 'Latency',
+                sortKey: 'latencyMs',
+                numeric: true,
+                cell: (d) => (d.latencyMs === null ? '—' : `${d.latencyMs} ms`),
+              },
               { header: 'Last error', cell: (d) => <span className="text-xs">{d.lastError ?? ''}</span> },
-              { header: 'Next attempt', numeric: true, cell: (d) => <Time value={d.nextAttemptAt} /> },
+              { header: 'Next attempt', sortKey: 'nextAttemptAt', numeric: true, cell: (d) => <Time value={d.nextAttemptAt} /> },
               {
                 header: <span className="sr-only">Actions</span>,
                 cell: (d) =>
@@ -108,7 +125,6 @@ export default async function WebhookPage({
               },
             ]}
           />
-          <Pager basePath={`/webhooks/${hook.id}`} params={sp} nextCursor={deliveries.nextCursor} />
         </div>
       )}
     </div>

@@ -1,9 +1,10 @@
 import { route } from '@/lib/http/route';
-import { createScheduleSchema, listSchedulesQuery } from '@/lib/schedules/schemas';
-import { createSchedule, listSchedules } from '@/lib/schedules/service';
+import { createScheduleSchema } from '@/lib/schedules/schemas';
+import { createSchedule } from '@/lib/schedules/service';
+import { scheduleTable, scheduleTableQuery } from '@/lib/schedules/table';
 
-export const GET = route({ query: listSchedulesQuery, summary: 'List schedules' }, ({ db, principal, query }) =>
-  listSchedules(db, principal, query),
+export const GET = route({ query: scheduleTableQuery, summary: 'List schedules' }, ({ db, principal, query }) =>
+  scheduleTable(db, principal, query),
 );
 
 export const POST = route(

@@ -1,15 +1,4 @@
-import { z } from 'zod';
 import { route } from '@/lib/http/route';
-import { listSecurityEvents, severities } from '@/lib/security/events';
+import { securityEventTable, securityEventTableQuery } from '@/lib/security/event-table';
 
-const query = z.object({
-  kind: z
-    .string()
-    .regex(/^[a-z-]{1,40}$/)
-    .optional(),
-  severity: z.enum(severities).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(200).optional(),
-});
-
-export const GET = route({ query }, ({ db, principal, query }) => listSecurityEvents(db, principal, query));
+export const GET = route({ query: securityEventTableQuery }, ({ db, principal, query }) => securityEventTable(db, principal, query));

@@ -1,8 +1,8 @@
 import { route } from '@/lib/http/route';
-import { listDeliveriesQuery, webhookIdParams } from '@/lib/webhooks/schemas';
-import { listDeliveries } from '@/lib/webhooks/service';
+import { webhookIdParams } from '@/lib/webhooks/schemas';
+import { deliveryTable, deliveryTableQuery } from '@/lib/webhooks/delivery-table';
 
 export const GET = route(
-  { params: webhookIdParams, query: listDeliveriesQuery, summary: "A webhook's deliveries, newest first" },
-  ({ db, principal, params, query }) => listDeliveries(db, principal, params.id, query),
+  { params: webhookIdParams, query: deliveryTableQuery, summary: "A webhook's deliveries, newest first unless sorted" },
+  ({ db, principal, params, query }) => deliveryTable(db, principal, params.id, query),
 );
