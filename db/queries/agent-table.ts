@@ -31,7 +31,7 @@ function agentWhere(f: AgentTableFilter): SQL | undefined {
   if (f.status) where.push(eq(agents.status, f.status));
   else where.push(sql`${agents.status} <> 'retired'`);
   if (f.specialization) where.push(eq(agents.specialization, f.specialization));
-  if (f.q) where.push(sql`${agents.name} ilike ${'%' + f.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
+  if (f.q) where.push(sql`${agents.name} ilike ${`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
   return and(...where);
 }
 

@@ -18,7 +18,7 @@ function auditWhere(f: AuditFilter): SQL | undefined {
   const where: SQL[] = [];
   if (f.actor) where.push(sql`(${auditLog.actorId} = ${f.actor} or ${auditLog.actorName} = ${f.actor})`);
   if (f.action)
-    where.push(f.action.endsWith('*') ? sql`${auditLog.action} like ${f.action.slice(0, -1) + '%'}` : eq(auditLog.action, f.action));
+    where.push(f.action.endsWith('*') ? sql`${auditLog.action} like ${`${f.action.slice(0, -1)}%`}` : eq(auditLog.action, f.action));
   if (f.outcome) where.push(eq(auditLog.outcome, f.outcome));
   if (f.from) where.push(gte(auditLog.at, f.from));
   if (f.to) where.push(lte(auditLog.at, f.to));

@@ -37,7 +37,7 @@ function taskWhere(f: TaskTableFilter): SQL | undefined {
   if (f.agentId) where.push(eq(tasks.assignedAgentId, f.agentId));
   if (f.parentTaskId) where.push(eq(tasks.parentTaskId, f.parentTaskId));
   if (f.scheduleId) where.push(eq(tasks.scheduleId, f.scheduleId));
-  if (f.q) where.push(sql`${tasks.title} ilike ${'%' + f.q.replace(/[\\%_]/g, (c) => '\\' + c) + '%'}`);
+  if (f.q) where.push(sql`${tasks.title} ilike ${`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
   return where.length ? and(...where) : undefined;
 }
 

@@ -19,7 +19,7 @@ function userWhere(f: UserListFilter): SQL | undefined {
   // A scoped admin sees the users who share at least one of its departments.
   if (f.departmentIds) where.push(sql`${users.departmentIds} && ${textArray(f.departmentIds)}`);
   if (f.departmentId) where.push(sql`${f.departmentId} = any(${users.departmentIds})`);
-  if (f.q) where.push(ilike(users.username, `%${f.q.replace(/[%_\\]/g, (c) => '\\' + c)}%`));
+  if (f.q) where.push(ilike(users.username, `%${f.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`));
   if (f.role) where.push(eq(users.role, f.role));
   return where.length ? and(...where) : undefined;
 }
