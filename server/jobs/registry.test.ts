@@ -120,6 +120,18 @@ describe('idle jobs on a database only this process writes', () => {
     expect(Math.floor(p.at.at(-1)! / 100)).toBe(175);
   });
 
+  it('is not woken by writes when its work has a signal of its own', async () => {
+    vi.useFakeTimers();
+    const p = poller('p');
+    p.job.idle!.ownSignal = true;
+    const jobs = runJobs([p.job], alone, { quiet: true });
+    await vi.advanceTimersByTimeAsync(15_500); // resting until 23000
+    noteStatement("update tasks set status = 'pending'");
+    await vi.advanceTimersByTimeAsync(2000);
+    jobs.stop();
+    expect(p.at).toEqual([1000, 3000, 7000, 15000]);
+  });
+
   it('is not woken by its own statements', async () => {
     vi.useFakeTimers();
     const p = poller('p', { during: () => noteStatement('insert into metric_samples values (1)') });
