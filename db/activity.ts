@@ -32,7 +32,20 @@ export function onDbWrite(fn: () => void): () => void {
   return () => void s.listeners.delete(fn);
 }
 
-/** Runs `fn` with its statements unheard: a job's own polling must not count as new work. */
+/**
+ * Runs `fn` with its statements unheard: a job's own polling must not count as new work. The mark
+ * follows everything `fn` starts (timers, promises), so work it sets off for others must leave it
+ * through `observed`.
+ */
 export function unobserved<T>(fn: () => Promise<T>): Promise<T> {
   return state().unobserved.run(true, fn);
+}
+
+/**
+ * Runs `fn` heard again, whoever calls it. For hand-offs to work that serves others: a dispatch
+ * pass started by a signal from inside a job's run goes on serving every later signal while it
+ * loops, and its hand-outs are leases the resting jobs must hear about.
+ */
+export function observed<T>(fn: () => T): T {
+  return state().unobserved.exit(fn);
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { observed } from '@/db/activity';
 
 export type LiveEvent = {
   type: 'metrics' | 'agent:update' | 'task:update' | 'resource:update' | 'alert';
@@ -54,8 +55,12 @@ export function onLive(listener: (e: LiveEvent) => void): () => void {
   return () => hub().live.off('event', listener);
 }
 
+/**
+ * Listeners run outside any job's unheard scope (db/activity.ts): what they start (a dispatch pass,
+ * a notification) is work for everyone, and its writes must wake the resting jobs.
+ */
 export function emitDomain<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void {
-  hub().domain.emit(name, payload);
+  observed(() => hub().domain.emit(name, payload));
 }
 
 export function onDomain<K extends keyof DomainEvents>(name: K, listener: (p: DomainEvents[K]) => void): () => void {

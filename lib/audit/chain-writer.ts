@@ -1,5 +1,6 @@
 import { appendFile, rename } from 'node:fs/promises';
 import type { Db } from '@/db/client';
+import { unobserved } from '@/db/activity';
 import { firstKeyedAuditId, tryChainerLease, withUnchained, type AuditRow, type ChainerLease, type ChainLink } from '@/db/queries/audit';
 import { log } from '../log';
 import { chainHash, GENESIS_HASH, macValid, rowFields } from './chain';
@@ -205,9 +206,13 @@ function scheduler(): Scheduler {
   return (g.__ecsChain ??= {});
 }
 
-/** Answers the pass itself, so the loop sees (and logs, and backs off on) its failures. */
+/**
+ * Answers the pass itself, so the loop sees (and logs, and backs off on) its failures. A pass
+ * creates no work for anyone: unheard (db/activity.ts), so the writes that nudged it don't wake
+ * the resting jobs a second time half a second later.
+ */
 function start(db: Db, s: Scheduler): Promise<unknown> {
-  const pass = chainPending(db);
+  const pass = unobserved(() => chainPending(db));
   s.running = pass
     .catch(() => undefined) // the background loop retries; a closed test database ends here
     .finally(() => {

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { noteStatement } from '@/db/activity';
+import { noteStatement, onDbWrite, unobserved } from '@/db/activity';
+import { emitDomain, onDomain } from '@/lib/live';
 import { createTestDb, type TestDb } from '@/test/test-db';
 import { runtimeState } from '@/lib/health';
 import { sleep, waitFor } from '../../sim/fleet';
@@ -119,6 +120,18 @@ describe('idle jobs on a database only this process writes', () => {
     expect(Math.floor(p.at.at(-1)! / 100)).toBe(175);
   });
 
+  it('is not woken by writes when its work has a signal of its own', async () => {
+    vi.useFakeTimers();
+    const p = poller('p');
+    p.job.idle!.ownSignal = true;
+    const jobs = runJobs([p.job], alone, { quiet: true });
+    await vi.advanceTimersByTimeAsync(15_500); // resting until 23000
+    noteStatement("update tasks set status = 'pending'");
+    await vi.advanceTimersByTimeAsync(2000);
+    jobs.stop();
+    expect(p.at).toEqual([1000, 3000, 7000, 15000]);
+  });
+
   it('is not woken by its own statements', async () => {
     vi.useFakeTimers();
     const p = poller('p', { during: () => noteStatement('insert into metric_samples values (1)') });
@@ -152,6 +165,23 @@ describe('idle jobs on a database only this process writes', () => {
     const seconds = (at: number[]) => at.filter((t) => t > 15_500).map((t) => Math.floor(t / 1000));
     expect(seconds(finder.at)).toEqual([17, 18]);
     expect(seconds(other.at)).toEqual([17, 18]);
+  });
+
+  // Real timers: a fake clock runs callbacks in the context of whoever advances it, which hides this.
+  it('hears the writes of work a run sets off through a domain signal, after the run', async () => {
+    const heard: string[] = [];
+    const unhear = onDbWrite(() => heard.push('write'));
+    // As the dispatcher does: a signal starts a pass that goes on after the signalling run ended.
+    const off = onDomain('task:ready', () => void setTimeout(() => noteStatement("update tasks set status = 'assigned'"), 20));
+    await unobserved(async () => {
+      noteStatement("update tasks set status = 'pending' where status = 'scheduled'");
+      emitDomain('task:ready', { departmentId: 'd', taskId: 't' });
+    });
+    await waitFor(() => heard.length > 0, 2_000);
+    await sleep(50);
+    off();
+    unhear();
+    expect(heard).toEqual(['write']);
   });
 });
 

@@ -30,7 +30,12 @@ export type Job = {
    * for none). Any write by anyone else, or a run of this kind that found work, puts every such
    * job back on `everyMs` at once.
    */
-  idle?: { maxMs: number; nextDueAt?: () => Promise<number | null> };
+  idle?: {
+    maxMs: number;
+    nextDueAt?: () => Promise<number | null>;
+    /** Its work comes with a signal of its own (the audit chainer is nudged by each audit write): writes don't wake it. */
+    ownSignal?: boolean;
+  };
   /** Its writes create no work for other jobs (samples, alerts, the audit chain): they don't wake idle jobs. */
   housekeeping?: boolean;
 };
@@ -59,6 +64,8 @@ export function runJobs(
   /** One per idle job: puts it back on its interval (now, if it is resting longer). */
   const wakers = new Set<() => void>();
   const wake = () => wakers.forEach((w) => w());
+  /** The wakers a write elsewhere calls: those of idle jobs without a signal of their own. */
+  const writeWakers = new Set<() => void>();
 
   for (const job of jobs) {
     const st = {
@@ -118,19 +125,21 @@ export function runJobs(
       if (!stopped) schedule(delay);
     };
     if (idle) {
-      wakers.add(() => {
+      const waker = () => {
         if (running) woken = true;
         else if (rest > job.everyMs) {
           rest = job.everyMs;
           clearTimeout(timers.get(job.name));
           if (!stopped) schedule(Math.max(0, job.everyMs - (Date.now() - lastEnd)));
         }
-      });
+      };
+      wakers.add(waker);
+      if (!idle.ownSignal) writeWakers.add(waker);
     }
     schedule(job.firstDelayMs ?? job.everyMs);
   }
 
-  const unhear = opts.quiet && wakers.size ? onDbWrite(wake) : () => {};
+  const unhear = opts.quiet && writeWakers.size ? onDbWrite(() => writeWakers.forEach((w) => w())) : () => {};
   const status = (): JobStatus[] =>
     [...states.values()].map((s) => ({ ...s, leader: s.scope === 'every-process' || leadership.leads(s.name) }));
   runtimeState().jobs = status;

@@ -1,3 +1,4 @@
+import { getDbHandle } from '@/db/client';
 import type { AgentsNamespace } from '../bus/agents-namespace';
 import { runJobs, type Job } from '../jobs/registry';
 import { coordinatorJobs } from './coordinator';
@@ -25,9 +26,7 @@ export function serverJobs(agents: AgentsNamespace): Job[] {
 
 /** Background work that outlives requests; each job stops on shutdown. */
 export function startLoops(agents: AgentsNamespace): Loops {
-  // Resting idle jobs (Job.idle, `quiet`) is meant for the embedded database, where this process
-  // makes every write. Off for now: with it on, a task whose dependencies completed was not handed out
-  // within 30 s (server/lifecycle.test.ts) and a round-robin split came out uneven
-  // (server/coordinator.test.ts); not yet understood.
-  return runJobs(serverJobs(agents), undefined, { quiet: false });
+  // Idle jobs rest (Job.idle) only on the embedded database, where this process makes every write:
+  // a lease or delayed task another process wrote to a shared Postgres would go unheard.
+  return runJobs(serverJobs(agents), undefined, { quiet: getDbHandle()?.engine === 'pglite' });
 }
