@@ -19,6 +19,7 @@ import { log } from '@/lib/log';
 import { attachMessaging, registerMessaging } from './messaging';
 import { coalesceWrites } from './coalesce-writes';
 import { releaseFlushedPackets } from './release-flushed-packets';
+import { busRedis } from './redis';
 
 export type AgentsNamespace = { nsp: Namespace; drain: () => Promise<void>; lose: (agentId: string, reason: string) => Promise<void> };
 
@@ -90,14 +91,26 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
     })().catch(logError);
   });
 
+  // Work another process could not place (its agents busy or elsewhere) is offered here at once,
+  // not at the next 1 s sweep: a task created on one process reaches a free agent on another.
+  const nudge = shareReadyWork(nsp);
+
   const unsubscribe = [
     onDomain('task:assigned', ({ agentId, task }) => {
-      nsp.to(`agent:${agentId}`).emit('task:assigned', { task: toTask(task as Parameters<typeof toTask>[0]) });
+      const room = `agent:${agentId}`;
+      // Hand-outs go to agents present on this process: with the agent's socket here, the emit
+      // stays here, instead of a Redis publish every other process decodes to find no one (one per
+      // task; bench/scale-dispatch.ts). An agent with no socket here gets it wherever it is.
+      const to = nsp.adapter.rooms.get(room)?.size ? nsp.local.to(room) : nsp.to(room);
+      to.emit('task:assigned', { task: toTask(task as Parameters<typeof toTask>[0]) });
     }),
     onDomain('task:revoked', ({ agentId, taskId, reason }) => nsp.to(`agent:${agentId}`).emit('task:revoked', { taskId, reason })),
     onDomain('task:cancelled', ({ agentId, taskId }) => nsp.to(`agent:${agentId}`).emit('task:cancelled', { taskId })),
     onDomain('agent:free', ({ departmentId }) => void dispatchDepartment(getDb(), departmentId, { onlyIfQueued: true }).catch(logError)),
-    onDomain('task:ready', ({ departmentId }) => void dispatchDepartment(getDb(), departmentId).catch(logError)),
+    onDomain('task:ready', ({ departmentId }) => {
+      void dispatchDepartment(getDb(), departmentId).catch(logError);
+      nudge?.(departmentId);
+    }),
     onDomain('agent:retired', ({ agentId }) => nsp.in(`agent:${agentId}`).disconnectSockets(true)),
     // Through the Redis adapter this reaches the agent's sockets on every process; it reconnects
     // with a token got from its new secret, or not at all.
@@ -130,6 +143,7 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
     drain: async () => {
       draining = true;
       unsubscribe.forEach((u) => u());
+      nsp.removeAllListeners(READY_EVENT);
       uncoalesce();
       unrelease();
       for (const t of graceTimers.values()) clearTimeout(t);
@@ -139,6 +153,34 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
       nsp.local.emit('server:draining', { reconnectInMs: 1000 });
       nsp.local.disconnectSockets(true);
     },
+  };
+}
+
+const READY_EVENT = 'dispatch:ready';
+
+/**
+ * With Redis: tells the other processes which departments got ready work, one message per event-loop
+ * turn whatever the number of tasks, and runs a fill pass here for what they announce. Each process
+ * hands out to the agents connected to it only (lib/dispatch/dispatcher.ts), so without this a task
+ * created where no agent of its department is free waited for another process's 1 s sweep.
+ */
+function shareReadyWork(nsp: Namespace): ((departmentId: string) => void) | undefined {
+  if (!busRedis()) return undefined;
+  nsp.on(READY_EVENT, (departmentIds: unknown) => {
+    if (!Array.isArray(departmentIds)) return;
+    for (const d of departmentIds) if (typeof d === 'string') void dispatchDepartment(getDb(), d).catch(logError);
+  });
+  let pending: Set<string> | undefined;
+  return (departmentId) => {
+    if (!pending) {
+      pending = new Set();
+      setImmediate(() => {
+        const ids = [...pending!];
+        pending = undefined;
+        nsp.serverSideEmit(READY_EVENT, ids);
+      });
+    }
+    pending.add(departmentId);
   };
 }
 
