@@ -68,10 +68,12 @@ const redisPid = (() => {
   }
   return 0;
 })();
-type Cpu = { servers: number; postgres: number; redis: number; machine: number };
+type Cpu = { servers: number; postgres: number; redis: number; machine: number; wallMs: number; commits: number };
 async function cpuMeter(servers: BenchServer[], pg: postgres.Sql) {
   const backends = async () =>
     (await pg`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`).map((r) => Number(r.pid));
+  const commits = async () =>
+    Number((await pg`select xact_commit from pg_stat_database where datname = current_database()`)[0].xact_commit);
   const read = async (): Promise<{ cpu: Cpu; per: Map<number, number> }> => {
     const per = new Map((await backends()).map((p) => [p, cpuOf(p)] as const));
     return {
@@ -81,6 +83,8 @@ async function cpuMeter(servers: BenchServer[], pg: postgres.Sql) {
         postgres: [...per.values()].reduce((a, b) => a + b, 0),
         redis: redisPid ? cpuOf(redisPid) : 0,
         machine: machineBusyMs(),
+        wallMs: 0,
+        commits: await commits(),
       },
     };
   };
@@ -89,6 +93,8 @@ async function cpuMeter(servers: BenchServer[], pg: postgres.Sql) {
   return async (): Promise<Cpu> => {
     const b = await read();
     const wall = performance.now() - t0;
+    await sleep(1200); // commit counts reach pg_stat_database about once a second
+    b.cpu.commits = await commits();
     // Backends that came or went during the phase count from what they had at the other end.
     let pgMs = 0;
     for (const [pid, ms] of b.per) pgMs += ms - (a.per.get(pid) ?? 0);
@@ -98,12 +104,16 @@ async function cpuMeter(servers: BenchServer[], pg: postgres.Sql) {
       postgres: pct(pgMs),
       redis: pct(b.cpu.redis - a.cpu.redis),
       machine: pct(b.cpu.machine - a.cpu.machine),
+      wallMs: wall,
+      commits: b.cpu.commits - a.cpu.commits - 3, // less this meter's own reads
     };
   };
 }
 
 type Dept = { id: string; specializations: string[] };
 type Phase = { created: number; perSec: number; completedPerSec: number; p50: number; p99: number; cpu: Cpu; load: string };
+/** CPU ms per task the phase cost the servers and their Postgres backends, over `tasks` tasks. */
+const msPerTask = (c: Cpu, tasks: number) => (tasks ? ((c.servers + c.postgres) / 100) * (c.wallMs / tasks) : NaN);
 type Cross = { cross: { n: number; p50: number; p99: number }; same: { n: number; p50: number; p99: number } };
 type Result = { processes: number; redis: boolean; offered: Phase; sat: Phase; cross?: Cross };
 
@@ -289,16 +299,16 @@ console.log(
     .join(' ')}.`,
 );
 console.log(
-  `${AGENTS} agents in 9 departments (4 slots each), ${RATE} tasks/s offered for ${SECONDS} s, saturation ${SAT} concurrent creators for ${SECONDS} s; CPU in % of one core over the phase: servers / this database's Postgres backends / Redis / the whole machine (200 % = both cores).`,
+  `${AGENTS} agents in 9 departments (4 slots each), ${RATE} tasks/s offered for ${SECONDS} s, saturation ${SAT} concurrent creators for ${SECONDS} s; CPU in % of one core over the phase: servers / this database's Postgres backends / Redis / the whole machine (200 % = both cores). Commits per task: transactions committed in this database over the offered phase and its drain (every process's background jobs included) ÷ tasks.`,
 );
 console.log('');
 console.log(
-  '| processes | Redis | offered → created/s | create→assigned p50 / p99 ms | CPU servers / Postgres / Redis / machine % | saturated created/s | completed/s | CPU servers / Postgres / Redis / machine % | load |',
+  '| processes | Redis | offered → created/s | create→assigned p50 / p99 ms | CPU servers / Postgres / Redis / machine % | servers + Postgres CPU ms per task | commits per task | saturated created/s | completed/s | CPU servers / Postgres / Redis / machine % | servers + Postgres CPU ms per task | load |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results)
   console.log(
-    `| ${r.processes} | ${r.redis ? 'yes' : 'no'} | ${r.offered.perSec.toFixed(0)} | ${f1(r.offered.p50)} / ${f1(r.offered.p99)} | ${cpuCells(r.offered.cpu)} | ${r.sat.perSec.toFixed(0)} | ${r.sat.completedPerSec.toFixed(0)} | ${cpuCells(r.sat.cpu)} | ${r.sat.load} |`,
+    `| ${r.processes} | ${r.redis ? 'yes' : 'no'} | ${r.offered.perSec.toFixed(0)} | ${f1(r.offered.p50)} / ${f1(r.offered.p99)} | ${cpuCells(r.offered.cpu)} | ${msPerTask(r.offered.cpu, r.offered.created).toFixed(2)} | ${(r.offered.cpu.commits / r.offered.created).toFixed(2)} | ${r.sat.perSec.toFixed(0)} | ${r.sat.completedPerSec.toFixed(0)} | ${cpuCells(r.sat.cpu)} | ${msPerTask(r.sat.cpu, r.sat.completedPerSec * (r.sat.cpu.wallMs / 1000)).toFixed(2)} | ${r.sat.load} |`,
   );
 const withCross = results.filter((r) => r.cross);
 if (withCross.length) {
