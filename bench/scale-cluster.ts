@@ -8,7 +8,7 @@
  * with no agent, then at each level. Also checks that any process's GET /api/v1/bus/stats counts
  * every process's agents (the cluster view).
  *
- *   BENCH_CLUSTER_AGENTS=300,900 (cumulative levels) BENCH_CLUSTER_PROCESSES=3 BENCH_REST_SECONDS=15
+ *   BENCH_CLUSTER_AGENTS=300,900 (cumulative levels) BENCH_CLUSTER_PROCESSES=3 BENCH_REST_SECONDS=45
  *   DATABASE_URL (admin database to make a fresh one from) REDIS_URL
  *
  * Agents are Socket.IO clients in this process (bench/support/agents.ts), split evenly over the
@@ -32,7 +32,8 @@ const LEVELS = (process.env.BENCH_CLUSTER_AGENTS ?? '300,900')
   .map(Number)
   .filter((n) => n > 0);
 const N = Number(process.env.BENCH_CLUSTER_PROCESSES ?? 3);
-const REST_S = Number(process.env.BENCH_REST_SECONDS ?? 15);
+// Agents connected together renew together (every 20–25 s): a window of two rounds sees the steady rate.
+const REST_S = Number(process.env.BENCH_REST_SECONDS ?? 45);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const MiB = 2 ** 20;
 const TICK = Number(execSync('getconf CLK_TCK').toString().trim());
@@ -60,17 +61,27 @@ const writes = async () => {
 };
 // The batched renewal (lib/agents/lease-renewals.ts), as the counter keys statement texts.
 const isBeat = (text: string) => text.startsWith('with beats as');
-type Rest = { beatStatementsPerS: number; statementsPerS: number; commitsPerS: number; rowsPerS: number };
+type Rest = { beatStatementsPerS: number; statementsPerS: number; commitsPerS: number; rowsPerS: number; pgCpuPct: number };
+/** CPU ms so far of each Postgres backend serving this database. */
+const backendsCpu = async () =>
+  new Map(
+    (await pg`select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`).map(
+      (r) => [Number(r.pid), cpuMs(Number(r.pid))] as const,
+    ),
+  );
 /** REST_S seconds at rest: heart-beat statements, all statements, commits and rows updated, per second. */
 async function atRest(): Promise<Rest & { cpuPct: number }> {
   const cpu0 = servers.map((s) => cpuMs(s.proc.pid!));
   await sleep(1500); // statistics reach pg_stat_* about once a second
   const w0 = await writes();
+  const pg0 = await backendsCpu();
   wire.take();
   const t1 = performance.now();
   await sleep(REST_S * 1000);
   const secs = (performance.now() - t1) / 1000;
   const counts = wire.take();
+  let pgMs = 0;
+  for (const [pid, ms] of await backendsCpu()) pgMs += ms - (pg0.get(pid) ?? 0);
   const cpuPct = (100 * servers.reduce((a, s, i) => a + cpuMs(s.proc.pid!) - cpu0[i], 0)) / ((secs + 1.5) * 1000);
   await sleep(1500);
   const w1 = await writes();
@@ -82,6 +93,7 @@ async function atRest(): Promise<Rest & { cpuPct: number }> {
     // Less this bench's own two reads of the statistics.
     commitsPerS: (w1.commits - w0.commits - 2) / secs,
     rowsPerS: (w1.rows - w0.rows) / secs,
+    pgCpuPct: (100 * pgMs) / (secs * 1000),
     cpuPct,
   };
 }
@@ -187,7 +199,7 @@ console.log(
 console.log('|---|---|---|---|---|---|');
 const restRow = (agents: number, r: Rest) =>
   console.log(
-    `| ${agents} | ${r.beatStatementsPerS.toFixed(2)} | ${r.statementsPerS.toFixed(1)} | ${r.commitsPerS.toFixed(1)} | ${r.rowsPerS.toFixed(1)} | ${agents ? ((60 * r.rowsPerS) / agents).toFixed(2) : '–'} |`,
+    `| ${agents} | ${r.beatStatementsPerS.toFixed(2)} | ${r.statementsPerS.toFixed(1)} | ${r.commitsPerS.toFixed(1)} | ${r.rowsPerS.toFixed(1)} | ${agents ? ((60 * r.rowsPerS) / agents).toFixed(2) : '–'} | ${r.pgCpuPct.toFixed(1)} |`,
   );
 if (none) restRow(0, none);
 for (const r of rows) restRow(r.agents, r.rest);
