@@ -5,7 +5,7 @@
  * reach a free agent connected to another.
  *
  *   BENCH_PROCESSES=1,2,3 BENCH_AGENTS=900 BENCH_RATE=200 BENCH_SECONDS=5 BENCH_SAT_CONCURRENCY=32
- *   BENCH_CROSS_AGENTS=40 BENCH_CROSS_RATE=40 BENCH_ONE_WITH_REDIS=0 BENCH_PER_FLEET=1000
+ *   BENCH_CROSS_AGENTS=40 BENCH_CROSS_RATE=40 BENCH_ONE_WITH_REDIS=0 BENCH_PER_FLEET=1000 BENCH_COUNT_STATEMENTS=0
  *   DATABASE_URL (admin database to make fresh ones from) REDIS_URL
  *
  * Servers are serve-harness processes on one fresh Postgres database per cluster size, joined by
@@ -25,6 +25,8 @@ import { createClient } from 'redis';
 import { apiAs, type ApiClient } from '@/sim/fleet';
 import { Fleets, type Creds, type Took } from './support/fleets';
 import { machineLine, percentile } from './support/machine';
+import { freshDatabase } from './support/database';
+import { startPgWireCounter } from './support/pg-wire-counter';
 import { startBenchServer, type BenchServer } from './support/server';
 
 const SIZES = (process.env.BENCH_PROCESSES ?? '1,2,3').split(',').map(Number);
@@ -35,6 +37,8 @@ const SAT = Number(process.env.BENCH_SAT_CONCURRENCY ?? 32);
 const CROSS_AGENTS = Number(process.env.BENCH_CROSS_AGENTS ?? 40);
 const CROSS_RATE = Number(process.env.BENCH_CROSS_RATE ?? 40);
 const ONE_WITH_REDIS = process.env.BENCH_ONE_WITH_REDIS === '1';
+// Counts statements on the wire (a proxy in this process: it costs this process CPU) and prints the top texts per task.
+const COUNT_STATEMENTS = process.env.BENCH_COUNT_STATEMENTS === '1';
 const PER_FLEET = Number(process.env.BENCH_PER_FLEET ?? 1000);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DRAIN_MS = 30_000;
@@ -169,9 +173,12 @@ async function cluster(n: number): Promise<Result> {
   const prefix = `ecs-bench-dispatch-${randomBytes(4).toString('hex')}:`;
   const env: Record<string, string> = { AUTH_SECRET: randomBytes(48).toString('base64url'), MAX_AGENTS_PER_DEPARTMENT: '100000' };
   if (redis) Object.assign(env, { REDIS_URL, BUS_PREFIX: prefix });
-  const servers = [await startBenchServer(env)];
-  for (let i = 1; i < n; i++) servers.push(await startBenchServer(env, { databaseUrl: servers[0].databaseUrl }));
-  const pg = postgres(servers[0].databaseUrl, { max: 1, onnotice: () => {} });
+  const db = await freshDatabase('dispatch');
+  const u = new URL(db.url);
+  const wire = COUNT_STATEMENTS ? await startPgWireCounter({ host: u.hostname, port: Number(u.port || 5432) }) : undefined;
+  const servers: BenchServer[] = [];
+  for (let i = 0; i < n; i++) servers.push(await startBenchServer(env, { databaseUrl: wire ? wire.via(db.url) : db.url }));
+  const pg = postgres(db.url, { max: 1, onnotice: () => {} });
   const fleets = new Fleets(PER_FLEET);
   try {
     const apis = await Promise.all(servers.map((s) => apiAs(s.url, 'admin', 'bench-admin-password')));
@@ -212,7 +219,14 @@ async function cluster(n: number): Promise<Result> {
     const loadPick = (k: number): [ApiClient, Dept, number] => [apis[k % n], load[k % load.length], k % n];
 
     // 1. Offered rate.
+    wire?.take();
     const o = await offered(fleets, meter, RATE, loadPick);
+    if (wire) {
+      // Which statements a task costs here: the top texts over the phase, per task created.
+      const counts = wire.take();
+      say(`  statements per task: ${(counts.total / o.ok).toFixed(2)}`);
+      for (const [text, k] of [...counts.byText].sort((x, y) => y[1] - x[1]).slice(0, 15)) say(`    ${(k / o.ok).toFixed(3)}  ${text}`);
+    }
     o.acc.latencies.sort((a, b) => a - b);
     const off: Phase = {
       created: o.ok,
@@ -275,8 +289,9 @@ async function cluster(n: number): Promise<Result> {
   } finally {
     await fleets.stop();
     await pg.end();
-    for (const s of servers.slice(1)) await s.stop();
-    await servers[0].stop();
+    for (const s of servers) await s.stop();
+    await wire?.close();
+    await db.drop();
     if (redis) {
       const r = createClient({ url: REDIS_URL });
       await r.connect();
