@@ -194,7 +194,7 @@ console.log('');
 console.log(`At rest, ${REST_S} s per level, all ${N} processes together:`);
 console.log('');
 console.log(
-  '| agents | heartbeat statements/s | all statements/s | commits/s | agents + tasks rows updated/s | rows per agent per minute |',
+  '| agents | heartbeat statements/s | all statements/s | commits/s | agents + tasks rows updated/s | rows per agent per minute | Postgres CPU, % of a core |',
 );
 console.log('|---|---|---|---|---|---|');
 const restRow = (agents: number, r: Rest) =>
