@@ -196,7 +196,7 @@ console.log('');
 console.log(
   '| agents | heartbeat statements/s | all statements/s | commits/s | agents + tasks rows updated/s | rows per agent per minute | Postgres CPU, % of a core |',
 );
-console.log('|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|');
 const restRow = (agents: number, r: Rest) =>
   console.log(
     `| ${agents} | ${r.beatStatementsPerS.toFixed(2)} | ${r.statementsPerS.toFixed(1)} | ${r.commitsPerS.toFixed(1)} | ${r.rowsPerS.toFixed(1)} | ${agents ? ((60 * r.rowsPerS) / agents).toFixed(2) : '–'} | ${r.pgCpuPct.toFixed(1)} |`,
