@@ -6,7 +6,8 @@ import { runtimeState } from '@/lib/health';
 import { onDomain } from '@/lib/live';
 import { presence } from '@/lib/presence/presence';
 import { heartbeatSchema } from '@/lib/agents/schemas';
-import { dispatchDepartment } from '@/lib/dispatch/dispatcher';
+import { dispatchDepartment, offerFromPeer } from '@/lib/dispatch/dispatcher';
+import type { QueuedTask } from '@/db/queries/tasks';
 import { agentComplete, agentFail, agentProgress } from '@/lib/tasks/agent-actions';
 import { createCollaboration } from '@/lib/tasks/collaboration';
 import { collaborationSchema, completeSchema, failSchema, progressSchema } from '@/lib/tasks/schemas';
@@ -107,9 +108,9 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
     onDomain('task:revoked', ({ agentId, taskId, reason }) => nsp.to(`agent:${agentId}`).emit('task:revoked', { taskId, reason })),
     onDomain('task:cancelled', ({ agentId, taskId }) => nsp.to(`agent:${agentId}`).emit('task:cancelled', { taskId })),
     onDomain('agent:free', ({ departmentId }) => void dispatchDepartment(getDb(), departmentId, { onlyIfQueued: true }).catch(logError)),
-    onDomain('task:ready', ({ departmentId }) => {
+    onDomain('task:ready', ({ departmentId, task }) => {
       void dispatchDepartment(getDb(), departmentId).catch(logError);
-      nudge?.(departmentId);
+      nudge?.(departmentId, task);
     }),
     onDomain('agent:retired', ({ agentId }) => nsp.in(`agent:${agentId}`).disconnectSockets(true)),
     // Through the Redis adapter this reaches the agent's sockets on every process; it reconnects
@@ -157,30 +158,41 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
 }
 
 const READY_EVENT = 'dispatch:ready';
+/** `tasks` empty: read the queue (some of the work came without its task). */
+type Ready = { departmentId: string; tasks: QueuedTask[] };
 
 /**
  * With Redis: tells the other processes which departments got ready work, one message per event-loop
- * turn whatever the number of tasks, and runs a fill pass here for what they announce. Each process
- * hands out to the agents connected to it only (lib/dispatch/dispatcher.ts), so without this a task
- * created where no agent of its department is free waited for another process's 1 s sweep.
+ * turn whatever the number of tasks, and takes what they announce. Each process hands out to the
+ * agents connected to it only (lib/dispatch/dispatcher.ts), so without this a task created where no
+ * agent of its department is free waited for another process's 1 s sweep. New tasks travel whole,
+ * so a process with a free agent hands them out in one statement without reading the queue.
  */
-function shareReadyWork(nsp: Namespace): ((departmentId: string) => void) | undefined {
+function shareReadyWork(nsp: Namespace): ((departmentId: string, task?: QueuedTask) => void) | undefined {
   if (!busRedis()) return undefined;
-  nsp.on(READY_EVENT, (departmentIds: unknown) => {
-    if (!Array.isArray(departmentIds)) return;
-    for (const d of departmentIds) if (typeof d === 'string') void dispatchDepartment(getDb(), d).catch(logError);
+  nsp.on(READY_EVENT, (ready: unknown) => {
+    if (!Array.isArray(ready)) return;
+    for (const r of ready as Ready[]) {
+      if (typeof r?.departmentId !== 'string' || !Array.isArray(r.tasks)) continue;
+      void offerFromPeer(getDb(), r.departmentId, r.tasks).catch(logError);
+    }
   });
-  let pending: Set<string> | undefined;
-  return (departmentId) => {
+  // Per department: the new tasks, or null once any signal came without its task (a retry, a
+  // dependency done): then the receiver reads the queue.
+  let pending: Map<string, QueuedTask[] | null> | undefined;
+  return (departmentId, task) => {
     if (!pending) {
-      pending = new Set();
+      pending = new Map();
       setImmediate(() => {
-        const ids = [...pending!];
+        const out: Ready[] = [...pending!].map(([d, tasks]) => ({ departmentId: d, tasks: tasks ?? [] }));
         pending = undefined;
-        nsp.serverSideEmit(READY_EVENT, ids);
+        nsp.serverSideEmit(READY_EVENT, out);
       });
     }
-    pending.add(departmentId);
+    const tasks = pending.get(departmentId);
+    if (!task || tasks === null) pending.set(departmentId, null);
+    else if (tasks) tasks.push(task);
+    else pending.set(departmentId, [task]);
   };
 }
 
