@@ -11,7 +11,7 @@
  * Postgres database; agents are real SDK clients in fleet processes (≤ BENCH_PER_FLEET each), spread
  * over the ten departments; tasks are created over REST by this process.
  */
-import { fork, execSync, type ChildProcess } from 'node:child_process';
+import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +22,7 @@ import { apiAs, type ApiClient } from '@/sim/fleet';
 import { machineLine, percentile } from './support/machine';
 import type { Probe } from './support/probe';
 import { writeSection } from './support/report';
+import { Fleets as FleetProcs, type Creds, type Took } from './support/fleets';
 import { startBenchServer, type BenchServer } from './support/server';
 import { lineCharts } from './support/svg';
 
@@ -72,78 +73,13 @@ function cpuMeter(servers: BenchServer[]) {
 const rssOf = (servers: BenchServer[]) => servers.reduce((n, s) => n + procStat(s.proc.pid!).rss, 0);
 
 // ---- agent fleets: child processes of SDK agents.
-type Took = { received: number; completed: number; latencies: number[] };
-class Fleets {
-  private procs: { child: ChildProcess; count: number }[] = [];
-  private ask<T>(child: ChildProcess, msg: object, key: string): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const on = (m: Record<string, unknown>) => {
-        if (m.error) {
-          child.off('message', on);
-          reject(new Error(String(m.error)));
-          return;
-        }
-        if (!(key in m)) return;
-        child.off('message', on);
-        resolve(m[key] as T);
-      };
-      child.on('message', on);
-      child.send(msg);
-    });
-  }
-  private async spawn() {
-    const child = fork(path.join(import.meta.dirname, 'scale-fleet.ts'), [], {
-      execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    await new Promise((resolve, reject) => {
-      child.once('message', resolve);
-      child.once('exit', (c) => reject(new Error(`fleet exited ${c}`)));
-    });
-    const f = { child, count: 0 };
-    this.procs.push(f);
-    return f;
-  }
-  get size() {
-    return this.procs.reduce((n, f) => n + f.count, 0);
-  }
-  async add(url: string, agents: Creds[]) {
-    while (agents.length) {
-      const f = this.procs.find((p) => p.count < PER_FLEET) ?? (await this.spawn());
-      const batch = agents.slice(0, PER_FLEET - f.count);
-      agents = agents.slice(batch.length);
-      // In slices, so the progress line moves.
-      for (let i = 0; i < batch.length; i += 100) {
-        await this.ask(f.child, { url, agents: batch.slice(i, i + 100) }, 'added');
-        f.count += Math.min(100, batch.length - i);
-        progress(`agents connected ${this.size}`);
-      }
-    }
-  }
-  async take(): Promise<Took> {
-    const all = await Promise.all(this.procs.map((f) => this.ask<Took>(f.child, { take: true }, 'took')));
-    return {
-      received: all.reduce((n, t) => n + t.received, 0),
-      completed: all.reduce((n, t) => n + t.completed, 0),
-      latencies: all.flatMap((t) => t.latencies),
-    };
-  }
-  async stop() {
-    await Promise.all(
-      this.procs.map(
-        (f) =>
-          new Promise((r) => {
-            f.child.once('exit', r);
-            f.child.send({ stop: true });
-          }),
-      ),
-    );
-    this.procs = [];
+class Fleets extends FleetProcs {
+  constructor() {
+    super(PER_FLEET, (s) => progress(s));
   }
 }
 
 // ---- REST side: agents, tasks.
-type Creds = { agentId: string; secret: string };
 type Dept = { id: string; specializations: string[] };
 
 async function setup(url: string, maxPerDept: number): Promise<{ api: ApiClient; depts: Dept[] }> {
@@ -236,7 +172,7 @@ async function offeredPhase(servers: BenchServer[], apis: ApiClient[], depts: De
   }
   await Promise.all(pending);
   const secs = (performance.now() - t0) / 1000;
-  const acc: Took = { received: 0, completed: 0, latencies: [] };
+  const acc: Took = { received: 0, completed: 0, latencies: [], cross: [] };
   const drained = await drain(fleets, acc, ok);
   const cpuPct = cpu();
   const span = (performance.now() - t0) / 1000;
@@ -278,7 +214,7 @@ async function saturationPhase(servers: BenchServer[], apis: ApiClient[], depts:
   const window = await fleets.take();
   const cpuPct = cpu();
   const rss = rssOf(servers);
-  const acc: Took = { ...window, latencies: [...window.latencies] };
+  const acc: Took = { ...window, latencies: [...window.latencies], cross: [] };
   const drained = await drain(fleets, acc, ok);
   acc.latencies.sort((a, b) => a - b);
   return {

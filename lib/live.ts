@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { observed } from '@/db/activity';
+import type { QueuedTask } from '@/db/queries/tasks';
 
 export type LiveEvent = {
   type: 'metrics' | 'agent:update' | 'task:update' | 'resource:update' | 'alert';
@@ -14,7 +15,8 @@ export type LiveEvent = {
 
 /** Domain signals the server's loops act on (dispatch, notifications). */
 export type DomainEvents = {
-  'task:ready': { departmentId: string; taskId: string };
+  /** `task`: set for a new task that can run now, so a process with no free agent for it can pass it on whole. */
+  'task:ready': { departmentId: string; taskId: string; task?: QueuedTask };
   'agent:free': { agentId: string; departmentId: string };
   'task:assigned': { taskId: string; agentId: string; task: unknown };
   'task:cancelled': { taskId: string; agentId: string };

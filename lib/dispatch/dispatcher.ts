@@ -89,6 +89,33 @@ export async function bookForNew(db: Db, task: Dispatchable): Promise<string | u
 }
 
 /**
+ * New tasks another process could not place (no free agent of theirs): handed out here in one
+ * statement, as a create books its agent, when this process knows of no work waiting in the
+ * department; otherwise, or for what doesn't fit its free agents, a fill pass takes the queue in order.
+ */
+export async function offerFromPeer(db: Db, departmentId: string, offered: Dispatchable[]): Promise<void> {
+  const direct = offered.filter((t) => t.departmentId === departmentId && !Object.keys(t.requirements.resources ?? {}).length);
+  if (queued.has(departmentId) || running.has(departmentId) || direct.length < offered.length || !direct.length) {
+    await dispatchDepartment(db, departmentId);
+    return;
+  }
+  const strategy = await strategyOf(db, departmentId);
+  const before = strategyState().cursorOf(departmentId);
+  const plan: PlannedHandOut[] = [];
+  for (const task of direct) {
+    const agentId = planAgent(strategy, task);
+    if (agentId) plan.push({ task, agentId });
+  }
+  // No free agent here: the pass marks the department queued (no query with no free slot).
+  if (!plan.length) return void (await dispatchDepartment(db, departmentId));
+  const planned = strategyState().cursorOf(departmentId);
+  const landed = await handOut(db, plan);
+  strategyState().settle(departmentId, landed.at(-1)?.task.assignedAgentId ?? undefined, before, planned);
+  // Left over (agents full, or taken elsewhere first): the queue is the truth from here on.
+  if (landed.length < direct.length) await dispatchDepartment(db, departmentId);
+}
+
+/**
  * After the create statement: tells the booked agent of its task, or, when the slot turned out
  * taken (memory was stale), re-reads the agent and offers the task as any other pending one.
  */

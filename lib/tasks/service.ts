@@ -167,7 +167,7 @@ async function insertTask(
   if (agentId) return toTask(agentId === row.assignedAgentId ? row : { ...row, status: 'assigned', assignedAgentId: agentId });
   // A dependency that already ended without completing cancels the new task at once (policy cancel).
   if (!ready) await cancelDependants(db, input.dependsOn);
-  emitDomain('task:ready', { departmentId: row.departmentId, taskId: row.id });
+  emitDomain('task:ready', { departmentId: row.departmentId, taskId: row.id, ...(ready ? { task: draft } : {}) });
   // A concurrent dispatch pass may have handed it out meanwhile: answer what is true now.
   const now = await findTask(db, row.id);
   return toTask(now ?? row);

@@ -6,7 +6,8 @@ import { runtimeState } from '@/lib/health';
 import { onDomain } from '@/lib/live';
 import { presence } from '@/lib/presence/presence';
 import { heartbeatSchema } from '@/lib/agents/schemas';
-import { dispatchDepartment } from '@/lib/dispatch/dispatcher';
+import { dispatchDepartment, offerFromPeer } from '@/lib/dispatch/dispatcher';
+import type { QueuedTask } from '@/db/queries/tasks';
 import { agentComplete, agentFail, agentProgress } from '@/lib/tasks/agent-actions';
 import { createCollaboration } from '@/lib/tasks/collaboration';
 import { collaborationSchema, completeSchema, failSchema, progressSchema } from '@/lib/tasks/schemas';
@@ -19,6 +20,7 @@ import { log } from '@/lib/log';
 import { attachMessaging, registerMessaging } from './messaging';
 import { coalesceWrites } from './coalesce-writes';
 import { releaseFlushedPackets } from './release-flushed-packets';
+import { busRedis } from './redis';
 
 /** How long a connection's hand-back stops the same assignment's own send (it follows within ms). */
 const HANDED_BACK_MS = 10_000;
@@ -115,17 +117,29 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
     })().catch(logError);
   });
 
+  // Work another process could not place (its agents busy or elsewhere) is offered here at once,
+  // not at the next 1 s sweep: a task created on one process reaches a free agent on another.
+  const nudge = shareReadyWork(nsp);
+
   const unsubscribe = [
     onDomain('task:assigned', ({ agentId, task }) => {
       const key = sendKey(task as { id: string; attempts: number });
       if (handedBack.get(agentId)?.delete(key)) return;
       sentWhileJoining.get(agentId)?.add(key);
-      nsp.to(`agent:${agentId}`).emit('task:assigned', { task: toTask(task as Parameters<typeof toTask>[0]) });
+      const room = `agent:${agentId}`;
+      // Hand-outs go to agents present on this process: with the agent's socket here, the emit
+      // stays here, instead of a Redis publish every other process decodes to find no one (one per
+      // task; bench/scale-dispatch.ts). An agent with no socket here gets it wherever it is.
+      const to = nsp.adapter.rooms.get(room)?.size ? nsp.local.to(room) : nsp.to(room);
+      to.emit('task:assigned', { task: toTask(task as Parameters<typeof toTask>[0]) });
     }),
     onDomain('task:revoked', ({ agentId, taskId, reason }) => nsp.to(`agent:${agentId}`).emit('task:revoked', { taskId, reason })),
     onDomain('task:cancelled', ({ agentId, taskId }) => nsp.to(`agent:${agentId}`).emit('task:cancelled', { taskId })),
     onDomain('agent:free', ({ departmentId }) => void dispatchDepartment(getDb(), departmentId, { onlyIfQueued: true }).catch(logError)),
-    onDomain('task:ready', ({ departmentId }) => void dispatchDepartment(getDb(), departmentId).catch(logError)),
+    onDomain('task:ready', ({ departmentId, task }) => {
+      void dispatchDepartment(getDb(), departmentId).catch(logError);
+      nudge?.(departmentId, task);
+    }),
     onDomain('agent:retired', ({ agentId }) => nsp.in(`agent:${agentId}`).disconnectSockets(true)),
     // Through the Redis adapter this reaches the agent's sockets on every process; it reconnects
     // with a token got from its new secret, or not at all.
@@ -158,6 +172,7 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
     drain: async () => {
       draining = true;
       unsubscribe.forEach((u) => u());
+      nsp.removeAllListeners(READY_EVENT);
       uncoalesce();
       unrelease();
       for (const t of graceTimers.values()) clearTimeout(t);
@@ -167,6 +182,45 @@ export function registerAgentsNamespace(io: Server): AgentsNamespace {
       nsp.local.emit('server:draining', { reconnectInMs: 1000 });
       nsp.local.disconnectSockets(true);
     },
+  };
+}
+
+const READY_EVENT = 'dispatch:ready';
+/** `tasks` empty: read the queue (some of the work came without its task). */
+type Ready = { departmentId: string; tasks: QueuedTask[] };
+
+/**
+ * With Redis: tells the other processes which departments got ready work, one message per event-loop
+ * turn whatever the number of tasks, and takes what they announce. Each process hands out to the
+ * agents connected to it only (lib/dispatch/dispatcher.ts), so without this a task created where no
+ * agent of its department is free waited for another process's 1 s sweep. New tasks travel whole,
+ * so a process with a free agent hands them out in one statement without reading the queue.
+ */
+function shareReadyWork(nsp: Namespace): ((departmentId: string, task?: QueuedTask) => void) | undefined {
+  if (!busRedis()) return undefined;
+  nsp.on(READY_EVENT, (ready: unknown) => {
+    if (!Array.isArray(ready)) return;
+    for (const r of ready as Ready[]) {
+      if (typeof r?.departmentId !== 'string' || !Array.isArray(r.tasks)) continue;
+      void offerFromPeer(getDb(), r.departmentId, r.tasks).catch(logError);
+    }
+  });
+  // Per department: the new tasks, or null once any signal came without its task (a retry, a
+  // dependency done): then the receiver reads the queue.
+  let pending: Map<string, QueuedTask[] | null> | undefined;
+  return (departmentId, task) => {
+    if (!pending) {
+      pending = new Map();
+      setImmediate(() => {
+        const out: Ready[] = [...pending!].map(([d, tasks]) => ({ departmentId: d, tasks: tasks ?? [] }));
+        pending = undefined;
+        nsp.serverSideEmit(READY_EVENT, out);
+      });
+    }
+    const tasks = pending.get(departmentId);
+    if (!task || tasks === null) pending.set(departmentId, null);
+    else if (tasks) tasks.push(task);
+    else pending.set(departmentId, [task]);
   };
 }
 

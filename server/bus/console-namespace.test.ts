@@ -80,7 +80,7 @@ describe('/console pushes are scoped to what the user may see', () => {
     expect(auditor.alerts).toEqual([{ n: 'engineering' }, { n: 'marketing' }, { n: 'security' }, { n: 'everyone' }]);
   });
 
-  it('encodes nothing while no console is connected here, unless consoles on other processes share the namespace', () => {
+  it('encodes nothing while no console is connected anywhere; broadcasts to other processes only while they say they have consoles', () => {
     // Servers not attached to HTTP: nothing to close, no socket can join.
     const local = registerConsoleNamespace(new Server());
     const localCount = countBroadcasts(local.nsp);
@@ -90,7 +90,12 @@ describe('/console pushes are scoped to what the user may see', () => {
     const shared = registerConsoleNamespace(new Server(), { shared: true });
     const sharedCount = countBroadcasts(shared.nsp);
     publishLive({ type: 'task:update', scope: 'marketing', data: {} });
+    expect(sharedCount()).toBe(0);
+    // Another process announces its consoles (a server-side emit through the adapter).
+    (shared.nsp as unknown as { _onServerSideEmit: (args: unknown[]) => void })._onServerSideEmit(['consoles:here']);
+    publishLive({ type: 'task:update', scope: 'marketing', data: {} });
     expect(sharedCount()).toBe(1);
+    expect(sharedCount.local).toBe(0); // through the adapter to the other processes, not here only
     shared.stop();
   });
 
@@ -116,15 +121,17 @@ describe('/console pushes are scoped to what the user may see', () => {
 });
 
 /** Counts what the namespace's adapter is asked to broadcast (each is an encoded packet). */
-function countBroadcasts(nsp: Namespace): () => number {
+function countBroadcasts(nsp: Namespace): (() => number) & { local: number } {
   let n = 0;
-  const adapter = nsp.adapter as unknown as { broadcast: (...a: unknown[]) => void };
+  const count = Object.assign(() => n, { local: 0 });
+  const adapter = nsp.adapter as unknown as { broadcast: (packet: unknown, opts: { flags?: { local?: boolean } }) => void };
   const orig = adapter.broadcast.bind(adapter);
-  adapter.broadcast = (...a) => {
+  adapter.broadcast = (packet, opts) => {
     n++;
-    return orig(...a);
+    if (opts.flags?.local) count.local++;
+    orig(packet, opts);
   };
-  return () => n;
+  return count;
 }
 
 async function producer(opts: { token?: string; cookie?: string }): Promise<Socket> {

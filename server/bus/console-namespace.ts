@@ -11,6 +11,8 @@ import { connectionLimit, consoleHandshake, type SocketData } from './handshake'
 import { handle } from './socket-handler';
 
 const ALL = 'console:all';
+const CONSOLES_HERE = 'consoles:here';
+const CONSOLES_EVERY_MS = 2_000;
 const deptRoom = (id: string) => `console:dept:${id}`;
 // Events restricted to holders of a permission (security alerts name users and IPs).
 const AUDIENCE_PERMISSIONS = ['security:read'];
@@ -40,6 +42,8 @@ export function registerConsoleNamespace(io: Server, opts: { shared?: boolean } 
     socket.join(userRoom(principal.id));
     if (principal.sessionId) socket.join(sessionRoom(principal.sessionId));
     runtimeState().bus.consolesConnected = nsp.sockets.size;
+    // The first console here: the other processes start sending this one what they publish.
+    if (opts.shared && nsp.sockets.size === 1) nsp.serverSideEmit(CONSOLES_HERE);
     handle(socket, 'task:create', createPayload, (p) => {
       // Producers hold a token. A connection opened with the console's cookie could be one a
       // hostile page opened in the user's browser (Socket.IO checks no Origin): it creates nothing.
@@ -50,10 +54,22 @@ export function registerConsoleNamespace(io: Server, opts: { shared?: boolean } 
       runtimeState().bus.consolesConnected = nsp.sockets.size;
     });
   });
+  // Whether a console may be connected to another process: a process with consoles says so when
+  // its first one connects and every CONSOLES_EVERY_MS after, one small Redis message each time.
+  let consolesElsewhereAt = 0;
+  let announce: NodeJS.Timeout | undefined;
+  if (opts.shared) {
+    nsp.on(CONSOLES_HERE, () => (consolesElsewhereAt = Date.now()));
+    announce = setInterval(() => nsp.sockets.size && nsp.serverSideEmit(CONSOLES_HERE), CONSOLES_EVERY_MS);
+    announce.unref();
+  }
+  const consolesElsewhere = () => Date.now() - consolesElsewhereAt < 2.5 * CONSOLES_EVERY_MS;
   const stopLive = onLive((e) => {
     // Every task change publishes; with no console anywhere to see it, encoding it for an empty
-    // room was 2–3 % of the server's CPU under load (bench/dispatch.ts profile).
-    if (!opts.shared && nsp.sockets.size === 0) return;
+    // room was 2–3 % of the server's CPU under load (bench/dispatch.ts profile), and through Redis
+    // each was a publish that every other process decoded too (bench/scale-dispatch.ts).
+    const remote = !!opts.shared && consolesElsewhere();
+    if (nsp.sockets.size === 0 && !remote) return;
     // Every process pushes the cluster's figures to its own tabs (lib/cluster/); through the
     // adapter each tab would get every process's push, each a little apart, and the tiles would flicker.
     if (e.type === 'metrics') {
@@ -62,10 +78,12 @@ export function registerConsoleNamespace(io: Server, opts: { shared?: boolean } 
       else nsp.local.to([ALL, deptRoom(e.scope)]).emit(e.type, e.data);
       return;
     }
-    if (e.permission) nsp.to(permRoom(e.permission)).emit(e.type, e.data);
-    else if (e.organisationWide) nsp.to(ALL).emit(e.type, e.data);
-    else if (e.scope === null) nsp.emit(e.type, e.data);
-    else nsp.to([ALL, deptRoom(e.scope)]).emit(e.type, e.data);
+    // Consoles here only: to this process's sockets, no Redis publish.
+    const to = (rooms: string | string[]) => (remote ? nsp.to(rooms) : nsp.local.to(rooms));
+    if (e.permission) to(permRoom(e.permission)).emit(e.type, e.data);
+    else if (e.organisationWide) to(ALL).emit(e.type, e.data);
+    else if (e.scope === null) (remote ? nsp : nsp.local).emit(e.type, e.data);
+    else to([ALL, deptRoom(e.scope)]).emit(e.type, e.data);
   });
   // Through the Redis adapter this reaches the user's console sockets on every process.
   const unsubscribe = onDomain('user:credentials-ended', ({ userId, sessionId }) =>
@@ -75,6 +93,8 @@ export function registerConsoleNamespace(io: Server, opts: { shared?: boolean } 
     nsp,
     stop: () => {
       stopLive();
+      nsp.removeAllListeners(CONSOLES_HERE);
+      clearInterval(announce);
       unsubscribe();
     },
   };
