@@ -20,7 +20,11 @@ export class Fleets {
   private ask<T>(child: ChildProcess, msg: object, key: string): Promise<T> {
     return new Promise((resolve, reject) => {
       const on = (m: Record<string, unknown>) => {
-        if (m.error) return void (child.off('message', on), reject(new Error(String(m.error))));
+        if (m.error) {
+          child.off('message', on);
+          reject(new Error(String(m.error)));
+          return;
+        }
         if (!(key in m)) return;
         child.off('message', on);
         resolve(m[key] as T);
@@ -34,9 +38,10 @@ export class Fleets {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    await new Promise(
-      (resolve, reject) => (child.once('message', resolve), child.once('exit', (c) => reject(new Error(`fleet exited ${c}`)))),
-    );
+    await new Promise((resolve, reject) => {
+      child.once('message', resolve);
+      child.once('exit', (c) => reject(new Error(`fleet exited ${c}`)));
+    });
     const f = { child, count: 0 };
     this.procs.push(f);
     return f;
@@ -68,7 +73,15 @@ export class Fleets {
     };
   }
   async stop() {
-    await Promise.all(this.procs.map((f) => new Promise((r) => (f.child.once('exit', r), f.child.send({ stop: true })))));
+    await Promise.all(
+      this.procs.map(
+        (f) =>
+          new Promise((r) => {
+            f.child.once('exit', r);
+            f.child.send({ stop: true });
+          }),
+      ),
+    );
     this.procs = [];
   }
 }

@@ -74,7 +74,15 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUp)('three server processes j
   afterAll(async () => {
     clients.forEach((c) => c.stop());
     sockets.forEach((s) => s.close());
-    await Promise.all(procs.map((p) => new Promise((r) => (p.once('exit', r), p.kill('SIGTERM')))));
+    await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise((r) => {
+            p.once('exit', r);
+            p.kill('SIGTERM');
+          }),
+      ),
+    );
     await dropRedisKeys(prefix, REDIS_URL);
     await t?.drop();
   });
@@ -114,7 +122,10 @@ describe.skipIf(!process.env.DATABASE_URL || !redisUp)('three server processes j
     sockets.push(console);
     const updates: { id: string; status: string }[] = [];
     console.on('task:update', (u: { id: string; status: string }) => updates.push(u));
-    await new Promise<void>((resolve, reject) => (console.once('connect', resolve), console.once('connect_error', reject)));
+    await new Promise<void>((resolve, reject) => {
+      console.once('connect', resolve);
+      console.once('connect_error', reject);
+    });
     await sleep(300); // the other processes hear that a console is connected somewhere
 
     // Created on C: no agent of finance there, the only one is on B.
