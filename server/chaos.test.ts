@@ -12,12 +12,17 @@ beforeAll(async () => {
 
 // The full 1000 on Postgres (CI); the embedded single-connection PGlite runs a smaller round.
 const TASKS = process.env.DATABASE_URL ? 1000 : 200;
+const FAULTS_FIRST = 6;
 
 describe('agents killed at random', () => {
   it(`loses no task and completes none twice over ${TASKS} tasks`, { timeout: 180_000 }, async () => {
     const runs = new Map<string, number>();
+    let drops = 0;
+    let kills = 0;
     const handler = async (task: { id: string }) => {
       runs.set(task.id, (runs.get(task.id) ?? 0) + 1);
+      // Nothing finishes before the first faults: they always strike agents holding work, however fast the rest goes.
+      while (drops + kills < FAULTS_FIRST) await sleep(20);
       await sleep(5 + Math.random() * 25);
       return { by: 'fleet' };
     };
@@ -34,8 +39,6 @@ describe('agents killed at random', () => {
     for (let i = 0; i < 6; i++) await spawn();
 
     let stop = false;
-    let drops = 0;
-    let kills = 0;
     const chaos = (async () => {
       while (!stop) {
         await sleep(150);
@@ -73,7 +76,7 @@ describe('agents killed at random', () => {
     stop = true;
     await chaos;
 
-    expect(kills + drops).toBeGreaterThan(5);
+    expect(kills + drops).toBeGreaterThanOrEqual(FAULTS_FIRST);
     const [events] = rowsOf<{ completions: number; tasks: number; twice: number }>(
       await s.t.db.execute(sql`select count(*)::int as completions, count(distinct task_id)::int as tasks,
         (select count(*)::int from (select task_id from task_events e join tasks t2 on t2.id = e.task_id

@@ -1,4 +1,3 @@
-import { getDbHandle } from '@/db/client';
 import type { AgentsNamespace } from '../bus/agents-namespace';
 import { runJobs, type Job } from '../jobs/registry';
 import { coordinatorJobs } from './coordinator';
@@ -26,7 +25,8 @@ export function serverJobs(agents: AgentsNamespace): Job[] {
 
 /** Background work that outlives requests; each job stops on shutdown. */
 export function startLoops(agents: AgentsNamespace): Loops {
-  // Idle jobs rest (Job.idle) only on the embedded database, where this process makes every write:
-  // a lease or delayed task another process wrote to a shared Postgres would go unheard.
-  return runJobs(serverJobs(agents), undefined, { quiet: getDbHandle()?.engine === 'pglite' });
+  // Idle jobs may rest (Job.idle) only on the embedded database, where this process makes every
+  // write. Off for now: with it on, server/chaos.test.ts on PGlite once left tasks unfinished after
+  // 150 s under load (agents killed at random); not yet understood.
+  return runJobs(serverJobs(agents), undefined, { quiet: false });
 }
