@@ -1,10 +1,11 @@
 /**
- * npm run bench:peers — dispatch vs queues: the same workload through our dispatcher and
- * through pg-boss, graphile-worker (each on a fresh database on the same Postgres) and BullMQ (on the
- * same Redis), one system at a time, each in a process of its own (bench/peers/run-one.ts).
+ * npm run bench:peers — dispatch vs queues: the same workload through our dispatcher (its agents on
+ * bare Socket.IO clients, and again as users run them, on lib/agent-sdk) and through pg-boss,
+ * graphile-worker (each on a fresh database on the same Postgres) and BullMQ (on the same Redis), one
+ * system at a time, each in a process of its own (bench/peers/run-one.ts).
  *
  *   BENCH_PEER_TASKS=5000 BENCH_PEER_SLOTS=24 BENCH_PEER_RATE=500 BENCH_PEER_SECONDS=10
- *   BENCH_PEERS=ours,bullmq   (a subset)
+ *   BENCH_PEERS=ours,ours-sdk,bullmq   (a subset; keys in bench/peers/systems.ts)
  *   BENCH_PEER_PHASE=batch    (the batched phase alone: BENCH_PEER_TASKS created through each system's
  *                              batch call, 1,000 a call, no workers; prints its table, writes no docs)
  *

@@ -19,7 +19,7 @@ export function bullmq(settings: Settings): QueueSystem {
   const opts = { removeOnComplete: true, removeOnFail: 1000 };
   return {
     name: 'BullMQ',
-    setup: `BullMQ 6.7.0 with ioredis 6, 1 Worker × concurrency ${settings.slots}, prefix ${prefix} (deleted after), removeOnComplete`,
+    setup: `BullMQ 6.7.6 with ioredis 6, 1 Worker × concurrency ${settings.slots}, prefix ${prefix} (deleted after), removeOnComplete`,
     async prepare() {
       queue = new Queue('bench', { connection, prefix });
       await queue.waitUntilReady();

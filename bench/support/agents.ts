@@ -3,7 +3,8 @@ import type { ApiClient } from '@/sim/fleet';
 
 export type BenchDepartment = { id: string; specializations: string[] };
 export type AssignedTask = { id: string; payload: Record<string, unknown> | null };
-export type AgentCredentials = { agentId: string; token: string; departmentId: string };
+/** The secret too, for clients that fetch their own token (the agent SDK). */
+export type AgentCredentials = { agentId: string; secret: string; token: string; departmentId: string };
 
 /** Registers `count` agents over REST (round-robin over the departments) and trades each secret for a token. */
 export async function registerAgents(
@@ -33,7 +34,12 @@ export async function registerAgents(
         });
         if (!res.ok) throw new Error(`agent token failed: ${res.status}`);
         const tok = (await res.json()) as { accessToken: string };
-        return { agentId: a.body.credentials.agentId as string, token: tok.accessToken, departmentId: d.id };
+        return {
+          agentId: a.body.credentials.agentId as string,
+          secret: a.body.credentials.secret as string,
+          token: tok.accessToken,
+          departmentId: d.id,
+        };
       }),
     );
     out.push(...batch);
